@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { eventId, modelName, requestId, timestamp } from './fields';
+
+/** Ground truth that arrives after the prediction; joined to it by event_id or request_id. */
+export const labelEvent = z
+  .strictObject(
+    {
+      model: modelName,
+      label: z.union([z.number(), z.string()], { error: 'must be a number or a string' }),
+      event_id: eventId.optional(),
+      request_id: requestId.optional(),
+      timestamp: timestamp.optional(),
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be an object') },
+  )
+  .superRefine((label, ctx) => {
+    if (label.event_id === undefined && label.request_id === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['event_id'], message: 'event_id or request_id is required' });
+    }
+  });
+
+export type LabelEventInput = z.input<typeof labelEvent>;
+export type LabelEvent = z.output<typeof labelEvent>;

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { eventId, features, modelName, requestId, tags, timestamp, versionName } from './fields';
+
+/**
+ * One logged prediction. `prediction` may be omitted only when `error` says the prediction failed.
+ * `event_id` and `timestamp` are filled in by the collector when absent.
+ */
+export const predictionEvent = z
+  .strictObject(
+    {
+      event_id: eventId.optional(),
+      timestamp: timestamp.optional(),
+      model: modelName,
+      version: versionName,
+      features: features,
+      prediction: z
+        .union([z.number(), z.string(), z.array(z.number()).max(4096)], {
+          error: 'must be a number, a string or an array of numbers',
+        })
+        .optional(),
+      latency_ms: z
+        .number({ error: 'must be a number' })
+        .nonnegative('must be >= 0')
+        .max(86_400_000, 'must be at most one day (86400000)')
+        .optional(),
+      error: z.string({ error: 'must be a string' }).max(4096).optional(),
+      tags: tags.optional(),
+      request_id: requestId.optional(),
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be an object') },
+  )
+  .superRefine((event, ctx) => {
+    if (event.prediction === undefined && event.error === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prediction'],
+        message: 'required unless error is set',
+      });
+    }
+  });
+
+export type PredictionEventInput = z.input<typeof predictionEvent>;
+export type PredictionEvent = z.output<typeof predictionEvent>;
