@@ -13,16 +13,26 @@ export const versionName = z
 const ISO_8601 =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
+const YEAR_3000_MS = 32503680000000;
+
+/** Epoch milliseconds for an ISO-8601 string or epoch-ms number, or undefined when it is neither. */
+export function timestampToMs(value: string | number): number | undefined {
+  const ms = typeof value === 'number' ? value : ISO_8601.test(value) ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) && ms >= 0 && ms < YEAR_3000_MS ? Math.trunc(ms) : undefined;
+}
+
+const TIMESTAMP_PROBLEM = 'must be an ISO-8601 string or epoch milliseconds';
+
 /** ISO-8601 text or epoch milliseconds; normalised to epoch milliseconds. */
 export const timestamp = z
-  .union([z.string(), z.number()], { error: 'must be an ISO-8601 string or epoch milliseconds' })
+  .union([z.string(), z.number()], { error: TIMESTAMP_PROBLEM })
   .transform((value, ctx) => {
-    const ms = typeof value === 'number' ? value : ISO_8601.test(value) ? Date.parse(value) : NaN;
-    if (!Number.isFinite(ms) || ms < 0 || ms > 32503680000000) {
-      ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 string or epoch milliseconds' });
+    const ms = timestampToMs(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: TIMESTAMP_PROBLEM });
       return z.NEVER;
     }
-    return Math.trunc(ms);
+    return ms;
   });
 
 export const eventId = z.uuid({ error: 'must be a UUID' });

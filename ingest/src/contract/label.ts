@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { eventId, modelName, requestId, timestamp } from './fields';
 
+/** A label must name the prediction it belongs to. */
+export function hasJoinKey(label: { event_id?: unknown; request_id?: unknown }): boolean {
+  return label.event_id !== undefined || label.request_id !== undefined;
+}
+
 /** Ground truth that arrives after the prediction; joined to it by event_id or request_id. */
 export const labelEvent = z
   .strictObject(
@@ -14,7 +19,7 @@ export const labelEvent = z
     { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be an object') },
   )
   .superRefine((label, ctx) => {
-    if (label.event_id === undefined && label.request_id === undefined) {
+    if (!hasJoinKey(label)) {
       ctx.addIssue({ code: 'custom', path: ['event_id'], message: 'event_id or request_id is required' });
     }
   });

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { eventId, features, modelName, requestId, tags, timestamp, versionName } from './fields';
 
+/** A prediction event must say what came out: a prediction, or the error instead. */
+export function hasOutcome(event: { prediction?: unknown; error?: unknown }): boolean {
+  return event.prediction !== undefined || event.error !== undefined;
+}
+
 /**
  * One logged prediction. `prediction` may be omitted only when `error` says the prediction failed.
  * `event_id` and `timestamp` are filled in by the collector when absent.
@@ -23,14 +28,18 @@ export const predictionEvent = z
         .nonnegative('must be >= 0')
         .max(86_400_000, 'must be at most one day (86400000)')
         .optional(),
-      error: z.string({ error: 'must be a string' }).max(4096).optional(),
+      error: z
+        .string({ error: 'must be a string' })
+        .min(1, 'must not be empty; omit it when the prediction succeeded')
+        .max(4096, 'must be at most 4096 characters')
+        .optional(),
       tags: tags.optional(),
       request_id: requestId.optional(),
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be an object') },
   )
   .superRefine((event, ctx) => {
-    if (event.prediction === undefined && event.error === undefined) {
+    if (!hasOutcome(event)) {
       ctx.addIssue({
         code: 'custom',
         path: ['prediction'],

@@ -1,0 +1,50 @@
+import { parseArgs } from 'node:util';
+import { keysCommand } from './commands/keys';
+import { migrateCommand } from './commands/migrate';
+import { sqlCommand } from './commands/sql';
+import { start } from './roles/start';
+
+const USAGE = `usage: osprey <command>
+
+  start [--demo]                       everything in one process (embedded chDB store)
+  migrate                              apply database migrations
+  keys create --name N --scopes S      create an API key (scopes: ingest,read,admin)
+  sql "<SELECT …>"                     read-only query against the store, TSV output
+
+Configuration comes from environment variables; see .env.example.`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    demo: { type: 'boolean', default: false },
+    name: { type: 'string' },
+    scopes: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+const [command, ...rest] = positionals;
+
+async function main(): Promise<void> {
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  switch (command) {
+    case 'start':
+      return start({ demo: values.demo ?? false });
+    case 'migrate':
+      return migrateCommand();
+    case 'keys':
+      return keysCommand(rest[0], values);
+    case 'sql':
+      return sqlCommand(rest.join(' '));
+    default:
+      throw new Error(`unknown command '${command}'\n\n${USAGE}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`osprey: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

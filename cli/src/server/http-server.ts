@@ -1,0 +1,62 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Collector } from '@osprey/ingest';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * One port for everything a process serves: `/healthz` and `/metrics` for operators, the
+ * collector's `/v1/*`, then the dashboard and `/api/v1/*` (Next.js) for the rest.
+ */
+export function createHttpServer(parts: {
+  logger: Logger;
+  registry: Registry;
+  healthy: () => Promise<boolean>;
+  collector?: Collector;
+  web?: Handler;
+}): Server {
+  const { logger, registry } = parts;
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      void parts.healthy().then((ok) => {
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+      });
+      return;
+    }
+    if (path === '/metrics') {
+      void registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': registry.contentType });
+        res.end(text);
+      });
+      return;
+    }
+    if (parts.collector?.handle(req, res)) return;
+    if (parts.web) {
+      parts.web(req, res).catch((err: unknown) => {
+        logger.error({ err, path }, 'web request failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+  });
+}
+
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is already in use; set OSPREY_PORT to a free port`)
+          : err,
+      );
+    });
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

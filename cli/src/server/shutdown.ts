@@ -1,0 +1,27 @@
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+
+/** On SIGINT/SIGTERM: stop taking requests, let `stop` flush what was accepted, then exit. */
+export function onShutdown(logger: Logger, stop: () => Promise<void>, server?: Server): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server?.closeIdleConnections();
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}

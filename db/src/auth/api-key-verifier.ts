@@ -1,0 +1,50 @@
+import { findApiKeyByHash, hashApiKey, type ApiKey, type Scope } from '../queries/api-keys';
+import type { Store } from '../store/store';
+
+export type Verification =
+  | { ok: true; apiKey: ApiKey }
+  | { ok: false; status: 401 | 403; error: string };
+
+interface CacheEntry {
+  apiKey: ApiKey | undefined;
+  expires: number;
+}
+
+/**
+ * Checks `Authorization: Bearer <key>` against the stored hashes. Results are cached briefly
+ * (a revoked key stops working within `ttlMs`), so a busy collector does not query per request.
+ */
+export class ApiKeyVerifier {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly ttlMs = 10_000,
+    private readonly maxCached = 10_000,
+  ) {}
+
+  async verify(authorization: string | undefined, scope: Scope): Promise<Verification> {
+    const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+    if (!match) {
+      return { ok: false, status: 401, error: 'missing API key: send Authorization: Bearer <key>' };
+    }
+    const apiKey = await this.lookup(hashApiKey(match[1]!));
+    if (!apiKey || apiKey.revoked_at) {
+      return { ok: false, status: 401, error: 'invalid or revoked API key' };
+    }
+    if (!apiKey.scopes.includes(scope) && !apiKey.scopes.includes('admin')) {
+      return { ok: false, status: 403, error: `this API key lacks the '${scope}' scope` };
+    }
+    return { ok: true, apiKey };
+  }
+
+  private async lookup(hash: string): Promise<ApiKey | undefined> {
+    const now = Date.now();
+    const cached = this.cache.get(hash);
+    if (cached && cached.expires > now) return cached.apiKey;
+    const apiKey = await findApiKeyByHash(this.store, hash);
+    if (this.cache.size >= this.maxCached) this.cache.clear();
+    this.cache.set(hash, { apiKey, expires: now + this.ttlMs });
+    return apiKey;
+  }
+}

@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { Session } from 'chdb';
+import {
+  StoreError,
+  parseJsonLines,
+  toJsonLines,
+  type InsertOptions,
+  type QueryParams,
+  type Store,
+} from './store';
+
+/** ClickHouse in-process. libchdb binds one data directory per process: open one per process. */
+export class ChdbStore implements Store {
+  readonly backend = 'chdb' as const;
+  private readonly session: Session;
+  private closed = false;
+
+  constructor(readonly dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.session = new Session(dataDir);
+  }
+
+  async query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
+    const result = await this.run(() =>
+      this.session.queryBindAsync(sql, params, { format: 'JSONEachRow' }),
+    );
+    return parseJsonLines<T>(result.text());
+  }
+
+  async command(sql: string, params: QueryParams = {}): Promise<void> {
+    await this.run(() => this.session.queryBindAsync(sql, params, { format: 'TSV' }));
+  }
+
+  insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void> {
+    return this.insertJsonLines(table, toJsonLines(rows), options);
+  }
+
+  async insertJsonLines(table: string, lines: Buffer, options: InsertOptions = {}): Promise<void> {
+    if (lines.length === 0) return;
+    const settings: Record<string, string> = {};
+    if (options.deduplicationToken) settings.insert_deduplication_token = options.deduplicationToken;
+    await this.run(() => this.session.insert({ table, values: lines, format: 'JSONEachRow', settings }));
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.session.queryAsync('SELECT 1', { format: 'TSV' });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.session.close();
+  }
+
+  private async run<R>(op: () => Promise<R>): Promise<R> {
+    try {
+      return await op();
+    } catch (err) {
+      const e = err as { message?: string; clickhouseCode?: number };
+      throw new StoreError(e.message ?? String(err), e.clickhouseCode, { cause: err });
+    }
+  }
+}

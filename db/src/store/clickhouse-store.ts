@@ -1,0 +1,90 @@
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { StoreError, type InsertOptions, type QueryParams, type Store } from './store';
+
+export interface ClickHouseConfig {
+  url: string;
+  username?: string;
+  password?: string;
+  database?: string;
+}
+
+/** A ClickHouse server or cluster over HTTP, for the distributed deployment. */
+export class ClickHouseStore implements Store {
+  readonly backend = 'clickhouse' as const;
+  private readonly client: ClickHouseClient;
+
+  constructor(config: ClickHouseConfig) {
+    this.client = createClient({
+      url: config.url,
+      username: config.username,
+      password: config.password,
+      database: config.database,
+      compression: { request: true, response: true },
+      clickhouse_settings: { date_time_input_format: 'best_effort' },
+    });
+  }
+
+  async query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
+    return this.run(async () => {
+      const result = await this.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+      return result.json<T>();
+    });
+  }
+
+  async command(sql: string, params: QueryParams = {}): Promise<void> {
+    await this.run(() => this.client.command({ query: sql, query_params: params }));
+  }
+
+  async insert(table: string, rows: readonly object[], options: InsertOptions = {}): Promise<void> {
+    if (rows.length === 0) return;
+    await this.run(() =>
+      this.client.insert({
+        table,
+        values: rows as object[],
+        format: 'JSONEachRow',
+        clickhouse_settings: dedupSettings(options),
+      }),
+    );
+  }
+
+  async insertJsonLines(table: string, lines: Buffer, options: InsertOptions = {}): Promise<void> {
+    if (lines.length === 0) return;
+    await this.run(async () => {
+      const { stream } = await this.client.exec({
+        query: `INSERT INTO ${quoteIdentifier(table)} FORMAT JSONEachRow`,
+        values: Readable.from([lines]),
+        clickhouse_settings: dedupSettings(options),
+      });
+      stream.resume();
+      await finished(stream);
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    return (await this.client.ping()).success;
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  private async run<R>(op: () => Promise<R>): Promise<R> {
+    try {
+      return await op();
+    } catch (err) {
+      const e = err as { message?: string; code?: string };
+      throw new StoreError(e.message ?? String(err), e.code ? Number(e.code) : undefined, { cause: err });
+    }
+  }
+}
+
+function dedupSettings(options: InsertOptions) {
+  return options.deduplicationToken ? { insert_deduplication_token: options.deduplicationToken } : {};
+}
+
+/** Table names come from our own constants; quoting keeps them inert all the same. */
+export function quoteIdentifier(name: string): string {
+  return '`' + name.replaceAll('\\', '\\\\').replaceAll('`', '\\`') + '`';
+}

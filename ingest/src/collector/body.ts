@@ -1,0 +1,42 @@
+import type { IncomingMessage } from 'node:http';
+import { createGunzip } from 'node:zlib';
+import { HttpError } from './http';
+
+/**
+ * Reads a request body of at most `limit` bytes — before and after decompression. A gzip body is
+ * inflated as a stream and abandoned as soon as its output passes the limit, so a gzip bomb costs
+ * one chunk of memory, not its inflated size.
+ */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const tooLarge = () =>
+    new HttpError(413, `request body is larger than ${limit} bytes (OSPREY_MAX_BODY_BYTES); send smaller batches`, {
+      connection: 'close',
+    });
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    throw tooLarge();
+  }
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+  if (encoding !== 'identity' && encoding !== 'gzip') {
+    req.resume();
+    throw new HttpError(415, `Content-Encoding '${encoding}' is not supported; send gzip or no encoding`);
+  }
+  const source = encoding === 'gzip' ? req.pipe(createGunzip()) : req;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (source !== req) source.destroy();
+    req.resume();
+    if (err instanceof HttpError) throw err;
+    if (encoding === 'gzip') throw new HttpError(400, 'request body is not valid gzip');
+    throw new HttpError(400, `could not read the request body: ${(err as Error).message}`);
+  }
+  return Buffer.concat(chunks, size);
+}

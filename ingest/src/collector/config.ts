@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').positive('must be > 0').default(fallback);
+
+/** The collector's settings; the launcher parses them once with the rest of its process's env. */
+export const collectorEnv = z.object({
+  OSPREY_MAX_BODY_BYTES: positiveInt(5 * 1024 * 1024),
+  OSPREY_BATCH_MAX_ROWS: positiveInt(50_000),
+  OSPREY_BATCH_LINGER_MS: positiveInt(25),
+  OSPREY_WRITER_MAX_BUFFERED_ROWS: positiveInt(200_000),
+});
+
+export type CollectorEnv = z.infer<typeof collectorEnv>;

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import type { Store } from '@osprey/db';
+
+export interface BatchWriterOptions {
+  /** Insert as soon as this many rows are waiting. */
+  maxBatchRows: number;
+  /** Otherwise insert this long after the first row of a batch arrived. */
+  lingerMs: number;
+  /** Rows waiting or being inserted above which `write` refuses (back-pressure, never unbounded). */
+  maxBufferedRows: number;
+  /** Attempts per insert before the waiting writers are told it failed. */
+  insertAttempts: number;
+  retryBaseMs: number;
+}
+
+export const DEFAULT_WRITER_OPTIONS: BatchWriterOptions = {
+  maxBatchRows: 50_000,
+  lingerMs: 25,
+  maxBufferedRows: 200_000,
+  insertAttempts: 3,
+  retryBaseMs: 100,
+};
+
+export class BufferFullError extends Error {
+  override name = 'BufferFullError';
+  constructor(readonly table: string) {
+    super(`the ${table} writer's buffer is full; retry shortly`);
+  }
+}
+
+export interface WriterMetrics {
+  onInsert(table: string, rows: number, seconds: number): void;
+  onInsertError(table: string): void;
+}
+
+interface Waiter {
+  rows: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * One batching writer per table: concurrent `write` calls are grouped into one insert by size or
+ * linger time, one insert at a time (each insert is a part in ClickHouse, so fewer is better).
+ * `write` resolves only once its rows are stored, which is what lets the collector acknowledge.
+ * Rows arrive serialised as JSON lines so the pending batch is a list of strings, cheap to hold.
+ */
+export class BatchWriter {
+  private pending: string[] = [];
+  private waiters: Waiter[] = [];
+  private inFlightRows = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    readonly table: string,
+    private readonly options: BatchWriterOptions = DEFAULT_WRITER_OPTIONS,
+    private readonly metrics?: WriterMetrics,
+  ) {}
+
+  get bufferedRows(): number {
+    return this.pending.length + this.inFlightRows;
+  }
+
+  /** Resolves when `lines` are inserted; rejects with BufferFullError at once when over capacity. */
+  write(lines: string[]): Promise<void> {
+    if (lines.length === 0) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error(`the ${this.table} writer is closed`));
+    if (this.bufferedRows + lines.length > this.options.maxBufferedRows) {
+      return Promise.reject(new BufferFullError(this.table));
+    }
+    return new Promise<void>((resolve, reject) => {
+      for (const line of lines) this.pending.push(line);
+      this.waiters.push({ rows: lines.length, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Inserts everything waiting now and resolves when done. */
+  async flush(): Promise<void> {
+    while (this.pending.length > 0 || this.flushing) {
+      if (!this.flushing) this.startFlush();
+      await this.flushing;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+  }
+
+  private schedule(): void {
+    if (this.flushing) return; // the running flush picks the rest up when it ends
+    if (this.pending.length >= this.options.maxBatchRows) {
+      this.startFlush();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => this.startFlush(), this.options.lingerMs);
+    }
+  }
+
+  private startFlush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.flushing || this.pending.length === 0) return;
+    this.flushing = this.insertPending().finally(() => {
+      this.flushing = undefined;
+      if (this.pending.length > 0) this.schedule();
+    });
+  }
+
+  private async insertPending(): Promise<void> {
+    // Take whole requests only, so a request's rows are never split over two inserts.
+    let rows = 0;
+    let count = 0;
+    while (count < this.waiters.length && (count === 0 || rows + this.waiters[count]!.rows <= this.options.maxBatchRows)) {
+      rows += this.waiters[count]!.rows;
+      count++;
+    }
+    const batch = this.pending.splice(0, rows);
+    const waiters = this.waiters.splice(0, count);
+    this.inFlightRows = rows;
+    try {
+      await this.insertWithRetry(Buffer.from(batch.join('\n')), rows);
+      for (const w of waiters) w.resolve();
+    } catch (err) {
+      for (const w of waiters) w.reject(err);
+    } finally {
+      this.inFlightRows = 0;
+    }
+  }
+
+  private async insertWithRetry(payload: Buffer, rows: number): Promise<void> {
+    // One token for every attempt: an insert that landed but whose answer was lost is not doubled.
+    const deduplicationToken = randomUUID();
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      try {
+        await this.store.insertJsonLines(this.table, payload, { deduplicationToken });
+        this.metrics?.onInsert(this.table, rows, (performance.now() - started) / 1000);
+        return;
+      } catch (err) {
+        this.metrics?.onInsertError(this.table);
+        if (attempt >= this.options.insertAttempts) throw err;
+        await new Promise((r) => setTimeout(r, this.options.retryBaseMs * 4 ** (attempt - 1)));
+      }
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import type { ReactNode } from 'react';
+import './globals.css';
+
+export const metadata = { title: 'Osprey', description: 'Monitoring for machine-learning models in production' };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="topbar">
+          <span className="brand">Osprey</span>
+          <span className="tagline">model monitoring</span>
+        </header>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,12 @@
+import type { NextConfig } from 'next';
+
+const config: NextConfig = {
+  // Native and Node-only packages are loaded by Node at run time, never bundled.
+  serverExternalPackages: ['chdb', '@clickhouse/client', 'onnxruntime-node', 'pino', 'prom-client'],
+  // Workspace packages are TypeScript source; Next compiles them with the app.
+  transpilePackages: ['@osprey/db'],
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default config;

@@ -1,0 +1,25 @@
+import type { ApiKeyVerifier, Store } from '@osprey/db';
+
+/**
+ * What the Next.js app borrows from the process that serves it: the one Store (chDB binds one
+ * data directory per process, so the app must not open its own) and the key verifier. The launcher
+ * registers it before Next starts; route handlers and pages read it. It lives on globalThis because
+ * Next compiles the app into its own module graph, separate from the launcher's.
+ */
+export interface WebRuntime {
+  store: Store;
+  verifier: ApiKeyVerifier;
+}
+
+const KEY = Symbol.for('osprey.web.runtime');
+type Holder = { [KEY]?: WebRuntime };
+
+export function registerRuntime(runtime: WebRuntime): void {
+  (globalThis as Holder)[KEY] = runtime;
+}
+
+export function runtime(): WebRuntime {
+  const current = (globalThis as Holder)[KEY];
+  if (!current) throw new Error('the Osprey web runtime is not registered; start the app with `osprey start` or `osprey web`');
+  return current;
+}
