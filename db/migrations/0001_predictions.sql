@@ -32,8 +32,8 @@ CREATE TABLE IF NOT EXISTS predictions
     is_error         Bool MATERIALIZED error != '',
     tags             Map(LowCardinality(String), String) CODEC(ZSTD(1)),
     request_id       String CODEC(ZSTD(1)),
-    INDEX idx_event_id event_id TYPE bloom_filter(0.001) GRANULARITY 1,
-    INDEX idx_request_id request_id TYPE bloom_filter(0.001) GRANULARITY 1
+    INDEX idx_event_id event_id TYPE bloom_filter(0.001) GRANULARITY 4,
+    INDEX idx_request_id request_id TYPE bloom_filter(0.001) GRANULARITY 4
 )
 ENGINE = MergeTree
 PARTITION BY toDate(timestamp)

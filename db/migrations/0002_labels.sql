@@ -9,8 +9,8 @@ CREATE TABLE IF NOT EXISTS labels
     label_str    LowCardinality(Nullable(String)),
     timestamp    DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
     received_at  DateTime64(3, 'UTC') DEFAULT now64(3) CODEC(DoubleDelta, ZSTD(1)),
-    INDEX idx_event_id event_id TYPE bloom_filter(0.001) GRANULARITY 1,
-    INDEX idx_request_id request_id TYPE bloom_filter(0.001) GRANULARITY 1
+    INDEX idx_event_id event_id TYPE bloom_filter(0.001) GRANULARITY 4,
+    INDEX idx_request_id request_id TYPE bloom_filter(0.001) GRANULARITY 4
 )
 ENGINE = MergeTree
 PARTITION BY toDate(timestamp)

@@ -1,10 +1,12 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { StoreError, type InsertOptions, type QueryParams, type Store } from './store';
 
 export interface ClickHouseConfig {
-  url: string;
+  url?: string;
+  /** A custom @clickhouse/client connection (tests run this backend on chDB's in-process one). */
+  connection?: ClickHouseClientConfigOptions['connection'];
   username?: string;
   password?: string;
   database?: string;
@@ -18,6 +20,7 @@ export class ClickHouseStore implements Store {
   constructor(config: ClickHouseConfig) {
     this.client = createClient({
       url: config.url,
+      connection: config.connection,
       username: config.username,
       password: config.password,
       database: config.database,

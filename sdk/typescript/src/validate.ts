@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { FeatureValue } from './types';
+
+/** A prediction as sent: only the fields the collector knows, plain data, never circular. */
+export interface WirePrediction {
+  event_id: string;
+  timestamp: number;
+  model: string;
+  version: string;
+  features: Record<string, FeatureValue>;
+  prediction: number | string | number[] | undefined;
+  latency_ms: number | undefined;
+  error: string | undefined;
+  tags: Record<string, string> | undefined;
+  request_id: string | undefined;
+}
+
+export interface WireLabel {
+  model: string;
+  label: number | string;
+  event_id: string | undefined;
+  request_id: string | undefined;
+  timestamp: number;
+}
+
+const MODEL = /^[A-Za-z0-9_.-]{1,128}$/;
+const UUID =
+  /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
+const MAX_LATENCY_MS = 86_400_000;
+const MAX_ERROR_CHARS = 4096;
+const MAX_VECTOR = 4096;
+const YEAR_3000_MS = 32_503_680_000_000;
+
+/**
+ * Checks and copies a prediction the way the collector would check it, so a bad event is refused
+ * here with a message naming the field, and the copy cannot change after `log()` returns.
+ * Returns the problem as `"<field>: <problem>"` instead of throwing.
+ */
+export function toWirePrediction(input: unknown, now: number): WirePrediction | string {
+  if (input === null || typeof input !== 'object') return 'event: must be an object';
+  const e = input as Record<string, unknown>;
+  const model = e.model;
+  if (typeof model !== 'string' || !MODEL.test(model)) return MODEL_PROBLEM;
+  const version = e.version;
+  if (typeof version !== 'string' || version.length === 0 || version.length > 128) {
+    return 'version: must be a string of 1-128 characters';
+  }
+  const features = copyFeatures(e.features);
+  if (typeof features === 'string') return features;
+
+  let prediction: WirePrediction['prediction'];
+  if (e.prediction !== undefined) {
+    const p = copyPrediction(e.prediction);
+    if (p === undefined) return 'prediction: must be a finite number, a string or an array of at most 4096 finite numbers';
+    prediction = p;
+  }
+  let error: string | undefined;
+  if (e.error !== undefined) {
+    if (typeof e.error !== 'string' || e.error.length === 0) return 'error: must be a non-empty string';
+    error = e.error.length > MAX_ERROR_CHARS ? e.error.slice(0, MAX_ERROR_CHARS) : e.error;
+  }
+  if (prediction === undefined && error === undefined) return 'prediction: required unless error is set';
+  const latency = e.latency_ms;
+  if (latency !== undefined && !(typeof latency === 'number' && latency >= 0 && latency <= MAX_LATENCY_MS)) {
+    return 'latency_ms: must be a number from 0 to 86400000';
+  }
+  let tags: Record<string, string> | undefined;
+  if (e.tags !== undefined) {
+    const t = copyTags(e.tags);
+    if (typeof t === 'string') return t;
+    tags = t;
+  }
+  const requestId = e.request_id;
+  if (requestId !== undefined && !isRequestId(requestId)) return REQUEST_ID_PROBLEM;
+  const eventId = e.event_id;
+  if (eventId !== undefined && !(typeof eventId === 'string' && UUID.test(eventId))) return EVENT_ID_PROBLEM;
+  const timestamp = e.timestamp === undefined ? now : toEpochMs(e.timestamp);
+  if (timestamp === undefined) return TIMESTAMP_PROBLEM;
+
+  // Every field present (undefined ones are left out by JSON.stringify): one object shape for V8.
+  return {
+    event_id: eventId === undefined ? randomUUID() : eventId,
+    timestamp,
+    model,
+    version,
+    features,
+    prediction,
+    latency_ms: latency,
+    error,
+    tags,
+    request_id: requestId,
+  };
+}
+
+/** Checks and copies a label; returns the problem as `"<field>: <problem>"` instead of throwing. */
+export function toWireLabel(input: unknown, now: number): WireLabel | string {
+  if (input === null || typeof input !== 'object') return 'label event: must be an object';
+  const e = input as Record<string, unknown>;
+  const model = e.model;
+  if (typeof model !== 'string' || !MODEL.test(model)) return MODEL_PROBLEM;
+  const label = e.label;
+  if (!(typeof label === 'string' || (typeof label === 'number' && Number.isFinite(label)))) {
+    return 'label: must be a finite number or a string';
+  }
+  const eventId = e.event_id;
+  const requestId = e.request_id;
+  if (eventId === undefined && requestId === undefined) return 'event_id: event_id or request_id is required';
+  if (eventId !== undefined && !(typeof eventId === 'string' && UUID.test(eventId))) return EVENT_ID_PROBLEM;
+  if (requestId !== undefined && !isRequestId(requestId)) return REQUEST_ID_PROBLEM;
+  const timestamp = e.timestamp === undefined ? now : toEpochMs(e.timestamp);
+  if (timestamp === undefined) return TIMESTAMP_PROBLEM;
+  return { model, label, event_id: eventId, request_id: requestId, timestamp };
+}
+
+const MODEL_PROBLEM = 'model: must be 1-128 characters of A-Z a-z 0-9 _ . -';
+const EVENT_ID_PROBLEM = 'event_id: must be a UUID';
+const REQUEST_ID_PROBLEM = 'request_id: must be a string of 1-256 characters';
+const TIMESTAMP_PROBLEM = 'timestamp: must be epoch milliseconds, a Date or ISO-8601 text';
+
+function isRequestId(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= 256;
+}
+
+function copyFeatures(v: unknown): Record<string, FeatureValue> | string {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) return 'features: must be an object of feature name to value';
+  const src = v as Record<string, unknown>;
+  const out: Record<string, FeatureValue> = {};
+  for (const key of Object.keys(src)) {
+    const value = src[key];
+    let copy: FeatureValue;
+    switch (typeof value) {
+      case 'number':
+        copy = Number.isFinite(value) ? value : null;
+        break;
+      case 'string':
+      case 'boolean':
+        copy = value;
+        break;
+      case 'undefined':
+        continue;
+      default:
+        if (value !== null) return `features.${clip(key)}: must be a number, string, boolean or null`;
+        copy = null;
+    }
+    if (key.length === 0 || key.length > 256) return 'features: names must be 1-256 characters';
+    if (key === '__proto__') Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true });
+    else out[key] = copy;
+  }
+  return out;
+}
+
+function copyPrediction(v: unknown): number | string | number[] | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) return undefined;
+  const src = v as ArrayLike<unknown>;
+  if (src.length > MAX_VECTOR) return undefined;
+  const out = new Array<number>(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const x = src[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) return undefined;
+    out[i] = x;
+  }
+  return out;
+}
+
+function copyTags(v: unknown): Record<string, string> | string {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'tags: must be an object of string to string';
+  const src = v as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(src)) {
+    const value = src[key];
+    if (typeof value !== 'string' || value.length > 1024) {
+      return `tags.${clip(key)}: must be a string of at most 1024 characters`;
+    }
+    if (key.length > 256) return 'tags: names must be at most 256 characters';
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true });
+    else out[key] = value;
+  }
+  return out;
+}
+
+function toEpochMs(v: unknown): number | undefined {
+  const ms =
+    typeof v === 'number' ? v : v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN;
+  return Number.isFinite(ms) && ms >= 0 && ms < YEAR_3000_MS ? Math.trunc(ms) : undefined;
+}
+
+function clip(name: string): string {
+  return name.length > 64 ? `${name.slice(0, 64)}…` : name;
+}

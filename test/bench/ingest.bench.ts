@@ -1,0 +1,110 @@
+// npm run bench:ingest — events/s through the HTTP collector into chDB vs raw chDB inserts of the
+// same rows, in one run. The collector runs as a real `osprey start` child process; senders are
+// concurrent HTTP clients in this process posting pre-gzipped 1,000-event batches (so the measured
+// cost is the collector's: decompress, parse, validate, batch, insert, acknowledge).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { migrate } from '@osprey/db/migrate';
+import { createStore } from '@osprey/db/store';
+import { toPredictionRow, validatePrediction } from '@osprey/ingest';
+import { mulberry32, wideEvent } from '../support/events';
+import { startOsprey } from '../support/osprey-process';
+
+const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const BATCH = 1_000;
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
+const DISTINCT_BODIES = 50;
+
+const rand = mulberry32(42);
+const batches = Array.from({ length: DISTINCT_BODIES }, () =>
+  Array.from({ length: BATCH }, () => wideEvent(rand, 'bench-model')),
+);
+const bodies = batches.map((b) => gzipSync(JSON.stringify(b)));
+
+async function collectorRun(): Promise<{ seconds: number; stored: number }> {
+  const osprey = await startOsprey({ env: { LOG_LEVEL: 'error' } });
+  try {
+    let next = 0;
+    let retries = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: SENDERS }, async () => {
+        for (let i = next++; i < TOTAL / BATCH; i = next++) {
+          for (;;) {
+            const res = await fetch(`${osprey.url}/v1/predictions`, {
+              method: 'POST',
+              headers: {
+                authorization: `Bearer ${osprey.apiKey}`,
+                'content-type': 'application/json',
+                'content-encoding': 'gzip',
+              },
+              body: bodies[i % DISTINCT_BODIES],
+            });
+            const answer = (await res.json()) as { accepted?: number };
+            if (res.status === 200 && answer.accepted === BATCH) break;
+            if (res.status !== 503) throw new Error(`collector answered ${res.status}: ${JSON.stringify(answer)}`);
+            retries++;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const stats = await fetch(
+      `${osprey.url}/api/v1/models/bench-model/stats?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`,
+      { headers: { authorization: `Bearer ${osprey.apiKey}` } },
+    );
+    const { count } = (await stats.json()) as { count: number };
+    if (retries > 0) console.log(`(${retries} requests were answered 503 and retried)`);
+    return { seconds, stored: count };
+  } finally {
+    await osprey.stop();
+    rmSync(osprey.dataDir, { recursive: true, force: true });
+  }
+}
+
+async function rawRun(): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'osprey-bench-raw-'));
+  const store = await createStore({
+    OSPREY_DATA_DIR: dataDir,
+    CLICKHOUSE_USER: 'default',
+    CLICKHOUSE_PASSWORD: '',
+    CLICKHOUSE_DATABASE: 'default',
+    OSPREY_RETENTION_DAYS: 90,
+  });
+  await migrate(store, { retentionDays: 90 });
+  // The same rows the collector writes, as JSONEachRow, inserted in the collector's batch size.
+  const now = Date.now();
+  const lines = batches.map((b) =>
+    b.map((e) => {
+      const v = validatePrediction(e);
+      if (!v.ok) throw new Error(v.error);
+      return JSON.stringify(toPredictionRow(v.value, now));
+    }),
+  );
+  const insertRows = 50_000;
+  const chunk = Buffer.from(
+    Array.from({ length: insertRows / BATCH }, (_, i) => lines[i % DISTINCT_BODIES]!.join('\n')).join('\n'),
+  );
+  const started = performance.now();
+  for (let done = 0; done < TOTAL; done += insertRows) await store.insertJsonLines('predictions', chunk);
+  const seconds = (performance.now() - started) / 1000;
+  await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return seconds;
+}
+
+const collector = await collectorRun();
+if (collector.stored !== TOTAL) throw new Error(`stored ${collector.stored} of ${TOTAL} events`);
+const rawSeconds = await rawRun();
+const collectorRate = TOTAL / collector.seconds;
+const rawRate = TOTAL / rawSeconds;
+console.log(`machine: ${cpus()[0]?.model} × ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`);
+console.log(`events: ${TOTAL.toLocaleString('en-US')} (batches of ${BATCH}, 20 features, ${SENDERS} concurrent senders)`);
+console.log('| path | seconds | events/s |');
+console.log('| --- | ---: | ---: |');
+console.log(`| HTTP collector → chDB | ${collector.seconds.toFixed(2)} | ${Math.round(collectorRate).toLocaleString('en-US')} |`);
+console.log(`| raw chDB insert (JSONEachRow, 50k rows/insert) | ${rawSeconds.toFixed(2)} | ${Math.round(rawRate).toLocaleString('en-US')} |`);
+console.log(`ratio collector / raw: ${(collectorRate / rawRate).toFixed(2)}`);

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+const OSPREY_BIN = join(REPO_ROOT, 'cli', 'bin', 'osprey.js');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface OspreyProcess {
+  url: string;
+  port: number;
+  apiKey: string;
+  dataDir: string;
+  child: ChildProcess;
+  logs(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs the real `osprey` command in a child process on a free port and a fresh data directory. */
+export async function startOsprey(
+  opts: { args?: string[]; env?: Record<string, string>; dataDir?: string; apiKey?: string } = {},
+): Promise<OspreyProcess> {
+  const port = await freePort();
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'osprey-test-'));
+  const apiKey = opts.apiKey ?? `osp_test_${Math.random().toString(36).slice(2)}${Date.now()}`;
+  const child = spawn(process.execPath, [OSPREY_BIN, ...(opts.args ?? ['start'])], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      OSPREY_PORT: String(port),
+      OSPREY_HOST: '127.0.0.1',
+      OSPREY_DATA_DIR: dataDir,
+      OSPREY_API_KEY: apiKey,
+      LOG_LEVEL: 'warn',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`osprey exited with ${child.exitCode}:\n${output}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`osprey did not become healthy in 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    port,
+    apiKey,
+    dataDir,
+    child,
+    logs: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
