@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeEnv } from '../config';
 import { loadMigrations, migrate } from '../migrate/migrate';
 import { runReadOnlySql } from '../queries/readonly-sql';
-import { ClickHouseStore } from './clickhouse-store';
+import { ClickHouseStore, type ClickHouseConfig } from './clickhouse-store';
 import { createStore } from './create-store';
 import type { Store } from './store';
 
@@ -18,7 +18,9 @@ const backends: { name: string; open: Open }[] = [
     name: '@clickhouse/client on chdb/connection',
     open: async (dir) => {
       const { createChdbConnection } = await import('chdb/connection');
-      return new ClickHouseStore({ connection: createChdbConnection({ path: dir }) });
+      // chdb types its connection against its own copy of @clickhouse/client-common's types.
+      const connection = createChdbConnection({ path: dir }) as unknown as ClickHouseConfig['connection'];
+      return new ClickHouseStore({ connection });
     },
   },
 ];
