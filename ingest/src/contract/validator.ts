@@ -37,7 +37,7 @@ function createValidator<T extends { timestamp?: number }>(
     }
     const parsed = schema.safeParse(input);
     if (parsed.success) return { ok: true, value: parsed.data };
-    return { ok: false, error: formatIssue(parsed.error.issues[0] as Parameters<typeof formatIssue>[0]) };
+    return { ok: false, error: formatIssue(parsed.error.issues[0] as Parameters<typeof formatIssue>[0], input) };
   };
 }
 
