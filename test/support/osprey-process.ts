@@ -30,9 +30,9 @@ export interface OspreyProcess {
 
 /** Runs the real `osprey` command in a child process on a free port and a fresh data directory. */
 export async function startOsprey(
-  opts: { args?: string[]; env?: Record<string, string>; dataDir?: string; apiKey?: string } = {},
+  opts: { args?: string[]; env?: Record<string, string>; dataDir?: string; apiKey?: string; port?: number } = {},
 ): Promise<OspreyProcess> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'osprey-test-'));
   const apiKey = opts.apiKey ?? `osp_test_${Math.random().toString(36).slice(2)}${Date.now()}`;
   const child = spawn(process.execPath, [OSPREY_BIN, ...(opts.args ?? ['start'])], {

@@ -3,7 +3,7 @@ import type { ApiKeyVerifier, Store } from '@osprey/db';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { BatchWriter, BufferFullError } from '../writer/batch-writer';
-import { readBody } from './body';
+import { discard, readBody } from './body';
 import type { CollectorEnv } from './config';
 import { labelKind, predictionKind, prepareBatch, type EventKind } from './event-kinds';
 import { HttpError, pathOf, sendError, sendJson } from './http';
@@ -50,7 +50,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     if (req.method !== 'POST') throw new HttpError(405, 'use POST', { allow: 'POST' });
     const auth = await deps.verifier.verify(req.headers.authorization, 'ingest');
     if (!auth.ok) {
-      req.resume();
+      await discard(req);
       throw new HttpError(auth.status, auth.error);
     }
     const body = await readBody(req, config.OSPREY_MAX_BODY_BYTES);
