@@ -24,7 +24,7 @@ const batches = Array.from({ length: DISTINCT_BODIES }, () =>
 const bodies = batches.map((b) => gzipSync(JSON.stringify(b)));
 
 async function collectorRun(): Promise<{ seconds: number; stored: number }> {
-  const osprey = await startOsprey({ env: { LOG_LEVEL: 'error' } });
+  const osprey = await startOsprey({ env: { LOG_LEVEL: 'error', ...(process.env.BENCH_ENV ? JSON.parse(process.env.BENCH_ENV) : {}) } });
   try {
     let next = 0;
     let retries = 0;

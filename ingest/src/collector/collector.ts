@@ -3,6 +3,7 @@ import type { ApiKeyVerifier, Store } from '@osprey/db';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { BatchWriter, BufferFullError } from '../writer/batch-writer';
+import { Admission } from './admission';
 import { discard, readBody } from './body';
 import type { CollectorEnv } from './config';
 import { labelKind, predictionKind, prepareBatch, type EventKind } from './event-kinds';
@@ -44,6 +45,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   for (const kind of [predictionKind, labelKind]) {
     writers.set(kind, new BatchWriter(deps.store, kind.table, writerOptions, metrics));
   }
+  const admission = new Admission(config.OSPREY_MAX_CONCURRENT_PARSES, config.OSPREY_MAX_WAITING_REQUESTS);
   const routes: Record<string, EventKind> = { '/v1/predictions': predictionKind, '/v1/labels': labelKind };
 
   async function ingest(kind: EventKind, req: IncomingMessage, res: ServerResponse): Promise<number> {
@@ -53,11 +55,23 @@ export function createCollector(deps: CollectorDeps): Collector {
       await discard(req);
       throw new HttpError(auth.status, auth.error);
     }
-    const body = await readBody(req, config.OSPREY_MAX_BODY_BYTES);
-    const { items, unparsable } = parseEvents(req.headers['content-type'], body);
-    const { lines, rejected } = prepareBatch(kind, items, unparsable);
+    const writer = writers.get(kind)!;
+    const release = writer.isFull() ? undefined : await admission.enter();
+    if (!release) {
+      await discard(req);
+      throw new HttpError(503, 'the collector is at capacity; retry shortly', { 'retry-after': RETRY_AFTER_SECONDS });
+    }
+    let prepared: ReturnType<typeof prepareBatch>;
     try {
-      await writers.get(kind)!.write(lines);
+      const body = await readBody(req, config.OSPREY_MAX_BODY_BYTES);
+      const { items, unparsable } = parseEvents(req.headers['content-type'], body);
+      prepared = prepareBatch(kind, items, unparsable);
+    } finally {
+      release();
+    }
+    const { lines, rejected } = prepared;
+    try {
+      await writer.write(lines);
     } catch (err) {
       if (err instanceof BufferFullError) {
         throw new HttpError(503, err.message, { 'retry-after': RETRY_AFTER_SECONDS });

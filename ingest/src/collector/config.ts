@@ -6,9 +6,11 @@ const positiveInt = (fallback: number) =>
 /** The collector's settings; the launcher parses them once with the rest of its process's env. */
 export const collectorEnv = z.object({
   OSPREY_MAX_BODY_BYTES: positiveInt(5 * 1024 * 1024),
-  OSPREY_BATCH_MAX_ROWS: positiveInt(50_000),
-  OSPREY_BATCH_LINGER_MS: positiveInt(25),
+  OSPREY_BATCH_MAX_ROWS: positiveInt(20_000),
+  OSPREY_BATCH_LINGER_MS: positiveInt(200),
   OSPREY_WRITER_MAX_BUFFERED_ROWS: positiveInt(200_000),
+  OSPREY_MAX_CONCURRENT_PARSES: positiveInt(4),
+  OSPREY_MAX_WAITING_REQUESTS: positiveInt(256),
 });
 
 export type CollectorEnv = z.infer<typeof collectorEnv>;

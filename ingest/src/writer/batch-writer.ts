@@ -64,6 +64,10 @@ export class BatchWriter {
     return this.pending.length + this.inFlightRows;
   }
 
+  isFull(): boolean {
+    return this.bufferedRows >= this.options.maxBufferedRows;
+  }
+
   /** Resolves when `lines` are inserted; rejects with BufferFullError at once when over capacity. */
   write(lines: string[]): Promise<void> {
     if (lines.length === 0) return Promise.resolve();

@@ -31,17 +31,24 @@ export class BatchQueue {
       this.cutScheduled = true;
       setImmediate(() => {
         this.cutScheduled = false;
-        this.cut();
+        this.cut(true);
       });
     }
   }
 
-  /** Turns everything queued into batches and starts sending what the concurrency limit allows. */
-  cut(): void {
+  /**
+   * Turns what is queued into batches and starts sending what the concurrency limit allows; with
+   * `fullOnly`, a last partial batch stays queued for the interval.
+   */
+  cut(fullOnly = false): void {
     const all = this.queue;
-    this.queue = [];
-    for (let i = 0; i < all.length; i += this.maxBatchSize) {
-      const events = all.length <= this.maxBatchSize ? all : all.slice(i, i + this.maxBatchSize);
+    const size = this.maxBatchSize;
+    const end = fullOnly ? all.length - (all.length % size) : all.length;
+    if (end === 0) return;
+    this.queue = end === all.length ? [] : all.slice(end);
+    for (let i = 0; i < end; i += size) {
+      const events =
+        end === all.length && all.length <= size ? all : all.slice(i, Math.min(end, i + size));
       let settle!: () => void;
       const done = new Promise<void>((resolve) => (settle = resolve));
       this.unsettled.add(done);

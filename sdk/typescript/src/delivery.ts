@@ -32,7 +32,11 @@ export async function deliver(ctx: DeliveryContext, events: Event[]): Promise<vo
   try {
     await deliverOnce(ctx, events);
   } catch (err) {
-    giveUp(ctx, events.length, `unexpected error: ${err instanceof Error ? err.message : 'unknown'}`);
+    giveUp(
+      ctx,
+      events.length,
+      `unexpected error: ${err instanceof Error ? err.message : 'unknown'}`,
+    );
   }
 }
 
@@ -46,21 +50,29 @@ async function deliverOnce(ctx: DeliveryContext, events: Event[]): Promise<void>
     const outcome = await post(ctx.transport, ctx.path, body, events.length);
     switch (outcome.kind) {
       case 'ok':
-        ctx.counters.sent += Math.max(0, Math.min(outcome.accepted, events.length - outcome.rejected.length));
+        ctx.counters.sent += Math.max(
+          0,
+          Math.min(outcome.accepted, events.length - outcome.rejected.length),
+        );
         if (outcome.rejected.length > 0) recordRejections(ctx, events, outcome.rejected);
         return;
       case 'too-large':
         if (events.length > 1) return split(ctx, events);
         return giveUp(ctx, 1, '413: a single event is larger than the collector accepts', 413);
       case 'fatal':
-        return giveUp(ctx, events.length, `${outcome.reason}${hint(outcome.status)}`, outcome.status);
+        return giveUp(
+          ctx,
+          events.length,
+          `${outcome.reason}${hint(outcome.status)}`,
+          outcome.status,
+        );
       case 'retry': {
         const now = Date.now();
         if (now >= deadline) {
           return giveUp(
             ctx,
             events.length,
-            `still failing after ${Math.round(ctx.maxRetryDurationMs / 1000)} s of retries (${outcome.reason})`,
+            `still failing after ${duration(ctx.maxRetryDurationMs)} of retries (${outcome.reason})`,
             outcome.status,
           );
         }
@@ -70,7 +82,7 @@ async function deliverOnce(ctx: DeliveryContext, events: Event[]): Promise<void>
         );
         ctx.report(
           'retrying',
-          `sending ${events.length} ${ctx.noun} events failed (${outcome.reason}); retrying in ${wait} ms`,
+          `sending ${events.length} ${ctx.noun} events failed (${outcome.reason}); retrying in ${duration(wait)}`,
           events.length,
           outcome.status,
         );
@@ -110,4 +122,8 @@ function hint(status: number): string {
   if (status === 401 || status === 403) return ' (check the API key and that it may ingest)';
   if (status === 404) return ' (check the collector url)';
   return '';
+}
+
+function duration(ms: number): string {
+  return ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }

@@ -25,7 +25,12 @@ const USER_AGENT = 'osprey-sdk-typescript/0.1.0';
  * POSTs a gzipped JSON array to the collector and classifies the answer. Never throws: network
  * errors and timeouts come back as `retry`. Messages never contain the API key.
  */
-export async function post(config: TransportConfig, path: string, body: Buffer, count: number): Promise<SendOutcome> {
+export async function post(
+  config: TransportConfig,
+  path: string,
+  body: Buffer,
+  count: number,
+): Promise<SendOutcome> {
   let res: Response;
   let text: string;
   try {
@@ -49,7 +54,12 @@ export async function post(config: TransportConfig, path: string, body: Buffer, 
   if (status === 413) return { kind: 'too-large' };
   const reason = `${status}${collectorMessage(text)}`;
   if (status === 408 || status === 429 || status >= 500) {
-    return { kind: 'retry', status, reason, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) };
+    return {
+      kind: 'retry',
+      status,
+      reason,
+      retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+    };
   }
   return { kind: 'fatal', status, reason };
 }
@@ -85,7 +95,10 @@ function describeNetworkError(err: unknown, timeoutMs: number): string {
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
     return `no answer within ${timeoutMs} ms`;
   }
-  const cause = err instanceof Error ? (err.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const cause =
+    err instanceof Error
+      ? (err.cause as { code?: unknown; message?: unknown } | undefined)
+      : undefined;
   if (cause && typeof cause.code === 'string') return `network error ${cause.code}`;
   if (cause && typeof cause.message === 'string') return `network error: ${cause.message}`;
   return `network error: ${err instanceof Error ? err.message : String(err)}`;

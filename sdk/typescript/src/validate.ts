@@ -51,17 +51,23 @@ export function toWirePrediction(input: unknown, now: number): WirePrediction | 
   let prediction: WirePrediction['prediction'];
   if (e.prediction !== undefined) {
     const p = copyPrediction(e.prediction);
-    if (p === undefined) return 'prediction: must be a finite number, a string or an array of at most 4096 finite numbers';
+    if (p === undefined)
+      return 'prediction: must be a finite number, a string or an array of at most 4096 finite numbers';
     prediction = p;
   }
   let error: string | undefined;
   if (e.error !== undefined) {
-    if (typeof e.error !== 'string' || e.error.length === 0) return 'error: must be a non-empty string';
+    if (typeof e.error !== 'string' || e.error.length === 0)
+      return 'error: must be a non-empty string';
     error = e.error.length > MAX_ERROR_CHARS ? e.error.slice(0, MAX_ERROR_CHARS) : e.error;
   }
-  if (prediction === undefined && error === undefined) return 'prediction: required unless error is set';
+  if (prediction === undefined && error === undefined)
+    return 'prediction: required unless error is set';
   const latency = e.latency_ms;
-  if (latency !== undefined && !(typeof latency === 'number' && latency >= 0 && latency <= MAX_LATENCY_MS)) {
+  if (
+    latency !== undefined &&
+    !(typeof latency === 'number' && latency >= 0 && latency <= MAX_LATENCY_MS)
+  ) {
     return 'latency_ms: must be a number from 0 to 86400000';
   }
   let tags: Record<string, string> | undefined;
@@ -73,7 +79,8 @@ export function toWirePrediction(input: unknown, now: number): WirePrediction | 
   const requestId = e.request_id;
   if (requestId !== undefined && !isRequestId(requestId)) return REQUEST_ID_PROBLEM;
   const eventId = e.event_id;
-  if (eventId !== undefined && !(typeof eventId === 'string' && UUID.test(eventId))) return EVENT_ID_PROBLEM;
+  if (eventId !== undefined && !(typeof eventId === 'string' && UUID.test(eventId)))
+    return EVENT_ID_PROBLEM;
   const timestamp = e.timestamp === undefined ? now : toEpochMs(e.timestamp);
   if (timestamp === undefined) return TIMESTAMP_PROBLEM;
 
@@ -104,8 +111,10 @@ export function toWireLabel(input: unknown, now: number): WireLabel | string {
   }
   const eventId = e.event_id;
   const requestId = e.request_id;
-  if (eventId === undefined && requestId === undefined) return 'event_id: event_id or request_id is required';
-  if (eventId !== undefined && !(typeof eventId === 'string' && UUID.test(eventId))) return EVENT_ID_PROBLEM;
+  if (eventId === undefined && requestId === undefined)
+    return 'event_id: event_id or request_id is required';
+  if (eventId !== undefined && !(typeof eventId === 'string' && UUID.test(eventId)))
+    return EVENT_ID_PROBLEM;
   if (requestId !== undefined && !isRequestId(requestId)) return REQUEST_ID_PROBLEM;
   const timestamp = e.timestamp === undefined ? now : toEpochMs(e.timestamp);
   if (timestamp === undefined) return TIMESTAMP_PROBLEM;
@@ -123,7 +132,8 @@ function isRequestId(v: unknown): v is string {
 
 function copyFeatures(v: unknown): Record<string, FeatureValue> | string {
   if (v === undefined || v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) return 'features: must be an object of feature name to value';
+  if (typeof v !== 'object' || Array.isArray(v))
+    return 'features: must be an object of feature name to value';
   const src = v as Record<string, unknown>;
   const out: Record<string, FeatureValue> = {};
   for (const key of Object.keys(src)) {
@@ -140,11 +150,13 @@ function copyFeatures(v: unknown): Record<string, FeatureValue> | string {
       case 'undefined':
         continue;
       default:
-        if (value !== null) return `features.${clip(key)}: must be a number, string, boolean or null`;
+        if (value !== null)
+          return `features.${clip(key)}: must be a number, string, boolean or null`;
         copy = null;
     }
     if (key.length === 0 || key.length > 256) return 'features: names must be 1-256 characters';
-    if (key === '__proto__') Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true });
     else out[key] = copy;
   }
   return out;
@@ -167,7 +179,8 @@ function copyPrediction(v: unknown): number | string | number[] | undefined {
 }
 
 function copyTags(v: unknown): Record<string, string> | string {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'tags: must be an object of string to string';
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return 'tags: must be an object of string to string';
   const src = v as Record<string, unknown>;
   const out: Record<string, string> = {};
   for (const key of Object.keys(src)) {
@@ -176,7 +189,8 @@ function copyTags(v: unknown): Record<string, string> | string {
       return `tags.${clip(key)}: must be a string of at most 1024 characters`;
     }
     if (key.length > 256) return 'tags: names must be at most 256 characters';
-    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true });
     else out[key] = value;
   }
   return out;
@@ -184,7 +198,13 @@ function copyTags(v: unknown): Record<string, string> | string {
 
 function toEpochMs(v: unknown): number | undefined {
   const ms =
-    typeof v === 'number' ? v : v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN;
+    typeof v === 'number'
+      ? v
+      : v instanceof Date
+        ? v.getTime()
+        : typeof v === 'string'
+          ? Date.parse(v)
+          : NaN;
   return Number.isFinite(ms) && ms >= 0 && ms < YEAR_3000_MS ? Math.trunc(ms) : undefined;
 }
 

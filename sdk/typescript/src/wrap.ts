@@ -27,11 +27,14 @@ export function wrapFunction<F extends (...args: never[]) => unknown>(
     try {
       features = opts.features ? opts.features(...args) : defaultFeatures(args[0]);
       request_id = opts.requestId?.(...args);
-      if ('error' in outcome) error = describe(outcome.error);
-      else prediction = opts.prediction ? opts.prediction(outcome.result) : (outcome.result as Prediction);
+      if ('error' in outcome) error = errorText(outcome.error);
+      else
+        prediction = opts.prediction
+          ? opts.prediction(outcome.result)
+          : (outcome.result as Prediction);
     } catch (err) {
       // an extractor threw: still log the call, as an error, so it is not lost silently
-      error = `osprey wrap: extracting the event failed: ${describe(err)}`;
+      error = `osprey wrap: extracting the event failed: ${errorText(err)}`;
       prediction = undefined;
       features ??= {};
     }
@@ -90,7 +93,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /** `String(err)`, or a fallback when even that throws (a Symbol, a hostile toString). */
-export function describe(err: unknown): string {
+export function errorText(err: unknown): string {
   try {
     const text = String(err);
     return text.length > 0 ? text : 'Error';
