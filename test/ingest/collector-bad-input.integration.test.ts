@@ -48,6 +48,7 @@ describe('collector bad input', () => {
     ['a feature whose value is an object', { ...good(), features: { x: { y: 1 } } }, 'features.x: must be a number, string, boolean or null'],
     ['an unparseable timestamp', { ...good(), timestamp: 'last tuesday' }, 'timestamp: must be an ISO-8601 string or epoch milliseconds'],
     ['a negative latency', { ...good(), latency_ms: -3 }, 'latency_ms: must be >= 0'],
+    ['a timestamp older than the retention', { ...good(), timestamp: '2001-01-01T00:00:00Z' }, 'timestamp: is older than the retention of 90 days (OSPREY_RETENTION_DAYS)'],
   ])('rejects %s, naming the field, and keeps the good event beside it', async (_what, bad, error) => {
     const res = await post(predictions(), JSON.stringify([good(1), bad]), json());
     expect(res.status).toBe(200);

@@ -11,6 +11,7 @@ export const WEB_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 /** Prepares the built Next.js app in this process and returns its request handler. */
 export async function createWebHandler(opts: { runtime: WebRuntime; dev?: boolean }): Promise<RequestHandler> {
   registerRuntime(opts.runtime);
+  process.env.NEXT_TELEMETRY_DISABLED ??= '1'; // self-hosted: nothing phones home
   const app = next({ dev: opts.dev ?? false, dir: WEB_DIR });
   await app.prepare();
   const handle = app.getRequestHandler();

@@ -23,7 +23,14 @@ export async function start(opts: { demo: boolean }): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const verifier = new ApiKeyVerifier(store);
-  const collector = createCollector({ store, verifier, logger, registry, config: env });
+  const collector = createCollector({
+    store,
+    verifier,
+    logger,
+    registry,
+    config: env,
+    retentionDays: env.OSPREY_RETENTION_DAYS,
+  });
   const web = await createWebHandler({ runtime: { store, verifier } });
   const server = createHttpServer({ logger, registry, collector, web, healthy: () => store.ping() });
   const port = await listen(server, env.OSPREY_PORT, env.OSPREY_HOST);

@@ -17,6 +17,7 @@ export interface CollectorDeps {
   logger: Logger;
   registry: Registry;
   config: CollectorEnv;
+  retentionDays: number;
 }
 
 export interface Collector {
@@ -65,7 +66,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     try {
       const body = await readBody(req, config.OSPREY_MAX_BODY_BYTES);
       const { items, unparsable } = parseEvents(req.headers['content-type'], body);
-      prepared = prepareBatch(kind, items, unparsable);
+      prepared = prepareBatch(kind, items, unparsable, { receivedAt: Date.now(), retentionDays: deps.retentionDays });
     } finally {
       release();
     }

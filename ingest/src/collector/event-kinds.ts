@@ -8,7 +8,7 @@ export interface EventKind<E = unknown> {
   name: 'prediction' | 'label';
   table: string;
   validate: Validator<E>;
-  toRow(event: E, receivedAt: number): object;
+  toRow(event: E, receivedAt: number): { timestamp: number };
 }
 
 export const predictionKind: EventKind = {
@@ -30,13 +30,20 @@ export interface Rejection {
   error: string;
 }
 
+export interface BatchPolicy {
+  receivedAt: number;
+  /** Rows older than this would be dropped by the retention TTL on arrival: refuse them instead. */
+  retentionDays: number;
+}
+
 /** Validates each event; the good ones become JSON lines for the writer, the bad ones rejections. */
 export function prepareBatch(
   kind: EventKind,
   items: readonly unknown[],
   unparsable: ReadonlyMap<number, string>,
-  receivedAt = Date.now(),
+  policy: BatchPolicy,
 ): { lines: string[]; rejected: Rejection[] } {
+  const oldest = policy.receivedAt - policy.retentionDays * 86_400_000;
   const lines: string[] = [];
   const rejected: Rejection[] = [];
   for (let index = 0; index < items.length; index++) {
@@ -46,8 +53,16 @@ export function prepareBatch(
       continue;
     }
     const result = kind.validate(items[index]);
-    if (result.ok) lines.push(JSON.stringify(kind.toRow(result.value, receivedAt)));
-    else rejected.push({ index, error: result.error });
+    if (!result.ok) {
+      rejected.push({ index, error: result.error });
+      continue;
+    }
+    const row = kind.toRow(result.value, policy.receivedAt);
+    if (row.timestamp < oldest) {
+      rejected.push({ index, error: `timestamp: is older than the retention of ${policy.retentionDays} days (OSPREY_RETENTION_DAYS)` });
+    } else {
+      lines.push(JSON.stringify(row));
+    }
   }
   return { lines, rejected };
 }
