@@ -33,7 +33,7 @@ export default async function ModelsPage() {
               <th className="num">Last hour</th>
               <th className="num">Error rate</th>
               <th className="num">p95 latency</th>
-              <th>Last seen</th>
+              <th className="num">Last seen</th>
             </tr>
           </thead>
           <tbody>
