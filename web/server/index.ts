@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { registerRuntime, type WebRuntime } from './runtime';
@@ -10,9 +11,13 @@ export const WEB_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** Prepares the built Next.js app in this process and returns its request handler. */
 export async function createWebHandler(opts: { runtime: WebRuntime; dev?: boolean }): Promise<RequestHandler> {
+  const dev = opts.dev ?? false;
+  if (!dev && !existsSync(join(WEB_DIR, '.next', 'BUILD_ID'))) {
+    throw new Error('the dashboard is not built: run `npm run build` (npm start does it for you)');
+  }
   registerRuntime(opts.runtime);
   process.env.NEXT_TELEMETRY_DISABLED ??= '1'; // self-hosted: nothing phones home
-  const app = next({ dev: opts.dev ?? false, dir: WEB_DIR });
+  const app = next({ dev, dir: WEB_DIR });
   await app.prepare();
   const handle = app.getRequestHandler();
   return (req, res) => handle(req, res);
