@@ -68,11 +68,6 @@ def _finite_number(value: Any) -> int | float | None:
 
 
 def _feature_value(name: str, value: Any) -> str | int | float | bool | None:
-    kind = type(value)
-    if kind is str or kind is bool or kind is int or value is None:
-        return value
-    if kind is float:
-        return value if math.isfinite(value) else None  # NaN/inf: a missing value, JSON has no NaN
     value = _plain(value)
     if isinstance(value, bool):
         return bool(value)
@@ -88,6 +83,20 @@ def _feature_value(name: str, value: Any) -> str | int | float | bool | None:
 
 
 def features(raw: Any) -> dict[str, str | int | float | bool | None]:
+    """The features as JSON-safe values. `raw` is the SDK's own copy (made in log()), so when every
+    name and value is already plain — the common case — it is returned as it is."""
+    if type(raw) is dict:
+        for key, value in raw.items():
+            kind = type(value)
+            if type(key) is not str or not 0 < len(key) <= MAX_KEY_LEN:
+                break
+            if kind is float:
+                if value - value != 0.0:  # NaN or ±inf
+                    break
+            elif not (kind is str or kind is int or kind is bool or value is None):
+                break
+        else:
+            return raw
     if not isinstance(raw, Mapping):
         raise InvalidEvent(f"features: must be a mapping of feature name to value, not {type(raw).__name__}")
     out: dict[str, str | int | float | bool | None] = {}

@@ -10,7 +10,8 @@ from typing import Any
 # The collector refuses bodies over 5 MiB (before and after decompression) by default; stay
 # under that so a 413 is the exception, not the rule.
 MAX_BODY_BYTES = 4 * 1024 * 1024
-GZIP_LEVEL = 6
+# Level 1 is ~4x faster than the default 6 on event JSON, for a body ~15% larger.
+GZIP_LEVEL = 1
 
 _encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 

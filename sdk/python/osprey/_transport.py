@@ -11,7 +11,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__
+from ._version import __version__
 from ._backoff import parse_retry_after
 
 USER_AGENT = f"osprey-sdk-python/{__version__}"
@@ -53,9 +53,8 @@ def _error_text(body: bytes) -> str:
         parsed = json.loads(text)
     except ValueError:
         return text[:300]
-    if isinstance(parsed, dict) and isinstance(parsed.get("error"), str):
-        return parsed["error"][:300]
-    return text[:300]
+    message = parsed.get("error") if isinstance(parsed, dict) else None
+    return message[:300] if isinstance(message, str) else text[:300]
 
 
 def _ok_answer(status: int, body: bytes) -> Answer:

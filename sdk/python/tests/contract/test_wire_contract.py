@@ -1,0 +1,148 @@
+"""Contract: what the SDK puts on the wire validates against the collector's JSON Schemas
+(ingest/schema), and what the SDK refuses as invalid the schemas refuse too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is not installed; install the [test] extra")
+
+from osprey import _normalize  # noqa: E402
+from osprey._ids import new_event_id  # noqa: E402
+from osprey._serialize import encode_event  # noqa: E402
+
+SCHEMA_DIR = Path(__file__).resolve().parent / ".." / ".." / ".." / ".." / "ingest" / "schema"
+
+
+def _validator(name: str) -> Any:
+    path = SCHEMA_DIR / name
+    if not path.exists():
+        pytest.fail(f"contract schema missing: {path}")
+    schema = json.loads(path.read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+PREDICTION = _validator("prediction.schema.json")
+LABEL = _validator("label.schema.json")
+
+
+def wire(raw: dict[str, Any], kind: str = "prediction") -> Any:
+    normalize = _normalize.prediction_event if kind == "prediction" else _normalize.label_event
+    return json.loads(encode_event(normalize(raw)))
+
+
+def prediction(**fields: Any) -> dict[str, Any]:
+    base = {"event_id": new_event_id(), "timestamp": 1_760_000_000_000, "model": "churn", "version": "v1", "features": {"a": 1}}
+    base.update(fields)
+    return base
+
+
+VALID_PREDICTIONS = [
+    prediction(prediction=0.5),
+    prediction(prediction="cat", latency_ms=0, tags={"k": "v"}, request_id="r-1"),
+    prediction(prediction=[0.1, 0.2, 0.7], latency_ms=12.5),
+    prediction(prediction=None, error="ValueError('x')"),
+    prediction(prediction=True),
+    prediction(prediction=(1, 2)),
+    prediction(features={"n": 1.5, "s": "x", "b": False, "z": None, "nan": math.nan, "inf": math.inf}, prediction=1),
+    prediction(features={}, prediction=1, error="e" * 10_000),
+    prediction(prediction=1, timestamp="2026-01-31T12:00:00Z"),
+    prediction(prediction=1, timestamp=dt.datetime(2026, 1, 31, tzinfo=dt.timezone.utc)),
+    prediction(prediction=1, event_id=uuid.uuid4()),
+    prediction(prediction=1, tags={"n": 1, "b": True}),
+    prediction(model="a" * 128, version="v" * 128, prediction=[0.0] * 4096),
+]
+
+
+@pytest.mark.parametrize("raw", VALID_PREDICTIONS, ids=range(len(VALID_PREDICTIONS)))
+def test_sdk_predictions_validate_against_the_schema(raw: dict[str, Any]) -> None:
+    PREDICTION.validate(wire(raw))
+
+
+def test_generated_event_ids_are_schema_uuids() -> None:
+    for _ in range(1000):
+        eid = new_event_id()
+        assert uuid.UUID(eid).version == 4
+        PREDICTION.validate(wire(prediction(prediction=1, event_id=eid)))
+
+
+def test_numpy_values_validate_against_the_schema() -> None:
+    np = pytest.importorskip("numpy", reason="numpy is not installed; install the [test] extra")
+    PREDICTION.validate(
+        wire(prediction(features={"f": np.float32(1), "i": np.int64(2), "b": np.bool_(False), "n": np.float64("nan")},
+                        prediction=np.array([0.25, 0.75]), latency_ms=np.float64(3)))
+    )
+    LABEL.validate(wire({"model": "m", "label": np.int64(1), "event_id": new_event_id(), "timestamp": 1}, "label"))
+
+
+INVALID_PREDICTIONS = [
+    prediction(model="has space", prediction=1),
+    prediction(model="a" * 129, prediction=1),
+    prediction(version="", prediction=1),
+    prediction(version=3, prediction=1),
+    prediction(features={"": 1}, prediction=1),
+    prediction(features={"a": [1]}, prediction=1),
+    prediction(features="nope", prediction=1),
+    prediction(prediction={"a": 1}),
+    prediction(prediction=[0.0] * 4097),
+    prediction(prediction=["a"]),
+    prediction(prediction=1, latency_ms=-1),
+    prediction(prediction=1, latency_ms=86_400_001),
+    prediction(prediction=1, tags={"k": "v" * 1025}),
+    prediction(prediction=1, request_id=""),
+    prediction(prediction=1, event_id="123"),
+]
+# Rules the JSON Schema cannot express but the collector's zod contract enforces; the SDK too.
+INVALID_BEYOND_THE_SCHEMA = [
+    prediction(),  # neither prediction nor error
+    prediction(prediction=1, timestamp=-1),
+]
+
+
+@pytest.mark.parametrize("raw", INVALID_PREDICTIONS, ids=range(len(INVALID_PREDICTIONS)))
+def test_what_the_sdk_refuses_the_schema_refuses(raw: dict[str, Any]) -> None:
+    with pytest.raises(_normalize.InvalidEvent):
+        _normalize.prediction_event(raw)
+    assert not PREDICTION.is_valid(raw)
+
+
+@pytest.mark.parametrize("raw", INVALID_BEYOND_THE_SCHEMA, ids=range(len(INVALID_BEYOND_THE_SCHEMA)))
+def test_sdk_enforces_the_rules_beyond_the_schema(raw: dict[str, Any]) -> None:
+    with pytest.raises(_normalize.InvalidEvent):
+        _normalize.prediction_event(raw)
+
+
+VALID_LABELS = [
+    {"model": "churn", "label": 1, "event_id": new_event_id(), "timestamp": 1_760_000_000_000},
+    {"model": "churn", "label": "yes", "request_id": "r-1", "timestamp": "2026-01-31T12:00:00Z"},
+    {"model": "churn", "label": 0.5, "event_id": new_event_id(), "request_id": "r-2", "timestamp": 5},
+    {"model": "churn", "label": False, "request_id": "r-3", "timestamp": 5},
+]
+
+
+@pytest.mark.parametrize("raw", VALID_LABELS, ids=range(len(VALID_LABELS)))
+def test_sdk_labels_validate_against_the_schema(raw: dict[str, Any]) -> None:
+    LABEL.validate(wire(raw, "label"))
+
+
+def test_events_received_end_to_end_validate(collector, make_client) -> None:
+    client = make_client()
+    eid = client.log("churn", "v1", {"a": 1, "b": "x", "c": None, "d": True}, [0.2, 0.8], latency_ms=4, tags={"t": "1"}, request_id="rq")
+    client.log("churn", "v1", {"a": 2}, None, error=RuntimeError("down"))
+    client.log_label("churn", 1, event_id=eid)
+    assert client.flush(timeout=5)
+    events = collector.received()
+    labels = collector.received("/v1/labels")
+    assert len(events) == 2 and len(labels) == 1
+    for event in events:
+        PREDICTION.validate(event)
+    LABEL.validate(labels[0])

@@ -1,0 +1,90 @@
+"""Integration: the SDK against a live Osprey (collector + query API).
+
+Runs only when OSPREY_URL and OSPREY_API_KEY are set; the key needs the ingest and read scopes.
+Each run logs to a fresh model name, so runs never see each other's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from typing import Any
+
+import pytest
+
+from osprey import Osprey, OspreyError
+
+URL = os.environ.get("OSPREY_URL", "").rstrip("/")
+API_KEY = os.environ.get("OSPREY_API_KEY", "")
+
+if not (URL and API_KEY):
+    pytest.skip("set OSPREY_URL and OSPREY_API_KEY to run against a live Osprey", allow_module_level=True)
+
+EVENTS = 1000
+ERROR_EVERY = 25  # 40 errors in 1000 events
+POLL_TIMEOUT_S = 30.0
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def lower_median(values: list[float]) -> float:
+    """ClickHouse quantileExactLow(0.5): the lower of the two middle elements, no interpolation."""
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def get_stats(model: str, start: str, end: str) -> dict[str, Any]:
+    query = urllib.parse.urlencode({"from": start, "to": end})
+    request = urllib.request.Request(
+        f"{URL}/api/v1/models/{urllib.parse.quote(model, safe='')}/stats?{query}",
+        headers={"Authorization": f"Bearer {API_KEY}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_thousand_events_arrive_with_exact_stats() -> None:
+    model = f"sdk-py-it-{uuid.uuid4().hex[:12]}"
+    rng = random.Random(42)
+    latencies = [round(rng.uniform(1.0, 250.0), 3) for _ in range(EVENTS)]
+    problems: list[OspreyError] = []
+    start = iso(dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1))
+
+    with Osprey(URL, API_KEY, on_error=problems.append) as client:
+        ids = []
+        for i, latency in enumerate(latencies):
+            features = {"x": rng.random(), "segment": rng.choice(["a", "b", "c"])}
+            if i % ERROR_EVERY == 0:
+                ids.append(client.log(model, "v1", features, None, latency_ms=latency, error="RuntimeError('synthetic')"))
+            else:
+                ids.append(client.log(model, "v1", features, rng.random(), latency_ms=latency))
+        assert client.flush(timeout=30)
+        stats = client.stats()
+        assert (stats["sent"], stats["failed"], stats["rejected"], stats["invalid"], stats["dropped"]) == (EVENTS, 0, 0, 0, 0), problems
+
+        client.log_label(model, 1, event_id=ids[1])
+        assert client.flush(timeout=30)
+        after = client.stats()
+        assert (after["sent"], after["failed"], after["rejected"]) == (EVENTS + 1, 0, 0), problems
+
+    end = iso(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=1))
+    deadline = time.monotonic() + POLL_TIMEOUT_S
+    answer: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        answer = get_stats(model, start, end)
+        if answer.get("count") == EVENTS:
+            break
+        time.sleep(0.5)
+    assert answer.get("count") == EVENTS, f"stats never reached {EVENTS} events: {answer}"
+    assert answer["errors"] == EVENTS // ERROR_EVERY
+    assert answer["error_rate"] == pytest.approx(answer["errors"] / EVENTS)
+    assert set(answer) >= {"count", "errors", "error_rate", "latency_ms", "throughput_per_min"}
+    assert abs(answer["latency_ms"]["p50"] - lower_median(latencies)) <= 1.0, (answer["latency_ms"], lower_median(latencies))
