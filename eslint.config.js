@@ -3,13 +3,27 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.next/**', '**/dist/**', '.osprey/**', 'sdk/python/**', '**/next-env.d.ts'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/.next/**',
+      '**/dist/**',
+      '**/.venv/**',
+      '.osprey/**',
+      'test-results/**',
+      'sdk/python/**',
+      '**/next-env.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -18,7 +32,10 @@ export default tseslint.config(
     files: ['web/**/*.tsx'],
     ignores: ['web/app/**/page.tsx', 'web/app/**/layout.tsx', 'web/app/**/route.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@osprey/db*', '@osprey/ingest*', 'chdb', 'node:*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@osprey/db*', '@osprey/ingest*', 'chdb', 'node:*'] },
+      ],
     },
   },
 );

@@ -15,18 +15,23 @@ if (existsSync(vitest)) {
   passed += r.numPassedTests;
   failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
-  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numFailedTestSuites ?? 0} suites failed, ${r.numPendingTests} skipped`);
+  console.log(
+    `vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numFailedTestSuites ?? 0} suites failed, ${r.numPendingTests} skipped`,
+  );
 } else missing.push('vitest');
 
 const pytest = join(dir, 'pytest.xml');
 if (existsSync(pytest)) {
   const xml = readFileSync(pytest, 'utf8');
-  const attr = (name) => Number(new RegExp(`<testsuite[^>]*\\s${name}="(\\d+)"`).exec(xml)?.[1] ?? 0);
+  const attr = (name) =>
+    Number(new RegExp(`<testsuite[^>]*\\s${name}="(\\d+)"`).exec(xml)?.[1] ?? 0);
   const [tests, failures, errors, skips] = ['tests', 'failures', 'errors', 'skipped'].map(attr);
   passed += tests - failures - errors - skips;
   failed += failures + errors;
   skipped += skips;
-  console.log(`pytest: ${tests - failures - errors - skips} passed, ${failures + errors} failed, ${skips} skipped`);
+  console.log(
+    `pytest: ${tests - failures - errors - skips} passed, ${failures + errors} failed, ${skips} skipped`,
+  );
 } else missing.push('pytest');
 
 for (const runner of missing) {

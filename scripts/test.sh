@@ -11,7 +11,7 @@ status=0
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 
 step "lint"
-npx eslint . --max-warnings 0 || status=1
+npm run --silent lint || status=1
 step "typecheck"
 npx turbo run typecheck --output-logs=errors-only || status=1
 

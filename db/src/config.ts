@@ -6,7 +6,10 @@ export const storeEnv = z.object({
   CLICKHOUSE_URL: z.url({ error: 'must be a URL such as http://localhost:8123' }).optional(),
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
-  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z0-9_]+$/, 'must be a plain identifier').default('default'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/, 'must be a plain identifier')
+    .default('default'),
   OSPREY_RETENTION_DAYS: z.coerce
     .number({ error: 'must be a whole number of days' })
     .int('must be a whole number of days')
@@ -18,11 +21,16 @@ export const storeEnv = z.object({
 export type StoreEnv = z.infer<typeof storeEnv>;
 
 /** Parses one process's environment with its schema; fails naming every bad variable. */
-export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-  throw new ConfigError(`Invalid configuration:\n${problems}\nSee .env.example for every variable.`);
+  throw new ConfigError(
+    `Invalid configuration:\n${problems}\nSee .env.example for every variable.`,
+  );
 }
 
 export class ConfigError extends Error {

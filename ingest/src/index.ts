@@ -1,6 +1,11 @@
 export { createCollector, type Collector, type CollectorDeps } from './collector/collector';
 export { collectorEnv, type CollectorEnv } from './collector/config';
-export { BatchWriter, BufferFullError, DEFAULT_WRITER_OPTIONS, type BatchWriterOptions } from './writer/batch-writer';
+export {
+  BatchWriter,
+  BufferFullError,
+  DEFAULT_WRITER_OPTIONS,
+  type BatchWriterOptions,
+} from './writer/batch-writer';
 export { toPredictionRow, type PredictionRow } from './rows/prediction-row';
 export { toLabelRow, type LabelRow } from './rows/label-row';
 export * from './contract';

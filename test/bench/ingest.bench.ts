@@ -24,7 +24,12 @@ const batches = Array.from({ length: DISTINCT_BODIES }, () =>
 const bodies = batches.map((b) => gzipSync(JSON.stringify(b)));
 
 async function collectorRun(): Promise<{ seconds: number; stored: number }> {
-  const osprey = await startOsprey({ env: { LOG_LEVEL: 'error', ...(process.env.BENCH_ENV ? JSON.parse(process.env.BENCH_ENV) : {}) } });
+  const osprey = await startOsprey({
+    env: {
+      LOG_LEVEL: 'error',
+      ...(process.env.BENCH_ENV ? JSON.parse(process.env.BENCH_ENV) : {}),
+    },
+  });
   try {
     let next = 0;
     let retries = 0;
@@ -44,7 +49,8 @@ async function collectorRun(): Promise<{ seconds: number; stored: number }> {
             });
             const answer = (await res.json()) as { accepted?: number };
             if (res.status === 200 && answer.accepted === BATCH) break;
-            if (res.status !== 503) throw new Error(`collector answered ${res.status}: ${JSON.stringify(answer)}`);
+            if (res.status !== 503)
+              throw new Error(`collector answered ${res.status}: ${JSON.stringify(answer)}`);
             retries++;
             await new Promise((r) => setTimeout(r, 50));
           }
@@ -86,10 +92,13 @@ async function rawRun(): Promise<number> {
   );
   const insertRows = 50_000;
   const chunk = Buffer.from(
-    Array.from({ length: insertRows / BATCH }, (_, i) => lines[i % DISTINCT_BODIES]!.join('\n')).join('\n'),
+    Array.from({ length: insertRows / BATCH }, (_, i) =>
+      lines[i % DISTINCT_BODIES]!.join('\n'),
+    ).join('\n'),
   );
   const started = performance.now();
-  for (let done = 0; done < TOTAL; done += insertRows) await store.insertJsonLines('predictions', chunk);
+  for (let done = 0; done < TOTAL; done += insertRows)
+    await store.insertJsonLines('predictions', chunk);
   const seconds = (performance.now() - started) / 1000;
   await store.close();
   rmSync(dataDir, { recursive: true, force: true });
@@ -101,10 +110,18 @@ if (collector.stored !== TOTAL) throw new Error(`stored ${collector.stored} of $
 const rawSeconds = await rawRun();
 const collectorRate = TOTAL / collector.seconds;
 const rawRate = TOTAL / rawSeconds;
-console.log(`machine: ${cpus()[0]?.model} × ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`);
-console.log(`events: ${TOTAL.toLocaleString('en-US')} (batches of ${BATCH}, 20 features, ${SENDERS} concurrent senders)`);
+console.log(
+  `machine: ${cpus()[0]?.model} × ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+);
+console.log(
+  `events: ${TOTAL.toLocaleString('en-US')} (batches of ${BATCH}, 20 features, ${SENDERS} concurrent senders)`,
+);
 console.log('| path | seconds | events/s |');
 console.log('| --- | ---: | ---: |');
-console.log(`| HTTP collector → chDB | ${collector.seconds.toFixed(2)} | ${Math.round(collectorRate).toLocaleString('en-US')} |`);
-console.log(`| raw chDB insert (JSONEachRow, 50k rows/insert) | ${rawSeconds.toFixed(2)} | ${Math.round(rawRate).toLocaleString('en-US')} |`);
+console.log(
+  `| HTTP collector → chDB | ${collector.seconds.toFixed(2)} | ${Math.round(collectorRate).toLocaleString('en-US')} |`,
+);
+console.log(
+  `| raw chDB insert (JSONEachRow, 50k rows/insert) | ${rawSeconds.toFixed(2)} | ${Math.round(rawRate).toLocaleString('en-US')} |`,
+);
 console.log(`ratio collector / raw: ${(collectorRate / rawRate).toFixed(2)}`);

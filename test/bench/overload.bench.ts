@@ -10,10 +10,16 @@ import { startOsprey } from '../support/osprey-process';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 32);
 const rand = mulberry32(9);
-const bodies = Array.from({ length: 20 }, () => gzipSync(JSON.stringify(Array.from({ length: 1_000 }, () => wideEvent(rand, 'overload')))));
+const bodies = Array.from({ length: 20 }, () =>
+  gzipSync(JSON.stringify(Array.from({ length: 1_000 }, () => wideEvent(rand, 'overload')))),
+);
 
-const osprey = await startOsprey({ env: { LOG_LEVEL: 'error', ...(process.env.BENCH_ENV ? JSON.parse(process.env.BENCH_ENV) : {}) } });
-const rssMiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${osprey.child.pid}/status`, 'utf8'))![1]) / 1024;
+const osprey = await startOsprey({
+  env: { LOG_LEVEL: 'error', ...(process.env.BENCH_ENV ? JSON.parse(process.env.BENCH_ENV) : {}) },
+});
+const rssMiB = () =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${osprey.child.pid}/status`, 'utf8'))![1]) /
+  1024;
 const startRss = rssMiB();
 let maxRss = startRss;
 const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMiB())), 100);
@@ -25,7 +31,11 @@ await Promise.all(
     for (let i = s; Date.now() < deadline; i += SENDERS) {
       const res = await fetch(`${osprey.url}/v1/predictions`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${osprey.apiKey}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        headers: {
+          authorization: `Bearer ${osprey.apiKey}`,
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        },
         body: bodies[i % bodies.length],
       });
       await res.arrayBuffer();
@@ -38,7 +48,9 @@ clearInterval(sampler);
 await osprey.stop();
 
 const ok = counts.get(200) ?? 0;
-console.log(`machine: ${cpus()[0]?.model} × ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`);
+console.log(
+  `machine: ${cpus()[0]?.model} × ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+);
 console.log(`${SENDERS} senders, ${SECONDS} s, 1,000-event gzipped batches (20 features)`);
 console.log('| answers 200 | answers 503 | other | stored events/s | RSS at start | max RSS |');
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -47,4 +59,5 @@ console.log(
   `| ${ok} | ${counts.get(503) ?? 0} | ${other} | ${Math.round((ok * 1000) / SECONDS).toLocaleString('en-US')} | ${startRss.toFixed(0)} MiB | ${maxRss.toFixed(0)} MiB |`,
 );
 if (retryAfterMissing > 0) throw new Error(`${retryAfterMissing} 503 answers had no Retry-After`);
-if (maxRss >= 1024) throw new Error(`collector RSS reached ${maxRss.toFixed(0)} MiB (goal < 1 GiB)`);
+if (maxRss >= 1024)
+  throw new Error(`collector RSS reached ${maxRss.toFixed(0)} MiB (goal < 1 GiB)`);

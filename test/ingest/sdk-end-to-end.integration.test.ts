@@ -17,7 +17,11 @@ afterAll(async () => {
   await osprey?.stop();
 });
 
-function expectStats(actual: Awaited<ReturnType<typeof stats>>, latencies: number[], errors: number) {
+function expectStats(
+  actual: Awaited<ReturnType<typeof stats>>,
+  latencies: number[],
+  errors: number,
+) {
   expect(actual.count).toBe(latencies.length);
   expect(actual.errors).toBe(errors);
   expect(actual.error_rate).toBeCloseTo(errors / latencies.length, 12);
@@ -53,26 +57,59 @@ describe('SDKs end to end', () => {
       });
     }
     await client.close();
-    expect(client.stats()).toMatchObject({ sent: 10_000, dropped: 0, failed: 0, rejected: 0, invalid: 0 });
+    expect(client.stats()).toMatchObject({
+      sent: 10_000,
+      dropped: 0,
+      failed: 0,
+      rejected: 0,
+      invalid: 0,
+    });
 
-    const window = await stats(osprey.url, osprey.apiKey, model, iso(start), iso(start + 10_000_000));
+    const window = await stats(
+      osprey.url,
+      osprey.apiKey,
+      model,
+      iso(start),
+      iso(start + 10_000_000),
+    );
     expectStats(window, latencies, errors);
     expect(window.throughput_per_min).toBeCloseTo(10_000 / (10_000 / 60), 9);
     // The window is half-open: the first hour alone holds exactly 3,600 events.
-    expect((await stats(osprey.url, osprey.apiKey, model, iso(start), iso(start + 3_600_000))).count).toBe(3_600);
+    expect(
+      (await stats(osprey.url, osprey.apiKey, model, iso(start), iso(start + 3_600_000))).count,
+    ).toBe(3_600);
   });
 
   it('stores 1,000 events logged through the Python SDK, with exact stats', async () => {
     const model = `py-sdk-${Date.now()}`;
-    const python = existsSync(join(REPO_ROOT, '.venv/bin/python')) ? join(REPO_ROOT, '.venv/bin/python') : 'python3';
+    const python = existsSync(join(REPO_ROOT, '.venv/bin/python'))
+      ? join(REPO_ROOT, '.venv/bin/python')
+      : 'python3';
     const { stdout } = await promisify(execFile)(
       python,
-      [join(REPO_ROOT, 'sdk/python/scripts/send_events.py'), '--url', osprey.url, '--api-key', osprey.apiKey,
-        '--model', model, '--version', 'v1', '--count', '1000', '--seed', '5'],
+      [
+        join(REPO_ROOT, 'sdk/python/scripts/send_events.py'),
+        '--url',
+        osprey.url,
+        '--api-key',
+        osprey.apiKey,
+        '--model',
+        model,
+        '--version',
+        'v1',
+        '--count',
+        '1000',
+        '--seed',
+        '5',
+      ],
       { env: { ...process.env, PYTHONPATH: join(REPO_ROOT, 'sdk/python') } },
     );
     const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
-      sent: number; dropped: number; failed: number; latencies_ms: number[]; errors: number;
+      sent: number;
+      dropped: number;
+      failed: number;
+      latencies_ms: number[];
+      errors: number;
     };
     expect(report).toMatchObject({ sent: 1_000, dropped: 0, failed: 0 });
     expectStats(await stats(osprey.url, osprey.apiKey, model), report.latencies_ms, report.errors);
@@ -81,8 +118,15 @@ describe('SDKs end to end', () => {
   it('loses nothing when the collector is down at first and comes up later', async () => {
     const port = await freePort();
     const model = `late-collector-${Date.now()}`;
-    const client = new Osprey({ url: `http://127.0.0.1:${port}`, apiKey: 'osp_late_collector_key_0001', retryBaseDelayMs: 50, retryMaxDelayMs: 500, onError: () => {} });
-    for (let i = 0; i < 3_000; i++) client.log({ model, version: 'v1', features: { i }, prediction: i, latency_ms: 1 });
+    const client = new Osprey({
+      url: `http://127.0.0.1:${port}`,
+      apiKey: 'osp_late_collector_key_0001',
+      retryBaseDelayMs: 50,
+      retryMaxDelayMs: 500,
+      onError: () => {},
+    });
+    for (let i = 0; i < 3_000; i++)
+      client.log({ model, version: 'v1', features: { i }, prediction: i, latency_ms: 1 });
     await new Promise((r) => setTimeout(r, 1_500));
     expect(client.stats().sent).toBe(0);
     expect(client.stats().retries).toBeGreaterThan(0);

@@ -16,7 +16,8 @@ const CATEGORIES = ['north', 'south', 'east', 'west', 'centre', 'harbour', 'hill
 export function wideEvent(rand: () => number, model: string, version = 'v1') {
   const features: Record<string, number | string> = {};
   for (let j = 0; j < 15; j++) features[`num_${j}`] = Math.round(rand() * 1e6) / 1e3;
-  for (let j = 0; j < 5; j++) features[`cat_${j}`] = CATEGORIES[Math.floor(rand() * CATEGORIES.length)]!;
+  for (let j = 0; j < 5; j++)
+    features[`cat_${j}`] = CATEGORIES[Math.floor(rand() * CATEGORIES.length)]!;
   return {
     model,
     version,

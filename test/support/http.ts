@@ -25,12 +25,22 @@ export interface Stats {
   throughput_per_min: number;
 }
 
-export function stats(base: string, apiKey: string, model: string, from = '2000-01-01T00:00:00Z', to = '2100-01-01T00:00:00Z') {
+export function stats(
+  base: string,
+  apiKey: string,
+  model: string,
+  from = '2000-01-01T00:00:00Z',
+  to = '2100-01-01T00:00:00Z',
+) {
   return getJson<Stats>(`${base}/api/v1/models/${model}/stats?from=${from}&to=${to}`, apiKey);
 }
 
 /** Polls until `check` returns true (data lands asynchronously in some paths) or throws at the deadline. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 30_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -42,6 +52,13 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 30_0
 export function quantileExactLow(values: number[], level: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
-  const index = level === 0.5 ? (n % 2 === 1 ? Math.floor(n / 2) : n / 2 - 1) : level < 1 ? Math.floor(level * n) : n - 1;
+  const index =
+    level === 0.5
+      ? n % 2 === 1
+        ? Math.floor(n / 2)
+        : n / 2 - 1
+      : level < 1
+        ? Math.floor(level * n)
+        : n - 1;
   return sorted[index]!;
 }

@@ -30,7 +30,13 @@ export interface OspreyProcess {
 
 /** Runs the real `osprey` command in a child process on a free port and a fresh data directory. */
 export async function startOsprey(
-  opts: { args?: string[]; env?: Record<string, string>; dataDir?: string; apiKey?: string; port?: number } = {},
+  opts: {
+    args?: string[];
+    env?: Record<string, string>;
+    dataDir?: string;
+    apiKey?: string;
+    port?: number;
+  } = {},
 ): Promise<OspreyProcess> {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'osprey-test-'));
@@ -52,10 +58,13 @@ export async function startOsprey(
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`osprey exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`osprey exited with ${child.exitCode}:\n${output}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
     } catch {

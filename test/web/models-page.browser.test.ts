@@ -18,9 +18,21 @@ afterAll(async () => {
 it('lists logged models in a real browser, with their versions and counts', async () => {
   const client = new Osprey({ url: osprey.url, apiKey: osprey.apiKey });
   for (let i = 0; i < 250; i++) {
-    client.log({ model: 'churn', version: i < 200 ? 'v3' : 'v4', features: { tenure: i }, prediction: 0.1, latency_ms: 10 + (i % 10) });
+    client.log({
+      model: 'churn',
+      version: i < 200 ? 'v3' : 'v4',
+      features: { tenure: i },
+      prediction: 0.1,
+      latency_ms: 10 + (i % 10),
+    });
   }
-  client.log({ model: 'fraud', version: '2026.11', features: { amount: 3 }, error: 'model not loaded', latency_ms: 1 });
+  client.log({
+    model: 'fraud',
+    version: '2026.11',
+    features: { amount: 3 },
+    error: 'model not loaded',
+    latency_ms: 1,
+  });
   await client.close(10_000);
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 480 } });
@@ -29,7 +41,9 @@ it('lists logged models in a real browser, with their versions and counts', asyn
   await expect.poll(() => churn.locator('.version').allInnerTexts()).toEqual(['v3', 'v4']);
   const cells = await churn.locator('td').allInnerTexts();
   expect(cells.slice(2, 6)).toEqual(['250', '250', '0.00%', '19.0 ms']);
-  const fraud = await page.locator('[data-testid="model-row"][data-model="fraud"] td').allInnerTexts();
+  const fraud = await page
+    .locator('[data-testid="model-row"][data-model="fraud"] td')
+    .allInnerTexts();
   expect(fraud.slice(2, 5)).toEqual(['1', '1', '100.0%']);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/models-page.png` });
 });

@@ -13,15 +13,17 @@ export default async function ModelsPage() {
   const now = new Date();
   const models = await listModels(store);
   const lastHour = await Promise.all(
-    models.map((m) => modelStats(store, { model: m.model, from: new Date(now.getTime() - HOUR), to: now })),
+    models.map((m) =>
+      modelStats(store, { model: m.model, from: new Date(now.getTime() - HOUR), to: now }),
+    ),
   );
   return (
     <>
       <h1>Models</h1>
       {models.length === 0 ? (
         <p className="empty">
-          No predictions logged yet. Send some with the SDK (see the README), or run <code>npm start</code> for the
-          demo.
+          No predictions logged yet. Send some with the SDK (see the README), or run{' '}
+          <code>npm start</code> for the demo.
         </p>
       ) : (
         <table>
@@ -53,7 +55,9 @@ export default async function ModelsPage() {
                   <td className="num">{number(s.count)}</td>
                   <td className="num">{s.count ? percent(s.error_rate) : '—'}</td>
                   <td className="num">{ms(s.latency_ms.p95)}</td>
-                  <td className="num">{new Date(m.last_seen).toISOString().replace('T', ' ').slice(0, 19)} UTC</td>
+                  <td className="num">
+                    {new Date(m.last_seen).toISOString().replace('T', ' ').slice(0, 19)} UTC
+                  </td>
                 </tr>
               );
             })}

@@ -10,7 +10,10 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Prom
 export const WEB_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** Prepares the built Next.js app in this process and returns its request handler. */
-export async function createWebHandler(opts: { runtime: WebRuntime; dev?: boolean }): Promise<RequestHandler> {
+export async function createWebHandler(opts: {
+  runtime: WebRuntime;
+  dev?: boolean;
+}): Promise<RequestHandler> {
   const dev = opts.dev ?? false;
   if (!dev && !existsSync(join(WEB_DIR, '.next', 'BUILD_ID'))) {
     throw new Error('the dashboard is not built: run `npm run build` (npm start does it for you)');

@@ -20,6 +20,9 @@ export function registerRuntime(runtime: WebRuntime): void {
 
 export function runtime(): WebRuntime {
   const current = (globalThis as Holder)[KEY];
-  if (!current) throw new Error('the Osprey web runtime is not registered; start the app with `osprey start` or `osprey web`');
+  if (!current)
+    throw new Error(
+      'the Osprey web runtime is not registered; start the app with `osprey start` or `osprey web`',
+    );
   return current;
 }

@@ -6,20 +6,36 @@ const createArgs = z.object({
   name: z.string({ error: '--name is required' }).min(1, '--name must not be empty').max(200),
   scopes: z
     .string({ error: '--scopes is required, e.g. --scopes ingest,read' })
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(scopeSchema).min(1, '--scopes needs at least one of ingest, read, admin')),
 });
 
 /** `osprey keys create --name N --scopes ingest,read`: prints the new key once. */
-export async function keysCommand(sub: string | undefined, values: Record<string, unknown>): Promise<void> {
-  if (sub !== 'create') throw new Error('usage: osprey keys create --name NAME --scopes ingest,read,admin');
+export async function keysCommand(
+  sub: string | undefined,
+  values: Record<string, unknown>,
+): Promise<void> {
+  if (sub !== 'create')
+    throw new Error('usage: osprey keys create --name NAME --scopes ingest,read,admin');
   const parsed = createArgs.safeParse(values);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
   const { name, scopes } = parsed.data;
   await withStore(async (store) => {
     const { key, apiKey } = await createApiKey(store, { name, scopes });
-    await recordAudit(store, { actor: 'cli', action: 'api_key.create', target: apiKey.id, details: { name, scopes } });
-    console.error(`created API key '${name}' (id ${apiKey.id}, scopes ${scopes.join(',')}); it is shown only once:`);
+    await recordAudit(store, {
+      actor: 'cli',
+      action: 'api_key.create',
+      target: apiKey.id,
+      details: { name, scopes },
+    });
+    console.error(
+      `created API key '${name}' (id ${apiKey.id}, scopes ${scopes.join(',')}); it is shown only once:`,
+    );
     console.log(key);
   });
 }

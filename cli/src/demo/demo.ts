@@ -15,7 +15,9 @@ const LABELLED_SHARE = 0.3;
 async function demoKey(store: Store, dataDir: string): Promise<string> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'demo.key');
-  const key = existsSync(file) ? readFileSync(file, 'utf8').trim() : `osp_demo_${randomBytes(24).toString('base64url')}`;
+  const key = existsSync(file)
+    ? readFileSync(file, 'utf8').trim()
+    : `osp_demo_${randomBytes(24).toString('base64url')}`;
   writeFileSync(file, key, { mode: 0o600 });
   await ensureApiKey(store, { name: 'demo', key, scopes: ['ingest'] });
   return key;
@@ -47,7 +49,12 @@ export async function startDemo(opts: {
       tags: { region: Math.random() < 0.6 ? 'eu-west' : 'us-east' },
     });
     if (!sale.error && Math.random() < LABELLED_SHARE) {
-      client.logLabel({ model: DEMO_MODEL, event_id: eventId, label: sale.price, timestamp: timestamp + 3_600_000 });
+      client.logLabel({
+        model: DEMO_MODEL,
+        event_id: eventId,
+        label: sale.price,
+        timestamp: timestamp + 3_600_000,
+      });
     }
   };
 

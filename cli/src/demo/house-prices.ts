@@ -37,7 +37,10 @@ const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** di
 
 export function houseSale(version: string): HouseSale {
   const type = PROPERTY_TYPES[Math.floor(Math.random() * PROPERTY_TYPES.length)]!;
-  const rooms = Math.max(1, Math.round(type === 'apartment' ? 3 + gaussian() : 5 + 1.5 * gaussian()));
+  const rooms = Math.max(
+    1,
+    Math.round(type === 'apartment' ? 3 + gaussian() : 5 + 1.5 * gaussian()),
+  );
   const bedrooms = Math.max(1, rooms - 1 - Math.floor(Math.random() * 2));
   const area = Math.max(18, round(rooms * 24 + 12 * gaussian(), 1));
   const age = Math.max(0, Math.round(35 + 25 * gaussian()));
@@ -45,12 +48,19 @@ export function houseSale(version: string): HouseSale {
   const hood = pick(NEIGHBOURHOODS);
   const garden = type !== 'apartment' && Math.random() < 0.7;
   const price =
-    (60_000 + 3_100 * area + 9_000 * bedrooms - 900 * age - 5_500 * distance + (garden ? 18_000 : 0)) *
+    (60_000 +
+      3_100 * area +
+      9_000 * bedrooms -
+      900 * age -
+      5_500 * distance +
+      (garden ? 18_000 : 0)) *
       hood.premium +
     25_000 * gaussian();
   // v2 is the better model: smaller error around the true price.
   const noise = version === 'v2' ? 14_000 : 32_000;
-  const latency = Math.exp(Math.log(version === 'v2' ? 11 : 8) + 0.35 * gaussian()) + (Math.random() < 0.01 ? 120 : 0);
+  const latency =
+    Math.exp(Math.log(version === 'v2' ? 11 : 8) + 0.35 * gaussian()) +
+    (Math.random() < 0.01 ? 120 : 0);
   const failed = Math.random() < 0.012;
   return {
     features: {
@@ -67,6 +77,8 @@ export function houseSale(version: string): HouseSale {
     prediction: round(Math.max(40_000, price + noise * gaussian())),
     price: round(Math.max(40_000, price)),
     latencyMs: round(latency, 3),
-    error: failed ? 'FeatureStoreTimeout: neighbourhood statistics lookup exceeded 50 ms' : undefined,
+    error: failed
+      ? 'FeatureStoreTimeout: neighbourhood statistics lookup exceeded 50 ms'
+      : undefined,
   };
 }

@@ -17,7 +17,11 @@ export async function start(opts: { demo: boolean }): Promise<void> {
   const { applied } = await migrate(store, { retentionDays: env.OSPREY_RETENTION_DAYS });
   logger.info({ backend: store.backend, applied }, 'store ready');
   if (env.OSPREY_API_KEY) {
-    await ensureApiKey(store, { name: 'OSPREY_API_KEY', key: env.OSPREY_API_KEY, scopes: ['ingest', 'read', 'admin'] });
+    await ensureApiKey(store, {
+      name: 'OSPREY_API_KEY',
+      key: env.OSPREY_API_KEY,
+      scopes: ['ingest', 'read', 'admin'],
+    });
   }
 
   const registry = new Registry();
@@ -32,18 +36,36 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     retentionDays: env.OSPREY_RETENTION_DAYS,
   });
   const web = await createWebHandler({ runtime: { store, verifier } });
-  const server = createHttpServer({ logger, registry, collector, web, healthy: () => store.ping() });
+  const server = createHttpServer({
+    logger,
+    registry,
+    collector,
+    web,
+    healthy: () => store.ping(),
+  });
   const port = await listen(server, env.OSPREY_PORT, env.OSPREY_HOST);
   logger.info({ port, url: `http://localhost:${port}` }, 'osprey is up');
 
   const demo = opts.demo
-    ? await (await import('../demo/demo')).startDemo({ store, logger, url: `http://127.0.0.1:${port}`, dataDir: env.OSPREY_DATA_DIR, rate: env.OSPREY_DEMO_RATE })
+    ? await (
+        await import('../demo/demo')
+      ).startDemo({
+        store,
+        logger,
+        url: `http://127.0.0.1:${port}`,
+        dataDir: env.OSPREY_DATA_DIR,
+        rate: env.OSPREY_DEMO_RATE,
+      })
     : undefined;
 
-  onShutdown(logger, async () => {
-    await demo?.stop();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await collector.close();
-    await store.close();
-  }, server);
+  onShutdown(
+    logger,
+    async () => {
+      await demo?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await collector.close();
+      await store.close();
+    },
+    server,
+  );
 }

@@ -2,8 +2,7 @@ import { findApiKeyByHash, hashApiKey, type ApiKey, type Scope } from '../querie
 import type { Store } from '../store/store';
 
 export type Verification =
-  | { ok: true; apiKey: ApiKey }
-  | { ok: false; status: 401 | 403; error: string };
+  { ok: true; apiKey: ApiKey } | { ok: false; status: 401 | 403; error: string };
 
 interface CacheEntry {
   apiKey: ApiKey | undefined;

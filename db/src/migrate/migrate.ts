@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Store } from '../store/store';
 import { RETAINED_TABLES, Tables } from '../tables';
 
-
 export interface Migration {
   version: number;
   name: string;
@@ -15,7 +14,9 @@ export interface Migration {
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 /** Reads db/migrations/NNNN_name.sql; refuses duplicate numbers and multi-statement files. */
-export function loadMigrations(dir = join(import.meta.dirname, '..', '..', 'migrations')): Migration[] {
+export function loadMigrations(
+  dir = join(import.meta.dirname, '..', '..', 'migrations'),
+): Migration[] {
   const migrations: Migration[] = [];
   for (const file of readdirSync(dir).sort()) {
     const match = FILE_NAME.exec(file);
@@ -66,7 +67,9 @@ export async function migrate(
       continue;
     }
     await store.command(m.sql);
-    await store.insert(Tables.schemaMigrations, [{ version: m.version, name: m.name, checksum: m.checksum }]);
+    await store.insert(Tables.schemaMigrations, [
+      { version: m.version, name: m.name, checksum: m.checksum },
+    ]);
     applied.push(`${String(m.version).padStart(4, '0')}_${m.name}`);
   }
   await applyRetention(store, opts.retentionDays);
@@ -75,7 +78,8 @@ export async function migrate(
 
 /** Sets the TTL of the retained tables, only when it differs (a change rewrites TTL info). */
 async function applyRetention(store: Store, days: number): Promise<void> {
-  if (!Number.isInteger(days) || days < 1) throw new Error(`retention must be a whole number of days, got ${days}`);
+  if (!Number.isInteger(days) || days < 1)
+    throw new Error(`retention must be a whole number of days, got ${days}`);
   const tables = await store.query<{ name: string; create_table_query: string }>(
     `SELECT name, create_table_query FROM system.tables
      WHERE database = currentDatabase() AND name IN {names:Array(String)}`,
@@ -85,7 +89,9 @@ async function applyRetention(store: Store, days: number): Promise<void> {
     const current = /toIntervalDay\((\d+)\)/.exec(create_table_query)?.[1];
     if (Number(current) === days) continue;
     // DDL takes no bound parameters; `days` is a validated integer, never outside text.
-    await store.command(`ALTER TABLE ${name} MODIFY TTL toDateTime(timestamp) + toIntervalDay(${days})`);
+    await store.command(
+      `ALTER TABLE ${name} MODIFY TTL toDateTime(timestamp) + toIntervalDay(${days})`,
+    );
   }
 }
 

@@ -20,6 +20,7 @@ export async function runReadOnlySql(store: Store, sql: string): Promise<string>
 }
 
 function tsvValue(value: unknown): string {
-  const text = value === null ? '\\N' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text =
+    value === null ? '\\N' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   return text.replaceAll('\\', '\\\\').replaceAll('\t', '\\t').replaceAll('\n', '\\n');
 }

@@ -38,8 +38,11 @@ export class ChdbStore implements Store {
   async insertJsonLines(table: string, lines: Buffer, options: InsertOptions = {}): Promise<void> {
     if (lines.length === 0) return;
     const settings: Record<string, string> = {};
-    if (options.deduplicationToken) settings.insert_deduplication_token = options.deduplicationToken;
-    await this.run(() => this.session.insert({ table, values: lines, format: 'JSONEachRow', settings }));
+    if (options.deduplicationToken)
+      settings.insert_deduplication_token = options.deduplicationToken;
+    await this.run(() =>
+      this.session.insert({ table, values: lines, format: 'JSONEachRow', settings }),
+    );
   }
 
   async ping(): Promise<boolean> {

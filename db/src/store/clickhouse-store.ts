@@ -1,4 +1,8 @@
-import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
+import {
+  createClient,
+  type ClickHouseClient,
+  type ClickHouseClientConfigOptions,
+} from '@clickhouse/client';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { StoreError, type InsertOptions, type QueryParams, type Store } from './store';
@@ -31,7 +35,11 @@ export class ClickHouseStore implements Store {
 
   async query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
     return this.run(async () => {
-      const result = await this.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+      const result = await this.client.query({
+        query: sql,
+        query_params: params,
+        format: 'JSONEachRow',
+      });
       return result.json<T>();
     });
   }
@@ -78,13 +86,17 @@ export class ClickHouseStore implements Store {
       return await op();
     } catch (err) {
       const e = err as { message?: string; code?: string };
-      throw new StoreError(e.message ?? String(err), e.code ? Number(e.code) : undefined, { cause: err });
+      throw new StoreError(e.message ?? String(err), e.code ? Number(e.code) : undefined, {
+        cause: err,
+      });
     }
   }
 }
 
 function dedupSettings(options: InsertOptions) {
-  return options.deduplicationToken ? { insert_deduplication_token: options.deduplicationToken } : {};
+  return options.deduplicationToken
+    ? { insert_deduplication_token: options.deduplicationToken }
+    : {};
 }
 
 /** Table names come from our own constants; quoting keeps them inert all the same. */

@@ -19,13 +19,18 @@ const backends: { name: string; open: Open }[] = [
     open: async (dir) => {
       const { createChdbConnection } = await import('chdb/connection');
       // chdb types its connection against its own copy of @clickhouse/client-common's types.
-      const connection = createChdbConnection({ path: dir }) as unknown as ClickHouseConfig['connection'];
+      const connection = createChdbConnection({
+        path: dir,
+      }) as unknown as ClickHouseConfig['connection'];
       return new ClickHouseStore({ connection });
     },
   },
 ];
 if (process.env.CLICKHOUSE_URL) {
-  backends.push({ name: 'ClickHouse server', open: () => createStore(storeEnv.parse(process.env)) });
+  backends.push({
+    name: 'ClickHouse server',
+    open: () => createStore(storeEnv.parse(process.env)),
+  });
 } else {
   console.warn('store suite: CLICKHOUSE_URL is not set, so the ClickHouse SERVER run was SKIPPED');
 }
@@ -46,7 +51,9 @@ describe.each(backends)('Store on $name', ({ open }) => {
   it('records every migration once and is idempotent', async () => {
     const again = await migrate(store, { retentionDays: 30 });
     expect(again.applied).toEqual([]);
-    const rows = await store.query<{ version: number }>('SELECT version FROM schema_migrations FINAL ORDER BY version');
+    const rows = await store.query<{ version: number }>(
+      'SELECT version FROM schema_migrations FINAL ORDER BY version',
+    );
     expect(rows.map((r) => Number(r.version))).toEqual(loadMigrations().map((m) => m.version));
   });
 
@@ -61,10 +68,17 @@ describe.each(backends)('Store on $name', ({ open }) => {
 
   it('round-trips rows with bound parameters, quotes and all', async () => {
     const model = `m'; DROP TABLE predictions; --`;
-    await store.insert('audit_log', [{ actor: 'test', action: 'x', target: model, details: '{}', timestamp: Date.now() }]);
-    const rows = await store.query<{ target: string }>('SELECT target FROM audit_log WHERE target = {t:String}', { t: model });
+    await store.insert('audit_log', [
+      { actor: 'test', action: 'x', target: model, details: '{}', timestamp: Date.now() },
+    ]);
+    const rows = await store.query<{ target: string }>(
+      'SELECT target FROM audit_log WHERE target = {t:String}',
+      { t: model },
+    );
     expect(rows).toEqual([{ target: model }]);
-    const tables = await store.query<{ name: string }>("SELECT name FROM system.tables WHERE name = 'predictions'");
+    const tables = await store.query<{ name: string }>(
+      "SELECT name FROM system.tables WHERE name = 'predictions'",
+    );
     expect(tables).toHaveLength(1);
   });
 
@@ -75,16 +89,20 @@ describe.each(backends)('Store on $name', ({ open }) => {
     await store.insertJsonLines('labels', line, { deduplicationToken: 'token-1' });
     await store.insertJsonLines('labels', line, { deduplicationToken: 'token-1' });
     await store.insertJsonLines('labels', line, { deduplicationToken: 'token-2' });
-    const [row] = await store.query<{ n: string }>("SELECT count() AS n FROM labels WHERE model = 'dedup'");
+    const [row] = await store.query<{ n: string }>(
+      "SELECT count() AS n FROM labels WHERE model = 'dedup'",
+    );
     expect(Number(row!.n)).toBe(2);
   });
 
   it('runs read-only SQL and refuses writes', async () => {
     expect(await runReadOnlySql(store, "SELECT 1 AS one, 'a\tb' AS s")).toBe('one\ts\n1\ta\\tb\n');
-    await expect(runReadOnlySql(store, "INSERT INTO audit_log (actor) VALUES ('x')")).rejects.toThrow(
+    await expect(
+      runReadOnlySql(store, "INSERT INTO audit_log (actor) VALUES ('x')"),
+    ).rejects.toThrow(/only one SELECT/);
+    await expect(runReadOnlySql(store, 'SELECT 1; DROP TABLE labels')).rejects.toThrow(
       /only one SELECT/,
     );
-    await expect(runReadOnlySql(store, 'SELECT 1; DROP TABLE labels')).rejects.toThrow(/only one SELECT/);
     await expect(
       runReadOnlySql(store, "WITH 1 AS x INSERT INTO audit_log (actor) SELECT 'x'"),
     ).rejects.toThrow(/readonly/i);

@@ -1,5 +1,8 @@
 /** Values bound to `{name:Type}` placeholders; never concatenated into SQL. */
-export type QueryParams = Record<string, string | number | boolean | null | readonly (string | number)[]>;
+export type QueryParams = Record<
+  string,
+  string | number | boolean | null | readonly (string | number)[]
+>;
 
 export interface InsertOptions {
   /** Same token ⇒ the insert is applied once (within the table's deduplication window). */

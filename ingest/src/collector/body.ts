@@ -12,7 +12,10 @@ import { HttpError } from './http';
  */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const tooLarge = () =>
-    new HttpError(413, `request body is larger than ${limit} bytes (OSPREY_MAX_BODY_BYTES); send smaller batches`);
+    new HttpError(
+      413,
+      `request body is larger than ${limit} bytes (OSPREY_MAX_BODY_BYTES); send smaller batches`,
+    );
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     await discard(req);
@@ -21,7 +24,10 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
   if (encoding !== 'identity' && encoding !== 'gzip') {
     await discard(req);
-    throw new HttpError(415, `Content-Encoding '${encoding}' is not supported; send gzip or no encoding`);
+    throw new HttpError(
+      415,
+      `Content-Encoding '${encoding}' is not supported; send gzip or no encoding`,
+    );
   }
   const source = encoding === 'gzip' ? req.pipe(createGunzip()) : req;
   const chunks: Buffer[] = [];

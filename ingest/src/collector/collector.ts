@@ -46,10 +46,20 @@ export function createCollector(deps: CollectorDeps): Collector {
   for (const kind of [predictionKind, labelKind]) {
     writers.set(kind, new BatchWriter(deps.store, kind.table, writerOptions, metrics));
   }
-  const admission = new Admission(config.OSPREY_MAX_CONCURRENT_PARSES, config.OSPREY_MAX_WAITING_REQUESTS);
-  const routes: Record<string, EventKind> = { '/v1/predictions': predictionKind, '/v1/labels': labelKind };
+  const admission = new Admission(
+    config.OSPREY_MAX_CONCURRENT_PARSES,
+    config.OSPREY_MAX_WAITING_REQUESTS,
+  );
+  const routes: Record<string, EventKind> = {
+    '/v1/predictions': predictionKind,
+    '/v1/labels': labelKind,
+  };
 
-  async function ingest(kind: EventKind, req: IncomingMessage, res: ServerResponse): Promise<number> {
+  async function ingest(
+    kind: EventKind,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<number> {
     if (req.method !== 'POST') throw new HttpError(405, 'use POST', { allow: 'POST' });
     const auth = await deps.verifier.verify(req.headers.authorization, 'ingest');
     if (!auth.ok) {
@@ -60,13 +70,18 @@ export function createCollector(deps: CollectorDeps): Collector {
     const release = writer.isFull() ? undefined : await admission.enter();
     if (!release) {
       await discard(req);
-      throw new HttpError(503, 'the collector is at capacity; retry shortly', { 'retry-after': RETRY_AFTER_SECONDS });
+      throw new HttpError(503, 'the collector is at capacity; retry shortly', {
+        'retry-after': RETRY_AFTER_SECONDS,
+      });
     }
     let prepared: ReturnType<typeof prepareBatch>;
     try {
       const body = await readBody(req, config.OSPREY_MAX_BODY_BYTES);
       const { items, unparsable } = parseEvents(req.headers['content-type'], body);
-      prepared = prepareBatch(kind, items, unparsable, { receivedAt: Date.now(), retentionDays: deps.retentionDays });
+      prepared = prepareBatch(kind, items, unparsable, {
+        receivedAt: Date.now(),
+        retentionDays: deps.retentionDays,
+      });
     } finally {
       release();
     }
@@ -78,9 +93,13 @@ export function createCollector(deps: CollectorDeps): Collector {
         throw new HttpError(503, err.message, { 'retry-after': RETRY_AFTER_SECONDS });
       }
       logger.error({ err, table: kind.table, rows: lines.length }, 'insert failed after retries');
-      throw new HttpError(503, 'storage is unavailable; nothing from this request was stored, retry', {
-        'retry-after': RETRY_AFTER_SECONDS,
-      });
+      throw new HttpError(
+        503,
+        'storage is unavailable; nothing from this request was stored, retry',
+        {
+          'retry-after': RETRY_AFTER_SECONDS,
+        },
+      );
     }
     metrics.accepted.inc({ kind: kind.name }, lines.length);
     if (rejected.length > 0) metrics.rejected.inc({ kind: kind.name }, rejected.length);
@@ -98,7 +117,10 @@ export function createCollector(deps: CollectorDeps): Collector {
     if (!kind) return false;
     ingest(kind, req, res)
       .catch((err: unknown) => {
-        const httpError = err instanceof HttpError ? err : new HttpError(500, 'internal error; see the collector log');
+        const httpError =
+          err instanceof HttpError
+            ? err
+            : new HttpError(500, 'internal error; see the collector log');
         if (!(err instanceof HttpError)) logger.error({ err }, 'collector request failed');
         if (!res.headersSent) sendError(res, httpError);
         return httpError.status;

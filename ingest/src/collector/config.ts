@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 const positiveInt = (fallback: number) =>
-  z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').positive('must be > 0').default(fallback);
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .positive('must be > 0')
+    .default(fallback);
 
 /** The collector's settings; the launcher parses them once with the rest of its process's env. */
 export const collectorEnv = z.object({

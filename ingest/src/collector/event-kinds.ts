@@ -59,7 +59,10 @@ export function prepareBatch(
     }
     const row = kind.toRow(result.value, policy.receivedAt);
     if (row.timestamp < oldest) {
-      rejected.push({ index, error: `timestamp: is older than the retention of ${policy.retentionDays} days (OSPREY_RETENTION_DAYS)` });
+      rejected.push({
+        index,
+        error: `timestamp: is older than the retention of ${policy.retentionDays} days (OSPREY_RETENTION_DAYS)`,
+      });
     } else {
       lines.push(JSON.stringify(row));
     }

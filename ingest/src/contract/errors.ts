@@ -6,7 +6,10 @@ export function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
     return `${issue.keys.join(', ')}: unknown field${issue.keys.length > 1 ? 's' : ''}`;
   }
   const field = issue.path.map(String).join('.') || 'event';
-  const missing = issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(input, issue.path) === undefined;
+  const missing =
+    issue.code === 'invalid_type' &&
+    issue.path.length > 0 &&
+    valueAt(input, issue.path) === undefined;
   return `${field}: ${missing ? 'required' : issue.message}`;
 }
 

@@ -42,14 +42,21 @@ export const featureValue = z.union([z.number(), z.string(), z.boolean(), z.null
 });
 
 export const features = z.record(
-  z.string().min(1, 'feature names must not be empty').max(256, 'feature names are at most 256 characters'),
+  z
+    .string()
+    .min(1, 'feature names must not be empty')
+    .max(256, 'feature names are at most 256 characters'),
   featureValue,
   { error: 'must be an object of feature name to value' },
 );
 
-export const tags = z.record(z.string().max(256), z.string({ error: 'must be a string' }).max(1024), {
-  error: 'must be an object of string to string',
-});
+export const tags = z.record(
+  z.string().max(256),
+  z.string({ error: 'must be a string' }).max(1024),
+  {
+    error: 'must be an object of string to string',
+  },
+);
 
 export const requestId = z
   .string({ error: 'must be a string' })

@@ -20,7 +20,11 @@ export const labelEvent = z
   )
   .superRefine((label, ctx) => {
     if (!hasJoinKey(label)) {
-      ctx.addIssue({ code: 'custom', path: ['event_id'], message: 'event_id or request_id is required' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['event_id'],
+        message: 'event_id or request_id is required',
+      });
     }
   });
 

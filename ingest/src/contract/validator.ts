@@ -18,7 +18,9 @@ export type Validator<T> = (input: unknown) => Validation<T>;
 const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: false });
 const schemas = contractJsonSchemas();
 
-function withTimestamp<T extends { timestamp?: number }>(input: Record<string, unknown>): T | undefined {
+function withTimestamp<T extends { timestamp?: number }>(
+  input: Record<string, unknown>,
+): T | undefined {
   if (input.timestamp === undefined) return input as T;
   const ms = timestampToMs(input.timestamp as string | number);
   return ms === undefined ? undefined : ({ ...input, timestamp: ms } as T);
@@ -26,7 +28,11 @@ function withTimestamp<T extends { timestamp?: number }>(input: Record<string, u
 
 function createValidator<T extends { timestamp?: number }>(
   jsonSchema: unknown,
-  schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: unknown[] } } },
+  schema: {
+    safeParse(
+      input: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: unknown[] } };
+  },
   refine: (value: Record<string, unknown>) => boolean,
 ): Validator<T> {
   const screen = ajv.compile(jsonSchema as object);
@@ -37,7 +43,10 @@ function createValidator<T extends { timestamp?: number }>(
     }
     const parsed = schema.safeParse(input);
     if (parsed.success) return { ok: true, value: parsed.data };
-    return { ok: false, error: formatIssue(parsed.error.issues[0] as Parameters<typeof formatIssue>[0], input) };
+    return {
+      ok: false,
+      error: formatIssue(parsed.error.issues[0] as Parameters<typeof formatIssue>[0], input),
+    };
   };
 }
 

@@ -118,7 +118,10 @@ export class BatchWriter {
     // Take whole requests only, so a request's rows are never split over two inserts.
     let rows = 0;
     let count = 0;
-    while (count < this.waiters.length && (count === 0 || rows + this.waiters[count]!.rows <= this.options.maxBatchRows)) {
+    while (
+      count < this.waiters.length &&
+      (count === 0 || rows + this.waiters[count]!.rows <= this.options.maxBatchRows)
+    ) {
       rows += this.waiters[count]!.rows;
       count++;
     }

@@ -16,14 +16,24 @@ function fakeStore(failures = 0) {
   return { store, inserts };
 }
 
-const options: BatchWriterOptions = { maxBatchRows: 100, lingerMs: 20, maxBufferedRows: 250, insertAttempts: 3, retryBaseMs: 1 };
+const options: BatchWriterOptions = {
+  maxBatchRows: 100,
+  lingerMs: 20,
+  maxBufferedRows: 250,
+  insertAttempts: 3,
+  retryBaseMs: 1,
+};
 const lines = (n: number, tag = 'r') => Array.from({ length: n }, (_, i) => `{"${tag}":${i}}`);
 
 describe('BatchWriter', () => {
   it('groups concurrent writes into one insert and resolves each after it', async () => {
     const { store, inserts } = fakeStore();
     const writer = new BatchWriter(store, 't', options);
-    await Promise.all([writer.write(lines(10, 'a')), writer.write(lines(20, 'b')), writer.write(lines(5, 'c'))]);
+    await Promise.all([
+      writer.write(lines(10, 'a')),
+      writer.write(lines(20, 'b')),
+      writer.write(lines(5, 'c')),
+    ]);
     expect(inserts).toHaveLength(1);
     expect(inserts[0]!.lines).toHaveLength(35);
   });

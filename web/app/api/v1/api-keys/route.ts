@@ -7,10 +7,14 @@ export const dynamic = 'force-dynamic';
 
 const createBody = z.strictObject({
   name: z.string({ error: 'required, a string' }).min(1, 'must not be empty').max(200),
-  scopes: z.array(scopeSchema, { error: 'required, an array of ingest, read, admin' }).min(1, 'needs at least one scope'),
+  scopes: z
+    .array(scopeSchema, { error: 'required, an array of ingest, read, admin' })
+    .min(1, 'needs at least one scope'),
 });
 
-export const GET = withApiKey('admin', async () => Response.json(await listApiKeys(runtime().store)));
+export const GET = withApiKey('admin', async () =>
+  Response.json(await listApiKeys(runtime().store)),
+);
 
 /** Creates a key; the answer is the only time its secret is shown. */
 export const POST = withApiKey('admin', async (req: Request, _ctx, caller) => {

@@ -5,7 +5,10 @@ import { runtime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
-const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time such as 2026-01-31T12:00:00Z' });
+const isoTime = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO-8601 time such as 2026-01-31T12:00:00Z',
+});
 
 const query = z
   .object({ from: isoTime.optional(), to: isoTime.optional() })
@@ -15,9 +18,12 @@ const query = z
   })
   .refine((r) => r.from < r.to, { path: ['from'], message: 'must be before to' });
 
-export const GET = withApiKey('read', async (req: Request, ctx: { params: Promise<{ model: string }> }) => {
-  const { model } = await ctx.params;
-  const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!parsed.success) return badRequest(parsed.error.issues);
-  return Response.json(await modelStats(runtime().store, { model, ...parsed.data }));
-});
+export const GET = withApiKey(
+  'read',
+  async (req: Request, ctx: { params: Promise<{ model: string }> }) => {
+    const { model } = await ctx.params;
+    const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+    if (!parsed.success) return badRequest(parsed.error.issues);
+    return Response.json(await modelStats(runtime().store, { model, ...parsed.data }));
+  },
+);
