@@ -34,7 +34,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   const { config, logger } = deps;
   const writerOptions = {
     maxBatchRows: config.OSPREY_BATCH_MAX_ROWS,
-    lingerMs: config.OSPREY_BATCH_LINGER_MS,
+    minIntervalMs: config.OSPREY_INSERT_MIN_INTERVAL_MS,
     maxBufferedRows: config.OSPREY_WRITER_MAX_BUFFERED_ROWS,
     insertAttempts: 3,
     retryBaseMs: 100,

@@ -11,7 +11,7 @@ const positiveInt = (fallback: number) =>
 export const collectorEnv = z.object({
   OSPREY_MAX_BODY_BYTES: positiveInt(5 * 1024 * 1024),
   OSPREY_BATCH_MAX_ROWS: positiveInt(20_000),
-  OSPREY_BATCH_LINGER_MS: positiveInt(200),
+  OSPREY_INSERT_MIN_INTERVAL_MS: positiveInt(50),
   OSPREY_WRITER_MAX_BUFFERED_ROWS: positiveInt(200_000),
   OSPREY_MAX_CONCURRENT_PARSES: positiveInt(4),
   OSPREY_MAX_WAITING_REQUESTS: positiveInt(256),

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from '@osprey/db';
 
 export interface BatchWriterOptions {
-  /** Insert as soon as this many rows are waiting. */
+  /** Insert as soon as this many rows are waiting (and never more in one insert). */
   maxBatchRows: number;
-  /** Otherwise insert this long after the first row of a batch arrived. */
-  lingerMs: number;
+  /** At most one insert per this interval; an idle writer inserts at once. */
+  minIntervalMs: number;
   /** Rows waiting or being inserted above which `write` refuses (back-pressure, never unbounded). */
   maxBufferedRows: number;
   /** Attempts per insert before the waiting writers are told it failed. */
@@ -15,7 +15,7 @@ export interface BatchWriterOptions {
 
 export const DEFAULT_WRITER_OPTIONS: BatchWriterOptions = {
   maxBatchRows: 50_000,
-  lingerMs: 25,
+  minIntervalMs: 50,
   maxBufferedRows: 200_000,
   insertAttempts: 3,
   retryBaseMs: 100,
@@ -40,8 +40,11 @@ interface Waiter {
 }
 
 /**
- * One batching writer per table: concurrent `write` calls are grouped into one insert by size or
- * linger time, one insert at a time (each insert is a part in ClickHouse, so fewer is better).
+ * One batching writer per table, one insert at a time. An idle writer inserts at once (low latency
+ * at low load); writes that arrive while an insert runs wait for the next one, which starts when
+ * the running one ends, when `maxBatchRows` are waiting, and no sooner than `minIntervalMs` after
+ * the last start. So batches grow with the load by themselves, and the number of inserts (each a
+ * part in ClickHouse, to be merged later) stays bounded whatever the request rate.
  * `write` resolves only once its rows are stored, which is what lets the collector acknowledge.
  * Rows arrive serialised as JSON lines so the pending batch is a list of strings, cheap to hold.
  */
@@ -50,6 +53,7 @@ export class BatchWriter {
   private waiters: Waiter[] = [];
   private inFlightRows = 0;
   private timer: NodeJS.Timeout | undefined;
+  private lastStart = -Infinity;
   private flushing: Promise<void> | undefined;
   private closed = false;
 
@@ -97,10 +101,11 @@ export class BatchWriter {
 
   private schedule(): void {
     if (this.flushing) return; // the running flush picks the rest up when it ends
-    if (this.pending.length >= this.options.maxBatchRows) {
+    const wait = this.lastStart + this.options.minIntervalMs - performance.now();
+    if (wait <= 0 || this.pending.length >= this.options.maxBatchRows) {
       this.startFlush();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => this.startFlush(), this.options.lingerMs);
+      this.timer = setTimeout(() => this.startFlush(), wait);
     }
   }
 
@@ -108,6 +113,7 @@ export class BatchWriter {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.flushing || this.pending.length === 0) return;
+    this.lastStart = performance.now();
     this.flushing = this.insertPending().finally(() => {
       this.flushing = undefined;
       if (this.pending.length > 0) this.schedule();
