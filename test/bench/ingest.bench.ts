@@ -14,7 +14,7 @@ import { startOsprey } from '../support/osprey-process';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const BATCH = 1_000;
-const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 16);
 const DISTINCT_BODIES = 50;
 
 const rand = mulberry32(42);

@@ -8,7 +8,7 @@ import { mulberry32, wideEvent } from '../support/events';
 import { startOsprey } from '../support/osprey-process';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-const SENDERS = Number(process.env.BENCH_SENDERS ?? 32);
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 512);
 const rand = mulberry32(9);
 const bodies = Array.from({ length: 20 }, () =>
   gzipSync(JSON.stringify(Array.from({ length: 1_000 }, () => wideEvent(rand, 'overload')))),

@@ -10,7 +10,7 @@ const positiveInt = (fallback: number) =>
 /** The collector's settings; the launcher parses them once with the rest of its process's env. */
 export const collectorEnv = z.object({
   OSPREY_MAX_BODY_BYTES: positiveInt(5 * 1024 * 1024),
-  OSPREY_BATCH_MAX_ROWS: positiveInt(20_000),
+  OSPREY_BATCH_MAX_ROWS: positiveInt(10_000),
   OSPREY_INSERT_MIN_INTERVAL_MS: positiveInt(50),
   OSPREY_WRITER_MAX_BUFFERED_ROWS: positiveInt(200_000),
   OSPREY_MAX_CONCURRENT_PARSES: positiveInt(4),
