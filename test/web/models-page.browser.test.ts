@@ -47,3 +47,22 @@ it('lists logged models in a real browser, with their versions and counts', asyn
   expect(fraud.slice(2, 5)).toEqual(['1', '1', '100.0%']);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/models-page.png` });
 });
+
+it('shows the demo model after `osprey start --demo`, as the quick start promises', async () => {
+  const demo = await startOsprey({ args: ['start', '--demo'], env: { OSPREY_DEMO_RATE: '50' } });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 480 } });
+    const row = page.locator('[data-testid="model-row"][data-model="house-prices"]');
+    // A day of history (20,000 predictions) loads through the SDK, then live traffic follows.
+    const events = async () => {
+      await page.goto(demo.url);
+      if ((await row.count()) === 0) return 0;
+      return Number((await row.locator('td').nth(2).innerText()).replaceAll(',', ''));
+    };
+    await expect.poll(events, { timeout: 60_000, interval: 1_000 }).toBeGreaterThan(20_000);
+    expect(await row.locator('.version').allInnerTexts()).toEqual(['v1', 'v2']);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/demo.png` });
+  } finally {
+    await demo.stop();
+  }
+});
