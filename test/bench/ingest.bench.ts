@@ -10,6 +10,7 @@ import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { toPredictionRow, validatePrediction } from '@osprey/ingest';
 import { mulberry32, wideEvent } from '../support/events';
+import { postGzippedPredictions } from '../support/http';
 import { startOsprey } from '../support/osprey-process';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -38,15 +39,11 @@ async function collectorRun(): Promise<{ seconds: number; stored: number }> {
       Array.from({ length: SENDERS }, async () => {
         for (let i = next++; i < TOTAL / BATCH; i = next++) {
           for (;;) {
-            const res = await fetch(`${osprey.url}/v1/predictions`, {
-              method: 'POST',
-              headers: {
-                authorization: `Bearer ${osprey.apiKey}`,
-                'content-type': 'application/json',
-                'content-encoding': 'gzip',
-              },
-              body: bodies[i % DISTINCT_BODIES],
-            });
+            const res = await postGzippedPredictions(
+              osprey.url,
+              osprey.apiKey,
+              bodies[i % DISTINCT_BODIES]!,
+            );
             const answer = (await res.json()) as { accepted?: number };
             if (res.status === 200 && answer.accepted === BATCH) break;
             if (res.status !== 503)

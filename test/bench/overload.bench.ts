@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { mulberry32, wideEvent } from '../support/events';
+import { postGzippedPredictions } from '../support/http';
 import { startOsprey } from '../support/osprey-process';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -29,15 +30,11 @@ const deadline = Date.now() + SECONDS * 1000;
 await Promise.all(
   Array.from({ length: SENDERS }, async (_, s) => {
     for (let i = s; Date.now() < deadline; i += SENDERS) {
-      const res = await fetch(`${osprey.url}/v1/predictions`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${osprey.apiKey}`,
-          'content-type': 'application/json',
-          'content-encoding': 'gzip',
-        },
-        body: bodies[i % bodies.length],
-      });
+      const res = await postGzippedPredictions(
+        osprey.url,
+        osprey.apiKey,
+        bodies[i % bodies.length]!,
+      );
       await res.arrayBuffer();
       counts.set(res.status, (counts.get(res.status) ?? 0) + 1);
       if (res.status === 503 && !res.headers.get('retry-after')) retryAfterMissing++;

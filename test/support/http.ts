@@ -62,3 +62,20 @@ export function quantileExactLow(values: number[], level: number): number {
         : n - 1;
   return sorted[index]!;
 }
+
+/** Posts an already-gzipped JSON batch of predictions, as the SDKs do. */
+export function postGzippedPredictions(
+  base: string,
+  apiKey: string,
+  body: Buffer,
+): Promise<Response> {
+  return fetch(`${base}/v1/predictions`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    },
+    body,
+  });
+}
