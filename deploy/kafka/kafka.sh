@@ -47,10 +47,10 @@ auto.create.topics.enable=false
 PROPS
 }
 
-run_java() {
-  java -Xms256m -Xmx768m -XX:+UseG1GC -Dkafka.logs.dir="$node_dir" \
-    -Dlog4j2.configurationFile="$here/log4j2.properties" -cp "$jars/*" "$@"
-}
+java_opts=(-Xms256m -Xmx768m -XX:+UseG1GC -Dkafka.logs.dir="$node_dir"
+  -Dlog4j2.configurationFile="$here/log4j2.properties" -cp "$jars/*")
+
+run_java() { java "${java_opts[@]}" "$@"; }
 
 start() {
   if running; then log "already running on 127.0.0.1:$port (pid $(cat "$pidfile"))"; return; fi
@@ -63,7 +63,7 @@ start() {
   fi
   log "starting on 127.0.0.1:$port"
   # setsid: the broker outlives the shell that started it, as a service would.
-  setsid bash -c "$(declare -f run_java); node_dir='$node_dir' here='$here' jars='$jars' run_java kafka.Kafka '$node_dir/server.properties'" \
+  setsid java "${java_opts[@]}" kafka.Kafka "$node_dir/server.properties" \
     >"$node_dir/stdout.log" 2>&1 < /dev/null 9>&- &
   echo $! > "$pidfile"
   for _ in $(seq 1 120); do
