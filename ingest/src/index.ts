@@ -8,4 +8,8 @@ export {
 } from './writer/batch-writer';
 export { toPredictionRow, type PredictionRow } from './rows/prediction-row';
 export { toLabelRow, type LabelRow } from './rows/label-row';
+export { predictionKind, labelKind, EVENT_KINDS, type EventKind } from './events/event-kinds';
+export { kafkaEnv, type KafkaEnv } from './kafka/config';
+export { connectKafka, ensureTopics, ReliableProducer, type KafkaConnection } from './kafka/client';
+export { Topics, INGEST_GROUP } from './kafka/topics';
 export * from './contract';

@@ -28,7 +28,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
   collectDefaultMetrics({ register: registry });
   const verifier = new ApiKeyVerifier(store);
   const collector = createCollector({
-    store,
+    destination: { store },
     verifier,
     logger,
     registry,

@@ -2,17 +2,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiKeyVerifier, Store } from '@osprey/db';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { BatchWriter, BufferFullError } from '../writer/batch-writer';
+import { labelKind, predictionKind, prepareBatch, type EventKind } from '../events/event-kinds';
+import type { ReliableProducer } from '../kafka/client';
+import { SinkUnavailableError, type EventSink } from '../sinks/event-sink';
+import { KafkaSink } from '../sinks/kafka-sink';
+import { StoreSink } from '../sinks/store-sink';
+import { BufferFullError } from '../writer/batch-writer';
 import { Admission } from './admission';
 import { discard, readBody } from './body';
 import type { CollectorEnv } from './config';
-import { labelKind, predictionKind, prepareBatch, type EventKind } from './event-kinds';
 import { HttpError, pathOf, sendError, sendJson } from './http';
 import { createCollectorMetrics } from './metrics';
 import { parseEvents } from './parse-events';
 
 export interface CollectorDeps {
-  store: Store;
+  /** Where accepted events go: the Store (embedded) or Kafka (distributed). */
+  destination: { store: Store } | { producer: ReliableProducer };
   verifier: ApiKeyVerifier;
   logger: Logger;
   registry: Registry;
@@ -23,36 +28,40 @@ export interface CollectorDeps {
 export interface Collector {
   /** Handles the request if it is the collector's (`/v1/*`); returns false otherwise. */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
-  /** Stores everything accepted so far. */
+  /** Stores (or hands to Kafka) everything accepted so far. */
   close(): Promise<void>;
 }
 
-const RETRY_AFTER_SECONDS = '1';
+const RETRY_AFTER = { 'retry-after': '1' };
 
-/** The HTTP collector of the embedded mode: validate, batch, insert, then acknowledge. */
+/** The HTTP collector: validate, hand to the sink, acknowledge only once the sink has it. */
 export function createCollector(deps: CollectorDeps): Collector {
   const { config, logger } = deps;
-  const writerOptions = {
-    maxBatchRows: config.OSPREY_BATCH_MAX_ROWS,
-    minIntervalMs: config.OSPREY_INSERT_MIN_INTERVAL_MS,
-    maxBufferedRows: config.OSPREY_WRITER_MAX_BUFFERED_ROWS,
-    insertAttempts: 3,
-    retryBaseMs: 100,
-  };
-  const writers = new Map<EventKind, BatchWriter>();
+  // The gauge reads the sink's buffers lazily, at scrape time, after the sink exists.
   const metrics = createCollectorMetrics(deps.registry, () =>
-    Object.fromEntries([...writers.values()].map((w) => [w.table, w.bufferedRows])),
+    sink instanceof StoreSink ? sink.bufferedRows() : {},
   );
-  for (const kind of [predictionKind, labelKind]) {
-    writers.set(kind, new BatchWriter(deps.store, kind.table, writerOptions, metrics));
-  }
+  const sink: EventSink =
+    'store' in deps.destination
+      ? new StoreSink(
+          deps.destination.store,
+          {
+            maxBatchRows: config.OSPREY_BATCH_MAX_ROWS,
+            minIntervalMs: config.OSPREY_INSERT_MIN_INTERVAL_MS,
+            maxBufferedRows: config.OSPREY_WRITER_MAX_BUFFERED_ROWS,
+            insertAttempts: 3,
+            retryBaseMs: 100,
+          },
+          metrics,
+        )
+      : new KafkaSink(deps.destination.producer);
   const admission = new Admission(
     config.OSPREY_MAX_CONCURRENT_PARSES,
     config.OSPREY_MAX_WAITING_REQUESTS,
   );
   const routes: Record<string, EventKind> = {
-    '/v1/predictions': predictionKind,
-    '/v1/labels': labelKind,
+    '/v1/predictions': predictionKind as EventKind,
+    '/v1/labels': labelKind as EventKind,
   };
 
   async function ingest(
@@ -66,13 +75,10 @@ export function createCollector(deps: CollectorDeps): Collector {
       await discard(req);
       throw new HttpError(auth.status, auth.error);
     }
-    const writer = writers.get(kind)!;
-    const release = writer.isFull() ? undefined : await admission.enter();
+    const release = sink.isFull(kind) ? undefined : await admission.enter();
     if (!release) {
       await discard(req);
-      throw new HttpError(503, 'the collector is at capacity; retry shortly', {
-        'retry-after': RETRY_AFTER_SECONDS,
-      });
+      throw new HttpError(503, 'the collector is at capacity; retry shortly', RETRY_AFTER);
     }
     let prepared: ReturnType<typeof prepareBatch>;
     try {
@@ -85,25 +91,23 @@ export function createCollector(deps: CollectorDeps): Collector {
     } finally {
       release();
     }
-    const { lines, rejected } = prepared;
+    const { events, rejected } = prepared;
     try {
-      await writer.write(lines);
+      await sink.write(kind, events);
     } catch (err) {
-      if (err instanceof BufferFullError) {
-        throw new HttpError(503, err.message, { 'retry-after': RETRY_AFTER_SECONDS });
-      }
-      logger.error({ err, table: kind.table, rows: lines.length }, 'insert failed after retries');
+      if (err instanceof BufferFullError) throw new HttpError(503, err.message, RETRY_AFTER);
+      logger.error({ err, sink: sink.name, events: events.length }, 'events could not be stored');
+      const where =
+        err instanceof SinkUnavailableError ? 'Kafka is unavailable' : 'storage is unavailable';
       throw new HttpError(
         503,
-        'storage is unavailable; nothing from this request was stored, retry',
-        {
-          'retry-after': RETRY_AFTER_SECONDS,
-        },
+        `${where}; nothing from this request was stored, retry`,
+        RETRY_AFTER,
       );
     }
-    metrics.accepted.inc({ kind: kind.name }, lines.length);
+    metrics.accepted.inc({ kind: kind.name }, events.length);
     if (rejected.length > 0) metrics.rejected.inc({ kind: kind.name }, rejected.length);
-    sendJson(res, 200, { accepted: lines.length, rejected });
+    sendJson(res, 200, { accepted: events.length, rejected });
     return 200;
   }
 
@@ -129,10 +133,5 @@ export function createCollector(deps: CollectorDeps): Collector {
     return true;
   }
 
-  return {
-    handle,
-    async close() {
-      await Promise.all([...writers.values()].map((w) => w.close()));
-    },
-  };
+  return { handle, close: () => sink.close() };
 }

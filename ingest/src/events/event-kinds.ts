@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { Tables } from '@osprey/db';
+import { validateLabel, validatePrediction, type Validator } from '../contract';
+import type { LabelEvent } from '../contract/label';
+import type { PredictionEvent } from '../contract/prediction';
+import { Topics } from '../kafka/topics';
+import { toLabelRow } from '../rows/label-row';
+import { toPredictionRow } from '../rows/prediction-row';
+
+/** An event as it leaves the collector: validated, with everything the collector fills in set. */
+export type Normalized<E> = E & { timestamp: number };
+
+/** What the collector and the Kafka consumer need to know about each kind of event. */
+export interface EventKind<E = unknown> {
+  name: 'prediction' | 'label';
+  table: string;
+  topic: string;
+  validate: Validator<E>;
+  /** Fills event_id and timestamp once, so every copy of the event (Kafka, a retry) is the same. */
+  normalize(event: E, receivedAt: number): Normalized<E>;
+  toRow(event: Normalized<E>): { timestamp: number };
+  /** Kafka key: one model's events stay in order on one partition. */
+  key(event: E): string;
+}
+
+export const predictionKind: EventKind<PredictionEvent> = {
+  name: 'prediction',
+  table: Tables.predictions,
+  topic: Topics.predictions,
+  validate: validatePrediction,
+  normalize: (e, receivedAt) => ({
+    ...e,
+    event_id: e.event_id ?? randomUUID(),
+    timestamp: e.timestamp ?? receivedAt,
+  }),
+  toRow: (e) => toPredictionRow(e, e.timestamp),
+  key: (e) => e.model,
+};
+
+export const labelKind: EventKind<LabelEvent> = {
+  name: 'label',
+  table: Tables.labels,
+  topic: Topics.labels,
+  validate: validateLabel,
+  normalize: (e, receivedAt) => ({ ...e, timestamp: e.timestamp ?? receivedAt }),
+  toRow: (e) => toLabelRow(e, e.timestamp),
+  key: (e) => e.model,
+};
+
+export const EVENT_KINDS = [predictionKind, labelKind] as readonly EventKind[];
+
+export interface Rejection {
+  index: number;
+  error: string;
+}
+
+export interface BatchPolicy {
+  receivedAt: number;
+  /** Rows older than this would be dropped by the retention TTL on arrival: refuse them instead. */
+  retentionDays: number;
+}
+
+/** Validates and normalizes each event; the bad ones become rejections naming index and field. */
+export function prepareBatch(
+  kind: EventKind,
+  items: readonly unknown[],
+  unparsable: ReadonlyMap<number, string>,
+  policy: BatchPolicy,
+): { events: Normalized<unknown>[]; rejected: Rejection[] } {
+  const oldest = policy.receivedAt - policy.retentionDays * 86_400_000;
+  const events: Normalized<unknown>[] = [];
+  const rejected: Rejection[] = [];
+  for (let index = 0; index < items.length; index++) {
+    const parseError = unparsable.get(index);
+    if (parseError) {
+      rejected.push({ index, error: parseError });
+      continue;
+    }
+    const result = kind.validate(items[index]);
+    if (!result.ok) {
+      rejected.push({ index, error: result.error });
+      continue;
+    }
+    const event = kind.normalize(result.value, policy.receivedAt);
+    if (event.timestamp < oldest) {
+      rejected.push({
+        index,
+        error: `timestamp: is older than the retention of ${policy.retentionDays} days (OSPREY_RETENTION_DAYS)`,
+      });
+    } else {
+      events.push(event);
+    }
+  }
+  return { events, rejected };
+}

@@ -1,0 +1,114 @@
+import {
+  CompressionTypes,
+  Kafka,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type Producer,
+} from 'kafkajs';
+import type { Logger } from 'pino';
+import { Topics } from './topics';
+
+/**
+ * The only module that knows the Kafka client library (kafkajs). Everything else uses what it
+ * exports, so the library could be swapped without touching the collector or the consumer.
+ */
+export interface KafkaConnection {
+  kafka: Kafka;
+  brokers: string[];
+}
+
+export function connectKafka(opts: {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+}): KafkaConnection {
+  const log = opts.logger.child({ component: 'kafka' });
+  const kafka = new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 100, retries: 8 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }) => {
+        const { message, ...rest } = entry;
+        if (level <= logLevel.ERROR) log.error(rest, message);
+        else log.warn(rest, message);
+      },
+  });
+  return { kafka, brokers: opts.brokers };
+}
+
+/** Creates the topics Osprey uses when they are missing (idempotent). */
+export async function ensureTopics(
+  conn: KafkaConnection,
+  opts: { partitions: number; replicationFactor: number },
+): Promise<string[]> {
+  const admin: Admin = conn.kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = Object.values(Topics).filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: opts.partitions,
+          replicationFactor: opts.replicationFactor,
+        })),
+      });
+    }
+    return missing;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface OutgoingRecord {
+  key: string;
+  value: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/**
+ * An idempotent producer with acks from all in-sync replicas; `send` resolves only after Kafka
+ * acknowledged every record, so the collector can answer the SDK truthfully.
+ */
+export class ReliableProducer {
+  private readonly producer: Producer;
+  private connected: Promise<void> | undefined;
+
+  constructor(conn: KafkaConnection) {
+    this.producer = conn.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 100, retries: 5 },
+    });
+  }
+
+  async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    this.connected ??= this.producer.connect().catch((err: unknown) => {
+      this.connected = undefined;
+      throw err;
+    });
+    await this.connected;
+    await this.producer.send({
+      topic,
+      acks: -1,
+      compression: CompressionTypes.GZIP,
+      messages: records as OutgoingRecord[],
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.producer.disconnect();
+  }
+}
+
+export type { Consumer };

@@ -1,0 +1,38 @@
+import type { EventKind, Normalized } from '../events/event-kinds';
+import type { ReliableProducer } from '../kafka/client';
+import { SinkUnavailableError, type EventSink } from './event-sink';
+
+/**
+ * Distributed mode: accepted events go to their topic, keyed by model, and the collector answers
+ * once Kafka acknowledged them (acks=all, idempotent producer). A broker that cannot be reached
+ * becomes a 503 the SDK retries — never a silent drop.
+ */
+export class KafkaSink implements EventSink {
+  readonly name = 'kafka' as const;
+
+  constructor(private readonly producer: ReliableProducer) {}
+
+  async write(kind: EventKind, events: readonly Normalized<unknown>[]): Promise<void> {
+    try {
+      await this.producer.send(
+        kind.topic,
+        events.map((e) => ({ key: kind.key(e), value: JSON.stringify(e) })),
+      );
+    } catch (err) {
+      throw new SinkUnavailableError(
+        `Kafka did not acknowledge the events: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+
+  isFull(): boolean {
+    return false;
+  }
+
+  close(): Promise<void> {
+    return this.producer.close();
+  }
+}
