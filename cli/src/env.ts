@@ -1,4 +1,4 @@
-import { collectorEnv } from '@osprey/ingest';
+import { collectorEnv, kafkaEnv } from '@osprey/ingest';
 import { storeEnv } from '@osprey/db';
 import { z } from 'zod';
 
@@ -6,18 +6,38 @@ export const logEnv = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
-/** `osprey start`: everything in one process on the embedded default. */
+const serverEnv = z.object({
+  OSPREY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  OSPREY_HOST: z.string().default('0.0.0.0'),
+  OSPREY_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+});
+
+/** `osprey start`: everything in one process (through Kafka when KAFKA_BROKERS is set). */
 export const startEnv = storeEnv
   .extend(collectorEnv.shape)
+  .extend(kafkaEnv.shape)
   .extend(logEnv.shape)
-  .extend({
-    OSPREY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    OSPREY_HOST: z.string().default('0.0.0.0'),
-    OSPREY_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-    OSPREY_DEMO_RATE: z.coerce.number().positive().default(20),
-  });
+  .extend(serverEnv.shape)
+  .extend({ OSPREY_DEMO_RATE: z.coerce.number().positive().default(20) });
 
 export type StartEnv = z.infer<typeof startEnv>;
 
-/** One-shot commands (migrate, keys, sql) need only the store and logging. */
-export const commandEnv = storeEnv.extend(logEnv.shape);
+const requiredBrokers = kafkaEnv.extend({
+  KAFKA_BROKERS: kafkaEnv.shape.KAFKA_BROKERS.unwrap(),
+});
+
+/** `osprey collector`: the HTTP collector alone, producing to Kafka (keys from the store). */
+export const collectorRoleEnv = storeEnv
+  .extend(collectorEnv.shape)
+  .extend(requiredBrokers.shape)
+  .extend(logEnv.shape)
+  .extend(serverEnv.shape);
+
+/** `osprey ingest`: Kafka → store, serving /healthz and /metrics on OSPREY_PORT. */
+export const ingestRoleEnv = storeEnv
+  .extend(requiredBrokers.shape)
+  .extend(logEnv.shape)
+  .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
+
+/** One-shot commands (migrate, keys, sql) need the store, logging and, for topics, Kafka. */
+export const commandEnv = storeEnv.extend(kafkaEnv.shape).extend(logEnv.shape);

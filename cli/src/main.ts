@@ -2,11 +2,16 @@ import { parseArgs } from 'node:util';
 import { keysCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
 import { sqlCommand } from './commands/sql';
+import { collectorRole } from './roles/collector';
+import { ingestRole } from './roles/ingest';
 import { start } from './roles/start';
 
 const USAGE = `usage: osprey <command>
 
-  start [--demo]                       everything in one process (embedded chDB store)
+  start [--demo]                       everything in one process (embedded chDB store;
+                                       through Kafka when KAFKA_BROKERS is set)
+  collector                            the HTTP collector alone, producing to Kafka
+  ingest                               the Kafka → ClickHouse consumer alone
   migrate                              apply database migrations
   keys create --name N --scopes S      create an API key (scopes: ingest,read,admin)
   sql "<SELECT …>"                     read-only query against the store, TSV output
@@ -33,6 +38,10 @@ async function main(): Promise<void> {
   switch (command) {
     case 'start':
       return start({ demo: values.demo ?? false });
+    case 'collector':
+      return collectorRole();
+    case 'ingest':
+      return ingestRole();
     case 'migrate':
       return migrateCommand();
     case 'keys':

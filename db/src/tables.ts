@@ -5,6 +5,7 @@ export const Tables = {
   labels: 'labels',
   apiKeys: 'api_keys',
   auditLog: 'audit_log',
+  ingestLedger: 'ingest_ledger',
 } as const;
 
 /** Tables whose rows expire after OSPREY_RETENTION_DAYS. */

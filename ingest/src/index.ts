@@ -11,5 +11,6 @@ export { toLabelRow, type LabelRow } from './rows/label-row';
 export { predictionKind, labelKind, EVENT_KINDS, type EventKind } from './events/event-kinds';
 export { kafkaEnv, type KafkaEnv } from './kafka/config';
 export { connectKafka, ensureTopics, ReliableProducer, type KafkaConnection } from './kafka/client';
-export { Topics, INGEST_GROUP } from './kafka/topics';
+export { kafkaNames, type KafkaNames } from './kafka/topics';
 export * from './contract';
+export { startIngestConsumer, type IngestConsumerOptions } from './kafka/consumer/ingest-consumer';

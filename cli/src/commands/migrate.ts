@@ -1,7 +1,13 @@
+import { parseEnv } from '@osprey/db';
+import { commandEnv } from '../env';
+import { createLogger } from '../logger';
+import { openKafka } from '../roles/common';
 import { withStore } from './with-store';
 
+/** `osprey migrate`: the store's migrations, and Kafka's topics when KAFKA_BROKERS is set. */
 export async function migrateCommand(): Promise<void> {
-  // withStore applies the migrations; this command only reports what changed.
+  const env = parseEnv(commandEnv);
+  // withStore applies the migrations; this command reports what the schema now is.
   await withStore(async (store) => {
     const rows = await store.query<{ version: number; name: string }>(
       'SELECT version, name FROM schema_migrations FINAL ORDER BY version',
@@ -9,4 +15,8 @@ export async function migrateCommand(): Promise<void> {
     for (const r of rows) console.log(`${String(r.version).padStart(4, '0')}_${r.name}`);
     console.log(`schema is current (${rows.length} migrations, ${store.backend})`);
   });
+  if (env.KAFKA_BROKERS) {
+    await openKafka({ ...env, KAFKA_BROKERS: env.KAFKA_BROKERS }, createLogger(env.LOG_LEVEL));
+    console.log(`kafka topics are in place on ${env.KAFKA_BROKERS.join(',')}`);
+  }
 }

@@ -1,34 +1,35 @@
-import { ApiKeyVerifier, ensureApiKey, parseEnv } from '@osprey/db';
-import { migrate } from '@osprey/db/migrate';
-import { createStore } from '@osprey/db/store';
-import { createCollector } from '@osprey/ingest';
+import { ApiKeyVerifier, parseEnv } from '@osprey/db';
+import { ReliableProducer, createCollector, startIngestConsumer } from '@osprey/ingest';
 import { createWebHandler } from '@osprey/web/server';
-import { Registry, collectDefaultMetrics } from 'prom-client';
 import { startEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, listen } from '../server/http-server';
 import { onShutdown } from '../server/shutdown';
+import { openKafka, openStore, processRegistry } from './common';
 
-/** `osprey start`: migrations, collector, dashboard and API in one process on the embedded store. */
+/**
+ * `osprey start`: migrations, collector, dashboard and API in one process. Embedded (default) the
+ * collector inserts itself; with KAFKA_BROKERS it produces to Kafka and the ingest consumer runs
+ * here too.
+ */
 export async function start(opts: { demo: boolean }): Promise<void> {
   const env = parseEnv(startEnv);
   const logger = createLogger(env.LOG_LEVEL);
-  const store = await createStore(env);
-  const { applied } = await migrate(store, { retentionDays: env.OSPREY_RETENTION_DAYS });
-  logger.info({ backend: store.backend, applied }, 'store ready');
-  if (env.OSPREY_API_KEY) {
-    await ensureApiKey(store, {
-      name: 'OSPREY_API_KEY',
-      key: env.OSPREY_API_KEY,
-      scopes: ['ingest', 'read', 'admin'],
-    });
-  }
-
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const store = await openStore(env, logger);
+  const registry = processRegistry();
   const verifier = new ApiKeyVerifier(store);
+
+  const kafka = env.KAFKA_BROKERS
+    ? await openKafka({ ...env, KAFKA_BROKERS: env.KAFKA_BROKERS }, logger)
+    : undefined;
+  const producer = kafka && new ReliableProducer(kafka);
+  const consumer =
+    kafka &&
+    producer &&
+    (await startIngestConsumer({ conn: kafka, store, producer, logger, registry }));
+
   const collector = createCollector({
-    destination: { store },
+    destination: producer ? { producer } : { store },
     verifier,
     logger,
     registry,
@@ -44,7 +45,10 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     healthy: () => store.ping(),
   });
   const port = await listen(server, env.OSPREY_PORT, env.OSPREY_HOST);
-  logger.info({ port, url: `http://localhost:${port}` }, 'osprey is up');
+  logger.info(
+    { port, url: `http://localhost:${port}`, transport: kafka ? 'kafka' : 'embedded' },
+    'osprey is up',
+  );
 
   const demo = opts.demo
     ? await (
@@ -64,6 +68,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
       await demo?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await collector.close();
+      await consumer?.stop();
       await store.close();
     },
     server,

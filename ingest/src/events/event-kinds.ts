@@ -3,7 +3,6 @@ import { Tables } from '@osprey/db';
 import { validateLabel, validatePrediction, type Validator } from '../contract';
 import type { LabelEvent } from '../contract/label';
 import type { PredictionEvent } from '../contract/prediction';
-import { Topics } from '../kafka/topics';
 import { toLabelRow } from '../rows/label-row';
 import { toPredictionRow } from '../rows/prediction-row';
 
@@ -14,7 +13,6 @@ export type Normalized<E> = E & { timestamp: number };
 export interface EventKind<E = unknown> {
   name: 'prediction' | 'label';
   table: string;
-  topic: string;
   validate: Validator<E>;
   /** Fills event_id and timestamp once, so every copy of the event (Kafka, a retry) is the same. */
   normalize(event: E, receivedAt: number): Normalized<E>;
@@ -26,7 +24,6 @@ export interface EventKind<E = unknown> {
 export const predictionKind: EventKind<PredictionEvent> = {
   name: 'prediction',
   table: Tables.predictions,
-  topic: Topics.predictions,
   validate: validatePrediction,
   normalize: (e, receivedAt) => ({
     ...e,
@@ -40,7 +37,6 @@ export const predictionKind: EventKind<PredictionEvent> = {
 export const labelKind: EventKind<LabelEvent> = {
   name: 'label',
   table: Tables.labels,
-  topic: Topics.labels,
   validate: validateLabel,
   normalize: (e, receivedAt) => ({ ...e, timestamp: e.timestamp ?? receivedAt }),
   toRow: (e) => toLabelRow(e, e.timestamp),

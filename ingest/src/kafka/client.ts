@@ -1,13 +1,14 @@
 import {
   CompressionTypes,
   Kafka,
+  Partitioners,
   logLevel,
   type Admin,
   type Consumer,
   type Producer,
 } from 'kafkajs';
 import type { Logger } from 'pino';
-import { Topics } from './topics';
+import { kafkaNames, type KafkaNames } from './topics';
 
 /**
  * The only module that knows the Kafka client library (kafkajs). Everything else uses what it
@@ -16,11 +17,13 @@ import { Topics } from './topics';
 export interface KafkaConnection {
   kafka: Kafka;
   brokers: string[];
+  names: KafkaNames;
 }
 
 export function connectKafka(opts: {
   brokers: string[];
   clientId: string;
+  topicPrefix?: string;
   logger: Logger;
 }): KafkaConnection {
   const log = opts.logger.child({ component: 'kafka' });
@@ -39,7 +42,7 @@ export function connectKafka(opts: {
         else log.warn(rest, message);
       },
   });
-  return { kafka, brokers: opts.brokers };
+  return { kafka, brokers: opts.brokers, names: kafkaNames(opts.topicPrefix) };
 }
 
 /** Creates the topics Osprey uses when they are missing (idempotent). */
@@ -51,7 +54,8 @@ export async function ensureTopics(
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = Object.values(Topics).filter((t) => !existing.has(t));
+    const { predictions, labels, deadletter } = conn.names;
+    const missing = [predictions, labels, deadletter].filter((t) => !existing.has(t));
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
@@ -81,9 +85,12 @@ export interface OutgoingRecord {
 export class ReliableProducer {
   private readonly producer: Producer;
   private connected: Promise<void> | undefined;
+  readonly names: KafkaNames;
 
   constructor(conn: KafkaConnection) {
+    this.names = conn.names;
     this.producer = conn.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
       idempotent: true,
       maxInFlightRequests: 5,
       allowAutoTopicCreation: false,

@@ -13,6 +13,10 @@ export const kafkaEnv = z.object({
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port[,host:port…]')).min(1))
     .optional(),
   KAFKA_CLIENT_ID: z.string().default('osprey'),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1-100 characters of A-Z a-z 0-9 _ . -')
+    .default('osprey'),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().default(1),
 });

@@ -15,7 +15,7 @@ export class KafkaSink implements EventSink {
   async write(kind: EventKind, events: readonly Normalized<unknown>[]): Promise<void> {
     try {
       await this.producer.send(
-        kind.topic,
+        this.producer.names.topicOf(kind.name),
         events.map((e) => ({ key: kind.key(e), value: JSON.stringify(e) })),
       );
     } catch (err) {

@@ -1,0 +1,36 @@
+import { ApiKeyVerifier, parseEnv } from '@osprey/db';
+import { ReliableProducer, createCollector } from '@osprey/ingest';
+import { collectorRoleEnv } from '../env';
+import { createLogger } from '../logger';
+import { createHttpServer, listen } from '../server/http-server';
+import { onShutdown } from '../server/shutdown';
+import { openKafka, openStore, processRegistry } from './common';
+
+/** `osprey collector`: the HTTP collector alone, producing to Kafka; scale it on its own. */
+export async function collectorRole(): Promise<void> {
+  const env = parseEnv(collectorRoleEnv);
+  const logger = createLogger(env.LOG_LEVEL, 'osprey-collector');
+  const store = await openStore(env, logger);
+  const producer = new ReliableProducer(await openKafka(env, logger));
+  const registry = processRegistry();
+  const collector = createCollector({
+    destination: { producer },
+    verifier: new ApiKeyVerifier(store),
+    logger,
+    registry,
+    config: env,
+    retentionDays: env.OSPREY_RETENTION_DAYS,
+  });
+  const server = createHttpServer({ logger, registry, collector, healthy: () => store.ping() });
+  const port = await listen(server, env.OSPREY_PORT, env.OSPREY_HOST);
+  logger.info({ port, brokers: env.KAFKA_BROKERS }, 'collector is up');
+  onShutdown(
+    logger,
+    async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await collector.close();
+      await store.close();
+    },
+    server,
+  );
+}

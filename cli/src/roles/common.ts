@@ -1,0 +1,43 @@
+import { ensureApiKey, type StoreEnv } from '@osprey/db';
+import { migrate } from '@osprey/db/migrate';
+import { createStore } from '@osprey/db/store';
+import { connectKafka, ensureTopics, type KafkaEnv } from '@osprey/ingest';
+import type { Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The store every role opens the same way: created, migrated, with OSPREY_API_KEY ensured. */
+export async function openStore(env: StoreEnv & { OSPREY_API_KEY?: string }, logger: Logger) {
+  const store = await createStore(env);
+  const { applied } = await migrate(store, { retentionDays: env.OSPREY_RETENTION_DAYS });
+  logger.info({ backend: store.backend, applied }, 'store ready');
+  if (env.OSPREY_API_KEY) {
+    await ensureApiKey(store, {
+      name: 'OSPREY_API_KEY',
+      key: env.OSPREY_API_KEY,
+      scopes: ['ingest', 'read', 'admin'],
+    });
+  }
+  return store;
+}
+
+/** Connects to Kafka and makes sure Osprey's topics exist. */
+export async function openKafka(env: KafkaEnv & { KAFKA_BROKERS: string[] }, logger: Logger) {
+  const conn = connectKafka({
+    brokers: env.KAFKA_BROKERS,
+    clientId: env.KAFKA_CLIENT_ID,
+    topicPrefix: env.KAFKA_TOPIC_PREFIX,
+    logger,
+  });
+  const created = await ensureTopics(conn, {
+    partitions: env.KAFKA_TOPIC_PARTITIONS,
+    replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+  });
+  if (created.length > 0) logger.info({ created }, 'kafka topics created');
+  return conn;
+}
+
+export function processRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
