@@ -1,0 +1,171 @@
+import { Osprey } from '@osprey/sdk';
+import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, post } from '../support/http';
+import { ensureKafka, groupLag, testKafka, uniquePrefix } from '../support/kafka';
+import { sqlRows } from '../support/osprey-cli';
+import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+
+// SDK → `osprey collector` (Kafka mode) → Kafka → `osprey ingest` (its own chDB directory),
+// against the project's real broker; each test run has its own topics and consumer group.
+let broker: string;
+let kafka: Kafka;
+let prefix: string;
+let collector: OspreyProcess;
+let ingest: OspreyProcess;
+const kafkaEnv = () => ({
+  KAFKA_BROKERS: broker,
+  KAFKA_TOPIC_PREFIX: prefix,
+  KAFKA_TOPIC_PARTITIONS: '3',
+});
+
+beforeAll(async () => {
+  broker = await ensureKafka();
+  kafka = testKafka(broker);
+  prefix = uniquePrefix('pipeline');
+  collector = await startOsprey({ args: ['collector'], env: kafkaEnv() });
+  ingest = await startOsprey({ args: ['ingest'], env: kafkaEnv() });
+}, 180_000);
+afterAll(async () => {
+  await collector?.stop();
+  await ingest?.stop();
+});
+
+const drained = (what: string) =>
+  eventually(
+    async () =>
+      (await groupLag(kafka, `${prefix}-ingest`, [`${prefix}.predictions`, `${prefix}.labels`])) ===
+      0,
+    60_000,
+    what,
+  );
+
+describe('Kafka pipeline', () => {
+  it('stores every event sent through the SDK exactly once', async () => {
+    const client = new Osprey({
+      url: collector.url,
+      apiKey: collector.apiKey,
+      flushIntervalMs: 100,
+    });
+    const ids = new Set<string>();
+    for (let i = 0; i < 5_000; i++) {
+      ids.add(
+        client.log({
+          model: 'kafka-e2e',
+          version: 'v1',
+          features: { i, c: i % 2 ? 'a' : 'b' },
+          prediction: i,
+          latency_ms: i % 50,
+        }),
+      );
+    }
+    client.logLabel({ model: 'kafka-e2e', label: 1, request_id: 'r-1' });
+    await client.close(30_000);
+    expect(client.stats()).toMatchObject({ sent: 5_001, dropped: 0, failed: 0, rejected: 0 });
+    await drained('the ingest consumer to catch up');
+
+    await ingest.stop();
+    const [[count, unique, idsOk]] = (await sqlRows(
+      ingest.dataDir,
+      `SELECT count(), uniqExact(event_id), countIf(toString(event_id) IN (${[...ids]
+        .slice(0, 100)
+        .map((id) => `'${id}'`)
+        .join(',')}))
+       FROM predictions WHERE model = 'kafka-e2e'`,
+    )) as [[string, string, string]];
+    expect([count, unique, idsOk]).toEqual(['5000', '5000', '100']);
+    expect(
+      await sqlRows(ingest.dataDir, "SELECT count() FROM labels WHERE model = 'kafka-e2e'"),
+    ).toEqual([['1']]);
+    ingest = await startOsprey({ args: ['ingest'], env: kafkaEnv(), dataDir: ingest.dataDir });
+  });
+
+  it('sends garbage and schema-invalid records to the dead-letter topic and stores the good ones around them', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    const good = (i: number) =>
+      JSON.stringify({
+        event_id: crypto.randomUUID(),
+        timestamp: Date.now(),
+        model: 'poison',
+        version: 'v1',
+        features: { i },
+        prediction: i,
+      });
+    await producer.send({
+      topic: `${prefix}.predictions`,
+      messages: [
+        { key: 'poison', value: good(1) },
+        { key: 'poison', value: Buffer.from([0xff, 0x00, 0xfe, 0x13]) },
+        {
+          key: 'poison',
+          value: JSON.stringify({
+            model: 'poison',
+            version: 'v1',
+            features: { x: { nested: 1 } },
+            prediction: 1,
+            event_id: crypto.randomUUID(),
+            timestamp: Date.now(),
+          }),
+        },
+        { key: 'poison', value: good(2) },
+      ],
+    });
+    await producer.disconnect();
+
+    const consumer = kafka.consumer({ groupId: `${prefix}-dlq-reader` });
+    const dead: { value: string; reason: string }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${prefix}.deadletter`, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        dead.push({
+          value: message.value!.toString('hex'),
+          reason: message.headers!['osprey-error']!.toString(),
+        });
+      },
+    });
+    await eventually(async () => dead.length >= 2, 60_000, 'two dead letters');
+    await consumer.disconnect();
+    expect(dead).toEqual([
+      { value: 'ff00fe13', reason: expect.stringMatching(/^value is not JSON/) },
+      {
+        value: expect.any(String),
+        reason: 'features.x: must be a number, string, boolean or null',
+      },
+    ]);
+    await drained('the good records to be stored');
+    await ingest.stop();
+    expect(
+      await sqlRows(ingest.dataDir, "SELECT count() FROM predictions WHERE model = 'poison'"),
+    ).toEqual([['2']]);
+    ingest = await startOsprey({ args: ['ingest'], env: kafkaEnv(), dataDir: ingest.dataDir });
+  });
+
+  it('keeps the bad-input behaviour of the collector in Kafka mode', async () => {
+    const headers = {
+      authorization: `Bearer ${collector.apiKey}`,
+      'content-type': 'application/json',
+    };
+    const res = await post(
+      `${collector.url}/v1/predictions`,
+      JSON.stringify([
+        { model: 'k', version: 'v', features: { a: [1] }, prediction: 1 },
+        { model: 'k', version: 'v', features: {}, prediction: 2 },
+      ]),
+      headers,
+    );
+    expect(res).toMatchObject({
+      status: 200,
+      json: {
+        accepted: 1,
+        rejected: [{ index: 0, error: 'features.a: must be a number, string, boolean or null' }],
+      },
+    });
+    expect((await post(`${collector.url}/v1/predictions`, '{oops', headers)).status).toBe(400);
+    expect(
+      (await post(`${collector.url}/v1/predictions`, '{}', { 'content-type': 'application/json' }))
+        .status,
+    ).toBe(401);
+  });
+});

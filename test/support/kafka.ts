@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { REPO_ROOT } from './osprey-process';
+
+const run = promisify(execFile);
+const SCRIPT = join(REPO_ROOT, 'deploy', 'kafka', 'kafka.sh');
+
+/** Starts (or finds running) the project's own broker on `port`; returns its address. */
+export async function ensureKafka(port = Number(process.env.KAFKA_PORT ?? 9092)): Promise<string> {
+  await run('bash', [SCRIPT, 'start'], {
+    env: { ...process.env, KAFKA_PORT: String(port) },
+    timeout: 180_000,
+  });
+  return `127.0.0.1:${port}`;
+}
+
+export async function stopKafka(port: number): Promise<void> {
+  await run('bash', [SCRIPT, 'stop'], {
+    env: { ...process.env, KAFKA_PORT: String(port) },
+    timeout: 60_000,
+  });
+}
+
+/** A fresh topic prefix per test: its own topics and consumer group, like a fresh tenant. */
+export function uniquePrefix(name: string): string {
+  return `t-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export function testKafka(broker: string): Kafka {
+  return new Kafka({ clientId: 'osprey-test', brokers: [broker], logLevel: logLevel.NOTHING });
+}
+
+/** Records the group has not consumed yet, over the given topics. */
+export async function groupLag(kafka: Kafka, group: string, topics: string[]): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let lag = 0;
+    const committed = await admin.fetchOffsets({ groupId: group, topics });
+    for (const { topic, partitions } of committed) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      for (const end of ends) {
+        const done = partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+        lag += Number(end.high) - Math.max(0, Number(done));
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
