@@ -14,7 +14,14 @@ export async function ingestRole(): Promise<void> {
   const conn = await openKafka(env, logger);
   const producer = new ReliableProducer(conn);
   const registry = processRegistry();
-  const consumer = await startIngestConsumer({ conn, store, producer, logger, registry });
+  const consumer = await startIngestConsumer({
+    conn,
+    store,
+    producer,
+    logger,
+    registry,
+    sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+  });
   const server = createHttpServer({ logger, registry, healthy: () => store.ping() });
   const port = await listen(server, env.OSPREY_PORT, env.OSPREY_HOST);
   logger.info({ port }, 'ingest is up');

@@ -26,7 +26,14 @@ export async function start(opts: { demo: boolean }): Promise<void> {
   const consumer =
     kafka &&
     producer &&
-    (await startIngestConsumer({ conn: kafka, store, producer, logger, registry }));
+    (await startIngestConsumer({
+      conn: kafka,
+      store,
+      producer,
+      logger,
+      registry,
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    }));
 
   const collector = createCollector({
     destination: producer ? { producer } : { store },

@@ -17,6 +17,8 @@ export const kafkaEnv = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1-100 characters of A-Z a-z 0-9 _ . -')
     .default('osprey'),
+  /** How long the group waits for a silent (crashed) consumer before giving its partitions away. */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().default(1),
 });

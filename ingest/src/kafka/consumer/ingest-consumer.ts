@@ -18,6 +18,7 @@ export interface IngestConsumerOptions {
   registry: Registry;
   /** Most records per insert (and per ledger entry). */
   maxChunk?: number;
+  sessionTimeoutMs?: number;
 }
 
 const RETRY_MAX_MS = 10_000;
@@ -40,8 +41,8 @@ export async function startIngestConsumer(
   const maxChunk = opts.maxChunk ?? 10_000;
   const consumer = opts.conn.kafka.consumer({
     groupId: names.ingestGroup,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: Math.min(3_000, Math.floor((opts.sessionTimeoutMs ?? 30_000) / 5)),
     // Let fetches fill up so inserts are large; a recovery replay must fit one fetch (see ledger).
     minBytes: 256 * 1024,
     maxWaitTimeInMs: 250,
