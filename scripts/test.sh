@@ -15,6 +15,10 @@ npm run --silent lint || status=1
 step "typecheck"
 npx turbo run typecheck --output-logs=errors-only || status=1
 
+step "kafka broker (deploy/kafka)"
+bash deploy/kafka/kafka.sh start || status=1
+trap 'bash deploy/kafka/kafka.sh stop >/dev/null 2>&1' EXIT
+
 step "vitest (unit + integration)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
 

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { keysCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
 import { sqlCommand } from './commands/sql';
+import { statusCommand } from './commands/status';
 import { collectorRole } from './roles/collector';
 import { ingestRole } from './roles/ingest';
 import { start } from './roles/start';
@@ -15,6 +16,7 @@ const USAGE = `usage: osprey <command>
   migrate                              apply database migrations
   keys create --name N --scopes S      create an API key (scopes: ingest,read,admin)
   sql "<SELECT …>"                     read-only query against the store, TSV output
+  status                               pipeline health: broker, ingest lag per partition, last insert
 
 Configuration comes from environment variables; see .env.example.`;
 
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
       return migrateCommand();
     case 'keys':
       return keysCommand(rest[0], values);
+    case 'status':
+      return statusCommand();
     case 'sql':
       return sqlCommand(rest.join(' '));
     default:

@@ -5,17 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { post } from '../support/http';
+import { OSPREY_BIN, ospreyCommand } from '../support/osprey-cli';
 import { REPO_ROOT, startOsprey } from '../support/osprey-process';
 
 const run = promisify(execFile);
-const OSPREY = join(REPO_ROOT, 'cli', 'bin', 'osprey.js');
-
-function osprey(dataDir: string, ...args: string[]) {
-  return run(process.execPath, [OSPREY, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, OSPREY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-  });
-}
+const osprey = (dataDir: string, ...args: string[]) => ospreyCommand(dataDir, args);
 
 async function failure(promise: Promise<unknown>): Promise<{ code: number; stderr: string }> {
   try {
@@ -95,7 +89,7 @@ describe('the osprey command', () => {
 
   it('fails at start naming a bad environment variable', async () => {
     const bad = await failure(
-      run(process.execPath, [OSPREY, 'start'], {
+      run(process.execPath, [OSPREY_BIN, 'start'], {
         cwd: REPO_ROOT,
         env: {
           ...process.env,

@@ -1,7 +1,7 @@
 import { Osprey } from '@osprey/sdk';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually } from '../support/http';
-import { ensureKafka, groupLag, stopKafka, testKafka, uniquePrefix } from '../support/kafka';
+import { ensureKafka, groupLag, stopKafka, uniquePrefix } from '../support/kafka';
 import { sqlRows } from '../support/osprey-cli';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 
@@ -58,9 +58,8 @@ it('loses nothing when the broker restarts while the SDK is sending', async () =
   expect(client.stats()).toMatchObject({ sent: 10_000, dropped: 0, failed: 0 });
   expect(client.stats().retries).toBeGreaterThan(0); // the outage was felt
 
-  const kafka = testKafka(broker);
   await eventually(
-    async () => (await groupLag(kafka, `${prefix}-ingest`, [`${prefix}.predictions`])) === 0,
+    async () => (await groupLag(broker, `${prefix}-ingest`, [`${prefix}.predictions`])) === 0,
     90_000,
     'ingest to drain',
   );

@@ -69,7 +69,7 @@ it('loses nothing and doubles nothing when the ingest process is killed -9 five 
     KAFKA_SESSION_TIMEOUT_MS: '6000',
   };
   const rand = mulberry32(5);
-  const lag = () => groupLag(kafka, `${prefix}-ingest`, [`${prefix}.predictions`]);
+  const lag = () => groupLag(broker, `${prefix}-ingest`, [`${prefix}.predictions`]);
   for (let kill = 0; kill < KILLS; kill++) {
     ingest = await startOsprey({ args: ['ingest'], env, dataDir });
     await new Promise((r) => setTimeout(r, 300 + rand() * 2_500));

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, post } from '../support/http';
 import { ensureKafka, groupLag, testKafka, uniquePrefix } from '../support/kafka';
-import { sqlRows } from '../support/osprey-cli';
+import { ospreyCommand, sqlRows } from '../support/osprey-cli';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 
 // SDK → `osprey collector` (Kafka mode) → Kafka → `osprey ingest` (its own chDB directory),
@@ -34,8 +34,10 @@ afterAll(async () => {
 const drained = (what: string) =>
   eventually(
     async () =>
-      (await groupLag(kafka, `${prefix}-ingest`, [`${prefix}.predictions`, `${prefix}.labels`])) ===
-      0,
+      (await groupLag(broker, `${prefix}-ingest`, [
+        `${prefix}.predictions`,
+        `${prefix}.labels`,
+      ])) === 0,
     60_000,
     what,
   );
@@ -63,6 +65,14 @@ describe('Kafka pipeline', () => {
     await client.close(30_000);
     expect(client.stats()).toMatchObject({ sent: 5_001, dropped: 0, failed: 0, rejected: 0 });
     await drained('the ingest consumer to catch up');
+    const status = await ospreyCommand(collector.dataDir, ['status'], {
+      ...kafkaEnv(),
+      OSPREY_INGEST_URL: ingest.url,
+    });
+    expect(status.stdout).toContain('broker: reachable (127.0.0.1:');
+    expect(status.stdout).toContain(`group ${prefix}-ingest: lag 0`);
+    expect(status.stdout).toMatch(new RegExp(`${prefix}\\.predictions\\t0\\t\\d+\\t\\d+\\t0`));
+    expect(status.stdout).toMatch(/last insert: \d{4}-\d{2}-\d{2}T/);
 
     await ingest.stop();
     const [[count, unique, idsOk]] = (await sqlRows(

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { connectKafka, consumerLag } from '@osprey/ingest';
+import { pino } from 'pino';
 import { REPO_ROOT } from './osprey-process';
 
 const run = promisify(execFile);
@@ -33,21 +35,11 @@ export function testKafka(broker: string): Kafka {
 }
 
 /** Records the group has not consumed yet, over the given topics. */
-export async function groupLag(kafka: Kafka, group: string, topics: string[]): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    let lag = 0;
-    const committed = await admin.fetchOffsets({ groupId: group, topics });
-    for (const { topic, partitions } of committed) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      for (const end of ends) {
-        const done = partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-        lag += Number(end.high) - Math.max(0, Number(done));
-      }
-    }
-    return lag;
-  } finally {
-    await admin.disconnect();
-  }
+export async function groupLag(broker: string, group: string, topics: string[]): Promise<number> {
+  const conn = connectKafka({
+    brokers: [broker],
+    clientId: 'osprey-test',
+    logger: pino({ level: 'silent' }),
+  });
+  return (await consumerLag(conn, group, topics)).reduce((sum, p) => sum + p.lag, 0);
 }
