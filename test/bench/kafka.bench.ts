@@ -1,0 +1,100 @@
+// npm run bench:kafka — the distributed transport on one machine: SDK-sized gzipped batches →
+// `osprey collector` → Kafka → `osprey ingest` → chDB, with the broker on the same 2 cores.
+// Three rates from one run: producer side only (collector → Kafka acknowledged), consumer side
+// only (ingest draining a filled topic), and end to end (both running, until the lag is 0).
+import { cpus, totalmem } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { mulberry32, wideEvent } from '../support/events';
+import { eventually, postGzippedPredictions } from '../support/http';
+import { ensureKafka, groupLag, uniquePrefix } from '../support/kafka';
+import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+
+const TOTAL = Number(process.env.BENCH_EVENTS ?? 500_000);
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 16);
+const BATCH = 1_000;
+const rand = mulberry32(21);
+const bodies = Array.from({ length: 50 }, () =>
+  gzipSync(JSON.stringify(Array.from({ length: BATCH }, () => wideEvent(rand, 'kafka-bench')))),
+);
+
+const broker = await ensureKafka();
+
+async function send(collector: OspreyProcess): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      for (let i = next++; i < TOTAL / BATCH; i = next++) {
+        for (;;) {
+          const res = await postGzippedPredictions(
+            collector.url,
+            collector.apiKey,
+            bodies[i % bodies.length]!,
+          );
+          const answer = (await res.json()) as { accepted?: number };
+          if (res.status === 200 && answer.accepted === BATCH) break;
+          if (res.status !== 503) throw new Error(`collector answered ${res.status}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    }),
+  );
+}
+
+async function drain(prefix: string): Promise<void> {
+  await eventually(
+    async () => (await groupLag(broker, `${prefix}-ingest`, [`${prefix}.predictions`])) === 0,
+    600_000,
+    'drain',
+  );
+}
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
+const env = (prefix: string) => ({
+  KAFKA_BROKERS: broker,
+  KAFKA_TOPIC_PREFIX: prefix,
+  LOG_LEVEL: 'error',
+});
+
+// 1 + 2: fill a topic through the collector alone, then drain it with ingest alone.
+const split = uniquePrefix('bench');
+const collector = await startOsprey({ args: ['collector'], env: env(split) });
+let t = performance.now();
+await send(collector);
+const producerSeconds = seconds(t);
+await collector.stop();
+t = performance.now();
+const ingest = await startOsprey({ args: ['ingest'], env: env(split) });
+await drain(split);
+const consumerSeconds = seconds(t);
+await ingest.stop();
+
+// 3: both at once.
+const joint = uniquePrefix('bench');
+const [c2, i2] = await Promise.all([
+  startOsprey({ args: ['collector'], env: env(joint) }),
+  startOsprey({ args: ['ingest'], env: env(joint) }),
+]);
+t = performance.now();
+await send(c2);
+await drain(joint);
+const e2eSeconds = seconds(t);
+await Promise.all([c2.stop(), i2.stop()]);
+
+const rate = (s: number) => Math.round(TOTAL / s).toLocaleString('en-US');
+console.log(
+  `machine: ${cpus()[0]?.model} × ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; broker on the same machine`,
+);
+console.log(
+  `events: ${TOTAL.toLocaleString('en-US')} (gzipped batches of ${BATCH}, 20 features, ${SENDERS} concurrent senders)`,
+);
+console.log('| path | seconds | events/s |');
+console.log('| --- | ---: | ---: |');
+console.log(
+  `| producer side: HTTP → collector → Kafka (acks=all) | ${producerSeconds.toFixed(2)} | ${rate(producerSeconds)} |`,
+);
+console.log(
+  `| consumer side: Kafka → ingest → chDB (start included) | ${consumerSeconds.toFixed(2)} | ${rate(consumerSeconds)} |`,
+);
+console.log(
+  `| end to end: HTTP → collector → Kafka → ingest → chDB | ${e2eSeconds.toFixed(2)} | ${rate(e2eSeconds)} |`,
+);
