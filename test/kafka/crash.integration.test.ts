@@ -32,19 +32,22 @@ beforeAll(async () => {
     })),
   });
   await admin.disconnect();
-  // What the collector would produce: normalized events, keyed by model.
+  // What the collector produces: normalized events, one record per model per request (arrays of
+  // 50 here), plus single-event records as other producers may write them.
   const producer = kafka.producer();
   await producer.connect();
   const rand = mulberry32(77);
+  const event = (model: string) => ({
+    ...wideEvent(rand, model),
+    event_id: crypto.randomUUID(),
+    timestamp: Date.now(),
+  });
   for (let sent = 0; sent < EVENTS; sent += 5_000) {
-    const messages = Array.from({ length: 5_000 }, (_, i) => {
-      const model = `crash-${(sent + i) % 6}`;
-      const event = {
-        ...wideEvent(rand, model),
-        event_id: crypto.randomUUID(),
-        timestamp: Date.now(),
-      };
-      return { key: model, value: JSON.stringify(event) };
+    // 5,000 events: 98 records of 50 and 100 records of one.
+    const messages = Array.from({ length: 198 }, (_, r) => {
+      const model = `crash-${r % 6}`;
+      const value = r < 98 ? Array.from({ length: 50 }, () => event(model)) : event(model);
+      return { key: model, value: JSON.stringify(value) };
     });
     await producer.send({
       topic: `${prefix}.predictions`,

@@ -1,7 +1,9 @@
 /**
  * The Kafka contract, in one place: topic names and what their records hold.
- * - <prefix>.predictions / <prefix>.labels: key = model, value = one event of the wire contract
- *   as JSON, normalized by the collector (event_id and timestamp always set).
+ * - <prefix>.predictions / <prefix>.labels: key = model, value = events of the wire contract as
+ *   JSON, normalized by the collector (event_id and timestamp always set): one event (an object)
+ *   or several of one model (an array; the collector writes one record per model per request,
+ *   which keeps the per-record cost of Kafka off the per-event path).
  * - <prefix>.deadletter: value = the original bytes; headers say where they came from and why.
  * The prefix (KAFKA_TOPIC_PREFIX, default `osprey`) lets several Osprey installations, or tests,
  * share one cluster; the ingest consumer group is `<prefix>-ingest`.
@@ -36,4 +38,6 @@ export const DEADLETTER_HEADERS = {
   topic: 'osprey-source-topic',
   partition: 'osprey-source-partition',
   offset: 'osprey-source-offset',
+  /** For a record holding several events: which one. */
+  index: 'osprey-source-index',
 } as const;

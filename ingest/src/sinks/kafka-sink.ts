@@ -14,9 +14,16 @@ export class KafkaSink implements EventSink {
 
   async write(kind: EventKind, events: readonly Normalized<unknown>[]): Promise<void> {
     try {
+      const byKey = new Map<string, Normalized<unknown>[]>();
+      for (const e of events) {
+        const key = kind.key(e);
+        const group = byKey.get(key);
+        if (group) group.push(e);
+        else byKey.set(key, [e]);
+      }
       await this.producer.send(
         this.producer.names.topicOf(kind.name),
-        events.map((e) => ({ key: kind.key(e), value: JSON.stringify(e) })),
+        [...byKey].map(([key, group]) => ({ key, value: JSON.stringify(group) })),
       );
     } catch (err) {
       throw new SinkUnavailableError(

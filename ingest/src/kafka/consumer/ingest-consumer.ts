@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 import type { KafkaConnection, ReliableProducer } from '../client';
 import { EVENT_KINDS } from '../../events/event-kinds';
 import { DEADLETTER_HEADERS } from '../topics';
-import { decodeRecord } from './decode';
+import { decodeRecord, type DecodedRecord } from './decode';
 import { IngestLedger, type LedgerEntry } from './ledger';
 import { createConsumerMetrics, type ConsumerMetrics } from './metrics';
 
@@ -16,8 +16,8 @@ export interface IngestConsumerOptions {
   producer: ReliableProducer;
   logger: Logger;
   registry: Registry;
-  /** Most records per insert (and per ledger entry). */
-  maxChunk?: number;
+  /** Rows per insert (and per ledger entry) at which a chunk of records is cut. */
+  maxChunkRows?: number;
   sessionTimeoutMs?: number;
 }
 
@@ -38,7 +38,7 @@ export async function startIngestConsumer(
   const metrics = createConsumerMetrics(opts.registry);
   const names = opts.conn.names;
   const ledger = new IngestLedger(opts.store, names.ingestGroup);
-  const maxChunk = opts.maxChunk ?? 10_000;
+  const maxChunkRows = opts.maxChunkRows ?? 20_000;
   const consumer = opts.conn.kafka.consumer({
     groupId: names.ingestGroup,
     sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
@@ -57,7 +57,7 @@ export async function startIngestConsumer(
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: 2,
-    eachBatch: (payload) => handleBatch(payload, { ...opts, ledger, metrics, maxChunk, log }),
+    eachBatch: (payload) => handleBatch(payload, { ...opts, ledger, metrics, maxChunkRows, log }),
   });
   log.info({ brokers: opts.conn.brokers }, 'consuming');
   return {
@@ -70,7 +70,7 @@ export async function startIngestConsumer(
 interface BatchContext extends IngestConsumerOptions {
   ledger: IngestLedger;
   metrics: ConsumerMetrics;
-  maxChunk: number;
+  maxChunkRows: number;
   log: Logger;
 }
 
@@ -95,54 +95,62 @@ async function handleBatch(payload: EachBatchPayload, ctx: BatchContext): Promis
           `replay of ${topic}/${partition} ${previous.first}-${previous.last} did not fit one fetch`,
         );
       }
-      await storeChunk(payload, ctx, range, previous);
+      await storeChunk(payload, ctx, decodeAll(ctx, topic, range), previous);
       messages = messages.slice(range.length);
     }
   }
-  for (
-    let i = 0;
-    i < messages.length && payload.isRunning() && !payload.isStale();
-    i += ctx.maxChunk
-  ) {
-    const chunk = messages.slice(i, i + ctx.maxChunk);
-    const entry: LedgerEntry = {
-      first: BigInt(chunk[0]!.offset),
-      last: BigInt(chunk.at(-1)!.offset),
-      state: 'inserting',
-    };
-    await ctx.ledger.record(topic, partition, entry);
-    await storeChunk(payload, ctx, chunk, entry);
+  // Chunks of whole records, cut once they hold maxChunkRows rows (a record may hold many).
+  let chunk: Decoded[] = [];
+  let rows = 0;
+  for (let i = 0; i < messages.length && payload.isRunning() && !payload.isStale(); i++) {
+    const decoded = decodeAll(ctx, topic, [messages[i]!])[0]!;
+    chunk.push(decoded);
+    rows += decoded.lines.length;
+    if (rows >= ctx.maxChunkRows || i === messages.length - 1) {
+      const entry: LedgerEntry = {
+        first: BigInt(chunk[0]!.message.offset),
+        last: BigInt(chunk.at(-1)!.message.offset),
+        state: 'inserting',
+      };
+      await ctx.ledger.record(topic, partition, entry);
+      await storeChunk(payload, ctx, chunk, entry);
+      chunk = [];
+      rows = 0;
+    }
   }
   const lag = Number(batch.highWatermark) - 1 - Number(batch.lastOffset());
   ctx.metrics.lag.set({ topic, partition: String(partition) }, Math.max(0, lag));
 }
 
+type Decoded = DecodedRecord & { message: KafkaMessage };
+
+function decodeAll(ctx: BatchContext, topic: string, messages: KafkaMessage[]): Decoded[] {
+  const kind = EVENT_KINDS.find((k) => k.name === ctx.conn.names.kindOf(topic))!;
+  return messages.map((message) => ({ message, ...decodeRecord(kind, message.value) }));
+}
+
 async function storeChunk(
   payload: EachBatchPayload,
   ctx: BatchContext,
-  chunk: KafkaMessage[],
+  chunk: Decoded[],
   entry: LedgerEntry,
 ): Promise<void> {
   const { topic, partition } = payload.batch;
   const kind = EVENT_KINDS.find((k) => k.name === ctx.conn.names.kindOf(topic))!;
-  const lines: string[] = [];
-  const dead: { message: KafkaMessage; error: string }[] = [];
-  for (const message of chunk) {
-    const decoded = decodeRecord(kind, message.value);
-    if (decoded.ok) lines.push(decoded.line);
-    else dead.push({ message, error: decoded.error });
-  }
+  const lines = chunk.flatMap((d) => d.lines);
+  const dead = chunk.flatMap((d) => d.dead.map((dead) => ({ message: d.message, ...dead })));
   if (dead.length > 0) {
     await ctx.producer.send(
       ctx.conn.names.deadletter,
-      dead.map(({ message, error }) => ({
+      dead.map(({ message, value, error, index }) => ({
         key: message.key?.toString() ?? '',
-        value: message.value ?? Buffer.alloc(0),
+        value,
         headers: {
           [DEADLETTER_HEADERS.reason]: error,
           [DEADLETTER_HEADERS.topic]: topic,
           [DEADLETTER_HEADERS.partition]: String(partition),
           [DEADLETTER_HEADERS.offset]: message.offset,
+          ...(index === undefined ? {} : { [DEADLETTER_HEADERS.index]: String(index) }),
         },
       })),
     );
