@@ -67,14 +67,15 @@ export async function startIngestConsumer(
   };
 }
 
-interface BatchContext extends IngestConsumerOptions {
+export interface BatchContext extends IngestConsumerOptions {
   ledger: IngestLedger;
   metrics: ConsumerMetrics;
   maxChunkRows: number;
   log: Logger;
 }
 
-async function handleBatch(payload: EachBatchPayload, ctx: BatchContext): Promise<void> {
+/** One fetched batch of one partition; exported for the unit tests of the ledger protocol. */
+export async function handleBatch(payload: EachBatchPayload, ctx: BatchContext): Promise<void> {
   const { batch } = payload;
   const { topic, partition } = batch;
   let messages = batch.messages;

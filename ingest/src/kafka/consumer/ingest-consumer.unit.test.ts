@@ -1,0 +1,151 @@
+import type { InsertOptions, QueryParams, Store } from '@osprey/db';
+import type { EachBatchPayload } from 'kafkajs';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import type { KafkaConnection, ReliableProducer } from '../client';
+import { kafkaNames } from '../topics';
+import { handleBatch, type BatchContext } from './ingest-consumer';
+import { IngestLedger, type LedgerEntry } from './ledger';
+import { createConsumerMetrics } from './metrics';
+
+// The ledger protocol with fakes (real Kafka and chDB runs are in test/kafka): what is inserted,
+// under which token, and when offsets are committed.
+const names = kafkaNames('unit');
+const event = (i: number) =>
+  JSON.stringify({
+    event_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    timestamp: 1_800_000_000_000,
+    model: 'm',
+    version: 'v',
+    features: { i },
+    prediction: i,
+  });
+
+function fakeStore(failures = 0, ledgerRow?: LedgerEntry) {
+  const inserts: { lines: number; token?: string }[] = [];
+  const ledger: LedgerEntry[] = [];
+  let toFail = failures;
+  const store = {
+    async query(_sql: string, _params?: QueryParams) {
+      return ledgerRow
+        ? [
+            {
+              first_offset: String(ledgerRow.first),
+              last_offset: String(ledgerRow.last),
+              state: ledgerRow.state,
+            },
+          ]
+        : [];
+    },
+    async insert(
+      _table: string,
+      rows: { first_offset: string; last_offset: string; state: LedgerEntry['state'] }[],
+    ) {
+      for (const r of rows)
+        ledger.push({ first: BigInt(r.first_offset), last: BigInt(r.last_offset), state: r.state });
+    },
+    async insertJsonLines(_table: string, payload: Buffer, options?: InsertOptions) {
+      if (toFail-- > 0) throw new Error('clickhouse down');
+      inserts.push({
+        lines: payload.length ? payload.toString().split('\n').length : 0,
+        token: options?.deduplicationToken,
+      });
+    },
+  } as unknown as Store;
+  return { store, inserts, ledger };
+}
+
+function fakePayload(offsets: number[]) {
+  const commits: string[] = [];
+  const payload = {
+    batch: {
+      topic: names.predictions,
+      partition: 0,
+      highWatermark: String(offsets.at(-1)! + 1),
+      messages: offsets.map((o) => ({
+        offset: String(o),
+        key: Buffer.from('m'),
+        value: Buffer.from(event(o)),
+      })),
+      lastOffset: () => String(offsets.at(-1)),
+    },
+    resolveOffset: () => {},
+    commitOffsetsIfNecessary: async (o: { topics: { partitions: { offset: string }[] }[] }) => {
+      commits.push(o.topics[0]!.partitions[0]!.offset);
+    },
+    heartbeat: async () => {},
+    isRunning: () => true,
+    isStale: () => false,
+  } as unknown as EachBatchPayload;
+  return { payload, commits };
+}
+
+function context(store: Store, maxChunkRows = 1_000): BatchContext {
+  const producer = { send: async () => {}, names } as unknown as ReliableProducer;
+  return {
+    conn: { names } as KafkaConnection,
+    store,
+    producer,
+    logger: pino({ level: 'silent' }),
+    registry: new Registry(),
+    ledger: new IngestLedger(store, names.ingestGroup),
+    metrics: createConsumerMetrics(new Registry()),
+    maxChunkRows,
+    log: pino({ level: 'silent' }),
+  };
+}
+
+describe('the ingest consumer', () => {
+  it('writes the ledger around each chunk and commits only after the insert', async () => {
+    const { store, inserts, ledger } = fakeStore();
+    const { payload, commits } = fakePayload([10, 11, 12, 13, 14]);
+    await handleBatch(payload, context(store, 3));
+    expect(inserts).toEqual([
+      { lines: 3, token: 'unit-ingest/unit.predictions/0/10-12' },
+      { lines: 2, token: 'unit-ingest/unit.predictions/0/13-14' },
+    ]);
+    expect(ledger.map((e) => `${e.state} ${e.first}-${e.last}`)).toEqual([
+      'inserting 10-12',
+      'done 10-12',
+      'inserting 13-14',
+      'done 13-14',
+    ]);
+    expect(commits).toEqual(['13', '15']);
+  });
+
+  it('retries a failing store with the same token and commits nothing until it succeeds', async () => {
+    const { store, inserts } = fakeStore(2);
+    const { payload, commits } = fakePayload([0, 1]);
+    const seen: string[][] = [];
+    const tracked = {
+      ...payload,
+      heartbeat: async () => {
+        seen.push([...commits]);
+      },
+    } as EachBatchPayload;
+    await handleBatch(tracked, context(store));
+    expect(seen[0]).toEqual([]); // still nothing committed while retrying
+    expect(inserts).toEqual([{ lines: 2, token: 'unit-ingest/unit.predictions/0/0-1' }]);
+    expect(commits).toEqual(['2']);
+  }, 20_000);
+
+  it('after a crash mid-chunk, replays exactly that range under its token, then goes on', async () => {
+    const { store, inserts } = fakeStore(0, { first: 5n, last: 7n, state: 'inserting' });
+    const { payload, commits } = fakePayload([5, 6, 7, 8, 9]);
+    await handleBatch(payload, context(store, 100));
+    expect(inserts).toEqual([
+      { lines: 3, token: 'unit-ingest/unit.predictions/0/5-7' },
+      { lines: 2, token: 'unit-ingest/unit.predictions/0/8-9' },
+    ]);
+    expect(commits).toEqual(['8', '10']);
+  });
+
+  it('skips records a previous run stored but did not commit', async () => {
+    const { store, inserts } = fakeStore(0, { first: 5n, last: 7n, state: 'done' });
+    const { payload, commits } = fakePayload([5, 6, 7, 8]);
+    await handleBatch(payload, context(store, 100));
+    expect(inserts).toEqual([{ lines: 1, token: 'unit-ingest/unit.predictions/0/8-8' }]);
+    expect(commits).toEqual(['8', '9']);
+  });
+});
