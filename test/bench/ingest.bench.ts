@@ -10,8 +10,8 @@ import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { toPredictionRow, validatePrediction } from '@osprey/ingest';
 import { mulberry32, wideEvent } from '../support/events';
-import { postGzippedPredictions } from '../support/http';
 import { startOsprey } from '../support/osprey-process';
+import { sendBatches } from './senders';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const BATCH = 1_000;
@@ -32,28 +32,15 @@ async function collectorRun(): Promise<{ seconds: number; stored: number }> {
     },
   });
   try {
-    let next = 0;
-    let retries = 0;
     const started = performance.now();
-    await Promise.all(
-      Array.from({ length: SENDERS }, async () => {
-        for (let i = next++; i < TOTAL / BATCH; i = next++) {
-          for (;;) {
-            const res = await postGzippedPredictions(
-              osprey.url,
-              osprey.apiKey,
-              bodies[i % DISTINCT_BODIES]!,
-            );
-            const answer = (await res.json()) as { accepted?: number };
-            if (res.status === 200 && answer.accepted === BATCH) break;
-            if (res.status !== 503)
-              throw new Error(`collector answered ${res.status}: ${JSON.stringify(answer)}`);
-            retries++;
-            await new Promise((r) => setTimeout(r, 50));
-          }
-        }
-      }),
-    );
+    const retries = await sendBatches({
+      url: osprey.url,
+      apiKey: osprey.apiKey,
+      bodies,
+      batches: TOTAL / BATCH,
+      batchSize: BATCH,
+      senders: SENDERS,
+    });
     const seconds = (performance.now() - started) / 1000;
     const stats = await fetch(
       `${osprey.url}/api/v1/models/bench-model/stats?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`,

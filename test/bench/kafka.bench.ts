@@ -5,9 +5,10 @@
 import { cpus, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { mulberry32, wideEvent } from '../support/events';
-import { eventually, postGzippedPredictions } from '../support/http';
+import { eventually } from '../support/http';
 import { ensureKafka, groupLag, uniquePrefix } from '../support/kafka';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+import { sendBatches } from './senders';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 500_000);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 16);
@@ -20,24 +21,15 @@ const bodies = Array.from({ length: 50 }, () =>
 const broker = await ensureKafka();
 
 async function send(collector: OspreyProcess): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: SENDERS }, async () => {
-      for (let i = next++; i < TOTAL / BATCH; i = next++) {
-        for (;;) {
-          const res = await postGzippedPredictions(
-            collector.url,
-            collector.apiKey,
-            bodies[i % bodies.length]!,
-          );
-          const answer = (await res.json()) as { accepted?: number };
-          if (res.status === 200 && answer.accepted === BATCH) break;
-          if (res.status !== 503) throw new Error(`collector answered ${res.status}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-    }),
-  );
+  const { url, apiKey } = collector;
+  await sendBatches({
+    url,
+    apiKey,
+    bodies,
+    batches: TOTAL / BATCH,
+    batchSize: BATCH,
+    senders: SENDERS,
+  });
 }
 
 async function drain(prefix: string): Promise<void> {
