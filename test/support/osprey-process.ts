@@ -36,24 +36,30 @@ export async function startOsprey(
     dataDir?: string;
     apiKey?: string;
     port?: number;
+    /** Flags for node itself, e.g. --cpu-prof when profiling. */
+    nodeArgs?: string[];
   } = {},
 ): Promise<OspreyProcess> {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'osprey-test-'));
   const apiKey = opts.apiKey ?? `osp_test_${Math.random().toString(36).slice(2)}${Date.now()}`;
-  const child = spawn(process.execPath, [OSPREY_BIN, ...(opts.args ?? ['start'])], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      OSPREY_PORT: String(port),
-      OSPREY_HOST: '127.0.0.1',
-      OSPREY_DATA_DIR: dataDir,
-      OSPREY_API_KEY: apiKey,
-      LOG_LEVEL: 'warn',
-      ...opts.env,
+  const child = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), OSPREY_BIN, ...(opts.args ?? ['start'])],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        OSPREY_PORT: String(port),
+        OSPREY_HOST: '127.0.0.1',
+        OSPREY_DATA_DIR: dataDir,
+        OSPREY_API_KEY: apiKey,
+        LOG_LEVEL: 'warn',
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

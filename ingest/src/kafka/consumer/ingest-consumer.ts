@@ -56,7 +56,7 @@ export async function startIngestConsumer(
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 2,
+    partitionsConsumedConcurrently: 3,
     eachBatch: (payload) => handleBatch(payload, { ...opts, ledger, metrics, maxChunkRows, log }),
   });
   log.info({ brokers: opts.conn.brokers }, 'consuming');
