@@ -3,7 +3,7 @@ import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { KafkaConnection, ReliableProducer } from '../client';
-import { EVENT_KINDS } from '../../events/event-kinds';
+import { EVENT_KINDS, type EventKind } from '../../events/event-kinds';
 import { DEADLETTER_HEADERS } from '../topics';
 import { decodeRecord, type DecodedRecord } from './decode';
 import { IngestLedger, type LedgerEntry } from './ledger';
@@ -53,11 +53,13 @@ export async function startIngestConsumer(
   consumer.on(consumer.events.GROUP_JOIN, () => ledger.forget());
   await consumer.connect();
   await consumer.subscribe({ topics: [names.predictions, names.labels], fromBeginning: true });
+  const ctx: BatchContext = { ...opts, ledger, metrics, maxChunkRows, log };
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
+    // Partitions are independent (each has its own ledger entry), so they may insert in parallel.
     partitionsConsumedConcurrently: 3,
-    eachBatch: (payload) => handleBatch(payload, { ...opts, ledger, metrics, maxChunkRows, log }),
+    eachBatch: (payload) => handleBatch(payload, ctx),
   });
   log.info({ brokers: opts.conn.brokers }, 'consuming');
   return {
@@ -125,8 +127,12 @@ export async function handleBatch(payload: EachBatchPayload, ctx: BatchContext):
 
 type Decoded = DecodedRecord & { message: KafkaMessage };
 
+function kindOf(ctx: BatchContext, topic: string): EventKind {
+  return EVENT_KINDS.find((k) => k.name === ctx.conn.names.kindOf(topic))!;
+}
+
 function decodeAll(ctx: BatchContext, topic: string, messages: KafkaMessage[]): Decoded[] {
-  const kind = EVENT_KINDS.find((k) => k.name === ctx.conn.names.kindOf(topic))!;
+  const kind = kindOf(ctx, topic);
   return messages.map((message) => ({ message, ...decodeRecord(kind, message.value) }));
 }
 
@@ -137,7 +143,7 @@ async function storeChunk(
   entry: LedgerEntry,
 ): Promise<void> {
   const { topic, partition } = payload.batch;
-  const kind = EVENT_KINDS.find((k) => k.name === ctx.conn.names.kindOf(topic))!;
+  const kind = kindOf(ctx, topic);
   const lines = chunk.flatMap((d) => d.lines);
   const dead = chunk.flatMap((d) => d.dead.map((dead) => ({ message: d.message, ...dead })));
   if (dead.length > 0) {
