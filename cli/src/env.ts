@@ -39,5 +39,8 @@ export const ingestRoleEnv = storeEnv
   .extend(logEnv.shape)
   .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
 
+/** `osprey web`: dashboard and API alone (a ClickHouse server, or a chDB directory of its own). */
+export const webRoleEnv = storeEnv.extend(logEnv.shape).extend(serverEnv.shape);
+
 /** One-shot commands (migrate, keys, sql) need the store, logging and, for topics, Kafka. */
 export const commandEnv = storeEnv.extend(kafkaEnv.shape).extend(logEnv.shape);

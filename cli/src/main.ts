@@ -6,6 +6,7 @@ import { statusCommand } from './commands/status';
 import { collectorRole } from './roles/collector';
 import { ingestRole } from './roles/ingest';
 import { start } from './roles/start';
+import { webRole } from './roles/web';
 
 const USAGE = `usage: osprey <command>
 
@@ -13,6 +14,7 @@ const USAGE = `usage: osprey <command>
                                        through Kafka when KAFKA_BROKERS is set)
   collector                            the HTTP collector alone, producing to Kafka
   ingest                               the Kafka → ClickHouse consumer alone
+  web                                  the dashboard and /api/v1 alone
   migrate                              apply database migrations
   keys create --name N --scopes S      create an API key (scopes: ingest,read,admin)
   sql "<SELECT …>"                     read-only query against the store, TSV output
@@ -44,6 +46,8 @@ async function main(): Promise<void> {
       return collectorRole();
     case 'ingest':
       return ingestRole();
+    case 'web':
+      return webRole();
     case 'migrate':
       return migrateCommand();
     case 'keys':

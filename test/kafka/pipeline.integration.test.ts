@@ -87,6 +87,17 @@ describe('Kafka pipeline', () => {
     expect(
       await sqlRows(ingest.dataDir, "SELECT count() FROM labels WHERE model = 'kafka-e2e'"),
     ).toEqual([['1']]);
+    // The dashboard role alone reads what ingest stored.
+    const web = await startOsprey({ args: ['web'], dataDir: ingest.dataDir });
+    try {
+      const stats = await fetch(
+        `${web.url}/api/v1/models/kafka-e2e/stats?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`,
+        { headers: { authorization: `Bearer ${web.apiKey}` } },
+      );
+      expect(await stats.json()).toMatchObject({ count: 5_000, errors: 0 });
+    } finally {
+      await web.stop();
+    }
     ingest = await startOsprey({ args: ['ingest'], env: kafkaEnv(), dataDir: ingest.dataDir });
   });
 
