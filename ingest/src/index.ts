@@ -1,11 +1,6 @@
 export { createCollector, type Collector, type CollectorDeps } from './collector/collector';
 export { collectorEnv, type CollectorEnv } from './collector/config';
-export {
-  BatchWriter,
-  BufferFullError,
-  DEFAULT_WRITER_OPTIONS,
-  type BatchWriterOptions,
-} from './writer/batch-writer';
+export { BatchWriter, BufferFullError, type BatchWriterOptions } from './writer/batch-writer';
 export { toPredictionRow, type PredictionRow } from './rows/prediction-row';
 export { toLabelRow, type LabelRow } from './rows/label-row';
 export { predictionKind, labelKind, EVENT_KINDS, type EventKind } from './events/event-kinds';

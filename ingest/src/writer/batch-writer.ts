@@ -13,14 +13,6 @@ export interface BatchWriterOptions {
   retryBaseMs: number;
 }
 
-export const DEFAULT_WRITER_OPTIONS: BatchWriterOptions = {
-  maxBatchRows: 50_000,
-  minIntervalMs: 50,
-  maxBufferedRows: 200_000,
-  insertAttempts: 3,
-  retryBaseMs: 100,
-};
-
 export class BufferFullError extends Error {
   override name = 'BufferFullError';
   constructor(readonly table: string) {
@@ -60,7 +52,7 @@ export class BatchWriter {
   constructor(
     private readonly store: Store,
     readonly table: string,
-    private readonly options: BatchWriterOptions = DEFAULT_WRITER_OPTIONS,
+    private readonly options: BatchWriterOptions,
     private readonly metrics?: WriterMetrics,
   ) {}
 
