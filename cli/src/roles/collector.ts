@@ -2,8 +2,7 @@ import { ApiKeyVerifier, parseEnv } from '@osprey/db';
 import { ReliableProducer, createCollector } from '@osprey/ingest';
 import { collectorRoleEnv } from '../env';
 import { createLogger } from '../logger';
-import { createHttpServer, listen } from '../server/http-server';
-import { onShutdown } from '../server/shutdown';
+import { createHttpServer, serve } from '../server/http-server';
 import { openKafka, openStore, processRegistry } from './common';
 
 /** `osprey collector`: the HTTP collector alone, producing to Kafka; scale it on its own. */
@@ -22,15 +21,16 @@ export async function collectorRole(): Promise<void> {
     retentionDays: env.OSPREY_RETENTION_DAYS,
   });
   const server = createHttpServer({ logger, registry, collector, healthy: () => store.ping() });
-  const port = await listen(server, env.OSPREY_PORT, env.OSPREY_HOST);
-  logger.info({ port, brokers: env.KAFKA_BROKERS }, 'collector is up');
-  onShutdown(
+  await serve({
+    server,
     logger,
-    async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    port: env.OSPREY_PORT,
+    host: env.OSPREY_HOST,
+    what: 'collector',
+    details: { brokers: env.KAFKA_BROKERS },
+    stop: async () => {
       await collector.close();
       await store.close();
     },
-    server,
-  );
+  });
 }

@@ -2,8 +2,7 @@ import { parseEnv } from '@osprey/db';
 import { ReliableProducer, startIngestConsumer } from '@osprey/ingest';
 import { ingestRoleEnv } from '../env';
 import { createLogger } from '../logger';
-import { createHttpServer, listen } from '../server/http-server';
-import { onShutdown } from '../server/shutdown';
+import { createHttpServer, serve } from '../server/http-server';
 import { openKafka, openStore, processRegistry } from './common';
 
 /** `osprey ingest`: the Kafka → ClickHouse consumer (group osprey-ingest), /healthz and /metrics. */
@@ -23,16 +22,16 @@ export async function ingestRole(): Promise<void> {
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
   });
   const server = createHttpServer({ logger, registry, healthy: () => store.ping() });
-  const port = await listen(server, env.OSPREY_PORT, env.OSPREY_HOST);
-  logger.info({ port }, 'ingest is up');
-  onShutdown(
+  await serve({
+    server,
     logger,
-    async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    port: env.OSPREY_PORT,
+    host: env.OSPREY_HOST,
+    what: 'ingest',
+    stop: async () => {
       await consumer.stop();
       await producer.close();
       await store.close();
     },
-    server,
-  );
+  });
 }

@@ -3,8 +3,7 @@ import { ReliableProducer, createCollector, startIngestConsumer } from '@osprey/
 import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
 import { createLogger } from '../logger';
-import { createHttpServer, listen } from '../server/http-server';
-import { onShutdown } from '../server/shutdown';
+import { createHttpServer, serve } from '../server/http-server';
 import { openKafka, openStore, processRegistry } from './common';
 
 /**
@@ -51,33 +50,29 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     web,
     healthy: () => store.ping(),
   });
-  const port = await listen(server, env.OSPREY_PORT, env.OSPREY_HOST);
-  logger.info(
-    { port, url: `http://localhost:${port}`, transport: kafka ? 'kafka' : 'embedded' },
-    'osprey is up',
-  );
-
-  const demo = opts.demo
-    ? await (
-        await import('../demo/demo')
-      ).startDemo({
-        store,
-        logger,
-        url: `http://127.0.0.1:${port}`,
-        dataDir: env.OSPREY_DATA_DIR,
-        rate: env.OSPREY_DEMO_RATE,
-      })
-    : undefined;
-
-  onShutdown(
+  let demo: { stop(): Promise<void> } | undefined;
+  const port = await serve({
+    server,
     logger,
-    async () => {
-      await demo?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    port: env.OSPREY_PORT,
+    host: env.OSPREY_HOST,
+    what: 'osprey',
+    details: { transport: kafka ? 'kafka' : 'embedded' },
+    beforeClose: async () => demo?.stop(),
+    stop: async () => {
       await collector.close();
       await consumer?.stop();
       await store.close();
     },
-    server,
-  );
+  });
+  if (opts.demo) {
+    const { startDemo } = await import('../demo/demo');
+    demo = await startDemo({
+      store,
+      logger,
+      url: `http://127.0.0.1:${port}`,
+      dataDir: env.OSPREY_DATA_DIR,
+      rate: env.OSPREY_DEMO_RATE,
+    });
+  }
 }

@@ -2,8 +2,7 @@ import { ApiKeyVerifier, parseEnv } from '@osprey/db';
 import { createWebHandler } from '@osprey/web/server';
 import { webRoleEnv } from '../env';
 import { createLogger } from '../logger';
-import { createHttpServer, listen } from '../server/http-server';
-import { onShutdown } from '../server/shutdown';
+import { createHttpServer, serve } from '../server/http-server';
 import { openStore, processRegistry } from './common';
 
 /** `osprey web`: the dashboard and `/api/v1` alone, reading the configured store. */
@@ -14,14 +13,15 @@ export async function webRole(): Promise<void> {
   const registry = processRegistry();
   const web = await createWebHandler({ runtime: { store, verifier: new ApiKeyVerifier(store) } });
   const server = createHttpServer({ logger, registry, web, healthy: () => store.ping() });
-  const port = await listen(server, env.OSPREY_PORT, env.OSPREY_HOST);
-  logger.info({ port, backend: store.backend }, 'web is up');
-  onShutdown(
+  await serve({
+    server,
     logger,
-    async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    port: env.OSPREY_PORT,
+    host: env.OSPREY_HOST,
+    what: 'web',
+    details: { backend: store.backend },
+    stop: async () => {
       await store.close();
     },
-    server,
-  );
+  });
 }

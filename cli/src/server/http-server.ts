@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Collector } from '@osprey/ingest';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { onShutdown } from './shutdown';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -59,4 +60,36 @@ export function listen(server: Server, port: number, host: string): Promise<numb
       resolve(typeof address === 'object' && address ? address.port : port);
     });
   });
+}
+
+/**
+ * Every long-running role ends the same way: listen, say so, and on SIGINT/SIGTERM stop taking
+ * requests first, then run the role's own `stop` (flush, disconnect, close the store).
+ */
+export async function serve(opts: {
+  server: Server;
+  logger: Logger;
+  port: number;
+  host: string;
+  what: string;
+  details?: Record<string, unknown>;
+  /** Runs before the server closes, while it still answers (e.g. the demo's own SDK flush). */
+  beforeClose?: () => Promise<void>;
+  stop: () => Promise<void>;
+}): Promise<number> {
+  const port = await listen(opts.server, opts.port, opts.host);
+  opts.logger.info(
+    { port, url: `http://localhost:${port}`, ...opts.details },
+    `${opts.what} is up`,
+  );
+  onShutdown(
+    opts.logger,
+    async () => {
+      await opts.beforeClose?.();
+      await new Promise<void>((resolve) => opts.server.close(() => resolve()));
+      await opts.stop();
+    },
+    opts.server,
+  );
+  return port;
 }
