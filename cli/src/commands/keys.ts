@@ -25,7 +25,7 @@ export async function keysCommand(
   const parsed = createArgs.safeParse(values);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
   const { name, scopes } = parsed.data;
-  await withStore(async (store) => {
+  await withStore({ migrate: true }, async (store) => {
     const { key, apiKey } = await createApiKey(store, { name, scopes });
     await recordAudit(store, {
       actor: 'cli',
