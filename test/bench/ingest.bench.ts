@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
-import { toPredictionRow, validatePrediction } from '@osprey/ingest';
+import { predictionKind, validatePrediction } from '@osprey/ingest';
 import { mulberry32, wideEvent } from '../support/events';
 import { startOsprey } from '../support/osprey-process';
 import { sendBatches } from './senders';
@@ -71,7 +71,7 @@ async function rawRun(): Promise<number> {
     b.map((e) => {
       const v = validatePrediction(e);
       if (!v.ok) throw new Error(v.error);
-      return JSON.stringify(toPredictionRow(v.value, now));
+      return JSON.stringify(predictionKind.toRow(predictionKind.normalize(v.value, now)));
     }),
   );
   const insertRows = 50_000;

@@ -30,7 +30,7 @@ export const predictionKind: EventKind<PredictionEvent> = {
     event_id: e.event_id ?? randomUUID(),
     timestamp: e.timestamp ?? receivedAt,
   }),
-  toRow: (e) => toPredictionRow(e, e.timestamp),
+  toRow: (e) => toPredictionRow(e as Normalized<PredictionEvent> & { event_id: string }),
   key: (e) => e.model,
 };
 
@@ -39,7 +39,7 @@ export const labelKind: EventKind<LabelEvent> = {
   table: Tables.labels,
   validate: validateLabel,
   normalize: (e, receivedAt) => ({ ...e, timestamp: e.timestamp ?? receivedAt }),
-  toRow: (e) => toLabelRow(e, e.timestamp),
+  toRow: (e) => toLabelRow(e),
   key: (e) => e.model,
 };
 

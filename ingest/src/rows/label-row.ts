@@ -10,13 +10,13 @@ export interface LabelRow {
   timestamp: number;
 }
 
-export function toLabelRow(label: LabelEvent, receivedAt: number): LabelRow {
+export function toLabelRow(label: LabelEvent & { timestamp: number }): LabelRow {
   return {
     model: label.model,
     event_id: label.event_id ?? null,
     request_id: label.request_id ?? '',
     label_num: typeof label.label === 'number' ? label.label : null,
     label_str: typeof label.label === 'string' ? label.label : null,
-    timestamp: label.timestamp ?? receivedAt,
+    timestamp: label.timestamp,
   };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { PredictionEvent } from '../contract/prediction';
 
 /** A `predictions` row as JSONEachRow expects it (see db/migrations/0001_predictions.sql). */
@@ -20,8 +19,10 @@ export interface PredictionRow {
   request_id: string;
 }
 
-/** Splits features by type so each lands in its typed map; fills event_id and timestamp. */
-export function toPredictionRow(event: PredictionEvent, receivedAt: number): PredictionRow {
+/** Splits features by type so each lands in its typed map. The event is normalized (see event-kinds). */
+export function toPredictionRow(
+  event: PredictionEvent & { event_id: string; timestamp: number },
+): PredictionRow {
   const num: Record<string, number> = {};
   const cat: Record<string, string> = {};
   const bool: Record<string, boolean> = {};
@@ -35,8 +36,8 @@ export function toPredictionRow(event: PredictionEvent, receivedAt: number): Pre
   }
   const p = event.prediction;
   return {
-    event_id: event.event_id ?? randomUUID(),
-    timestamp: event.timestamp ?? receivedAt,
+    event_id: event.event_id,
+    timestamp: event.timestamp,
     model: event.model,
     version: event.version,
     num_features: num,
