@@ -3,7 +3,13 @@ export { collectorEnv, type CollectorEnv } from './collector/config';
 export { BatchWriter, BufferFullError, type BatchWriterOptions } from './writer/batch-writer';
 export { toPredictionRow, type PredictionRow } from './rows/prediction-row';
 export { toLabelRow, type LabelRow } from './rows/label-row';
-export { predictionKind, labelKind, EVENT_KINDS, type EventKind } from './events/event-kinds';
+export {
+  predictionKind,
+  labelKind,
+  rowLine,
+  EVENT_KINDS,
+  type EventKind,
+} from './events/event-kinds';
 export { kafkaEnv, type KafkaEnv } from './kafka/config';
 export { connectKafka, ensureTopics, ReliableProducer, type KafkaConnection } from './kafka/client';
 export { kafkaNames, type KafkaNames } from './kafka/topics';

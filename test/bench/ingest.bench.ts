@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
-import { predictionKind, validatePrediction } from '@osprey/ingest';
+import { predictionKind, rowLine, validatePrediction } from '@osprey/ingest';
 import { mulberry32, wideEvent } from '../support/events';
 import { startOsprey } from '../support/osprey-process';
 import { sendBatches } from './senders';
@@ -65,13 +65,13 @@ async function rawRun(): Promise<number> {
     OSPREY_RETENTION_DAYS: 90,
   });
   await migrate(store, { retentionDays: 90 });
-  // The same rows the collector writes, as JSONEachRow, inserted in the collector's batch size.
+  // The same rows the collector writes, as JSON lines, inserted in the collector's batch size.
   const now = Date.now();
   const lines = batches.map((b) =>
     b.map((e) => {
       const v = validatePrediction(e);
       if (!v.ok) throw new Error(v.error);
-      return JSON.stringify(predictionKind.toRow(predictionKind.normalize(v.value, now)));
+      return rowLine(predictionKind, predictionKind.normalize(v.value, now));
     }),
   );
   const insertRows = 50_000;
@@ -82,7 +82,7 @@ async function rawRun(): Promise<number> {
   );
   const started = performance.now();
   for (let done = 0; done < TOTAL; done += insertRows)
-    await store.insertJsonLines('predictions', chunk);
+    await store.insertJsonLines('predictions', chunk, { columns: predictionKind.columns });
   const seconds = (performance.now() - started) / 1000;
   await store.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -19,6 +19,11 @@ const bodies = Array.from({ length: 50 }, () =>
 );
 
 const broker = await ensureKafka();
+const profile = process.env.BENCH_NODE_ARGS
+  ? process.env.BENCH_NODE_ARGS.split(' ')
+  : process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
 
 async function send(collector: OspreyProcess): Promise<void> {
   const { url, apiKey } = collector;
@@ -63,8 +68,8 @@ await ingest.stop();
 // 3: both at once.
 const joint = uniquePrefix('bench');
 const [c2, i2] = await Promise.all([
-  startOsprey({ args: ['collector'], env: env(joint) }),
-  startOsprey({ args: ['ingest'], env: env(joint) }),
+  startOsprey({ args: ['collector'], env: env(joint), nodeArgs: profile }),
+  startOsprey({ args: ['ingest'], env: env(joint), nodeArgs: profile }),
 ]);
 t = performance.now();
 await send(c2);

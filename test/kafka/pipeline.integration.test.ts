@@ -1,3 +1,4 @@
+import { predictionKind, rowLine } from '@osprey/ingest';
 import { Osprey } from '@osprey/sdk';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,7 +102,7 @@ describe('Kafka pipeline', () => {
     ingest = await startOsprey({ args: ['ingest'], env: kafkaEnv(), dataDir: ingest.dataDir });
   });
 
-  it('sends garbage and schema-invalid records to the dead-letter topic and stores the good ones around them', async () => {
+  it('sends garbage, schema-invalid and refused row records to the dead-letter topic and stores the good ones around them', async () => {
     const producer = kafka.producer();
     await producer.connect();
     const good = (i: number) =>
@@ -132,6 +133,16 @@ describe('Kafka pipeline', () => {
         { key: 'poison', value: good(2) },
       ],
     });
+    // Records in the collector's row format skip JavaScript validation; ClickHouse is the judge.
+    const rowsHeaders = { 'osprey-format': 'rows/1', 'osprey-rows': '1' };
+    const goodRow = rowLine(predictionKind, JSON.parse(good(3)) as { timestamp: number });
+    await producer.send({
+      topic: `${prefix}.predictions`,
+      messages: [
+        { key: 'poison', value: goodRow, headers: rowsHeaders },
+        { key: 'poison', value: '["not-a-uuid",1,"poison","v1"]', headers: rowsHeaders },
+      ],
+    });
     await producer.disconnect();
 
     const consumer = kafka.consumer({ groupId: `${prefix}-dlq-reader` });
@@ -146,7 +157,7 @@ describe('Kafka pipeline', () => {
         });
       },
     });
-    await eventually(async () => dead.length >= 2, 60_000, 'two dead letters');
+    await eventually(async () => dead.length >= 3, 60_000, 'three dead letters');
     await consumer.disconnect();
     expect(dead).toEqual([
       { value: 'ff00fe13', reason: expect.stringMatching(/^value is not JSON/) },
@@ -154,12 +165,16 @@ describe('Kafka pipeline', () => {
         value: expect.any(String),
         reason: 'features.x: must be a number, string, boolean or null',
       },
+      {
+        value: Buffer.from('["not-a-uuid",1,"poison","v1"]').toString('hex'),
+        reason: expect.stringMatching(/^rows refused: .*CANNOT_PARSE_UUID/s),
+      },
     ]);
     await drained('the good records to be stored');
     await ingest.stop();
     expect(
       await sqlRows(ingest.dataDir, "SELECT count() FROM predictions WHERE model = 'poison'"),
-    ).toEqual([['2']]);
+    ).toEqual([['3']]);
     ingest = await startOsprey({ args: ['ingest'], env: kafkaEnv(), dataDir: ingest.dataDir });
   });
 

@@ -26,6 +26,7 @@ export async function openKafka(env: KafkaEnv & { KAFKA_BROKERS: string[] }, log
     brokers: env.KAFKA_BROKERS,
     clientId: env.KAFKA_CLIENT_ID,
     topicPrefix: env.KAFKA_TOPIC_PREFIX,
+    compression: env.KAFKA_COMPRESSION,
     logger,
   });
   const created = await ensureTopics(conn, {

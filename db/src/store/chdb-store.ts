@@ -41,7 +41,14 @@ export class ChdbStore implements Store {
     if (options.deduplicationToken)
       settings.insert_deduplication_token = options.deduplicationToken;
     await this.run(() =>
-      this.session.insert({ table, values: lines, format: 'JSONEachRow', settings }),
+      this.session.insert({
+        table,
+        values: lines,
+        ...(options.columns
+          ? { format: 'JSONCompactEachRow', columns: [...options.columns] }
+          : { format: 'JSONEachRow' }),
+        settings,
+      }),
     );
   }
 
@@ -64,8 +71,7 @@ export class ChdbStore implements Store {
     try {
       return await op();
     } catch (err) {
-      const e = err as { message?: string; clickhouseCode?: number };
-      throw new StoreError(e.message ?? String(err), e.clickhouseCode, { cause: err });
+      throw new StoreError((err as Error).message ?? String(err), {}, { cause: err });
     }
   }
 }

@@ -64,7 +64,9 @@ export class ClickHouseStore implements Store {
     if (lines.length === 0) return;
     await this.run(async () => {
       const { stream } = await this.client.exec({
-        query: `INSERT INTO ${quoteIdentifier(table)} FORMAT JSONEachRow`,
+        query: options.columns
+          ? `INSERT INTO ${quoteIdentifier(table)} (${options.columns.map(quoteIdentifier).join(', ')}) FORMAT JSONCompactEachRow`
+          : `INSERT INTO ${quoteIdentifier(table)} FORMAT JSONEachRow`,
         values: Readable.from([lines]),
         clickhouse_settings: dedupSettings(options),
       });
@@ -85,10 +87,12 @@ export class ClickHouseStore implements Store {
     try {
       return await op();
     } catch (err) {
-      const e = err as { message?: string; code?: string };
-      throw new StoreError(e.message ?? String(err), e.code ? Number(e.code) : undefined, {
-        cause: err,
-      });
+      const e = err as { message?: string; code?: string; type?: string };
+      throw new StoreError(
+        e.message ?? String(err),
+        { code: e.code ? Number(e.code) : undefined, type: e.type },
+        { cause: err },
+      );
     }
   }
 }

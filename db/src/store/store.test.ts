@@ -114,4 +114,17 @@ describe.each(backends)('Store on $name', ({ open }) => {
       message: expect.stringContaining('no_such_column'),
     });
   });
+
+  it('tells refused data from other failures, and a refused insert stores nothing', async () => {
+    const before = await store.query<{ n: string }>('SELECT count() AS n FROM labels');
+    const good = JSON.stringify({ model: 'bad-data', version: 'v', timestamp: Date.now() });
+    const bad = JSON.stringify({ model: 'bad-data', version: 'v', timestamp: 'yesterday' });
+    const refused = await store
+      .insertJsonLines('labels', Buffer.from(`${good}\n${good}\n${bad}`))
+      .catch((err: unknown) => err);
+    expect(refused).toMatchObject({ name: 'StoreError', isBadData: true });
+    expect(await store.query('SELECT count() AS n FROM labels')).toEqual(before);
+    const missing = await store.query('SELECT nope FROM labels').catch((err: unknown) => err);
+    expect(missing).toMatchObject({ name: 'StoreError', isBadData: false });
+  });
 });

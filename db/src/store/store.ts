@@ -7,6 +7,11 @@ export type QueryParams = Record<
 export interface InsertOptions {
   /** Same token ⇒ the insert is applied once (within the table's deduplication window). */
   deduplicationToken?: string;
+  /**
+   * For `insertJsonLines`: each line is a JSON array of these columns' values, in this order
+   * (JSONCompactEachRow), rather than an object keyed by column (JSONEachRow).
+   */
+  columns?: readonly string[];
 }
 
 /**
@@ -21,21 +26,44 @@ export interface Store {
   command(sql: string, params?: QueryParams): Promise<void>;
   /** Inserts rows (objects keyed by column) into a table in one insert. */
   insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>;
-  /** Inserts rows already serialised as JSONEachRow (one object per line). */
+  /** Inserts rows already serialised as JSON lines: objects, or arrays with `options.columns`. */
   insertJsonLines(table: string, lines: Buffer, options?: InsertOptions): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
+/**
+ * Errors ClickHouse raises for the data of an insert rather than for the server's state: retrying
+ * the same bytes can never succeed, so a caller should isolate or reject them instead of waiting.
+ */
+const BAD_DATA =
+  /^(CANNOT_PARSE_\w+|CANNOT_READ_\w+|INCORRECT_DATA|INCORRECT_JSON|TYPE_MISMATCH|CANNOT_CONVERT_TYPE|ATTEMPT_TO_READ_AFTER_EOF|TOO_LARGE_STRING_SIZE|VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE|ILLEGAL_COLUMN|CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN|DUPLICATE_COLUMN|INCORRECT_NUMBER_OF_COLUMNS)$/;
+
 export class StoreError extends Error {
+  /** ClickHouse's error code (e.g. 41) and name (e.g. CANNOT_PARSE_DATETIME), when it gave them. */
+  readonly code?: number;
+  readonly type?: string;
+
   constructor(
     message: string,
-    readonly code?: number,
+    details: { code?: number; type?: string } = {},
     options?: ErrorOptions,
   ) {
     super(message, options);
     this.name = 'StoreError';
+    this.code = details.code ?? numberOrUndefined(/Code: (\d+)\./.exec(message)?.[1]);
+    this.type =
+      details.type ?? /\(([A-Z][A-Z0-9_]+)\)\s*(\(version [^)]*\))?\s*$/.exec(message)?.[1];
   }
+
+  /** The insert's data was refused (see BAD_DATA); false for outages, timeouts and the like. */
+  get isBadData(): boolean {
+    return this.type !== undefined && BAD_DATA.test(this.type);
+  }
+}
+
+function numberOrUndefined(s: string | undefined): number | undefined {
+  return s === undefined ? undefined : Number(s);
 }
 
 export function toJsonLines(rows: readonly object[]): Buffer {

@@ -1,4 +1,4 @@
-import {
+import kafkajs, {
   CompressionTypes,
   Kafka,
   Partitioners,
@@ -8,7 +8,19 @@ import {
   type Producer,
 } from 'kafkajs';
 import type { Logger } from 'pino';
+import { snappyCodec } from './snappy-codec';
 import { kafkaNames, type KafkaNames } from './topics';
+
+// Registered at load so that any record batch can be read, whatever this process writes with.
+// (kafkajs is CommonJS and Node cannot see CompressionCodecs as a named export.)
+kafkajs.CompressionCodecs[CompressionTypes.Snappy] = () => snappyCodec;
+
+export const COMPRESSIONS = {
+  snappy: CompressionTypes.Snappy,
+  gzip: CompressionTypes.GZIP,
+  none: CompressionTypes.None,
+} as const;
+export type Compression = keyof typeof COMPRESSIONS;
 
 /**
  * The only module that knows the Kafka client library (kafkajs). Everything else uses what it
@@ -18,12 +30,15 @@ export interface KafkaConnection {
   kafka: Kafka;
   brokers: string[];
   names: KafkaNames;
+  /** How produced record batches are compressed. */
+  compression: Compression;
 }
 
 export function connectKafka(opts: {
   brokers: string[];
   clientId: string;
   topicPrefix?: string;
+  compression?: Compression;
   logger: Logger;
 }): KafkaConnection {
   const log = opts.logger.child({ component: 'kafka' });
@@ -42,7 +57,12 @@ export function connectKafka(opts: {
         else log.warn(rest, message);
       },
   });
-  return { kafka, brokers: opts.brokers, names: kafkaNames(opts.topicPrefix) };
+  return {
+    kafka,
+    brokers: opts.brokers,
+    names: kafkaNames(opts.topicPrefix),
+    compression: opts.compression ?? 'snappy',
+  };
 }
 
 /** Creates the topics Osprey uses when they are missing (idempotent). */
@@ -85,10 +105,12 @@ export interface OutgoingRecord {
 export class ReliableProducer {
   private readonly producer: Producer;
   private connected: Promise<void> | undefined;
+  private readonly compression: CompressionTypes;
   readonly names: KafkaNames;
 
   constructor(conn: KafkaConnection) {
     this.names = conn.names;
+    this.compression = COMPRESSIONS[conn.compression];
     this.producer = conn.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       idempotent: true,
@@ -108,7 +130,7 @@ export class ReliableProducer {
     await this.producer.send({
       topic,
       acks: -1,
-      compression: CompressionTypes.GZIP,
+      compression: this.compression,
       messages: records as OutgoingRecord[],
     });
   }

@@ -1,9 +1,11 @@
-import type { EventKind, Normalized } from '../events/event-kinds';
+import { rowLine, type EventKind, type Normalized } from '../events/event-kinds';
 import type { ReliableProducer } from '../kafka/client';
+import { RECORD_HEADERS, ROWS_FORMAT } from '../kafka/topics';
 import { SinkUnavailableError, type EventSink } from './event-sink';
 
 /**
- * Distributed mode: accepted events go to their topic, keyed by model, and the collector answers
+ * Distributed mode: accepted events go to their topic as table rows (`rows/1`, see topics.ts),
+ * one record per model per request, keyed by model, and the collector answers
  * once Kafka acknowledged them (acks=all, idempotent producer). A broker that cannot be reached
  * becomes a 503 the SDK retries — never a silent drop.
  */
@@ -23,7 +25,14 @@ export class KafkaSink implements EventSink {
       }
       await this.producer.send(
         this.producer.names.topicOf(kind.name),
-        [...byKey].map(([key, group]) => ({ key, value: JSON.stringify(group) })),
+        [...byKey].map(([key, group]) => ({
+          key,
+          value: group.map((e) => rowLine(kind, e)).join('\n'),
+          headers: {
+            [RECORD_HEADERS.format]: ROWS_FORMAT,
+            [RECORD_HEADERS.rows]: `${group.length}`,
+          },
+        })),
       );
     } catch (err) {
       throw new SinkUnavailableError(

@@ -1,5 +1,5 @@
 import type { Store } from '@osprey/db';
-import { EVENT_KINDS, type EventKind, type Normalized } from '../events/event-kinds';
+import { EVENT_KINDS, rowLine, type EventKind, type Normalized } from '../events/event-kinds';
 import { BatchWriter, type BatchWriterOptions, type WriterMetrics } from '../writer/batch-writer';
 import type { EventSink } from './event-sink';
 
@@ -10,11 +10,11 @@ export class StoreSink implements EventSink {
 
   constructor(store: Store, options: BatchWriterOptions, metrics?: WriterMetrics) {
     for (const kind of EVENT_KINDS)
-      this.writers.set(kind, new BatchWriter(store, kind.table, options, metrics));
+      this.writers.set(kind, new BatchWriter(store, kind.table, kind.columns, options, metrics));
   }
 
   write(kind: EventKind, events: readonly Normalized<unknown>[]): Promise<void> {
-    return this.writers.get(kind)!.write(events.map((e) => JSON.stringify(kind.toRow(e))));
+    return this.writers.get(kind)!.write(events.map((e) => rowLine(kind, e)));
   }
 
   isFull(kind: EventKind): boolean {

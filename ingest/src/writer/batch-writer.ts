@@ -52,6 +52,8 @@ export class BatchWriter {
   constructor(
     private readonly store: Store,
     readonly table: string,
+    /** The columns of each row line (JSON arrays), as in InsertOptions. */
+    private readonly columns: readonly string[] | undefined,
     private readonly options: BatchWriterOptions,
     private readonly metrics?: WriterMetrics,
   ) {}
@@ -142,7 +144,10 @@ export class BatchWriter {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
-        await this.store.insertJsonLines(this.table, payload, { deduplicationToken });
+        await this.store.insertJsonLines(this.table, payload, {
+          deduplicationToken,
+          columns: this.columns,
+        });
         this.metrics?.onInsert(this.table, rows, (performance.now() - started) / 1000);
         return;
       } catch (err) {

@@ -28,7 +28,7 @@ const lines = (n: number, tag = 'r') => Array.from({ length: n }, (_, i) => `{"$
 describe('BatchWriter', () => {
   it('inserts at once when idle, and groups the writes that arrive meanwhile into the next insert', async () => {
     const { store, inserts } = fakeStore();
-    const writer = new BatchWriter(store, 't', options);
+    const writer = new BatchWriter(store, 't', undefined, options);
     const started = performance.now();
     await Promise.all([
       writer.write(lines(10, 'a')),
@@ -42,14 +42,14 @@ describe('BatchWriter', () => {
 
   it('never splits a request over two inserts and caps inserts at maxBatchRows', async () => {
     const { store, inserts } = fakeStore();
-    const writer = new BatchWriter(store, 't', options);
+    const writer = new BatchWriter(store, 't', undefined, options);
     await Promise.all([writer.write(lines(60)), writer.write(lines(60)), writer.write(lines(60))]);
     expect(inserts.map((i) => i.lines.length)).toEqual([60, 60, 60]);
   });
 
   it('refuses with BufferFullError instead of growing without bound', async () => {
     const { store } = fakeStore();
-    const writer = new BatchWriter(store, 't', options);
+    const writer = new BatchWriter(store, 't', undefined, options);
     const accepted = [writer.write(lines(100)), writer.write(lines(100))];
     await expect(writer.write(lines(100))).rejects.toBeInstanceOf(BufferFullError);
     await Promise.all(accepted);
@@ -58,7 +58,7 @@ describe('BatchWriter', () => {
 
   it('retries a failed insert with the same deduplication token', async () => {
     const { store, inserts } = fakeStore(2);
-    const writer = new BatchWriter(store, 't', options);
+    const writer = new BatchWriter(store, 't', undefined, options);
     await writer.write(lines(3));
     expect(inserts).toHaveLength(3);
     expect(new Set(inserts.map((i) => i.token)).size).toBe(1);
@@ -66,7 +66,7 @@ describe('BatchWriter', () => {
 
   it('rejects the writes of an insert that keeps failing; the next insert goes on', async () => {
     const { store, inserts } = fakeStore(3);
-    const writer = new BatchWriter(store, 't', options);
+    const writer = new BatchWriter(store, 't', undefined, options);
     const results = await Promise.allSettled([writer.write(lines(3)), writer.write(lines(4))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
     expect((results[0] as PromiseRejectedResult).reason).toEqual(new Error('storage down'));
@@ -76,7 +76,7 @@ describe('BatchWriter', () => {
 
   it('flushes what is pending on close', async () => {
     const { store, inserts } = fakeStore();
-    const writer = new BatchWriter(store, 't', { ...options, minIntervalMs: 60_000 });
+    const writer = new BatchWriter(store, 't', undefined, { ...options, minIntervalMs: 60_000 });
     await writer.write(lines(1));
     const pending = writer.write(lines(7)); // would wait a minute for the interval
     await writer.close();

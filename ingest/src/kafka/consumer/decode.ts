@@ -1,40 +1,68 @@
-import type { EventKind } from '../../events/event-kinds';
+import type { KafkaMessage } from 'kafkajs';
+import { rowLine, type EventKind } from '../../events/event-kinds';
+import { RECORD_HEADERS, ROWS_FORMAT } from '../topics';
 
-/** A record's events: rows to store, and what could not be stored with the reason. */
+export interface DeadRecord {
+  value: Buffer;
+  error: string;
+  /** For a record holding several events: which one. */
+  index?: number;
+}
+
+/** A record's rows to store, as JSON lines, and what could not be stored with the reason. */
 export interface DecodedRecord {
-  lines: string[];
-  dead: { value: Buffer; error: string; index?: number }[];
+  body?: Buffer;
+  rows: number;
+  dead: DeadRecord[];
 }
 
 /**
- * One Kafka record to JSON row lines. A record holds one event (a JSON object) or several of one
- * model (a JSON array, as the collector writes them: one record per model per request). Every
- * event is checked against the same contract as the collector's input, since the topic may also be
- * written by others; a bad event is dead-lettered alone and its neighbours are still stored.
+ * One Kafka record to the JSON lines of its table. A `rows/1` record (the collector's) already is
+ * that and passes untouched. Any other record holds events of the wire contract — one (a JSON
+ * object) or several (an array) — and every event is checked against the same contract as the
+ * collector's input; a bad event is dead-lettered alone and its neighbours are still stored.
  */
-export function decodeRecord(kind: EventKind, value: Buffer | null): DecodedRecord {
-  const out: DecodedRecord = { lines: [], dead: [] };
-  if (!value) {
-    out.dead.push({ value: Buffer.alloc(0), error: 'record has no value' });
-    return out;
+export function decodeRecord(
+  kind: EventKind,
+  message: Pick<KafkaMessage, 'value' | 'headers'>,
+): DecodedRecord {
+  const { value } = message;
+  if (!value) return { rows: 0, dead: [{ value: Buffer.alloc(0), error: 'record has no value' }] };
+  const format = header(message, RECORD_HEADERS.format);
+  if (format === ROWS_FORMAT) {
+    const rows = Number(header(message, RECORD_HEADERS.rows));
+    return { body: value, rows: Number.isSafeInteger(rows) && rows > 0 ? rows : 1, dead: [] };
   }
+  if (format !== undefined) {
+    const error = `${RECORD_HEADERS.format}: "${format}" is not a format this version reads (${ROWS_FORMAT}, or none for contract events)`;
+    return { rows: 0, dead: [{ value, error }] };
+  }
+  return decodeEvents(kind, value);
+}
+
+function decodeEvents(kind: EventKind, value: Buffer): DecodedRecord {
+  const lines: string[] = [];
+  const dead: DeadRecord[] = [];
   let parsed: unknown;
   try {
     parsed = JSON.parse(value.toString('utf8'));
   } catch (err) {
-    out.dead.push({ value, error: `value is not JSON: ${(err as Error).message}` });
-    return out;
+    return { rows: 0, dead: [{ value, error: `value is not JSON: ${(err as Error).message}` }] };
   }
   if (!Array.isArray(parsed)) {
-    const error = decodeEvent(kind, parsed, out.lines);
-    if (error) out.dead.push({ value, error });
-    return out;
+    const error = decodeEvent(kind, parsed, lines);
+    if (error) dead.push({ value, error });
+  } else {
+    parsed.forEach((item, index) => {
+      const error = decodeEvent(kind, item, lines);
+      if (error) dead.push({ value: Buffer.from(JSON.stringify(item) ?? 'null'), error, index });
+    });
   }
-  parsed.forEach((item, index) => {
-    const error = decodeEvent(kind, item, out.lines);
-    if (error) out.dead.push({ value: Buffer.from(JSON.stringify(item) ?? 'null'), error, index });
-  });
-  return out;
+  return {
+    body: lines.length > 0 ? Buffer.from(lines.join('\n')) : undefined,
+    rows: lines.length,
+    dead,
+  };
 }
 
 /** Appends the event's row line, or returns why it cannot be stored. */
@@ -47,6 +75,12 @@ function decodeEvent(kind: EventKind, input: unknown, lines: string[]): string |
   if (kind.name === 'prediction' && event.event_id === undefined) {
     return 'event_id: required on the topic (the collector sets it)';
   }
-  lines.push(JSON.stringify(kind.toRow(event as never)));
+  lines.push(rowLine(kind, event as never));
   return undefined;
+}
+
+function header(message: Pick<KafkaMessage, 'headers'>, name: string): string | undefined {
+  const v = message.headers?.[name];
+  if (v === undefined) return undefined;
+  return (Array.isArray(v) ? v[0] : v)?.toString();
 }

@@ -1,11 +1,11 @@
-import type { Store } from '@osprey/db';
+import { StoreError, type Store } from '@osprey/db';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { KafkaConnection, ReliableProducer } from '../client';
 import { EVENT_KINDS, type EventKind } from '../../events/event-kinds';
 import { DEADLETTER_HEADERS } from '../topics';
-import { decodeRecord, type DecodedRecord } from './decode';
+import { decodeRecord, type DeadRecord, type DecodedRecord } from './decode';
 import { IngestLedger, type LedgerEntry } from './ledger';
 import { createConsumerMetrics, type ConsumerMetrics } from './metrics';
 
@@ -28,8 +28,8 @@ const RETRY_MAX_MS = 10_000;
  * Each partition's records are inserted in chunks; every chunk follows the ledger protocol
  * (ledger.ts): `inserting` → insert with a range token → `done` → commit the offset. Offsets are
  * committed only after the rows are stored. If the store fails, the chunk is retried with backoff
- * while nothing is committed (the partition waits); records that cannot be decoded go to the
- * dead-letter topic with the reason and their original bytes.
+ * while nothing is committed (the partition waits); records that cannot be decoded, or whose rows
+ * ClickHouse refuses, go to the dead-letter topic with the reason and their original bytes.
  */
 export async function startIngestConsumer(
   opts: IngestConsumerOptions,
@@ -108,7 +108,7 @@ export async function handleBatch(payload: EachBatchPayload, ctx: BatchContext):
   for (let i = 0; i < messages.length && payload.isRunning() && !payload.isStale(); i++) {
     const decoded = decodeAll(ctx, topic, [messages[i]!])[0]!;
     chunk.push(decoded);
-    rows += decoded.lines.length;
+    rows += decoded.rows;
     if (rows >= ctx.maxChunkRows || i === messages.length - 1) {
       const entry: LedgerEntry = {
         first: BigInt(chunk[0]!.message.offset),
@@ -133,7 +133,7 @@ function kindOf(ctx: BatchContext, topic: string): EventKind {
 
 function decodeAll(ctx: BatchContext, topic: string, messages: KafkaMessage[]): Decoded[] {
   const kind = kindOf(ctx, topic);
-  return messages.map((message) => ({ message, ...decodeRecord(kind, message.value) }));
+  return messages.map((message) => ({ message, ...decodeRecord(kind, message) }));
 }
 
 async function storeChunk(
@@ -143,37 +143,16 @@ async function storeChunk(
   entry: LedgerEntry,
 ): Promise<void> {
   const { topic, partition } = payload.batch;
-  const kind = kindOf(ctx, topic);
-  const lines = chunk.flatMap((d) => d.lines);
-  const dead = chunk.flatMap((d) => d.dead.map((dead) => ({ message: d.message, ...dead })));
-  if (dead.length > 0) {
-    await ctx.producer.send(
-      ctx.conn.names.deadletter,
-      dead.map(({ message, value, error, index }) => ({
-        key: message.key?.toString() ?? '',
-        value,
-        headers: {
-          [DEADLETTER_HEADERS.reason]: error,
-          [DEADLETTER_HEADERS.topic]: topic,
-          [DEADLETTER_HEADERS.partition]: String(partition),
-          [DEADLETTER_HEADERS.offset]: message.offset,
-          ...(index === undefined ? {} : { [DEADLETTER_HEADERS.index]: String(index) }),
-        },
-      })),
-    );
-    ctx.metrics.deadlettered.inc({ topic }, dead.length);
-    ctx.log.warn(
-      { topic, partition, count: dead.length, first: dead[0]!.error },
-      'records dead-lettered',
-    );
-  }
+  await deadLetter(
+    payload,
+    ctx,
+    chunk.flatMap((d) => d.dead.map((dead) => ({ message: d.message, ...dead }))),
+  );
   const token = ctx.ledger.token(topic, partition, entry);
   for (let attempt = 1; ; attempt++) {
     const started = performance.now();
     try {
-      await ctx.store.insertJsonLines(kind.table, Buffer.from(lines.join('\n')), {
-        deduplicationToken: token,
-      });
+      await insertChunk(payload, ctx, chunk, token);
       ctx.metrics.insertSeconds.observe({ topic }, (performance.now() - started) / 1000);
       break;
     } catch (err) {
@@ -188,10 +167,86 @@ async function storeChunk(
       await new Promise((r) => setTimeout(r, wait));
     }
   }
-  ctx.metrics.batchRows.observe({ topic }, lines.length);
+  ctx.metrics.batchRows.observe(
+    { topic },
+    chunk.reduce((n, d) => n + d.rows, 0),
+  );
   ctx.metrics.lastInsert.set(Date.now() / 1000);
   await ctx.ledger.record(topic, partition, { ...entry, state: 'done' });
   await commit(payload, entry.last);
+}
+
+/**
+ * One insert for the whole chunk. If ClickHouse refuses its data (a forged or corrupt `rows/1`
+ * record; a refused insert stores nothing), the records are inserted one by one under tokens
+ * derived from the chunk's, so a replay after a crash inserts none twice, and only the refused ones
+ * are dead-lettered. Any other failure is thrown for the caller to retry.
+ */
+async function insertChunk(
+  payload: EachBatchPayload,
+  ctx: BatchContext,
+  chunk: Decoded[],
+  token: string,
+): Promise<void> {
+  const { table, columns } = kindOf(ctx, payload.batch.topic);
+  const records = chunk.filter((d): d is Decoded & { body: Buffer } => d.body !== undefined);
+  if (records.length === 0) return;
+  try {
+    await ctx.store.insertJsonLines(table, joinLines(records.map((d) => d.body)), {
+      deduplicationToken: token,
+      columns,
+    });
+    return;
+  } catch (err) {
+    if (!(err instanceof StoreError && err.isBadData)) throw err;
+    ctx.log.warn({ err, topic: payload.batch.topic }, 'rows refused; isolating the bad records');
+  }
+  const refused: (DeadRecord & { message: KafkaMessage })[] = [];
+  for (const d of records) {
+    try {
+      await ctx.store.insertJsonLines(table, d.body, {
+        deduplicationToken: `${token}/${d.message.offset}`,
+        columns,
+      });
+    } catch (err) {
+      if (!(err instanceof StoreError && err.isBadData)) throw err;
+      refused.push({ message: d.message, value: d.body, error: `rows refused: ${err.message}` });
+    }
+  }
+  await deadLetter(payload, ctx, refused);
+}
+
+function joinLines(bodies: Buffer[]): Buffer {
+  const newline = Buffer.from('\n');
+  return Buffer.concat(bodies.flatMap((b, i) => (i === 0 ? [b] : [newline, b])));
+}
+
+async function deadLetter(
+  payload: EachBatchPayload,
+  ctx: BatchContext,
+  dead: (DeadRecord & { message: KafkaMessage })[],
+): Promise<void> {
+  if (dead.length === 0) return;
+  const { topic, partition } = payload.batch;
+  await ctx.producer.send(
+    ctx.conn.names.deadletter,
+    dead.map(({ message, value, error, index }) => ({
+      key: message.key?.toString() ?? '',
+      value,
+      headers: {
+        [DEADLETTER_HEADERS.reason]: error,
+        [DEADLETTER_HEADERS.topic]: topic,
+        [DEADLETTER_HEADERS.partition]: String(partition),
+        [DEADLETTER_HEADERS.offset]: message.offset,
+        ...(index === undefined ? {} : { [DEADLETTER_HEADERS.index]: String(index) }),
+      },
+    })),
+  );
+  ctx.metrics.deadlettered.inc({ topic }, dead.length);
+  ctx.log.warn(
+    { topic, partition, count: dead.length, first: dead[0]!.error },
+    'records dead-lettered',
+  );
 }
 
 async function commit(payload: EachBatchPayload, lastOffset: bigint): Promise<void> {

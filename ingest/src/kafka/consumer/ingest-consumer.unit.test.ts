@@ -1,10 +1,10 @@
-import type { InsertOptions, QueryParams, Store } from '@osprey/db';
+import { StoreError, type InsertOptions, type QueryParams, type Store } from '@osprey/db';
 import type { EachBatchPayload } from 'kafkajs';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { KafkaConnection, ReliableProducer } from '../client';
-import { kafkaNames } from '../topics';
+import { kafkaNames, RECORD_HEADERS, ROWS_FORMAT } from '../topics';
 import { handleBatch, type BatchContext } from './ingest-consumer';
 import { IngestLedger, type LedgerEntry } from './ledger';
 import { createConsumerMetrics } from './metrics';
@@ -47,6 +47,11 @@ function fakeStore(failures = 0, ledgerRow?: LedgerEntry) {
     },
     async insertJsonLines(_table: string, payload: Buffer, options?: InsertOptions) {
       if (toFail-- > 0) throw new Error('clickhouse down');
+      if (payload.includes('BAD')) {
+        throw new StoreError(
+          'Code: 41. DB::Exception: Cannot read DateTime. (CANNOT_PARSE_DATETIME)',
+        );
+      }
       inserts.push({
         lines: payload.length ? payload.toString().split('\n').length : 0,
         token: options?.deduplicationToken,
@@ -56,7 +61,10 @@ function fakeStore(failures = 0, ledgerRow?: LedgerEntry) {
   return { store, inserts, ledger };
 }
 
-function fakePayload(offsets: number[]) {
+type KafkaRecord = { value: Buffer; headers?: Record<string, string> };
+const contractEvent = (o: number): KafkaRecord => ({ value: Buffer.from(event(o)) });
+
+function fakePayload(offsets: number[], record: (offset: number) => KafkaRecord = contractEvent) {
   const commits: string[] = [];
   const payload = {
     batch: {
@@ -66,7 +74,7 @@ function fakePayload(offsets: number[]) {
       messages: offsets.map((o) => ({
         offset: String(o),
         key: Buffer.from('m'),
-        value: Buffer.from(event(o)),
+        ...record(o),
       })),
       lastOffset: () => String(offsets.at(-1)),
     },
@@ -81,8 +89,15 @@ function fakePayload(offsets: number[]) {
   return { payload, commits };
 }
 
+const deadLetters: { value: string; headers: Record<string, string> }[] = [];
+
 function context(store: Store, maxChunkRows = 1_000): BatchContext {
-  const producer = { send: async () => {}, names } as unknown as ReliableProducer;
+  const producer = {
+    send: async (_topic: string, records: { value: Buffer; headers: Record<string, string> }[]) => {
+      deadLetters.push(...records.map((r) => ({ value: r.value.toString(), headers: r.headers })));
+    },
+    names,
+  } as unknown as ReliableProducer;
   return {
     conn: { names } as KafkaConnection,
     store,
@@ -147,5 +162,46 @@ describe('the ingest consumer', () => {
     await handleBatch(payload, context(store, 100));
     expect(inserts).toEqual([{ lines: 1, token: 'unit-ingest/unit.predictions/0/8-8' }]);
     expect(commits).toEqual(['8', '9']);
+  });
+
+  it("passes the collector's row records through and dead-letters only the rows ClickHouse refuses", async () => {
+    deadLetters.length = 0;
+    const { store, inserts } = fakeStore();
+    const rows = (o: number): KafkaRecord => ({
+      value: Buffer.from(o === 2 ? '{"timestamp":"BAD"}' : `{"row":${o}}\n{"row":${o}}`),
+      headers: { [RECORD_HEADERS.format]: ROWS_FORMAT, [RECORD_HEADERS.rows]: '2' },
+    });
+    const { payload, commits } = fakePayload([1, 2, 3], rows);
+    await handleBatch(payload, context(store, 100));
+    // The chunk's insert is refused; each record then goes alone under a token of its own.
+    expect(inserts).toEqual([
+      { lines: 2, token: 'unit-ingest/unit.predictions/0/1-3/1' },
+      { lines: 2, token: 'unit-ingest/unit.predictions/0/1-3/3' },
+    ]);
+    expect(deadLetters).toEqual([
+      {
+        value: '{"timestamp":"BAD"}',
+        headers: expect.objectContaining({
+          'osprey-error': expect.stringMatching(/^rows refused: .*CANNOT_PARSE_DATETIME/),
+          'osprey-source-offset': '2',
+        }),
+      },
+    ]);
+    expect(commits).toEqual(['4']);
+  });
+
+  it('dead-letters a record in a format it does not know', async () => {
+    deadLetters.length = 0;
+    const { store, inserts } = fakeStore();
+    const future = (): KafkaRecord => ({
+      value: Buffer.from('x'),
+      headers: { 'osprey-format': 'rows/9' },
+    });
+    const { payload } = fakePayload([0], future);
+    await handleBatch(payload, context(store));
+    expect(inserts).toEqual([]);
+    expect(deadLetters.map((d) => d.headers['osprey-error'])).toEqual([
+      'osprey-format: "rows/9" is not a format this version reads (rows/1, or none for contract events)',
+    ]);
   });
 });
