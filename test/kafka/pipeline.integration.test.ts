@@ -1,8 +1,10 @@
+import { gzipSync } from 'node:zlib';
 import { predictionKind, rowLine } from '@osprey/ingest';
 import { Osprey } from '@osprey/sdk';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, post } from '../support/http';
+import { mulberry32, wideEvent } from '../support/events';
+import { eventually, post, postGzippedPredictions } from '../support/http';
 import { ensureKafka, groupLag, testKafka, uniquePrefix } from '../support/kafka';
 import { ospreyCommand, sqlRows } from '../support/osprey-cli';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
@@ -99,6 +101,28 @@ describe('Kafka pipeline', () => {
     } finally {
       await web.stop();
     }
+    ingest = await startOsprey({ args: ['ingest'], env: kafkaEnv(), dataDir: ingest.dataDir });
+  });
+
+  it('takes a batch at the body limit in one request, beyond the broker default message size', async () => {
+    const rand = mulberry32(7);
+    const events = Array.from({ length: 8_000 }, () => ({
+      ...wideEvent(rand, 'kafka-big'),
+      request_id: crypto.randomUUID(),
+    }));
+    const body = JSON.stringify(events);
+    expect(body.length).toBeGreaterThan(3_000_000); // rows alone are several MiB
+    const res = await postGzippedPredictions(collector.url, collector.apiKey, gzipSync(body));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ accepted: 8_000, rejected: [] });
+    await drained('the large batch to be stored');
+    await ingest.stop();
+    expect(
+      await sqlRows(
+        ingest.dataDir,
+        "SELECT count(), uniqExact(request_id) FROM predictions WHERE model = 'kafka-big'",
+      ),
+    ).toEqual([['8000', '8000']]);
     ingest = await startOsprey({ args: ['ingest'], env: kafkaEnv(), dataDir: ingest.dataDir });
   });
 

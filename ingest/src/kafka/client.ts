@@ -99,6 +99,13 @@ export interface OutgoingRecord {
 }
 
 /**
+ * Value bytes (before compression) per produce call. kafkajs puts one call's records for a partition
+ * into one record batch, and a broker refuses batches above `message.max.bytes` (1 MiB by default,
+ * after compression); staying under it uncompressed holds whatever the topic's settings.
+ */
+const MAX_SEND_BYTES = 512 * 1024;
+
+/**
  * An idempotent producer with acks from all in-sync replicas; `send` resolves only after Kafka
  * acknowledged every record, so the collector can answer the SDK truthfully.
  */
@@ -127,17 +134,35 @@ export class ReliableProducer {
       throw err;
     });
     await this.connected;
-    await this.producer.send({
-      topic,
-      acks: -1,
-      compression: this.compression,
-      messages: records as OutgoingRecord[],
-    });
+    await Promise.all(
+      slicesOf(records, MAX_SEND_BYTES).map((messages) =>
+        this.producer.send({ topic, acks: -1, compression: this.compression, messages }),
+      ),
+    );
   }
 
   async close(): Promise<void> {
     if (this.connected) await this.producer.disconnect();
   }
+}
+
+/** Consecutive records in slices of at most `maxBytes` of values (a larger record goes alone). */
+export function slicesOf(records: readonly OutgoingRecord[], maxBytes: number): OutgoingRecord[][] {
+  const slices: OutgoingRecord[][] = [];
+  let slice: OutgoingRecord[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    const size = Buffer.byteLength(r.value);
+    if (slice.length > 0 && bytes + size > maxBytes) {
+      slices.push(slice);
+      slice = [];
+      bytes = 0;
+    }
+    slice.push(r);
+    bytes += size;
+  }
+  if (slice.length > 0) slices.push(slice);
+  return slices;
 }
 
 export type { Consumer };

@@ -1,11 +1,11 @@
 import { rowLine, type EventKind, type Normalized } from '../events/event-kinds';
-import type { ReliableProducer } from '../kafka/client';
+import type { OutgoingRecord, ReliableProducer } from '../kafka/client';
 import { RECORD_HEADERS, ROWS_FORMAT } from '../kafka/topics';
 import { SinkUnavailableError, type EventSink } from './event-sink';
 
 /**
  * Distributed mode: accepted events go to their topic as table rows (`rows/1`, see topics.ts),
- * one record per model per request, keyed by model, and the collector answers
+ * a few records per model per request, keyed by model, and the collector answers
  * once Kafka acknowledged them (acks=all, idempotent producer). A broker that cannot be reached
  * becomes a 503 the SDK retries — never a silent drop.
  */
@@ -25,14 +25,7 @@ export class KafkaSink implements EventSink {
       }
       await this.producer.send(
         this.producer.names.topicOf(kind.name),
-        [...byKey].map(([key, group]) => ({
-          key,
-          value: group.map((e) => rowLine(kind, e)).join('\n'),
-          headers: {
-            [RECORD_HEADERS.format]: ROWS_FORMAT,
-            [RECORD_HEADERS.rows]: `${group.length}`,
-          },
-        })),
+        [...byKey].flatMap(([key, group]) => rowRecords(kind, key, group)),
       );
     } catch (err) {
       throw new SinkUnavailableError(
@@ -51,4 +44,36 @@ export class KafkaSink implements EventSink {
   close(): Promise<void> {
     return this.producer.close();
   }
+}
+
+/** Rows of a record, before compression: a few hundred events, far below any broker limit. */
+const RECORD_MAX_BYTES = 256 * 1024;
+
+/** One model's events as `rows/1` records, cut at RECORD_MAX_BYTES. */
+function rowRecords(
+  kind: EventKind,
+  key: string,
+  events: readonly Normalized<unknown>[],
+): OutgoingRecord[] {
+  const records: OutgoingRecord[] = [];
+  let lines: string[] = [];
+  let bytes = 0;
+  const cut = () => {
+    records.push({
+      key,
+      value: lines.join('\n'),
+      headers: { [RECORD_HEADERS.format]: ROWS_FORMAT, [RECORD_HEADERS.rows]: `${lines.length}` },
+    });
+    lines = [];
+    bytes = 0;
+  };
+  for (const e of events) {
+    const line = rowLine(kind, e);
+    const size = Buffer.byteLength(line) + 1;
+    if (lines.length > 0 && bytes + size > RECORD_MAX_BYTES) cut();
+    lines.push(line);
+    bytes += size;
+  }
+  if (lines.length > 0) cut();
+  return records;
 }

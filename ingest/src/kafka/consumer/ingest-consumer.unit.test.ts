@@ -91,7 +91,7 @@ function fakePayload(offsets: number[], record: (offset: number) => KafkaRecord 
 
 const deadLetters: { value: string; headers: Record<string, string> }[] = [];
 
-function context(store: Store, maxChunkRows = 1_000): BatchContext {
+function context(store: Store, maxChunkRows = 1_000, maxChunkBytes = 1 << 20): BatchContext {
   const producer = {
     send: async (_topic: string, records: { value: Buffer; headers: Record<string, string> }[]) => {
       deadLetters.push(...records.map((r) => ({ value: r.value.toString(), headers: r.headers })));
@@ -107,6 +107,7 @@ function context(store: Store, maxChunkRows = 1_000): BatchContext {
     ledger: new IngestLedger(store, names.ingestGroup),
     metrics: createConsumerMetrics(new Registry()),
     maxChunkRows,
+    maxChunkBytes,
     log: pino({ level: 'silent' }),
   };
 }
@@ -127,6 +128,18 @@ describe('the ingest consumer', () => {
       'done 13-14',
     ]);
     expect(commits).toEqual(['13', '15']);
+  });
+
+  it('cuts chunks by bytes too, so a replayed range always fits one fetch', async () => {
+    const { store, inserts } = fakeStore();
+    const { payload, commits } = fakePayload([0, 1, 2, 3]);
+    const size = Buffer.byteLength(event(0));
+    await handleBatch(payload, context(store, 1_000, 2 * size));
+    expect(inserts).toEqual([
+      { lines: 2, token: 'unit-ingest/unit.predictions/0/0-1' },
+      { lines: 2, token: 'unit-ingest/unit.predictions/0/2-3' },
+    ]);
+    expect(commits).toEqual(['2', '4']);
   });
 
   it('retries a failing store with the same token and commits nothing until it succeeds', async () => {
