@@ -15,4 +15,4 @@ export { connectKafka, ensureTopics, ReliableProducer, type KafkaConnection } fr
 export { kafkaNames, type KafkaNames } from './kafka/topics';
 export * from './contract';
 export { startIngestConsumer, type IngestConsumerOptions } from './kafka/consumer/ingest-consumer';
-export { consumerLag, describeBrokers, type PartitionLag } from './kafka/admin';
+export { consumerLag, describeBrokers, lagOf, type PartitionLag } from './kafka/admin';

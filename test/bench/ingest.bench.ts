@@ -106,6 +106,6 @@ console.log(
   `| HTTP collector → chDB | ${collector.seconds.toFixed(2)} | ${Math.round(collectorRate).toLocaleString('en-US')} |`,
 );
 console.log(
-  `| raw chDB insert (JSONEachRow, 50k rows/insert) | ${rawSeconds.toFixed(2)} | ${Math.round(rawRate).toLocaleString('en-US')} |`,
+  `| raw chDB insert (the same row lines, 50k rows/insert) | ${rawSeconds.toFixed(2)} | ${Math.round(rawRate).toLocaleString('en-US')} |`,
 );
 console.log(`ratio collector / raw: ${(collectorRate / rawRate).toFixed(2)}`);

@@ -5,8 +5,7 @@
 import { cpus, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { mulberry32, wideEvent } from '../support/events';
-import { eventually } from '../support/http';
-import { ensureKafka, groupLag, uniquePrefix } from '../support/kafka';
+import { ensureKafka, uniquePrefix, waitForDrain } from '../support/kafka';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 import { sendBatches } from './senders';
 
@@ -19,11 +18,10 @@ const bodies = Array.from({ length: 50 }, () =>
 );
 
 const broker = await ensureKafka();
-const profile = process.env.BENCH_NODE_ARGS
-  ? process.env.BENCH_NODE_ARGS.split(' ')
-  : process.env.BENCH_PROFILE
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-    : [];
+// BENCH_PROFILE=<dir>: CPU profiles (--cpu-prof) of the collector and ingest in the joint run.
+const profile = process.env.BENCH_PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+  : [];
 
 async function send(collector: OspreyProcess): Promise<void> {
   const { url, apiKey } = collector;
@@ -37,13 +35,8 @@ async function send(collector: OspreyProcess): Promise<void> {
   });
 }
 
-async function drain(prefix: string): Promise<void> {
-  await eventually(
-    async () => (await groupLag(broker, `${prefix}-ingest`, [`${prefix}.predictions`])) === 0,
-    600_000,
-    'drain',
-  );
-}
+const drain = (prefix: string) =>
+  waitForDrain(broker, `${prefix}-ingest`, [`${prefix}.predictions`], 600_000);
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 const env = (prefix: string) => ({

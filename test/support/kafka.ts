@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { connectKafka, consumerLag } from '@osprey/ingest';
+import { connectKafka, consumerLag, lagOf } from '@osprey/ingest';
 import { pino } from 'pino';
 import { REPO_ROOT } from './osprey-process';
 
@@ -42,4 +42,27 @@ export async function groupLag(broker: string, group: string, topics: string[]):
     logger: pino({ level: 'silent' }),
   });
   return (await consumerLag(conn, group, topics)).reduce((sum, p) => sum + p.lag, 0);
+}
+
+/**
+ * Waits until the group has consumed everything, polling every 20 ms on one connection, so a
+ * benchmark's clock stops within a few milliseconds of the drain, not a reconnect later.
+ */
+export async function waitForDrain(
+  broker: string,
+  group: string,
+  topics: string[],
+  timeoutMs: number,
+): Promise<void> {
+  const admin = testKafka(broker).admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while ((await lagOf(admin, group, topics)).some((p) => p.lag > 0)) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${group} to drain`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
