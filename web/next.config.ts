@@ -4,7 +4,7 @@ const config: NextConfig = {
   // Native and Node-only packages are loaded by Node at run time, never bundled.
   serverExternalPackages: ['chdb', '@clickhouse/client', 'onnxruntime-node', 'pino', 'prom-client'],
   // Workspace packages are TypeScript source; Next compiles them with the app.
-  transpilePackages: ['@osprey/db'],
+  transpilePackages: ['@osprey/db', '@osprey/detectors'],
   poweredByHeader: false,
   typedRoutes: false,
 };

@@ -1,3 +1,4 @@
+import { detectorsEnv } from '@osprey/detectors';
 import { collectorEnv, kafkaEnv } from '@osprey/ingest';
 import { storeEnv } from '@osprey/db';
 import { z } from 'zod';
@@ -18,6 +19,7 @@ export const startEnv = storeEnv
   .extend(kafkaEnv.shape)
   .extend(logEnv.shape)
   .extend(serverEnv.shape)
+  .extend(detectorsEnv.shape)
   .extend({ OSPREY_DEMO_RATE: z.coerce.number().positive().default(20) });
 
 export type StartEnv = z.infer<typeof startEnv>;
@@ -36,6 +38,12 @@ export const collectorRoleEnv = storeEnv
 /** `osprey ingest`: Kafka → store, serving /healthz and /metrics on OSPREY_PORT. */
 export const ingestRoleEnv = storeEnv
   .extend(requiredBrokers.shape)
+  .extend(logEnv.shape)
+  .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
+
+/** `osprey detectors`: the scheduler, serving /healthz and /metrics on OSPREY_PORT. */
+export const detectorsRoleEnv = storeEnv
+  .extend(detectorsEnv.shape)
   .extend(logEnv.shape)
   .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
 

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import { detectCommand } from './commands/detect';
 import { keysCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
 import { sqlCommand } from './commands/sql';
 import { statusCommand } from './commands/status';
 import { collectorRole } from './roles/collector';
+import { detectorsRole } from './roles/detectors';
 import { ingestRole } from './roles/ingest';
 import { start } from './roles/start';
 import { webRole } from './roles/web';
@@ -15,10 +17,13 @@ const USAGE = `usage: osprey <command>
   collector                            the HTTP collector alone, producing to Kafka
   ingest                               the Kafka → ClickHouse consumer alone
   web                                  the dashboard and /api/v1 alone
+  detectors                            the detector scheduler alone
   migrate                              apply database migrations
   keys create --name N --scopes S      create an API key (scopes: ingest,read,admin)
   sql "<SELECT …>"                     read-only query against the store, TSV output
   status                               pipeline health: broker, ingest lag per partition, last insert
+  detect --model M --from T --to T [--version V]
+                                       run the detectors on one range now, print JSON
 
 Configuration comes from environment variables; see .env.example.`;
 
@@ -28,6 +33,10 @@ const { positionals, values } = parseArgs({
     demo: { type: 'boolean', default: false },
     name: { type: 'string' },
     scopes: { type: 'string' },
+    model: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    version: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -48,6 +57,10 @@ async function main(): Promise<void> {
       return ingestRole();
     case 'web':
       return webRole();
+    case 'detectors':
+      return detectorsRole();
+    case 'detect':
+      return detectCommand(values);
     case 'migrate':
       return migrateCommand();
     case 'keys':

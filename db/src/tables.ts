@@ -6,6 +6,11 @@ export const Tables = {
   apiKeys: 'api_keys',
   auditLog: 'audit_log',
   ingestLedger: 'ingest_ledger',
+  referenceRows: 'reference_rows',
+  modelSettings: 'model_settings',
+  referenceProfiles: 'reference_profiles',
+  detectorRuns: 'detector_runs',
+  detectorResults: 'detector_results',
 } as const;
 
 /** Tables whose rows expire after OSPREY_RETENTION_DAYS. */

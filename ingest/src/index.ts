@@ -3,9 +3,11 @@ export { collectorEnv, type CollectorEnv } from './collector/config';
 export { BatchWriter, BufferFullError, type BatchWriterOptions } from './writer/batch-writer';
 export { toPredictionRow, type PredictionRow } from './rows/prediction-row';
 export { toLabelRow, type LabelRow } from './rows/label-row';
+export { DEFAULT_REFERENCE_ID } from './rows/reference-row';
 export {
   predictionKind,
   labelKind,
+  referenceKind,
   rowLine,
   EVENT_KINDS,
   type EventKind,

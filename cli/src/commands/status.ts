@@ -22,7 +22,7 @@ export async function statusCommand(): Promise<void> {
     try {
       console.log(`broker: reachable (${(await describeBrokers(conn)).join(', ')})`);
       const { names } = conn;
-      const lags = await consumerLag(conn, names.ingestGroup, [names.predictions, names.labels]);
+      const lags = await consumerLag(conn, names.ingestGroup, names.eventTopics);
       console.log(`group ${names.ingestGroup}: lag ${lags.reduce((n, p) => n + p.lag, 0)}`);
       console.log('topic\tpartition\tcommitted\tend\tlag');
       for (const p of lags)

@@ -1,4 +1,5 @@
 import { ApiKeyVerifier, parseEnv } from '@osprey/db';
+import { DetectorScheduler } from '@osprey/detectors';
 import { ReliableProducer, createCollector, startIngestConsumer } from '@osprey/ingest';
 import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
@@ -43,6 +44,13 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     retentionDays: env.OSPREY_RETENTION_DAYS,
   });
   const web = await createWebHandler({ runtime: { store, verifier } });
+  const scheduler =
+    env.OSPREY_DETECTORS === 'on'
+      ? new DetectorScheduler(store, logger, {
+          intervalMs: env.OSPREY_DETECTOR_INTERVAL_SECONDS * 1000,
+          backfillDays: env.OSPREY_DETECTOR_BACKFILL_DAYS,
+        })
+      : undefined;
   const server = createHttpServer({
     logger,
     registry,
@@ -60,11 +68,13 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     details: { transport: kafka ? 'kafka' : 'embedded' },
     beforeClose: async () => demo?.stop(),
     stop: async () => {
+      await scheduler?.stop();
       await collector.close();
       await consumer?.stop();
       await store.close();
     },
   });
+  scheduler?.start();
   if (opts.demo) {
     const { startDemo } = await import('../demo/demo');
     demo = await startDemo({

@@ -1,8 +1,6 @@
 /** Values bound to `{name:Type}` placeholders; never concatenated into SQL. */
-export type QueryParams = Record<
-  string,
-  string | number | boolean | null | readonly (string | number)[]
->;
+export type QueryParam = string | number | boolean | null | readonly QueryParam[];
+export type QueryParams = Record<string, QueryParam>;
 
 export interface InsertOptions {
   /** Same token ⇒ the insert is applied once (within the table's deduplication window). */

@@ -2,7 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiKeyVerifier, Store } from '@osprey/db';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { labelKind, predictionKind, prepareBatch, type EventKind } from '../events/event-kinds';
+import {
+  labelKind,
+  predictionKind,
+  prepareBatch,
+  referenceKind,
+  type EventKind,
+} from '../events/event-kinds';
 import type { ReliableProducer } from '../kafka/client';
 import { SinkUnavailableError, type EventSink } from '../sinks/event-sink';
 import { KafkaSink } from '../sinks/kafka-sink';
@@ -62,6 +68,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   const routes: Record<string, EventKind> = {
     '/v1/predictions': predictionKind as EventKind,
     '/v1/labels': labelKind as EventKind,
+    '/v1/reference': referenceKind as EventKind,
   };
 
   async function ingest(

@@ -4,6 +4,7 @@ import { timestampToMs } from './fields';
 import { contractJsonSchemas } from './json-schema';
 import { hasJoinKey, labelEvent, type LabelEvent } from './label';
 import { hasOutcome, predictionEvent, type PredictionEvent } from './prediction';
+import { referenceEvent, type ReferenceEvent } from './reference';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -60,4 +61,10 @@ export const validateLabel: Validator<LabelEvent> = createValidator<LabelEvent>(
   schemas['label.schema.json'],
   labelEvent,
   hasJoinKey,
+);
+
+export const validateReference: Validator<ReferenceEvent> = createValidator<ReferenceEvent>(
+  schemas['reference.schema.json'],
+  referenceEvent,
+  () => true,
 );

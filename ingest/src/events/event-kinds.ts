@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Tables } from '@osprey/db';
-import { validateLabel, validatePrediction, type Validator } from '../contract';
+import { validateLabel, validatePrediction, validateReference, type Validator } from '../contract';
+import type { ReferenceEvent } from '../contract/reference';
+import { REFERENCE_COLUMNS, toReferenceRow } from '../rows/reference-row';
+import type { EventKindName } from '../kafka/topics';
 import type { LabelEvent } from '../contract/label';
 import type { PredictionEvent } from '../contract/prediction';
 import { LABEL_COLUMNS, toLabelRow } from '../rows/label-row';
@@ -11,7 +14,7 @@ export type Normalized<E> = E & { timestamp: number };
 
 /** What the collector and the Kafka consumer need to know about each kind of event. */
 export interface EventKind<E = unknown> {
-  name: 'prediction' | 'label';
+  name: EventKindName;
   table: string;
   validate: Validator<E>;
   /**
@@ -20,6 +23,8 @@ export interface EventKind<E = unknown> {
    * event costs measurable collector CPU.
    */
   normalize(event: E, receivedAt: number): Normalized<E>;
+  /** Whether the table's rows expire (OSPREY_RETENTION_DAYS): older events are then refused. */
+  retained: boolean;
   /** The table's columns a row fills, in the order of `toRow`'s values. */
   columns: readonly string[];
   toRow(event: Normalized<E>): unknown[];
@@ -36,6 +41,7 @@ export const predictionKind: EventKind<PredictionEvent> = {
     e.timestamp ??= receivedAt;
     return e as Normalized<PredictionEvent>;
   },
+  retained: true,
   columns: PREDICTION_COLUMNS,
   toRow: (e) => toPredictionRow(e as Normalized<PredictionEvent> & { event_id: string }),
   key: (e) => e.model,
@@ -49,6 +55,7 @@ export const labelKind: EventKind<LabelEvent> = {
     e.timestamp ??= receivedAt;
     return e as Normalized<LabelEvent>;
   },
+  retained: true,
   columns: LABEL_COLUMNS,
   toRow: (e) => toLabelRow(e),
   key: (e) => e.model,
@@ -59,7 +66,21 @@ export function rowLine(kind: EventKind, event: Normalized<unknown>): string {
   return JSON.stringify(kind.toRow(event));
 }
 
-export const EVENT_KINDS = [predictionKind, labelKind] as readonly EventKind[];
+export const referenceKind: EventKind<ReferenceEvent> = {
+  name: 'reference',
+  table: Tables.referenceRows,
+  validate: validateReference,
+  normalize: (e, receivedAt) => {
+    e.timestamp ??= receivedAt;
+    return e as Normalized<ReferenceEvent>;
+  },
+  retained: false,
+  columns: REFERENCE_COLUMNS,
+  toRow: (e) => toReferenceRow(e),
+  key: (e) => e.model,
+};
+
+export const EVENT_KINDS = [predictionKind, labelKind, referenceKind] as readonly EventKind[];
 
 export interface Rejection {
   index: number;
@@ -94,7 +115,7 @@ export function prepareBatch(
       continue;
     }
     const event = kind.normalize(result.value, policy.receivedAt);
-    if (event.timestamp < oldest) {
+    if (kind.retained && event.timestamp < oldest) {
       rejected.push({
         index,
         error: `timestamp: is older than the retention of ${policy.retentionDays} days (OSPREY_RETENTION_DAYS)`,

@@ -74,8 +74,8 @@ export async function ensureTopics(
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const { predictions, labels, deadletter } = conn.names;
-    const missing = [predictions, labels, deadletter].filter((t) => !existing.has(t));
+    const { eventTopics, deadletter } = conn.names;
+    const missing = [...eventTopics, deadletter].filter((t) => !existing.has(t));
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,

@@ -1,6 +1,6 @@
 /**
  * The Kafka contract, in one place: topic names and what their records hold.
- * - <prefix>.predictions / <prefix>.labels: key = model. Two value formats:
+ * - <prefix>.predictions / <prefix>.labels / <prefix>.references: key = model. Two value formats:
  *   - with header `osprey-format: rows/1` (what the collector writes): the table rows of one
  *     model's events from one request, as JSON lines, built from events the collector validated and
  *     normalized. The ingest consumer hands these bytes to ClickHouse without parsing them in
@@ -13,28 +13,38 @@
  * The prefix (KAFKA_TOPIC_PREFIX, default `osprey`) lets several Osprey installations, or tests,
  * share one cluster; the ingest consumer group is `<prefix>-ingest`.
  */
+export type EventKindName = 'prediction' | 'label' | 'reference';
+
 export interface KafkaNames {
   predictions: string;
   labels: string;
+  references: string;
+  /** The topics events travel on: what ingest consumes. */
+  eventTopics: string[];
   deadletter: string;
   ingestGroup: string;
   /** The topic an event kind travels on. */
-  topicOf(kind: 'prediction' | 'label'): string;
+  topicOf(kind: EventKindName): string;
   /** The event kind a topic carries, if it is one of ours. */
-  kindOf(topic: string): 'prediction' | 'label' | undefined;
+  kindOf(topic: string): EventKindName | undefined;
 }
 
 export function kafkaNames(prefix = 'osprey'): KafkaNames {
-  const predictions = `${prefix}.predictions`;
-  const labels = `${prefix}.labels`;
+  const topics: Record<EventKindName, string> = {
+    prediction: `${prefix}.predictions`,
+    label: `${prefix}.labels`,
+    reference: `${prefix}.references`,
+  };
+  const byTopic = new Map(Object.entries(topics).map(([kind, t]) => [t, kind as EventKindName]));
   return {
-    predictions,
-    labels,
+    predictions: topics.prediction,
+    labels: topics.label,
+    references: topics.reference,
+    eventTopics: Object.values(topics),
     deadletter: `${prefix}.deadletter`,
     ingestGroup: `${prefix}-ingest`,
-    topicOf: (kind) => (kind === 'prediction' ? predictions : labels),
-    kindOf: (topic) =>
-      topic === predictions ? 'prediction' : topic === labels ? 'label' : undefined,
+    topicOf: (kind) => topics[kind],
+    kindOf: (topic) => byTopic.get(topic),
   };
 }
 

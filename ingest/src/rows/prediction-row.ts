@@ -1,4 +1,5 @@
 import type { PredictionEvent } from '../contract/prediction';
+import { splitFeatures, splitPrediction } from './features';
 
 /**
  * The `predictions` columns a row fills, in the order of a row's values (see
@@ -41,34 +42,21 @@ export type PredictionRow = [
   request_id: string,
 ];
 
-/** Splits features by type so each lands in its typed map. The event is normalized (see event-kinds). */
+/** The event is normalized (see event-kinds). */
 export function toPredictionRow(
   event: PredictionEvent & { event_id: string; timestamp: number },
 ): PredictionRow {
-  const num: Record<string, number> = {};
-  const cat: Record<string, string> = {};
-  const bool: Record<string, boolean> = {};
-  const nulls: string[] = [];
-  for (const name in event.features) {
-    const value = event.features[name];
-    if (typeof value === 'number') num[name] = value;
-    else if (typeof value === 'string') cat[name] = value;
-    else if (typeof value === 'boolean') bool[name] = value;
-    else nulls.push(name);
-  }
-  const p = event.prediction;
+  const f = splitFeatures(event.features);
   return [
     event.event_id,
     event.timestamp,
     event.model,
     event.version,
-    num,
-    cat,
-    bool,
-    nulls,
-    typeof p === 'number' ? p : null,
-    typeof p === 'string' ? p : null,
-    Array.isArray(p) ? p : [],
+    f.num,
+    f.cat,
+    f.bool,
+    f.nulls,
+    ...splitPrediction(event.prediction),
     event.latency_ms ?? null,
     event.error ?? '',
     event.tags ?? {},

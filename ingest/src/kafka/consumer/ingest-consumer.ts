@@ -62,7 +62,7 @@ export async function startIngestConsumer(
   });
   consumer.on(consumer.events.GROUP_JOIN, () => ledger.forget());
   await consumer.connect();
-  await consumer.subscribe({ topics: [names.predictions, names.labels], fromBeginning: true });
+  await consumer.subscribe({ topics: names.eventTopics, fromBeginning: true });
   const ctx: BatchContext = { ...opts, ledger, metrics, maxChunkRows, maxChunkBytes, log };
   await consumer.run({
     autoCommit: false,

@@ -1,0 +1,35 @@
+import { parseEnv } from '@osprey/db';
+import { DetectorScheduler } from '@osprey/detectors';
+import { detectorsRoleEnv } from '../env';
+import { createLogger } from '../logger';
+import { createHttpServer, serve } from '../server/http-server';
+import { openStore, processRegistry } from './common';
+
+/** `osprey detectors`: the detector scheduler alone, serving /healthz and /metrics. */
+export async function detectorsRole(): Promise<void> {
+  const env = parseEnv(detectorsRoleEnv);
+  const logger = createLogger(env.LOG_LEVEL, 'osprey-detectors');
+  const store = await openStore(env, logger);
+  const scheduler = new DetectorScheduler(store, logger, {
+    intervalMs: env.OSPREY_DETECTOR_INTERVAL_SECONDS * 1000,
+    backfillDays: env.OSPREY_DETECTOR_BACKFILL_DAYS,
+  });
+  const server = createHttpServer({
+    logger,
+    registry: processRegistry(),
+    healthy: () => store.ping(),
+  });
+  await serve({
+    server,
+    logger,
+    port: env.OSPREY_PORT,
+    host: env.OSPREY_HOST,
+    what: 'detectors',
+    details: { backend: store.backend },
+    stop: async () => {
+      await scheduler.stop();
+      await store.close();
+    },
+  });
+  scheduler.start();
+}

@@ -1,0 +1,181 @@
+import type { Store } from '@osprey/db';
+import {
+  binCounts,
+  categoryCounts,
+  referenceProfile,
+  type CategoricalProfile,
+  type FeatureProfile,
+  type NumericProfile,
+} from '../reference/profile';
+import { resolveReference, type Scope } from '../reference/resolve';
+import type { DriftMethod, ModelSettings } from '../settings/model-settings';
+import { predictionRows, PREDICTION_KEY } from '../sql/rows';
+import { ecdfStatistics, type EcdfStatistics } from './numeric-sql';
+import {
+  chiSquare,
+  hellinger,
+  jensenShannon,
+  lInfinity,
+  proportions,
+  psi,
+  twoProportionZ,
+} from './statistics';
+import { drifted, statisticOf, verdictFor } from './verdict';
+
+export interface FeatureDrift {
+  feature: string;
+  kind: FeatureProfile['kind'];
+  method: DriftMethod;
+  value: number | null;
+  threshold: number;
+  /** null when there is nothing to compare (no current values). */
+  drift: boolean | null;
+  statistics: Record<string, number | null>;
+  reference_size: number;
+  current_size: number;
+}
+
+export interface DriftReport {
+  reference: {
+    source: string;
+    key: string;
+    size: number;
+    reference_id?: string;
+    from?: string;
+    to?: string;
+  } | null;
+  dataset_drift: boolean;
+  drift_share: number;
+  drifted_features: number;
+  features: FeatureDrift[];
+  prediction: FeatureDrift | null;
+}
+
+/**
+ * Data and prediction drift of one window against the model's reference. ClickHouse does the
+ * counting (bins against the stored reference edges, category counts, the two empirical CDFs);
+ * only aggregated numbers come back to be finished here.
+ */
+export async function detectDrift(
+  store: Store,
+  settings: ModelSettings,
+  scope: Scope,
+): Promise<DriftReport> {
+  const empty: DriftReport = {
+    reference: null,
+    dataset_drift: false,
+    drift_share: 0,
+    drifted_features: 0,
+    features: [],
+    prediction: null,
+  };
+  const ref = await resolveReference(store, settings, scope);
+  if (!ref) return empty;
+  const profile = await referenceProfile(store, scope.model, ref);
+  const current = predictionRows('cur', { ...scope, ...scope.window });
+  const numeric = new Map<string, NumericProfile>();
+  for (const [name, p] of profile.features) if (p.kind === 'numeric') numeric.set(name, p);
+
+  const bins = await binCounts(store, current, new Map([...numeric].map(([k, p]) => [k, p.edges])));
+  const ecdf = await ecdfStatistics(store, ref.rows, current, [...numeric.keys()]);
+  const categories = await categoryCounts(store, current);
+
+  const inputs: FeatureDrift[] = [];
+  let prediction: FeatureDrift | null = null;
+  for (const [name, p] of [...profile.features].sort(([a], [b]) => a.localeCompare(b))) {
+    const isPrediction = name === PREDICTION_KEY;
+    const statistics =
+      p.kind === 'numeric'
+        ? numericStatistics(p, bins.get(name)!, ecdf.get(name))
+        : categoricalStatistics(p, categories.get(name));
+    const verdict = verdictFor(isPrediction ? 'prediction' : name, p, settings);
+    const value = statistics.values[statisticOf(verdict.method)] ?? undefined;
+    const result: FeatureDrift = {
+      feature: isPrediction ? 'prediction' : name,
+      kind: p.kind,
+      method: verdict.method,
+      value: value ?? null,
+      threshold: verdict.threshold,
+      drift: statistics.currentSize === 0 ? null : (drifted(verdict, value) ?? null),
+      statistics: statistics.values,
+      reference_size: p.n,
+      current_size: statistics.currentSize,
+    };
+    if (isPrediction) prediction = result;
+    else inputs.push(result);
+  }
+  const judged = inputs.filter((f) => f.drift !== null);
+  const driftedCount = judged.filter((f) => f.drift).length;
+  const share = judged.length === 0 ? 0 : driftedCount / judged.length;
+  return {
+    reference: { source: ref.source, key: ref.key, size: profile.rows, ...ref.detail },
+    dataset_drift: judged.length > 0 && share >= settings.drift.drift_share,
+    drift_share: share,
+    drifted_features: driftedCount,
+    features: inputs,
+    prediction,
+  };
+}
+
+interface Computed {
+  values: Record<string, number | null>;
+  currentSize: number;
+}
+
+function numericStatistics(
+  p: NumericProfile,
+  currentBins: number[],
+  ecdf: EcdfStatistics | undefined,
+): Computed {
+  const currentSize = currentBins.reduce((a, b) => a + b, 0);
+  if (currentSize === 0 || !ecdf) return { values: {}, currentSize };
+  const ref = proportions(p.bin_counts);
+  const cur = proportions(currentBins);
+  return {
+    currentSize,
+    values: {
+      ks_statistic: ecdf.ks,
+      ks_p_value: ecdf.ksP,
+      // Evidently's norm: the reference's population standard deviation, at least 0.001.
+      wasserstein_norm: ecdf.wasserstein / Math.max(p.std, 0.001),
+      psi: psi(ref, cur),
+      jensen_shannon: jensenShannon(ref, cur),
+      hellinger: hellinger(ref, cur),
+    },
+  };
+}
+
+function categoricalStatistics(
+  p: CategoricalProfile,
+  current: CategoricalProfile | undefined,
+): Computed {
+  const currentSize = current?.n ?? 0;
+  if (!current || currentSize === 0) return { values: {}, currentSize };
+  const categories = [
+    ...new Set([...Object.keys(p.counts), ...Object.keys(current.counts)]),
+  ].sort();
+  const refCounts = categories.map((c) => p.counts[c] ?? 0);
+  const curCounts = categories.map((c) => current.counts[c] ?? 0);
+  const ref = proportions(refCounts);
+  const cur = proportions(curCounts);
+  const chi = chiSquare(refCounts, curCounts);
+  const values: Record<string, number | null> = {
+    chi2_statistic: Number.isFinite(chi.statistic) ? chi.statistic : null,
+    chi2_p_value: chi.pValue,
+    jensen_shannon: jensenShannon(ref, cur),
+    psi: psi(ref, cur),
+    l_infinity: lInfinity(ref, cur),
+    hellinger: hellinger(ref, cur),
+  };
+  if (p.kind === 'binary') {
+    // The share of one value: true for booleans, else the first category in sorted order.
+    const positive = categories.includes('true') ? 'true' : categories[0]!;
+    values.z_p_value = twoProportionZ(
+      p.counts[positive] ?? 0,
+      p.n,
+      current.counts[positive] ?? 0,
+      currentSize,
+    );
+  }
+  return { values, currentSize };
+}

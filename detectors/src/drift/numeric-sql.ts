@@ -1,0 +1,56 @@
+import type { Store } from '@osprey/db';
+import { numericPairs, type RowSet } from '../sql/rows';
+
+export interface EcdfStatistics {
+  /** Kolmogorov–Smirnov statistic: the largest gap between the two empirical CDFs. */
+  ks: number;
+  /** Two-sided p-value from ClickHouse's kolmogorovSmirnovTest ('auto': exact up to 10,000). */
+  ksP: number;
+  /** Wasserstein-1 distance: the area between the two empirical CDFs. */
+  wasserstein: number;
+}
+
+/**
+ * Exact KS and Wasserstein statistics per numeric feature, computed in ClickHouse over both row
+ * sets: per distinct value the count on each side, running sums for the two empirical CDFs, and
+ * the gaps between consecutive values — no raw value leaves the database.
+ */
+export async function ecdfStatistics(
+  store: Store,
+  reference: RowSet,
+  current: RowSet,
+  keys: string[],
+): Promise<Map<string, EcdfStatistics>> {
+  const out = new Map<string, EcdfStatistics>();
+  if (keys.length === 0) return out;
+  const both = `${numericPairs(reference, '0 AS src,')} UNION ALL ${numericPairs(current, '1 AS src,')}`;
+  const params = { ...reference.params, ...current.params, ecdf_keys: keys };
+  const distances = await store.query<{ k: string; d: number; w1: number }>(
+    `SELECT k, max(abs(fr - fc)) AS d, sum(abs(fr - fc) * gap) AS w1
+     FROM (
+       SELECT k,
+         sum(r) OVER upto / sum(r) OVER whole AS fr,
+         sum(c) OVER upto / sum(c) OVER whole AS fc,
+         leadInFrame(v, 1, v) OVER (PARTITION BY k ORDER BY v ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) - v AS gap
+       FROM (
+         SELECT k, v, countIf(src = 0) AS r, countIf(src = 1) AS c
+         FROM (${both}) WHERE has({ecdf_keys:Array(String)}, k) GROUP BY k, v
+       )
+       WINDOW upto AS (PARTITION BY k ORDER BY v ROWS UNBOUNDED PRECEDING), whole AS (PARTITION BY k)
+     )
+     GROUP BY k`,
+    params,
+  );
+  const tests = await store.query<{ k: string; t: { d_statistic: number; p_value: number } }>(
+    `SELECT k, kolmogorovSmirnovTest('two-sided', 'auto')(v, src) AS t
+     FROM (${both}) WHERE has({ecdf_keys:Array(String)}, k)
+     GROUP BY k HAVING countIf(src = 0) > 0 AND countIf(src = 1) > 0`,
+    params,
+  );
+  const p = new Map(tests.map((r) => [r.k, r.t.p_value]));
+  for (const r of distances) {
+    if (!p.has(r.k)) continue;
+    out.set(r.k, { ks: r.d, ksP: p.get(r.k)!, wasserstein: r.w1 });
+  }
+  return out;
+}

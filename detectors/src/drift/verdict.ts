@@ -1,0 +1,56 @@
+import type { DriftMethod, ModelSettings } from '../settings/model-settings';
+import type { FeatureProfile } from '../reference/profile';
+
+/** Which statistic decides, and how: p-values drift below the threshold, distances at or above. */
+export interface Verdict {
+  method: DriftMethod;
+  threshold: number;
+}
+
+const STATISTIC_OF: Record<DriftMethod, string> = {
+  ks: 'ks_p_value',
+  wasserstein: 'wasserstein_norm',
+  psi: 'psi',
+  jensen_shannon: 'jensen_shannon',
+  hellinger: 'hellinger',
+  chi2: 'chi2_p_value',
+  z: 'z_p_value',
+  l_infinity: 'l_infinity',
+};
+
+export function statisticOf(method: DriftMethod): string {
+  return STATISTIC_OF[method];
+}
+
+export function isPValue(method: DriftMethod): boolean {
+  return method === 'ks' || method === 'chi2' || method === 'z';
+}
+
+/** Reference size up to which Evidently uses statistical tests rather than distances. */
+export const SMALL_REFERENCE = 1_000;
+
+/**
+ * Evidently's defaults: with a small reference (≤ 1,000 values) a test at p < 0.05 — KS for
+ * numbers, chi-square for categories, z for two categories; otherwise a distance at 0.1 —
+ * Wasserstein normed by the reference's standard deviation, or Jensen–Shannon. A model's settings
+ * override per feature ("prediction" for the prediction) or for all ("*").
+ */
+export function verdictFor(
+  name: string,
+  profile: FeatureProfile,
+  settings: ModelSettings,
+): Verdict {
+  const override = settings.drift.overrides[name] ?? settings.drift.overrides['*'];
+  if (override) return override;
+  const small = profile.n <= SMALL_REFERENCE;
+  if (profile.kind === 'numeric') {
+    return small ? { method: 'ks', threshold: 0.05 } : { method: 'wasserstein', threshold: 0.1 };
+  }
+  if (small) return { method: profile.kind === 'binary' ? 'z' : 'chi2', threshold: 0.05 };
+  return { method: 'jensen_shannon', threshold: 0.1 };
+}
+
+export function drifted(verdict: Verdict, value: number | undefined): boolean | undefined {
+  if (value === undefined || Number.isNaN(value)) return undefined;
+  return isPValue(verdict.method) ? value < verdict.threshold : value >= verdict.threshold;
+}

@@ -1,0 +1,15 @@
+export { detectWindow, type Detection } from './run/detect';
+export { latestRun, lastWindowEnd, type DetectorName } from './results/runs';
+export {
+  loadSettings,
+  saveSettings,
+  monitoredModels,
+  modelSettings,
+  referenceChoice,
+  type ModelSettings,
+  type ReferenceChoice,
+} from './settings/model-settings';
+export { windowAt, closedWindows, type Window } from './window';
+export type { Segment } from './sql/rows';
+export { DetectorScheduler, type SchedulerOptions } from './scheduler/scheduler';
+export { detectorsEnv, type DetectorsEnv } from './scheduler/config';

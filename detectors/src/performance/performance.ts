@@ -1,0 +1,157 @@
+import { Tables, type QueryParams, type Store } from '@osprey/db';
+import type { Scope } from '../reference/resolve';
+import type { ResultRow } from '../results/runs';
+import type { ModelSettings } from '../settings/model-settings';
+import { predictionRows } from '../sql/rows';
+import { isoWindow } from '../window';
+
+type Task = 'binary' | 'multiclass' | 'regression';
+
+/** sklearn's log_loss clips probabilities to [eps, 1 - eps] with float64's eps. */
+const EPS = 2.220446049250313e-16;
+
+/**
+ * Model performance on the window's predictions that have labels. Labels join by event_id, or by
+ * request_id (the latest label of each wins), whenever they arrived. Classification: accuracy,
+ * precision, recall and F1 (binary and macro), ROC AUC and log loss from scores; regression: MAE,
+ * RMSE, MAPE, R². The task comes from the model's settings, else from the data: text labels or
+ * predictions → multiclass; labels all 0/1 → binary (scores ≥ 0.5 are class 1); else regression.
+ */
+export async function detectPerformance(store: Store, settings: ModelSettings, scope: Scope) {
+  const cur = predictionRows('cur', { ...scope, ...scope.window });
+  const labelled = `
+    SELECT p.prediction_num AS pn, p.prediction_label AS pl,
+           coalesce(le.ln, lr.ln) AS ln, coalesce(le.ls, lr.ls) AS ls
+    FROM (${cur.sql}) AS p
+    LEFT JOIN (
+      SELECT event_id, argMax(label_num, timestamp) AS ln, argMax(label_str, timestamp) AS ls
+      FROM ${Tables.labels} WHERE model = {cur_model:String} AND event_id IS NOT NULL GROUP BY event_id
+    ) AS le ON p.event_id = le.event_id
+    LEFT JOIN (
+      SELECT request_id, argMax(label_num, timestamp) AS ln, argMax(label_str, timestamp) AS ls
+      FROM ${Tables.labels} WHERE model = {cur_model:String} AND request_id != '' GROUP BY request_id
+    ) AS lr ON p.request_id = lr.request_id
+    WHERE (ln IS NOT NULL OR ls IS NOT NULL) AND (pn IS NOT NULL OR pl IS NOT NULL)
+    SETTINGS join_use_nulls = 1`;
+  const [shape] = (await store.query<{ n: string; text: string; binary: string }>(
+    `SELECT count() AS n, countIf(ls IS NOT NULL OR pl IS NOT NULL) AS text,
+            countIf(ln IN (0, 1)) AS binary
+     FROM (${labelled})`,
+    cur.params,
+  )) as [{ n: string; text: string; binary: string }];
+  const n = Number(shape.n);
+  const task: Task =
+    settings.task === 'regression'
+      ? 'regression'
+      : Number(shape.text) > 0
+        ? 'multiclass'
+        : Number(shape.binary) === n && n > 0
+          ? 'binary'
+          : settings.task === 'classification'
+            ? 'multiclass'
+            : 'regression';
+  const metrics = n === 0 ? {} : await METRICS[task](store, labelled, cur.params);
+  const document = { window: isoWindow(scope.window), task, labelled: n, metrics };
+  const rows: ResultRow[] = Object.entries(metrics).map(([statistic, value]) => ({
+    target: 'model',
+    feature: '',
+    kind: task,
+    statistic,
+    value,
+    current_size: n,
+  }));
+  return { document, rows, referenceKey: '' };
+}
+
+type Metrics = Record<string, number | null>;
+type Compute = (store: Store, labelled: string, params: QueryParams) => Promise<Metrics>;
+
+const METRICS: Record<Task, Compute> = {
+  async binary(store, labelled, params) {
+    const [r] = (await store.query<Record<string, number | string>>(
+      `SELECT countIf(pc = 1 AND ln = 1) AS tp, countIf(pc = 1 AND ln = 0) AS fp,
+              countIf(pc = 0 AND ln = 1) AS fn, countIf(pc = 0 AND ln = 0) AS tn,
+              arrayAUC(groupArray(score), groupArray(ln)) AS auc,
+              avg(-(ln * log(greatest(least(score, 1 - ${EPS}), ${EPS}))
+                  + (1 - ln) * log(1 - greatest(least(score, 1 - ${EPS}), ${EPS})))) AS log_loss,
+              countIf(ln = 1) AS positives
+       FROM (SELECT toFloat64(ln) AS ln, assumeNotNull(pn) AS score, toUInt8(score >= 0.5) AS pc
+             FROM (${labelled}) WHERE pn IS NOT NULL)`,
+      params,
+    )) as [Record<string, number | string>];
+    const [tp, fp, fn, tn] = ['tp', 'fp', 'fn', 'tn'].map((k) => Number(r[k]));
+    const one = classScores(tp!, fp!, fn!);
+    const zero = classScores(tn!, fn!, fp!);
+    const both = Number(r.positives) > 0 && Number(r.positives) < tp! + fp! + fn! + tn!;
+    return {
+      accuracy: (tp! + tn!) / (tp! + fp! + fn! + tn!),
+      precision: one.precision,
+      recall: one.recall,
+      f1: one.f1,
+      f1_macro: (one.f1 + zero.f1) / 2,
+      roc_auc: both ? Number(r.auc) : null,
+      log_loss: Number(r.log_loss),
+    };
+  },
+
+  async multiclass(store, labelled, params) {
+    const cells = await store.query<{ label: string; predicted: string; n: string }>(
+      `SELECT coalesce(ls, toString(ln)) AS label, coalesce(pl, toString(pn)) AS predicted,
+              count() AS n
+       FROM (${labelled}) GROUP BY label, predicted`,
+      params,
+    );
+    const classes = [...new Set(cells.flatMap((c) => [c.label, c.predicted]))].sort();
+    let correct = 0;
+    let total = 0;
+    const per = classes.map((k) => {
+      let tp = 0;
+      let fp = 0;
+      let fn = 0;
+      for (const c of cells) {
+        const n = Number(c.n);
+        if (c.label === k && c.predicted === k) tp += n;
+        else if (c.predicted === k) fp += n;
+        else if (c.label === k) fn += n;
+      }
+      return classScores(tp, fp, fn);
+    });
+    for (const c of cells) {
+      total += Number(c.n);
+      if (c.label === c.predicted) correct += Number(c.n);
+    }
+    const mean = (f: (s: ClassScores) => number) => per.reduce((a, s) => a + f(s), 0) / per.length;
+    return {
+      accuracy: correct / total,
+      precision_macro: mean((s) => s.precision),
+      recall_macro: mean((s) => s.recall),
+      f1_macro: mean((s) => s.f1),
+    };
+  },
+
+  async regression(store, labelled, params) {
+    const [r] = (await store.query<{ mae: number; rmse: number; mape: number; r2: number }>(
+      `SELECT avg(abs(pn - ln)) AS mae, sqrt(avg(pow(pn - ln, 2))) AS rmse,
+              avg(abs(pn - ln) / greatest(abs(ln), ${EPS})) AS mape,
+              1 - sum(pow(pn - ln, 2)) / (count() * varPop(ln)) AS r2
+       FROM (SELECT assumeNotNull(pn) AS pn, assumeNotNull(ln) AS ln FROM (${labelled})
+             WHERE pn IS NOT NULL AND ln IS NOT NULL)`,
+      params,
+    )) as [{ mae: number; rmse: number; mape: number; r2: number }];
+    return { mae: r.mae, rmse: r.rmse, mape: r.mape, r2: Number.isFinite(r.r2) ? r.r2 : null };
+  },
+};
+
+interface ClassScores {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Precision, recall and F1 of one class; 0 where undefined (sklearn's zero_division=0). */
+function classScores(tp: number, fp: number, fn: number): ClassScores {
+  const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
+  const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { precision, recall, f1 };
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { Tables, type Store } from '@osprey/db';
+import { segmentLabel, type Segment } from '../sql/rows';
+import type { Window } from '../window';
+
+export type DetectorName = 'drift' | 'latency' | 'errors' | 'throughput' | 'performance';
+
+/** One statistic of a run, as a detector_results row (see db/migrations/0010_detector_results.sql). */
+export interface ResultRow {
+  target: 'feature' | 'prediction' | 'model';
+  feature: string;
+  kind: string;
+  statistic: string;
+  value: number | null;
+  p_value?: number | null;
+  threshold?: number | null;
+  is_verdict?: boolean;
+  status?: string;
+  reference_size?: number;
+  current_size?: number;
+}
+
+export interface RunScope {
+  model: string;
+  window: Window;
+  version?: string;
+  segment?: Segment;
+}
+
+/**
+ * Stores one detector's run of one window: its rows, then the run with its document. Readers
+ * take the latest run of a window, so a recompute replaces what an earlier one said.
+ */
+export async function saveRun(
+  store: Store,
+  scope: RunScope,
+  detector: DetectorName,
+  referenceKey: string,
+  document: object,
+  rows: ResultRow[],
+): Promise<void> {
+  const run_id = randomUUID();
+  const common = {
+    run_id,
+    model: scope.model,
+    window_start: scope.window.from,
+    window_end: scope.window.to,
+    version: scope.version ?? '',
+    segment: segmentLabel(scope.segment),
+    detector,
+  };
+  if (rows.length > 0) {
+    await store.insert(
+      Tables.detectorResults,
+      rows.map((r) => ({
+        ...common,
+        ...r,
+        value: finiteOrNull(r.value),
+        p_value: finiteOrNull(r.p_value),
+        threshold: r.threshold ?? null,
+        is_verdict: r.is_verdict ?? false,
+        status: r.status ?? 'info',
+        reference_size: r.reference_size ?? 0,
+        current_size: r.current_size ?? 0,
+      })),
+    );
+  }
+  await store.insert(Tables.detectorRuns, [
+    { ...common, reference_key: referenceKey, document: JSON.stringify(document) },
+  ]);
+}
+
+function finiteOrNull(v: number | null | undefined): number | null {
+  return v === undefined || v === null || !Number.isFinite(v) ? null : v;
+}
+
+/**
+ * The latest stored document of a detector: for the window [from, to) when given, else the most
+ * recent window.
+ */
+export async function latestRun(
+  store: Store,
+  opts: {
+    model: string;
+    detector: DetectorName;
+    window?: Window;
+    version?: string;
+    segment?: Segment;
+  },
+): Promise<object | undefined> {
+  const where = [
+    'model = {model:String}',
+    'detector = {detector:String}',
+    'version = {version:String}',
+    'segment = {segment:String}',
+  ];
+  if (opts.window) {
+    where.push(
+      "window_start = fromUnixTimestamp64Milli({from:Int64}, 'UTC')",
+      "window_end = fromUnixTimestamp64Milli({to:Int64}, 'UTC')",
+    );
+  }
+  const rows = await store.query<{ document: string }>(
+    `SELECT document FROM ${Tables.detectorRuns} WHERE ${where.join(' AND ')}
+     ORDER BY window_end DESC, computed_at DESC LIMIT 1`,
+    {
+      model: opts.model,
+      detector: opts.detector,
+      version: opts.version ?? '',
+      segment: segmentLabel(opts.segment),
+      from: opts.window?.from ?? 0,
+      to: opts.window?.to ?? 0,
+    },
+  );
+  return rows[0] ? (JSON.parse(rows[0].document) as object) : undefined;
+}
+
+/** The end of the latest window a detector has a run for (for backfilling after downtime). */
+export async function lastWindowEnd(
+  store: Store,
+  model: string,
+  detector: DetectorName,
+): Promise<number | undefined> {
+  const rows = await store.query<{ end: string | null }>(
+    `SELECT toUnixTimestamp64Milli(max(window_end)) AS end FROM ${Tables.detectorRuns}
+     WHERE model = {model:String} AND detector = {detector:String} AND version = '' AND segment = ''
+     HAVING count() > 0`,
+    { model, detector },
+  );
+  return rows[0]?.end ? Number(rows[0].end) : undefined;
+}

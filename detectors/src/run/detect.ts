@@ -1,0 +1,133 @@
+import type { Store } from '@osprey/db';
+import type { Logger } from 'pino';
+import { detectDrift, type DriftReport, type FeatureDrift } from '../drift/detect-drift';
+import { statisticOf } from '../drift/verdict';
+import { detectErrors, detectLatency, detectThroughput } from '../operational/operational';
+import { detectPerformance } from '../performance/performance';
+import type { Scope } from '../reference/resolve';
+import { saveRun, type DetectorName, type ResultRow } from '../results/runs';
+import { loadSettings, type ModelSettings } from '../settings/model-settings';
+import { predictionRows, segmentLabel } from '../sql/rows';
+import { isoWindow, type Window } from '../window';
+
+/** Most segment values detected per tag key and window (the busiest ones). */
+const MAX_SEGMENT_VALUES = 20;
+
+export interface Detection {
+  window: { from: string; to: string };
+  model: string;
+  version: string | null;
+  segment: string | null;
+  drift: DriftReport;
+  latency: object;
+  errors: object;
+  throughput: object;
+  performance: object;
+}
+
+/**
+ * Runs every detector on one window of a model and stores the results (a recompute replaces
+ * them), then does the same per value of each configured segment tag. Answers the overall
+ * detection, plus the segments' under `segments`.
+ */
+export async function detectWindow(
+  store: Store,
+  opts: { model: string; window: Window; version?: string; logger?: Logger },
+): Promise<Detection & { segments: Detection[] }> {
+  const settings = await loadSettings(store, opts.model);
+  const overall = await detectScope(store, settings, opts);
+  const segments: Detection[] = [];
+  for (const key of settings.segments) {
+    for (const value of await segmentValues(store, opts, key)) {
+      segments.push(await detectScope(store, settings, { ...opts, segment: { key, value } }));
+    }
+  }
+  return { ...overall, segments };
+}
+
+async function detectScope(
+  store: Store,
+  settings: ModelSettings,
+  scope: Scope,
+): Promise<Detection> {
+  const drift = await detectDrift(store, settings, scope);
+  await saveRun(store, scope, 'drift', drift.reference?.key ?? '', drift, driftRows(drift));
+  const detected: Record<
+    Exclude<DetectorName, 'drift'>,
+    { document: object; rows: ResultRow[]; referenceKey: string }
+  > = {
+    latency: await detectLatency(store, scope),
+    errors: await detectErrors(store, settings, scope),
+    throughput: await detectThroughput(store, scope),
+    performance: await detectPerformance(store, settings, scope),
+  };
+  for (const [name, d] of Object.entries(detected)) {
+    await saveRun(store, scope, name as DetectorName, d.referenceKey, d.document, d.rows);
+  }
+  return {
+    window: isoWindow(scope.window),
+    model: scope.model,
+    version: scope.version ?? null,
+    segment: scope.segment ? segmentLabel(scope.segment) : null,
+    drift,
+    latency: detected.latency.document,
+    errors: detected.errors.document,
+    throughput: detected.throughput.document,
+    performance: detected.performance.document,
+  };
+}
+
+function driftRows(report: DriftReport): ResultRow[] {
+  const rows: ResultRow[] = [];
+  const add = (f: FeatureDrift, target: 'feature' | 'prediction') => {
+    for (const [statistic, value] of Object.entries(f.statistics)) {
+      const verdict = statistic === verdictStatistic(f);
+      rows.push({
+        target,
+        feature: target === 'prediction' ? '' : f.feature,
+        kind: f.kind,
+        statistic,
+        value: statistic.endsWith('_p_value') ? null : value,
+        p_value: statistic.endsWith('_p_value') ? value : null,
+        threshold: verdict ? f.threshold : null,
+        is_verdict: verdict,
+        status: verdict ? (f.drift === null ? 'unknown' : f.drift ? 'drift' : 'ok') : 'info',
+        reference_size: f.reference_size,
+        current_size: f.current_size,
+      });
+    }
+  };
+  for (const f of report.features) add(f, 'feature');
+  if (report.prediction) add(report.prediction, 'prediction');
+  if (report.reference) {
+    rows.push({
+      target: 'model',
+      feature: '',
+      kind: 'dataset',
+      statistic: 'drift_share',
+      value: report.drift_share,
+      is_verdict: true,
+      status: report.dataset_drift ? 'drift' : 'ok',
+      reference_size: report.reference.size,
+    });
+  }
+  return rows;
+}
+
+function verdictStatistic(f: FeatureDrift): string {
+  return statisticOf(f.method);
+}
+
+async function segmentValues(
+  store: Store,
+  opts: { model: string; window: Window; version?: string },
+  key: string,
+): Promise<string[]> {
+  const rows = predictionRows('seg', { ...opts, ...opts.window });
+  const values = await store.query<{ v: string }>(
+    `SELECT tags[{seg_tag:String}] AS v FROM (${rows.sql}) WHERE mapContains(tags, {seg_tag:String})
+     GROUP BY v ORDER BY count() DESC LIMIT ${MAX_SEGMENT_VALUES}`,
+    { ...rows.params, seg_tag: key },
+  );
+  return values.map((r) => r.v);
+}

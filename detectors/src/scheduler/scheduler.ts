@@ -1,0 +1,127 @@
+import { Tables, type Store } from '@osprey/db';
+import type { Logger } from 'pino';
+import { detectPerformance } from '../performance/performance';
+import { lastWindowEnd, saveRun } from '../results/runs';
+import { detectWindow } from '../run/detect';
+import { loadSettings, monitoredModels } from '../settings/model-settings';
+import { closedWindows, isoWindow, type Window } from '../window';
+
+export interface SchedulerOptions {
+  intervalMs: number;
+  backfillDays: number;
+  now?: () => number;
+}
+
+/**
+ * Evaluates each model's windows once they close (plus the model's grace period for late events),
+ * backfilling what was missed while it was down (at most `backfillDays`, oldest first, with
+ * progress in the logs), and re-evaluates performance for windows whose predictions got labels
+ * since the last pass. One pass at a time; `stop` waits for the running one.
+ */
+export class DetectorScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private labelsSince: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+    private readonly options: SchedulerOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.labelsSince = this.now();
+  }
+
+  start(): void {
+    const loop = () => {
+      if (this.stopped) return;
+      this.running = this.pass()
+        .catch((err: unknown) => this.logger.error({ err }, 'detector pass failed'))
+        .finally(() => {
+          this.running = undefined;
+          if (!this.stopped) this.timer = setTimeout(loop, this.options.intervalMs);
+        });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass over every model; exported for tests and `osprey detect --due`. */
+  async pass(): Promise<void> {
+    const now = this.now();
+    const labelsSince = this.labelsSince;
+    this.labelsSince = now;
+    for (const model of await monitoredModels(this.store)) {
+      if (this.stopped) return;
+      const settings = await loadSettings(this.store, model);
+      const due = now - settings.grace_minutes * 60_000;
+      const start =
+        (await lastWindowEnd(this.store, model, 'drift')) ?? (await this.firstEvent(model, now));
+      if (start === undefined) continue;
+      const windows = closedWindows(start, due, settings.window_minutes);
+      for (const [i, window] of windows.entries()) {
+        if (this.stopped) return;
+        await detectWindow(this.store, { model, window });
+        const progress = { model, window: isoWindow(window), done: i + 1, of: windows.length };
+        if (windows.length > 1) this.logger.info(progress, 'backfilling detector windows');
+        else this.logger.debug(progress, 'window detected');
+      }
+      for (const window of await this.windowsWithNewLabels(
+        model,
+        labelsSince,
+        settings.window_minutes,
+      )) {
+        if (window.to > due) continue;
+        const scope = { model, window };
+        const d = await detectPerformance(this.store, settings, scope);
+        await saveRun(this.store, scope, 'performance', d.referenceKey, d.document, d.rows);
+        this.logger.info(
+          { model, window: isoWindow(window) },
+          'performance re-evaluated for new labels',
+        );
+      }
+    }
+  }
+
+  /** Where a model's first detection starts: its first event within the backfill period. */
+  private async firstEvent(model: string, now: number): Promise<number | undefined> {
+    const rows = await this.store.query<{ t: string }>(
+      `SELECT toUnixTimestamp64Milli(min(timestamp)) AS t FROM ${Tables.predictions}
+       WHERE model = {model:String} AND timestamp >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+       HAVING count() > 0`,
+      { model, from: now - this.options.backfillDays * 86_400_000 },
+    );
+    // closedWindows starts after `start`: step back one ms so the first event's window is included.
+    return rows[0] ? Number(rows[0].t) - 1 : undefined;
+  }
+
+  /** Windows holding predictions that received labels since `since`. */
+  private async windowsWithNewLabels(
+    model: string,
+    since: number,
+    minutes: number,
+  ): Promise<Window[]> {
+    const size = minutes * 60_000;
+    const rows = await this.store.query<{ w: string }>(
+      `SELECT DISTINCT intDiv(toUnixTimestamp64Milli(timestamp), {size:Int64}) * {size:Int64} AS w
+       FROM ${Tables.predictions}
+       WHERE model = {model:String} AND (
+         event_id IN (SELECT assumeNotNull(event_id) FROM ${Tables.labels}
+                      WHERE model = {model:String} AND event_id IS NOT NULL
+                        AND received_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC'))
+         OR (request_id != '' AND request_id IN (SELECT request_id FROM ${Tables.labels}
+                      WHERE model = {model:String} AND request_id != ''
+                        AND received_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC'))))
+       ORDER BY w`,
+      { model, since, size },
+    );
+    return rows.map((r) => ({ from: Number(r.w), to: Number(r.w) + size }));
+  }
+}

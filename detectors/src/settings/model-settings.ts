@@ -1,0 +1,99 @@
+import { Tables, type Store } from '@osprey/db';
+import { z } from 'zod';
+
+export const DRIFT_METHODS = [
+  'ks',
+  'wasserstein',
+  'psi',
+  'jensen_shannon',
+  'hellinger',
+  'chi2',
+  'z',
+  'l_infinity',
+] as const;
+export type DriftMethod = (typeof DRIFT_METHODS)[number];
+
+const isoOrMs = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()], {
+  error: 'must be an ISO-8601 time or epoch milliseconds',
+});
+
+/** Which reference windows are compared with (PUT /api/v1/models/{model}/reference). */
+export const referenceChoice = z
+  .strictObject({
+    source: z.enum(['dataset', 'range', 'previous_window'], {
+      error: 'must be "dataset", "range" or "previous_window"',
+    }),
+    reference_id: z.string().min(1).max(128).optional(),
+    from: isoOrMs.optional(),
+    to: isoOrMs.optional(),
+  })
+  .refine((r) => r.source !== 'range' || (r.from !== undefined && r.to !== undefined), {
+    path: ['from'],
+    message: 'from and to are required when source is "range"',
+  })
+  .refine((r) => r.source !== 'range' || new Date(r.from!).getTime() < new Date(r.to!).getTime(), {
+    path: ['from'],
+    message: 'must be before to',
+  });
+export type ReferenceChoice = z.infer<typeof referenceChoice>;
+
+const verdictOverride = z.strictObject({
+  method: z.enum(DRIFT_METHODS, { error: `must be one of ${DRIFT_METHODS.join(', ')}` }),
+  threshold: z.number({ error: 'must be a number' }).positive('must be > 0'),
+});
+
+/**
+ * A model's detector settings. Everything has a default, so a model that was never configured is
+ * monitored with 1-hour windows, Evidently's verdict rules and its latest reference dataset
+ * (or the previous window when none was logged).
+ */
+export const modelSettings = z.strictObject({
+  window_minutes: z.number().int().min(1).max(10_080).default(60),
+  /** Late events are waited for this long after a window ends before it is evaluated. */
+  grace_minutes: z.number().int().min(0).max(1_440).default(5),
+  reference: referenceChoice.optional(),
+  drift: z
+    .strictObject({
+      /** Dataset drift when at least this share of the features drift. */
+      drift_share: z.number().min(0).max(1).default(0.5),
+      /** Verdict method and threshold per feature name, "prediction", or "*" for all. */
+      overrides: z.record(z.string().min(1), verdictOverride).default({}),
+    })
+    .default({ drift_share: 0.5, overrides: {} }),
+  /** Tag keys whose values are detected separately (e.g. "region"). */
+  segments: z.array(z.string().min(1).max(256)).max(5).default([]),
+  task: z.enum(['classification', 'regression']).optional(),
+});
+export type ModelSettings = z.infer<typeof modelSettings>;
+export type ModelSettingsInput = z.input<typeof modelSettings>;
+
+export async function loadSettings(store: Store, model: string): Promise<ModelSettings> {
+  const rows = await store.query<{ settings: string }>(
+    `SELECT argMax(settings, updated_at) AS settings FROM ${Tables.modelSettings}
+     WHERE model = {model:String} GROUP BY model`,
+    { model },
+  );
+  return modelSettings.parse(rows[0] ? JSON.parse(rows[0].settings) : {});
+}
+
+export async function saveSettings(
+  store: Store,
+  model: string,
+  settings: ModelSettingsInput,
+  updatedBy: string,
+): Promise<ModelSettings> {
+  const parsed = modelSettings.parse(settings);
+  await store.insert(Tables.modelSettings, [
+    { model, settings: JSON.stringify(parsed), updated_by: updatedBy },
+  ]);
+  return parsed;
+}
+
+/** Every model that has logged predictions or has settings. */
+export async function monitoredModels(store: Store): Promise<string[]> {
+  const rows = await store.query<{ model: string }>(
+    `SELECT DISTINCT model FROM ${Tables.predictions}
+     UNION DISTINCT SELECT DISTINCT model FROM ${Tables.modelSettings} ORDER BY model`,
+  );
+  return rows.map((r) => r.model);
+}

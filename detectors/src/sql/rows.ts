@@ -1,0 +1,104 @@
+import { Tables, type QueryParams } from '@osprey/db';
+
+/**
+ * A set of rows to compare, as a subquery over `predictions` or `reference_rows` (both have the
+ * feature and prediction columns). Its parameters carry a prefix of their own so two row sets can
+ * sit in one query.
+ */
+export interface RowSet {
+  sql: string;
+  params: QueryParams;
+}
+
+/** A tag filter: only rows whose tag `key` equals `value`. */
+export interface Segment {
+  key: string;
+  value: string;
+}
+
+export function segmentLabel(segment: Segment | undefined): string {
+  return segment ? `${segment.key}=${segment.value}` : '';
+}
+
+/** Logged predictions of a model in [from, to), optionally of one version and one segment. */
+export function predictionRows(
+  prefix: string,
+  opts: { model: string; from: number; to: number; version?: string; segment?: Segment },
+): RowSet {
+  const p = (name: string) => `${prefix}_${name}`;
+  const where = [
+    `model = {${p('model')}:String}`,
+    `timestamp >= fromUnixTimestamp64Milli({${p('from')}:Int64}, 'UTC')`,
+    `timestamp < fromUnixTimestamp64Milli({${p('to')}:Int64}, 'UTC')`,
+  ];
+  const params: QueryParams = {
+    [p('model')]: opts.model,
+    [p('from')]: opts.from,
+    [p('to')]: opts.to,
+  };
+  if (opts.version !== undefined) {
+    where.push(`version = {${p('version')}:String}`);
+    params[p('version')] = opts.version;
+  }
+  addSegment(where, params, p, opts.segment);
+  return {
+    sql: `SELECT *, is_error FROM ${Tables.predictions} WHERE ${where.join(' AND ')}`,
+    params,
+  };
+}
+
+/** The rows of one uploaded reference dataset, optionally of one segment. */
+export function referenceDatasetRows(
+  prefix: string,
+  opts: { model: string; referenceId: string; segment?: Segment },
+): RowSet {
+  const p = (name: string) => `${prefix}_${name}`;
+  const where = [`model = {${p('model')}:String}`, `reference_id = {${p('ref')}:String}`];
+  const params: QueryParams = { [p('model')]: opts.model, [p('ref')]: opts.referenceId };
+  addSegment(where, params, p, opts.segment);
+  return { sql: `SELECT * FROM ${Tables.referenceRows} WHERE ${where.join(' AND ')}`, params };
+}
+
+function addSegment(
+  where: string[],
+  params: QueryParams,
+  p: (name: string) => string,
+  segment: Segment | undefined,
+): void {
+  if (!segment) return;
+  where.push(`tags[{${p('seg_key')}:String}] = {${p('seg_value')}:String}`);
+  params[p('seg_key')] = segment.key;
+  params[p('seg_value')] = segment.value;
+}
+
+/**
+ * The prediction is compared like a feature, under the name '' — which no feature can have (the
+ * contract refuses empty feature names) — so one pass over the rows serves both.
+ */
+export const PREDICTION_KEY = '';
+
+/** (k, v) pairs of a row set's numeric features plus the numeric prediction. */
+export function numericPairs(rows: RowSet, extra = ''): string {
+  return `SELECT ${extra} k, v FROM (${rows.sql})
+    ARRAY JOIN
+      arrayConcat(CAST(mapKeys(num_features), 'Array(String)'),
+                  if(prediction_num IS NULL, CAST([], 'Array(String)'), ['${PREDICTION_KEY}'])) AS k,
+      arrayConcat(mapValues(num_features),
+                  if(prediction_num IS NULL, CAST([], 'Array(Float64)'), [assumeNotNull(prediction_num)])) AS v`;
+}
+
+/**
+ * (t, k, v) pairs of a row set's categorical features ('c', plus the label prediction) and boolean
+ * features ('b', as 'true' / 'false').
+ */
+export function categoricalPairs(rows: RowSet): string {
+  return `SELECT 'c' AS t, k, v FROM (${rows.sql})
+      ARRAY JOIN
+        arrayConcat(CAST(mapKeys(cat_features), 'Array(String)'),
+                    if(prediction_label IS NULL, CAST([], 'Array(String)'), ['${PREDICTION_KEY}'])) AS k,
+        arrayConcat(mapValues(cat_features),
+                    if(prediction_label IS NULL, CAST([], 'Array(String)'), [assumeNotNull(prediction_label)])) AS v
+    UNION ALL
+    SELECT 'b' AS t, k, if(b, 'true', 'false') AS v FROM (${rows.sql})
+      ARRAY JOIN CAST(mapKeys(bool_features), 'Array(String)') AS k, mapValues(bool_features) AS b`;
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { features, modelName, tags, timestamp, versionName } from './fields';
+
+/** Names one uploaded reference dataset; every batch of one upload carries the same id. */
+export const referenceId = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 _ . : -');
+
+/**
+ * One row of a reference dataset (what a model version's inputs and outputs should look like,
+ * typically its training or validation data), logged through `POST /v1/reference`. The detectors
+ * compare production windows with it. Rows of one upload share a `reference_id` (the SDK helpers
+ * set one per call; default "default"); the most recent upload is a model's dataset reference.
+ */
+export const referenceEvent = z.strictObject(
+  {
+    model: modelName,
+    version: versionName,
+    features: features,
+    prediction: z
+      .union([z.number(), z.string(), z.array(z.number()).max(4096)], {
+        error: 'must be a number, a string or an array of numbers',
+      })
+      .optional(),
+    reference_id: referenceId.optional(),
+    tags: tags.optional(),
+    timestamp: timestamp.optional(),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be an object') },
+);
+
+export type ReferenceEventInput = z.input<typeof referenceEvent>;
+export type ReferenceEvent = z.output<typeof referenceEvent>;

@@ -1,0 +1,32 @@
+/** A row's features split by type, so each lands in its typed map (numbers never parse strings). */
+export interface SplitFeatures {
+  num: Record<string, number>;
+  cat: Record<string, string>;
+  bool: Record<string, boolean>;
+  nulls: string[];
+}
+
+export function splitFeatures(
+  features: Record<string, number | string | boolean | null>,
+): SplitFeatures {
+  const out: SplitFeatures = { num: {}, cat: {}, bool: {}, nulls: [] };
+  for (const name in features) {
+    const value = features[name];
+    if (typeof value === 'number') out.num[name] = value;
+    else if (typeof value === 'string') out.cat[name] = value;
+    else if (typeof value === 'boolean') out.bool[name] = value;
+    else out.nulls.push(name);
+  }
+  return out;
+}
+
+/** The three prediction columns a prediction fills: number, label or vector. */
+export function splitPrediction(
+  p: number | string | number[] | undefined,
+): [num: number | null, label: string | null, vec: number[]] {
+  return [
+    typeof p === 'number' ? p : null,
+    typeof p === 'string' ? p : null,
+    Array.isArray(p) ? p : [],
+  ];
+}

@@ -1,0 +1,51 @@
+import type { ReferenceEvent } from '../contract/reference';
+import { splitFeatures, splitPrediction } from './features';
+
+/** The `reference_rows` columns a row fills, in order (see db/migrations/0006_reference_rows.sql). */
+export const REFERENCE_COLUMNS = [
+  'model',
+  'version',
+  'reference_id',
+  'timestamp',
+  'num_features',
+  'cat_features',
+  'bool_features',
+  'null_features',
+  'prediction_num',
+  'prediction_label',
+  'prediction_vec',
+  'tags',
+] as const;
+
+export const DEFAULT_REFERENCE_ID = 'default';
+
+export type ReferenceRow = [
+  model: string,
+  version: string,
+  reference_id: string,
+  timestamp: number,
+  num_features: Record<string, number>,
+  cat_features: Record<string, string>,
+  bool_features: Record<string, boolean>,
+  null_features: string[],
+  prediction_num: number | null,
+  prediction_label: string | null,
+  prediction_vec: number[],
+  tags: Record<string, string>,
+];
+
+export function toReferenceRow(row: ReferenceEvent & { timestamp: number }): ReferenceRow {
+  const f = splitFeatures(row.features);
+  return [
+    row.model,
+    row.version,
+    row.reference_id ?? DEFAULT_REFERENCE_ID,
+    row.timestamp,
+    f.num,
+    f.cat,
+    f.bool,
+    f.nulls,
+    ...splitPrediction(row.prediction),
+    row.tags ?? {},
+  ];
+}

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateFixtures, readFixture } from '../support/fixtures';
+import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+import { api, postAll } from '../support/upload';
+
+// Drift statistics computed by Osprey (ClickHouse + TypeScript) against numpy/scipy on the same
+// data (detectors/fixtures/generate_fixtures.py). Tolerances:
+// - exact statistics (KS statistic, Wasserstein, chi-square, z-test, and the binned ones, whose
+//   bin edges are numpy's linear quantiles in both): 1e-6 relative;
+// - KS p-value: 1e-6 relative where both use the exact distribution (max(n, m) <= 10,000);
+//   above that scipy uses the finite-n distribution kstwo(round(nm/(n+m))) and ClickHouse the
+//   limiting Kolmogorov distribution, which differ by O(1/sqrt(n)): 2% relative, checked only
+//   where p > 1e-12 (below, both are "zero" for any decision).
+interface Expected {
+  kind: string;
+  method: string;
+  threshold: number;
+  drift: boolean;
+  ks_method?: string;
+  [statistic: string]: unknown;
+}
+interface DriftCase {
+  name: string;
+  reference: { features: Record<string, unknown>; prediction: unknown }[];
+  current: { features: Record<string, unknown>; prediction: unknown }[];
+  expected: { features: Record<string, Expected>; prediction: Expected; dataset_drift: boolean };
+}
+interface FeatureDrift {
+  feature: string;
+  kind: string;
+  method: string;
+  threshold: number;
+  drift: boolean;
+  statistics: Record<string, number | null>;
+  reference_size: number;
+  current_size: number;
+}
+
+const EXACT = [
+  'ks_statistic',
+  'wasserstein_norm',
+  'psi',
+  'jensen_shannon',
+  'hellinger',
+  'chi2_statistic',
+  'chi2_p_value',
+  'l_infinity',
+  'z_p_value',
+];
+
+let osprey: OspreyProcess;
+let cases: DriftCase[];
+const HOUR = 3_600_000;
+const window = { from: Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR, to: 0 };
+window.to = window.from + HOUR;
+
+beforeAll(async () => {
+  const [dir, started] = await Promise.all([
+    generateFixtures(),
+    startOsprey({ env: { OSPREY_DETECTORS: 'off' } }),
+  ]);
+  osprey = started;
+  cases = readFixture<DriftCase[]>(dir, 'drift_cases.json');
+  for (const c of cases) {
+    const model = `drift-${c.name.replaceAll('_', '-')}`;
+    await postAll(
+      osprey.url,
+      osprey.apiKey,
+      '/v1/reference',
+      c.reference.map((r) => ({ model, version: 'v1', reference_id: 'fixture', ...r })),
+    );
+    const step = HOUR / (c.current.length + 1);
+    await postAll(
+      osprey.url,
+      osprey.apiKey,
+      '/v1/predictions',
+      c.current.map((r, i) => ({
+        model,
+        version: 'v1',
+        timestamp: Math.floor(window.from + (i + 1) * step),
+        ...r,
+      })),
+    );
+  }
+}, 300_000);
+afterAll(async () => {
+  await osprey?.stop();
+});
+
+function close(actual: number | null | undefined, expected: unknown, what: string, rel = 1e-6) {
+  if (expected === 'inf') {
+    expect(actual, what).toBeNull(); // an infinite statistic is reported as null
+    return;
+  }
+  expect(typeof actual, what).toBe('number');
+  const e = expected as number;
+  const tolerance = Math.max(Math.abs(e) * rel, 1e-12);
+  expect(Math.abs(actual! - e), `${what}: ${actual} vs scipy ${e}`).toBeLessThanOrEqual(tolerance);
+}
+
+function compare(actual: FeatureDrift, expected: Expected, label: string) {
+  expect(actual.kind, label).toBe(expected.kind);
+  for (const statistic of EXACT) {
+    if (statistic in expected)
+      close(actual.statistics[statistic], expected[statistic], `${label} ${statistic}`);
+  }
+  if (expected.kind === 'numeric') {
+    const p = expected.ks_p_value as number;
+    if (expected.ks_method === 'exact')
+      close(actual.statistics.ks_p_value, p, `${label} ks_p_value`);
+    else if (p > 1e-12) close(actual.statistics.ks_p_value, p, `${label} ks_p_value`, 0.02);
+  }
+  expect(
+    { method: actual.method, threshold: actual.threshold, drift: actual.drift },
+    label,
+  ).toEqual({
+    method: expected.method,
+    threshold: expected.threshold,
+    drift: expected.drift,
+  });
+}
+
+describe('drift against scipy', () => {
+  it.each(['small_no_drift', 'small_strong_drift', 'large_no_drift', 'large_strong_drift'])(
+    '%s: every statistic and verdict matches',
+    async (name) => {
+      const c = cases.find((x) => x.name === name)!;
+      const model = `drift-${name.replaceAll('_', '-')}`;
+      const { status, body } = await api<{
+        drift: {
+          dataset_drift: boolean;
+          reference: { source: string; size: number };
+          features: FeatureDrift[];
+          prediction: FeatureDrift;
+        };
+      }>(osprey.url, osprey.apiKey, 'POST', `/api/v1/models/${model}/detect`, {
+        from: new Date(window.from).toISOString(),
+        to: new Date(window.to).toISOString(),
+      });
+      expect(status).toBe(200);
+      const { drift } = body;
+      expect(drift.reference).toMatchObject({ source: 'dataset', size: c.reference.length });
+      expect(drift.features.map((f) => f.feature).sort()).toEqual(
+        Object.keys(c.expected.features).sort(),
+      );
+      for (const f of drift.features) {
+        expect(f.reference_size, f.feature).toBe(c.reference.length);
+        expect(f.current_size, f.feature).toBe(c.current.length);
+        compare(f, c.expected.features[f.feature]!, `${name} ${f.feature}`);
+      }
+      compare(drift.prediction, c.expected.prediction, `${name} prediction`);
+      expect(drift.dataset_drift).toBe(c.expected.dataset_drift);
+    },
+    120_000,
+  );
+});

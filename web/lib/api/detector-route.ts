@@ -1,0 +1,45 @@
+import { latestRun, type DetectorName } from '@osprey/detectors';
+import { z } from 'zod';
+import { badRequest, withApiKey } from '@/lib/api/with-api-key';
+import { optionalRange } from '@/lib/api/time-range';
+import { runtime } from '@/server/runtime';
+
+const query = optionalRange.and(
+  z.object({
+    version: z.string().min(1).max(128).optional(),
+    segment: z
+      .string()
+      .regex(/^[^=]+=.*$/, 'must be key=value, e.g. region=eu')
+      .optional(),
+  }),
+);
+
+/**
+ * GET /api/v1/models/{model}/{detector}: the stored result of the window [from, to), or of the
+ * latest window when none is given; 404 when that window was never detected.
+ */
+export function detectorResultRoute(detector: DetectorName) {
+  return withApiKey('read', async (req: Request, ctx: { params: Promise<{ model: string }> }) => {
+    const { model } = await ctx.params;
+    const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+    if (!parsed.success) return badRequest(parsed.error.issues);
+    const { from, to, version, segment } = parsed.data;
+    const [key, ...value] = segment?.split('=') ?? [];
+    const document = await latestRun(runtime().store, {
+      model,
+      detector,
+      version,
+      segment: segment ? { key: key!, value: value.join('=') } : undefined,
+      window: from && to ? { from: Date.parse(from), to: Date.parse(to) } : undefined,
+    });
+    if (!document) {
+      return Response.json(
+        {
+          error: `no ${detector} results for ${model} in that window; POST …/detect computes them`,
+        },
+        { status: 404 },
+      );
+    }
+    return Response.json(document);
+  });
+}
