@@ -16,11 +16,12 @@ if [ ! -f node_modules/.osprey-installed ] || [ package-lock.json -nt node_modul
 fi
 
 # The Python SDK and its test tools, in a project-local virtual environment.
-if [ ! -x .venv/bin/python ] || [ sdk/python/pyproject.toml -nt .venv/.osprey-installed ]; then
-  say "python venv + sdk/python[test]"
+if [ ! -x .venv/bin/python ] || [ sdk/python/pyproject.toml -nt .venv/.osprey-installed ] ||
+  [ detectors/fixtures/requirements.txt -nt .venv/.osprey-installed ]; then
+  say "python venv + sdk/python[test] + the detectors' reference statistics (scipy, scikit-learn)"
   python3 -m venv .venv
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e './sdk/python[test]'
+  .venv/bin/python -m pip install --quiet -e './sdk/python[test]' -r detectors/fixtures/requirements.txt
   touch .venv/.osprey-installed
 fi
 
