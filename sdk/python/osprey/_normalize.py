@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 MODEL_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,128}")
+REFERENCE_ID_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 UUID_PATTERN = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
     r"|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff"
@@ -125,6 +126,12 @@ def version_name(raw: Any) -> str:
         raise InvalidEvent(f"version: must be a string, not {type(raw).__name__}")
     if not 0 < len(raw) <= MAX_NAME_LEN:
         raise InvalidEvent(f"version: must be 1-{MAX_NAME_LEN} characters")
+    return str(raw)
+
+
+def reference_id(raw: Any) -> str:
+    if not isinstance(raw, str) or REFERENCE_ID_PATTERN.fullmatch(raw) is None:
+        raise InvalidEvent("reference_id: must be 1-128 characters of A-Z a-z 0-9 _ . : -")
     return str(raw)
 
 
@@ -256,4 +263,20 @@ def label_event(raw: Mapping[str, Any]) -> dict[str, Any]:
     if "event_id" not in out and "request_id" not in out:
         raise InvalidEvent("event_id: event_id or request_id is required")
     out["timestamp"] = timestamp(raw["timestamp"])
+    return out
+
+
+def reference_row(raw: Any, model: str, version: str, ref_id: str) -> dict[str, Any]:
+    """One reference row `{"features", "prediction"?, "tags"?}` as a contract-valid wire row, with
+    the upload's model, version and reference_id (already checked). Values are checked and
+    converted like log()'s; a prediction of None is no prediction; other keys are not sent."""
+    if not isinstance(raw, Mapping):
+        raise InvalidEvent(f"row: must be a mapping with features, prediction and tags, not {type(raw).__name__}")
+    if raw.get("features") is None:
+        raise InvalidEvent("features: required, a mapping of feature name to value")
+    out: dict[str, Any] = {"model": model, "version": version, "reference_id": ref_id, "features": features(raw["features"])}
+    if raw.get("prediction") is not None:
+        out["prediction"] = prediction(raw["prediction"])
+    if raw.get("tags") is not None:
+        out["tags"] = tags(raw["tags"])
     return out

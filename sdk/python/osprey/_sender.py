@@ -1,7 +1,7 @@
 """The background thread: takes batches from the buffer, encodes, gzips and delivers them.
 
-Delivery of one request: 2xx → sent (per-event rejections counted, never retried); 413 → split in
-two and deliver each half; 429/5xx/network trouble → retry with full-jitter backoff (at least
+Delivery (see `_delivery`): 2xx → sent (per-event rejections counted, never retried); 413 → split
+in two and deliver each half; 429/5xx/network trouble → retry with full-jitter backoff (at least
 Retry-After) until `max_retry_duration` has passed since the first try; anything else → failed.
 The batch stays in flight — and counted against the buffer's capacity — until it is resolved.
 """
@@ -15,18 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _normalize, _serialize, _transport
-from ._backoff import retry_delay
 from ._buffer import Buffer, Item, Kind
+from ._delivery import Delivery, Post
 from ._report import Reporter
-from ._transport import Answer, Verdict
+from ._transport import Answer
 
 PATHS: dict[Kind, str] = {"prediction": "/v1/predictions", "label": "/v1/labels"}
 NORMALIZERS: dict[Kind, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "prediction": _normalize.prediction_event,
     "label": _normalize.label_event,
 }
-
-Post = Callable[..., Answer]
 
 
 @dataclass
@@ -124,39 +122,7 @@ class Sender:
 
     def _deliver(self, url: str, chunks: list[bytes], names: list[str], started: float) -> None:
         """Delivers one request's worth of events, retrying and splitting as the answers say."""
-        if self._out_of_time():
-            self.timed_out = True
-            self._failed(len(chunks), "close() timed out before these events could be sent", None)
-            return
-        body = _serialize.gzip_body(chunks)
-        attempt = 0
-        while True:
-            answer = self._post(url, body, api_key=self._config.api_key, timeout=self._timeout())
-            if answer.verdict is Verdict.OK:
-                self._accepted(answer, names)
-                return
-            if answer.verdict is Verdict.SPLIT and len(chunks) > 1:
-                half = len(chunks) // 2
-                self._deliver(url, chunks[:half], names[:half], started)
-                self._deliver(url, chunks[half:], names[half:], started)
-                return
-            if answer.verdict is Verdict.RETRY:
-                delay = retry_delay(attempt, answer.retry_after)
-                deadline = started + self._config.max_retry_duration
-                if time.monotonic() + delay <= deadline and self._sleep(delay):
-                    attempt += 1
-                    self._buffer.count("retries")
-                    continue
-                if self._out_of_time():
-                    self.timed_out = True
-                why = "close() timed out" if self._out_of_time() else f"retries ran out after {self._config.max_retry_duration:g} s"
-                self._failed(len(chunks), f"{why}; last problem: {answer.problem}", answer.status)
-                return
-            if answer.verdict is Verdict.SPLIT:
-                self._failed(1, f"event {names[0]} is too large for the collector: {answer.problem}", 413)
-                return
-            self._failed(len(chunks), f"batch refused, not retried: {answer.problem}", answer.status)
-            return
+        _BatchDelivery(self, names).deliver(url, chunks, started)
 
     def _accepted(self, answer: Answer, names: list[str]) -> None:
         rejected = 0
@@ -188,6 +154,41 @@ class Sender:
             if now >= limit:
                 return not self._out_of_time()
             time.sleep(min(limit - now, 0.05))
+
+
+class _BatchDelivery(Delivery):
+    """One batch of the background queue: outcomes go to the buffer's counters and `on_error`,
+    and close()'s deadline cuts retries short."""
+
+    def __init__(self, sender: Sender, names: list[str]) -> None:
+        config = sender._config
+        super().__init__(sender._post, config.api_key, config.request_timeout, config.max_retry_duration)
+        self._sender = sender
+        self._names = names
+
+    def accepted(self, offset: int, count: int, answer: Answer) -> None:
+        self._sender._accepted(answer, self._names[offset : offset + count])
+
+    def failed(self, offset: int, count: int, problem: str, status: int | None) -> None:
+        self._sender._failed(count, problem, status)
+
+    def describe(self, offset: int) -> str:
+        return f"event {self._names[offset]}"
+
+    def stopped(self) -> str | None:
+        if not self._sender._out_of_time():
+            return None
+        self._sender.timed_out = True
+        return "close() timed out"
+
+    def retried(self) -> None:
+        self._sender._buffer.count("retries")
+
+    def timeout(self) -> float:
+        return self._sender._timeout()
+
+    def sleep(self, seconds: float) -> bool:
+        return self._sender._sleep(seconds)
 
 
 def _describe(kind: Kind, raw: dict[str, Any]) -> str:

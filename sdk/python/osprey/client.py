@@ -12,9 +12,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._buffer import Buffer
+from . import _reference, _serialize
 from ._ids import new_event_id
+from ._reference import ReferenceUpload
 from ._report import ErrorHandler, Reporter
 from ._sender import Sender, SenderConfig
+from .errors import OspreyError
 
 if TYPE_CHECKING:
     from .monitor import FeaturesFrom, PredictionFrom
@@ -46,6 +49,7 @@ class Osprey:
         max_buffer_size: int = 10_000,
         request_timeout: float = 10.0,
         max_retry_duration: float = 600.0,
+        max_batch_bytes: int = _serialize.MAX_BODY_BYTES,
         on_error: ErrorHandler | None = None,
     ) -> None:
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
@@ -57,6 +61,7 @@ class Osprey:
         _require(flush_interval > 0, "flush_interval must be > 0 seconds")
         _require(request_timeout > 0, "request_timeout must be > 0 seconds")
         _require(max_retry_duration >= 0, "max_retry_duration must be >= 0 seconds")
+        _require(max_batch_bytes >= 1, "max_batch_bytes must be >= 1")
         _require(on_error is None or callable(on_error), "on_error must be callable")
         self.url = url.rstrip("/")
         self._api_key = api_key
@@ -68,6 +73,7 @@ class Osprey:
             request_timeout=request_timeout,
             max_retry_duration=max_retry_duration,
             flush_interval=flush_interval,
+            max_body_bytes=max_batch_bytes,
         )
         self._on_error = on_error
         self._closed = False
@@ -179,6 +185,48 @@ class Osprey:
         from .monitor import monitor
 
         return monitor(self, model=model, version=version, features=features, prediction=prediction, tags=tags)
+
+    # ---- reference datasets ------------------------------------------------------------------
+
+    def log_reference(
+        self,
+        model: str,
+        version: str,
+        rows: Any,
+        reference_id: str | None = None,
+        prediction_column: Any = None,
+        batch_rows: int = _reference.DEFAULT_BATCH_ROWS,
+    ) -> ReferenceUpload:
+        """Uploads a reference dataset for `model` `version` — what its inputs and outputs should
+        look like, e.g. its training data — to `/v1/reference`; the newest upload becomes the
+        model's reference for drift detection.
+
+        `rows`: an iterable of `{"features": {...}, "prediction": ..., "tags": {...}}` dicts
+        (prediction and tags optional), or a pandas DataFrame whose columns are the features,
+        except `prediction_column` (if given), which is the prediction. Values are checked and
+        converted like log()'s (numpy included; NaN and missing values become null features, or no
+        prediction). Every row is sent with `reference_id` (default: a new UUID).
+
+        Unlike log(), this is a synchronous bulk upload in the calling thread: batches of at most
+        `batch_rows` rows (and `max_batch_bytes`) are sent one after the other, gzipped, retried
+        and split on 413 like log()'s. Returns a ReferenceUpload: the reference id, the rows
+        accepted, and the rows refused (by the SDK's checks or the collector) as (index, error).
+        Raises ValueError/TypeError for bad arguments, and OspreyError (kind "failed", with the
+        HTTP status) when a batch cannot be delivered — a 4xx answer, or retries that ran out after
+        `max_retry_duration`; the rows after it are not read. Does not change stats()."""
+        if self._closed:
+            raise OspreyError("dropped", "log_reference() after close(): nothing was sent", count=0)
+        return _reference.upload(
+            self._sender_config,
+            self._sender._post,
+            self._reporter,
+            model,
+            version,
+            rows,
+            reference_id=reference_id,
+            prediction_column=prediction_column,
+            batch_rows=batch_rows,
+        )
 
     # ---- delivery ----------------------------------------------------------------------------
 

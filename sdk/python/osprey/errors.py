@@ -8,7 +8,9 @@ ProblemKind = Literal["invalid", "dropped", "rejected", "failed", "internal"]
 
 
 class OspreyError(Exception):
-    """A delivery problem, handed to `on_error` (never raised into the caller's code).
+    """A delivery problem, handed to `on_error` — never raised into the caller's code, except by
+    log_reference(), an upload the caller waits for, which raises it when a batch cannot be
+    delivered (kind "failed") or the client is closed (kind "dropped").
 
     kind: "invalid" (an event broke the contract before sending), "dropped" (the buffer was full
     or the client closed), "rejected" (the collector refused an event), "failed" (a batch could not

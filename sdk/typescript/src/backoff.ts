@@ -26,7 +26,13 @@ export function parseRetryAfter(
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** A timer that never keeps the process alive. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+/**
+ * A timer that never keeps the process alive, unless `keepAlive`: for waits that a caller is
+ * awaiting, which must not end with the process exiting under them.
+ */
+export function sleep(ms: number, keepAlive = false): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    if (!keepAlive) timer.unref();
+  });
 }

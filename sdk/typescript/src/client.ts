@@ -1,10 +1,20 @@
 import { BatchQueue } from './buffer';
-import type { DeliveryContext } from './delivery';
-import { createReporter, type Reporter } from './errors';
+import type { SendContext } from './delivery';
+import { createReporter, OspreyError, type Reporter } from './errors';
 import { onBeforeExit } from './exit-hook';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { createCounters } from './stats';
-import type { LabelEvent, OspreyOptions, OspreyStats, PredictionEvent, WrapOptions } from './types';
+import { uploadReference } from './reference';
+import type {
+  LabelEvent,
+  LogReferenceOptions,
+  OspreyOptions,
+  OspreyStats,
+  PredictionEvent,
+  ReferenceRow,
+  ReferenceUpload,
+  WrapOptions,
+} from './types';
 import { toWireLabel, toWirePrediction } from './validate';
 import { errorText, wrapFunction } from './wrap';
 
@@ -18,6 +28,7 @@ export class Osprey {
   readonly #report: Reporter;
   readonly #predictions: BatchQueue;
   readonly #labels: BatchQueue;
+  readonly #reference: SendContext;
   readonly #timer: NodeJS.Timeout;
   readonly #removeExitHook: (() => void) | undefined;
   #closed = false;
@@ -27,27 +38,30 @@ export class Osprey {
     const o = resolveOptions(options);
     this.#options = o;
     this.#report = createReporter(o.onError, o.apiKey);
-    const context = (path: string, noun: string): DeliveryContext => ({
+    const sending = (path: string, noun: string, unit: string): SendContext => ({
       transport: { url: o.url, apiKey: o.apiKey, requestTimeoutMs: o.requestTimeoutMs },
       path,
       noun,
-      counters: this.#counters,
+      unit,
       report: this.#report,
       retryBaseDelayMs: o.retryBaseDelayMs,
       retryMaxDelayMs: o.retryMaxDelayMs,
       maxRetryDurationMs: o.maxRetryDurationMs,
       maxBatchBytes: o.maxBatchBytes,
     });
-    this.#predictions = new BatchQueue(
-      context('/v1/predictions', 'prediction'),
-      o.maxBatchSize,
-      o.maxConcurrentRequests,
-    );
-    this.#labels = new BatchQueue(
-      context('/v1/labels', 'label'),
-      o.maxBatchSize,
-      o.maxConcurrentRequests,
-    );
+    const queue = (path: string, noun: string) =>
+      new BatchQueue(
+        {
+          ...sending(path, noun, 'event'),
+          counters: this.#counters,
+          onRetry: () => void this.#counters.retries++,
+        },
+        o.maxBatchSize,
+        o.maxConcurrentRequests,
+      );
+    this.#predictions = queue('/v1/predictions', 'prediction');
+    this.#labels = queue('/v1/labels', 'label');
+    this.#reference = { ...sending('/v1/reference', 'reference', 'row'), keepAlive: true };
     this.#timer = setInterval(() => this.#cutAll(), o.flushIntervalMs).unref();
     if (o.flushOnExit) this.#removeExitHook = onBeforeExit(() => void this.#drain(undefined));
   }
@@ -94,6 +108,35 @@ export class Osprey {
     opts?: WrapOptions<Parameters<F>, Awaited<ReturnType<F>>>,
   ): F {
     return wrapFunction((event) => this.log(event), model, version, fn, opts);
+  }
+
+  /**
+   * Uploads a reference dataset for `model` `version` (what its inputs and outputs should look
+   * like, e.g. its training data) to `/v1/reference`; the newest upload becomes the model's
+   * reference for drift detection. Unlike `log()`, this is a bulk upload to await: it bypasses the
+   * buffer, reads `rows` (an iterable or async iterable) in batches of `opts.batchRows` (default
+   * 5000, and never over `maxBatchBytes`), and sends each batch, gzipped and retried like `log()`'s,
+   * before reading on. Every row carries `opts.referenceId` (default: a new UUID).
+   *
+   * Resolves with the reference id, the rows accepted, and the rows refused (by this client's
+   * checks or the collector's) by their index in `rows`. Rejects with a TypeError for a bad model,
+   * version, reference id, `batchRows` or `rows`; with an `OspreyError` of kind `closed` after
+   * `close()`; and with one of kind `failed` (with the HTTP status) when a batch cannot be
+   * delivered: a 4xx answer, or retries that ran out after `maxRetryDurationMs`; the batches
+   * before it stay stored. Does not change `stats()`; retries are reported to `onError`.
+   */
+  logReference(
+    model: string,
+    version: string,
+    rows: Iterable<ReferenceRow> | AsyncIterable<ReferenceRow>,
+    opts?: LogReferenceOptions,
+  ): Promise<ReferenceUpload> {
+    if (this.#closed) {
+      return Promise.reject(
+        new OspreyError('closed', 'logReference() after close(): nothing was sent', 0),
+      );
+    }
+    return uploadReference(this.#reference, this.#options.apiKey, model, version, rows, opts);
   }
 
   /**

@@ -1,7 +1,10 @@
 /** What went wrong: bad input, a full buffer, a closed client, a refusal or a failed delivery. */
 export type OspreyErrorKind = 'invalid' | 'dropped' | 'closed' | 'rejected' | 'retrying' | 'failed';
 
-/** Reported through `onError`; the SDK never throws it at the caller. */
+/**
+ * Reported through `onError`; the SDK never throws it at the caller, except from the one call that
+ * is awaited on purpose: `logReference()` rejects with it when a batch cannot be delivered.
+ */
 export class OspreyError extends Error {
   constructor(
     readonly kind: OspreyErrorKind,
@@ -42,8 +45,7 @@ export function rateLimitedWarn(intervalMs = 30_000): ErrorHandler {
 export function createReporter(handler: ErrorHandler, apiKey: string) {
   return (kind: OspreyErrorKind, message: string, count?: number, status?: number): void => {
     try {
-      const safe = apiKey.length > 0 ? message.split(apiKey).join('[redacted]') : message;
-      handler(new OspreyError(kind, safe, count, status));
+      handler(new OspreyError(kind, redact(message, apiKey), count, status));
     } catch {
       // the handler's own failure must not reach the prediction path
     }
@@ -51,3 +53,8 @@ export function createReporter(handler: ErrorHandler, apiKey: string) {
 }
 
 export type Reporter = ReturnType<typeof createReporter>;
+
+/** `message` with every occurrence of the API key cut out, whatever a collector echoed back. */
+export function redact(message: string, apiKey: string): string {
+  return apiKey.length > 0 ? message.split(apiKey).join('[redacted]') : message;
+}

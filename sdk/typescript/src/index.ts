@@ -3,9 +3,12 @@ export { OspreyError, type OspreyErrorKind } from './errors';
 export type {
   FeatureValue,
   LabelEvent,
+  LogReferenceOptions,
   OspreyOptions,
   OspreyStats,
   Prediction,
   PredictionEvent,
+  ReferenceRow,
+  ReferenceUpload,
   WrapOptions,
 } from './types';

@@ -29,6 +29,32 @@ export interface PredictionEvent {
   timestamp?: number | Date | string;
 }
 
+/** One row of a reference dataset, as given to `logReference()`. */
+export interface ReferenceRow {
+  /** Feature name to value, like `PredictionEvent.features`. Required. */
+  features: Record<string, FeatureValue | undefined>;
+  /** What the model predicted for this row, if known; `null` counts as none. */
+  prediction?: Prediction | null;
+  tags?: Record<string, string>;
+}
+
+export interface LogReferenceOptions {
+  /** Names the upload: 1-128 characters of A-Z a-z 0-9 _ . : - (default: a new UUID). */
+  referenceId?: string;
+  /** Rows per request at most (default 5000); batches also stay under `maxBatchBytes`. */
+  batchRows?: number;
+}
+
+/** What `logReference()` resolves to. */
+export interface ReferenceUpload {
+  /** The id every row of the upload was sent with. */
+  referenceId: string;
+  /** Rows the collector stored. */
+  accepted: number;
+  /** Rows refused, here or by the collector, by their index in the rows given; never re-sent. */
+  rejected: { index: number; error: string }[];
+}
+
 /** Ground truth for an earlier prediction, joined on `event_id` or `request_id`. */
 export interface LabelEvent {
   model: string;

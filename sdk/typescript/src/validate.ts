@@ -15,6 +15,16 @@ export interface WirePrediction {
   request_id: string | undefined;
 }
 
+/** A reference row as sent to `/v1/reference`; every row of one upload shares the first three. */
+export interface WireReference {
+  model: string;
+  version: string;
+  reference_id: string;
+  features: Record<string, FeatureValue>;
+  prediction: number | string | number[] | undefined;
+  tags: Record<string, string> | undefined;
+}
+
 export interface WireLabel {
   model: string;
   label: number | string;
@@ -24,6 +34,7 @@ export interface WireLabel {
 }
 
 const MODEL = /^[A-Za-z0-9_.-]{1,128}$/;
+const REFERENCE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 const UUID =
   /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
 const MAX_LATENCY_MS = 86_400_000;
@@ -42,17 +53,14 @@ export function toWirePrediction(input: unknown, now: number): WirePrediction | 
   const model = e.model;
   if (typeof model !== 'string' || !MODEL.test(model)) return MODEL_PROBLEM;
   const version = e.version;
-  if (typeof version !== 'string' || version.length === 0 || version.length > 128) {
-    return 'version: must be a string of 1-128 characters';
-  }
+  if (!isVersion(version)) return VERSION_PROBLEM;
   const features = copyFeatures(e.features);
   if (typeof features === 'string') return features;
 
   let prediction: WirePrediction['prediction'];
   if (e.prediction !== undefined) {
     const p = copyPrediction(e.prediction);
-    if (p === undefined)
-      return 'prediction: must be a finite number, a string or an array of at most 4096 finite numbers';
+    if (p === undefined) return PREDICTION_PROBLEM;
     prediction = p;
   }
   let error: string | undefined;
@@ -121,10 +129,69 @@ export function toWireLabel(input: unknown, now: number): WireLabel | string {
   return { model, label, event_id: eventId, request_id: requestId, timestamp };
 }
 
+/**
+ * Checks what every row of a reference upload shares: the problem as `"<field>: <problem>"`, or
+ * undefined when all three are fine.
+ */
+export function checkReferenceUpload(
+  model: unknown,
+  version: unknown,
+  referenceId: unknown,
+): string | undefined {
+  if (typeof model !== 'string' || !MODEL.test(model)) return MODEL_PROBLEM;
+  if (!isVersion(version)) return VERSION_PROBLEM;
+  if (typeof referenceId !== 'string' || !REFERENCE_ID.test(referenceId)) {
+    return REFERENCE_ID_PROBLEM;
+  }
+  return undefined;
+}
+
+/**
+ * Checks and copies one reference row, `{ features, prediction?, tags? }`, with the same rules as
+ * `toWirePrediction()`: features are required, a prediction is optional (`null` counts as none),
+ * other fields are not sent. `model`, `version` and `referenceId` must have passed
+ * `checkReferenceUpload()`. Returns the problem as `"<field>: <problem>"` instead of throwing.
+ */
+export function toWireReference(
+  input: unknown,
+  model: string,
+  version: string,
+  referenceId: string,
+): WireReference | string {
+  if (input === null || typeof input !== 'object') return 'row: must be an object';
+  const e = input as Record<string, unknown>;
+  if (e.features === undefined || e.features === null) {
+    return 'features: required, an object of feature name to value';
+  }
+  const features = copyFeatures(e.features);
+  if (typeof features === 'string') return features;
+  let prediction: WireReference['prediction'];
+  if (e.prediction !== undefined && e.prediction !== null) {
+    const p = copyPrediction(e.prediction);
+    if (p === undefined) return PREDICTION_PROBLEM;
+    prediction = p;
+  }
+  let tags: Record<string, string> | undefined;
+  if (e.tags !== undefined) {
+    const t = copyTags(e.tags);
+    if (typeof t === 'string') return t;
+    tags = t;
+  }
+  return { model, version, reference_id: referenceId, features, prediction, tags };
+}
+
 const MODEL_PROBLEM = 'model: must be 1-128 characters of A-Z a-z 0-9 _ . -';
+const VERSION_PROBLEM = 'version: must be a string of 1-128 characters';
+const PREDICTION_PROBLEM =
+  'prediction: must be a finite number, a string or an array of at most 4096 finite numbers';
+const REFERENCE_ID_PROBLEM = 'reference_id: must be 1-128 characters of A-Z a-z 0-9 _ . : -';
 const EVENT_ID_PROBLEM = 'event_id: must be a UUID';
 const REQUEST_ID_PROBLEM = 'request_id: must be a string of 1-256 characters';
 const TIMESTAMP_PROBLEM = 'timestamp: must be epoch milliseconds, a Date or ISO-8601 text';
+
+function isVersion(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= 128;
+}
 
 function isRequestId(v: unknown): v is string {
   return typeof v === 'string' && v.length > 0 && v.length <= 256;

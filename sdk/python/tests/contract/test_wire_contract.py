@@ -146,3 +146,88 @@ def test_events_received_end_to_end_validate(collector, make_client) -> None:
     for event in events:
         PREDICTION.validate(event)
     LABEL.validate(labels[0])
+
+
+# ---- reference rows (POST /v1/reference, log_reference()) ------------------------------------
+
+REFERENCE = _validator("reference.schema.json")
+
+
+def reference_wire(raw: Any, reference_id: str | None = None) -> Any:
+    ref = new_event_id() if reference_id is None else _normalize.reference_id(reference_id)
+    return json.loads(encode_event(_normalize.reference_row(raw, "churn", "v1", ref)))
+
+
+VALID_REFERENCE_ROWS = [
+    {"features": {"a": 1}},
+    {"features": {}, "prediction": 0.5, "tags": {"split": "train"}},
+    {"features": {"n": 1.5, "s": "x", "b": False, "z": None, "nan": math.nan, "inf": -math.inf}, "prediction": "cat"},
+    {"features": {"a": 1}, "prediction": (1, 2, 3)},
+    {"features": {"a": 1}, "prediction": None, "tags": {"n": 1, "b": True}},
+    {"features": {"a": 1}, "prediction": [0.0] * 4096, "ignored": "not sent"},
+]
+
+
+@pytest.mark.parametrize("raw", VALID_REFERENCE_ROWS, ids=range(len(VALID_REFERENCE_ROWS)))
+def test_sdk_reference_rows_validate_against_the_schema(raw: dict[str, Any]) -> None:
+    REFERENCE.validate(reference_wire(raw))
+
+
+def test_reference_ids_generated_or_given_validate() -> None:
+    for _ in range(200):
+        REFERENCE.validate(reference_wire({"features": {"a": 1}}))
+    for ref in ("train-2024:06.01_a", "a", "x" * 128):
+        REFERENCE.validate(reference_wire({"features": {"a": 1}}, ref))
+    for ref in ("", "x" * 129, "no/slash", "space here"):
+        with pytest.raises(_normalize.InvalidEvent):
+            _normalize.reference_id(ref)
+        assert not REFERENCE.is_valid({"model": "m", "version": "v", "features": {}, "reference_id": ref})
+
+
+def test_numpy_and_dataframe_reference_rows_validate() -> None:
+    np = pytest.importorskip("numpy", reason="numpy is not installed; install the [test] extra")
+    pd = pytest.importorskip("pandas", reason="pandas is not installed")
+    from osprey._reference import _frame_rows
+
+    REFERENCE.validate(reference_wire(
+        {"features": {"f": np.float32(1), "i": np.int64(2), "b": np.bool_(False), "n": np.float64("nan")},
+         "prediction": np.array([0.25, 0.75])}
+    ))
+    frame = pd.DataFrame({
+        "x": [1.5, np.nan], "c": ["a", None], "k": pd.array([1, None], dtype="Int64"), "b": [True, False],
+        "p": [0.2, np.nan],
+    })
+    rows = list(_frame_rows(frame, "p", 5000))
+    assert len(rows) == 2
+    for raw in rows:
+        REFERENCE.validate(reference_wire(raw))
+
+
+INVALID_REFERENCE_ROWS = [
+    {"features": {"": 1}},
+    {"features": {"a": [1]}},
+    {"features": "nope"},
+    {"features": {"a": 1}, "prediction": {"a": 1}},
+    {"features": {"a": 1}, "prediction": [0.0] * 4097},
+    {"features": {"a": 1}, "prediction": ["a"]},
+    {"features": {"a": 1}, "tags": {"k": "v" * 1025}},
+]
+
+
+@pytest.mark.parametrize("raw", INVALID_REFERENCE_ROWS, ids=range(len(INVALID_REFERENCE_ROWS)))
+def test_reference_rows_the_sdk_refuses_the_schema_refuses(raw: dict[str, Any]) -> None:
+    with pytest.raises(_normalize.InvalidEvent):
+        _normalize.reference_row(raw, "churn", "v1", "ref")
+    assert not REFERENCE.is_valid({"model": "churn", "version": "v1", "reference_id": "ref", **raw})
+
+
+def test_reference_rows_received_end_to_end_validate(collector, make_client) -> None:
+    upload = make_client().log_reference("churn", "v1", [
+        {"features": {"a": 1, "b": "x", "c": None, "d": True}, "prediction": [0.2, 0.8], "tags": {"t": "1"}},
+        {"features": {"a": 2}, "prediction": "yes"},
+        {"features": {"a": 3}},
+    ])
+    rows = collector.received("/v1/reference")
+    assert upload.accepted == len(rows) == 3
+    for row in rows:
+        REFERENCE.validate(row)

@@ -88,3 +88,21 @@ def test_thousand_events_arrive_with_exact_stats() -> None:
     assert answer["error_rate"] == pytest.approx(answer["errors"] / EVENTS)
     assert set(answer) >= {"count", "errors", "error_rate", "latency_ms", "throughput_per_min"}
     assert abs(answer["latency_ms"]["p50"] - lower_median(latencies)) <= 1.0, (answer["latency_ms"], lower_median(latencies))
+
+
+def test_reference_upload_is_accepted_in_batches() -> None:
+    model = f"sdk-py-ref-{uuid.uuid4().hex[:12]}"
+    rows: list[Any] = [
+        {"features": {"x": i / 100, "segment": "abc"[i % 3], "flag": i % 2 == 0, "gap": None},
+         "prediction": "fraud" if i % 5 == 0 else i / 12_001, "tags": {"split": "train"}}
+        for i in range(12_001)
+    ]
+    rows[100] = {"features": {"x": [1]}}  # refused by the SDK, not sent
+    with Osprey(URL, API_KEY) as client:
+        upload = client.log_reference(model, "v1", rows)
+        assert upload.rejected == [(100, "features.x: must be a number, string, boolean or null, not list")]
+        assert upload.accepted == 12_000
+        pd = pytest.importorskip("pandas")
+        frame = pd.DataFrame({"x": [0.5, float("nan"), 2.5], "segment": ["a", None, "c"], "score": [0.1, 0.2, None]})
+        from_frame = client.log_reference(model, "v2", frame, prediction_column="score", reference_id="holdout:v2")
+        assert (from_frame.reference_id, from_frame.accepted, from_frame.rejected) == ("holdout:v2", 3, [])
