@@ -49,7 +49,10 @@ it('lists logged models in a real browser, with their versions and counts', asyn
 });
 
 it('shows the demo model after `osprey start --demo`, as the quick start promises', async () => {
-  const demo = await startOsprey({ args: ['start', '--demo'], env: { OSPREY_DEMO_RATE: '50' } });
+  const demo = await startOsprey({
+    args: ['start', '--demo'],
+    env: { OSPREY_DEMO_RATE: '50', OSPREY_DETECTOR_INTERVAL_SECONDS: '2' },
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 480 } });
     const row = page.locator('[data-testid="model-row"][data-model="house-prices"]');
@@ -62,6 +65,35 @@ it('shows the demo model after `osprey start --demo`, as the quick start promise
     await expect.poll(events, { timeout: 60_000, interval: 1_000 }).toBeGreaterThan(20_000);
     expect(await row.locator('.version').allInnerTexts()).toEqual(['v1', 'v2']);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/demo.png` });
+
+    // The scheduler backfills the day of history: drift against the logged reference dataset,
+    // latency, and performance from the labels, all through the API.
+    const latest = async (detector: string) => {
+      const res = await fetch(`${demo.url}/api/v1/models/house-prices/${detector}`, {
+        headers: { authorization: `Bearer ${demo.apiKey}` },
+      });
+      return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
+    };
+    await expect
+      .poll(() => latest('performance'), { timeout: 120_000, interval: 2_000 })
+      .toBeDefined();
+    const drift = (await latest('drift')) as {
+      reference: { source: string; reference_id: string; size: number };
+      features: { feature: string; drift: boolean | null }[];
+    };
+    expect(drift.reference).toMatchObject({
+      source: 'dataset',
+      reference_id: 'v1-validation',
+      size: 5_000,
+    });
+    expect(drift.features.map((f) => f.feature)).toContain('area_sqm');
+    expect(drift.features.every((f) => typeof f.drift === 'boolean')).toBe(true);
+    expect(await latest('latency')).toMatchObject({ p95: expect.any(Number) });
+    expect(await latest('performance')).toMatchObject({
+      task: 'regression',
+      labelled: expect.any(Number),
+      metrics: { mae: expect.any(Number), r2: expect.any(Number) },
+    });
   } finally {
     await demo.stop();
   }

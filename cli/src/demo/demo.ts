@@ -10,6 +10,7 @@ export const DEMO_MODEL = 'house-prices';
 const HISTORY_HOURS = 24;
 const HISTORY_EVENTS = 20_000;
 const LABELLED_SHARE = 0.3;
+const REFERENCE_ROWS = 5_000;
 
 /** The demo's own ingest key, kept in the data directory so restarts reuse it. */
 async function demoKey(store: Store, dataDir: string): Promise<string> {
@@ -67,7 +68,17 @@ export async function startDemo(opts: {
       if (i % 2_000 === 1_999) await client.flush();
     }
     await client.flush();
-    opts.logger.info({ model: DEMO_MODEL, events: HISTORY_EVENTS }, 'demo history loaded');
+    // v1's validation set, as a team would log it once when the version ships: the reference
+    // every window's drift is measured against.
+    const reference = Array.from({ length: REFERENCE_ROWS }, () => {
+      const sale = houseSale('v1');
+      return { features: sale.features, prediction: sale.prediction };
+    });
+    await client.logReference(DEMO_MODEL, 'v1', reference, { referenceId: 'v1-validation' });
+    opts.logger.info(
+      { model: DEMO_MODEL, events: HISTORY_EVENTS, reference: REFERENCE_ROWS },
+      'demo history and reference dataset loaded',
+    );
   }
 
   const tickMs = 100;

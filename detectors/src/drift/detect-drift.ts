@@ -77,7 +77,9 @@ export async function detectDrift(
   for (const [name, p] of profile.features) if (p.kind === 'numeric') numeric.set(name, p);
 
   const bins = await binCounts(store, current, new Map([...numeric].map(([k, p]) => [k, p.edges])));
-  const ecdf = await ecdfStatistics(store, ref.rows, current, [...numeric.keys()]);
+  // Only features with values on both sides (ClickHouse's KS test refuses an empty sample).
+  const present = [...numeric.keys()].filter((k) => bins.get(k)!.some((n) => n > 0));
+  const ecdf = await ecdfStatistics(store, ref.rows, current, present);
   const categories = await categoryCounts(store, current);
 
   const inputs: FeatureDrift[] = [];

@@ -13,7 +13,8 @@ export interface EcdfStatistics {
 /**
  * Exact KS and Wasserstein statistics per numeric feature, computed in ClickHouse over both row
  * sets: per distinct value the count on each side, running sums for the two empirical CDFs, and
- * the gaps between consecutive values — no raw value leaves the database.
+ * the gaps between consecutive values — no raw value leaves the database. Every key must have
+ * values in both row sets.
  */
 export async function ecdfStatistics(
   store: Store,
@@ -44,7 +45,7 @@ export async function ecdfStatistics(
   const tests = await store.query<{ k: string; t: { d_statistic: number; p_value: number } }>(
     `SELECT k, kolmogorovSmirnovTest('two-sided', 'auto')(v, src) AS t
      FROM (${both}) WHERE has({ecdf_keys:Array(String)}, k)
-     GROUP BY k HAVING countIf(src = 0) > 0 AND countIf(src = 1) > 0`,
+     GROUP BY k`,
     params,
   );
   const p = new Map(tests.map((r) => [r.k, r.t.p_value]));

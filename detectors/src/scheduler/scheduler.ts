@@ -60,33 +60,40 @@ export class DetectorScheduler {
     this.labelsSince = now;
     for (const model of await monitoredModels(this.store)) {
       if (this.stopped) return;
-      const settings = await loadSettings(this.store, model);
-      const due = now - settings.grace_minutes * 60_000;
-      const start =
-        (await lastWindowEnd(this.store, model, 'drift')) ?? (await this.firstEvent(model, now));
-      if (start === undefined) continue;
-      const windows = closedWindows(start, due, settings.window_minutes);
-      for (const [i, window] of windows.entries()) {
-        if (this.stopped) return;
-        await detectWindow(this.store, { model, window });
-        const progress = { model, window: isoWindow(window), done: i + 1, of: windows.length };
-        if (windows.length > 1) this.logger.info(progress, 'backfilling detector windows');
-        else this.logger.debug(progress, 'window detected');
-      }
-      for (const window of await this.windowsWithNewLabels(
-        model,
-        labelsSince,
-        settings.window_minutes,
-      )) {
-        if (window.to > due) continue;
-        const scope = { model, window };
-        const d = await detectPerformance(this.store, settings, scope);
-        await saveRun(this.store, scope, 'performance', d.referenceKey, d.document, d.rows);
-        this.logger.info(
-          { model, window: isoWindow(window) },
-          'performance re-evaluated for new labels',
-        );
-      }
+      // One model's failure (logged) must not hold the others back; it is retried next pass.
+      await this.passModel(model, now, labelsSince).catch((err: unknown) =>
+        this.logger.error({ err, model }, 'detection failed for the model'),
+      );
+    }
+  }
+
+  private async passModel(model: string, now: number, labelsSince: number): Promise<void> {
+    const settings = await loadSettings(this.store, model);
+    const due = now - settings.grace_minutes * 60_000;
+    const start =
+      (await lastWindowEnd(this.store, model, 'drift')) ?? (await this.firstEvent(model, now));
+    if (start === undefined) return;
+    const windows = closedWindows(start, due, settings.window_minutes);
+    for (const [i, window] of windows.entries()) {
+      if (this.stopped) return;
+      await detectWindow(this.store, { model, window });
+      const progress = { model, window: isoWindow(window), done: i + 1, of: windows.length };
+      if (windows.length > 1) this.logger.info(progress, 'backfilling detector windows');
+      else this.logger.debug(progress, 'window detected');
+    }
+    for (const window of await this.windowsWithNewLabels(
+      model,
+      labelsSince,
+      settings.window_minutes,
+    )) {
+      if (window.to > due) continue;
+      const scope = { model, window };
+      const d = await detectPerformance(this.store, settings, scope);
+      await saveRun(this.store, scope, 'performance', d.referenceKey, d.document, d.rows);
+      this.logger.info(
+        { model, window: isoWindow(window) },
+        'performance re-evaluated for new labels',
+      );
     }
   }
 
