@@ -10,7 +10,12 @@ import {
 import { resolveReference, type Scope } from '../reference/resolve';
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
 import { predictionRows, PREDICTION_KEY } from '../sql/rows';
-import { ecdfStatistics, type EcdfStatistics } from './numeric-sql';
+import {
+  ECDF_SAMPLE_ROWS,
+  ecdfStatistics,
+  sampleFraction,
+  type EcdfStatistics,
+} from './numeric-sql';
 import {
   chiSquare,
   hellinger,
@@ -47,6 +52,8 @@ export interface DriftReport {
   dataset_drift: boolean;
   drift_share: number;
   drifted_features: number;
+  /** Set when KS and Wasserstein came from a sample of this many rows per side (large windows). */
+  ecdf_sample_rows: number | null;
   features: FeatureDrift[];
   prediction: FeatureDrift | null;
 }
@@ -66,6 +73,7 @@ export async function detectDrift(
     dataset_drift: false,
     drift_share: 0,
     drifted_features: 0,
+    ecdf_sample_rows: null,
     features: [],
     prediction: null,
   };
@@ -79,7 +87,9 @@ export async function detectDrift(
   const bins = await binCounts(store, current, new Map([...numeric].map(([k, p]) => [k, p.edges])));
   // Only features with values on both sides (ClickHouse's KS test refuses an empty sample).
   const present = [...numeric.keys()].filter((k) => bins.get(k)!.some((n) => n > 0));
-  const ecdf = await ecdfStatistics(store, ref.rows, current, present);
+  const currentRows = Math.max(0, ...[...bins.values()].map((b) => b.reduce((a, n) => a + n, 0)));
+  const sample = { reference: sampleFraction(profile.rows), current: sampleFraction(currentRows) };
+  const ecdf = await ecdfStatistics(store, ref.rows, current, present, sample);
   const categories = await categoryCounts(store, current);
 
   const inputs: FeatureDrift[] = [];
@@ -114,6 +124,7 @@ export async function detectDrift(
     dataset_drift: judged.length > 0 && share >= settings.drift.drift_share,
     drift_share: share,
     drifted_features: driftedCount,
+    ecdf_sample_rows: sample.reference < 1 || sample.current < 1 ? ECDF_SAMPLE_ROWS : null,
     features: inputs,
     prediction,
   };
