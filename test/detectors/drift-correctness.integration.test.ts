@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateFixtures, readFixture } from '../support/fixtures';
-import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+import { fixturesAndOsprey, pastHour, readFixture } from '../support/fixtures';
+import type { OspreyProcess } from '../support/osprey-process';
 import { api, postAll } from '../support/upload';
 
 // Drift statistics computed by Osprey (ClickHouse + TypeScript) against numpy/scipy on the same
@@ -51,15 +51,12 @@ const EXACT = [
 let osprey: OspreyProcess;
 let cases: DriftCase[];
 const HOUR = 3_600_000;
-const window = { from: Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR, to: 0 };
-window.to = window.from + HOUR;
+const window = pastHour(2);
 
 beforeAll(async () => {
-  const [dir, started] = await Promise.all([
-    generateFixtures(),
-    startOsprey({ env: { OSPREY_DETECTORS: 'off' } }),
-  ]);
-  osprey = started;
+  const started = await fixturesAndOsprey();
+  osprey = started.osprey;
+  const { dir } = started;
   cases = readFixture<DriftCase[]>(dir, 'drift_cases.json');
   for (const c of cases) {
     const model = `drift-${c.name.replaceAll('_', '-')}`;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateFixtures, readFixture } from '../support/fixtures';
+import { fixturesAndOsprey, pastHour, readFixture } from '../support/fixtures';
 import { quantileExactLow } from '../support/http';
-import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+import type { OspreyProcess } from '../support/osprey-process';
 import { api, postAll } from '../support/upload';
 
 // Performance metrics against scikit-learn on the same labels and predictions (labels posted
@@ -17,16 +17,13 @@ interface PerformanceCase {
 let osprey: OspreyProcess;
 let cases: PerformanceCase[];
 const HOUR = 3_600_000;
-const window = { from: Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR, to: 0 };
-window.to = window.from + HOUR;
+const window = pastHour(3);
 const range = { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() };
 
 beforeAll(async () => {
-  const [dir, started] = await Promise.all([
-    generateFixtures(),
-    startOsprey({ env: { OSPREY_DETECTORS: 'off' } }),
-  ]);
-  osprey = started;
+  const started = await fixturesAndOsprey();
+  osprey = started.osprey;
+  const { dir } = started;
   cases = readFixture<PerformanceCase[]>(dir, 'performance_cases.json');
   for (const c of cases) {
     const model = `perf-${c.name.replaceAll('_', '-')}`;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from './osprey-process';
+import { REPO_ROOT, startOsprey, type OspreyProcess } from './osprey-process';
 
 const run = promisify(execFile);
 
@@ -20,4 +20,20 @@ export async function generateFixtures(): Promise<string> {
 
 export function readFixture<T>(dir: string, file: string): T {
   return JSON.parse(readFileSync(join(dir, file), 'utf8')) as T;
+}
+
+/** Fixtures generated while an `osprey start` without the scheduler comes up (tests detect on demand). */
+export async function fixturesAndOsprey(): Promise<{ dir: string; osprey: OspreyProcess }> {
+  const [dir, osprey] = await Promise.all([
+    generateFixtures(),
+    startOsprey({ env: { OSPREY_DETECTORS: 'off' } }),
+  ]);
+  return { dir, osprey };
+}
+
+/** A closed one-hour window `hoursAgo` hours before the current hour. */
+export function pastHour(hoursAgo: number): { from: number; to: number } {
+  const HOUR = 3_600_000;
+  const from = Math.floor(Date.now() / HOUR) * HOUR - hoursAgo * HOUR;
+  return { from, to: from + HOUR };
 }

@@ -26,19 +26,20 @@ describe('drift statistics', () => {
   });
 });
 
+const numeric = (n: number) => ({
+  kind: 'numeric' as const,
+  n,
+  mean: 0,
+  std: 1,
+  min: 0,
+  max: 1,
+  edges: [],
+  bin_counts: [],
+});
+
 describe('verdict', () => {
   const defaults = modelSettings.parse({});
   it("follows Evidently's defaults by reference size and kind", () => {
-    const numeric = (n: number) => ({
-      kind: 'numeric' as const,
-      n,
-      mean: 0,
-      std: 1,
-      min: 0,
-      max: 1,
-      edges: [],
-      bin_counts: [],
-    });
     const cat = (n: number, kind: 'categorical' | 'binary') => ({ kind, n, counts: {} });
     expect(verdictFor('x', numeric(1_000), defaults)).toEqual({ method: 'ks', threshold: 0.05 });
     expect(verdictFor('x', numeric(1_001), defaults)).toEqual({
@@ -65,16 +66,7 @@ describe('verdict', () => {
         },
       },
     });
-    const p = {
-      kind: 'numeric' as const,
-      n: 10,
-      mean: 0,
-      std: 1,
-      min: 0,
-      max: 1,
-      edges: [],
-      bin_counts: [],
-    };
+    const p = numeric(10);
     expect(verdictFor('age', p, settings)).toEqual({ method: 'psi', threshold: 0.2 });
     expect(verdictFor('rooms', p, settings)).toEqual({ method: 'hellinger', threshold: 0.3 });
     expect(drifted({ method: 'ks', threshold: 0.05 }, 0.05)).toBe(false);

@@ -37,6 +37,11 @@ export const timestamp = z
 
 export const eventId = z.uuid({ error: 'must be a UUID' });
 
+/** What a model answered: a number (score, regression), a label, or a vector. */
+export const predictionValue = z.union([z.number(), z.string(), z.array(z.number()).max(4096)], {
+  error: 'must be a number, a string or an array of numbers',
+});
+
 export const featureValue = z.union([z.number(), z.string(), z.boolean(), z.null()], {
   error: 'must be a number, string, boolean or null',
 });

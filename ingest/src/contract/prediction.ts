@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { eventId, features, modelName, requestId, tags, timestamp, versionName } from './fields';
+import {
+  eventId,
+  features,
+  modelName,
+  predictionValue,
+  requestId,
+  tags,
+  timestamp,
+  versionName,
+} from './fields';
 
 /** A prediction event must say what came out: a prediction, or the error instead. */
 export function hasOutcome(event: { prediction?: unknown; error?: unknown }): boolean {
@@ -18,11 +27,7 @@ export const predictionEvent = z
       model: modelName,
       version: versionName,
       features: features,
-      prediction: z
-        .union([z.number(), z.string(), z.array(z.number()).max(4096)], {
-          error: 'must be a number, a string or an array of numbers',
-        })
-        .optional(),
+      prediction: predictionValue.optional(),
       latency_ms: z
         .number({ error: 'must be a number' })
         .nonnegative('must be >= 0')

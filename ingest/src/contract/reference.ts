@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { features, modelName, tags, timestamp, versionName } from './fields';
+import { features, modelName, predictionValue, tags, timestamp, versionName } from './fields';
 
 /** Names one uploaded reference dataset; every batch of one upload carries the same id. */
 export const referenceId = z
@@ -17,11 +17,7 @@ export const referenceEvent = z.strictObject(
     model: modelName,
     version: versionName,
     features: features,
-    prediction: z
-      .union([z.number(), z.string(), z.array(z.number()).max(4096)], {
-        error: 'must be a number, a string or an array of numbers',
-      })
-      .optional(),
+    prediction: predictionValue.optional(),
     reference_id: referenceId.optional(),
     tags: tags.optional(),
     timestamp: timestamp.optional(),

@@ -1,3 +1,14 @@
+/** The feature and prediction columns predictions and reference_rows share, in row order. */
+export const FEATURE_COLUMNS = [
+  'num_features',
+  'cat_features',
+  'bool_features',
+  'null_features',
+  'prediction_num',
+  'prediction_label',
+  'prediction_vec',
+] as const;
+
 /** A row's features split by type, so each lands in its typed map (numbers never parse strings). */
 export interface SplitFeatures {
   num: Record<string, number>;

@@ -1,5 +1,5 @@
 import type { PredictionEvent } from '../contract/prediction';
-import { splitFeatures, splitPrediction } from './features';
+import { FEATURE_COLUMNS, splitFeatures, splitPrediction } from './features';
 
 /**
  * The `predictions` columns a row fills, in the order of a row's values (see
@@ -11,13 +11,7 @@ export const PREDICTION_COLUMNS = [
   'timestamp',
   'model',
   'version',
-  'num_features',
-  'cat_features',
-  'bool_features',
-  'null_features',
-  'prediction_num',
-  'prediction_label',
-  'prediction_vec',
+  ...FEATURE_COLUMNS,
   'latency_ms',
   'error',
   'tags',

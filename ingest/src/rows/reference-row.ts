@@ -1,5 +1,5 @@
 import type { ReferenceEvent } from '../contract/reference';
-import { splitFeatures, splitPrediction } from './features';
+import { FEATURE_COLUMNS, splitFeatures, splitPrediction } from './features';
 
 /** The `reference_rows` columns a row fills, in order (see db/migrations/0006_reference_rows.sql). */
 export const REFERENCE_COLUMNS = [
@@ -7,13 +7,7 @@ export const REFERENCE_COLUMNS = [
   'version',
   'reference_id',
   'timestamp',
-  'num_features',
-  'cat_features',
-  'bool_features',
-  'null_features',
-  'prediction_num',
-  'prediction_label',
-  'prediction_vec',
+  ...FEATURE_COLUMNS,
   'tags',
 ] as const;
 
