@@ -1,10 +1,17 @@
 import type { Store } from '@osprey/db';
 import { numericPairs, type RowSet } from '../sql/rows';
+import { kolmogorovSf } from './special';
+
+/** Up to this many values per side the KS p-value is exact (scipy's and ClickHouse's 'auto' rule). */
+const EXACT_KS_ROWS = 10_000;
 
 export interface EcdfStatistics {
   /** Kolmogorov–Smirnov statistic: the largest gap between the two empirical CDFs. */
   ks: number;
-  /** Two-sided p-value from ClickHouse's kolmogorovSmirnovTest ('auto': exact up to 10,000). */
+  /**
+   * Two-sided p-value: exact (ClickHouse's kolmogorovSmirnovTest) up to 10,000 values per side,
+   * else the limiting Kolmogorov distribution at D·sqrt(nm/(n+m)).
+   */
   ksP: number;
   /** Wasserstein-1 distance: the area between the two empirical CDFs. */
   wasserstein: number;
@@ -29,10 +36,10 @@ export async function ecdfStatistics(
   current = sampled(current, sample.current);
   const both = `${numericPairs(reference, '0 AS src,')} UNION ALL ${numericPairs(current, '1 AS src,')}`;
   const params = { ...reference.params, ...current.params, ecdf_keys: keys };
-  const distances = await store.query<{ k: string; d: number; w1: number }>(
-    `SELECT k, max(abs(fr - fc)) AS d, sum(abs(fr - fc) * gap) AS w1
+  const distances = await store.query<{ k: string; d: number; w1: number; nr: string; nc: string }>(
+    `SELECT k, max(abs(fr - fc)) AS d, sum(abs(fr - fc) * gap) AS w1, any(nr) AS nr, any(nc) AS nc
      FROM (
-       SELECT k,
+       SELECT k, sum(r) OVER whole AS nr, sum(c) OVER whole AS nc,
          sum(r) OVER upto / sum(r) OVER whole AS fr,
          sum(c) OVER upto / sum(c) OVER whole AS fc,
          leadInFrame(v, 1, v) OVER (PARTITION BY k ORDER BY v ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) - v AS gap
@@ -45,16 +52,23 @@ export async function ecdfStatistics(
      GROUP BY k`,
     params,
   );
-  const tests = await store.query<{ k: string; t: { d_statistic: number; p_value: number } }>(
-    `SELECT k, kolmogorovSmirnovTest('two-sided', 'auto')(v, src) AS t
-     FROM (${both}) WHERE has({ecdf_keys:Array(String)}, k)
-     GROUP BY k`,
-    params,
-  );
-  const p = new Map(tests.map((r) => [r.k, r.t.p_value]));
+  // The exact p-value needs every value again (ClickHouse's test, exact up to 10,000 per side);
+  // above that the asymptotic distribution needs only the statistic and the sizes.
+  const small = distances.filter((r) => Math.max(Number(r.nr), Number(r.nc)) <= EXACT_KS_ROWS);
+  const exact = new Map<string, number>();
+  if (small.length > 0) {
+    const tests = await store.query<{ k: string; t: { d_statistic: number; p_value: number } }>(
+      `SELECT k, kolmogorovSmirnovTest('two-sided', 'exact')(v, src) AS t
+       FROM (${both}) WHERE has({ks_keys:Array(String)}, k) GROUP BY k`,
+      { ...params, ks_keys: small.map((r) => r.k) },
+    );
+    for (const r of tests) exact.set(r.k, r.t.p_value);
+  }
   for (const r of distances) {
-    if (!p.has(r.k)) continue;
-    out.set(r.k, { ks: r.d, ksP: p.get(r.k)!, wasserstein: r.w1 });
+    const n = Number(r.nr);
+    const m = Number(r.nc);
+    const ksP = exact.get(r.k) ?? kolmogorovSf(r.d * Math.sqrt((n * m) / (n + m)));
+    out.set(r.k, { ks: r.d, ksP, wasserstein: r.w1 });
   }
   return out;
 }

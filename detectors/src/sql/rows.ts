@@ -89,16 +89,21 @@ export function numericPairs(rows: RowSet, extra = ''): string {
 
 /**
  * (t, k, v) pairs of a row set's categorical features ('c', plus the label prediction) and boolean
- * features ('b', as 'true' / 'false').
+ * features ('b', as 'true' / 'false'), in one pass over the rows.
  */
 export function categoricalPairs(rows: RowSet): string {
-  return `SELECT 'c' AS t, k, v FROM (${rows.sql})
-      ARRAY JOIN
-        arrayConcat(CAST(mapKeys(cat_features), 'Array(String)'),
-                    if(prediction_label IS NULL, CAST([], 'Array(String)'), ['${PREDICTION_KEY}'])) AS k,
-        arrayConcat(mapValues(cat_features),
-                    if(prediction_label IS NULL, CAST([], 'Array(String)'), [assumeNotNull(prediction_label)])) AS v
-    UNION ALL
-    SELECT 'b' AS t, k, if(b, 'true', 'false') AS v FROM (${rows.sql})
-      ARRAY JOIN CAST(mapKeys(bool_features), 'Array(String)') AS k, mapValues(bool_features) AS b`;
+  return `SELECT t, k, v FROM (${rows.sql})
+    ARRAY JOIN
+      arrayConcat(
+        arrayMap(x -> 'c', mapKeys(cat_features)),
+        if(prediction_label IS NULL, CAST([], 'Array(String)'), ['c']),
+        arrayMap(x -> 'b', mapKeys(bool_features))) AS t,
+      arrayConcat(
+        CAST(mapKeys(cat_features), 'Array(String)'),
+        if(prediction_label IS NULL, CAST([], 'Array(String)'), ['${PREDICTION_KEY}']),
+        CAST(mapKeys(bool_features), 'Array(String)')) AS k,
+      arrayConcat(
+        mapValues(cat_features),
+        if(prediction_label IS NULL, CAST([], 'Array(String)'), [assumeNotNull(prediction_label)]),
+        arrayMap(b -> if(b, 'true', 'false'), mapValues(bool_features))) AS v`;
 }
