@@ -10,12 +10,7 @@ import {
 import { resolveReference, type Scope } from '../reference/resolve';
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
 import { predictionRows, PREDICTION_KEY } from '../sql/rows';
-import {
-  ECDF_SAMPLE_ROWS,
-  ecdfStatistics,
-  sampleFraction,
-  type EcdfStatistics,
-} from './numeric-sql';
+import { ecdfSample, ecdfStatistics, type EcdfStatistics } from './numeric-sql';
 import {
   chiSquare,
   hellinger,
@@ -52,8 +47,8 @@ export interface DriftReport {
   dataset_drift: boolean;
   drift_share: number;
   drifted_features: number;
-  /** Set when KS and Wasserstein came from a sample of this many rows per side (large windows). */
-  ecdf_sample_rows: number | null;
+  /** Set when KS and Wasserstein came from a sample of about this many rows per side. */
+  ecdf_sample_rows: { reference: number; current: number } | null;
   features: FeatureDrift[];
   prediction: FeatureDrift | null;
 }
@@ -88,7 +83,9 @@ export async function detectDrift(
   // Only features with values on both sides (ClickHouse's KS test refuses an empty sample).
   const present = [...numeric.keys()].filter((k) => bins.get(k)!.some((n) => n > 0));
   const currentRows = Math.max(0, ...[...bins.values()].map((b) => b.reduce((a, n) => a + n, 0)));
-  const sample = { reference: sampleFraction(profile.rows), current: sampleFraction(currentRows) };
+  const refSample = ecdfSample(profile.rows, present.length);
+  const curSample = ecdfSample(currentRows, present.length);
+  const sample = { reference: refSample.fraction, current: curSample.fraction };
   const ecdf = await ecdfStatistics(store, ref.rows, current, present, sample);
   const categories = await categoryCounts(store, current);
 
@@ -124,7 +121,10 @@ export async function detectDrift(
     dataset_drift: judged.length > 0 && share >= settings.drift.drift_share,
     drift_share: share,
     drifted_features: driftedCount,
-    ecdf_sample_rows: sample.reference < 1 || sample.current < 1 ? ECDF_SAMPLE_ROWS : null,
+    ecdf_sample_rows:
+      sample.reference < 1 || sample.current < 1
+        ? { reference: refSample.rows, current: curSample.rows }
+        : null,
     features: inputs,
     prediction,
   };

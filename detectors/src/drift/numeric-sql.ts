@@ -35,23 +35,31 @@ export async function ecdfStatistics(
   reference = sampled(reference, sample.reference);
   current = sampled(current, sample.current);
   const both = `${numericPairs(reference, '0 AS src,')} UNION ALL ${numericPairs(current, '1 AS src,')}`;
-  const params = { ...reference.params, ...current.params, ecdf_keys: keys };
-  const distances = await store.query<{ k: string; d: number; w1: number; nr: string; nc: string }>(
-    `SELECT k, max(abs(fr - fc)) AS d, sum(abs(fr - fc) * gap) AS w1, any(nr) AS nr, any(nc) AS nc
+  const params = {
+    ...reference.params,
+    ...current.params,
+    ecdf_keys: keys,
+    ecdf_index: keys.map((_, i) => i + 1),
+  };
+  // Features are numbered (idx) so grouping and partitioning hash integers, not names.
+  const rows = await store.query<{ idx: number; d: number; w1: number; nr: string; nc: string }>(
+    `SELECT idx, max(abs(fr - fc)) AS d, sum(abs(fr - fc) * gap) AS w1, any(nr) AS nr, any(nc) AS nc
      FROM (
-       SELECT k, sum(r) OVER whole AS nr, sum(c) OVER whole AS nc,
+       SELECT idx, sum(r) OVER whole AS nr, sum(c) OVER whole AS nc,
          sum(r) OVER upto / sum(r) OVER whole AS fr,
          sum(c) OVER upto / sum(c) OVER whole AS fc,
-         leadInFrame(v, 1, v) OVER (PARTITION BY k ORDER BY v ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) - v AS gap
+         leadInFrame(v, 1, v) OVER (PARTITION BY idx ORDER BY v ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) - v AS gap
        FROM (
-         SELECT k, v, countIf(src = 0) AS r, countIf(src = 1) AS c
-         FROM (${both}) WHERE has({ecdf_keys:Array(String)}, k) GROUP BY k, v
+         SELECT transform(k, {ecdf_keys:Array(String)}, {ecdf_index:Array(UInt32)}, toUInt32(0)) AS idx,
+                v, countIf(src = 0) AS r, countIf(src = 1) AS c
+         FROM (${both}) WHERE idx > 0 GROUP BY idx, v
        )
-       WINDOW upto AS (PARTITION BY k ORDER BY v ROWS UNBOUNDED PRECEDING), whole AS (PARTITION BY k)
+       WINDOW upto AS (PARTITION BY idx ORDER BY v ROWS UNBOUNDED PRECEDING), whole AS (PARTITION BY idx)
      )
-     GROUP BY k`,
+     GROUP BY idx`,
     params,
   );
+  const distances = rows.map((r) => ({ ...r, k: keys[Number(r.idx) - 1]! }));
   // The exact p-value needs every value again (ClickHouse's test, exact up to 10,000 per side);
   // above that the asymptotic distribution needs only the statistic and the sizes.
   const small = distances.filter((r) => Math.max(Number(r.nr), Number(r.nc)) <= EXACT_KS_ROWS);
@@ -74,17 +82,23 @@ export async function ecdfStatistics(
 }
 
 /**
- * Above this many rows on a side, KS and Wasserstein are computed on a uniform random sample of
- * that many rows (sorting every value of a 10M-row window per feature would not fit a 2-core
- * machine's minute or its memory); the binned and categorical statistics stay exact. At 200,000
- * rows the sampling error of the KS statistic is about 1/sqrt(200,000) ≈ 0.002, far below what
- * any threshold separates.
+ * KS and Wasserstein sort every value of both sides per feature. Above this many values per side
+ * (rows × numeric features), they are computed on a uniform random sample of rows that holds about
+ * that many (sorting every value of a 10M-row window would not fit a 2-core machine's minute or its
+ * memory); the binned and categorical statistics stay exact. At 200,000 rows per side the sampling
+ * error of the KS statistic is about 1/sqrt(200,000) ≈ 0.002; with many features it grows to
+ * ~1/sqrt(40,000) ≈ 0.005 — still far below what any threshold separates.
  */
-export const ECDF_SAMPLE_ROWS = 200_000;
+export const ECDF_SAMPLE_VALUES = 1_000_000;
+export const ECDF_SAMPLE_MAX_ROWS = 200_000;
 
-/** The share of rows to keep so that about ECDF_SAMPLE_ROWS remain. */
-export function sampleFraction(rows: number): number {
-  return rows <= ECDF_SAMPLE_ROWS ? 1 : ECDF_SAMPLE_ROWS / rows;
+/** Rows to keep per side, and the share of `rows` that is. */
+export function ecdfSample(rows: number, features: number): { rows: number; fraction: number } {
+  const keep = Math.min(
+    ECDF_SAMPLE_MAX_ROWS,
+    Math.max(20_000, Math.floor(ECDF_SAMPLE_VALUES / Math.max(1, features))),
+  );
+  return rows <= keep ? { rows, fraction: 1 } : { rows: keep, fraction: keep / rows };
 }
 
 function sampled(rows: RowSet, fraction: number): RowSet {

@@ -94,22 +94,38 @@ async function computeProfile(
   return { rows: count, features };
 }
 
-/** Rows per bin of each numeric feature, against the given edges. */
+/**
+ * Rows per bin of each numeric feature, against the given edges (DECILES.length per feature). The
+ * bin is a sum of comparisons with edges looked up by position in one flat constant array, so
+ * ClickHouse never builds an array per value.
+ */
 export async function binCounts(
   store: Store,
   rows: RowSet,
   edges: Map<string, number[]>,
 ): Promise<Map<string, number[]>> {
   const keys = [...edges.keys()];
-  const out = new Map(keys.map((k) => [k, new Array<number>(edges.get(k)!.length + 1).fill(0)]));
+  const out = new Map(keys.map((k) => [k, new Array<number>(DECILES.length + 1).fill(0)]));
   if (keys.length === 0) return out;
-  const counted = await store.query<{ k: string; bin: string; n: string }>(
-    `SELECT k, arrayCount(e -> e <= v, {bin_edges:Array(Array(Float64))}[indexOf({bin_keys:Array(String)}, k)]) AS bin,
-            count() AS n
-     FROM (${numericPairs(rows)}) WHERE has({bin_keys:Array(String)}, k) GROUP BY k, bin`,
-    { ...rows.params, bin_keys: keys, bin_edges: keys.map((k) => edges.get(k)!) },
+  const bin = DECILES.map(
+    (_, j) =>
+      `(v >= arrayElement({bin_edges:Array(Float64)}, (idx - 1) * ${DECILES.length} + ${j + 1}))`,
+  ).join(' + ');
+  const counted = await store.query<{ idx: number; bin: string; n: string }>(
+    `SELECT idx, ${bin} AS bin, count() AS n
+     FROM (
+       SELECT v, transform(k, {bin_keys:Array(String)}, {bin_index:Array(UInt32)}, toUInt32(0)) AS idx
+       FROM (${numericPairs(rows)})
+     )
+     WHERE idx > 0 GROUP BY idx, bin`,
+    {
+      ...rows.params,
+      bin_keys: keys,
+      bin_index: keys.map((_, i) => i + 1),
+      bin_edges: keys.flatMap((k) => edges.get(k)!),
+    },
   );
-  for (const r of counted) out.get(r.k)![Number(r.bin)] = Number(r.n);
+  for (const r of counted) out.get(keys[Number(r.idx) - 1]!)![Number(r.bin)] = Number(r.n);
   return out;
 }
 
