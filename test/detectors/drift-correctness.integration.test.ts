@@ -125,6 +125,7 @@ describe('drift against scipy', () => {
       const model = `drift-${name.replaceAll('_', '-')}`;
       const { status, body } = await api<{
         drift: {
+          window: { from: string; to: string };
           dataset_drift: boolean;
           reference: { source: string; size: number };
           features: FeatureDrift[];
@@ -136,6 +137,10 @@ describe('drift against scipy', () => {
       });
       expect(status).toBe(200);
       const { drift } = body;
+      expect(drift.window).toEqual({
+        from: new Date(window.from).toISOString(),
+        to: new Date(window.to).toISOString(),
+      });
       expect(drift.reference).toMatchObject({ source: 'dataset', size: c.reference.length });
       expect(drift.features.map((f) => f.feature).sort()).toEqual(
         Object.keys(c.expected.features).sort(),
@@ -149,5 +154,39 @@ describe('drift against scipy', () => {
       expect(drift.dataset_drift).toBe(c.expected.dataset_drift);
     },
     120_000,
+  );
+
+  it.each([
+    ['large_no_drift', false],
+    ['large_strong_drift', true],
+  ])(
+    '%s with thresholds calibrated on the reference: Jensen–Shannon at mean + 3σ',
+    async (name, expected) => {
+      const model = `drift-${name.replaceAll('_', '-')}`;
+      const put = await api(osprey.url, osprey.apiKey, 'PUT', `/api/v1/models/${model}/settings`, {
+        drift: { calibrate: true },
+      });
+      expect(put.status).toBe(200);
+      const { body } = await api<{
+        drift: {
+          dataset_drift: boolean;
+          features: (FeatureDrift & { threshold_calibrated: boolean })[];
+        };
+      }>(osprey.url, osprey.apiKey, 'POST', `/api/v1/models/${model}/detect`, {
+        from: new Date(window.from).toISOString(),
+        to: new Date(window.to).toISOString(),
+      });
+      for (const f of body.drift.features) {
+        expect(f, f.feature).toMatchObject({
+          method: 'jensen_shannon',
+          threshold_calibrated: true,
+          drift: expected,
+        });
+        // Tenths of 20,000 rows differ from the whole by a few hundredths at most.
+        expect(f.threshold, f.feature).toBeGreaterThan(0);
+        expect(f.threshold, f.feature).toBeLessThan(0.1);
+      }
+      expect(body.drift.dataset_drift).toBe(expected);
+    },
   );
 });

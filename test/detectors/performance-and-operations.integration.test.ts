@@ -142,6 +142,67 @@ describe('operational detectors', () => {
   });
 });
 
+describe('segments', () => {
+  it('detect every detector again per value of a configured tag, each against its own reference rows', async () => {
+    const model = 'segmented';
+    await api(osprey.url, osprey.apiKey, 'PUT', `/api/v1/models/${model}/settings`, {
+      segments: ['region'],
+    });
+    const row = (region: string, x: number) => ({
+      features: { x },
+      prediction: x,
+      tags: { region },
+    });
+    // The reference: eu around 0, us around 100. The window: eu as in the reference, us moved to 150.
+    const reference = Array.from({ length: 400 }, (_, i) => [
+      row('eu', i % 20),
+      row('us', 100 + (i % 20)),
+    ]).flat();
+    await postAll(
+      osprey.url,
+      osprey.apiKey,
+      '/v1/reference',
+      reference.map((r) => ({ model, version: 'v1', ...r })),
+    );
+    const current = Array.from({ length: 300 }, (_, i) => [
+      row('eu', i % 20),
+      row('us', 150 + (i % 20)),
+    ]).flat();
+    await postAll(
+      osprey.url,
+      osprey.apiKey,
+      '/v1/predictions',
+      current.map((r, i) => ({ model, version: 'v1', timestamp: window.from + i * 1_000, ...r })),
+    );
+    const { body } = await api<{
+      drift: { features: { drift: boolean; current_size: number }[] };
+      segments: {
+        segment: string;
+        drift: {
+          reference: { size: number };
+          features: { feature: string; drift: boolean; current_size: number }[];
+        };
+      }[];
+    }>(osprey.url, osprey.apiKey, 'POST', `/api/v1/models/${model}/detect`, range);
+    const bySegment = Object.fromEntries(body.segments.map((s) => [s.segment, s.drift]));
+    expect(Object.keys(bySegment).sort()).toEqual(['region=eu', 'region=us']);
+    expect(bySegment['region=eu']!.reference.size).toBe(400);
+    expect(bySegment['region=eu']!.features).toMatchObject([
+      { feature: 'x', drift: false, current_size: 300 },
+    ]);
+    expect(bySegment['region=us']!.features).toMatchObject([
+      { feature: 'x', drift: true, current_size: 300 },
+    ]);
+    const stored = await api<{ features: { drift: boolean }[] }>(
+      osprey.url,
+      osprey.apiKey,
+      'GET',
+      `/api/v1/models/${model}/drift?${new URLSearchParams({ ...range, segment: 'region=us' })}`,
+    );
+    expect(stored.body.features[0]!.drift).toBe(true);
+  });
+});
+
 describe('/api/v1 detector routes', () => {
   it('refuse a missing key, a key without the scope, and name the bad field', async () => {
     const model = 'perf-regression';

@@ -9,6 +9,7 @@ import {
 } from '../reference/profile';
 import { resolveReference, type Scope } from '../reference/resolve';
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
+import { isoWindow } from '../window';
 import { predictionRows, PREDICTION_KEY } from '../sql/rows';
 import { ecdfSample, ecdfStatistics, type EcdfStatistics } from './numeric-sql';
 import {
@@ -28,6 +29,7 @@ export interface FeatureDrift {
   method: DriftMethod;
   value: number | null;
   threshold: number;
+  threshold_calibrated: boolean;
   /** null when there is nothing to compare (no current values). */
   drift: boolean | null;
   statistics: Record<string, number | null>;
@@ -36,6 +38,7 @@ export interface FeatureDrift {
 }
 
 export interface DriftReport {
+  window: { from: string; to: string };
   reference: {
     source: string;
     key: string;
@@ -64,6 +67,7 @@ export async function detectDrift(
   scope: Scope,
 ): Promise<DriftReport> {
   const empty: DriftReport = {
+    window: isoWindow(scope.window),
     reference: null,
     dataset_drift: false,
     drift_share: 0,
@@ -97,7 +101,12 @@ export async function detectDrift(
       p.kind === 'numeric'
         ? numericStatistics(p, bins.get(name)!, ecdf.get(name))
         : categoricalStatistics(p, categories.get(name));
-    const verdict = verdictFor(isPrediction ? 'prediction' : name, p, settings);
+    const verdict = verdictFor(
+      isPrediction ? 'prediction' : name,
+      p,
+      settings,
+      statistics.currentSize,
+    );
     const value = statistics.values[statisticOf(verdict.method)] ?? undefined;
     const result: FeatureDrift = {
       feature: isPrediction ? 'prediction' : name,
@@ -105,6 +114,7 @@ export async function detectDrift(
       method: verdict.method,
       value: value ?? null,
       threshold: verdict.threshold,
+      threshold_calibrated: verdict.calibrated ?? false,
       drift: statistics.currentSize === 0 ? null : (drifted(verdict, value) ?? null),
       statistics: statistics.values,
       reference_size: p.n,
@@ -117,6 +127,7 @@ export async function detectDrift(
   const driftedCount = judged.filter((f) => f.drift).length;
   const share = judged.length === 0 ? 0 : driftedCount / judged.length;
   return {
+    window: isoWindow(scope.window),
     reference: { source: ref.source, key: ref.key, size: profile.rows, ...ref.detail },
     dataset_drift: judged.length > 0 && share >= settings.drift.drift_share,
     drift_share: share,

@@ -1,10 +1,12 @@
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
-import type { FeatureProfile } from '../reference/profile';
+import { CALIBRATION_CHUNKS, type FeatureProfile } from '../reference/profile';
 
 /** Which statistic decides, and how: p-values drift below the threshold, distances at or above. */
 export interface Verdict {
   method: DriftMethod;
   threshold: number;
+  /** The threshold came from the reference's own variation (settings.drift.calibrate). */
+  calibrated?: boolean;
 }
 
 const STATISTIC_OF: Record<DriftMethod, string> = {
@@ -33,14 +35,27 @@ export const SMALL_REFERENCE = 1_000;
  * Evidently's defaults: with a small reference (≤ 1,000 values) a test at p < 0.05 — KS for
  * numbers, chi-square for categories, z for two categories; otherwise a distance at 0.1 —
  * Wasserstein normed by the reference's standard deviation, or Jensen–Shannon. A model's settings
- * override per feature ("prediction" for the prediction) or for all ("*").
+ * override per feature ("prediction" for the prediction) or for all ("*"), and may calibrate
+ * thresholds on the reference.
  */
 export function verdictFor(
   name: string,
   profile: FeatureProfile,
   settings: ModelSettings,
+  currentSize = 0,
 ): Verdict {
   const override = settings.drift.overrides[name] ?? settings.drift.overrides['*'];
+  if (settings.drift.calibrate) {
+    const method = override?.method ?? 'jensen_shannon';
+    const c = profile.calibration?.[method as keyof NonNullable<FeatureProfile['calibration']>];
+    if (c) {
+      // Sampling noise shrinks with size (PSI like 1/n, the others like 1/sqrt(n)): a window the
+      // size of a reference tenth gets mean + 3σ as measured, others the same scaled.
+      const ratio = currentSize > 0 ? profile.n / CALIBRATION_CHUNKS / currentSize : 1;
+      const scale = method === 'psi' ? ratio : Math.sqrt(ratio);
+      return { method, threshold: (c.mean + 3 * c.std) * scale, calibrated: true };
+    }
+  }
   if (override) return override;
   const small = profile.n <= SMALL_REFERENCE;
   if (profile.kind === 'numeric') {

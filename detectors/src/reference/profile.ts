@@ -1,8 +1,17 @@
 import { Tables, type Store } from '@osprey/db';
 import { categoricalPairs, numericPairs, PREDICTION_KEY, type RowSet } from '../sql/rows';
 import type { Reference } from './resolve';
+import { hellinger, jensenShannon, lInfinity, proportions, psi } from '../drift/statistics';
 
 export const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+/** Random parts of the reference whose distances to the whole calibrate thresholds (NannyML-style). */
+export const CALIBRATION_CHUNKS = 10;
+
+/** Mean and standard deviation of a binned distance between reference parts and the whole. */
+export type Calibration = Partial<
+  Record<'psi' | 'jensen_shannon' | 'hellinger' | 'l_infinity', { mean: number; std: number }>
+>;
 
 export interface NumericProfile {
   kind: 'numeric';
@@ -14,12 +23,14 @@ export interface NumericProfile {
   /** Reference deciles (numpy's default "linear" quantiles); bin i holds edges[i-1] <= x < edges[i]. */
   edges: number[];
   bin_counts: number[];
+  calibration?: Calibration;
 }
 
 export interface CategoricalProfile {
   kind: 'categorical' | 'binary';
   n: number;
   counts: Record<string, number>;
+  calibration?: Calibration;
 }
 
 export type FeatureProfile = NumericProfile | CategoricalProfile;
@@ -77,8 +88,12 @@ async function computeProfile(
     rows.params,
   );
   const edges = new Map(numeric.map((r) => [r.k, r.edges]));
-  const bins = await binCounts(store, rows, edges);
+  // Counted in CALIBRATION_CHUNKS random parts: summed, the reference's own counts; apart, how
+  // much the binned distances vary within the reference (calibrated thresholds).
+  const bins = await chunkBinCounts(store, rows, edges, CALIBRATION_CHUNKS);
   for (const r of numeric) {
+    const parts = bins.get(r.k)!;
+    const total = parts.reduce((sum, part) => sum.map((n, i) => n + part[i]!));
     keep(r.k, {
       kind: 'numeric',
       n: Number(r.n),
@@ -87,10 +102,17 @@ async function computeProfile(
       min: r.min,
       max: r.max,
       edges: r.edges,
-      bin_counts: bins.get(r.k) ?? new Array<number>(r.edges.length + 1).fill(0),
+      bin_counts: total,
+      calibration: calibrate(total, parts),
     });
   }
-  for (const [name, p] of await categoryCounts(store, rows)) keep(name, p);
+  for (const [name, c] of await chunkCategoryCounts(store, rows, CALIBRATION_CHUNKS)) {
+    const categories = [...new Set(c.chunks.flatMap((counts) => Object.keys(counts)))].sort();
+    const parts = c.chunks.map((counts) => categories.map((k) => counts[k] ?? 0));
+    const total = parts.reduce((sum, part) => sum.map((n, i) => n + part[i]!));
+    const counts = Object.fromEntries(categories.map((k, i) => [k, total[i]!]));
+    keep(name, { kind: c.kind, n: c.n, counts, calibration: calibrate(total, parts) });
+  }
   return { rows: count, features };
 }
 
@@ -104,20 +126,33 @@ export async function binCounts(
   rows: RowSet,
   edges: Map<string, number[]>,
 ): Promise<Map<string, number[]>> {
+  const chunked = await chunkBinCounts(store, rows, edges, 1);
+  return new Map([...chunked].map(([k, chunks]) => [k, chunks[0]!]));
+}
+
+/** binCounts of each of `chunks` random parts of the rows. */
+async function chunkBinCounts(
+  store: Store,
+  rows: RowSet,
+  edges: Map<string, number[]>,
+  chunks: number,
+): Promise<Map<string, number[][]>> {
   const keys = [...edges.keys()];
-  const out = new Map(keys.map((k) => [k, new Array<number>(DECILES.length + 1).fill(0)]));
+  const empty = () =>
+    Array.from({ length: chunks }, () => new Array<number>(DECILES.length + 1).fill(0));
+  const out = new Map(keys.map((k) => [k, empty()]));
   if (keys.length === 0) return out;
   const bin = DECILES.map(
     (_, j) =>
       `(v >= arrayElement({bin_edges:Array(Float64)}, (idx - 1) * ${DECILES.length} + ${j + 1}))`,
   ).join(' + ');
-  const counted = await store.query<{ idx: number; bin: string; n: string }>(
-    `SELECT idx, ${bin} AS bin, count() AS n
+  const counted = await store.query<{ chunk: number; idx: number; bin: string; n: string }>(
+    `SELECT chunk, idx, ${bin} AS bin, count() AS n
      FROM (
-       SELECT v, transform(k, {bin_keys:Array(String)}, {bin_index:Array(UInt32)}, toUInt32(0)) AS idx
-       FROM (${numericPairs(rows)})
+       SELECT chunk, v, transform(k, {bin_keys:Array(String)}, {bin_index:Array(UInt32)}, toUInt32(0)) AS idx
+       FROM (${numericPairs(withChunks(rows, chunks), 'chunk,')})
      )
-     WHERE idx > 0 GROUP BY idx, bin`,
+     WHERE idx > 0 GROUP BY chunk, idx, bin`,
     {
       ...rows.params,
       bin_keys: keys,
@@ -125,7 +160,9 @@ export async function binCounts(
       bin_edges: keys.flatMap((k) => edges.get(k)!),
     },
   );
-  for (const r of counted) out.get(keys[Number(r.idx) - 1]!)![Number(r.bin)] = Number(r.n);
+  for (const r of counted) {
+    out.get(keys[Number(r.idx) - 1]!)![Number(r.chunk)]![Number(r.bin)] = Number(r.n);
+  }
   return out;
 }
 
@@ -134,20 +171,59 @@ export async function categoryCounts(
   store: Store,
   rows: RowSet,
 ): Promise<Map<string, CategoricalProfile>> {
-  const counted = await store.query<{ t: 'c' | 'b'; k: string; v: string; n: string }>(
-    `SELECT t, k, v, count() AS n FROM (${categoricalPairs(rows)}) GROUP BY t, k, v`,
+  const chunked = await chunkCategoryCounts(store, rows, 1);
+  return new Map([...chunked].map(([k, c]) => [k, { kind: c.kind, n: c.n, counts: c.chunks[0]! }]));
+}
+
+interface ChunkedCategories {
+  kind: CategoricalProfile['kind'];
+  n: number;
+  chunks: Record<string, number>[];
+}
+
+/** categoryCounts of each of `chunks` random parts of the rows. */
+async function chunkCategoryCounts(
+  store: Store,
+  rows: RowSet,
+  chunks: number,
+): Promise<Map<string, ChunkedCategories>> {
+  const counted = await store.query<{
+    chunk: number;
+    t: 'c' | 'b';
+    k: string;
+    v: string;
+    n: string;
+  }>(
+    `SELECT chunk, t, k, v, count() AS n FROM (${categoricalPairs(withChunks(rows, chunks), 'chunk,')})
+     GROUP BY chunk, t, k, v`,
     rows.params,
   );
-  const out = new Map<string, CategoricalProfile>();
+  const out = new Map<string, ChunkedCategories>();
   for (const r of counted) {
-    let p = out.get(r.k);
-    if (!p) out.set(r.k, (p = { kind: r.t === 'b' ? 'binary' : 'categorical', n: 0, counts: {} }));
-    p.counts[r.v] = Number(r.n);
-    p.n += Number(r.n);
+    let c = out.get(r.k);
+    if (!c) {
+      c = {
+        kind: r.t === 'b' ? 'binary' : 'categorical',
+        n: 0,
+        chunks: Array.from({ length: chunks }, () => ({})),
+      };
+      out.set(r.k, c);
+    }
+    c.chunks[Number(r.chunk)]![r.v] = Number(r.n);
+    c.n += Number(r.n);
   }
   // Two categories make a binary feature, tested with the two-proportion z-test.
-  for (const p of out.values()) if (Object.keys(p.counts).length <= 2) p.kind = 'binary';
+  for (const c of out.values()) {
+    const categories = new Set(c.chunks.flatMap((counts) => Object.keys(counts)));
+    if (categories.size <= 2) c.kind = 'binary';
+  }
   return out;
+}
+
+/** The rows with a `chunk` column: a random part number below `chunks` (0 when 1). */
+function withChunks(rows: RowSet, chunks: number): RowSet {
+  const chunk = chunks === 1 ? '0' : `rand() % ${chunks}`;
+  return { sql: `SELECT *, toUInt32(${chunk}) AS chunk FROM (${rows.sql})`, params: rows.params };
 }
 
 async function loadProfile(
@@ -189,4 +265,23 @@ async function saveProfile(
       profile: JSON.stringify({ ...p, rows: profile.rows }),
     })),
   );
+}
+
+/** How far each non-empty part's distribution lies from the whole's, per binned distance. */
+function calibrate(total: number[], parts: number[][]): Calibration {
+  const whole = proportions(total);
+  const each = parts.filter((p) => p.some((n) => n > 0)).map((p) => proportions(p));
+  if (each.length < 2) return {};
+  const moments = (f: (p: number[], q: number[]) => number) => {
+    const values = each.map((q) => f(whole, q));
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1);
+    return { mean, std: Math.sqrt(variance) };
+  };
+  return {
+    psi: moments(psi),
+    jensen_shannon: moments(jensenShannon),
+    hellinger: moments(hellinger),
+    l_infinity: moments(lInfinity),
+  };
 }

@@ -58,8 +58,15 @@ export const modelSettings = z.strictObject({
       drift_share: z.number().min(0).max(1).default(0.5),
       /** Verdict method and threshold per feature name, "prediction", or "*" for all. */
       overrides: z.record(z.string().min(1), verdictOverride).default({}),
+      /**
+       * Thresholds calibrated on the reference, as NannyML does: mean + 3σ of the verdict's
+       * distance between random tenths of the reference and the whole. Applies to the binned
+       * distances (psi, jensen_shannon, hellinger, l_infinity); the default method becomes
+       * jensen_shannon.
+       */
+      calibrate: z.boolean().default(false),
     })
-    .default({ drift_share: 0.5, overrides: {} }),
+    .default({ drift_share: 0.5, overrides: {}, calibrate: false }),
   /** Tag keys whose values are detected separately (e.g. "region"). */
   segments: z.array(z.string().min(1).max(256)).max(5).default([]),
   task: z.enum(['classification', 'regression']).optional(),

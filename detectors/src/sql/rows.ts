@@ -91,8 +91,8 @@ export function numericPairs(rows: RowSet, extra = ''): string {
  * (t, k, v) pairs of a row set's categorical features ('c', plus the label prediction) and boolean
  * features ('b', as 'true' / 'false'), in one pass over the rows.
  */
-export function categoricalPairs(rows: RowSet): string {
-  return `SELECT t, k, v FROM (${rows.sql})
+export function categoricalPairs(rows: RowSet, extra = ''): string {
+  return `SELECT ${extra} t, k, v FROM (${rows.sql})
     ARRAY JOIN
       arrayConcat(
         arrayMap(x -> 'c', mapKeys(cat_features)),
