@@ -140,11 +140,14 @@ export async function detectThroughput(store: Store, scope: Scope) {
   const document = {
     window: isoWindow(window),
     count: total,
-    per_minute: { mean, min: Math.min(...current, Infinity), max: Math.max(...current, 0) },
+    per_minute: {
+      mean,
+      min: current.length > 0 ? Math.min(...current) : 0,
+      max: current.length > 0 ? Math.max(...current) : 0,
+    },
     usual: usual && { p5: usual[0], p50: usual[1], p95: usual[2], minutes: history.length },
     status,
   };
-  if (document.per_minute.min === Infinity) document.per_minute.min = 0;
   const rows = [
     model('per_minute', mean, {
       is_verdict: true,

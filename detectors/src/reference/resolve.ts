@@ -38,12 +38,9 @@ export async function resolveReference(
   scope: Scope,
 ): Promise<Reference | undefined> {
   const choice = settings.reference;
-  const scoped = (key: string) =>
-    [
-      key,
-      scope.version && `v=${scope.version}`,
-      scope.segment && `s=${segmentLabel(scope.segment)}`,
-    ]
+  // A dataset describes the model's inputs whatever version is looked at: no version in its key.
+  const scoped = (key: string, version = scope.version) =>
+    [key, version && `v=${version}`, scope.segment && `s=${segmentLabel(scope.segment)}`]
       .filter(Boolean)
       .join('|');
   if (choice?.source === 'range') {
@@ -59,10 +56,9 @@ export async function resolveReference(
   if (choice === undefined || choice.source === 'dataset') {
     const referenceId = choice?.reference_id ?? (await latestDataset(store, scope.model));
     if (referenceId) {
-      // The dataset describes the model's inputs, whatever version is being looked at.
       return {
         source: 'dataset',
-        key: scoped(`dataset:${referenceId}`).replace(/\|v=[^|]*/, ''),
+        key: scoped(`dataset:${referenceId}`, ''),
         rows: referenceDatasetRows('ref', {
           model: scope.model,
           referenceId,

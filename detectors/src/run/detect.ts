@@ -81,7 +81,7 @@ function driftRows(report: DriftReport): ResultRow[] {
   const rows: ResultRow[] = [];
   const add = (f: FeatureDrift, target: 'feature' | 'prediction') => {
     for (const [statistic, value] of Object.entries(f.statistics)) {
-      const verdict = statistic === verdictStatistic(f);
+      const verdict = statistic === statisticOf(f.method);
       rows.push({
         target,
         feature: target === 'prediction' ? '' : f.feature,
@@ -112,10 +112,6 @@ function driftRows(report: DriftReport): ResultRow[] {
     });
   }
   return rows;
-}
-
-function verdictStatistic(f: FeatureDrift): string {
-  return statisticOf(f.method);
 }
 
 async function segmentValues(

@@ -58,7 +58,8 @@ export class DetectorScheduler {
     const now = this.now();
     const labelsSince = this.labelsSince;
     this.labelsSince = now;
-    for (const model of await monitoredModels(this.store)) {
+    const since = now - this.options.backfillDays * 86_400_000;
+    for (const model of await monitoredModels(this.store, since)) {
       if (this.stopped) return;
       // One model's failure (logged) must not hold the others back; it is retried next pass.
       await this.passModel(model, now, labelsSince).catch((err: unknown) =>

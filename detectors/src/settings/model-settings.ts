@@ -96,11 +96,13 @@ export async function saveSettings(
   return parsed;
 }
 
-/** Every model that has logged predictions or has settings. */
-export async function monitoredModels(store: Store): Promise<string[]> {
+/** Every model that logged predictions since `since` (epoch ms; recent partitions only) or has settings. */
+export async function monitoredModels(store: Store, since: number): Promise<string[]> {
   const rows = await store.query<{ model: string }>(
     `SELECT DISTINCT model FROM ${Tables.predictions}
+     WHERE timestamp >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')
      UNION DISTINCT SELECT DISTINCT model FROM ${Tables.modelSettings} ORDER BY model`,
+    { since },
   );
   return rows.map((r) => r.model);
 }
