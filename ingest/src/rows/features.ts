@@ -9,6 +9,17 @@ export const FEATURE_COLUMNS = [
   'prediction_vec',
 ] as const;
 
+/** The values of FEATURE_COLUMNS in a row. */
+export type FeatureValues = [
+  num_features: Record<string, number>,
+  cat_features: Record<string, string>,
+  bool_features: Record<string, boolean>,
+  null_features: string[],
+  prediction_num: number | null,
+  prediction_label: string | null,
+  prediction_vec: number[],
+];
+
 /** A row's features split by type, so each lands in its typed map (numbers never parse strings). */
 export interface SplitFeatures {
   num: Record<string, number>;

@@ -1,5 +1,5 @@
 import type { PredictionEvent } from '../contract/prediction';
-import { FEATURE_COLUMNS, splitFeatures, splitPrediction } from './features';
+import { FEATURE_COLUMNS, splitFeatures, splitPrediction, type FeatureValues } from './features';
 
 /**
  * The `predictions` columns a row fills, in the order of a row's values (see
@@ -23,13 +23,7 @@ export type PredictionRow = [
   timestamp: number,
   model: string,
   version: string,
-  num_features: Record<string, number>,
-  cat_features: Record<string, string>,
-  bool_features: Record<string, boolean>,
-  null_features: string[],
-  prediction_num: number | null,
-  prediction_label: string | null,
-  prediction_vec: number[],
+  ...FeatureValues,
   latency_ms: number | null,
   error: string,
   tags: Record<string, string>,

@@ -1,5 +1,5 @@
 import type { ReferenceEvent } from '../contract/reference';
-import { FEATURE_COLUMNS, splitFeatures, splitPrediction } from './features';
+import { FEATURE_COLUMNS, splitFeatures, splitPrediction, type FeatureValues } from './features';
 
 /** The `reference_rows` columns a row fills, in order (see db/migrations/0006_reference_rows.sql). */
 export const REFERENCE_COLUMNS = [
@@ -18,13 +18,7 @@ export type ReferenceRow = [
   version: string,
   reference_id: string,
   timestamp: number,
-  num_features: Record<string, number>,
-  cat_features: Record<string, string>,
-  bool_features: Record<string, boolean>,
-  null_features: string[],
-  prediction_num: number | null,
-  prediction_label: string | null,
-  prediction_vec: number[],
+  ...FeatureValues,
   tags: Record<string, string>,
 ];
 
