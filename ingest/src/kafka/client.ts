@@ -78,17 +78,41 @@ export async function ensureTopics(
     const missing = [...eventTopics, deadletter].filter((t) => !existing.has(t));
     if (missing.length > 0) {
       await admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs's own wait retries only LEADER_NOT_AVAILABLE, while a Kafka 4 broker may still
+        // answer "does not host this topic-partition" just after creating a topic: wait here.
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic,
           numPartitions: opts.partitions,
           replicationFactor: opts.replicationFactor,
         })),
       });
+      await waitForLeaders(admin, missing);
     }
     return missing;
   } finally {
     await admin.disconnect();
+  }
+}
+
+const LEADER_WAIT_MS = 30_000;
+
+/** Until every partition of the topics has a leader (new topics), or throws after 30 s. */
+async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  for (;;) {
+    try {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics });
+      if (
+        described.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      )
+        return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`no leader for the new topics ${topics.join(', ')} in 30 s`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
