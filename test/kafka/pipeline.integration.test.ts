@@ -40,6 +40,7 @@ const drained = (what: string) =>
       (await groupLag(broker, `${prefix}-ingest`, [
         `${prefix}.predictions`,
         `${prefix}.labels`,
+        `${prefix}.references`,
       ])) === 0,
     60_000,
     what,
@@ -123,6 +124,32 @@ describe('Kafka pipeline', () => {
         "SELECT count(), uniqExact(request_id) FROM predictions WHERE model = 'kafka-big'",
       ),
     ).toEqual([['8000', '8000']]);
+    ingest = await startOsprey({ args: ['ingest'], env: kafkaEnv(), dataDir: ingest.dataDir });
+  });
+
+  it('carries reference datasets through their own topic into reference_rows', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      model: 'kafka-ref',
+      version: 'v1',
+      reference_id: 'validation-1',
+      features: { i, c: i % 2 ? 'a' : 'b' },
+      prediction: i / 2,
+    }));
+    const res = await postGzippedPredictions(
+      collector.url,
+      collector.apiKey,
+      gzipSync(JSON.stringify(rows)),
+      '/v1/reference',
+    );
+    expect(await res.json()).toEqual({ accepted: 300, rejected: [] });
+    await drained('the reference rows to be stored');
+    await ingest.stop();
+    expect(
+      await sqlRows(
+        ingest.dataDir,
+        "SELECT count(), sum(num_features['i']), any(reference_id) FROM reference_rows WHERE model = 'kafka-ref'",
+      ),
+    ).toEqual([['300', String((299 * 300) / 2), 'validation-1']]);
     ingest = await startOsprey({ args: ['ingest'], env: kafkaEnv(), dataDir: ingest.dataDir });
   });
 

@@ -68,8 +68,9 @@ export function postGzippedPredictions(
   base: string,
   apiKey: string,
   body: Buffer,
+  path = '/v1/predictions',
 ): Promise<Response> {
-  return fetch(`${base}/v1/predictions`, {
+  return fetch(`${base}${path}`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${apiKey}`,
