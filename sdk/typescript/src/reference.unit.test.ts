@@ -1,43 +1,16 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  acceptAll,
-  freePort,
-  startFakeCollector,
-  type FakeCollector,
-  type Responder,
-} from '../test/fake-collector';
-import { Osprey, OspreyError, type OspreyOptions, type ReferenceRow } from './index';
+import { describe, expect, it } from 'vitest';
+import { acceptAll, freePort, type Responder } from '../test/fake-collector';
+import { testHarness } from '../test/harness';
+import { OspreyError, type OspreyOptions, type ReferenceRow } from './index';
 
 const API_KEY = 'osk_live_REFERENCE_SECRET_77';
 const PATH = '/v1/reference';
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const fast = { retryBaseDelayMs: 10, retryMaxDelayMs: 50 } satisfies Partial<OspreyOptions>;
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-async function collectorWith(respond: Responder = acceptAll, port = 0): Promise<FakeCollector> {
-  const collector = await startFakeCollector(respond, port);
-  cleanup.push(() => collector.close());
-  return collector;
-}
-
-function client(url: string, options: Partial<OspreyOptions> = {}) {
-  const errors: OspreyError[] = [];
-  const osprey = new Osprey({
-    url,
-    apiKey: API_KEY,
-    onError: (e) => errors.push(e),
-    ...fast,
-    ...options,
-  });
-  cleanup.push(() => osprey.close(2000));
-  return { osprey, errors };
-}
+const { collectorWith, client } = testHarness(API_KEY, fast);
 
 function row(i: number): ReferenceRow {
   return { features: { amount: i, country: i % 2 ? 'FR' : 'DE', is_new: i % 3 === 0 } };

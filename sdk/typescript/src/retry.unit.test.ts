@@ -1,12 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  acceptAll,
-  freePort,
-  prediction,
-  startFakeCollector,
-  type FakeCollector,
-} from '../test/fake-collector';
-import { Osprey, type OspreyError, type OspreyOptions } from './index';
+import { describe, expect, it } from 'vitest';
+import { acceptAll, freePort, prediction } from '../test/fake-collector';
+import { testHarness } from '../test/harness';
+import { type OspreyOptions } from './index';
 
 const API_KEY = 'osk_live_SECRET_do_not_print_42';
 const fast = {
@@ -15,29 +10,7 @@ const fast = {
   flushIntervalMs: 20,
 } satisfies Partial<OspreyOptions>;
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-async function collectorWith(respond = acceptAll, port = 0): Promise<FakeCollector> {
-  const collector = await startFakeCollector(respond, port);
-  cleanup.push(() => collector.close());
-  return collector;
-}
-
-function client(url: string, options: Partial<OspreyOptions> = {}) {
-  const errors: OspreyError[] = [];
-  const osprey = new Osprey({
-    url,
-    apiKey: API_KEY,
-    onError: (e) => errors.push(e),
-    ...fast,
-    ...options,
-  });
-  cleanup.push(() => osprey.close(2000));
-  return { osprey, errors };
-}
+const { collectorWith, client } = testHarness(API_KEY, fast);
 
 function ids(events: Record<string, unknown>[]): string[] {
   return events.map((e) => e.event_id as string);
