@@ -47,13 +47,17 @@ export function verdictFor(
   const override = settings.drift.overrides[name] ?? settings.drift.overrides['*'];
   if (settings.drift.calibrate) {
     const method = override?.method ?? 'jensen_shannon';
-    const c = profile.calibration?.[method as keyof NonNullable<FeatureProfile['calibration']>];
-    if (c) {
-      // Sampling noise shrinks with size (PSI like 1/n, the others like 1/sqrt(n)): a window the
-      // size of a reference tenth gets mean + 3σ as measured, others the same scaled.
-      const ratio = currentSize > 0 ? profile.n / CALIBRATION_CHUNKS / currentSize : 1;
+    const moments =
+      profile.calibration?.[method as keyof NonNullable<FeatureProfile['calibration']>];
+    if (moments) {
+      // The tenths measured how far a subset of n/10 reference values lies from the whole
+      // (variance ∝ 10/n − 1/n); a window of m independent values lies further or closer
+      // (∝ 1/m + 1/n). PSI scales like that variance, the other distances like its root.
+      const n = profile.n;
+      const part = n / CALIBRATION_CHUNKS;
+      const ratio = currentSize > 0 ? (1 / currentSize + 1 / n) / (1 / part - 1 / n) : 1;
       const scale = method === 'psi' ? ratio : Math.sqrt(ratio);
-      return { method, threshold: (c.mean + 3 * c.std) * scale, calibrated: true };
+      return { method, threshold: (moments.mean + 3 * moments.std) * scale, calibrated: true };
     }
   }
   if (override) return override;

@@ -12,7 +12,7 @@ export const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
  */
 const EDGE_SAMPLE_ROWS = 200_000;
 
-/** Random parts of the reference whose distances to the whole calibrate thresholds (NannyML-style). */
+/** Parts of the reference whose distances to the whole calibrate thresholds (NannyML-style). */
 export const CALIBRATION_CHUNKS = 10;
 
 /** Mean and standard deviation of a binned distance between reference parts and the whole. */
@@ -102,7 +102,7 @@ async function computeProfile(
     { ...rows.params, edge_fraction: Math.min(1, EDGE_SAMPLE_ROWS / Math.max(1, count)) },
   );
   const edges = new Map(numeric.map((r) => [r.k, r.edges]));
-  // Counted in CALIBRATION_CHUNKS random parts: summed, the reference's own counts; apart, how
+  // Counted in CALIBRATION_CHUNKS parts (split by a hash of the row): summed, the reference's own counts; apart, how
   // much the binned distances vary within the reference (calibrated thresholds).
   const bins = await chunkBinCounts(store, rows, edges, CALIBRATION_CHUNKS);
   for (const r of numeric) {
@@ -234,9 +234,12 @@ async function chunkCategoryCounts(
   return out;
 }
 
-/** The rows with a `chunk` column: a random part number below `chunks` (0 when 1). */
+/**
+ * The rows with a `chunk` column: a part number below `chunks` (0 when 1) from a hash of the row,
+ * so the same reference always splits (and calibrates) the same way.
+ */
 function withChunks(rows: RowSet, chunks: number): RowSet {
-  const chunk = chunks === 1 ? '0' : `rand() % ${chunks}`;
+  const chunk = chunks === 1 ? '0' : `cityHash64(tuple(*)) % ${chunks}`;
   return { sql: `SELECT *, toUInt32(${chunk}) AS chunk FROM (${rows.sql})`, params: rows.params };
 }
 
