@@ -160,13 +160,14 @@ async function chunkBinCounts(
     (_, j) =>
       `(v >= arrayElement({bin_edges:Array(Float64)}, (idx - 1) * ${DECILES.length} + ${j + 1}))`,
   ).join(' + ');
+  const split = withChunks(rows, chunks);
   const counted = await store.query<{ chunk: number; idx: number; bin: string; n: string }>(
-    `SELECT chunk, idx, ${bin} AS bin, count() AS n
+    `SELECT ${split.select} idx, ${bin} AS bin, count() AS n
      FROM (
-       SELECT chunk, v, transform(k, {bin_keys:Array(String)}, {bin_index:Array(UInt32)}, toUInt32(0)) AS idx
-       FROM (${numericPairs(withChunks(rows, chunks), 'chunk,')})
+       SELECT ${split.carry} v, transform(k, {bin_keys:Array(String)}, {bin_index:Array(UInt32)}, toUInt32(0)) AS idx
+       FROM (${numericPairs(split.rows, split.carry)})
      )
-     WHERE idx > 0 GROUP BY chunk, idx, bin`,
+     WHERE idx > 0 GROUP BY ${split.carry} idx, bin`,
     {
       ...rows.params,
       bin_keys: keys,
@@ -201,6 +202,7 @@ async function chunkCategoryCounts(
   rows: RowSet,
   chunks: number,
 ): Promise<Map<string, ChunkedCategories>> {
+  const split = withChunks(rows, chunks);
   const counted = await store.query<{
     chunk: number;
     t: 'c' | 'b';
@@ -208,8 +210,8 @@ async function chunkCategoryCounts(
     v: string;
     n: string;
   }>(
-    `SELECT chunk, t, k, v, count() AS n FROM (${categoricalPairs(withChunks(rows, chunks), 'chunk,')})
-     GROUP BY chunk, t, k, v`,
+    `SELECT ${split.select} t, k, v, count() AS n FROM (${categoricalPairs(split.rows, split.carry)})
+     GROUP BY ${split.carry} t, k, v`,
     rows.params,
   );
   const out = new Map<string, ChunkedCategories>();
@@ -235,12 +237,20 @@ async function chunkCategoryCounts(
 }
 
 /**
- * The rows with a `chunk` column: a part number below `chunks` (0 when 1) from a hash of the row,
- * so the same reference always splits (and calibrates) the same way.
+ * The rows split into `chunks` parts by a hash of the whole row, so the same reference always
+ * splits (and calibrates) the same way: `carry` passes the part number through the pairs and the
+ * grouping, `select` names it in the result. One part adds nothing to the windows' counts.
  */
-function withChunks(rows: RowSet, chunks: number): RowSet {
-  const chunk = chunks === 1 ? '0' : `cityHash64(tuple(*)) % ${chunks}`;
-  return { sql: `SELECT *, toUInt32(${chunk}) AS chunk FROM (${rows.sql})`, params: rows.params };
+function withChunks(rows: RowSet, chunks: number): { rows: RowSet; carry: string; select: string } {
+  if (chunks === 1) return { rows, carry: '', select: '0 AS chunk,' };
+  return {
+    rows: {
+      sql: `SELECT *, toUInt32(cityHash64(tuple(*)) % ${chunks}) AS chunk FROM (${rows.sql})`,
+      params: rows.params,
+    },
+    carry: 'chunk,',
+    select: 'chunk,',
+  };
 }
 
 async function loadProfile(
