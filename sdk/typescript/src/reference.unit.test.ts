@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { acceptAll, freePort, type Responder } from '../test/fake-collector';
+import { acceptAll, freePort, unavailableOnce, type Responder } from '../test/fake-collector';
 import { testHarness } from '../test/harness';
 import { OspreyError, type OspreyOptions, type ReferenceRow } from './index';
 
@@ -170,15 +170,7 @@ describe('logReference', () => {
   });
 
   it('waits for Retry-After on a 503, then sends the batch once more and goes on', async () => {
-    const collector = await collectorWith((req, n) =>
-      n === 1
-        ? {
-            status: 503,
-            body: { error: 'storage is unavailable' },
-            headers: { 'retry-after': '1' },
-          }
-        : acceptAll(req, n),
-    );
+    const collector = await collectorWith(unavailableOnce(1));
     const { osprey, errors } = client(collector.url);
     const start = Date.now();
     const upload = await osprey.logReference('m', 'v1', rows(9), { batchRows: 3 });

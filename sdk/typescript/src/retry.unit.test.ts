@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptAll, freePort, prediction } from '../test/fake-collector';
+import { acceptAll, freePort, prediction, unavailableOnce } from '../test/fake-collector';
 import { testHarness } from '../test/harness';
 import { type OspreyOptions } from './index';
 
@@ -39,15 +39,7 @@ describe('retries', () => {
   });
 
   it('honours 503 with Retry-After: 1, then delivers each event exactly once', async () => {
-    const collector = await collectorWith((req, n) =>
-      n === 0
-        ? {
-            status: 503,
-            body: { error: 'storage is unavailable' },
-            headers: { 'retry-after': '1' },
-          }
-        : acceptAll(req, n),
-    );
+    const collector = await collectorWith(unavailableOnce(0));
     const { osprey, errors } = client(collector.url);
     const logged = Array.from({ length: 30 }, (_, i) => osprey.log(prediction(i)));
     const start = Date.now();

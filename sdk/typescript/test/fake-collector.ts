@@ -26,6 +26,14 @@ export const acceptAll: Responder = (req) => ({
   body: { accepted: req.events.length, rejected: [] },
 });
 
+/** 503 with `Retry-After: 1` on request number `at` (0-based), then accepts everything. */
+export function unavailableOnce(at: number): Responder {
+  return (req, n) =>
+    n === at
+      ? { status: 503, body: { error: 'storage is unavailable' }, headers: { 'retry-after': '1' } }
+      : acceptAll(req, n);
+}
+
 export interface FakeCollector {
   url: string;
   port: number;
