@@ -11,6 +11,13 @@ export const Tables = {
   referenceProfiles: 'reference_profiles',
   detectorRuns: 'detector_runs',
   detectorResults: 'detector_results',
+  alertRules: 'alert_rules',
+  channels: 'channels',
+  silences: 'silences',
+  alertEvents: 'alert_events',
+  alertStates: 'alert_states',
+  deliveries: 'deliveries',
+  notifications: 'notifications',
 } as const;
 
 /** Tables whose rows expire after OSPREY_RETENTION_DAYS. */
