@@ -17,11 +17,13 @@ fi
 
 # The Python SDK and its test tools, in a project-local virtual environment.
 if [ ! -x .venv/bin/python ] || [ sdk/python/pyproject.toml -nt .venv/.osprey-installed ] ||
-  [ detectors/fixtures/requirements.txt -nt .venv/.osprey-installed ]; then
-  say "python venv + sdk/python[test] + the detectors' reference statistics (scipy, scikit-learn)"
+  [ detectors/fixtures/requirements.txt -nt .venv/.osprey-installed ] ||
+  [ shadow-runner/fixtures/requirements.txt -nt .venv/.osprey-installed ]; then
+  say "python venv + sdk/python[test] + the detectors' reference statistics (scipy, scikit-learn) + ONNX fixtures (skl2onnx, onnxruntime)"
   python3 -m venv .venv
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e './sdk/python[test]' -r detectors/fixtures/requirements.txt
+  .venv/bin/python -m pip install --quiet -e './sdk/python[test]' -r detectors/fixtures/requirements.txt \
+    -r shadow-runner/fixtures/requirements.txt
   touch .venv/.osprey-installed
 fi
 
