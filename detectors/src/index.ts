@@ -1,4 +1,4 @@
-export { detectWindow, type Detection } from './run/detect';
+export { detectWindow, type Detection, type AlertEvaluator } from './run/detect';
 export { latestRun, lastWindowEnd, type DetectorName } from './results/runs';
 export {
   loadSettings,
@@ -13,3 +13,4 @@ export { windowAt, closedWindows, type Window } from './window';
 export type { Segment } from './sql/rows';
 export { DetectorScheduler, type SchedulerOptions } from './scheduler/scheduler';
 export { detectorsEnv, type DetectorsEnv } from './scheduler/config';
+export * from './alerts/index';

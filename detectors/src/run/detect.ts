@@ -1,5 +1,6 @@
 import type { Store } from '@osprey/db';
 import type { Logger } from 'pino';
+import type { AlertTransition } from '../alerts/engine/engine';
 import { detectDrift, type DriftReport, type FeatureDrift } from '../drift/detect-drift';
 import { statisticOf } from '../drift/verdict';
 import { detectErrors, detectLatency, detectThroughput } from '../operational/operational';
@@ -32,8 +33,15 @@ export interface Detection {
  */
 export async function detectWindow(
   store: Store,
-  opts: { model: string; window: Window; version?: string; logger?: Logger },
-): Promise<Detection & { segments: Detection[] }> {
+  opts: {
+    model: string;
+    window: Window;
+    version?: string;
+    logger?: Logger;
+    /** Alert rules are evaluated on the stored results (detections of all versions only). */
+    alerts?: AlertEvaluator;
+  },
+): Promise<Detection & { segments: Detection[]; alerts?: AlertTransition[] }> {
   const settings = await loadSettings(store, opts.model);
   const overall = await detectScope(store, settings, opts);
   const segments: Detection[] = [];
@@ -42,7 +50,14 @@ export async function detectWindow(
       segments.push(await detectScope(store, settings, { ...opts, segment: { key, value } }));
     }
   }
-  return { ...overall, segments };
+  const detection = { ...overall, segments };
+  if (!opts.alerts || opts.version !== undefined) return detection;
+  return { ...detection, alerts: await opts.alerts.evaluate(detection) };
+}
+
+/** What detectWindow needs of the alert engine (detectors/src/alerts). */
+export interface AlertEvaluator {
+  evaluate(detection: Detection & { segments: Detection[] }): Promise<AlertTransition[]>;
 }
 
 async function detectScope(

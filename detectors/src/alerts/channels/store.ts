@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { Tables, type Store } from '@osprey/db';
+import { FieldError, NotFoundError } from '../errors';
+import { nextVersion } from '../version';
+import type { EgressPolicy } from './egress';
+import type { Channel, ChannelSpec, ChannelUpdate, SigningSecret } from './schema';
+import { generateSecret } from './signing';
+
+/** How long a rotated-out secret keeps signing, so receivers can switch without missing a message. */
+export const SECRET_OVERLAP_MS = 24 * 3_600_000;
+
+interface Row {
+  id: string;
+  name: string;
+  kind: string;
+  config: string;
+  secrets: string;
+  disabled_reason: string;
+  updated_at: string;
+}
+
+const SELECT = `SELECT toString(id) AS id, name, kind, config, secrets, disabled_reason,
+  toUnixTimestamp64Milli(updated_at) AS updated_at FROM ${Tables.channels} FINAL WHERE NOT deleted`;
+
+function toChannel(r: Row): Channel {
+  return {
+    ...(JSON.parse(r.config) as ChannelSpec),
+    id: r.id,
+    secrets: JSON.parse(r.secrets || '[]') as SigningSecret[],
+    disabled_reason: r.disabled_reason,
+    updated_at: new Date(Number(r.updated_at)).toISOString(),
+  } as Channel;
+}
+
+export async function listChannels(store: Store): Promise<Channel[]> {
+  return (await store.query<Row>(`${SELECT} ORDER BY name, id`)).map(toChannel);
+}
+
+export async function getChannel(store: Store, id: string): Promise<Channel> {
+  const [row] = await store.query<Row>(`${SELECT} AND id = {id:String}`, { id });
+  if (!row) throw new NotFoundError('channel', id);
+  return toChannel(row);
+}
+
+export async function existingChannelIds(store: Store): Promise<Set<string>> {
+  const rows = await store.query<{ id: string }>(
+    `SELECT toString(id) AS id FROM ${Tables.channels} FINAL WHERE NOT deleted`,
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Secrets that still sign at `now`: the current one and rotated-out ones within their overlap. */
+export function liveSecrets(channel: Channel, now = Date.now()): string[] {
+  return channel.secrets
+    .filter((s) => s.expires_at === null || s.expires_at > now)
+    .map((s) => s.secret);
+}
+
+async function write(store: Store, c: Channel, actor: string, deleted = false): Promise<Channel> {
+  const { id, secrets, disabled_reason, updated_at: _u, ...spec } = c;
+  const now = Date.now();
+  await store.insert(Tables.channels, [
+    {
+      id,
+      name: spec.name,
+      kind: spec.kind,
+      config: JSON.stringify(spec),
+      secrets: JSON.stringify(secrets),
+      disabled_reason,
+      deleted,
+      version: nextVersion(),
+      updated_at: now,
+      updated_by: actor,
+    },
+  ]);
+  return { ...c, updated_at: new Date(now).toISOString() };
+}
+
+function checkUrl(spec: ChannelSpec, policy: EgressPolicy): void {
+  if (spec.kind !== 'webhook') return;
+  const refused = policy.literalRefusal(new URL(spec.url));
+  if (refused) throw new FieldError('url', refused);
+}
+
+/** Creates a channel; a webhook without a secret gets a generated one. */
+export async function createChannel(
+  store: Store,
+  input: ChannelSpec,
+  actor: string,
+  policy: EgressPolicy,
+): Promise<Channel> {
+  checkUrl(input, policy);
+  if (input.kind === 'email') {
+    return write(
+      store,
+      { ...input, id: randomUUID(), secrets: [], disabled_reason: '', updated_at: '' },
+      actor,
+    );
+  }
+  const { secret, ...spec } = input;
+  return write(
+    store,
+    {
+      ...spec,
+      id: randomUUID(),
+      secrets: [{ secret: secret ?? generateSecret(), expires_at: null }],
+      disabled_reason: '',
+      updated_at: '',
+    },
+    actor,
+  );
+}
+
+/**
+ * Replaces a channel's settings and enables it again. A new or rotated webhook secret becomes the
+ * current one; the previous keeps signing for SECRET_OVERLAP_MS (several signatures per message).
+ */
+export async function updateChannel(
+  store: Store,
+  id: string,
+  input: ChannelUpdate,
+  actor: string,
+  policy: EgressPolicy,
+): Promise<Channel> {
+  const existing = await getChannel(store, id);
+  if (existing.kind !== input.kind)
+    throw new FieldError('kind', `the channel is ${existing.kind}; create a new one instead`);
+  checkUrl(input, policy);
+  if (input.kind === 'email') {
+    return write(store, { ...input, id, secrets: [], disabled_reason: '', updated_at: '' }, actor);
+  }
+  const { secret, rotate_secret, ...spec } = input;
+  const now = Date.now();
+  const current = existing.secrets.filter((s) => s.expires_at === null || s.expires_at > now);
+  const next = secret ?? (rotate_secret ? generateSecret() : undefined);
+  const secrets =
+    next && next !== current.find((s) => s.expires_at === null)?.secret
+      ? [
+          { secret: next, expires_at: null },
+          ...current.map((s) => ({ ...s, expires_at: s.expires_at ?? now + SECRET_OVERLAP_MS })),
+        ]
+      : current;
+  return write(store, { ...spec, id, secrets, disabled_reason: '', updated_at: '' }, actor);
+}
+
+export async function deleteChannel(store: Store, id: string, actor: string): Promise<Channel> {
+  const existing = await getChannel(store, id);
+  await write(store, existing, actor, true);
+  return existing;
+}
+
+/** Marks a channel disabled (HTTP 410); deliveries to it stop until it is updated. */
+export async function disableChannel(store: Store, id: string, reason: string): Promise<void> {
+  const existing = await getChannel(store, id).catch(() => undefined);
+  if (existing) await write(store, { ...existing, disabled_reason: reason }, 'system:alerts');
+}
