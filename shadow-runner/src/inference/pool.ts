@@ -1,0 +1,144 @@
+import { Worker } from 'node:worker_threads';
+import { candidates, defaultTuning, type EpChoice, type Provider, type SessionTuning } from './ep';
+import type { OpenResult, Request, Response, RunResult } from './protocol';
+import { ModelLoadError } from './session';
+import { transferList, type WireTensors } from './tensors';
+
+export interface PoolOptions {
+  /** Worker threads, each with its own session of every loaded model (default 1). */
+  workers?: number;
+  /** OSPREY_EP (default auto). */
+  ep?: EpChoice;
+  tuning?: SessionTuning;
+  /** The worker script; the default is worker-entry.mjs beside this file. */
+  workerUrl?: URL;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type Body = DistributiveOmit<Request, 'id'>;
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+class Slot {
+  readonly pending = new Map<number, Pending>();
+  constructor(readonly worker: Worker) {}
+}
+
+/** A model loaded in every worker, on the provider the first worker's probe settled on. */
+export interface LoadedModel extends OpenResult {
+  key: string;
+  path: string;
+}
+
+/**
+ * A small pool of worker threads running ONNX Runtime sessions: `session.run()` in
+ * onnxruntime-node is synchronous native work, so on the main thread it would stall every HTTP
+ * request and ClickHouse read while a batch runs. Tensors travel as transferred buffers.
+ */
+export class InferencePool {
+  private readonly slots: Slot[] = [];
+  private readonly models = new Map<string, { path: string; provider: Provider }>();
+  private readonly workerUrl: URL;
+  private readonly tuning: SessionTuning;
+  private readonly ep: EpChoice;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: PoolOptions = {}) {
+    const workers = Math.max(1, options.workers ?? 1);
+    this.ep = options.ep ?? 'auto';
+    this.tuning = options.tuning ?? defaultTuning(workers);
+    this.workerUrl = options.workerUrl ?? new URL('./worker-entry.mjs', import.meta.url);
+    for (let i = 0; i < workers; i++) this.slots.push(this.spawn());
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /**
+   * Opens `path` as `key` in every worker. The first worker tries the providers OSPREY_EP allows
+   * and verifies placement; the others open on the provider it settled on.
+   */
+  async load(key: string, path: string): Promise<LoadedModel> {
+    const [first, ...rest] = this.slots;
+    const opened = (await this.call(first!, {
+      kind: 'open',
+      key,
+      path,
+      providers: candidates(this.ep),
+      tuning: this.tuning,
+    })) as OpenResult;
+    const provider = opened.placement.provider;
+    this.models.set(key, { path, provider });
+    await Promise.all(
+      rest.map((slot) =>
+        this.call(slot, { kind: 'open', key, path, providers: [provider], tuning: this.tuning }),
+      ),
+    );
+    return { key, path, ...opened };
+  }
+
+  /** Runs one batch on the least busy worker. */
+  async run(key: string, feeds: WireTensors, fetches?: string[]): Promise<RunResult> {
+    if (!this.models.has(key)) throw new Error(`model ${key} is not loaded`);
+    let slot = this.slots[0]!;
+    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    return (await this.call(slot, { kind: 'run', key, feeds, fetches })) as RunResult;
+  }
+
+  async unload(key: string): Promise<void> {
+    if (!this.models.delete(key)) return;
+    await Promise.all(this.slots.map((slot) => this.call(slot, { kind: 'close', key })));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+    this.slots.length = 0;
+  }
+
+  private spawn(): Slot {
+    const slot = new Slot(new Worker(this.workerUrl));
+    slot.worker.on('message', (msg: Response) => {
+      const pending = slot.pending.get(msg.id);
+      if (!pending) return;
+      slot.pending.delete(msg.id);
+      if (msg.ok) pending.resolve(msg.result);
+      else {
+        const error =
+          msg.name === 'ModelLoadError' ? new ModelLoadError(msg.error) : new Error(msg.error);
+        pending.reject(error);
+      }
+    });
+    const fail = (error: Error) => {
+      for (const p of slot.pending.values()) p.reject(error);
+      slot.pending.clear();
+      const i = this.slots.indexOf(slot);
+      if (i < 0 || this.closed) return;
+      // Replace a dead worker and reopen what was loaded, on the providers already chosen.
+      const replacement = this.spawn();
+      this.slots[i] = replacement;
+      for (const [key, { path, provider }] of this.models) {
+        const body: Body = { kind: 'open', key, path, providers: [provider], tuning: this.tuning };
+        this.call(replacement, body).catch(() => undefined);
+      }
+    };
+    slot.worker.on('error', fail);
+    slot.worker.on('exit', (code) => fail(new Error(`inference worker exited (code ${code})`)));
+    return slot;
+  }
+
+  private call(slot: Slot, body: Body): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error('the inference pool is closed'));
+    const id = this.nextId++;
+    const req = { ...body, id } as Request;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage(req, req.kind === 'run' ? transferList(req.feeds) : []);
+    });
+  }
+}
