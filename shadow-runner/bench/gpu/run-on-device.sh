@@ -53,9 +53,11 @@ dirs=$(find /opt /usr/local /usr/lib -name 'libcudart.so.13*' -o -name 'libcubla
 echo "CUDA library folders: ${dirs:-none found}"
 
 cd "$work/app"
-for ep in webgpu cuda; do
-  step "bench cpu + $ep"
-  timeout 180 "$node" bench.mjs --model mlp_1m.onnx --eps "cpu,$ep" --batches "$batches" \
+# webgpu,auto: auto must settle on what really runs here (cuda refused → webgpu if it takes nodes).
+for eps in webgpu,auto cuda; do
+  ep=${eps%%,*}
+  step "bench cpu + $eps"
+  timeout 180 "$node" bench.mjs --model mlp_1m.onnx --eps "cpu,$eps" --batches "$batches" \
     --out "$out/bench-$ep.json" 2>"$out/stderr-$ep.log"
   echo "exit $?"
   grep -v '^\s*$' "$out/stderr-$ep.log" | grep -v '^\s*at ' | head -5
