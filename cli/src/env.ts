@@ -1,4 +1,4 @@
-import { detectorsEnv } from '@osprey/detectors';
+import { alertsEnv, detectorsEnv } from '@osprey/detectors';
 import { collectorEnv, kafkaEnv } from '@osprey/ingest';
 import { storeEnv } from '@osprey/db';
 import { z } from 'zod';
@@ -20,6 +20,7 @@ export const startEnv = storeEnv
   .extend(logEnv.shape)
   .extend(serverEnv.shape)
   .extend(detectorsEnv.shape)
+  .extend(alertsEnv.shape)
   .extend({ OSPREY_DEMO_RATE: z.coerce.number().positive().default(20) });
 
 export type StartEnv = z.infer<typeof startEnv>;
@@ -44,11 +45,15 @@ export const ingestRoleEnv = storeEnv
 /** `osprey detectors`: the scheduler, serving /healthz and /metrics on OSPREY_PORT. */
 export const detectorsRoleEnv = storeEnv
   .extend(detectorsEnv.shape)
+  .extend(alertsEnv.shape)
   .extend(logEnv.shape)
   .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
 
 /** `osprey web`: dashboard and API alone (a ClickHouse server, or a chDB directory of its own). */
-export const webRoleEnv = storeEnv.extend(logEnv.shape).extend(serverEnv.shape);
+export const webRoleEnv = storeEnv
+  .extend(logEnv.shape)
+  .extend(serverEnv.shape)
+  .extend(alertsEnv.shape);
 
 /** One-shot commands (migrate, keys, sql) need the store, logging and, for topics, Kafka. */
 export const commandEnv = storeEnv.extend(kafkaEnv.shape).extend(logEnv.shape);

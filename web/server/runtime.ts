@@ -1,4 +1,5 @@
 import type { ApiKeyVerifier, Store } from '@osprey/db';
+import type { Alerts } from '@osprey/detectors';
 
 /**
  * What the Next.js app borrows from the process that serves it: the one Store (chDB binds one
@@ -9,6 +10,8 @@ import type { ApiKeyVerifier, Store } from '@osprey/db';
 export interface WebRuntime {
   store: Store;
   verifier: ApiKeyVerifier;
+  /** The alert engine: rules evaluated on POST …/detect, channels' test sends. */
+  alerts?: Alerts;
 }
 
 const KEY = Symbol.for('osprey.web.runtime');

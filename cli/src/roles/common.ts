@@ -1,4 +1,5 @@
-import { ensureApiKey, type StoreEnv } from '@osprey/db';
+import { ensureApiKey, type Store, type StoreEnv } from '@osprey/db';
+import { createAlerts, type AlertsEnv } from '@osprey/detectors';
 import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { connectKafka, ensureTopics, type KafkaEnv } from '@osprey/ingest';
@@ -41,4 +42,11 @@ export function processRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return registry;
+}
+
+/** The alert engine and its delivery worker (started by the caller where deliveries are sent). */
+export function openAlerts(store: Store, env: AlertsEnv & { OSPREY_PORT: number }, logger: Logger) {
+  return createAlerts(store, env, logger, {
+    publicUrl: env.OSPREY_PUBLIC_URL ?? `http://localhost:${env.OSPREY_PORT}`,
+  });
 }

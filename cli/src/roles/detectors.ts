@@ -3,16 +3,18 @@ import { DetectorScheduler } from '@osprey/detectors';
 import { detectorsRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
-import { openStore, processRegistry } from './common';
+import { openAlerts, openStore, processRegistry } from './common';
 
 /** `osprey detectors`: the detector scheduler alone, serving /healthz and /metrics. */
 export async function detectorsRole(): Promise<void> {
   const env = parseEnv(detectorsRoleEnv);
   const logger = createLogger(env.LOG_LEVEL, 'osprey-detectors');
   const store = await openStore(env, logger);
+  const alerts = openAlerts(store, env, logger);
   const scheduler = new DetectorScheduler(store, logger, {
     intervalMs: env.OSPREY_DETECTOR_INTERVAL_SECONDS * 1000,
     backfillDays: env.OSPREY_DETECTOR_BACKFILL_DAYS,
+    alerts: alerts.engine,
   });
   const server = createHttpServer({
     logger,
@@ -28,8 +30,10 @@ export async function detectorsRole(): Promise<void> {
     details: { backend: store.backend },
     stop: async () => {
       await scheduler.stop();
+      await alerts.stop();
       await store.close();
     },
   });
   scheduler.start();
+  alerts.start();
 }

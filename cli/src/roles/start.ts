@@ -5,7 +5,7 @@ import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
-import { openKafka, openStore, processRegistry } from './common';
+import { openAlerts, openKafka, openStore, processRegistry } from './common';
 
 /**
  * `osprey start`: migrations, collector, dashboard and API in one process. Embedded (default) the
@@ -43,12 +43,14 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     config: env,
     retentionDays: env.OSPREY_RETENTION_DAYS,
   });
-  const web = await createWebHandler({ runtime: { store, verifier } });
+  const alerts = openAlerts(store, env, logger);
+  const web = await createWebHandler({ runtime: { store, verifier, alerts } });
   const scheduler =
     env.OSPREY_DETECTORS === 'on'
       ? new DetectorScheduler(store, logger, {
           intervalMs: env.OSPREY_DETECTOR_INTERVAL_SECONDS * 1000,
           backfillDays: env.OSPREY_DETECTOR_BACKFILL_DAYS,
+          alerts: alerts.engine,
         })
       : undefined;
   const server = createHttpServer({
@@ -69,12 +71,14 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     beforeClose: async () => demo?.stop(),
     stop: async () => {
       await scheduler?.stop();
+      await alerts.stop();
       await collector.close();
       await consumer?.stop();
       await store.close();
     },
   });
   scheduler?.start();
+  alerts.start();
   if (opts.demo) {
     const { startDemo } = await import('../demo/demo');
     demo = await startDemo({

@@ -3,7 +3,7 @@ import { createWebHandler } from '@osprey/web/server';
 import { webRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
-import { openStore, processRegistry } from './common';
+import { openAlerts, openStore, processRegistry } from './common';
 
 /** `osprey web`: the dashboard and `/api/v1` alone, reading the configured store. */
 export async function webRole(): Promise<void> {
@@ -11,7 +11,11 @@ export async function webRole(): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, 'osprey-web');
   const store = await openStore(env, logger);
   const registry = processRegistry();
-  const web = await createWebHandler({ runtime: { store, verifier: new ApiKeyVerifier(store) } });
+  // Rules evaluated on POST …/detect queue their notifications; `osprey detectors` sends them.
+  const alerts = openAlerts(store, env, logger);
+  const web = await createWebHandler({
+    runtime: { store, verifier: new ApiKeyVerifier(store), alerts },
+  });
   const server = createHttpServer({ logger, registry, web, healthy: () => store.ping() });
   await serve({
     server,

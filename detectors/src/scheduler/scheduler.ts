@@ -2,7 +2,7 @@ import { Tables, type Store } from '@osprey/db';
 import type { Logger } from 'pino';
 import { detectPerformance } from '../performance/performance';
 import { lastWindowEnd, saveRun } from '../results/runs';
-import { detectWindow } from '../run/detect';
+import { detectWindow, type AlertEvaluator } from '../run/detect';
 import { loadSettings, monitoredModels } from '../settings/model-settings';
 import { closedWindows, isoWindow, type Window } from '../window';
 
@@ -10,6 +10,8 @@ export interface SchedulerOptions {
   intervalMs: number;
   backfillDays: number;
   now?: () => number;
+  /** Evaluates alert rules after each window's detection (detectors/src/alerts). */
+  alerts?: AlertEvaluator;
 }
 
 /**
@@ -77,7 +79,7 @@ export class DetectorScheduler {
     const windows = closedWindows(start, due, settings.window_minutes);
     for (const [i, window] of windows.entries()) {
       if (this.stopped) return;
-      await detectWindow(this.store, { model, window });
+      await detectWindow(this.store, { model, window, alerts: this.options.alerts });
       const progress = { model, window: isoWindow(window), done: i + 1, of: windows.length };
       if (windows.length > 1) this.logger.info(progress, 'backfilling detector windows');
       else this.logger.debug(progress, 'window detected');

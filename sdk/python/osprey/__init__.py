@@ -12,5 +12,14 @@ from ._version import __version__
 from .client import Osprey
 from .errors import OspreyError
 from .monitor import monitor
+from .webhooks import WebhookVerificationError, verify_webhook
 
-__all__ = ["Osprey", "OspreyError", "ReferenceUpload", "monitor", "__version__"]
+__all__ = [
+    "Osprey",
+    "OspreyError",
+    "ReferenceUpload",
+    "WebhookVerificationError",
+    "monitor",
+    "verify_webhook",
+    "__version__",
+]

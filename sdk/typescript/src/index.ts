@@ -1,5 +1,11 @@
 export { Osprey } from './client';
 export { OspreyError, type OspreyErrorKind } from './errors';
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type VerifyOptions,
+  type WebhookHeaders,
+} from './webhooks';
 export type {
   FeatureValue,
   LabelEvent,

@@ -18,7 +18,10 @@ const body = z
     message: 'must be before to',
   });
 
-/** Runs every detector on [from, to) now, stores the results and answers them. */
+/**
+ * Runs every detector on [from, to) now, stores the results and answers them; alert rules are
+ * evaluated on them in the same call (their transitions under `alerts`).
+ */
 export const POST = withApiKey(
   'admin',
   async (req: Request, ctx: { params: Promise<{ model: string }> }, caller) => {
@@ -27,7 +30,12 @@ export const POST = withApiKey(
     if (!parsed.success) return badRequest(parsed.error.issues);
     const { store } = runtime();
     const window = { from: Date.parse(parsed.data.from), to: Date.parse(parsed.data.to) };
-    const detection = await detectWindow(store, { model, window, version: parsed.data.version });
+    const detection = await detectWindow(store, {
+      model,
+      window,
+      version: parsed.data.version,
+      alerts: runtime().alerts?.engine,
+    });
     await recordAudit(store, {
       actor: `api_key:${caller.id}`,
       action: 'detectors.run',
