@@ -5,5 +5,6 @@ export { Tables } from './tables';
 export * from './queries/api-keys';
 export * from './queries/audit';
 export * from './queries/models';
+export * from './queries/registry';
 export { runReadOnlySql } from './queries/readonly-sql';
 export { ApiKeyVerifier, type Verification } from './auth/api-key-verifier';

@@ -18,6 +18,8 @@ export const Tables = {
   alertStates: 'alert_states',
   deliveries: 'deliveries',
   notifications: 'notifications',
+  modelVersions: 'model_versions',
+  deployments: 'deployments',
 } as const;
 
 /** Tables whose rows expire after OSPREY_RETENTION_DAYS. */
