@@ -189,4 +189,56 @@ describe('drift against scipy', () => {
       expect(body.drift.dataset_drift).toBe(expected);
     },
   );
+
+  it.each(['large_no_drift', 'large_strong_drift'])(
+    "%s from fine reference buckets: KS and Wasserstein within the buckets' resolution",
+    async (name) => {
+      const c = cases.find((x) => x.name === name)!;
+      const model = `drift-${name.replaceAll('_', '-')}`;
+      const put = await api(osprey.url, osprey.apiKey, 'PUT', `/api/v1/models/${model}/settings`, {
+        drift: { ecdf: 'buckets' },
+      });
+      expect(put.status).toBe(200);
+      const { body } = await api<{
+        drift: {
+          ecdf: string;
+          dataset_drift: boolean;
+          features: FeatureDrift[];
+          prediction: FeatureDrift;
+        };
+      }>(osprey.url, osprey.apiKey, 'POST', `/api/v1/models/${model}/detect`, {
+        from: new Date(window.from).toISOString(),
+        to: new Date(window.to).toISOString(),
+      });
+      expect(body.drift.ecdf).toBe('buckets');
+      const numeric = [...body.drift.features, body.drift.prediction].filter(
+        (f) => f.kind === 'numeric',
+      );
+      expect(numeric.length).toBeGreaterThan(0);
+      for (const f of numeric) {
+        const e =
+          f.feature === 'prediction' ? c.expected.prediction : c.expected.features[f.feature]!;
+        const label = `${name} ${f.feature}`;
+        // KS: exact at every bucket boundary, so off by at most one bucket's mass (~1/1000 of the
+        // reference here); Wasserstein: exact per bucket unless the two CDFs cross inside one.
+        expect(
+          Math.abs(f.statistics.ks_statistic! - (e.ks_statistic as number)),
+          label,
+        ).toBeLessThan(0.003);
+        // Wasserstein is in units of the reference's standard deviation; its threshold is 0.1.
+        const w = e.wasserstein_norm as number;
+        expect(
+          Math.abs(f.statistics.wasserstein_norm! - w),
+          `${label} wasserstein_norm: ${f.statistics.wasserstein_norm} vs scipy ${w}`,
+        ).toBeLessThan(0.001 + 0.005 * w);
+        for (const binned of ['psi', 'jensen_shannon', 'hellinger'])
+          close(f.statistics[binned], e[binned], `${label} ${binned}`);
+        expect({ method: f.method, drift: f.drift }, label).toEqual({
+          method: e.method,
+          drift: e.drift,
+        });
+      }
+      expect(body.drift.dataset_drift).toBe(c.expected.dataset_drift);
+    },
+  );
 });

@@ -1,7 +1,8 @@
 import type { Store } from '@osprey/db';
+import { bucketCounts } from '../reference/buckets-sql';
 import {
-  binCounts,
   categoryCounts,
+  decileBins,
   referenceProfile,
   type CategoricalProfile,
   type FeatureProfile,
@@ -10,8 +11,9 @@ import {
 import { resolveReference, type Scope } from '../reference/resolve';
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
 import { isoWindow } from '../window';
-import { predictionRows, PREDICTION_KEY } from '../sql/rows';
-import { ecdfSample, ecdfStatistics, type EcdfStatistics } from './numeric-sql';
+import { predictionRows, PREDICTION_KEY, withChunks } from '../sql/rows';
+import { sketchDistances, type Buckets } from './ecdf-sketch';
+import { asymptoticKsP, ecdfStatistics, exactEcdf, type EcdfStatistics } from './numeric-sql';
 import {
   chiSquare,
   hellinger,
@@ -50,8 +52,11 @@ export interface DriftReport {
   dataset_drift: boolean;
   drift_share: number;
   drifted_features: number;
-  /** Set when KS and Wasserstein came from a sample of about this many rows per side. */
-  ecdf_sample_rows: { reference: number; current: number } | null;
+  /**
+   * How KS and Wasserstein were computed: 'exact' over every value, or 'buckets' from both sides
+   * counted into the reference's fine quantile buckets (large windows; see docs/detectors.md).
+   */
+  ecdf: 'exact' | 'buckets' | null;
   features: FeatureDrift[];
   prediction: FeatureDrift | null;
 }
@@ -72,7 +77,7 @@ export async function detectDrift(
     dataset_drift: false,
     drift_share: 0,
     drifted_features: 0,
-    ecdf_sample_rows: null,
+    ecdf: null,
     features: [],
     prediction: null,
   };
@@ -83,15 +88,23 @@ export async function detectDrift(
   const numeric = new Map<string, NumericProfile>();
   for (const [name, p] of profile.features) if (p.kind === 'numeric') numeric.set(name, p);
 
-  const bins = await binCounts(store, current, new Map([...numeric].map(([k, p]) => [k, p.edges])));
+  // The numeric and the categorical pass read different columns; ClickHouse runs them side by side.
+  const [counted, categories] = await Promise.all([
+    bucketCounts(store, withChunks(current, 1), new Map([...numeric].map(([k, p]) => [k, p.grid]))),
+    categoryCounts(store, current),
+  ]);
+  const buckets = new Map([...counted].map(([k, [b]]) => [k, b!]));
+  const size = (b: Buckets) => b.counts.reduce((a, n) => a + n, 0);
   // Only features with values on both sides (ClickHouse's KS test refuses an empty sample).
-  const present = [...numeric.keys()].filter((k) => bins.get(k)!.some((n) => n > 0));
-  const currentRows = Math.max(0, ...[...bins.values()].map((b) => b.reduce((a, n) => a + n, 0)));
-  const refSample = ecdfSample(profile.rows, present.length);
-  const curSample = ecdfSample(currentRows, present.length);
-  const sample = { reference: refSample.fraction, current: curSample.fraction };
-  const ecdf = await ecdfStatistics(store, ref.rows, current, present, sample);
-  const categories = await categoryCounts(store, current);
+  const present = [...numeric.keys()].filter((k) => size(buckets.get(k)!) > 0);
+  const currentRows = Math.max(0, ...[...buckets.values()].map(size));
+  const method = settings.drift.ecdf;
+  const exact =
+    method === 'exact' ||
+    (method === 'auto' && exactEcdf(profile.rows, currentRows, present.length));
+  const ecdf = exact
+    ? await ecdfStatistics(store, ref.rows, current, present)
+    : new Map(present.map((k) => [k, fromBuckets(numeric.get(k)!, buckets.get(k)!)]));
 
   const inputs: FeatureDrift[] = [];
   let prediction: FeatureDrift | null = null;
@@ -99,7 +112,7 @@ export async function detectDrift(
     const isPrediction = name === PREDICTION_KEY;
     const statistics =
       p.kind === 'numeric'
-        ? numericStatistics(p, bins.get(name)!, ecdf.get(name))
+        ? numericStatistics(p, decileBins(p.grid, p.edges, buckets.get(name)!), ecdf.get(name))
         : categoricalStatistics(p, categories.get(name));
     const verdict = verdictFor(
       isPrediction ? 'prediction' : name,
@@ -132,13 +145,17 @@ export async function detectDrift(
     dataset_drift: judged.length > 0 && share >= settings.drift.drift_share,
     drift_share: share,
     drifted_features: driftedCount,
-    ecdf_sample_rows:
-      sample.reference < 1 || sample.current < 1
-        ? { reference: refSample.rows, current: curSample.rows }
-        : null,
+    ecdf: present.length === 0 ? null : exact ? 'exact' : 'buckets',
     features: inputs,
     prediction,
   };
+}
+
+function fromBuckets(p: NumericProfile, current: Buckets): EcdfStatistics {
+  const { ks, wasserstein } = sketchDistances(p.grid, p.buckets, current);
+  const n = p.buckets.counts.reduce((a, b) => a + b, 0);
+  const m = current.counts.reduce((a, b) => a + b, 0);
+  return { ks, ksP: asymptoticKsP(ks, n, m), wasserstein };
 }
 
 interface Computed {

@@ -28,12 +28,9 @@ export async function ecdfStatistics(
   reference: RowSet,
   current: RowSet,
   keys: string[],
-  sample: { reference: number; current: number } = { reference: 1, current: 1 },
 ): Promise<Map<string, EcdfStatistics>> {
   const out = new Map<string, EcdfStatistics>();
   if (keys.length === 0) return out;
-  reference = sampled(reference, sample.reference);
-  current = sampled(current, sample.current);
   const both = `${numericPairs(reference, '0 AS src,')} UNION ALL ${numericPairs(current, '1 AS src,')}`;
   const params = {
     ...reference.params,
@@ -75,36 +72,31 @@ export async function ecdfStatistics(
   for (const r of distances) {
     const n = Number(r.nr);
     const m = Number(r.nc);
-    const ksP = exact.get(r.k) ?? kolmogorovSf(r.d * Math.sqrt((n * m) / (n + m)));
+    const ksP = exact.get(r.k) ?? asymptoticKsP(r.d, n, m);
     out.set(r.k, { ks: r.d, ksP, wasserstein: r.w1 });
   }
   return out;
 }
 
-/**
- * KS and Wasserstein sort every value of both sides per feature. Above this many values per side
- * (rows × numeric features), they are computed on a uniform random sample of rows that holds about
- * that many (sorting every value of a 10M-row window would not fit a 2-core machine's minute or its
- * memory); the binned and categorical statistics stay exact. At 200,000 rows per side the sampling
- * error of the KS statistic is about 1/sqrt(200,000) ≈ 0.002; with many features it grows to
- * ~1/sqrt(40,000) ≈ 0.005 — still far below what any threshold separates.
- */
-export const ECDF_SAMPLE_VALUES = 1_000_000;
-export const ECDF_SAMPLE_MAX_ROWS = 200_000;
-
-/** Rows to keep per side, and the share of `rows` that is. */
-export function ecdfSample(rows: number, features: number): { rows: number; fraction: number } {
-  const keep = Math.min(
-    ECDF_SAMPLE_MAX_ROWS,
-    Math.max(20_000, Math.floor(ECDF_SAMPLE_VALUES / Math.max(1, features))),
-  );
-  return rows <= keep ? { rows, fraction: 1 } : { rows: keep, fraction: keep / rows };
+/** The two-sided KS p-value from the limiting Kolmogorov distribution at D·sqrt(nm/(n+m)). */
+export function asymptoticKsP(d: number, n: number, m: number): number {
+  return kolmogorovSf(d * Math.sqrt((n * m) / (n + m)));
 }
 
-function sampled(rows: RowSet, fraction: number): RowSet {
-  if (fraction >= 1) return rows;
-  return {
-    sql: `SELECT * FROM (${rows.sql}) WHERE randCanonical() < ${fraction}`,
-    params: rows.params,
-  };
+/**
+ * Exact KS and Wasserstein sort every value of both sides per feature. Up to this many values per
+ * side (rows × numeric features, at most EXACT_ECDF_MAX_ROWS rows) they are computed exactly;
+ * above, from the fine reference buckets (ecdf-sketch.ts), whose cost does not grow with the
+ * number of distinct values: sorting every value of a 10M-row window would not fit a 2-core
+ * machine's minute or its memory.
+ */
+export const EXACT_ECDF_VALUES = 1_000_000;
+export const EXACT_ECDF_MAX_ROWS = 200_000;
+
+export function exactEcdf(referenceRows: number, currentRows: number, features: number): boolean {
+  const limit = Math.min(
+    EXACT_ECDF_MAX_ROWS,
+    Math.max(20_000, Math.floor(EXACT_ECDF_VALUES / Math.max(1, features))),
+  );
+  return Math.max(referenceRows, currentRows) <= limit;
 }

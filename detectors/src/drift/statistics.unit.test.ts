@@ -1,3 +1,4 @@
+import { emptyBuckets } from './ecdf-sketch';
 import { describe, expect, it } from 'vitest';
 import { modelSettings } from '../settings/model-settings';
 import { kolmogorovSf } from './special';
@@ -36,6 +37,8 @@ const numeric = (n: number) => ({
   max: 1,
   edges: [],
   bin_counts: [],
+  grid: [],
+  buckets: emptyBuckets(0),
 });
 
 describe('the Kolmogorov distribution', () => {

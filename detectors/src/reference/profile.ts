@@ -1,9 +1,27 @@
 import { Tables, type Store } from '@osprey/db';
-import { categoricalPairs, numericPairs, PREDICTION_KEY, type RowSet } from '../sql/rows';
+import {
+  categoryCountsSql,
+  numericPairs,
+  PREDICTION_KEY,
+  withChunks,
+  type RowSet,
+} from '../sql/rows';
+import { addBuckets, emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
+import { bucketCounts, gridOf } from './buckets-sql';
 import type { Reference } from './resolve';
 import { hellinger, jensenShannon, lInfinity, proportions, psi } from '../drift/statistics';
 
+/**
+ * Each numeric feature's reference is cut at this many quantiles: the fine buckets that KS and
+ * Wasserstein are computed on (drift/ecdf-sketch.ts). The deciles, the bins of the binned
+ * statistics (PSI, Jensen–Shannon, Hellinger), are boundaries too, so one pass counts both.
+ */
+export const FINE_QUANTILES = 1000;
+const LEVELS = Array.from({ length: FINE_QUANTILES + 1 }, (_, i) => i / FINE_QUANTILES);
 export const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+/** Stored profiles of another format are recomputed. */
+const PROFILE_FORMAT = 2;
 
 /**
  * The deciles are exact up to this many reference rows and taken from a random sample of that
@@ -30,6 +48,9 @@ export interface NumericProfile {
   /** Reference deciles (numpy's default "linear" quantiles); bin i holds edges[i-1] <= x < edges[i]. */
   edges: number[];
   bin_counts: number[];
+  /** Fine bucket boundaries (distinct reference quantiles) and the reference counted into them. */
+  grid: number[];
+  buckets: Buckets;
   calibration?: Calibration;
 }
 
@@ -48,6 +69,7 @@ export type FeatureProfile = NumericProfile | CategoricalProfile;
  * reference's row count changes (a dataset still being uploaded).
  */
 export interface ReferenceProfile {
+  format?: number;
   rows: number;
   features: Map<string, FeatureProfile>;
 }
@@ -63,8 +85,8 @@ export async function referenceProfile(
   )) as [{ n: string }];
   const rows = Number(n);
   const stored = await loadProfile(store, model, ref.key);
-  if (stored && stored.rows === rows) return stored;
-  const profile = await computeProfile(store, ref.rows, rows);
+  if (stored && stored.rows === rows && stored.format === PROFILE_FORMAT) return stored;
+  const profile = { format: PROFILE_FORMAT, ...(await computeProfile(store, ref.rows, rows)) };
   if (rows > 0) await saveProfile(store, model, ref.key, profile);
   return profile;
 }
@@ -88,9 +110,14 @@ async function computeProfile(
     min: number;
     max: number;
     edges: number[];
+    quantiles: number[];
   }>(
+    // Deciles exact (numpy's "linear") on the edge sample; the fine grid from a t-digest of the
+    // same sample, since exact quantiles at a thousand levels partition the values once per
+    // level. The grid needs only to be fine and to hold the deciles: counts against it are exact.
     `SELECT k, count() AS n, avg(v) AS mean, stddevPop(v) AS std, min(v) AS min, max(v) AS max,
-            quantilesExactInclusiveIf(${DECILES.join(', ')})(v, edge_sample) AS edges
+            quantilesExactInclusiveIf(${DECILES.join(', ')})(v, edge_sample) AS edges,
+            quantilesTDigestIf(${LEVELS.join(', ')})(v, edge_sample) AS quantiles
      FROM (${numericPairs(
        {
          sql: `SELECT *, randCanonical() < {edge_fraction:Float64} AS edge_sample FROM (${rows.sql})`,
@@ -101,13 +128,16 @@ async function computeProfile(
      GROUP BY k`,
     { ...rows.params, edge_fraction: Math.min(1, EDGE_SAMPLE_ROWS / Math.max(1, count)) },
   );
-  const edges = new Map(numeric.map((r) => [r.k, r.edges]));
-  // Counted in CALIBRATION_CHUNKS parts (split by a hash of the row): summed, the reference's own counts; apart, how
-  // much the binned distances vary within the reference (calibrated thresholds).
-  const bins = await chunkBinCounts(store, rows, edges, CALIBRATION_CHUNKS);
+  const grids = new Map(numeric.map((r) => [r.k, gridOf([...r.edges, ...r.quantiles])]));
+  // Counted in CALIBRATION_CHUNKS parts (split by a hash of the row): summed, the reference's own
+  // counts; apart, how much the binned distances vary within the reference (calibrated thresholds).
+  const counted = await bucketCounts(store, withChunks(rows, CALIBRATION_CHUNKS), grids);
   for (const r of numeric) {
-    const parts = bins.get(r.k)!;
-    const total = parts.reduce((sum, part) => sum.map((n, i) => n + part[i]!));
+    const grid = grids.get(r.k)!;
+    const edges = r.edges;
+    const parts = counted.get(r.k)!;
+    const buckets = parts.reduce(addBuckets, emptyBuckets(grid.length + 1));
+    const total = decileBins(grid, edges, buckets);
     keep(r.k, {
       kind: 'numeric',
       n: Number(r.n),
@@ -115,9 +145,14 @@ async function computeProfile(
       std: r.std,
       min: r.min,
       max: r.max,
-      edges: r.edges,
+      edges,
       bin_counts: total,
-      calibration: calibrate(total, parts),
+      grid,
+      buckets,
+      calibration: calibrate(
+        total,
+        parts.map((part) => decileBins(grid, edges, part)),
+      ),
     });
   }
   for (const [name, c] of await chunkCategoryCounts(store, rows, CALIBRATION_CHUNKS)) {
@@ -131,54 +166,17 @@ async function computeProfile(
 }
 
 /**
- * Rows per bin of each numeric feature, against the given edges (DECILES.length per feature). The
- * bin is a sum of comparisons with edges looked up by position in one flat constant array, so
- * ClickHouse never builds an array per value.
+ * Rows per decile bin, from counts per fine bucket: a bucket lies in the bin of its lower
+ * boundary (every decile is a boundary of the grid; bucket 0, below the grid, is below them all).
  */
-export async function binCounts(
-  store: Store,
-  rows: RowSet,
-  edges: Map<string, number[]>,
-): Promise<Map<string, number[]>> {
-  const chunked = await chunkBinCounts(store, rows, edges, 1);
-  return new Map([...chunked].map(([k, chunks]) => [k, chunks[0]!]));
-}
-
-/** binCounts of each of `chunks` random parts of the rows. */
-async function chunkBinCounts(
-  store: Store,
-  rows: RowSet,
-  edges: Map<string, number[]>,
-  chunks: number,
-): Promise<Map<string, number[][]>> {
-  const keys = [...edges.keys()];
-  const empty = () =>
-    Array.from({ length: chunks }, () => new Array<number>(DECILES.length + 1).fill(0));
-  const out = new Map(keys.map((k) => [k, empty()]));
-  if (keys.length === 0) return out;
-  const bin = DECILES.map(
-    (_, j) =>
-      `(v >= arrayElement({bin_edges:Array(Float64)}, (idx - 1) * ${DECILES.length} + ${j + 1}))`,
-  ).join(' + ');
-  const split = withChunks(rows, chunks);
-  const counted = await store.query<{ chunk: number; idx: number; bin: string; n: string }>(
-    `SELECT ${split.select} idx, ${bin} AS bin, count() AS n
-     FROM (
-       SELECT ${split.carry} v, transform(k, {bin_keys:Array(String)}, {bin_index:Array(UInt32)}, toUInt32(0)) AS idx
-       FROM (${numericPairs(split.rows, split.carry)})
-     )
-     WHERE idx > 0 GROUP BY ${split.carry} idx, bin`,
-    {
-      ...rows.params,
-      bin_keys: keys,
-      bin_index: keys.map((_, i) => i + 1),
-      bin_edges: keys.flatMap((k) => edges.get(k)!),
-    },
-  );
-  for (const r of counted) {
-    out.get(keys[Number(r.idx) - 1]!)![Number(r.chunk)]![Number(r.bin)] = Number(r.n);
+export function decileBins(grid: number[], edges: number[], buckets: Buckets): number[] {
+  const bins = new Array<number>(edges.length + 1).fill(0);
+  bins[0]! += buckets.counts[0]!;
+  for (let i = 1; i < buckets.counts.length; i++) {
+    const lower = grid[i - 1]!;
+    bins[edges.filter((e) => e <= lower).length]! += buckets.counts[i]!;
   }
-  return out;
+  return bins;
 }
 
 /** Counts per category of each categorical and boolean feature (and of a label prediction). */
@@ -210,8 +208,7 @@ async function chunkCategoryCounts(
     v: string;
     n: string;
   }>(
-    `SELECT ${split.select} t, k, v, count() AS n FROM (${categoricalPairs(split.rows, split.carry)})
-     GROUP BY ${split.carry} t, k, v`,
+    `SELECT ${split.select} t, k, v, n FROM (${categoryCountsSql(split.rows, split.carry)})`,
     rows.params,
   );
   const out = new Map<string, ChunkedCategories>();
@@ -236,23 +233,6 @@ async function chunkCategoryCounts(
   return out;
 }
 
-/**
- * The rows split into `chunks` parts by a hash of the whole row, so the same reference always
- * splits (and calibrates) the same way: `carry` passes the part number through the pairs and the
- * grouping, `select` names it in the result. One part adds nothing to the windows' counts.
- */
-function withChunks(rows: RowSet, chunks: number): { rows: RowSet; carry: string; select: string } {
-  if (chunks === 1) return { rows, carry: '', select: '0 AS chunk,' };
-  return {
-    rows: {
-      sql: `SELECT *, toUInt32(cityHash64(tuple(*)) % ${chunks}) AS chunk FROM (${rows.sql})`,
-      params: rows.params,
-    },
-    carry: 'chunk,',
-    select: 'chunk,',
-  };
-}
-
 async function loadProfile(
   store: Store,
   model: string,
@@ -267,12 +247,25 @@ async function loadProfile(
   if (rows.length === 0) return undefined;
   const features = new Map<string, FeatureProfile>();
   let count = -1;
+  let format: number | undefined;
   for (const r of rows) {
-    const { rows: n, ...profile } = JSON.parse(r.profile) as FeatureProfile & { rows: number };
+    const stored = JSON.parse(r.profile, emptyBucketBounds) as FeatureProfile & {
+      rows: number;
+      format?: number;
+    };
+    const { rows: n, format: f, ...profile } = stored;
     count = n;
+    format = f;
     features.set(r.feature, profile);
   }
-  return { rows: count, features };
+  return { format, rows: count, features };
+}
+
+/** JSON writes an empty bucket's ±Infinity bounds as null; they come back as what they were. */
+function emptyBucketBounds(key: string, value: unknown): unknown {
+  if ((key !== 'min' && key !== 'max') || !Array.isArray(value)) return value;
+  const none = key === 'min' ? Infinity : -Infinity;
+  return value.map((x: number | null) => x ?? none);
 }
 
 async function saveProfile(
@@ -289,7 +282,7 @@ async function saveProfile(
       target: feature === PREDICTION_KEY ? 'prediction' : 'feature',
       feature,
       kind: p.kind,
-      profile: JSON.stringify({ ...p, rows: profile.rows }),
+      profile: JSON.stringify({ ...p, rows: profile.rows, format: PROFILE_FORMAT }),
     })),
   );
 }

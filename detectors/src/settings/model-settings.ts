@@ -65,8 +65,14 @@ export const modelSettings = z.strictObject({
        * jensen_shannon.
        */
       calibrate: z.boolean().default(false),
+      /**
+       * How KS and Wasserstein are computed: over every sorted value ('exact'), from the
+       * reference's fine quantile buckets ('buckets', docs/detectors.md), or exact up to about a
+       * million values per side and buckets above ('auto').
+       */
+      ecdf: z.enum(['auto', 'exact', 'buckets']).default('auto'),
     })
-    .default({ drift_share: 0.5, overrides: {}, calibrate: false }),
+    .default({ drift_share: 0.5, overrides: {}, calibrate: false, ecdf: 'auto' }),
   /** Tag keys whose values are detected separately (e.g. "region"). */
   segments: z.array(z.string().min(1).max(256)).max(5).default([]),
   task: z.enum(['classification', 'regression']).optional(),

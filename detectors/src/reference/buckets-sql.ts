@@ -1,0 +1,107 @@
+import type { Store } from '@osprey/db';
+import { emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
+import { numericPairs, type ChunkedRows } from '../sql/rows';
+
+/**
+ * Counting every numeric value of a window into its feature's fine reference buckets in one pass.
+ * Each (feature, value) becomes one UInt64 whose order is (feature, value): the feature's number
+ * in the top bits, the value's order-preserving IEEE bits below (sign flipped for positives, all
+ * bits flipped for negatives), its lowest bits dropped to make room. One constant, sorted array of
+ * every feature's boundaries (plus a floor per feature) then lets `roundDown` find each value's
+ * bucket by binary search, and the pass groups by that boundary. Values within ~2^-(52-bits)
+ * relative of a boundary may land on its upper side; nothing else is approximate.
+ */
+
+const SIGN = 1n << 63n;
+const ALL = (1n << 64n) - 1n;
+const view = new DataView(new ArrayBuffer(8));
+
+/** Top bits that number the features (1-based, so a feature's floor key is never 0). */
+function featureBits(features: number): number {
+  return Math.max(1, Math.ceil(Math.log2(features + 1)));
+}
+
+function orderedBits(x: number): bigint {
+  view.setFloat64(0, x + 0); // + 0 turns -0 into 0, as `v + 0.` does in SQL
+  const b = view.getBigUint64(0);
+  return b & SIGN ? ~b & ALL : b | SIGN;
+}
+
+function keyOf(feature: number, x: number, bits: number): bigint {
+  return (BigInt(feature) << BigInt(64 - bits)) | (orderedBits(x) >> BigInt(bits));
+}
+
+/** A feature's bucket boundaries: sorted, distinct, and distinct as keys too. */
+export function gridOf(quantiles: readonly number[]): number[] {
+  const sorted = [...new Set(quantiles.map((q) => q + 0))].sort((a, b) => a - b);
+  // Boundaries that collide once truncated would make two buckets of one; keep the first.
+  const bits = featureBits(1023);
+  return sorted.filter((x, i) => i === 0 || keyOf(1, x, bits) !== keyOf(1, sorted[i - 1]!, bits));
+}
+
+/** Per feature, per chunk: its values counted into buckets of its grid (length grid + 1). */
+export async function bucketCounts(
+  store: Store,
+  split: ChunkedRows,
+  grids: Map<string, number[]>,
+): Promise<Map<string, Buckets[]>> {
+  const keys = [...grids.keys()];
+  const out = new Map(
+    keys.map((k) => [
+      k,
+      Array.from({ length: split.chunks }, () => emptyBuckets(grids.get(k)!.length + 1)),
+    ]),
+  );
+  if (keys.length === 0) return out;
+  const bits = featureBits(keys.length);
+  // Boundary key → (feature, bucket). Each feature's floor (value bits all zero) lies below every
+  // value of the feature and opens its bucket 0.
+  const bucketOf = new Map<string, [feature: string, bucket: number]>();
+  keys.forEach((k, i) => {
+    bucketOf.set((BigInt(i + 1) << BigInt(64 - bits)).toString(), [k, 0]);
+    grids.get(k)!.forEach((x, j) => bucketOf.set(keyOf(i + 1, x, bits).toString(), [k, j + 1]));
+  });
+  const boundaries = [...bucketOf.keys()]
+    .map(BigInt)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(String);
+  const counted = await store.query<{
+    chunk: number;
+    bucket: string;
+    n: string;
+    total: number;
+    lo: number;
+    hi: number;
+  }>(
+    `SELECT ${split.select} toString(bound) AS bucket,
+            count() AS n, sum(v) AS total, min(v) AS lo, max(v) AS hi
+     FROM (
+       SELECT ${split.carry} v, roundDown(
+         bitOr(bitShiftLeft(toUInt64(idx), ${64 - bits}),
+               bitShiftRight(if(bitTest(b, 63), bitNot(b), bitOr(b, toUInt64(9223372036854775808))), ${bits})),
+         arrayMap(x -> toUInt64(x), {bucket_bounds:Array(String)})) AS bound
+       FROM (
+         SELECT ${split.carry} v, reinterpretAsUInt64(v + 0.) AS b,
+           transform(k, {bucket_keys:Array(String)}, {bucket_index:Array(UInt32)}, toUInt32(0)) AS idx
+         FROM (${numericPairs(split.rows, split.carry)})
+       )
+       WHERE idx > 0
+     )
+     GROUP BY ${split.carry} bound`,
+    {
+      ...split.rows.params,
+      bucket_keys: keys,
+      bucket_index: keys.map((_, i) => i + 1),
+      bucket_bounds: boundaries,
+    },
+  );
+  for (const r of counted) {
+    const [feature, bucket] = bucketOf.get(r.bucket)!;
+    const b = out.get(feature)![Number(r.chunk)]!;
+    b.counts[bucket] = Number(r.n);
+    b.sum[bucket] = r.total;
+    b.min[bucket] = r.lo;
+    b.max[bucket] = r.hi;
+  }
+  return out;
+}
