@@ -11,7 +11,7 @@ const config: NextConfig = {
     'nodemailer',
   ],
   // Workspace packages are TypeScript source; Next compiles them with the app.
-  transpilePackages: ['@osprey/db', '@osprey/detectors'],
+  transpilePackages: ['@osprey/db', '@osprey/detectors', '@osprey/shadow-runner'],
   poweredByHeader: false,
   typedRoutes: false,
 };

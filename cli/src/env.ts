@@ -1,6 +1,7 @@
 import { alertsEnv, detectorsEnv } from '@osprey/detectors';
 import { collectorEnv, kafkaEnv } from '@osprey/ingest';
 import { storeEnv } from '@osprey/db';
+import { shadowEnv } from '@osprey/shadow-runner';
 import { z } from 'zod';
 
 export const logEnv = z.object({
@@ -21,6 +22,7 @@ export const startEnv = storeEnv
   .extend(serverEnv.shape)
   .extend(detectorsEnv.shape)
   .extend(alertsEnv.shape)
+  .extend(shadowEnv.shape)
   .extend({ OSPREY_DEMO_RATE: z.coerce.number().positive().default(20) });
 
 export type StartEnv = z.infer<typeof startEnv>;
@@ -53,7 +55,8 @@ export const detectorsRoleEnv = storeEnv
 export const webRoleEnv = storeEnv
   .extend(logEnv.shape)
   .extend(serverEnv.shape)
-  .extend(alertsEnv.shape);
+  .extend(alertsEnv.shape)
+  .extend(shadowEnv.shape);
 
 /** One-shot commands (migrate, keys, sql) need the store, logging and, for topics, Kafka. */
 export const commandEnv = storeEnv.extend(kafkaEnv.shape).extend(logEnv.shape);

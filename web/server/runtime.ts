@@ -1,5 +1,6 @@
 import type { ApiKeyVerifier, Store } from '@osprey/db';
 import type { Alerts } from '@osprey/detectors';
+import type { Models } from '@osprey/shadow-runner';
 
 /**
  * What the Next.js app borrows from the process that serves it: the one Store (chDB binds one
@@ -12,6 +13,8 @@ export interface WebRuntime {
   verifier: ApiKeyVerifier;
   /** The alert engine: rules evaluated on POST …/detect, channels' test sends. */
   alerts?: Alerts;
+  /** The model registry and deployment log: uploads, promote/rollback, the production answer. */
+  models?: Models;
 }
 
 const KEY = Symbol.for('osprey.web.runtime');

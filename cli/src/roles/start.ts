@@ -1,6 +1,7 @@
 import { ApiKeyVerifier, parseEnv } from '@osprey/db';
 import { DetectorScheduler } from '@osprey/detectors';
 import { ReliableProducer, createCollector, startIngestConsumer } from '@osprey/ingest';
+import { createModels } from '@osprey/shadow-runner';
 import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
 import { createLogger } from '../logger';
@@ -44,7 +45,8 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     retentionDays: env.OSPREY_RETENTION_DAYS,
   });
   const alerts = openAlerts(store, env, logger);
-  const web = await createWebHandler({ runtime: { store, verifier, alerts } });
+  const models = createModels(store, env, logger);
+  const web = await createWebHandler({ runtime: { store, verifier, alerts, models } });
   const scheduler =
     env.OSPREY_DETECTORS === 'on'
       ? new DetectorScheduler(store, logger, {

@@ -1,4 +1,5 @@
 import { ApiKeyVerifier, parseEnv } from '@osprey/db';
+import { createModels } from '@osprey/shadow-runner';
 import { createWebHandler } from '@osprey/web/server';
 import { webRoleEnv } from '../env';
 import { createLogger } from '../logger';
@@ -14,7 +15,12 @@ export async function webRole(): Promise<void> {
   // Rules evaluated on POST …/detect queue their notifications; `osprey detectors` sends them.
   const alerts = openAlerts(store, env, logger);
   const web = await createWebHandler({
-    runtime: { store, verifier: new ApiKeyVerifier(store), alerts },
+    runtime: {
+      store,
+      verifier: new ApiKeyVerifier(store),
+      alerts,
+      models: createModels(store, env, logger),
+    },
   });
   const server = createHttpServer({ logger, registry, web, healthy: () => store.ping() });
   await serve({

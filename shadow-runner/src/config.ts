@@ -1,0 +1,26 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { EP_CHOICES } from './inference/ep';
+
+/** The registry's and the shadow runner's settings (validated once per process by the launcher). */
+export const shadowEnv = z.object({
+  /** Where ONNX artifacts live, by sha256 (default <OSPREY_DATA_DIR>/artifacts); shared by every role that serves or runs models. */
+  OSPREY_ARTIFACT_DIR: z.string().min(1).optional(),
+  /** Largest model upload. */
+  OSPREY_MAX_ARTIFACT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024 * 1024),
+  /** Execution provider for shadow inference: auto tries cuda, then webgpu, then cpu. */
+  OSPREY_EP: z
+    .enum(EP_CHOICES, { error: `must be one of ${EP_CHOICES.join(', ')}` })
+    .default('auto'),
+  /** Inference worker threads (each holds a session of every model being run). */
+  OSPREY_INFERENCE_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+});
+export type ShadowEnv = z.infer<typeof shadowEnv>;
+
+export function artifactDir(env: ShadowEnv & { OSPREY_DATA_DIR: string }): string {
+  return env.OSPREY_ARTIFACT_DIR ?? join(env.OSPREY_DATA_DIR, 'artifacts');
+}

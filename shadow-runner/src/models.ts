@@ -1,0 +1,56 @@
+import type { Store } from '@osprey/db';
+import type { Logger } from 'pino';
+import type { Production } from './api';
+import { artifactDir, type ShadowEnv } from './config';
+import { ArtifactStore } from './registry/artifacts';
+import { Deployments } from './registry/deployments';
+import { ModelRegistry } from './registry/registry';
+
+/** The registry and the deployment log as one process serves them (the web app's `models`). */
+export interface Models {
+  registry: ModelRegistry;
+  deployments: Deployments;
+  /** The production answer for services, or undefined when nothing was promoted yet. */
+  production(
+    model: string,
+    baseUrl: string,
+  ): Promise<{ body: Production; etag: string } | undefined>;
+}
+
+export function createModels(
+  store: Store,
+  env: ShadowEnv & { OSPREY_DATA_DIR: string },
+  logger?: Logger,
+): Models {
+  const artifacts = new ArtifactStore(artifactDir(env));
+  const registry = new ModelRegistry({
+    store,
+    artifacts,
+    maxArtifactBytes: env.OSPREY_MAX_ARTIFACT_BYTES,
+  });
+  const deployments = new Deployments(store, registry, logger);
+  return {
+    registry,
+    deployments,
+    async production(model, baseUrl) {
+      const row = await deployments.production(model);
+      if (!row) return undefined;
+      const path = `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(row.version)}/artifact`;
+      return {
+        // One deployment row, one ETag: a poll answers 304 until the next promote or rollback.
+        etag: `"${row.id}"`,
+        body: {
+          model,
+          version: row.version,
+          sha256: row.sha256,
+          artifact_url: new URL(path, baseUrl).toString(),
+          changed_at: row.changed_at,
+          action: row.action,
+          reason: row.reason,
+          actor: row.actor,
+          alert_id: row.alert_id || null,
+        },
+      };
+    },
+  };
+}

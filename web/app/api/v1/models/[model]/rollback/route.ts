@@ -1,0 +1,24 @@
+import { rollbackBody } from '@osprey/shadow-runner/api';
+import { actorOf, jsonBody } from '@/lib/api/alerts';
+import { models, orRegistryError } from '@/lib/api/models';
+import { badRequest, withApiKey } from '@/lib/api/with-api-key';
+
+export const dynamic = 'force-dynamic';
+
+/** Back to `to`, or by default to the version that was production before the current one. */
+export const POST = withApiKey(
+  'admin',
+  async (req: Request, ctx: { params: Promise<{ model: string }> }, caller) =>
+    orRegistryError(async () => {
+      const { model } = await ctx.params;
+      const parsed = rollbackBody.safeParse(await jsonBody(req));
+      if (!parsed.success) return badRequest(parsed.error.issues);
+      const change = await models().deployments.rollback({
+        model,
+        to: parsed.data.to,
+        reason: parsed.data.reason,
+        actor: actorOf(caller),
+      });
+      return Response.json(change, { status: 201 });
+    }),
+);
