@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { detectCommand } from './commands/detect';
 import { keysCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
+import { modelsCommand } from './commands/models';
 import { sqlCommand } from './commands/sql';
 import { statusCommand } from './commands/status';
 import { collectorRole } from './roles/collector';
@@ -24,6 +25,10 @@ const USAGE = `usage: osprey <command>
   status                               pipeline health: broker, ingest lag per partition, last insert
   detect --model M --from T --to T [--version V]
                                        run the detectors on one range now, print JSON
+  models push FILE --model M --version V --features f1,f2,…
+                                       register an ONNX model version (through the API)
+  models promote|rollback|versions|production --model M …
+                                       manage which version is in production
 
 Configuration comes from environment variables; see .env.example.`;
 
@@ -37,6 +42,8 @@ const { positionals, values } = parseArgs({
     from: { type: 'string' },
     to: { type: 'string' },
     version: { type: 'string' },
+    features: { type: 'string' },
+    reason: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -61,6 +68,8 @@ async function main(): Promise<void> {
       return detectorsRole();
     case 'detect':
       return detectCommand(values);
+    case 'models':
+      return modelsCommand(rest[0], rest[1], values);
     case 'migrate':
       return migrateCommand();
     case 'keys':
