@@ -3,6 +3,7 @@ import type { Store } from '@osprey/db';
 import type { Logger } from 'pino';
 import { EgressPolicy } from './channels/egress';
 import { Mailer } from './channels/email';
+import { TEST_GROUP } from './channels/message';
 import { ChannelSender } from './channels/send';
 import { getChannel } from './channels/store';
 import type { AlertsEnv } from './config';
@@ -37,11 +38,11 @@ export function createAlerts(
   const timeoutMs = env.OSPREY_WEBHOOK_TIMEOUT_SECONDS * 1000;
   const mailer = new Mailer({ smtpUrl: env.SMTP_URL, from: env.OSPREY_MAIL_FROM, timeoutMs });
   const sender = new ChannelSender({ mailer, policy, timeoutMs, publicUrl: opts.publicUrl });
-  const queue = new DeliveryQueue(store, env.OSPREY_ALERT_GROUP_WAIT * 1000);
+  const queue = new DeliveryQueue(store, Math.round(env.OSPREY_ALERT_GROUP_WAIT * 1000));
   const worker = new DeliveryWorker(store, queue, sender, logger, {
-    pollMs: env.OSPREY_ALERT_POLL_SECONDS * 1000,
-    retryBaseMs: env.OSPREY_ALERT_RETRY_BASE_SECONDS * 1000,
-    retryMaxMs: env.OSPREY_ALERT_RETRY_MAX_SECONDS * 1000,
+    pollMs: Math.round(env.OSPREY_ALERT_POLL_SECONDS * 1000),
+    retryBaseMs: Math.round(env.OSPREY_ALERT_RETRY_BASE_SECONDS * 1000),
+    retryMaxMs: Math.round(env.OSPREY_ALERT_RETRY_MAX_SECONDS * 1000),
     maxAttempts: env.OSPREY_ALERT_MAX_ATTEMPTS,
   });
   const engine = new AlertEngine(store, queue, logger, { wake: () => worker.wake() });
@@ -88,7 +89,7 @@ function testDelivery(channelId: string): Delivery {
   return {
     id: randomUUID(),
     channel_id: channelId,
-    group_key: 'test',
+    group_key: TEST_GROUP,
     model: 'osprey-test',
     status: 'pending',
     attempts: 0,

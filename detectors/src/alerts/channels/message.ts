@@ -2,13 +2,15 @@ import type { AlertNotice, Delivery } from '../types';
 import type { Mail } from './email';
 
 export const PAYLOAD_SCHEMA_VERSION = 1;
+/** The group key of "send test notification" messages (their type is alert.test). */
+export const TEST_GROUP = 'test';
 
 /** The versioned webhook payload (docs/alerts.md), in Standard Webhooks' {type, timestamp, data} shape. */
 export function webhookPayload(d: Delivery, publicUrl: string) {
   const firing = d.alerts.filter((a) => a.status === 'firing').length;
   const status = firing > 0 ? 'firing' : 'resolved';
   return {
-    type: `alert.${status}`,
+    type: d.group_key === TEST_GROUP ? 'alert.test' : `alert.${status}`,
     timestamp: new Date(d.created_at).toISOString(),
     data: {
       schema_version: PAYLOAD_SCHEMA_VERSION,

@@ -59,9 +59,9 @@ export async function listNotifications(
   opts: { channel_id?: string; model?: string; delivery_id?: string; limit?: number } = {},
 ): Promise<NotificationEntry[]> {
   const where: string[] = [];
-  if (opts.channel_id) where.push('channel_id = {channel_id:UUID}');
+  if (opts.channel_id) where.push('channel_id = {channel_id:String}');
   if (opts.model) where.push('model = {model:String}');
-  if (opts.delivery_id) where.push('delivery_id = {delivery_id:UUID}');
+  if (opts.delivery_id) where.push('delivery_id = {delivery_id:String}');
   const rows = await store.query<Record<string, unknown>>(
     `SELECT toUnixTimestamp64Milli(timestamp) AS timestamp, toString(delivery_id) AS delivery_id,
             toString(channel_id) AS channel_id, channel_name, channel_kind, model, fingerprints, kind,

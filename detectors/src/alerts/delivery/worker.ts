@@ -29,6 +29,7 @@ export class DeliveryWorker {
   private again = false;
   private stopped = true;
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly coolingDown = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -78,11 +79,15 @@ export class DeliveryWorker {
   /** Starts the due deliveries and answers how long to sleep before the next pass. */
   private async pass(): Promise<number> {
     const now = Date.now();
-    for (const d of await this.queue.claimDue(now, new Set(this.inFlight.keys()))) {
+    for (const [id, until] of this.coolingDown) if (until <= now) this.coolingDown.delete(id);
+    const busy = new Set([...this.inFlight.keys(), ...this.coolingDown.keys()]);
+    for (const d of await this.queue.claimDue(now, busy)) {
       const run = this.attempt(d)
-        .catch((err: unknown) =>
-          this.logger.error({ err, delivery: d.id }, 'delivery attempt failed'),
-        )
+        .catch((err: unknown) => {
+          // Storing the attempt failed (the store is down?): the delivery stays due; later.
+          this.coolingDown.set(d.id, Date.now() + this.opts.pollMs * 10);
+          this.logger.error({ err, delivery: d.id }, 'delivery attempt failed');
+        })
         .finally(() => {
           this.inFlight.delete(d.id);
           this.wake();
@@ -117,11 +122,13 @@ export class DeliveryWorker {
       status = 'retrying';
       nextAt =
         finished +
-        retryDelay(attempt, {
-          baseMs: this.opts.retryBaseMs,
-          maxMs: this.opts.retryMaxMs,
-          retryAfterMs: outcome.retryAfterMs,
-        });
+        Math.round(
+          retryDelay(attempt, {
+            baseMs: this.opts.retryBaseMs,
+            maxMs: this.opts.retryMaxMs,
+            retryAfterMs: outcome.retryAfterMs,
+          }),
+        );
     }
     if (outcome.disable && channel)
       await disableChannel(this.store, channel.id, outcome.error ?? 'HTTP 410');
