@@ -3,6 +3,7 @@ import type { SendContext } from './delivery';
 import { createReporter, OspreyError, type Reporter } from './errors';
 import { onBeforeExit } from './exit-hook';
 import { resolveOptions, type ResolvedOptions } from './options';
+import { ProductionPoller, type Production, type WatchOptions } from './production';
 import { createCounters } from './stats';
 import { uploadReference } from './reference';
 import type {
@@ -33,6 +34,7 @@ export class Osprey {
   readonly #removeExitHook: (() => void) | undefined;
   #closed = false;
   #dropping = false;
+  #production: ProductionPoller | undefined;
 
   constructor(options: OspreyOptions) {
     const o = resolveOptions(options);
@@ -158,6 +160,38 @@ export class Osprey {
       this.#removeExitHook?.();
     }
     return this.#drain(timeoutMs);
+  }
+
+  /**
+   * The model's production version from Osprey's registry (null before any promote), polled with
+   * ETag / If-None-Match and cached: see ProductionPoller (use it directly when the registry is
+   * served at another URL than the collector).
+   */
+  production(model: string): Promise<Production | null> {
+    return this.#poller().get(model);
+  }
+
+  /** Calls `onChange` now and on every promote or rollback of `model`; returns a stop function. */
+  watchProduction(
+    model: string,
+    onChange: (production: Production | null) => void,
+    options?: WatchOptions,
+  ): () => void {
+    return this.#poller().watch(model, onChange, options);
+  }
+
+  /** A production version's ONNX bytes, checked against its sha256. */
+  fetchArtifact(production: Production): Promise<Uint8Array> {
+    return this.#poller().artifact(production);
+  }
+
+  #poller(): ProductionPoller {
+    const o = this.#options;
+    return (this.#production ??= new ProductionPoller({
+      url: o.url,
+      apiKey: o.apiKey,
+      requestTimeoutMs: o.requestTimeoutMs,
+    }));
   }
 
   /** A snapshot of the counters. */

@@ -1,6 +1,12 @@
 export { Osprey } from './client';
 export { OspreyError, type OspreyErrorKind } from './errors';
 export {
+  ProductionPoller,
+  type Production,
+  type ProductionConfig,
+  type WatchOptions,
+} from './production';
+export {
   verifyWebhook,
   WebhookVerificationError,
   type VerifyOptions,
