@@ -12,11 +12,13 @@ from ._version import __version__
 from .client import Osprey
 from .errors import OspreyError
 from .monitor import monitor
+from .production import ProductionPoller
 from .webhooks import WebhookVerificationError, verify_webhook
 
 __all__ = [
     "Osprey",
     "OspreyError",
+    "ProductionPoller",
     "ReferenceUpload",
     "WebhookVerificationError",
     "monitor",

@@ -18,6 +18,7 @@ from ._reference import ReferenceUpload
 from ._report import ErrorHandler, Reporter
 from ._sender import Sender, SenderConfig
 from .errors import OspreyError
+from .production import Production, ProductionPoller
 
 if TYPE_CHECKING:
     from .monitor import FeaturesFrom, PredictionFrom
@@ -76,6 +77,7 @@ class Osprey:
             max_body_bytes=max_batch_bytes,
         )
         self._on_error = on_error
+        self._production = ProductionPoller(self.url, api_key, request_timeout=request_timeout)
         self._closed = False
         self._close_lock = threading.Lock()
         self._start()
@@ -257,6 +259,27 @@ class Osprey:
             sender.give_up_at(time.monotonic() + timeout)
         sender.thread.join(None if timeout is None else timeout + 0.5)
         return not sender.thread.is_alive() and not sender.timed_out
+
+    def production(self, model: str) -> Production | None:
+        """The model's production version from Osprey's registry (None before any promote),
+        polled with ETag / If-None-Match and cached; see ProductionPoller (use it directly when the
+        registry is served at another URL than the collector)."""
+        return self._production.get(model)
+
+    def watch_production(
+        self,
+        model: str,
+        on_change: Callable[[Production | None], None],
+        *,
+        interval: float = 10.0,
+        on_error: Callable[[OspreyError], None] | None = None,
+    ) -> Callable[[], None]:
+        """Calls on_change now and on every promote or rollback of `model`; returns a stop function."""
+        return self._production.watch(model, on_change, interval=interval, on_error=on_error)
+
+    def fetch_artifact(self, production: Production) -> bytes:
+        """A production version's ONNX bytes, checked against its sha256."""
+        return self._production.artifact(production)
 
     def stats(self) -> dict[str, int]:
         """Counters: queued, in_flight, sent, dropped, rejected, failed, invalid, retries."""
