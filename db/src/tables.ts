@@ -20,6 +20,8 @@ export const Tables = {
   notifications: 'notifications',
   modelVersions: 'model_versions',
   deployments: 'deployments',
+  shadowRuns: 'shadow_runs',
+  shadowResults: 'shadow_results',
 } as const;
 
 /** Tables whose rows expire after OSPREY_RETENTION_DAYS. */
