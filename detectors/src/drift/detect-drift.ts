@@ -83,7 +83,9 @@ export async function detectDrift(
   };
   const ref = await resolveReference(store, settings, scope);
   if (!ref) return empty;
-  const profile = await referenceProfile(store, scope.model, ref);
+  const profile = await referenceProfile(store, scope.model, ref, {
+    calibrate: settings.drift.calibrate,
+  });
   const current = predictionRows('cur', { ...scope, ...scope.window });
   const numeric = new Map<string, NumericProfile>();
   for (const [name, p] of profile.features) if (p.kind === 'numeric') numeric.set(name, p);
