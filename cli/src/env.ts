@@ -58,5 +58,16 @@ export const webRoleEnv = storeEnv
   .extend(alertsEnv.shape)
   .extend(shadowEnv.shape);
 
+/** `osprey shadow-runner`: executes queued shadow runs, serving /healthz and /metrics on OSPREY_PORT. */
+export const shadowRunnerRoleEnv = storeEnv
+  .extend(shadowEnv.shape)
+  .extend(logEnv.shape)
+  .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
+
 /** One-shot commands (migrate, keys, sql) need the store, logging and, for topics, Kafka. */
 export const commandEnv = storeEnv.extend(kafkaEnv.shape).extend(logEnv.shape);
+
+/** `osprey detect` also evaluates alert rules; their notifications wait in the delivery queue. */
+export const detectCommandEnv = commandEnv
+  .extend(alertsEnv.shape)
+  .extend(serverEnv.pick({ OSPREY_PORT: true }).shape);

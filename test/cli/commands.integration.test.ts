@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { post } from '../support/http';
-import { OSPREY_BIN, ospreyCommand } from '../support/osprey-cli';
+import { pastHour } from '../support/fixtures';
+import { OSPREY_BIN, ospreyCommand, sqlRows } from '../support/osprey-cli';
 import { REPO_ROOT, startOsprey } from '../support/osprey-process';
+import { api, postAll } from '../support/upload';
 
 const run = promisify(execFile);
 const osprey = (dataDir: string, ...args: string[]) => ospreyCommand(dataDir, args);
@@ -85,6 +87,55 @@ describe('the osprey command', () => {
     expect(scopes.stderr).toContain('must be one of ingest, read, admin');
     const unknown = await failure(osprey(dataDir, 'frobnicate'));
     expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it('`osprey detect` runs the detectors on a range and evaluates the alert rules', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'osprey-cli-'));
+    const window = pastHour(2);
+    const server = await startOsprey({ dataDir, env: { OSPREY_DETECTORS: 'off' } });
+    try {
+      const events = Array.from({ length: 40 }, (_, i) => ({
+        model: 'cli-detect',
+        version: '1',
+        timestamp: window.from + (i + 1) * 60_000,
+        features: { a: i },
+        prediction: i,
+        latency_ms: 10 + i,
+        ...(i % 4 === 0 && { error: 'timeout' }),
+      }));
+      await postAll(server.url, server.apiKey, '/v1/predictions', events);
+      const rule = await api(server.url, server.apiKey, 'POST', '/api/v1/alert-rules', {
+        name: 'errors over 10%',
+        model: 'cli-detect',
+        metric: 'error_rate',
+        op: '>',
+        threshold: 0.1,
+      });
+      expect(rule.status).toBe(201);
+    } finally {
+      await server.stop();
+    }
+    const { stdout } = await osprey(
+      dataDir,
+      'detect',
+      '--model',
+      'cli-detect',
+      '--from',
+      new Date(window.from).toISOString(),
+      '--to',
+      new Date(window.to).toISOString(),
+    );
+    const detection = JSON.parse(stdout) as {
+      errors: { error_rate: number };
+      alerts: { rule: string; to: string; value: number }[];
+    };
+    expect(detection.errors.error_rate).toBeCloseTo(0.25, 12);
+    expect(detection.alerts).toEqual([expect.objectContaining({ to: 'firing', value: 0.25 })]);
+    const events = await sqlRows(
+      dataDir,
+      "SELECT event FROM alert_events WHERE model = 'cli-detect' ORDER BY timestamp",
+    );
+    expect(events.map(([state]) => state)).toEqual(['firing']);
   });
 
   it('fails at start naming a bad environment variable', async () => {

@@ -1,7 +1,16 @@
+import { parseEnv } from '@osprey/db';
 import { detectWindow } from '@osprey/detectors';
+import { detectCommandEnv } from '../env';
+import { createLogger } from '../logger';
+import { openAlerts } from '../roles/common';
 import { withStore } from './with-store';
 
-/** `osprey detect --model M --from T1 --to T2 [--version V]`: detect one range now, print JSON. */
+/**
+ * `osprey detect --model M --from T1 --to T2 [--version V]`: detect one range now, print JSON.
+ * Alert rules are evaluated as after any detection; the notifications they queue are sent by the
+ * delivery worker of the running deployment (`osprey start` or `osprey detectors`), not by this
+ * short-lived command.
+ */
 export async function detectCommand(opts: {
   model?: string;
   from?: string;
@@ -14,8 +23,15 @@ export async function detectCommand(opts: {
   if (Number.isNaN(window.from)) throw new Error(`--from: "${from}" is not an ISO-8601 time`);
   if (Number.isNaN(window.to)) throw new Error(`--to: "${to}" is not an ISO-8601 time`);
   if (window.from >= window.to) throw new Error('--from: must be before --to');
+  const env = parseEnv(detectCommandEnv);
+  const logger = createLogger(env.LOG_LEVEL, 'osprey-detect');
   const detection = await withStore({ migrate: true }, (store) =>
-    detectWindow(store, { model, window, version: opts.version }),
+    detectWindow(store, {
+      model,
+      window,
+      version: opts.version,
+      alerts: openAlerts(store, env, logger).engine,
+    }),
   );
   console.log(JSON.stringify(detection, null, 2));
 }
