@@ -8,6 +8,7 @@ import { statusCommand } from './commands/status';
 import { collectorRole } from './roles/collector';
 import { detectorsRole } from './roles/detectors';
 import { ingestRole } from './roles/ingest';
+import { shadowRunnerRole } from './roles/shadow-runner';
 import { start } from './roles/start';
 import { webRole } from './roles/web';
 
@@ -19,6 +20,7 @@ const USAGE = `usage: osprey <command>
   ingest                               the Kafka → ClickHouse consumer alone
   web                                  the dashboard and /api/v1 alone
   detectors                            the detector scheduler alone
+  shadow-runner                        executes queued shadow runs (replays) alone
   migrate                              apply database migrations
   keys create --name N --scopes S      create an API key (scopes: ingest,read,admin)
   sql "<SELECT …>"                     read-only query against the store, TSV output
@@ -66,6 +68,8 @@ async function main(): Promise<void> {
       return webRole();
     case 'detectors':
       return detectorsRole();
+    case 'shadow-runner':
+      return shadowRunnerRole();
     case 'detect':
       return detectCommand(values);
     case 'models':

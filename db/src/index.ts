@@ -6,5 +6,6 @@ export * from './queries/api-keys';
 export * from './queries/audit';
 export * from './queries/models';
 export * from './queries/registry';
+export * from './queries/shadow';
 export { runReadOnlySql } from './queries/readonly-sql';
 export { ApiKeyVerifier, type Verification } from './auth/api-key-verifier';

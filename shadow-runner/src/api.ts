@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ModelSignature } from './inference/session';
 
 export type { ModelSignature, ValueSpec } from './inference/session';
+export * from './replay/schema';
 
 /** Model and version names end up in URLs and artifact listings: plain characters only. */
 export const modelName = z

@@ -18,6 +18,10 @@ export const shadowEnv = z.object({
     .default('auto'),
   /** Inference worker threads (each holds a session of every model being run). */
   OSPREY_INFERENCE_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** OSPREY_SHADOW_RUNNER=off leaves queued shadow runs to an `osprey shadow-runner` elsewhere. */
+  OSPREY_SHADOW_RUNNER: z.enum(['on', 'off']).default('on'),
+  /** How often the shadow runner looks for queued runs created by other processes. */
+  OSPREY_SHADOW_POLL_SECONDS: z.coerce.number().positive().default(2),
 });
 export type ShadowEnv = z.infer<typeof shadowEnv>;
 

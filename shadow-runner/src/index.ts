@@ -1,6 +1,8 @@
 export * from './api';
 export { shadowEnv, artifactDir, type ShadowEnv } from './config';
-export { createModels, type Models } from './models';
+export { createModels, startShadowRunner, type Models } from './models';
+export { ShadowRunner } from './replay/runner';
+export { ShadowRuns } from './replay/runs';
 export { ArtifactStore } from './registry/artifacts';
 export { ModelRegistry, type PushInput } from './registry/registry';
 export { Deployments, DEPLOYMENT_CHANGED, type ChangeInput } from './registry/deployments';

@@ -5,11 +5,15 @@ import { artifactDir, type ShadowEnv } from './config';
 import { ArtifactStore } from './registry/artifacts';
 import { Deployments } from './registry/deployments';
 import { ModelRegistry } from './registry/registry';
+import { InferencePool } from './inference/pool';
+import { ShadowRunner } from './replay/runner';
+import { ShadowRuns } from './replay/runs';
 
 /** The registry and the deployment log as one process serves them (the web app's `models`). */
 export interface Models {
   registry: ModelRegistry;
   deployments: Deployments;
+  shadow: ShadowRuns;
   /** The production answer for services, or undefined when nothing was promoted yet. */
   production(
     model: string,
@@ -32,6 +36,7 @@ export function createModels(
   return {
     registry,
     deployments,
+    shadow: new ShadowRuns(store, registry, deployments),
     async production(model, baseUrl) {
       const row = await deployments.production(model);
       if (!row) return undefined;
@@ -51,6 +56,35 @@ export function createModels(
           alert_id: row.alert_id || null,
         },
       };
+    },
+  };
+}
+
+/**
+ * The replay runner with its inference pool (OSPREY_EP, OSPREY_INFERENCE_WORKERS), woken at once
+ * by runs queued through `models` in this process and polling for the others.
+ */
+export function startShadowRunner(
+  models: Models,
+  store: Store,
+  env: ShadowEnv,
+  logger: Logger,
+): { runner: ShadowRunner; stop(): Promise<void> } {
+  const pool = new InferencePool({ ep: env.OSPREY_EP, workers: env.OSPREY_INFERENCE_WORKERS });
+  const runner = new ShadowRunner({
+    store,
+    registry: models.registry,
+    pool,
+    logger: logger.child({ component: 'shadow-runner' }),
+    pollMs: env.OSPREY_SHADOW_POLL_SECONDS * 1000,
+  });
+  models.shadow.onQueued(() => runner.wake());
+  runner.start();
+  return {
+    runner,
+    async stop() {
+      await runner.stop();
+      await pool.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { ApiKeyVerifier, parseEnv } from '@osprey/db';
 import { DetectorScheduler } from '@osprey/detectors';
 import { ReliableProducer, createCollector, startIngestConsumer } from '@osprey/ingest';
-import { createModels } from '@osprey/shadow-runner';
+import { createModels, startShadowRunner } from '@osprey/shadow-runner';
 import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
 import { createLogger } from '../logger';
@@ -46,6 +46,8 @@ export async function start(opts: { demo: boolean }): Promise<void> {
   });
   const alerts = openAlerts(store, env, logger);
   const models = createModels(store, env, logger);
+  const shadow =
+    env.OSPREY_SHADOW_RUNNER === 'on' ? startShadowRunner(models, store, env, logger) : undefined;
   const web = await createWebHandler({ runtime: { store, verifier, alerts, models } });
   const scheduler =
     env.OSPREY_DETECTORS === 'on'
@@ -73,6 +75,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     beforeClose: async () => demo?.stop(),
     stop: async () => {
       await scheduler?.stop();
+      await shadow?.stop();
       await alerts.stop();
       await collector.close();
       await consumer?.stop();

@@ -8,6 +8,7 @@ import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentChange } from '../api';
+import { shadowEnv } from '../config';
 import { createModels, type Models } from '../models';
 import { FIXTURE_MODELS } from '../testing/python';
 
@@ -32,11 +33,9 @@ beforeAll(async () => {
   store = await createStore(storeEnv.parse({ OSPREY_DATA_DIR: join(dir, 'data') }));
   await migrate(store, { retentionDays: 30 });
   models = createModels(store, {
+    ...shadowEnv.parse({ OSPREY_EP: 'cpu', OSPREY_MAX_ARTIFACT_BYTES: '1000000' }),
     OSPREY_DATA_DIR: join(dir, 'data'),
     OSPREY_ARTIFACT_DIR: join(dir, 'artifacts'),
-    OSPREY_MAX_ARTIFACT_BYTES: 1_000_000,
-    OSPREY_EP: 'cpu',
-    OSPREY_INFERENCE_WORKERS: 1,
   });
   models.deployments.onChange((c) => changes.push(c));
 });
@@ -88,7 +87,7 @@ describe('ModelRegistry', () => {
       broken,
       Buffer.concat([readFileSync(LINEAR).subarray(0, 100), Buffer.from('garbage')]),
     );
-    const error = await push('houses', 'bad', broken).catch((e: Error & { status?: number }) => e);
+    const error = (await push('houses', 'bad', broken).catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ status: 400 });
     expect(error.message).toMatch(/^file: not a loadable ONNX model: /);
     await expect(push('houses', 'v9', LINEAR, FEATURES.slice(0, 5))).rejects.toThrow(

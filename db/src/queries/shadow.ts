@@ -1,0 +1,303 @@
+import { z } from 'zod';
+import type { Store } from '../store/store';
+import { Tables } from '../tables';
+import { count, epochMsToIso } from './codecs';
+
+/** The part of the log a replay reads: one model, `[from, to)`, optionally one logged version. */
+export interface ReplayRange {
+  model: string;
+  from: number;
+  to: number;
+  version?: string;
+}
+
+const RANGE = `model = {model:String}
+  AND timestamp >= fromUnixTimestamp64Milli({from:Int64})
+  AND timestamp < fromUnixTimestamp64Milli({to:Int64})
+  AND error = ''
+  AND ({version:String} = '' OR version = {version:String})`;
+
+const rangeParams = (r: ReplayRange) => ({
+  model: r.model,
+  from: r.from,
+  to: r.to,
+  version: r.version ?? '',
+});
+
+/** Every feature name logged in the range (numeric, categorical, boolean or null), with its kinds. */
+export async function loggedFeatures(
+  store: Store,
+  range: ReplayRange,
+): Promise<Map<string, Set<string>>> {
+  const rows = await store.query<{ name: string; kind: string }>(
+    `SELECT name, kind FROM (
+       SELECT arrayJoin(arrayConcat(
+         arrayMap(k -> (k, 'number'), mapKeys(num_features)),
+         arrayMap(k -> (k, 'string'), mapKeys(cat_features)),
+         arrayMap(k -> (k, 'boolean'), mapKeys(bool_features)),
+         arrayMap(k -> (k, 'null'), null_features))) AS f, f.1 AS name, f.2 AS kind
+       FROM ${Tables.predictions} WHERE ${RANGE})
+     GROUP BY name, kind`,
+    rangeParams(range),
+  );
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) out.set(r.name, (out.get(r.name) ?? new Set()).add(r.kind));
+  return out;
+}
+
+export async function countReplayRows(store: Store, range: ReplayRange): Promise<number> {
+  const rows = await store.query<{ n: string }>(
+    `SELECT count() AS n FROM ${Tables.predictions} WHERE ${RANGE}`,
+    rangeParams(range),
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** One logged event as a replay reads it: the spec's features as numbers (NaN when absent). */
+export interface ReplayRow {
+  event_id: string;
+  ts: number;
+  version: string;
+  x: number[];
+  prediction_num: number | null;
+  prediction_label: string | null;
+}
+
+export interface ReplayCursor {
+  ts: number;
+  event_id: string;
+}
+
+/**
+ * A page of events in (timestamp, event_id) order after `after`, the features named by
+ * `features` extracted in that order: a number as is, a boolean as 1/0, anything else NaN
+ * (ClickHouse writes NaN as null in JSON).
+ */
+export async function replayPage(
+  store: Store,
+  range: ReplayRange,
+  features: readonly string[],
+  after: ReplayCursor | undefined,
+  limit: number,
+): Promise<ReplayRow[]> {
+  // Aliases differ from column names: ClickHouse would resolve the WHERE's event_id to an alias.
+  const rows = await store.query<
+    Omit<ReplayRow, 'x' | 'ts' | 'event_id'> & { id: string; ts: string; x: (number | null)[] }
+  >(
+    `SELECT toString(event_id) AS id, toUnixTimestamp64Milli(timestamp) AS ts, version,
+       arrayMap(f -> if(mapContains(num_features, f), num_features[f],
+         if(mapContains(bool_features, f), toFloat64(bool_features[f]), nan)), {features:Array(String)}) AS x,
+       prediction_num, prediction_label
+     FROM ${Tables.predictions}
+     WHERE ${RANGE} AND (timestamp, event_id) > (fromUnixTimestamp64Milli({after_ts:Int64}), toUUID({after_id:String}))
+     ORDER BY timestamp, event_id
+     LIMIT {limit:UInt32}`,
+    {
+      ...rangeParams(range),
+      features: [...features],
+      after_ts: after?.ts ?? range.from - 1,
+      after_id: after?.event_id ?? '00000000-0000-0000-0000-000000000000',
+      limit,
+    },
+  );
+  return rows.map(({ id, ...r }) => ({
+    ...r,
+    event_id: id,
+    ts: Number(r.ts),
+    x: r.x.map((v) => (v === null ? NaN : v)),
+  }));
+}
+
+/** Labels that arrived for these events (the latest per event). */
+export async function labelsForEvents(
+  store: Store,
+  model: string,
+  from: number,
+  eventIds: readonly string[],
+): Promise<Map<string, { num: number | null; str: string | null }>> {
+  if (eventIds.length === 0) return new Map();
+  const rows = await store.query<{ id: string; num: number | null; str: string | null }>(
+    `SELECT toString(event_id) AS id, argMax(label_num, received_at) AS num, argMax(label_str, received_at) AS str
+     FROM ${Tables.labels}
+     WHERE model = {model:String} AND timestamp >= fromUnixTimestamp64Milli({from:Int64})
+       AND event_id IN (SELECT toUUID(arrayJoin({ids:Array(String)})))
+     GROUP BY event_id`,
+    { model, from, ids: [...eventIds] },
+  );
+  return new Map(rows.map((r) => [r.id, { num: r.num, str: r.str }]));
+}
+
+export type ShadowRunStatus = 'queued' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+
+export interface ShadowRunRow {
+  id: string;
+  model: string;
+  candidate_version: string;
+  mode: string;
+  status: ShadowRunStatus;
+  request: string;
+  rows_total: number;
+  rows_done: number;
+  provider: string;
+  summary: string;
+  verdict: string;
+  error: string;
+  created_by: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+}
+
+const shadowRunRow = z.object({
+  id: z.string(),
+  model: z.string(),
+  candidate_version: z.string(),
+  mode: z.string(),
+  status: z.enum(['queued', 'running', 'cancelling', 'done', 'failed', 'cancelled']),
+  request: z.string(),
+  rows_total: count,
+  rows_done: count,
+  provider: z.string(),
+  summary: z.string(),
+  verdict: z.string(),
+  error: z.string(),
+  created_by: z.string(),
+  created_at: epochMsToIso,
+  started_at: epochMsToIso.nullable(),
+  finished_at: epochMsToIso.nullable(),
+  updated_at: epochMsToIso,
+});
+
+const RUN_COLUMNS = `toString(id) AS id, model, candidate_version, mode, status, request, rows_total,
+  rows_done, provider, summary, verdict, error, created_by,
+  toUnixTimestamp64Milli(created_at) AS created_at, toUnixTimestamp64Milli(started_at) AS started_at,
+  toUnixTimestamp64Milli(finished_at) AS finished_at, toUnixTimestamp64Milli(updated_at) AS updated_at`;
+
+type Ms<T> = {
+  [K in keyof T]: K extends `${string}_at` ? (null extends T[K] ? number | null : number) : T[K];
+};
+
+/** A new state of a run (the newest updated_at wins). */
+export async function writeShadowRun(store: Store, row: Ms<ShadowRunRow>): Promise<void> {
+  await store.insert(Tables.shadowRuns, [row]);
+}
+
+export async function getShadowRun(store: Store, id: string): Promise<ShadowRunRow | undefined> {
+  const rows = await store.query(
+    `SELECT ${RUN_COLUMNS} FROM ${Tables.shadowRuns} FINAL WHERE id = {id:String}`,
+    { id },
+  );
+  return rows[0] ? (shadowRunRow.parse(rows[0]) as ShadowRunRow) : undefined;
+}
+
+export async function listShadowRuns(
+  store: Store,
+  filter: { model?: string; status?: ShadowRunStatus },
+  limit = 100,
+): Promise<ShadowRunRow[]> {
+  const rows = await store.query(
+    `SELECT ${RUN_COLUMNS} FROM ${Tables.shadowRuns} FINAL
+     WHERE ({model:String} = '' OR model = {model:String}) AND ({status:String} = '' OR status = {status:String})
+     ORDER BY created_at DESC LIMIT {limit:UInt32}`,
+    { model: filter.model ?? '', status: filter.status ?? '', limit },
+  );
+  return rows.map((r) => shadowRunRow.parse(r) as ShadowRunRow);
+}
+
+export interface ShadowResultRow {
+  run_id: string;
+  event_id: string;
+  timestamp: number;
+  model: string;
+  production_version: string;
+  candidate_version: string;
+  production_num: number | null;
+  production_label: string | null;
+  candidate_num: number | null;
+  candidate_label: string | null;
+  abs_diff: number | null;
+  agree: number | null;
+  label_num: number | null;
+  label_str: string | null;
+  batch_ms: number;
+}
+
+export async function insertShadowResults(
+  store: Store,
+  rows: readonly ShadowResultRow[],
+): Promise<void> {
+  if (rows.length > 0) await store.insert(Tables.shadowResults, rows);
+}
+
+/** A run's comparison, aggregated where the results are. */
+export interface ShadowAggregates {
+  rows: number;
+  compared: number;
+  agreement: number | null;
+  abs_diff_mean: number | null;
+  abs_diff_p95: number | null;
+  abs_diff_max: number | null;
+  labelled: number;
+  production_mae: number | null;
+  candidate_mae: number | null;
+  production_accuracy: number | null;
+  candidate_accuracy: number | null;
+  ks_statistic: number | null;
+  ks_p_value: number | null;
+}
+
+export async function aggregateShadowResults(
+  store: Store,
+  runId: string,
+): Promise<ShadowAggregates> {
+  const nullable = (v: unknown) =>
+    v === null || v === undefined || Number.isNaN(Number(v)) ? null : Number(v);
+  const [r] = await store.query<Record<string, unknown>>(
+    `SELECT count() AS rows,
+       countIf(abs_diff IS NOT NULL OR agree IS NOT NULL) AS compared,
+       avgOrNull(agree) AS agreement,
+       avgOrNull(abs_diff) AS abs_diff_mean,
+       quantileExactOrNull(0.95)(abs_diff) AS abs_diff_p95,
+       maxOrNull(abs_diff) AS abs_diff_max,
+       countIf(label_num IS NOT NULL OR label_str IS NOT NULL) AS labelled,
+       avgOrNullIf(abs(production_num - label_num), label_num IS NOT NULL) AS production_mae,
+       avgOrNullIf(abs(candidate_num - label_num), label_num IS NOT NULL) AS candidate_mae,
+       avgOrNullIf(production_label = label_str, label_str IS NOT NULL) AS production_accuracy,
+       avgOrNullIf(candidate_label = label_str, label_str IS NOT NULL) AS candidate_accuracy,
+       countIf(production_num IS NOT NULL) AS production_nums,
+       countIf(candidate_num IS NOT NULL) AS candidate_nums
+     FROM ${Tables.shadowResults} WHERE run_id = toUUID({id:String})`,
+    { id: runId },
+  );
+  // Output drift: two-sample KS between production's and the candidate's numeric outputs.
+  let ks: { stat: number | null; p: number | null } = { stat: null, p: null };
+  if (Number(r!.production_nums) > 1 && Number(r!.candidate_nums) > 1) {
+    const [k] = await store.query<{ stat: number; p: number }>(
+      `SELECT r.1 AS stat, r.2 AS p FROM (
+         SELECT kolmogorovSmirnovTest('two-sided')(v, side) AS r FROM (
+           SELECT production_num AS v, toUInt8(0) AS side FROM ${Tables.shadowResults}
+           WHERE run_id = toUUID({id:String}) AND production_num IS NOT NULL
+           UNION ALL
+           SELECT candidate_num AS v, toUInt8(1) AS side FROM ${Tables.shadowResults}
+           WHERE run_id = toUUID({id:String}) AND candidate_num IS NOT NULL))`,
+      { id: runId },
+    );
+    ks = { stat: k?.stat ?? null, p: k?.p ?? null };
+  }
+  return {
+    rows: Number(r!.rows),
+    compared: Number(r!.compared),
+    agreement: nullable(r!.agreement),
+    abs_diff_mean: nullable(r!.abs_diff_mean),
+    abs_diff_p95: nullable(r!.abs_diff_p95),
+    abs_diff_max: nullable(r!.abs_diff_max),
+    labelled: Number(r!.labelled),
+    production_mae: nullable(r!.production_mae),
+    candidate_mae: nullable(r!.candidate_mae),
+    production_accuracy: nullable(r!.production_accuracy),
+    candidate_accuracy: nullable(r!.candidate_accuracy),
+    ks_statistic: nullable(ks.stat),
+    ks_p_value: nullable(ks.p),
+  };
+}

@@ -1,0 +1,14 @@
+import { models, orRegistryError } from '@/lib/api/models';
+import { withApiKey } from '@/lib/api/with-api-key';
+
+export const dynamic = 'force-dynamic';
+
+/** One run: status, progress (rows done, total, rate, ETA), summary and verdict when done. */
+export const GET = withApiKey(
+  'read',
+  async (_req: Request, ctx: { params: Promise<{ model: string; id: string }> }) =>
+    orRegistryError(async () => {
+      const { model, id } = await ctx.params;
+      return Response.json(await models().shadow.require(id, model));
+    }),
+);
