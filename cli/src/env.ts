@@ -48,6 +48,7 @@ export const ingestRoleEnv = storeEnv
 export const detectorsRoleEnv = storeEnv
   .extend(detectorsEnv.shape)
   .extend(alertsEnv.shape)
+  .extend(shadowEnv.shape)
   .extend(logEnv.shape)
   .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
 

@@ -7,4 +7,5 @@ export { ArtifactStore } from './registry/artifacts';
 export { ModelRegistry, type PushInput } from './registry/registry';
 export { Deployments, DEPLOYMENT_CHANGED, type ChangeInput } from './registry/deployments';
 export { resolveInputSpec, specFeatures } from './registry/input-spec';
+export { rollbackOnAlert, type RollbackAction } from './registry/auto-rollback';
 export * from './inference/index';

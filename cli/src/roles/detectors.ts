@@ -1,5 +1,6 @@
 import { parseEnv } from '@osprey/db';
 import { DetectorScheduler } from '@osprey/detectors';
+import { createModels, rollbackOnAlert } from '@osprey/shadow-runner';
 import { detectorsRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
@@ -11,6 +12,10 @@ export async function detectorsRole(): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, 'osprey-detectors');
   const store = await openStore(env, logger);
   const alerts = openAlerts(store, env, logger);
+  // Rules with `action: rollback` roll their model back from here, where they are evaluated.
+  alerts.engine.onAlertAction(
+    rollbackOnAlert(createModels(store, env, logger).deployments, logger),
+  );
   const scheduler = new DetectorScheduler(store, logger, {
     intervalMs: env.OSPREY_DETECTOR_INTERVAL_SECONDS * 1000,
     backfillDays: env.OSPREY_DETECTOR_BACKFILL_DAYS,

@@ -1,5 +1,5 @@
 import { ApiKeyVerifier, parseEnv } from '@osprey/db';
-import { createModels } from '@osprey/shadow-runner';
+import { createModels, rollbackOnAlert } from '@osprey/shadow-runner';
 import { createWebHandler } from '@osprey/web/server';
 import { webRoleEnv } from '../env';
 import { createLogger } from '../logger';
@@ -14,12 +14,14 @@ export async function webRole(): Promise<void> {
   const registry = processRegistry();
   // Rules evaluated on POST …/detect queue their notifications; `osprey detectors` sends them.
   const alerts = openAlerts(store, env, logger);
+  const models = createModels(store, env, logger);
+  alerts.engine.onAlertAction(rollbackOnAlert(models.deployments, logger));
   const web = await createWebHandler({
     runtime: {
       store,
       verifier: new ApiKeyVerifier(store),
       alerts,
-      models: createModels(store, env, logger),
+      models,
     },
   });
   const server = createHttpServer({ logger, registry, web, healthy: () => store.ping() });
