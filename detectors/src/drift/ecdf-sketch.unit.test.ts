@@ -45,8 +45,6 @@ function bucketize(values: number[], grid: number[]): Buckets {
     }
     b.counts[lo]! += 1;
     b.sum[lo]! += x;
-    b.min[lo] = Math.min(b.min[lo]!, x);
-    b.max[lo] = Math.max(b.max[lo]!, x);
   }
   return b;
 }

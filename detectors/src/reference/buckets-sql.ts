@@ -70,11 +70,9 @@ export async function bucketCounts(
     bucket: string;
     n: string;
     total: number;
-    lo: number;
-    hi: number;
   }>(
     `SELECT ${split.select} toString(bound) AS bucket,
-            count() AS n, sum(v) AS total, min(v) AS lo, max(v) AS hi
+            count() AS n, sum(v) AS total
      FROM (
        SELECT ${split.carry} v, roundDown(
          bitOr(bitShiftLeft(toUInt64(idx), ${64 - bits}),
@@ -100,8 +98,6 @@ export async function bucketCounts(
     const b = out.get(feature)![Number(r.chunk)]!;
     b.counts[bucket] = Number(r.n);
     b.sum[bucket] = r.total;
-    b.min[bucket] = r.lo;
-    b.max[bucket] = r.hi;
   }
   return out;
 }
