@@ -63,49 +63,66 @@ export interface ReplayRow {
   prediction_label: string | null;
 }
 
-export interface ReplayCursor {
-  ts: number;
-  event_id: string;
-}
+/**
+ * Feature i (bound as {fi:String}) as a number. One expression per feature, not arrayMap with a
+ * lambda over the names: six times faster on chDB (14 ms against 84 ms for 4096 rows).
+ */
+const featureValue = (i: number) =>
+  `if(mapContains(num_features, {f${i}:String}), num_features[{f${i}:String}],
+     if(mapContains(bool_features, {f${i}:String}), toFloat64(bool_features[{f${i}:String}]), nan))`;
 
 /**
- * A page of events in (timestamp, event_id) order after `after`, the features named by
- * `features` extracted in that order: a number as is, a boolean as 1/0, anything else NaN
- * (ClickHouse writes NaN as null in JSON).
+ * The events of `[from, to)` (a slice of the run's range) in (timestamp, event_id) order, the
+ * features named by `features` extracted in that order: a number as is, a boolean as 1/0,
+ * anything else NaN (ClickHouse writes NaN as null in JSON). Answers undefined when the slice
+ * holds more than `maxRows` events, so the caller can split it: a time slice reads only its
+ * granules through the (model, version, timestamp) key, where a keyset cursor over the whole
+ * range would sort the rest of the range for every page.
  */
-export async function replayPage(
+export async function replaySlice(
   store: Store,
   range: ReplayRange,
   features: readonly string[],
-  after: ReplayCursor | undefined,
-  limit: number,
-): Promise<ReplayRow[]> {
+  slice: { from: number; to: number },
+  maxRows: number,
+): Promise<ReplayRow[] | undefined> {
   // Aliases differ from column names: ClickHouse would resolve the WHERE's event_id to an alias.
   const rows = await store.query<
     Omit<ReplayRow, 'x' | 'ts' | 'event_id'> & { id: string; ts: string; x: (number | null)[] }
   >(
     `SELECT toString(event_id) AS id, toUnixTimestamp64Milli(timestamp) AS ts, version,
-       arrayMap(f -> if(mapContains(num_features, f), num_features[f],
-         if(mapContains(bool_features, f), toFloat64(bool_features[f]), nan)), {features:Array(String)}) AS x,
-       prediction_num, prediction_label
+       [${features.map((_, i) => featureValue(i)).join(', ')}] AS x, prediction_num, prediction_label
      FROM ${Tables.predictions}
-     WHERE ${RANGE} AND (timestamp, event_id) > (fromUnixTimestamp64Milli({after_ts:Int64}), toUUID({after_id:String}))
+     WHERE ${RANGE}
      ORDER BY timestamp, event_id
-     LIMIT {limit:UInt32}`,
+     LIMIT {limit:UInt64}`,
     {
-      ...rangeParams(range),
-      features: [...features],
-      after_ts: after?.ts ?? range.from - 1,
-      after_id: after?.event_id ?? '00000000-0000-0000-0000-000000000000',
-      limit,
+      ...rangeParams({
+        ...range,
+        from: Math.max(range.from, slice.from),
+        to: Math.min(range.to, slice.to),
+      }),
+      ...Object.fromEntries(features.map((f, i) => [`f${i}`, f])),
+      limit: maxRows + 1,
     },
   );
+  if (rows.length > maxRows) return undefined;
   return rows.map(({ id, ...r }) => ({
     ...r,
     event_id: id,
     ts: Number(r.ts),
     x: r.x.map((v) => (v === null ? NaN : v)),
   }));
+}
+
+/** Whether any label of the model arrived since `from` (else a replay skips the label look-ups). */
+export async function hasLabelsSince(store: Store, model: string, from: number): Promise<boolean> {
+  const rows = await store.query<{ n: string }>(
+    `SELECT count() AS n FROM (SELECT 1 FROM ${Tables.labels}
+     WHERE model = {model:String} AND timestamp >= fromUnixTimestamp64Milli({from:Int64}) LIMIT 1)`,
+    { model, from },
+  );
+  return Number(rows[0]?.n ?? 0) > 0;
 }
 
 /** Labels that arrived for these events (the latest per event). */
@@ -223,11 +240,34 @@ export interface ShadowResultRow {
   batch_ms: number;
 }
 
+const RESULT_COLUMNS = [
+  'run_id',
+  'event_id',
+  'timestamp',
+  'model',
+  'production_version',
+  'candidate_version',
+  'production_num',
+  'production_label',
+  'candidate_num',
+  'candidate_label',
+  'abs_diff',
+  'agree',
+  'label_num',
+  'label_str',
+  'batch_ms',
+] as const satisfies readonly (keyof ShadowResultRow)[];
+
+/** One insert, as compact JSON arrays (half the bytes of objects for these rows). */
 export async function insertShadowResults(
   store: Store,
   rows: readonly ShadowResultRow[],
 ): Promise<void> {
-  if (rows.length > 0) await store.insert(Tables.shadowResults, rows);
+  if (rows.length === 0) return;
+  const lines = rows.map((r) => JSON.stringify(RESULT_COLUMNS.map((c) => r[c]))).join('\n');
+  await store.insertJsonLines(Tables.shadowResults, Buffer.from(lines), {
+    columns: RESULT_COLUMNS,
+  });
 }
 
 /** A run's comparison, aggregated where the results are. */

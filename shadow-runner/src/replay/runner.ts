@@ -2,11 +2,12 @@ import {
   aggregateShadowResults,
   getShadowRun,
   insertShadowResults,
+  hasLabelsSince,
   labelsForEvents,
   listShadowRuns,
-  replayPage,
+  replaySlice,
+  type ReplayRange,
   writeShadowRun,
-  type ReplayCursor,
   type ReplayRow,
   type ShadowRunRow,
   type Store,
@@ -140,37 +141,28 @@ export class ShadowRunner {
     let lastCheck = Date.now();
     const progressMs = this.opts.progressMs ?? 1000;
     try {
-      const read = (after: ReplayCursor | undefined) =>
-        replayPage(store, range, columns, after, Math.min(request.batch_size, limit - done));
-      let page: Promise<ReplayRow[]> = read(undefined);
+      const pages = new SliceReader(store, range, columns, run.rows_total, request.batch_size);
+      const withLabels = await hasLabelsSince(store, run.model, request.from);
+      // The results of a batch are written while the next one is read and run (one insert in flight).
+      let writing: Promise<void> = Promise.resolve();
       while (done < limit) {
-        const rows = (await page).slice(0, limit - done);
+        const rows = await pages.next(Math.min(request.batch_size, limit - done));
         if (rows.length === 0) break;
-        const last = rows.at(-1)!;
-        const remaining = limit - done - rows.length;
-        page =
-          remaining > 0
-            ? replayPage(
-                store,
-                range,
-                columns,
-                { ts: last.ts, event_id: last.event_id },
-                Math.min(request.batch_size, remaining),
-              )
-            : Promise.resolve([]);
-        page.catch(() => undefined); // awaited next turn; an early failure must not go unhandled
-        const labels = labelsForEvents(
-          store,
-          run.model,
-          request.from,
-          rows.map((r) => r.event_id),
-        );
+        const labels = withLabels
+          ? labelsForEvents(
+              store,
+              run.model,
+              request.from,
+              rows.map((r) => r.event_id),
+            )
+          : Promise.resolve(new Map());
         const [result, labelled] = await Promise.all([
           pool.run(key, buildFeeds(rows, candidate.input_spec, candidate.signature, columns)),
           labels,
         ]);
         batchMs.push(result.runMs);
-        await insertShadowResults(
+        await writing;
+        writing = insertShadowResults(
           store,
           compareBatch(
             run.id,
@@ -183,13 +175,16 @@ export class ShadowRunner {
             result.runMs,
           ),
         );
+        writing.catch(() => undefined); // awaited before the next insert or the end
         done += rows.length;
         if (Date.now() - lastCheck >= progressMs) {
           lastCheck = Date.now();
+          await writing;
           if (await cancelled()) throw new Cancelled();
           await save({ rows_done: done });
         }
       }
+      await writing;
       await save({ rows_done: done });
     } finally {
       await pool.unload(key);
@@ -227,5 +222,69 @@ export class ShadowRunner {
     );
     if (Number(rows[0]?.n ?? 0) > 0) return true;
     return (await getShadowRun(this.opts.store, id))?.status === 'cancelled';
+  }
+}
+
+/**
+ * Batches of a run's events, oldest first, read as time slices sized to hold about a batch each
+ * (from the run's count over its range); a slice that turns out much fuller is split in two and
+ * read again. The next slice is read while the caller works on the current batch.
+ */
+class SliceReader {
+  private readonly buffer: ReplayRow[] = [];
+  private readonly sliceMs: number;
+  private readonly maxRows: number;
+  private cursor: number;
+  private pending: Promise<ReplayRow[]> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly range: ReplayRange,
+    private readonly columns: readonly string[],
+    total: number,
+    batch: number,
+  ) {
+    const span = range.to - range.from;
+    this.sliceMs = Math.max(1, Math.ceil((span * batch) / Math.max(1, total)));
+    this.maxRows = Math.max(8 * batch, 65_536);
+    this.cursor = range.from;
+  }
+
+  async next(size: number): Promise<ReplayRow[]> {
+    while (this.buffer.length < size && (this.pending || this.cursor < this.range.to)) {
+      this.pending ??= this.readAhead();
+      const rows = await this.pending;
+      this.pending = this.cursor < this.range.to ? this.readAhead() : undefined;
+      for (const row of rows) this.buffer.push(row);
+    }
+    return this.buffer.splice(0, size);
+  }
+
+  private readAhead(): Promise<ReplayRow[]> {
+    const slice = { from: this.cursor, to: Math.min(this.range.to, this.cursor + this.sliceMs) };
+    this.cursor = slice.to;
+    const p = this.read(slice);
+    p.catch(() => undefined); // awaited by next(); an early failure must not go unhandled
+    return p;
+  }
+
+  private async read(slice: { from: number; to: number }): Promise<ReplayRow[]> {
+    const rows = await replaySlice(this.store, this.range, this.columns, slice, this.maxRows);
+    if (rows) return rows;
+    const mid = Math.floor((slice.from + slice.to) / 2);
+    if (mid === slice.from) {
+      const all = await replaySlice(
+        this.store,
+        this.range,
+        this.columns,
+        slice,
+        Number.MAX_SAFE_INTEGER,
+      );
+      return all ?? [];
+    }
+    return [
+      ...(await this.read({ from: slice.from, to: mid })),
+      ...(await this.read({ from: mid, to: slice.to })),
+    ];
   }
 }
