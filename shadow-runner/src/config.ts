@@ -18,6 +18,8 @@ export const shadowEnv = z.object({
     .default('auto'),
   /** Inference worker threads (each holds a session of every model being run). */
   OSPREY_INFERENCE_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** off: idle ONNX Runtime threads sleep at once instead of spinning (less CPU, slower batches). */
+  OSPREY_INFERENCE_SPIN: z.enum(['on', 'off']).default('on'),
   /** OSPREY_SHADOW_RUNNER=off leaves queued shadow runs to an `osprey shadow-runner` elsewhere. */
   OSPREY_SHADOW_RUNNER: z.enum(['on', 'off']).default('on'),
   /** How often the shadow runner looks for queued runs created by other processes. */

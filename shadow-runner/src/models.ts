@@ -5,6 +5,7 @@ import { artifactDir, type ShadowEnv } from './config';
 import { ArtifactStore } from './registry/artifacts';
 import { Deployments } from './registry/deployments';
 import { ModelRegistry } from './registry/registry';
+import { defaultTuning } from './inference/ep';
 import { InferencePool } from './inference/pool';
 import { ShadowRunner } from './replay/runner';
 import { ShadowRuns } from './replay/runs';
@@ -70,7 +71,12 @@ export function startShadowRunner(
   env: ShadowEnv,
   logger: Logger,
 ): { runner: ShadowRunner; stop(): Promise<void> } {
-  const pool = new InferencePool({ ep: env.OSPREY_EP, workers: env.OSPREY_INFERENCE_WORKERS });
+  const workers = env.OSPREY_INFERENCE_WORKERS;
+  const pool = new InferencePool({
+    ep: env.OSPREY_EP,
+    workers,
+    tuning: defaultTuning(workers, env.OSPREY_INFERENCE_SPIN === 'on'),
+  });
   const runner = new ShadowRunner({
     store,
     registry: models.registry,

@@ -25,11 +25,16 @@ export function candidates(choice: EpChoice): Provider[] {
 export interface SessionTuning {
   /** Threads of ONNX Runtime's intra-op pool in one session. */
   intraOpThreads: number;
+  /** Let idle intra-op threads spin (default, as ORT) instead of sleeping; see sessionOptions. */
+  spin?: boolean;
 }
 
 /** One session per worker; the workers share the cores, so each gets its share of them. */
-export function defaultTuning(workers: number): SessionTuning {
-  return { intraOpThreads: Math.max(1, Math.floor(availableParallelism() / Math.max(1, workers))) };
+export function defaultTuning(workers: number, spin = true): SessionTuning {
+  return {
+    intraOpThreads: Math.max(1, Math.floor(availableParallelism() / Math.max(1, workers))),
+    spin,
+  };
 }
 
 /**
@@ -42,9 +47,11 @@ export function defaultTuning(workers: number): SessionTuning {
  *   costs a scheduling hop per node.
  * - intraOpNumThreads: the worker's share of the cores (see defaultTuning), so a pool of N workers
  *   does not oversubscribe the machine.
- * - intra_op.allow_spinning '0': idle intra-op threads sleep instead of spinning; the runner
- *   shares its machine with the collector and ClickHouse, and replay batches are large enough that
- *   the wake-up cost is noise (measured in bench:shadow).
+ * - intra_op.allow_spinning: on by default (ORT's default). Between the operators of a run and
+ *   right after it, intra-op threads spin briefly instead of sleeping: measured on 2 cores with
+ *   the gradient-boosted fixture at batch 4096, 4.0M rows/s spinning against 2.8M sleeping
+ *   (python ORT: 4.8M). OSPREY_INFERENCE_SPIN=off trades that for less CPU burnt where the runner
+ *   shares a small machine with the collector and ClickHouse.
  * - enableCpuMemArena / enableMemPattern on (ORT's defaults, stated): replay pages have the same
  *   batch size, so the memory plan of the first batch is reused.
  * - logSeverityLevel 3: ORT writes to native stderr, outside pino; only its errors are wanted.
@@ -64,7 +71,7 @@ export function sessionOptions(
     enableCpuMemArena: true,
     enableMemPattern: true,
     logSeverityLevel: 3,
-    extra: { session: { 'intra_op.allow_spinning': '0' } },
+    extra: { session: { 'intra_op.allow_spinning': tuning.spin === false ? '0' : '1' } },
     ...(profilePrefix ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
   };
 }
