@@ -12,9 +12,11 @@ root="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 cd "$root"
 say() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
 
-for p in /.gpu/ /.gl/; do grep -qxF "$p" .git/info/exclude || echo "$p" >>.git/info/exclude; done
-rm -rf .gpu && mkdir -p .gpu/stage/app/node_modules
-app=.gpu/stage/app
+for p in /.gpu/ /.gpu.new/ /.gpu.old/ /.gl/; do grep -qxF "$p" .git/info/exclude || echo "$p" >>.git/info/exclude; done
+# Built in .gpu.new and swapped in at the end: a device run started meanwhile carries a whole .gpu.
+out=.gpu.new
+rm -rf "$out" && mkdir -p "$out/stage/app/node_modules"
+app=$out/stage/app
 
 say "bundle bench + worker (esbuild)"
 common=(--bundle --platform=node --format=esm --target=node20 --external:onnxruntime-node --log-level=warning)
@@ -37,9 +39,11 @@ say "benchmark MLP"
 .venv/bin/python shadow-runner/fixtures/make_models.py --mlp "$app/mlp_1m.onnx" >/dev/null
 
 say "xz: app (onnxruntime-node $ver) and node $(node --version)"
-tar -C .gpu/stage -cf - app | xz -T2 -9 >.gpu/app.tar.xz
-xz -T2 -9 -c "$(command -v node)" >.gpu/node.xz
-rm -rf .gpu/stage
+tar -C "$out/stage" -cf - app | xz -T2 -9 >"$out/app.tar.xz"
+xz -T2 -9 -c "$(command -v node)" >"$out/node.xz"
+rm -rf "$out/stage" .gpu.old
+[ -d .gpu ] && mv .gpu .gpu.old
+mv "$out" .gpu && rm -rf .gpu.old
 
 if ! ls .gl/libvulkan1_*.deb >/dev/null 2>&1; then
   say "Vulkan loader debs (amd64) into .gl/"
