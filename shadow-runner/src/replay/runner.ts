@@ -46,6 +46,7 @@ export class ShadowRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private recovered = false;
 
   constructor(private readonly opts: RunnerOptions) {}
 
@@ -73,6 +74,24 @@ export class ShadowRunner {
   }
 
   private async drain(): Promise<void> {
+    if (!this.recovered) {
+      // One runner per store: a run still marked running was cut off by a stop or a crash.
+      for (const status of ['running', 'cancelling'] as const)
+        for (const run of await listShadowRuns(this.opts.store, { status }, 1000)) {
+          const now = Date.now();
+          await writeShadowRun(this.opts.store, {
+            ...rowToMs(run),
+            status: status === 'running' ? 'failed' : 'cancelled',
+            error:
+              status === 'running'
+                ? 'interrupted: the shadow runner stopped; create the run again'
+                : '',
+            finished_at: now,
+            updated_at: Math.max(now, Date.parse(run.updated_at) + 1),
+          });
+        }
+      this.recovered = true;
+    }
     for (;;) {
       if (this.stopped) return;
       const queued = await listShadowRuns(this.opts.store, { status: 'queued' }, 1000);
