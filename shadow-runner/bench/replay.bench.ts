@@ -21,18 +21,10 @@ import { shadowEnv } from '../src/config';
 import { InferencePool } from '../src/inference/pool';
 import { createModels } from '../src/models';
 import { ShadowRunner } from '../src/replay/runner';
-import { FIXTURE_MODELS, REPO_ROOT } from '../src/testing/python';
+import { FIXTURE_MODELS, HOUSE_FEATURES as FEATURES, REPO_ROOT } from '../src/testing/python';
 
 const ROWS = Number(process.env.ROWS ?? 200_000);
 const BATCH = Number(process.env.BATCH ?? 4096);
-const FEATURES = [
-  'rooms',
-  'bedrooms',
-  'area_sqm',
-  'age_years',
-  'distance_to_center_km',
-  'has_garden',
-];
 const MODEL = join(FIXTURE_MODELS, 'house_price_gbr.onnx');
 const dir = mkdtempSync(join(tmpdir(), 'osprey-bench-shadow-'));
 const T0 = Date.parse('2026-01-01T00:00:00Z');

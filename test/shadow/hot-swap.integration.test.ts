@@ -2,19 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pythonOrt } from '../../shadow-runner/src/testing/python';
+import {
+  FIXTURE_MODELS as MODELS,
+  HOUSE_FEATURES as FEATURES,
+  pythonOrt,
+} from '../../shadow-runner/src/testing/python';
 import { freePort, REPO_ROOT, startOsprey, type OspreyProcess } from '../support/osprey-process';
 import { api } from '../support/upload';
 
-const MODELS = join(REPO_ROOT, 'shadow-runner', 'fixtures', 'models');
-const FEATURES = [
-  'rooms',
-  'bedrooms',
-  'area_sqm',
-  'age_years',
-  'distance_to_center_km',
-  'has_garden',
-];
 const house = {
   rooms: 4,
   bedrooms: 3,

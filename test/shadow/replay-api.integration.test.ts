@@ -1,19 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pythonOrt } from '../../shadow-runner/src/testing/python';
-import { REPO_ROOT, startOsprey, type OspreyProcess } from '../support/osprey-process';
+import {
+  FIXTURE_MODELS as MODELS,
+  HOUSE_FEATURES as FEATURES,
+  pythonOrt,
+} from '../../shadow-runner/src/testing/python';
+import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 import { api, postAll } from '../support/upload';
 
-const MODELS = join(REPO_ROOT, 'shadow-runner', 'fixtures', 'models');
-const FEATURES = [
-  'rooms',
-  'bedrooms',
-  'area_sqm',
-  'age_years',
-  'distance_to_center_km',
-  'has_garden',
-];
 const N = 400;
 
 let osprey: OspreyProcess;

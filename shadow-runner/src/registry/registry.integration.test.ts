@@ -10,20 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentChange } from '../api';
 import { shadowEnv } from '../config';
 import { createModels, type Models } from '../models';
-import { FIXTURE_MODELS } from '../testing/python';
+import { FIXTURE_MODELS, HOUSE_FEATURES as FEATURES } from '../testing/python';
 
 const dir = mkdtempSync(join(tmpdir(), 'osprey-registry-'));
 const LINEAR = join(FIXTURE_MODELS, 'house_price_linear.onnx');
 const GBR = join(FIXTURE_MODELS, 'house_price_gbr.onnx');
 const CLASSIFIER = join(FIXTURE_MODELS, 'house_price_above_400k.onnx');
-const FEATURES = [
-  'rooms',
-  'bedrooms',
-  'area_sqm',
-  'age_years',
-  'distance_to_center_km',
-  'has_garden',
-];
 const actor = 'test';
 let store: Store;
 let models: Models;

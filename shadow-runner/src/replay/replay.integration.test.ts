@@ -11,18 +11,10 @@ import { shadowRunRequest, type ShadowRun } from '../api';
 import { shadowEnv } from '../config';
 import { InferencePool } from '../inference/pool';
 import { createModels, type Models } from '../models';
-import { FIXTURE_MODELS, pythonOrt } from '../testing/python';
+import { FIXTURE_MODELS, HOUSE_FEATURES as FEATURES, pythonOrt } from '../testing/python';
 import { ShadowRunner } from './runner';
 
 const dir = mkdtempSync(join(tmpdir(), 'osprey-replay-'));
-const FEATURES = [
-  'rooms',
-  'bedrooms',
-  'area_sqm',
-  'age_years',
-  'distance_to_center_km',
-  'has_garden',
-];
 const model = (f: string) => join(FIXTURE_MODELS, f);
 const N = 600;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
