@@ -107,11 +107,13 @@ export async function replaySlice(
     },
   );
   if (rows.length > maxRows) return undefined;
-  return rows.map(({ id, ...r }) => ({
-    ...r,
-    event_id: id,
+  return rows.map((r) => ({
+    event_id: r.id,
     ts: Number(r.ts),
+    version: r.version,
     x: r.x.map((v) => (v === null ? NaN : v)),
+    prediction_num: r.prediction_num,
+    prediction_label: r.prediction_label,
   }));
 }
 

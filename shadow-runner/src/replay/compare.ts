@@ -49,45 +49,46 @@ export function compareBatch(
   const out = outputs[choice.output]!;
   const width = rows.length > 0 ? out.data.length / rows.length : 1;
   const score = choice.score ? outputs[choice.score] : undefined;
-  return rows.map((row, i) => {
-    const label = labels.get(row.event_id);
-    const base = {
+  const regression = choice.task === 'regression';
+  const results: ShadowResultRow[] = new Array(rows.length);
+  // One object literal per row (same shape every time): this loop runs for every replayed event.
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const label = labels.size > 0 ? labels.get(row.event_id) : undefined;
+    const value = out.data[i * width]!;
+    let candidateNum: number | null = null;
+    let candidateLabel: string | null = null;
+    let productionLabel = row.prediction_label;
+    let absDiff: number | null = null;
+    let agree: number | null = null;
+    if (regression) {
+      const cand = Number(value);
+      candidateNum = Number.isFinite(cand) ? cand : null;
+      if (row.prediction_num !== null && candidateNum !== null)
+        absDiff = Math.abs(candidateNum - row.prediction_num);
+    } else {
+      candidateLabel = String(value);
+      productionLabel ??= row.prediction_num !== null ? String(row.prediction_num) : null;
+      candidateNum = score ? Number(score.data[i * 2 + 1]) : null;
+      agree = productionLabel === null ? null : productionLabel === candidateLabel ? 1 : 0;
+    }
+    results[i] = {
       run_id: runId,
       event_id: row.event_id,
       timestamp: row.ts,
       model,
       production_version: row.version,
       candidate_version: candidateVersion,
+      production_num: row.prediction_num,
+      production_label: productionLabel,
+      candidate_num: candidateNum,
+      candidate_label: candidateLabel,
+      abs_diff: absDiff,
+      agree,
       label_num: label?.num ?? null,
       label_str: label?.str ?? null,
       batch_ms: batchMs,
     };
-    const value = out.data[i * width]!;
-    if (choice.task === 'regression') {
-      const cand = Number(value);
-      const candidate = Number.isFinite(cand) ? cand : null;
-      const prod = row.prediction_num;
-      return {
-        ...base,
-        production_num: prod,
-        production_label: row.prediction_label,
-        candidate_num: candidate,
-        candidate_label: null,
-        abs_diff: prod !== null && candidate !== null ? Math.abs(candidate - prod) : null,
-        agree: null,
-      };
-    }
-    const candLabel = String(value);
-    const prodLabel =
-      row.prediction_label ?? (row.prediction_num !== null ? String(row.prediction_num) : null);
-    return {
-      ...base,
-      production_num: row.prediction_num,
-      production_label: prodLabel,
-      candidate_num: score ? Number(score.data[i * 2 + 1]) : null,
-      candidate_label: candLabel,
-      abs_diff: null,
-      agree: prodLabel === null ? null : prodLabel === candLabel ? 1 : 0,
-    };
-  });
+  }
+  return results;
 }
