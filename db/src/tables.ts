@@ -2,11 +2,14 @@
 export const Tables = {
   schemaMigrations: 'schema_migrations',
   predictions: 'predictions',
+  /** Null table writers insert predictions into; a materialized view moves them on (0030). */
+  predictionsLanding: 'predictions_landing',
   labels: 'labels',
   apiKeys: 'api_keys',
   auditLog: 'audit_log',
   ingestLedger: 'ingest_ledger',
   referenceRows: 'reference_rows',
+  referenceRowsLanding: 'reference_rows_landing',
   modelSettings: 'model_settings',
   referenceProfiles: 'reference_profiles',
   detectorRuns: 'detector_runs',

@@ -38,8 +38,11 @@ export class ChdbStore implements Store {
   async insertJsonLines(table: string, lines: Buffer, options: InsertOptions = {}): Promise<void> {
     if (lines.length === 0) return;
     const settings: Record<string, string> = {};
-    if (options.deduplicationToken)
+    if (options.deduplicationToken) {
       settings.insert_deduplication_token = options.deduplicationToken;
+      // A landing table's materialized view inserts under the same token (db/migrations/0030).
+      settings.deduplicate_blocks_in_dependent_materialized_views = '1';
+    }
     await this.run(() =>
       this.session.insert({
         table,

@@ -1,6 +1,7 @@
 import {
   createClient,
   type ClickHouseClient,
+  type ClickHouseSettings,
   type ClickHouseClientConfigOptions,
 } from '@clickhouse/client';
 import { Readable } from 'node:stream';
@@ -97,9 +98,13 @@ export class ClickHouseStore implements Store {
   }
 }
 
-function dedupSettings(options: InsertOptions) {
+function dedupSettings(options: InsertOptions): ClickHouseSettings {
+  // A landing table's materialized view inserts under the same token (db/migrations/0030).
   return options.deduplicationToken
-    ? { insert_deduplication_token: options.deduplicationToken }
+    ? {
+        insert_deduplication_token: options.deduplicationToken,
+        deduplicate_blocks_in_dependent_materialized_views: 1,
+      }
     : {};
 }
 

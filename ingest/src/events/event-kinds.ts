@@ -16,6 +16,11 @@ export type Normalized<E> = E & { timestamp: number };
 export interface EventKind<E = unknown> {
   name: EventKindName;
   table: string;
+  /**
+   * Where rows are inserted: the table itself, or a Null landing table whose materialized view
+   * fills it (map keys parse as String there, far cheaper; db/migrations/0030).
+   */
+  insertTable: string;
   validate: Validator<E>;
   /**
    * Fills event_id and timestamp once, so every copy of the event (Kafka, a retry) is the same.
@@ -35,6 +40,7 @@ export interface EventKind<E = unknown> {
 export const predictionKind: EventKind<PredictionEvent> = {
   name: 'prediction',
   table: Tables.predictions,
+  insertTable: Tables.predictionsLanding,
   validate: validatePrediction,
   normalize: (e, receivedAt) => {
     e.event_id ??= randomUUID();
@@ -50,6 +56,7 @@ export const predictionKind: EventKind<PredictionEvent> = {
 export const labelKind: EventKind<LabelEvent> = {
   name: 'label',
   table: Tables.labels,
+  insertTable: Tables.labels,
   validate: validateLabel,
   normalize: (e, receivedAt) => {
     e.timestamp ??= receivedAt;
@@ -69,6 +76,7 @@ export function rowLine(kind: EventKind, event: Normalized<unknown>): string {
 export const referenceKind: EventKind<ReferenceEvent> = {
   name: 'reference',
   table: Tables.referenceRows,
+  insertTable: Tables.referenceRowsLanding,
   validate: validateReference,
   normalize: (e, receivedAt) => {
     e.timestamp ??= receivedAt;

@@ -10,7 +10,10 @@ export class StoreSink implements EventSink {
 
   constructor(store: Store, options: BatchWriterOptions, metrics?: WriterMetrics) {
     for (const kind of EVENT_KINDS)
-      this.writers.set(kind, new BatchWriter(store, kind.table, kind.columns, options, metrics));
+      this.writers.set(
+        kind,
+        new BatchWriter(store, kind.table, kind.columns, options, metrics, kind.insertTable),
+      );
   }
 
   write(kind: EventKind, events: readonly Normalized<unknown>[]): Promise<void> {

@@ -56,6 +56,8 @@ export class BatchWriter {
     private readonly columns: readonly string[] | undefined,
     private readonly options: BatchWriterOptions,
     private readonly metrics?: WriterMetrics,
+    /** Where the rows are inserted, if not `table` itself (a landing table). */
+    private readonly insertInto: string = table,
   ) {}
 
   get bufferedRows(): number {
@@ -144,7 +146,7 @@ export class BatchWriter {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
-        await this.store.insertJsonLines(this.table, payload, {
+        await this.store.insertJsonLines(this.insertInto, payload, {
           deduplicationToken,
           columns: this.columns,
         });

@@ -203,7 +203,7 @@ async function insertChunk(
   chunk: Decoded[],
   token: string,
 ): Promise<void> {
-  const { table, columns } = kindOf(ctx, payload.batch.topic);
+  const { insertTable: table, columns } = kindOf(ctx, payload.batch.topic);
   const records = chunk.filter((d): d is Decoded & { body: Buffer } => d.body !== undefined);
   if (records.length === 0) return;
   try {
