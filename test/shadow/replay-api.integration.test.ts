@@ -80,6 +80,18 @@ describe('shadow runs through the API of osprey start', () => {
       { candidate_version: 'v2', from: start, to: start - 1 },
     );
     expect(bad).toEqual({ status: 400, body: { error: 'to: must be after from' } });
+    const badLive = await api<{ error: string }>(
+      osprey.url,
+      osprey.apiKey,
+      'POST',
+      '/api/v1/models/houses/shadow-runs',
+      {
+        mode: 'live',
+        candidate_version: 'v2',
+        sample_rate: 2,
+      },
+    );
+    expect(badLive).toEqual({ status: 400, body: { error: 'sample_rate: must be at most 1' } });
 
     const created = await api<Run>(
       osprey.url,

@@ -117,6 +117,70 @@ export async function replaySlice(
   }));
 }
 
+export interface LiveCursor {
+  /** received_at of the last event taken, epoch ms. */
+  received: number;
+  event_id: string;
+}
+
+/**
+ * Events received after `after` and at most at `upto` (epoch ms of received_at), sampled by a
+ * hash of event_id (`sampleRate` of them, the same ones however the polls fall), oldest insert
+ * first. `since` bounds the event timestamps read (a day before the mirror started), so the scan
+ * prunes old partitions.
+ */
+export async function liveTail(
+  store: Store,
+  source: { model: string; version?: string; sampleRate: number; since: number },
+  features: readonly string[],
+  after: LiveCursor,
+  upto: number,
+  limit: number,
+): Promise<(ReplayRow & { received: number })[]> {
+  const rows = await store.query<{
+    id: string;
+    ts: string;
+    rts: string;
+    version: string;
+    x: (number | null)[];
+    prediction_num: number | null;
+    prediction_label: string | null;
+  }>(
+    `SELECT toString(event_id) AS id, toUnixTimestamp64Milli(timestamp) AS ts,
+       toUnixTimestamp64Milli(received_at) AS rts, version,
+       [${features.map((_, i) => featureValue(i)).join(', ')}] AS x, prediction_num, prediction_label
+     FROM ${Tables.predictions}
+     WHERE model = {model:String} AND error = ''
+       AND ({version:String} = '' OR version = {version:String})
+       AND timestamp >= fromUnixTimestamp64Milli({since:Int64}) - INTERVAL 1 DAY
+       AND (received_at, event_id) > (fromUnixTimestamp64Milli({after:Int64}), toUUID({after_id:String}))
+       AND received_at <= fromUnixTimestamp64Milli({upto:Int64})
+       AND cityHash64(event_id) % 1000000 < {threshold:UInt32}
+     ORDER BY received_at, event_id
+     LIMIT {limit:UInt32}`,
+    {
+      model: source.model,
+      version: source.version ?? '',
+      since: source.since,
+      after: after.received,
+      after_id: after.event_id,
+      upto,
+      threshold: Math.round(source.sampleRate * 1_000_000),
+      limit,
+      ...Object.fromEntries(features.map((f, i) => [`f${i}`, f])),
+    },
+  );
+  return rows.map((r) => ({
+    event_id: r.id,
+    ts: Number(r.ts),
+    received: Number(r.rts),
+    version: r.version,
+    x: r.x.map((v) => (v === null ? NaN : v)),
+    prediction_num: r.prediction_num,
+    prediction_label: r.prediction_label,
+  }));
+}
+
 /** Whether any label of the model arrived since `from` (else a replay skips the label look-ups). */
 export async function hasLabelsSince(store: Store, model: string, from: number): Promise<boolean> {
   const rows = await store.query<{ n: string }>(

@@ -1,26 +1,25 @@
 import {
-  aggregateShadowResults,
   getShadowRun,
-  insertShadowResults,
   hasLabelsSince,
-  labelsForEvents,
   listShadowRuns,
-  replaySlice,
-  type ReplayRange,
+  liveTail,
   writeShadowRun,
-  type ReplayRow,
+  type LiveCursor,
   type ShadowRunRow,
   type Store,
 } from '@osprey/db';
 import type { Logger } from 'pino';
 import type { InferencePool } from '../inference/pool';
-import { specFeatures } from '../registry/input-spec';
 import type { ModelRegistry } from '../registry/registry';
-import { chooseOutput, compareBatch } from './compare';
 import { CANCEL_ACTION, rowToMs } from './runs';
-import { shadowRunRequest } from './schema';
-import { buildFeeds } from './tensors';
-import { decide } from './verdict';
+import { liveRunRequest, shadowRunRequest } from './schema';
+import { Scorer } from './scorer';
+import { SliceReader } from './slices';
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+/** A live mirror takes events whose insert is at least this old (inserts in flight settle). */
+const LIVE_LAG_MS = 500;
+const LIVE_SUMMARY_MS = 10_000;
 
 export interface RunnerOptions {
   store: Store;
@@ -31,24 +30,33 @@ export interface RunnerOptions {
   pollMs: number;
   /** Progress is written (and cancellation checked) at most this often. */
   progressMs?: number;
+  /** How often a live mirror looks for new events (default 1 s). */
+  liveTickMs?: number;
 }
 
 class Cancelled extends Error {}
 
 /**
- * Executes queued replay runs one at a time: pages of logged events in (timestamp, event_id)
- * order, tensors built from the candidate's input spec, batched inference in the worker pool
- * (the next page is read from ClickHouse while the current one runs), one shadow_results row per
- * event, progress and cancellation checks every progressMs, then a summary aggregated in
- * ClickHouse and a verdict.
+ * Executes queued runs: replays one at a time (time slices of logged events, scored in batches
+ * by a Scorer, progress and cancellation checks every progressMs, then a summary aggregated in
+ * ClickHouse and a verdict); live mirrors alongside, each in its own loop until it ends.
  */
 export class ShadowRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
   private recovered = false;
+  private readonly mirrors = new Map<string, Promise<void>>();
 
   constructor(private readonly opts: RunnerOptions) {}
+
+  private get progressMs(): number {
+    return this.opts.progressMs ?? 1000;
+  }
+
+  private get liveTickMs(): number {
+    return this.opts.liveTickMs ?? 1000;
+  }
 
   start(): void {
     this.stopped = false;
@@ -71,6 +79,7 @@ export class ShadowRunner {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await Promise.all(this.mirrors.values());
   }
 
   private async drain(): Promise<void> {
@@ -95,9 +104,12 @@ export class ShadowRunner {
     for (;;) {
       if (this.stopped) return;
       const queued = await listShadowRuns(this.opts.store, { status: 'queued' }, 1000);
-      const next = queued.at(-1); // listed newest first: run the oldest
+      const next = queued.filter((r) => !this.mirrors.has(r.id)).at(-1); // newest first: oldest
       if (!next) return;
-      await this.execute(next);
+      if (next.mode === 'live') {
+        const mirror = this.execute(next).finally(() => this.mirrors.delete(next.id));
+        this.mirrors.set(next.id, mirror);
+      } else await this.execute(next);
     }
   }
 
@@ -118,8 +130,18 @@ export class ShadowRunner {
     const log = logger.child({ run: run.id, model: run.model, candidate: run.candidate_version });
     try {
       await save({});
-      const summary = await this.replay(run, save, () => this.cancelled(run.id));
-      await save({ status: 'done', finished_at: Date.now(), ...summary });
+      const check = () => this.cancelled(run.id);
+      if (run.mode === 'live') {
+        const { cancelled, ...summary } = await this.live(run, save, check);
+        await save({
+          status: cancelled ? 'cancelled' : 'done',
+          finished_at: Date.now(),
+          ...summary,
+        });
+      } else {
+        const summary = await this.replay(run, save, check);
+        await save({ status: 'done', finished_at: Date.now(), ...summary });
+      }
       log.info({ rows: state.rows_done, provider: state.provider }, 'shadow run done');
     } catch (err) {
       if (err instanceof Cancelled) {
@@ -142,96 +164,112 @@ export class ShadowRunner {
   ): Promise<{ summary: string; verdict: string }> {
     const { store, registry, pool } = this.opts;
     const request = shadowRunRequest.parse(JSON.parse(run.request));
-    const candidate = await registry.require(run.model, run.candidate_version);
-    const choice = chooseOutput(candidate.signature, request.output);
-    const columns = specFeatures(candidate.input_spec);
-    const key = `${candidate.sha256}:${run.id}`;
-    const loaded = await pool.load(key, registry.artifacts.pathOf(candidate.sha256));
-    await save({ provider: loaded.placement.provider });
-    const range = {
-      model: run.model,
-      from: request.from,
-      to: request.to,
-      version: request.version,
-    };
-    const limit = Math.min(run.rows_total, request.limit ?? Infinity);
-    const batchMs: number[] = [];
-    let done = 0;
-    let lastCheck = Date.now();
-    const progressMs = this.opts.progressMs ?? 1000;
+    const scorer = await Scorer.open(store, registry, pool, run, request.output);
     try {
-      const pages = new SliceReader(store, range, columns, run.rows_total, request.batch_size);
-      const withLabels = await hasLabelsSince(store, run.model, request.from);
-      // The results of a batch are written while the next one is read and run (one insert in flight).
-      let writing: Promise<void> = Promise.resolve();
-      while (done < limit) {
-        const rows = await pages.next(Math.min(request.batch_size, limit - done));
+      await save({ provider: scorer.loaded.placement.provider });
+      const range = {
+        model: run.model,
+        from: request.from,
+        to: request.to,
+        version: request.version,
+      };
+      const limit = Math.min(run.rows_total, request.limit ?? Infinity);
+      const pages = new SliceReader(
+        store,
+        range,
+        scorer.columns,
+        run.rows_total,
+        request.batch_size,
+      );
+      const labelsSince = (await hasLabelsSince(store, run.model, request.from))
+        ? request.from
+        : undefined;
+      let lastCheck = Date.now();
+      while (scorer.done < limit) {
+        const rows = await pages.next(Math.min(request.batch_size, limit - scorer.done));
         if (rows.length === 0) break;
-        const labels = withLabels
-          ? labelsForEvents(
-              store,
-              run.model,
-              request.from,
-              rows.map((r) => r.event_id),
-            )
-          : Promise.resolve(new Map());
-        const [result, labelled] = await Promise.all([
-          pool.run(key, buildFeeds(rows, candidate.input_spec, candidate.signature, columns)),
-          labels,
-        ]);
-        batchMs.push(result.runMs);
-        await writing;
-        writing = insertShadowResults(
-          store,
-          compareBatch(
-            run.id,
-            run.candidate_version,
-            run.model,
-            rows,
-            result.outputs,
-            choice,
-            labelled,
-            result.runMs,
-          ),
-        );
-        writing.catch(() => undefined); // awaited before the next insert or the end
-        done += rows.length;
-        if (Date.now() - lastCheck >= progressMs) {
+        await scorer.score(rows, labelsSince);
+        if (Date.now() - lastCheck >= this.progressMs) {
           lastCheck = Date.now();
-          await writing;
+          await scorer.flush();
           if (await cancelled()) throw new Cancelled();
-          await save({ rows_done: done });
+          await save({ rows_done: scorer.done });
         }
       }
-      await writing;
-      await save({ rows_done: done });
+      await scorer.flush();
+      await save({ rows_done: scorer.done });
+      return await scorer.summarize(request.criteria, request.batch_size);
     } finally {
-      await pool.unload(key);
+      await scorer.close();
     }
-    const aggregates = await aggregateShadowResults(store, run.id);
-    const sorted = [...batchMs].sort((a, b) => a - b);
-    const q = (p: number) =>
-      sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : null;
-    const inferenceSeconds = batchMs.reduce((a, b) => a + b, 0) / 1000;
-    const latency = {
-      batches: batchMs.length,
-      batch_size: request.batch_size,
-      p50_ms: q(0.5),
-      p95_ms: q(0.95),
-      max_ms: sorted.at(-1) ?? null,
-      inference_rows_per_second: inferenceSeconds > 0 ? Math.round(done / inferenceSeconds) : null,
-    };
-    const verdict = decide(choice.task, aggregates, latency.p95_ms, request.criteria);
-    const summary = {
-      task: choice.task,
-      output: choice.output,
-      ...aggregates,
-      latency,
-      provider: loaded.placement.provider,
-      nodes: loaded.placement.nodes,
-      provider_attempts: loaded.attempts,
-    };
-    return { summary: JSON.stringify(summary), verdict: JSON.stringify(verdict) };
+  }
+
+  /**
+   * A live mirror: every tick, the events received since the last one (sampled by a hash of
+   * event_id, so the same events are chosen however often it polls) go through the candidate.
+   * It reads the table, not the transport, so it works the same embedded and with Kafka; events
+   * are taken once their insert is LIVE_LAG_MS old. The summary is refreshed every
+   * LIVE_SUMMARY_MS; the mirror ends after duration_minutes, on cancel, or when the runner stops.
+   */
+  private async live(
+    run: ShadowRunRow,
+    save: (patch: {
+      rows_done?: number;
+      rows_total?: number;
+      provider?: string;
+      summary?: string;
+      verdict?: string;
+    }) => Promise<void>,
+    cancelled: () => Promise<boolean>,
+  ): Promise<{ summary: string; verdict: string; cancelled: boolean }> {
+    const { store, registry, pool } = this.opts;
+    const request = liveRunRequest.parse(JSON.parse(run.request));
+    const scorer = await Scorer.open(store, registry, pool, run, request.output);
+    try {
+      await save({ provider: scorer.loaded.placement.provider });
+      const started = Date.now();
+      const end = request.duration_minutes ? started + request.duration_minutes * 60_000 : Infinity;
+      const source = {
+        model: run.model,
+        version: request.version,
+        sampleRate: request.sample_rate,
+        since: started,
+      };
+      let cursor: LiveCursor = { received: started, event_id: ZERO_UUID };
+      let summarized = Date.now();
+      let stop = false;
+      while (!stop && !this.stopped && Date.now() < end) {
+        const upto = Date.now() - LIVE_LAG_MS;
+        for (;;) {
+          const rows = await liveTail(
+            store,
+            source,
+            scorer.columns,
+            cursor,
+            upto,
+            request.batch_size,
+          );
+          if (rows.length === 0) break;
+          await scorer.score(rows, undefined);
+          const last = rows.at(-1)!;
+          cursor = { received: last.received, event_id: last.event_id };
+          if (rows.length < request.batch_size) break;
+        }
+        stop = await cancelled();
+        const patch = { rows_done: scorer.done, rows_total: scorer.done };
+        if (Date.now() - summarized >= LIVE_SUMMARY_MS && scorer.done > 0) {
+          summarized = Date.now();
+          await save({
+            ...patch,
+            ...(await scorer.summarize(request.criteria, request.batch_size)),
+          });
+        } else await save(patch);
+        if (!stop) await new Promise((r) => setTimeout(r, this.liveTickMs));
+      }
+      return { ...(await scorer.summarize(request.criteria, request.batch_size)), cancelled: stop };
+    } finally {
+      await scorer.close();
+    }
   }
 
   private async cancelled(id: string): Promise<boolean> {
@@ -241,69 +279,5 @@ export class ShadowRunner {
     );
     if (Number(rows[0]?.n ?? 0) > 0) return true;
     return (await getShadowRun(this.opts.store, id))?.status === 'cancelled';
-  }
-}
-
-/**
- * Batches of a run's events, oldest first, read as time slices sized to hold about a batch each
- * (from the run's count over its range); a slice that turns out much fuller is split in two and
- * read again. The next slice is read while the caller works on the current batch.
- */
-class SliceReader {
-  private readonly buffer: ReplayRow[] = [];
-  private readonly sliceMs: number;
-  private readonly maxRows: number;
-  private cursor: number;
-  private pending: Promise<ReplayRow[]> | undefined;
-
-  constructor(
-    private readonly store: Store,
-    private readonly range: ReplayRange,
-    private readonly columns: readonly string[],
-    total: number,
-    batch: number,
-  ) {
-    const span = range.to - range.from;
-    this.sliceMs = Math.max(1, Math.ceil((span * batch) / Math.max(1, total)));
-    this.maxRows = Math.max(8 * batch, 65_536);
-    this.cursor = range.from;
-  }
-
-  async next(size: number): Promise<ReplayRow[]> {
-    while (this.buffer.length < size && (this.pending || this.cursor < this.range.to)) {
-      this.pending ??= this.readAhead();
-      const rows = await this.pending;
-      this.pending = this.cursor < this.range.to ? this.readAhead() : undefined;
-      for (const row of rows) this.buffer.push(row);
-    }
-    return this.buffer.splice(0, size);
-  }
-
-  private readAhead(): Promise<ReplayRow[]> {
-    const slice = { from: this.cursor, to: Math.min(this.range.to, this.cursor + this.sliceMs) };
-    this.cursor = slice.to;
-    const p = this.read(slice);
-    p.catch(() => undefined); // awaited by next(); an early failure must not go unhandled
-    return p;
-  }
-
-  private async read(slice: { from: number; to: number }): Promise<ReplayRow[]> {
-    const rows = await replaySlice(this.store, this.range, this.columns, slice, this.maxRows);
-    if (rows) return rows;
-    const mid = Math.floor((slice.from + slice.to) / 2);
-    if (mid === slice.from) {
-      const all = await replaySlice(
-        this.store,
-        this.range,
-        this.columns,
-        slice,
-        Number.MAX_SAFE_INTEGER,
-      );
-      return all ?? [];
-    }
-    return [
-      ...(await this.read({ from: slice.from, to: mid })),
-      ...(await this.read({ from: mid, to: slice.to })),
-    ];
   }
 }

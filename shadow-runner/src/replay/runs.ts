@@ -6,15 +6,16 @@ import {
   loggedFeatures,
   recordAudit,
   writeShadowRun,
+  type ReplayRange,
   type ShadowRunRow,
   type Store,
 } from '@osprey/db';
-import { RegistryError, type DeploymentChange } from '../api';
+import { RegistryError, type DeploymentChange, type ModelVersion } from '../api';
 import type { Deployments } from '../registry/deployments';
 import { specFeatures } from '../registry/input-spec';
 import type { ModelRegistry } from '../registry/registry';
 import { chooseOutput } from './compare';
-import type { ShadowRun, ShadowRunRequest, Verdict } from './schema';
+import type { LiveRunRequest, ShadowRun, ShadowRunRequest, Verdict } from './schema';
 
 export const CANCEL_ACTION = 'shadow_run.cancel';
 
@@ -41,14 +42,47 @@ export class ShadowRuns {
     const candidate = await this.registry.require(model, request.candidate_version);
     chooseOutput(candidate.signature, request.output);
     const range = { model, from: request.from, to: request.to, version: request.version };
-    const logged = await loggedFeatures(this.store, range);
     const when = `between ${new Date(request.from).toISOString()} and ${new Date(request.to).toISOString()}`;
+    await this.checkFeatures(candidate, range, when);
+    const available = await countReplayRows(this.store, range);
+    if (available === 0)
+      throw new RegistryError(400, `${model} has no logged predictions ${when}`, 'from');
+    return this.queue(
+      model,
+      'replay',
+      candidate.version,
+      request,
+      Math.min(available, request.limit ?? Infinity),
+      actor,
+    );
+  }
+
+  /**
+   * Queues a live mirror. Its input spec is checked against the last week of logged events when
+   * there are any (a model whose traffic has not started yet is taken on trust).
+   */
+  async createLive(model: string, request: LiveRunRequest, actor: string): Promise<ShadowRun> {
+    const candidate = await this.registry.require(model, request.candidate_version);
+    chooseOutput(candidate.signature, request.output);
+    const now = Date.now();
+    const range = { model, from: now - 7 * 86_400_000, to: now + 60_000, version: request.version };
+    if ((await countReplayRows(this.store, range)) > 0)
+      await this.checkFeatures(candidate, range, 'in the last 7 days');
+    return this.queue(model, 'live', candidate.version, request, 0, actor);
+  }
+
+  private async checkFeatures(
+    candidate: ModelVersion,
+    range: ReplayRange,
+    when: string,
+  ): Promise<void> {
+    const logged = await loggedFeatures(this.store, range);
     for (const feature of specFeatures(candidate.input_spec)) {
       const kinds = logged.get(feature);
       if (!kinds)
         throw new RegistryError(
           400,
-          `the input spec of ${model} ${candidate.version} reads feature "${feature}", which was never logged ${when} (logged: ${[...logged.keys()].sort().join(', ') || 'nothing'})`,
+          `the input spec of ${range.model} ${candidate.version} reads feature "${feature}", which was never logged ${when} (logged: ${[...logged.keys()].sort().join(', ') || 'nothing'})`,
           'candidate_version',
         );
       if (!kinds.has('number') && !kinds.has('boolean') && kinds.has('string'))
@@ -58,18 +92,25 @@ export class ShadowRuns {
           'candidate_version',
         );
     }
-    const available = await countReplayRows(this.store, range);
-    if (available === 0)
-      throw new RegistryError(400, `${model} has no logged predictions ${when}`, 'from');
+  }
+
+  private async queue(
+    model: string,
+    mode: 'replay' | 'live',
+    version: string,
+    request: ShadowRunRequest | LiveRunRequest,
+    rowsTotal: number,
+    actor: string,
+  ): Promise<ShadowRun> {
     const now = Date.now();
     const row = {
       id: randomUUID(),
       model,
-      candidate_version: candidate.version,
-      mode: 'replay',
+      candidate_version: version,
+      mode,
       status: 'queued' as const,
       request: JSON.stringify(request),
-      rows_total: Math.min(available, request.limit ?? Infinity),
+      rows_total: rowsTotal,
       rows_done: 0,
       provider: '',
       summary: '',
@@ -138,7 +179,9 @@ export class ShadowRuns {
     input: { reason?: string; force: boolean; actor: string },
   ): Promise<DeploymentChange> {
     const run = await this.require(id, model);
-    if (run.status !== 'done')
+    // A live mirror has a verdict while it runs (refreshed) and after it is stopped.
+    const judged = run.status === 'done' || (run.mode === 'live' && run.verdict !== null);
+    if (!judged)
       throw new RegistryError(409, `shadow run ${id} is ${run.status}; promote after it is done`);
     if (run.verdict?.decision !== 'promote' && !input.force) {
       const failed = run.verdict?.checks

@@ -31,6 +31,7 @@ export type VerdictCriteria = z.infer<typeof verdictCriteria>;
 
 export const shadowRunRequest = z
   .object({
+    mode: z.literal('replay').default('replay'),
     candidate_version: z.string({ error: 'required, the registered version to replay' }).min(1),
     from: ISO_OR_MS,
     to: ISO_OR_MS,
@@ -45,6 +46,25 @@ export const shadowRunRequest = z
   })
   .refine((r) => r.from < r.to, { message: 'must be after from', path: ['to'] });
 export type ShadowRunRequest = z.infer<typeof shadowRunRequest>;
+
+/** A live mirror: new events, sampled, through the candidate until cancelled or its duration ends. */
+export const liveRunRequest = z.object({
+  mode: z.literal('live'),
+  candidate_version: z.string({ error: 'required, the registered version to mirror' }).min(1),
+  /** Share of new events mirrored, chosen by a hash of event_id. */
+  sample_rate: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.1),
+  /** Stop after this many minutes (default: until cancelled). */
+  duration_minutes: z
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .optional(),
+  version: z.string().min(1).optional(),
+  output: z.string().min(1).optional(),
+  batch_size: z.number().int().min(1).max(65_536).default(1024),
+  criteria: verdictCriteria.default(verdictCriteria.parse({})),
+});
+export type LiveRunRequest = z.infer<typeof liveRunRequest>;
 
 export const shadowPromoteBody = z.object({
   reason: z.string().trim().min(1).max(2000).optional(),
@@ -79,7 +99,7 @@ export interface ShadowRun {
   candidate_version: string;
   mode: string;
   status: string;
-  request: ShadowRunRequest | null;
+  request: ShadowRunRequest | LiveRunRequest | null;
   progress: Progress;
   provider: string | null;
   summary: Record<string, unknown> | null;

@@ -1,4 +1,4 @@
-import { shadowRunRequest } from '@osprey/shadow-runner/api';
+import { liveRunRequest, shadowRunRequest } from '@osprey/shadow-runner/api';
 import { actorOf, jsonBody } from '@/lib/api/alerts';
 import { models, orRegistryError } from '@/lib/api/models';
 import { badRequest, withApiKey } from '@/lib/api/with-api-key';
@@ -14,7 +14,8 @@ export const GET = withApiKey('read', async (_req: Request, ctx: Ctx) => {
 });
 
 /**
- * Queues a replay of logged traffic through a candidate version:
+ * Queues a live mirror (`{mode: "live", candidate_version, sample_rate?, duration_minutes?, …}`:
+ * new events, sampled, through the candidate until cancelled) or a replay of logged traffic:
  * `{candidate_version, from, to, limit?, version?, output?, batch_size?, criteria?}`. Checked
  * before anything runs (the candidate exists, its input spec's features were logged in the range,
  * there are events); 202 with the run, whose progress GET …/shadow-runs/{id} shows.
@@ -22,10 +23,16 @@ export const GET = withApiKey('read', async (_req: Request, ctx: Ctx) => {
 export const POST = withApiKey('admin', async (req: Request, ctx: Ctx, caller) =>
   orRegistryError(async () => {
     const { model } = await ctx.params;
-    const parsed = shadowRunRequest.safeParse(await jsonBody(req));
+    const body = await jsonBody(req);
+    const { shadow } = models();
+    const actor = actorOf(caller);
+    if ((body as { mode?: unknown } | undefined)?.mode === 'live') {
+      const live = liveRunRequest.safeParse(body);
+      if (!live.success) return badRequest(live.error.issues);
+      return Response.json(await shadow.createLive(model, live.data, actor), { status: 202 });
+    }
+    const parsed = shadowRunRequest.safeParse(body);
     if (!parsed.success) return badRequest(parsed.error.issues);
-    return Response.json(await models().shadow.create(model, parsed.data, actorOf(caller)), {
-      status: 202,
-    });
+    return Response.json(await shadow.create(model, parsed.data, actor), { status: 202 });
   }),
 );
