@@ -3,6 +3,7 @@ export { shadowEnv, artifactDir, type ShadowEnv } from './config';
 export { createModels, startShadowRunner, type Models } from './models';
 export { ShadowRunner } from './replay/runner';
 export { ShadowRuns } from './replay/runs';
+export { shadowMetricSource } from './replay/alert-metric';
 export { ArtifactStore } from './registry/artifacts';
 export { ModelRegistry, type PushInput } from './registry/registry';
 export { Deployments, DEPLOYMENT_CHANGED, type ChangeInput } from './registry/deployments';

@@ -1,6 +1,6 @@
 import { parseEnv } from '@osprey/db';
 import { DetectorScheduler } from '@osprey/detectors';
-import { createModels, rollbackOnAlert } from '@osprey/shadow-runner';
+import { createModels, rollbackOnAlert, shadowMetricSource } from '@osprey/shadow-runner';
 import { detectorsRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
@@ -16,6 +16,7 @@ export async function detectorsRole(): Promise<void> {
   alerts.engine.onAlertAction(
     rollbackOnAlert(createModels(store, env, logger).deployments, logger),
   );
+  alerts.engine.registerMetricSource('shadow', shadowMetricSource(store));
   const scheduler = new DetectorScheduler(store, logger, {
     intervalMs: env.OSPREY_DETECTOR_INTERVAL_SECONDS * 1000,
     backfillDays: env.OSPREY_DETECTOR_BACKFILL_DAYS,

@@ -1,7 +1,12 @@
 import { ApiKeyVerifier, parseEnv } from '@osprey/db';
 import { DetectorScheduler } from '@osprey/detectors';
 import { ReliableProducer, createCollector, startIngestConsumer } from '@osprey/ingest';
-import { createModels, rollbackOnAlert, startShadowRunner } from '@osprey/shadow-runner';
+import {
+  createModels,
+  rollbackOnAlert,
+  shadowMetricSource,
+  startShadowRunner,
+} from '@osprey/shadow-runner';
 import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
 import { createLogger } from '../logger';
@@ -47,6 +52,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
   const alerts = openAlerts(store, env, logger);
   const models = createModels(store, env, logger);
   alerts.engine.onAlertAction(rollbackOnAlert(models.deployments, logger));
+  alerts.engine.registerMetricSource('shadow', shadowMetricSource(store));
   const shadow =
     env.OSPREY_SHADOW_RUNNER === 'on' ? startShadowRunner(models, store, env, logger) : undefined;
   const web = await createWebHandler({ runtime: { store, verifier, alerts, models } });

@@ -1,5 +1,5 @@
 import { ApiKeyVerifier, parseEnv } from '@osprey/db';
-import { createModels, rollbackOnAlert } from '@osprey/shadow-runner';
+import { createModels, rollbackOnAlert, shadowMetricSource } from '@osprey/shadow-runner';
 import { createWebHandler } from '@osprey/web/server';
 import { webRoleEnv } from '../env';
 import { createLogger } from '../logger';
@@ -16,6 +16,7 @@ export async function webRole(): Promise<void> {
   const alerts = openAlerts(store, env, logger);
   const models = createModels(store, env, logger);
   alerts.engine.onAlertAction(rollbackOnAlert(models.deployments, logger));
+  alerts.engine.registerMetricSource('shadow', shadowMetricSource(store));
   const web = await createWebHandler({
     runtime: {
       store,

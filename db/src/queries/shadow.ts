@@ -327,3 +327,36 @@ export async function aggregateShadowResults(
     ks_p_value: nullable(ks.p),
   };
 }
+
+/**
+ * The share of a window's events on which the model's latest shadow run (the one that scored
+ * most recently in the window) disagrees with production: a different label, or for numbers a
+ * difference above `tolerance` relative to production's value. null when nothing was scored.
+ */
+export async function shadowDisagreement(
+  store: Store,
+  model: string,
+  window: { from: number; to: number },
+  tolerance = 0.01,
+): Promise<{ value: number | null; rows: number; run_id: string | null }> {
+  const [r] = await store.query<{ d: number | null; n: string; run: string }>(
+    `WITH latest AS (
+       SELECT run_id FROM ${Tables.shadowResults}
+       WHERE model = {model:String} AND timestamp >= fromUnixTimestamp64Milli({from:Int64})
+         AND timestamp < fromUnixTimestamp64Milli({to:Int64})
+       ORDER BY scored_at DESC LIMIT 1)
+     SELECT avgOrNull(if(agree IS NOT NULL, 1 - agree,
+         if(abs_diff IS NOT NULL, toUInt8(abs_diff > {tolerance:Float64} * greatest(abs(production_num), 1e-12)), NULL))) AS d,
+       count() AS n, toString(any(run_id)) AS run
+     FROM ${Tables.shadowResults}
+     WHERE run_id IN latest AND timestamp >= fromUnixTimestamp64Milli({from:Int64})
+       AND timestamp < fromUnixTimestamp64Milli({to:Int64})`,
+    { model, from: window.from, to: window.to, tolerance },
+  );
+  const rows = Number(r?.n ?? 0);
+  return {
+    value: rows > 0 ? (r?.d ?? null) : null,
+    rows,
+    run_id: rows > 0 ? (r?.run ?? null) : null,
+  };
+}
