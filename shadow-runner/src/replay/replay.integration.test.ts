@@ -12,6 +12,7 @@ import { shadowEnv } from '../config';
 import { InferencePool } from '../inference/pool';
 import { createModels, type Models } from '../models';
 import { FIXTURE_MODELS, HOUSE_FEATURES as FEATURES, pythonOrt } from '../testing/python';
+import { shadowMetricSource } from './alert-metric';
 import { ShadowRunner } from './runner';
 
 const dir = mkdtempSync(join(tmpdir(), 'osprey-replay-'));
@@ -191,6 +192,16 @@ describe('replay', () => {
     );
     expect(s.ks_statistic).toBeGreaterThan(0);
     expect(run.verdict?.decision).toBe('hold');
+    // The alert metric over the same events: the share differing by more than 1% of production.
+    const metric = await shadowMetricSource(store)({
+      metric: 'shadow.disagreement',
+      detection: {
+        model: 'houses',
+        window: { from: new Date(T0).toISOString(), to: new Date(T0 + N * 1000).toISOString() },
+      },
+    });
+    const differing = diffs.filter((d, i) => d > 0.01 * Math.abs(linear[i]!)).length;
+    expect(metric).toEqual([{ feature: null, value: expect.closeTo(differing / N, 6) }]);
     expect(run.verdict?.checks.find((c) => c.name === 'abs_diff_p95')).toMatchObject({
       pass: false,
       threshold: 1,
