@@ -143,6 +143,7 @@ for (const ep of eps) {
 
 const header = [
   'ep',
+  'workers×inflight',
   'provider',
   'batch',
   'rows/s',
@@ -159,6 +160,7 @@ for (const r of rows) {
     console.log(
       [
         r.ep,
+        `${r.workers}×${r.inflight}`,
         r.provider,
         r.batch,
         r.rowsPerSecond,

@@ -62,6 +62,14 @@ for eps in webgpu,auto cuda; do
   echo "exit $?"
   grep -v '^\s*$' "$out/stderr-$ep.log" | grep -v '^\s*at ' | head -5
 done
+# Several sessions with batches in flight, as the replay runner keeps them: CPU (its threads
+# shared among the workers) and WebGPU at the same settings.
+for w in ${CONCURRENT_WORKERS:-2 4}; do
+  step "bench cpu + webgpu, $w workers × $w in flight"
+  timeout 180 "$node" bench.mjs --model mlp_1m.onnx --eps cpu,webgpu --batches "$batches" \
+    --workers "$w" --inflight "$w" --out "$out/bench-w$w.json" 2>"$out/stderr-w$w.log"
+  echo "exit $?"
+done
 
 if command -v python3 >/dev/null && python3 -c 'import onnxruntime' 2>/dev/null; then
   step "python onnxruntime (CPU) on the same MLP, batch 1024: reference"
