@@ -27,7 +27,10 @@ class Slot {
   constructor(readonly worker: Worker) {}
 }
 
-/** A model loaded in every worker, on the provider the first worker's probe settled on. */
+/**
+ * A model loaded in every worker (in the first only on webgpu, below), on the provider the first
+ * worker's probe settled on.
+ */
 export interface LoadedModel extends OpenResult {
   key: string;
   path: string;
@@ -40,7 +43,11 @@ export interface LoadedModel extends OpenResult {
  */
 export class InferencePool {
   private readonly slots: Slot[] = [];
-  private readonly models = new Map<string, { path: string; provider: Provider }>();
+  /** Loaded models: their provider and the slot numbers that hold a session of them. */
+  private readonly models = new Map<
+    string,
+    { path: string; provider: Provider; holders: number[] }
+  >();
   private readonly workerUrl: URL;
   private readonly tuning: SessionTuning;
   private readonly ep: EpChoice;
@@ -61,7 +68,9 @@ export class InferencePool {
 
   /**
    * Opens `path` as `key` in every worker. The first worker tries the providers OSPREY_EP allows
-   * and verifies placement; the others open on the provider it settled on.
+   * and verifies placement; the others open on the provider it settled on — except webgpu, which
+   * stays in the first worker alone: WebGPU sessions in two worker threads of one process crashed
+   * it on an H100 (docs/benchmarks.md), and batches in flight on one session gain nothing there.
    */
   async load(key: string, path: string): Promise<LoadedModel> {
     const [first, ...rest] = this.slots;
@@ -73,26 +82,33 @@ export class InferencePool {
       tuning: this.tuning,
     })) as OpenResult;
     const provider = opened.placement.provider;
-    this.models.set(key, { path, provider });
+    const others = provider === 'webgpu' ? [] : rest;
+    this.models.set(key, { path, provider, holders: [0, ...others.map((_, i) => i + 1)] });
     await Promise.all(
-      rest.map((slot) =>
+      others.map((slot) =>
         this.call(slot, { kind: 'open', key, path, providers: [provider], tuning: this.tuning }),
       ),
     );
     return { key, path, ...opened };
   }
 
-  /** Runs one batch on the least busy worker. */
+  /** Runs one batch on the least busy worker that holds the model. */
   async run(key: string, feeds: WireTensors, fetches?: string[]): Promise<RunResult> {
-    if (!this.models.has(key)) throw new Error(`model ${key} is not loaded`);
-    let slot = this.slots[0]!;
-    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    const model = this.models.get(key);
+    if (!model) throw new Error(`model ${key} is not loaded`);
+    let slot = this.slots[model.holders[0]!]!;
+    for (const i of model.holders) {
+      const s = this.slots[i]!;
+      if (s.pending.size < slot.pending.size) slot = s;
+    }
     return (await this.call(slot, { kind: 'run', key, feeds, fetches })) as RunResult;
   }
 
   async unload(key: string): Promise<void> {
-    if (!this.models.delete(key)) return;
-    await Promise.all(this.slots.map((slot) => this.call(slot, { kind: 'close', key })));
+    const model = this.models.get(key);
+    if (!model) return;
+    this.models.delete(key);
+    await Promise.all(model.holders.map((i) => this.call(this.slots[i]!, { kind: 'close', key })));
   }
 
   async close(): Promise<void> {
@@ -122,7 +138,8 @@ export class InferencePool {
       // Replace a dead worker and reopen what was loaded, on the providers already chosen.
       const replacement = this.spawn();
       this.slots[i] = replacement;
-      for (const [key, { path, provider }] of this.models) {
+      for (const [key, { path, provider, holders }] of this.models) {
+        if (!holders.includes(i)) continue;
         const body: Body = { kind: 'open', key, path, providers: [provider], tuning: this.tuning };
         this.call(replacement, body).catch(() => undefined);
       }
