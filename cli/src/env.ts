@@ -1,6 +1,6 @@
 import { alertsEnv, detectorsEnv } from '@osprey/detectors';
 import { collectorEnv, kafkaEnv } from '@osprey/ingest';
-import { storeEnv } from '@osprey/db';
+import { authEnv, storeEnv } from '@osprey/db';
 import { shadowEnv } from '@osprey/shadow-runner';
 import { z } from 'zod';
 
@@ -23,6 +23,7 @@ export const startEnv = storeEnv
   .extend(detectorsEnv.shape)
   .extend(alertsEnv.shape)
   .extend(shadowEnv.shape)
+  .extend(authEnv.shape)
   .extend({ OSPREY_DEMO_RATE: z.coerce.number().positive().default(20) });
 
 export type StartEnv = z.infer<typeof startEnv>;
@@ -57,7 +58,8 @@ export const webRoleEnv = storeEnv
   .extend(logEnv.shape)
   .extend(serverEnv.shape)
   .extend(alertsEnv.shape)
-  .extend(shadowEnv.shape);
+  .extend(shadowEnv.shape)
+  .extend(authEnv.shape);
 
 /** `osprey shadow-runner`: executes queued shadow runs, serving /healthz and /metrics on OSPREY_PORT. */
 export const shadowRunnerRoleEnv = storeEnv

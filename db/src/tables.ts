@@ -25,6 +25,8 @@ export const Tables = {
   deployments: 'deployments',
   shadowRuns: 'shadow_runs',
   shadowResults: 'shadow_results',
+  users: 'users',
+  sessions: 'sessions',
 } as const;
 
 /** Tables whose rows expire after OSPREY_RETENTION_DAYS. */

@@ -15,6 +15,8 @@ export interface WebRuntime {
   alerts?: Alerts;
   /** The model registry and deployment log: uploads, promote/rollback, the production answer. */
   models?: Models;
+  /** Dashboard sessions: how long a login lasts (default 12 hours). */
+  auth?: { sessionTtlMs: number };
 }
 
 const KEY = Symbol.for('osprey.web.runtime');

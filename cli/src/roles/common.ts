@@ -1,4 +1,4 @@
-import { ensureApiKey, type Store, type StoreEnv } from '@osprey/db';
+import { ensureAdmin, ensureApiKey, type AuthEnv, type Store, type StoreEnv } from '@osprey/db';
 import { createAlerts, type AlertsEnv } from '@osprey/detectors';
 import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
@@ -49,4 +49,11 @@ export function openAlerts(store: Store, env: AlertsEnv & { OSPREY_PORT: number 
   return createAlerts(store, env, logger, {
     publicUrl: env.OSPREY_PUBLIC_URL ?? `http://localhost:${env.OSPREY_PORT}`,
   });
+}
+
+/** The roles that serve the dashboard: the first admin ensured, the session settings for the app. */
+export async function openAuth(store: Store, env: AuthEnv, logger: Logger) {
+  const created = await ensureAdmin(store, env);
+  if (created) logger.info({ email: created.email }, 'first admin created from OSPREY_ADMIN_EMAIL');
+  return { sessionTtlMs: env.OSPREY_SESSION_TTL_SECONDS * 1000 };
 }

@@ -11,7 +11,7 @@ import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
-import { openAlerts, openKafka, openStore, processRegistry } from './common';
+import { openAlerts, openAuth, openKafka, openStore, processRegistry } from './common';
 
 /**
  * `osprey start`: migrations, collector, dashboard and API in one process. Embedded (default) the
@@ -55,7 +55,8 @@ export async function start(opts: { demo: boolean }): Promise<void> {
   alerts.engine.registerMetricSource('shadow', shadowMetricSource(store));
   const shadow =
     env.OSPREY_SHADOW_RUNNER === 'on' ? startShadowRunner(models, store, env, logger) : undefined;
-  const web = await createWebHandler({ runtime: { store, verifier, alerts, models } });
+  const auth = await openAuth(store, env, logger);
+  const web = await createWebHandler({ runtime: { store, verifier, alerts, models, auth } });
   const scheduler =
     env.OSPREY_DETECTORS === 'on'
       ? new DetectorScheduler(store, logger, {

@@ -4,7 +4,7 @@ import { createWebHandler } from '@osprey/web/server';
 import { webRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
-import { openAlerts, openStore, processRegistry } from './common';
+import { openAlerts, openAuth, openStore, processRegistry } from './common';
 
 /** `osprey web`: the dashboard and `/api/v1` alone, reading the configured store. */
 export async function webRole(): Promise<void> {
@@ -23,6 +23,7 @@ export async function webRole(): Promise<void> {
       verifier: new ApiKeyVerifier(store),
       alerts,
       models,
+      auth: await openAuth(store, env, logger),
     },
   });
   const server = createHttpServer({ logger, registry, web, healthy: () => store.ping() });

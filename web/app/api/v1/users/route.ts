@@ -1,0 +1,20 @@
+import { createUser, listUsers } from '@osprey/db';
+import { jsonBody } from '@/lib/api/alerts';
+import { orUserError, userCreateBody } from '@/lib/api/users';
+import { badRequest } from '@/lib/api/with-api-key';
+import { withAuth } from '@/lib/api/with-auth';
+import { runtime } from '@/server/runtime';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = withAuth('admin', async () => Response.json(await listUsers(runtime().store)));
+
+export const POST = withAuth('admin', async (req: Request, _ctx, caller) =>
+  orUserError(async () => {
+    const parsed = userCreateBody.safeParse(await jsonBody(req));
+    if (!parsed.success) return badRequest(parsed.error.issues);
+    const user = await createUser(runtime().store, parsed.data);
+    await caller.audit('user.create', user.id, { email: user.email, role: user.role });
+    return Response.json(user, { status: 201 });
+  }),
+);

@@ -1,0 +1,71 @@
+import {
+  createSession,
+  dummyPasswordHash,
+  findUserForLogin,
+  normalizeEmail,
+  recordAudit,
+  verifyPassword,
+  type User,
+} from '@osprey/db';
+import { runtime } from '@/server/runtime';
+import { LoginRateLimiter } from './rate-limit';
+
+const limiter = new LoginRateLimiter();
+const DEFAULT_TTL_MS = 12 * 3600 * 1000;
+
+/**
+ * The client address: the last X-Forwarded-For hop, which Next.js sets from the socket when no
+ * proxy did, and which a proxy in front appends. (Without a proxy a client can send its own
+ * header; the email half of the key still limits guessing one account from one forged address.)
+ */
+export function clientIp(req: Request): string {
+  const hops = req.headers.get('x-forwarded-for')?.split(',') ?? [];
+  return hops[hops.length - 1]?.trim() || 'unknown';
+}
+
+export type LoginResult =
+  | { ok: true; user: User; token: string; expiresAt: Date }
+  | { ok: false; status: 401 | 429; error: string; retryAfterS?: number };
+
+/** Checks the password (as slowly for an unknown email) and starts a session. */
+export async function login(
+  input: { email: string; password: string },
+  ip: string,
+): Promise<LoginResult> {
+  const { store, auth } = runtime();
+  const email = normalizeEmail(input.email);
+  const key = `${email}|${ip}`;
+  const allowed = limiter.take(key);
+  if (!allowed.ok) {
+    return {
+      ok: false,
+      status: 429,
+      error: `too many login attempts for ${email}: try again in ${allowed.retryAfterS} s`,
+      retryAfterS: allowed.retryAfterS,
+    };
+  }
+  const user = await findUserForLogin(store, email);
+  const matches = await verifyPassword(
+    input.password,
+    user?.password_hash ?? (await dummyPasswordHash()),
+  );
+  if (!user || !matches) {
+    await recordAudit(store, {
+      actor: `email:${email}`,
+      action: 'auth.login_failed',
+      target: email,
+      details: { ip },
+    });
+    return { ok: false, status: 401, error: 'wrong email or password' };
+  }
+  limiter.reset(key);
+  const { password_hash: _hash, ...publicUser } = user;
+  const session = await createSession(store, user.id, auth?.sessionTtlMs ?? DEFAULT_TTL_MS);
+  await recordAudit(store, {
+    actor: `user:${user.id}`,
+    action: 'auth.login',
+    target: user.id,
+    details: { ip },
+  });
+  return { ok: true, user: publicUser, ...session };
+}
