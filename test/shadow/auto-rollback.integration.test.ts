@@ -1,19 +1,38 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Osprey } from '@osprey/sdk';
+import { Osprey, verifyWebhook } from '@osprey/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hourWindow } from '../support/alerts';
 import { REPO_ROOT, startOsprey, type OspreyProcess } from '../support/osprey-process';
+import { startReceiver, type TestReceiver } from '../support/receiver';
 import { api } from '../support/upload';
 
 const MODELS = join(REPO_ROOT, 'shadow-runner', 'fixtures', 'models');
 const FEATURES = 'rooms,bedrooms,area_sqm,age_years,distance_to_center_km,has_garden';
 
 let osprey: OspreyProcess;
+let receiver: TestReceiver;
 beforeAll(async () => {
-  osprey = await startOsprey({ env: { OSPREY_DETECTORS: 'off', OSPREY_SHADOW_RUNNER: 'off' } });
+  receiver = await startReceiver();
+  osprey = await startOsprey({
+    env: {
+      OSPREY_DETECTORS: 'off',
+      OSPREY_SHADOW_RUNNER: 'off',
+      OSPREY_WEBHOOK_ALLOW: '127.0.0.1',
+      OSPREY_ALERT_POLL_SECONDS: '0.2',
+    },
+  });
 });
-afterAll(() => osprey?.stop());
+afterAll(async () => {
+  await osprey?.stop();
+  await receiver?.close();
+});
+
+interface DeploymentChanged {
+  type: string;
+  data: { model: string; version: string; previous_version: string | null; action: string };
+  alert_id?: string;
+}
 
 describe('auto-rollback', () => {
   it('a firing rule with action rollback puts the previous version back in production, naming the alert', async () => {
@@ -31,6 +50,15 @@ describe('auto-rollback', () => {
       );
       expect(res.status).toBe(201);
     }
+    // Every promote and rollback goes to the webhook channels that subscribe to deployments.
+    const hook = await api<{ id: string; secret: string }>(
+      osprey.url,
+      osprey.apiKey,
+      'POST',
+      '/api/v1/channels',
+      { kind: 'webhook', name: 'deploys', url: receiver.url('/deploys'), deployments: true },
+    );
+    expect(hook.status).toBe(201);
     // v2 went to production two hours ago; the last closed hour of its traffic failed a lot.
     const w = hourWindow(1);
     await api(osprey.url, osprey.apiKey, 'POST', '/api/v1/models/houses/promote', {
@@ -139,5 +167,23 @@ describe('auto-rollback', () => {
     expect(history.body[0]!.reason).toMatch(
       /^alert "v2 errors now" fired: error_rate 0\.\d+ > 0\.2/,
     );
+    // Two promotes and the rollback, each a signed deployment.changed webhook.
+    while (receiver.at('/deploys').length < 3) {
+      expect(Date.now() - windowEnd).toBeLessThan(15_000);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const changes = receiver
+      .at('/deploys')
+      .map((r) => verifyWebhook(hook.body.secret, r.headers, r.body) as DeploymentChanged);
+    expect(changes.map((c) => [c.type, c.data.action, c.data.version])).toEqual([
+      ['deployment.changed', 'promote', 'v1'],
+      ['deployment.changed', 'promote', 'v2'],
+      ['deployment.changed', 'rollback', 'v1'],
+    ]);
+    expect(changes[2]!.data).toMatchObject({
+      model: 'houses',
+      previous_version: 'v2',
+      alert_id: now.alert_id,
+    });
   });
 });

@@ -1,10 +1,10 @@
 import { parseEnv } from '@osprey/db';
 import { DetectorScheduler } from '@osprey/detectors';
-import { createModels, rollbackOnAlert, shadowMetricSource } from '@osprey/shadow-runner';
+import { createModels } from '@osprey/shadow-runner';
 import { detectorsRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
-import { openAlerts, openStore, processRegistry } from './common';
+import { joinAlertsAndModels, openAlerts, openStore, processRegistry } from './common';
 
 /** `osprey detectors`: the detector scheduler alone, serving /healthz and /metrics. */
 export async function detectorsRole(): Promise<void> {
@@ -13,10 +13,7 @@ export async function detectorsRole(): Promise<void> {
   const store = await openStore(env, logger);
   const alerts = openAlerts(store, env, logger);
   // Rules with `action: rollback` roll their model back from here, where they are evaluated.
-  alerts.engine.onAlertAction(
-    rollbackOnAlert(createModels(store, env, logger).deployments, logger),
-  );
-  alerts.engine.registerMetricSource('shadow', shadowMetricSource(store));
+  joinAlertsAndModels(alerts, createModels(store, env, logger), store, logger);
   const scheduler = new DetectorScheduler(store, logger, {
     intervalMs: env.OSPREY_DETECTOR_INTERVAL_SECONDS * 1000,
     backfillDays: env.OSPREY_DETECTOR_BACKFILL_DAYS,

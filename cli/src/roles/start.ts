@@ -1,17 +1,19 @@
 import { ApiKeyVerifier, parseEnv } from '@osprey/db';
 import { DetectorScheduler } from '@osprey/detectors';
 import { ReliableProducer, createCollector, startIngestConsumer } from '@osprey/ingest';
-import {
-  createModels,
-  rollbackOnAlert,
-  shadowMetricSource,
-  startShadowRunner,
-} from '@osprey/shadow-runner';
+import { createModels, startShadowRunner } from '@osprey/shadow-runner';
 import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
-import { openAlerts, openAuth, openKafka, openStore, processRegistry } from './common';
+import {
+  joinAlertsAndModels,
+  openAlerts,
+  openAuth,
+  openKafka,
+  openStore,
+  processRegistry,
+} from './common';
 
 /**
  * `osprey start`: migrations, collector, dashboard and API in one process. Embedded (default) the
@@ -51,8 +53,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
   });
   const alerts = openAlerts(store, env, logger);
   const models = createModels(store, env, logger);
-  alerts.engine.onAlertAction(rollbackOnAlert(models.deployments, logger));
-  alerts.engine.registerMetricSource('shadow', shadowMetricSource(store));
+  joinAlertsAndModels(alerts, models, store, logger);
   const shadow =
     env.OSPREY_SHADOW_RUNNER === 'on' ? startShadowRunner(models, store, env, logger) : undefined;
   const auth = await openAuth(store, env, logger);

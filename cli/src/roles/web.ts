@@ -1,10 +1,10 @@
 import { ApiKeyVerifier, parseEnv } from '@osprey/db';
-import { createModels, rollbackOnAlert, shadowMetricSource } from '@osprey/shadow-runner';
+import { createModels } from '@osprey/shadow-runner';
 import { createWebHandler } from '@osprey/web/server';
 import { webRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
-import { openAlerts, openAuth, openStore, processRegistry } from './common';
+import { joinAlertsAndModels, openAlerts, openAuth, openStore, processRegistry } from './common';
 
 /** `osprey web`: the dashboard and `/api/v1` alone, reading the configured store. */
 export async function webRole(): Promise<void> {
@@ -15,8 +15,7 @@ export async function webRole(): Promise<void> {
   // Rules evaluated on POST …/detect queue their notifications; `osprey detectors` sends them.
   const alerts = openAlerts(store, env, logger);
   const models = createModels(store, env, logger);
-  alerts.engine.onAlertAction(rollbackOnAlert(models.deployments, logger));
-  alerts.engine.registerMetricSource('shadow', shadowMetricSource(store));
+  joinAlertsAndModels(alerts, models, store, logger);
   const web = await createWebHandler({
     runtime: {
       store,

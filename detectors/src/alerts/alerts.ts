@@ -5,7 +5,7 @@ import { EgressPolicy } from './channels/egress';
 import { Mailer } from './channels/email';
 import { TEST_GROUP } from './channels/message';
 import { ChannelSender } from './channels/send';
-import { getChannel } from './channels/store';
+import { getChannel, listChannels } from './channels/store';
 import type { AlertsEnv } from './config';
 import { recordAttempt } from './delivery/notifications';
 import { DeliveryQueue } from './delivery/queue';
@@ -24,6 +24,11 @@ export interface Alerts {
   sendTest(
     channelId: string,
   ): Promise<{ delivered: boolean; status_code: number | null; error: string | null }>;
+  /**
+   * Queues `deployment.changed` (a promote or rollback, as the registry emits it) for every
+   * enabled webhook channel with `deployments: true`; the delivery worker sends it like alerts.
+   */
+  notifyDeployment(change: { model: string } & Record<string, unknown>): Promise<void>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -75,6 +80,17 @@ export function createAlerts(
         error: outcome.error ?? null,
       };
     },
+    async notifyDeployment(change) {
+      const subscribed = (await listChannels(store)).filter(
+        (c) => c.kind === 'webhook' && c.deployments && c.disabled_reason === '',
+      );
+      if (subscribed.length === 0) return;
+      await queue.enqueueEvent(
+        subscribed.map((c) => c.id),
+        { type: 'deployment.changed', data: change },
+      );
+      worker.wake();
+    },
     start: () => worker.start(),
     async stop() {
       await worker.stop();
@@ -96,6 +112,7 @@ function testDelivery(channelId: string): Delivery {
     due_at: now,
     created_at: now,
     last_error: '',
+    event: null,
     alerts: [
       {
         fingerprint: 'test',

@@ -20,6 +20,12 @@ export interface AlertNotice {
   repeat: boolean;
 }
 
+/** An event sent as it is, not grouped with alerts (webhook channels that subscribe to it). */
+export interface DeliveryEvent {
+  type: 'deployment.changed';
+  data: { model: string } & Record<string, unknown>;
+}
+
 /** A message to one channel, queued (persisted) until delivered or given up. */
 export interface Delivery {
   id: string;
@@ -30,6 +36,8 @@ export interface Delivery {
   attempts: number;
   due_at: number;
   alerts: AlertNotice[];
+  /** Set for an event delivery (then `alerts` is empty). */
+  event: DeliveryEvent | null;
   last_error: string;
   created_at: number;
 }

@@ -1,4 +1,4 @@
-import type { AlertNotice, Delivery } from '../types';
+import type { AlertNotice, Delivery, DeliveryEvent } from '../types';
 import type { Mail } from './email';
 
 export const PAYLOAD_SCHEMA_VERSION = 1;
@@ -22,6 +22,32 @@ export function webhookPayload(d: Delivery, publicUrl: string) {
       dashboard_url: dashboardUrl(publicUrl, d.model),
     },
   };
+}
+
+/**
+ * An event delivery (deployment.changed, docs/alerts.md) in the same {type, timestamp, data} shape;
+ * `data` is the event's own document plus the schema version and delivery id.
+ */
+export function eventPayload(d: Delivery & { event: DeliveryEvent }, publicUrl: string) {
+  return {
+    type: d.event.type,
+    timestamp: new Date(d.created_at).toISOString(),
+    data: {
+      schema_version: PAYLOAD_SCHEMA_VERSION,
+      delivery_id: d.id,
+      ...d.event.data,
+      dashboard_url: dashboardUrl(publicUrl, d.model),
+    },
+  };
+}
+
+/** One line for an event: what changed, by whom and why. */
+export function eventLine(event: DeliveryEvent): string {
+  const e = event.data as Record<string, unknown>;
+  return (
+    `${e.model}: production is now ${e.version} (${e.action}` +
+    `${e.previous_version ? ` from ${e.previous_version}` : ''} by ${e.actor}: ${e.reason})`
+  );
 }
 
 export function dashboardUrl(publicUrl: string, model: string): string {
@@ -101,4 +127,15 @@ export function alertMail(d: Delivery, to: string[], publicUrl: string): Mail {
     `<th>Threshold</th><th>Window</th></tr>${rows}</table>` +
     `<p><a href="${escape(link)}">Open ${escape(d.model)} in Osprey</a></p>`;
   return { to, subject, text, html, messageId: `<${d.id}@osprey>` };
+}
+
+export function eventMail(d: Delivery & { event: DeliveryEvent }, to: string[]): Mail {
+  const text = eventLine(d.event);
+  return {
+    to,
+    subject: `[Osprey] ${text}`,
+    text,
+    html: `<p>${escape(text)}</p>`,
+    messageId: `<${d.id}@osprey>`,
+  };
 }

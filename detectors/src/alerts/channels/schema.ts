@@ -37,6 +37,8 @@ export const webhookChannel = z.strictObject({
   format: z
     .enum(['standard', 'slack'], { error: 'must be "standard" or "slack"' })
     .default('standard'),
+  /** Also receives `deployment.changed` on every promote and rollback of any model. */
+  deployments: z.boolean({ error: 'must be true or false' }).default(false),
 });
 
 export const channelInput = z.discriminatedUnion('kind', [emailChannel, webhookChannel], {

@@ -1,7 +1,14 @@
 import type { Delivery } from '../types';
 import type { EgressPolicy } from './egress';
 import type { Mailer } from './email';
-import { alertMail, slackPayload, webhookPayload } from './message';
+import {
+  alertMail,
+  eventLine,
+  eventMail,
+  eventPayload,
+  slackPayload,
+  webhookPayload,
+} from './message';
 import type { Outcome } from './outcome';
 import type { Channel } from './schema';
 import { liveSecrets } from './store';
@@ -21,10 +28,16 @@ export class ChannelSender {
 
   send(channel: Channel, d: Delivery): Promise<Outcome> {
     if (channel.kind === 'email') {
-      return this.opts.mailer.send(alertMail(d, channel.to, this.opts.publicUrl));
+      const mail = d.event
+        ? eventMail({ ...d, event: d.event }, channel.to)
+        : alertMail(d, channel.to, this.opts.publicUrl);
+      return this.opts.mailer.send(mail);
     }
-    const payload =
-      channel.format === 'slack'
+    const payload = d.event
+      ? channel.format === 'slack'
+        ? { text: eventLine(d.event) }
+        : eventPayload({ ...d, event: d.event }, this.opts.publicUrl)
+      : channel.format === 'slack'
         ? slackPayload(d, this.opts.publicUrl)
         : webhookPayload(d, this.opts.publicUrl);
     const body = JSON.stringify(payload);

@@ -6,7 +6,7 @@ export interface AttemptRecord {
   channel: { id: string; name: string; kind: string };
   model: string;
   fingerprints: string[];
-  kind: 'firing' | 'resolved' | 'test';
+  kind: 'firing' | 'resolved' | 'test' | 'deployment.changed';
   attempt: number;
   status: 'delivered' | 'retrying' | 'failed';
   outcome: Outcome;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Tables, type Store } from '@osprey/db';
-import type { AlertNotice, Delivery } from '../types';
+import type { AlertNotice, Delivery, DeliveryEvent } from '../types';
 import { nextVersion } from '../version';
 
 /** Deliveries not yet delivered or given up. */
@@ -15,12 +15,13 @@ interface Row {
   attempts: number;
   due_at: string;
   alerts: string;
+  event: string;
   last_error: string;
   created_at: string;
 }
 
 const SELECT = `SELECT toString(id) AS id, toString(channel_id) AS channel_id, group_key, model, status,
-  attempts, toUnixTimestamp64Milli(due_at) AS due_at, alerts, last_error,
+  attempts, toUnixTimestamp64Milli(due_at) AS due_at, alerts, event, last_error,
   toUnixTimestamp64Milli(created_at) AS created_at FROM ${Tables.deliveries} FINAL`;
 
 const toDelivery = (r: Row): Delivery => ({
@@ -29,6 +30,7 @@ const toDelivery = (r: Row): Delivery => ({
   due_at: Number(r.due_at),
   created_at: Number(r.created_at),
   alerts: JSON.parse(r.alerts) as AlertNotice[],
+  event: r.event ? (JSON.parse(r.event) as DeliveryEvent) : null,
 });
 
 /**
@@ -52,7 +54,12 @@ export class DeliveryQueue {
 
   async save(d: Delivery): Promise<void> {
     await this.store.insert(Tables.deliveries, [
-      { ...d, alerts: JSON.stringify(d.alerts), version: nextVersion() },
+      {
+        ...d,
+        alerts: JSON.stringify(d.alerts),
+        event: d.event ? JSON.stringify(d.event) : '',
+        version: nextVersion(),
+      },
     ]);
   }
 
@@ -88,6 +95,7 @@ export class DeliveryQueue {
               attempts: 0,
               due_at: now + this.groupWaitMs,
               alerts: [],
+              event: null,
               last_error: '',
               created_at: now,
             };
@@ -97,6 +105,26 @@ export class DeliveryQueue {
         await this.save(base);
       }
     });
+  }
+
+  /** One delivery of `event` per channel, due now (events are not grouped). */
+  async enqueueEvent(channelIds: readonly string[], event: DeliveryEvent, now = Date.now()) {
+    for (const channel_id of channelIds) {
+      const id = randomUUID();
+      await this.save({
+        id,
+        channel_id,
+        group_key: `${event.type}/${id}`,
+        model: event.data.model,
+        status: 'pending',
+        attempts: 0,
+        due_at: now,
+        alerts: [],
+        event,
+        last_error: '',
+        created_at: now,
+      });
+    }
   }
 
   /** Due deliveries, grouping ones switched to pending, excluding those already in flight. */

@@ -137,7 +137,11 @@ export class DeliveryWorker {
       channel: channelInfo(channel, d),
       model: d.model,
       fingerprints: d.alerts.map((a) => a.fingerprint),
-      kind: d.alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved',
+      kind: d.event
+        ? d.event.type
+        : d.alerts.some((a) => a.status === 'firing')
+          ? 'firing'
+          : 'resolved',
       attempt,
       status: status === 'delivered' ? 'delivered' : status === 'failed' ? 'failed' : 'retrying',
       outcome,
