@@ -1,7 +1,7 @@
-import { alertsEnv, detectorsEnv } from '@osprey/detectors';
+import { alertsEnv, detectorsEnv } from '@osprey/detectors/config';
 import { collectorEnv, kafkaEnv } from '@osprey/ingest';
 import { authEnv, storeEnv } from '@osprey/db';
-import { shadowEnv } from '@osprey/shadow-runner';
+import { shadowEnv } from '@osprey/shadow-runner/config';
 import { z } from 'zod';
 
 export const logEnv = z.object({

@@ -1,16 +1,4 @@
 import { parseArgs } from 'node:util';
-import { detectCommand } from './commands/detect';
-import { keysCommand } from './commands/keys';
-import { migrateCommand } from './commands/migrate';
-import { modelsCommand } from './commands/models';
-import { sqlCommand } from './commands/sql';
-import { statusCommand } from './commands/status';
-import { collectorRole } from './roles/collector';
-import { detectorsRole } from './roles/detectors';
-import { ingestRole } from './roles/ingest';
-import { shadowRunnerRole } from './roles/shadow-runner';
-import { start } from './roles/start';
-import { webRole } from './roles/web';
 
 const USAGE = `usage: osprey <command>
 
@@ -57,31 +45,33 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  // Each command loads only its own modules: the collector does not need onnxruntime, nodemailer
+  // or Next.js in memory, and a one-shot command starts faster.
   switch (command) {
     case 'start':
-      return start({ demo: values.demo ?? false });
+      return (await import('./roles/start')).start({ demo: values.demo ?? false });
     case 'collector':
-      return collectorRole();
+      return (await import('./roles/collector')).collectorRole();
     case 'ingest':
-      return ingestRole();
+      return (await import('./roles/ingest')).ingestRole();
     case 'web':
-      return webRole();
+      return (await import('./roles/web')).webRole();
     case 'detectors':
-      return detectorsRole();
+      return (await import('./roles/detectors')).detectorsRole();
     case 'shadow-runner':
-      return shadowRunnerRole();
+      return (await import('./roles/shadow-runner')).shadowRunnerRole();
     case 'detect':
-      return detectCommand(values);
+      return (await import('./commands/detect')).detectCommand(values);
     case 'models':
-      return modelsCommand(rest[0], rest[1], values);
+      return (await import('./commands/models')).modelsCommand(rest[0], rest[1], values);
     case 'migrate':
-      return migrateCommand();
+      return (await import('./commands/migrate')).migrateCommand();
     case 'keys':
-      return keysCommand(rest[0], values);
+      return (await import('./commands/keys')).keysCommand(rest[0], values);
     case 'status':
-      return statusCommand();
+      return (await import('./commands/status')).statusCommand();
     case 'sql':
-      return sqlCommand(rest.join(' '));
+      return (await import('./commands/sql')).sqlCommand(rest.join(' '));
     default:
       throw new Error(`unknown command '${command}'\n\n${USAGE}`);
   }

@@ -2,7 +2,7 @@ import { parseEnv } from '@osprey/db';
 import { detectWindow } from '@osprey/detectors';
 import { detectCommandEnv } from '../env';
 import { createLogger } from '../logger';
-import { openAlerts } from '../roles/common';
+import { openAlerts } from '../roles/alerts';
 import { withStore } from './with-store';
 
 /**

@@ -1,6 +1,4 @@
 import { ensureAdmin, ensureApiKey, type AuthEnv, type Store, type StoreEnv } from '@osprey/db';
-import { createAlerts, type Alerts, type AlertsEnv } from '@osprey/detectors';
-import { rollbackOnAlert, shadowMetricSource, type Models } from '@osprey/shadow-runner';
 import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { connectKafka, ensureTopics, type KafkaEnv } from '@osprey/ingest';
@@ -43,33 +41,6 @@ export function processRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return registry;
-}
-
-/** The alert engine and its delivery worker (started by the caller where deliveries are sent). */
-export function openAlerts(store: Store, env: AlertsEnv & { OSPREY_PORT: number }, logger: Logger) {
-  return createAlerts(store, env, logger, {
-    publicUrl: env.OSPREY_PUBLIC_URL ?? `http://localhost:${env.OSPREY_PORT}`,
-  });
-}
-
-/**
- * Joins the alert engine and the model registry in a process that has both: rules with
- * `action: rollback` roll their model back, `shadow.disagreement` reads shadow results, and every
- * promote or rollback is sent as `deployment.changed` to the webhook channels that subscribe.
- */
-export function joinAlertsAndModels(
-  alerts: Alerts,
-  models: Models,
-  store: Store,
-  logger: Logger,
-): void {
-  alerts.engine.onAlertAction(rollbackOnAlert(models.deployments, logger));
-  alerts.engine.registerMetricSource('shadow', shadowMetricSource(store));
-  models.deployments.onChange((change) => {
-    alerts.notifyDeployment({ ...change }).catch((err: unknown) => {
-      logger.error({ err, model: change.model }, 'deployment.changed could not be queued');
-    });
-  });
 }
 
 /** The roles that serve the dashboard: the first admin ensured, the session settings for the app. */

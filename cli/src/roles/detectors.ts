@@ -4,7 +4,8 @@ import { createModels } from '@osprey/shadow-runner';
 import { detectorsRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
-import { joinAlertsAndModels, openAlerts, openStore, processRegistry } from './common';
+import { joinAlertsAndModels, openAlerts } from './alerts';
+import { openStore, processRegistry } from './common';
 
 /** `osprey detectors`: the detector scheduler alone, serving /healthz and /metrics. */
 export async function detectorsRole(): Promise<void> {

@@ -6,14 +6,8 @@ import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
-import {
-  joinAlertsAndModels,
-  openAlerts,
-  openAuth,
-  openKafka,
-  openStore,
-  processRegistry,
-} from './common';
+import { joinAlertsAndModels, openAlerts } from './alerts';
+import { openAuth, openKafka, openStore, processRegistry } from './common';
 
 /**
  * `osprey start`: migrations, collector, dashboard and API in one process. Embedded (default) the

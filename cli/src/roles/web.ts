@@ -4,7 +4,8 @@ import { createWebHandler } from '@osprey/web/server';
 import { webRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
-import { joinAlertsAndModels, openAlerts, openAuth, openStore, processRegistry } from './common';
+import { joinAlertsAndModels, openAlerts } from './alerts';
+import { openAuth, openStore, processRegistry } from './common';
 
 /** `osprey web`: the dashboard and `/api/v1` alone, reading the configured store. */
 export async function webRole(): Promise<void> {
