@@ -155,9 +155,8 @@ export async function detectDrift(
 
 function fromBuckets(p: NumericProfile, current: Buckets): EcdfStatistics {
   const { ks, wasserstein } = sketchDistances(p.grid, p.buckets, current);
-  const n = p.buckets.counts.reduce((a, b) => a + b, 0);
   const m = current.counts.reduce((a, b) => a + b, 0);
-  return { ks, ksP: asymptoticKsP(ks, n, m), wasserstein };
+  return { ks, ksP: asymptoticKsP(ks, p.n, m), wasserstein };
 }
 
 interface Computed {
