@@ -8,6 +8,7 @@ export * from './queries/models';
 export * from './queries/registry';
 export * from './queries/shadow';
 export * from './queries/shadow-runs';
+export * from './queries/shadow-comparison';
 export * from './queries/users';
 export * from './queries/sessions';
 export { hashPassword, verifyPassword, dummyPasswordHash } from './auth/password';
