@@ -14,3 +14,15 @@ export type { Segment } from './sql/rows';
 export { DetectorScheduler, type SchedulerOptions } from './scheduler/scheduler';
 export { detectorsEnv, type DetectorsEnv } from './scheduler/config';
 export * from './alerts/index';
+export {
+  driftHeatmap,
+  featureDriftHistory,
+  performanceHistory,
+  type DriftHeatmap,
+  type DriftCell,
+  type DriftStatus,
+  type HistoryScope,
+  type PerformancePoint,
+  type StoredStatistic,
+} from './results/history';
+export { featureHistograms, type FeatureHistograms, type HistogramBin } from './drift/histograms';
