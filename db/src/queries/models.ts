@@ -81,3 +81,37 @@ export async function modelStats(
     throughput_per_min: minutes > 0 ? s.count / minutes : 0,
   };
 }
+
+/** Tag keys of a model's recent predictions with their most frequent values (segment filters). */
+export async function modelTags(
+  store: Store,
+  input: { model: string; from: Date; to: Date; sampleRows?: number },
+): Promise<{ key: string; values: string[] }[]> {
+  // The tags of a bounded number of rows: enough to find the keys and their common values
+  // without reading a whole range's maps.
+  const rows = await store.query<{ key: string; values: string[] }>(
+    `SELECT key, arrayMap(x -> x.1, arrayReverseSort(x -> x.2, groupArray((value, n)))) AS values
+     FROM (
+       SELECT CAST(k, 'String') AS key, v AS value, count() AS n
+       FROM (
+         SELECT tags FROM ${Tables.predictions}
+         WHERE model = {model:String}
+           AND timestamp >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+           AND timestamp < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+         LIMIT {sample:UInt32}
+       )
+       ARRAY JOIN mapKeys(tags) AS k, mapValues(tags) AS v
+       GROUP BY key, value
+       ORDER BY n DESC
+       LIMIT 20 BY key
+     )
+     GROUP BY key ORDER BY key`,
+    {
+      model: input.model,
+      from: input.from.getTime(),
+      to: input.to.getTime(),
+      sample: input.sampleRows ?? 100_000,
+    },
+  );
+  return rows.map((r) => ({ key: r.key, values: r.values }));
+}
