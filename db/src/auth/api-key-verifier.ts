@@ -10,11 +10,14 @@ interface CacheEntry {
 }
 
 /**
- * Checks `Authorization: Bearer <key>` against the stored hashes. Results are cached briefly
- * (a revoked key stops working within `ttlMs`), so a busy collector does not query per request.
+ * Checks `Authorization: Bearer <key>` against the stored hashes. Results are cached briefly, so a
+ * busy collector does not query per request: a key revoked through this verifier's `forget` stops
+ * working at once, one revoked by another process within `ttlMs`.
  */
 export class ApiKeyVerifier {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Bumped by `forget`: a lookup that started before it does not cache what it read. */
+  private generation = 0;
 
   constructor(
     private readonly store: Store,
@@ -37,11 +40,21 @@ export class ApiKeyVerifier {
     return { ok: true, apiKey };
   }
 
+  /** Drops a key from the cache (after revoking it), so its next use is checked in the store. */
+  forget(apiKeyId: string): void {
+    this.generation++;
+    for (const [hash, entry] of this.cache) {
+      if (entry.apiKey?.id === apiKeyId) this.cache.delete(hash);
+    }
+  }
+
   private async lookup(hash: string): Promise<ApiKey | undefined> {
     const now = Date.now();
     const cached = this.cache.get(hash);
     if (cached && cached.expires > now) return cached.apiKey;
+    const generation = this.generation;
     const apiKey = await findApiKeyByHash(this.store, hash);
+    if (generation !== this.generation) return apiKey;
     if (this.cache.size >= this.maxCached) this.cache.clear();
     this.cache.set(hash, { apiKey, expires: now + this.ttlMs });
     return apiKey;

@@ -88,6 +88,35 @@ export async function listApiKeys(store: Store): Promise<ApiKey[]> {
   return rows.map((r) => apiKeyRow.parse(r) as ApiKey);
 }
 
+/**
+ * Revokes a key: a newer row with `revoked_at` set (kept, so listings and audits still name it).
+ * Undefined for an unknown id; a key revoked before keeps its first revocation time.
+ */
+export async function revokeApiKey(store: Store, id: string): Promise<ApiKey | undefined> {
+  const rows = await store.query<{ key_hash: string }>(
+    `SELECT ${API_KEY_COLUMNS}, key_hash
+     FROM ${Tables.apiKeys} FINAL WHERE toString(id) = {id:String} LIMIT 1`,
+    { id },
+  );
+  if (!rows[0]) return undefined;
+  const existing = apiKeyRow.parse(rows[0]) as ApiKey;
+  if (existing.revoked_at) return existing;
+  const now = Date.now();
+  await store.insert(Tables.apiKeys, [
+    {
+      id,
+      name: existing.name,
+      prefix: existing.prefix,
+      key_hash: rows[0].key_hash,
+      scopes: existing.scopes,
+      created_at: Date.parse(existing.created_at),
+      revoked_at: now,
+      updated_at: now,
+    },
+  ]);
+  return { ...existing, revoked_at: new Date(now).toISOString() };
+}
+
 /** Makes sure `key` exists with exactly `scopes` and is not revoked (OSPREY_API_KEY at start). */
 export async function ensureApiKey(
   store: Store,

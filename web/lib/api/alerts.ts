@@ -18,10 +18,3 @@ export async function orAlertError(fn: () => Promise<Response>): Promise<Respons
     throw err;
   }
 }
-
-/** The JSON body, or undefined when it is not JSON (zod then names the body). */
-export function jsonBody(req: Request): Promise<unknown> {
-  return req.json().catch(() => undefined);
-}
-
-export const actorOf = (caller: { id: string }) => `api_key:${caller.id}`;

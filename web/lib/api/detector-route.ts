@@ -1,7 +1,8 @@
 import { latestRun, type DetectorName } from '@osprey/detectors';
 import { z } from 'zod';
-import { badRequest, withApiKey } from '@/lib/api/with-api-key';
+import { badRequest } from '@/lib/api/request';
 import { optionalRange } from '@/lib/api/time-range';
+import { withAuth } from '@/lib/api/with-auth';
 import { runtime } from '@/server/runtime';
 
 const query = optionalRange.and(
@@ -19,7 +20,7 @@ const query = optionalRange.and(
  * latest window when none is given; 404 when that window was never detected.
  */
 export function detectorResultRoute(detector: DetectorName) {
-  return withApiKey('read', async (req: Request, ctx: { params: Promise<{ model: string }> }) => {
+  return withAuth('viewer', async (req: Request, ctx: { params: Promise<{ model: string }> }) => {
     const { model } = await ctx.params;
     const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
     if (!parsed.success) return badRequest(parsed.error.issues);

@@ -3,7 +3,10 @@ import { runtime } from '@/server/runtime';
 
 type Handler<C> = (req: Request, ctx: C, caller: ApiKey) => Promise<Response>;
 
-/** The auth wrapper of every `/api/v1` handler: Bearer key with the scope, else 401/403. */
+/**
+ * API keys only, no sessions: the wrapper of the public `/v1` endpoints that services poll (the
+ * production version, artifacts). `/api/v1` handlers use `withAuth`.
+ */
 export function withApiKey<C>(
   scope: Scope,
   handler: Handler<C>,
@@ -16,11 +19,4 @@ export function withApiKey<C>(
     if (!verdict.ok) return Response.json({ error: verdict.error }, { status: verdict.status });
     return handler(req, ctx, verdict.apiKey);
   };
-}
-
-/** A zod failure as a 400 that names the field. */
-export function badRequest(issues: readonly { path: PropertyKey[]; message: string }[]): Response {
-  const issue = issues[0];
-  const field = issue?.path.map(String).join('.') || 'body';
-  return Response.json({ error: `${field}: ${issue?.message ?? 'invalid'}` }, { status: 400 });
 }

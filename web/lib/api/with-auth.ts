@@ -25,6 +25,16 @@ export type Caller = (
 
 type Handler<C> = (req: Request, ctx: C, caller: Caller) => Promise<Response>;
 
+export interface AuthOptions {
+  /**
+   * Who writes a mutation's audit_log row. `handler` (default): the handler through
+   * `caller.audit`, else the wrapper a generic one. `workspace`: the owning workspace, called with
+   * `caller.actor` (the registry's pushes, promotes and rollbacks, shadow runs), so the wrapper adds
+   * none. `none`: a POST that changes nothing (a preview).
+   */
+  audit?: 'handler' | 'workspace' | 'none';
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -38,15 +48,17 @@ const refuse = (status: 401 | 403, error: string) => Response.json({ error }, { 
 
 /**
  * The auth wrapper for `/api/v1` handlers used by both the dashboard and automation: a Bearer API
- * key (checked exactly as `withApiKey` does) or the session cookie, whose mutations must also pass
+ * key or the session cookie, whose mutations must also pass
  * the CSRF Origin check. Answers 401 when nobody is signed in, 403 when the role is too low. Every
- * successful mutation leaves an audit_log row: the handler's own through `caller.audit`, or one
- * naming the method and path.
+ * successful mutation leaves one audit_log row: the handler's own through `caller.audit`, the
+ * owning workspace's (`audit: 'workspace'`), or else one naming the method and path.
  */
 export function withAuth<C>(
   role: Role,
   handler: Handler<C>,
+  opts: AuthOptions = {},
 ): (req: Request, ctx: C) => Promise<Response> {
+  const wrapperAudits = (opts.audit ?? 'handler') === 'handler';
   return async (req, ctx) => {
     const { store, verifier } = runtime();
     const authorization = req.headers.get('authorization');
@@ -91,7 +103,7 @@ export function withAuth<C>(
       },
     };
     const res = await handler(req, ctx, caller);
-    if (!SAFE_METHODS.has(req.method) && res.ok && !audited) {
+    if (wrapperAudits && !SAFE_METHODS.has(req.method) && res.ok && !audited) {
       const path = new URL(req.url).pathname;
       await recordAudit(store, { actor, action: `http.${req.method.toLowerCase()}`, target: path });
     }

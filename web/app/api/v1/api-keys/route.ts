@@ -1,32 +1,26 @@
-import { createApiKey, listApiKeys, recordAudit, scopeSchema } from '@osprey/db';
+import { createApiKey, listApiKeys, scopeSchema } from '@osprey/db';
 import { z } from 'zod';
-import { badRequest, withApiKey } from '@/lib/api/with-api-key';
+import { badRequest, jsonBody } from '@/lib/api/request';
+import { withAuth } from '@/lib/api/with-auth';
 import { runtime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
 const createBody = z.strictObject({
-  name: z.string({ error: 'required, a string' }).min(1, 'must not be empty').max(200),
+  name: z.string({ error: 'required, a string' }).trim().min(1, 'must not be empty').max(200),
   scopes: z
     .array(scopeSchema, { error: 'required, an array of ingest, read, admin' })
     .min(1, 'needs at least one scope'),
 });
 
-export const GET = withApiKey('admin', async () =>
-  Response.json(await listApiKeys(runtime().store)),
-);
+/** Every key, revoked ones too: name, public prefix, scopes, dates — never a secret or hash. */
+export const GET = withAuth('admin', async () => Response.json(await listApiKeys(runtime().store)));
 
-/** Creates a key; the answer is the only time its secret is shown. */
-export const POST = withApiKey('admin', async (req: Request, _ctx, caller) => {
-  const parsed = createBody.safeParse(await req.json().catch(() => undefined));
+/** Creates a key; the answer is the only time its secret (`key`) is shown. */
+export const POST = withAuth('admin', async (req: Request, _ctx, caller) => {
+  const parsed = createBody.safeParse(await jsonBody(req));
   if (!parsed.success) return badRequest(parsed.error.issues);
-  const { store } = runtime();
-  const { key, apiKey } = await createApiKey(store, parsed.data);
-  await recordAudit(store, {
-    actor: `api_key:${caller.id}`,
-    action: 'api_key.create',
-    target: apiKey.id,
-    details: { name: apiKey.name, scopes: apiKey.scopes },
-  });
+  const { key, apiKey } = await createApiKey(runtime().store, parsed.data);
+  await caller.audit('api_key.create', apiKey.id, { name: apiKey.name, scopes: apiKey.scopes });
   return Response.json({ ...apiKey, key }, { status: 201 });
 });

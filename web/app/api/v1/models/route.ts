@@ -1,7 +1,7 @@
 import { listModels } from '@osprey/db';
-import { withApiKey } from '@/lib/api/with-api-key';
+import { withAuth } from '@/lib/api/with-auth';
 import { runtime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withApiKey('read', async () => Response.json(await listModels(runtime().store)));
+export const GET = withAuth('viewer', async () => Response.json(await listModels(runtime().store)));

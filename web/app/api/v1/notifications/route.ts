@@ -1,6 +1,7 @@
 import { listNotifications } from '@osprey/detectors';
 import { z } from 'zod';
-import { badRequest, withApiKey } from '@/lib/api/with-api-key';
+import { badRequest } from '@/lib/api/request';
+import { withAuth } from '@/lib/api/with-auth';
 import { runtime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
@@ -13,7 +14,7 @@ const query = z.object({
 });
 
 /** The notification log: every delivery attempt (status, attempt, response code, error). */
-export const GET = withApiKey('read', async (req: Request) => {
+export const GET = withAuth('viewer', async (req: Request) => {
   const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!parsed.success) return badRequest(parsed.error.issues);
   return Response.json(await listNotifications(runtime().store, parsed.data));

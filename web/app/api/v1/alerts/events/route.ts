@@ -1,7 +1,8 @@
 import { listAlertEvents } from '@osprey/detectors';
 import { z } from 'zod';
 import { optionalRange } from '@/lib/api/time-range';
-import { badRequest, withApiKey } from '@/lib/api/with-api-key';
+import { badRequest } from '@/lib/api/request';
+import { withAuth } from '@/lib/api/with-auth';
 import { runtime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
@@ -20,7 +21,7 @@ const query = optionalRange.and(
 );
 
 /** The alert history, newest first: every transition and action. */
-export const GET = withApiKey('read', async (req: Request) => {
+export const GET = withAuth('viewer', async (req: Request) => {
   const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!parsed.success) return badRequest(parsed.error.issues);
   const { from, to, ...rest } = parsed.data;

@@ -1,5 +1,4 @@
-import { badRequest } from '@/lib/api/with-api-key';
-import { jsonBody } from '@/lib/api/alerts';
+import { badRequest, jsonBody } from '@/lib/api/request';
 import { loginBody } from '@/lib/api/users';
 import { csrfRefusal } from '@/lib/auth/csrf';
 import { clientIp, login } from '@/lib/auth/login';

@@ -1,7 +1,6 @@
 import { deleteUser, revokeUserSessions, updateUser } from '@osprey/db';
-import { jsonBody } from '@/lib/api/alerts';
+import { badRequest, jsonBody } from '@/lib/api/request';
 import { orUserError, userUpdateBody } from '@/lib/api/users';
-import { badRequest } from '@/lib/api/with-api-key';
 import { withAuth } from '@/lib/api/with-auth';
 import { runtime } from '@/server/runtime';
 

@@ -1,8 +1,8 @@
-import { recordAudit } from '@osprey/db';
 import { detectWindow } from '@osprey/detectors';
 import { z } from 'zod';
+import { badRequest, jsonBody } from '@/lib/api/request';
 import { isoTime } from '@/lib/api/time-range';
-import { badRequest, withApiKey } from '@/lib/api/with-api-key';
+import { withAuth } from '@/lib/api/with-auth';
 import { runtime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
@@ -22,26 +22,20 @@ const body = z
  * Runs every detector on [from, to) now, stores the results and answers them; alert rules are
  * evaluated on them in the same call (their transitions under `alerts`).
  */
-export const POST = withApiKey(
-  'admin',
+export const POST = withAuth(
+  'editor',
   async (req: Request, ctx: { params: Promise<{ model: string }> }, caller) => {
     const { model } = await ctx.params;
-    const parsed = body.safeParse(await req.json().catch(() => undefined));
+    const parsed = body.safeParse(await jsonBody(req));
     if (!parsed.success) return badRequest(parsed.error.issues);
-    const { store } = runtime();
     const window = { from: Date.parse(parsed.data.from), to: Date.parse(parsed.data.to) };
-    const detection = await detectWindow(store, {
+    const detection = await detectWindow(runtime().store, {
       model,
       window,
       version: parsed.data.version,
       alerts: runtime().alerts?.engine,
     });
-    await recordAudit(store, {
-      actor: `api_key:${caller.id}`,
-      action: 'detectors.run',
-      target: model,
-      details: parsed.data,
-    });
+    await caller.audit('detectors.run', model, parsed.data);
     return Response.json(detection);
   },
 );

@@ -1,13 +1,13 @@
 import { promoteBody } from '@osprey/shadow-runner/api';
-import { actorOf, jsonBody } from '@/lib/api/alerts';
 import { models, orRegistryError } from '@/lib/api/models';
-import { badRequest, withApiKey } from '@/lib/api/with-api-key';
+import { badRequest, jsonBody } from '@/lib/api/request';
+import { withAuth } from '@/lib/api/with-auth';
 
 export const dynamic = 'force-dynamic';
 
-/** Makes `version` the production version: one appended deployment row, audited. */
-export const POST = withApiKey(
-  'admin',
+/** Makes `version` the production version: one appended deployment row, audited by the registry. */
+export const POST = withAuth(
+  'editor',
   async (req: Request, ctx: { params: Promise<{ model: string }> }, caller) =>
     orRegistryError(async () => {
       const { model } = await ctx.params;
@@ -17,8 +17,9 @@ export const POST = withApiKey(
         model,
         version: parsed.data.version,
         reason: parsed.data.reason,
-        actor: actorOf(caller),
+        actor: caller.actor,
       });
       return Response.json(change, { status: 201 });
     }),
+  { audit: 'workspace' },
 );

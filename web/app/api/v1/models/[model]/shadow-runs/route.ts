@@ -1,14 +1,14 @@
 import { liveRunRequest, shadowRunRequest } from '@osprey/shadow-runner/api';
-import { actorOf, jsonBody } from '@/lib/api/alerts';
 import { models, orRegistryError } from '@/lib/api/models';
-import { badRequest, withApiKey } from '@/lib/api/with-api-key';
+import { badRequest, jsonBody } from '@/lib/api/request';
+import { withAuth } from '@/lib/api/with-auth';
 
 export const dynamic = 'force-dynamic';
 
 type Ctx = { params: Promise<{ model: string }> };
 
 /** The model's shadow runs, newest first. */
-export const GET = withApiKey('read', async (_req: Request, ctx: Ctx) => {
+export const GET = withAuth('viewer', async (_req: Request, ctx: Ctx) => {
   const { model } = await ctx.params;
   return Response.json(await models().shadow.list(model));
 });
@@ -20,19 +20,22 @@ export const GET = withApiKey('read', async (_req: Request, ctx: Ctx) => {
  * before anything runs (the candidate exists, its input spec's features were logged in the range,
  * there are events); 202 with the run, whose progress GET …/shadow-runs/{id} shows.
  */
-export const POST = withApiKey('admin', async (req: Request, ctx: Ctx, caller) =>
-  orRegistryError(async () => {
-    const { model } = await ctx.params;
-    const body = await jsonBody(req);
-    const { shadow } = models();
-    const actor = actorOf(caller);
-    if ((body as { mode?: unknown } | undefined)?.mode === 'live') {
-      const live = liveRunRequest.safeParse(body);
-      if (!live.success) return badRequest(live.error.issues);
-      return Response.json(await shadow.createLive(model, live.data, actor), { status: 202 });
-    }
-    const parsed = shadowRunRequest.safeParse(body);
-    if (!parsed.success) return badRequest(parsed.error.issues);
-    return Response.json(await shadow.create(model, parsed.data, actor), { status: 202 });
-  }),
+export const POST = withAuth(
+  'editor',
+  async (req: Request, ctx: Ctx, caller) =>
+    orRegistryError(async () => {
+      const { model } = await ctx.params;
+      const body = await jsonBody(req);
+      const { shadow } = models();
+      const actor = caller.actor;
+      if ((body as { mode?: unknown } | undefined)?.mode === 'live') {
+        const live = liveRunRequest.safeParse(body);
+        if (!live.success) return badRequest(live.error.issues);
+        return Response.json(await shadow.createLive(model, live.data, actor), { status: 202 });
+      }
+      const parsed = shadowRunRequest.safeParse(body);
+      if (!parsed.success) return badRequest(parsed.error.issues);
+      return Response.json(await shadow.create(model, parsed.data, actor), { status: 202 });
+    }),
+  { audit: 'workspace' },
 );

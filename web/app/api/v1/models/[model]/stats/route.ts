@@ -1,15 +1,13 @@
 import { modelStats } from '@osprey/db';
 import { z } from 'zod';
-import { badRequest, withApiKey } from '@/lib/api/with-api-key';
+import { badRequest } from '@/lib/api/request';
+import { isoTime } from '@/lib/api/time-range';
+import { withAuth } from '@/lib/api/with-auth';
 import { runtime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
-const isoTime = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO-8601 time such as 2026-01-31T12:00:00Z',
-});
-
+/** The last hour unless `from` / `to` say otherwise. */
 const query = z
   .object({ from: isoTime.optional(), to: isoTime.optional() })
   .transform(({ from, to }) => {
@@ -18,8 +16,8 @@ const query = z
   })
   .refine((r) => r.from < r.to, { path: ['from'], message: 'must be before to' });
 
-export const GET = withApiKey(
-  'read',
+export const GET = withAuth(
+  'viewer',
   async (req: Request, ctx: { params: Promise<{ model: string }> }) => {
     const { model } = await ctx.params;
     const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));

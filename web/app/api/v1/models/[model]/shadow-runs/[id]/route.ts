@@ -1,11 +1,11 @@
 import { models, orRegistryError } from '@/lib/api/models';
-import { withApiKey } from '@/lib/api/with-api-key';
+import { withAuth } from '@/lib/api/with-auth';
 
 export const dynamic = 'force-dynamic';
 
 /** One run: status, progress (rows done, total, rate, ETA), summary and verdict when done. */
-export const GET = withApiKey(
-  'read',
+export const GET = withAuth(
+  'viewer',
   async (_req: Request, ctx: { params: Promise<{ model: string; id: string }> }) =>
     orRegistryError(async () => {
       const { model, id } = await ctx.params;
