@@ -8,6 +8,7 @@ export {
   type AlertTransition,
 } from './engine/engine';
 export type { MetricSource, MetricSample, MetricContext } from './engine/metrics';
+export type { RulePreview } from './engine/preview';
 export { FieldError, NotFoundError } from './errors';
 export { ruleInput, ruleFile, type AlertRule, type RuleInput, type RuleFile } from './rules/schema';
 export {

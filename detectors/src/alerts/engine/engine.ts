@@ -2,6 +2,7 @@ import type { Store } from '@osprey/db';
 import type { Logger } from 'pino';
 import type { Detection } from '../../run/detect';
 import type { DeliveryQueue } from '../delivery/queue';
+import type { RuleSpec } from '../rules/schema';
 import { listRules } from '../rules/store';
 import { listSilences } from '../silences/silences';
 import {
@@ -13,6 +14,7 @@ import {
   type Evaluation,
 } from './instance';
 import { builtinSources, metricFamily, type MetricSource } from './metrics';
+import { previewRule, type RulePreview } from './preview';
 import { loadStates, recordEvents, saveStates } from './records';
 
 export { fingerprint, type AlertAction, type AlertTransition } from './instance';
@@ -45,6 +47,11 @@ export class AlertEngine {
   /** Supplies a metric family's values, e.g. "shadow" once shadow results exist. */
   registerMetricSource(family: string, source: MetricSource): void {
     this.sources.set(family, source);
+  }
+
+  /** How often `rule` would have fired over the stored detections of `range`; writes nothing. */
+  preview(rule: RuleSpec, range: { from: number; to: number }): Promise<RulePreview> {
+    return previewRule(this.store, this.sources, rule, range);
   }
 
   evaluate(detection: Detection & { segments: Detection[] }): Promise<AlertTransition[]> {

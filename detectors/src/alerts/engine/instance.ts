@@ -72,6 +72,11 @@ const COMPARE: Record<AlertRule['op'], (a: number, b: number) => boolean> = {
   '!=': (a, b) => a !== b,
 };
 
+/** Whether a value breaches the rule's threshold; a window with nothing to measure never does. */
+export function breaches(rule: Pick<AlertRule, 'op' | 'threshold'>, value: number | null): boolean {
+  return value !== null && COMPARE[rule.op](value, rule.threshold);
+}
+
 /** The candidates of one rule's samples in one scope (the whole model or a segment). */
 export function candidates(
   rule: AlertRule,
@@ -128,7 +133,7 @@ export function evaluateCandidate(
   const s = step(prev, {
     window: c.window,
     value: c.value,
-    breaching: c.value !== null && COMPARE[rule.op](c.value, rule.threshold),
+    breaching: breaches(rule, c.value),
     for: rule.for,
     repeatMs: parseDuration(rule.repeat_interval)!,
     silenced,
