@@ -1,0 +1,146 @@
+'use client';
+
+import { useState } from 'react';
+import { Badge, Panel, cx, ui } from '@/components/actions/primitives';
+import { bytes, when } from '@/lib/actions/format';
+import { DeployDialog, type DeployIntent } from './deploy-dialog';
+import type { ModelVersion } from './types';
+import styles from './versions.module.css';
+
+const NEEDS_EDITOR = 'needs the editor role';
+
+/** The model's registered versions with production highlighted, and promote / rollback. */
+export function Registry(props: {
+  model: string;
+  versions: ModelVersion[];
+  production: string | undefined;
+  rollbackTargets: string[];
+  canEdit: boolean;
+}) {
+  const [intent, setIntent] = useState<DeployIntent>();
+  const newestFirst = [...props.versions].reverse();
+  const previous = props.rollbackTargets[0];
+  return (
+    <Panel
+      title="Registry"
+      count={props.versions.length}
+      testId="registry"
+      actions={
+        <button
+          type="button"
+          className={cx(ui.button, ui.danger)}
+          disabled={!props.canEdit || !previous}
+          title={!props.canEdit ? NEEDS_EDITOR : !previous ? 'no earlier production version' : ''}
+          onClick={() => setIntent({ action: 'rollback', to: previous })}
+          data-testid="rollback"
+        >
+          Roll back{previous ? ` to ${previous}` : ''}
+        </button>
+      }
+    >
+      {props.versions.length === 0 ? (
+        <div className={ui.empty}>
+          No versions registered for {props.model}. Upload an .onnx file below, or run{' '}
+          <code>osprey models push</code>.
+        </div>
+      ) : (
+        <table className={ui.table}>
+          <thead>
+            <tr>
+              <th>Version</th>
+              <th>sha256</th>
+              <th>Signature</th>
+              <th>Features</th>
+              <th className={ui.num}>Size</th>
+              <th>Registered</th>
+              <th className={ui.actions} />
+            </tr>
+          </thead>
+          <tbody>
+            {newestFirst.map((v) => {
+              const isProd = v.version === props.production;
+              return (
+                <tr
+                  key={v.version}
+                  className={cx(isProd && ui.rowHighlight)}
+                  data-testid="version-row"
+                  data-version={v.version}
+                  data-production={isProd ? 'true' : undefined}
+                >
+                  <td className={ui.nowrap}>
+                    <strong>{v.version}</strong>{' '}
+                    {isProd && (
+                      <Badge tone="green">
+                        <span data-testid="production-badge">production</span>
+                      </Badge>
+                    )}
+                    {v.description && <div className={cx(ui.muted, ui.small)}>{v.description}</div>}
+                  </td>
+                  <td>
+                    <span className={ui.mono} title={v.sha256}>
+                      {v.sha256.slice(0, 12)}…
+                    </span>
+                  </td>
+                  <td className={styles.signature}>
+                    <Signature v={v} />
+                  </td>
+                  <td className={cx(ui.small, styles.features)}>
+                    {v.input_spec.inputs.map((i) => i.features.join(', ')).join(' · ')}
+                  </td>
+                  <td className={ui.num}>{bytes(v.size_bytes)}</td>
+                  <td className={cx(ui.small, ui.nowrap)}>
+                    {when(v.created_at)}
+                    <div className={ui.muted}>{v.filename}</div>
+                  </td>
+                  <td className={ui.actions}>
+                    {!isProd && (
+                      <button
+                        type="button"
+                        className={ui.button}
+                        disabled={!props.canEdit}
+                        title={props.canEdit ? '' : NEEDS_EDITOR}
+                        onClick={() => setIntent({ action: 'promote', version: v.version })}
+                        data-testid="promote"
+                      >
+                        Promote
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <DeployDialog
+        model={props.model}
+        production={props.production}
+        rollbackTargets={props.rollbackTargets}
+        intent={intent}
+        onClose={() => setIntent(undefined)}
+      />
+    </Panel>
+  );
+}
+
+function Signature({ v }: { v: ModelVersion }) {
+  const shape = (s: (number | string)[]) => `[${s.join(', ')}]`;
+  return (
+    <div className={ui.mono}>
+      {v.signature.inputs.map((i) => (
+        <div key={`in-${i.name}`}>
+          <span className={ui.muted}>in </span>
+          {i.name} {i.type}
+          {shape(i.shape)}
+        </div>
+      ))}
+      {v.signature.outputs.map((o) => (
+        <div key={`out-${o.name}`}>
+          <span className={ui.muted}>out </span>
+          {o.name} {o.type}
+          {shape(o.shape)}
+        </div>
+      ))}
+    </div>
+  );
+}
