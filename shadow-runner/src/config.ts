@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { EP_CHOICES } from './inference/ep';
+import { ISOLATIONS } from './inference/transport';
 
 /** The registry's and the shadow runner's settings (validated once per process by the launcher). */
 export const shadowEnv = z.object({
@@ -18,6 +19,11 @@ export const shadowEnv = z.object({
     .default('auto'),
   /** Inference worker threads (each holds a session of every model being run). */
   OSPREY_INFERENCE_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * process: each inference worker is a child process. Needed for more than one session of a
+   * model on webgpu (one WebGPU session per process), and with it several batches on the GPU at once.
+   */
+  OSPREY_INFERENCE_ISOLATION: z.enum(ISOLATIONS).default('thread'),
   /** off: idle ONNX Runtime threads sleep at once instead of spinning (less CPU, slower batches). */
   OSPREY_INFERENCE_SPIN: z.enum(['on', 'off']).default('on'),
   /** OSPREY_SHADOW_RUNNER=off leaves queued shadow runs to an `osprey shadow-runner` elsewhere. */

@@ -75,6 +75,7 @@ export function startShadowRunner(
   const pool = new InferencePool({
     ep: env.OSPREY_EP,
     workers,
+    isolation: env.OSPREY_INFERENCE_ISOLATION,
     tuning: defaultTuning(workers, env.OSPREY_INFERENCE_SPIN === 'on'),
   });
   const runner = new ShadowRunner({

@@ -3,11 +3,12 @@
  * session options, placement probe), for each execution provider and batch size:
  *
  *   node bench.mjs --model mlp_1m.onnx --eps cpu,webgpu,cuda --batches 1,64,1024,8192 \
- *     [--workers 1] [--inflight 1] [--out r.json]
+ *     [--workers 1] [--inflight 1] [--isolation thread|process] [--out r.json]
  *
- * `--workers` sessions (one per worker thread) with `--inflight` batches kept in flight across
- * them: a GPU call's fixed cost (dispatch, read-back) overlaps with other batches' work, as the
- * replay runner keeps several batches in flight.
+ * `--workers` sessions (one per worker thread, or per child process with `--isolation process`)
+ * with `--inflight` batches kept in flight across them: a GPU call's fixed cost (dispatch,
+ * read-back) overlaps with other batches' work, as the replay runner keeps several batches in
+ * flight. WebGPU gets more than one session only with processes (one per process).
  *
  * Bundled with esbuild by pack.sh so it runs with a bare node binary on the GPU machine; runs
  * from source too (`npx tsx shadow-runner/bench/gpu/bench.ts …`). Latency is measured on the main
@@ -15,7 +16,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { InferencePool, type EpChoice, type WireTensor } from '../../src/inference/index';
+import {
+  InferencePool,
+  type EpChoice,
+  type Isolation,
+  type WireTensor,
+} from '../../src/inference/index';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +31,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '1' },
     workers: { type: 'string', default: '1' },
     inflight: { type: 'string' },
+    isolation: { type: 'string', default: 'thread' },
     out: { type: 'string' },
   },
 });
@@ -34,9 +41,11 @@ const batches = values.batches.split(',').map(Number);
 const minSeconds = Number(values.seconds);
 const workers = Number(values.workers);
 const inflight = Number(values.inflight ?? values.workers);
+const isolation = values.isolation as Isolation;
 
 interface Row {
   ep: string;
+  isolation?: Isolation;
   workers?: number;
   inflight?: number;
   provider?: string;
@@ -69,7 +78,7 @@ const rows: Row[] = [];
 const cpuOutputs = new Map<number, Float32Array>();
 
 for (const ep of eps) {
-  const pool = new InferencePool({ ep, workers });
+  const pool = new InferencePool({ ep, workers, isolation });
   try {
     const loaded = await pool.load('bench', values.model);
     const input = loaded.signature.inputs[0]!;
@@ -79,6 +88,7 @@ for (const ep of eps) {
     const outputName = loaded.signature.outputs[0]!.name;
     const base = {
       ep,
+      isolation,
       workers,
       inflight,
       provider: loaded.placement.provider,
@@ -143,7 +153,7 @@ for (const ep of eps) {
 
 const header = [
   'ep',
-  'workers×inflight',
+  'isolation workers×inflight',
   'provider',
   'batch',
   'rows/s',
@@ -160,7 +170,7 @@ for (const r of rows) {
     console.log(
       [
         r.ep,
-        `${r.workers}×${r.inflight}`,
+        `${r.isolation} ${r.workers}×${r.inflight}`,
         r.provider,
         r.batch,
         r.rowsPerSecond,

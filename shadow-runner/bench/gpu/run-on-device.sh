@@ -54,7 +54,7 @@ echo "CUDA library folders: ${dirs:-none found}"
 
 cd "$work/app"
 # webgpu,auto: auto must settle on what really runs here (cuda refused → webgpu if it takes nodes).
-for eps in webgpu,auto cuda; do
+for eps in ${EP_SETS:-webgpu,auto cuda}; do
   ep=${eps%%,*}
   step "bench cpu + $eps"
   timeout 180 "$node" bench.mjs --model mlp_1m.onnx --eps "cpu,$eps" --batches "$batches" \
@@ -63,12 +63,17 @@ for eps in webgpu,auto cuda; do
   grep -v '^\s*$' "$out/stderr-$ep.log" | grep -v '^\s*at ' | head -5
 done
 # Several sessions with batches in flight, as the replay runner keeps them: CPU (its threads
-# shared among the workers) and WebGPU at the same settings.
+# shared among the workers) and WebGPU at the same settings. Worker threads hold one WebGPU
+# session in all; worker processes (OSPREY_INFERENCE_ISOLATION=process) one each.
 for w in ${CONCURRENT_WORKERS:-2 4}; do
-  step "bench cpu + webgpu, $w workers × $w in flight"
-  timeout 180 "$node" bench.mjs --model mlp_1m.onnx --eps cpu,webgpu --batches "$batches" \
-    --workers "$w" --inflight "$w" --out "$out/bench-w$w.json" 2>"$out/stderr-w$w.log"
-  echo "exit $?"
+  for iso in ${ISOLATIONS:-thread}; do
+    step "bench cpu + webgpu, $iso, $w workers × $((2 * w)) in flight"
+    timeout 180 "$node" bench.mjs --model mlp_1m.onnx --eps cpu,webgpu --batches "${CONCURRENT_BATCHES:-$batches}" \
+      --workers "$w" --inflight "$((2 * w))" --isolation "$iso" \
+      --out "$out/bench-$iso-w$w.json" 2>"$out/stderr-$iso-w$w.log"
+    echo "exit $?"
+    grep -v '^\s*$' "$out/stderr-$iso-w$w.log" | grep -v '^\s*at ' | head -5
+  done
 done
 
 if command -v python3 >/dev/null && python3 -c 'import onnxruntime' 2>/dev/null; then

@@ -1,6 +1,7 @@
 export { EP_CHOICES, candidates, defaultTuning, sessionOptions } from './ep';
 export type { EpChoice, Provider, SessionTuning } from './ep';
 export { InferencePool, type LoadedModel, type PoolOptions } from './pool';
+export { ISOLATIONS, type Isolation } from './transport';
 export { ModelLoadError, type ModelSignature, type Placement, type ValueSpec } from './session';
 export type { RunResult } from './protocol';
 export * from './tensors';

@@ -57,6 +57,35 @@ describe('InferencePool', () => {
     }
   });
 
+  it('runs workers as child processes when asked, with the same outputs, and replaces one that dies', async () => {
+    const p = pool({ ep: 'cpu', workers: 2, isolation: 'process' });
+    const model = join(FIXTURE_MODELS, 'house_price_gbr.onnx');
+    await p.load('gbr', model);
+    const x = houses(200);
+    const expected = (await pythonOrt(model, { features: { dims: [200, 6], data: x } })).price!;
+    const batch = () => p.run('gbr', { features: { type: 'float32', dims: [200, 6], data: x } });
+    const results = await Promise.all([batch(), batch(), batch(), batch()]);
+    const pids = new Set(results.map((r) => r.pid));
+    expect(pids.size).toBe(2);
+    expect(pids.has(process.pid)).toBe(false);
+    for (const r of results)
+      for (let i = 0; i < expected.length; i++)
+        expect(Math.abs(Number(r.outputs.price!.data[i]) - expected[i]!)).toBeLessThanOrEqual(
+          1e-6 * Math.abs(expected[i]!),
+        );
+
+    // A worker process killed from outside: its batch fails, a new process takes its place with
+    // the model reopened, and the pool keeps answering.
+    const victim = results[0]!.pid;
+    process.kill(victim, 'SIGKILL');
+    await expect
+      .poll(async () => (await batch().catch(() => undefined))?.pid, { timeout: 15_000 })
+      .not.toBe(victim);
+    const after = await Promise.all([batch(), batch(), batch(), batch()]);
+    expect(after.map((r) => r.pid)).not.toContain(victim);
+    expect(new Set(after.map((r) => r.pid)).size).toBe(2);
+  });
+
   it('auto settles on the first provider that really runs nodes and says why the others were refused', async () => {
     const loaded = await pool({ ep: 'auto' }).load(
       'clf',

@@ -1,12 +1,14 @@
-import { Worker } from 'node:worker_threads';
 import { candidates, defaultTuning, type EpChoice, type Provider, type SessionTuning } from './ep';
 import type { OpenResult, Request, Response, RunResult } from './protocol';
 import { ModelLoadError } from './session';
 import { transferList, type WireTensors } from './tensors';
+import { spawnWorker, type Isolation, type WorkerLink } from './transport';
 
 export interface PoolOptions {
-  /** Worker threads, each with its own session of every loaded model (default 1). */
+  /** Workers, each with its own session of every loaded model (default 1). */
   workers?: number;
+  /** Worker threads (default) or child processes; see transport.ts. */
+  isolation?: Isolation;
   /** OSPREY_EP (default auto). */
   ep?: EpChoice;
   tuning?: SessionTuning;
@@ -24,7 +26,9 @@ interface Pending {
 
 class Slot {
   readonly pending = new Map<number, Pending>();
-  constructor(readonly worker: Worker) {}
+  /** Models being (re)opened here: a batch for one waits, as the worker handles messages concurrently. */
+  readonly opening = new Map<string, Promise<unknown>>();
+  constructor(readonly worker: WorkerLink) {}
 }
 
 /**
@@ -51,12 +55,14 @@ export class InferencePool {
   private readonly workerUrl: URL;
   private readonly tuning: SessionTuning;
   private readonly ep: EpChoice;
+  private readonly isolation: Isolation;
   private nextId = 1;
   private closed = false;
 
   constructor(options: PoolOptions = {}) {
     const workers = Math.max(1, options.workers ?? 1);
     this.ep = options.ep ?? 'auto';
+    this.isolation = options.isolation ?? 'thread';
     this.tuning = options.tuning ?? defaultTuning(workers);
     this.workerUrl = options.workerUrl ?? new URL('./worker-entry.mjs', import.meta.url);
     for (let i = 0; i < workers; i++) this.slots.push(this.spawn());
@@ -68,9 +74,9 @@ export class InferencePool {
 
   /**
    * Opens `path` as `key` in every worker. The first worker tries the providers OSPREY_EP allows
-   * and verifies placement; the others open on the provider it settled on — except webgpu, which
-   * stays in the first worker alone: WebGPU sessions in two worker threads of one process crashed
-   * it on an H100 (docs/benchmarks.md), and batches in flight on one session gain nothing there.
+   * and verifies placement; the others open on the provider it settled on — except webgpu among
+   * worker threads, which stays in the first worker alone: WebGPU sessions in two worker threads
+   * of one process crashed it on an H100 (docs/benchmarks.md). Worker processes each hold one.
    */
   async load(key: string, path: string): Promise<LoadedModel> {
     const [first, ...rest] = this.slots;
@@ -82,7 +88,7 @@ export class InferencePool {
       tuning: this.tuning,
     })) as OpenResult;
     const provider = opened.placement.provider;
-    const others = provider === 'webgpu' ? [] : rest;
+    const others = provider === 'webgpu' && this.isolation === 'thread' ? [] : rest;
     this.models.set(key, { path, provider, holders: [0, ...others.map((_, i) => i + 1)] });
     await Promise.all(
       others.map((slot) =>
@@ -101,6 +107,8 @@ export class InferencePool {
       const s = this.slots[i]!;
       if (s.pending.size < slot.pending.size) slot = s;
     }
+    const opening = slot.opening.get(key);
+    if (opening) await opening;
     return (await this.call(slot, { kind: 'run', key, feeds, fetches })) as RunResult;
   }
 
@@ -118,8 +126,8 @@ export class InferencePool {
   }
 
   private spawn(): Slot {
-    const slot = new Slot(new Worker(this.workerUrl));
-    slot.worker.on('message', (msg: Response) => {
+    const slot = new Slot(spawnWorker(this.isolation, this.workerUrl));
+    slot.worker.onMessage((msg: Response) => {
       const pending = slot.pending.get(msg.id);
       if (!pending) return;
       slot.pending.delete(msg.id);
@@ -141,11 +149,12 @@ export class InferencePool {
       for (const [key, { path, provider, holders }] of this.models) {
         if (!holders.includes(i)) continue;
         const body: Body = { kind: 'open', key, path, providers: [provider], tuning: this.tuning };
-        this.call(replacement, body).catch(() => undefined);
+        const opened = this.call(replacement, body).finally(() => replacement.opening.delete(key));
+        replacement.opening.set(key, opened);
+        opened.catch(() => undefined);
       }
     };
-    slot.worker.on('error', fail);
-    slot.worker.on('exit', (code) => fail(new Error(`inference worker exited (code ${code})`)));
+    slot.worker.onExit(fail);
     return slot;
   }
 
@@ -155,7 +164,7 @@ export class InferencePool {
     const req = { ...body, id } as Request;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage(req, req.kind === 'run' ? transferList(req.feeds) : []);
+      slot.worker.post(req, req.kind === 'run' ? transferList(req.feeds) : []);
     });
   }
 }

@@ -27,6 +27,8 @@ export interface RunResult {
   outputs: WireTensors;
   /** Milliseconds inside session.run() on the worker, without the message hops. */
   runMs: number;
+  /** The process that ran it: the pool's own for worker threads, a child's for worker processes. */
+  pid: number;
 }
 
 export type Response =

@@ -1,12 +1,11 @@
-import { parentPort } from 'node:worker_threads';
 import type ort from 'onnxruntime-node';
 import type { OpenResult, Request, Response, RunResult } from './protocol';
 import { fromOrt, openSession, toOrt } from './session';
 import { transferList } from './tensors';
+import { parentLink } from './transport';
 
 /** One inference worker: owns its sessions, runs them off the main thread's event loop. */
-const port = parentPort;
-if (!port) throw new Error('inference worker must run in a worker thread');
+const port = parentLink();
 
 const sessions = new Map<string, ort.InferenceSession>();
 
@@ -27,7 +26,7 @@ async function handle(req: Request): Promise<OpenResult | RunResult | null> {
       const out = req.fetches
         ? await session.run(toOrt(req.feeds), req.fetches)
         : await session.run(toOrt(req.feeds));
-      return { outputs: fromOrt(out), runMs: performance.now() - started };
+      return { outputs: fromOrt(out), runMs: performance.now() - started, pid: process.pid };
     }
     case 'close':
       await sessions.get(req.key)?.release();
@@ -36,21 +35,16 @@ async function handle(req: Request): Promise<OpenResult | RunResult | null> {
   }
 }
 
-port.on('message', (req: Request) => {
+port.onMessage((req: Request) => {
   handle(req).then(
     (result) => {
       const msg: Response = { id: req.id, ok: true, result };
       const transfer = result && 'outputs' in result ? transferList(result.outputs) : [];
-      port.postMessage(msg, transfer);
+      port.post(msg, transfer);
     },
     (error: unknown) => {
       const e = error instanceof Error ? error : new Error(String(error));
-      port.postMessage({
-        id: req.id,
-        ok: false,
-        error: e.message,
-        name: e.name,
-      } satisfies Response);
+      port.post({ id: req.id, ok: false, error: e.message, name: e.name }, []);
     },
   );
 });
