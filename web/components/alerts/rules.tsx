@@ -1,0 +1,174 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { Dialog } from '@/components/actions/dialog';
+import { Badge, Callout, Panel, cx, ui } from '@/components/actions/primitives';
+import { callApi, describeError } from '@/lib/actions/api-client';
+import { number, when } from '@/lib/actions/format';
+import { SeverityBadge } from './labels';
+import { RuleEditor } from './rule-editor';
+import type { AlertRule, ChannelChoice } from './types';
+import styles from './alerts.module.css';
+
+const NEEDS_EDITOR = 'needs the editor role';
+
+/** The rules, with the editor opened above them for a new rule or the one being edited. */
+export function Rules(props: {
+  rules: AlertRule[];
+  models: string[];
+  channels: ChannelChoice[];
+  canEdit: boolean;
+}) {
+  const router = useRouter();
+  const [editing, setEditing] = useState<AlertRule | 'new'>();
+  const [deleting, setDeleting] = useState<AlertRule>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const channelName = new Map(props.channels.map((c) => [c.id, c.name]));
+
+  async function remove() {
+    if (!deleting) return;
+    setBusy(true);
+    const res = await callApi('DELETE', `/api/v1/alert-rules/${deleting.id}`);
+    setBusy(false);
+    if (!res.ok) {
+      setError(describeError(res));
+      return;
+    }
+    setDeleting(undefined);
+    router.refresh();
+  }
+
+  return (
+    <>
+      {editing && (
+        <RuleEditor
+          key={editing === 'new' ? 'new' : editing.id}
+          rule={editing === 'new' ? undefined : editing}
+          models={props.models}
+          channels={props.channels}
+          defaultModel={props.models[0]}
+          onDone={(saved) => {
+            setEditing(undefined);
+            if (saved) router.refresh();
+          }}
+        />
+      )}
+      <Panel
+        title="Rules"
+        count={props.rules.length}
+        testId="rules"
+        actions={
+          <button
+            type="button"
+            className={cx(ui.button, ui.primary)}
+            disabled={!props.canEdit}
+            title={props.canEdit ? '' : NEEDS_EDITOR}
+            onClick={() => setEditing('new')}
+            data-testid="new-rule"
+          >
+            New rule
+          </button>
+        }
+      >
+        {error && (
+          <div className={ui.panelBody}>
+            <Callout tone="error">{error}</Callout>
+          </div>
+        )}
+        {props.rules.length === 0 ? (
+          <div className={ui.empty}>
+            No alert rules. A rule watches a metric of a model, e.g. drift.psi &gt; 0.2 on a
+            feature, and notifies channels when it fires.
+          </div>
+        ) : (
+          <table className={ui.table}>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Model</th>
+                <th>Condition</th>
+                <th>Scope</th>
+                <th>Severity</th>
+                <th>Notifies</th>
+                <th>Action</th>
+                <th>Updated</th>
+                <th className={ui.actions} />
+              </tr>
+            </thead>
+            <tbody>
+              {props.rules.map((r) => (
+                <tr
+                  key={r.id}
+                  data-testid="rule-row"
+                  data-name={r.name}
+                  className={cx(!r.enabled && styles.disabledRow)}
+                >
+                  <td>
+                    <strong>{r.name}</strong> {!r.enabled && <Badge>disabled</Badge>}
+                    {r.description && <div className={cx(ui.small, ui.muted)}>{r.description}</div>}
+                  </td>
+                  <td>{r.model}</td>
+                  <td className={styles.condText}>
+                    {r.metric} {r.op} {number(r.threshold)}
+                    {r.for > 1 && ` for ${r.for}`}
+                  </td>
+                  <td className={ui.small}>
+                    {[r.feature && `feature ${r.feature}`, r.segment && `segment ${r.segment}`]
+                      .filter(Boolean)
+                      .join(' · ') || <span className={ui.muted}>model</span>}
+                  </td>
+                  <td>
+                    <SeverityBadge severity={r.severity} />
+                  </td>
+                  <td className={ui.small}>
+                    {r.channels.length
+                      ? r.channels.map((c) => channelName.get(c) ?? c.slice(0, 8)).join(', ')
+                      : '—'}
+                    <div className={ui.muted}>every {r.repeat_interval}</div>
+                  </td>
+                  <td>{r.action === 'rollback' ? <Badge tone="amber">rollback</Badge> : '—'}</td>
+                  <td className={cx(ui.small, ui.nowrap)}>{when(r.updated_at)}</td>
+                  <td className={ui.actions}>
+                    <button
+                      type="button"
+                      className={ui.button}
+                      disabled={!props.canEdit}
+                      title={props.canEdit ? '' : NEEDS_EDITOR}
+                      onClick={() => setEditing(r)}
+                    >
+                      Edit
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className={cx(ui.button, ui.danger)}
+                      disabled={!props.canEdit}
+                      title={props.canEdit ? '' : NEEDS_EDITOR}
+                      onClick={() => setDeleting(r)}
+                    >
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+      <Dialog
+        open={deleting !== undefined}
+        title={`Delete rule “${deleting?.name ?? ''}”?`}
+        confirm="Delete"
+        danger
+        busy={busy}
+        onClose={() => setDeleting(undefined)}
+        onSubmit={() => void remove()}
+      >
+        <p className={ui.small} style={{ margin: 0 }}>
+          Its alerts stop being evaluated; their history stays in the log.
+        </p>
+      </Dialog>
+    </>
+  );
+}
