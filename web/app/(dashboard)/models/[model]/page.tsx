@@ -1,0 +1,245 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { modelTags } from '@osprey/db';
+import {
+  driftHeatmap,
+  featureDriftHistory,
+  featureHistograms,
+  performanceHistory,
+  type DriftHeatmap as Heatmap,
+} from '@osprey/detectors';
+import { DriftHeatmap } from '@/components/model/drift-heatmap';
+import { DriftWatcher } from '@/components/model/drift-watcher';
+import { FeatureDrilldown } from '@/components/model/feature-drilldown';
+import { PerformancePanel } from '@/components/model/performance-panel';
+import { SegmentFilter } from '@/components/model/segment-filter';
+import { TrafficPanels } from '@/components/model/traffic-panels';
+import styles from '@/components/model/model.module.css';
+import { ago, compact, ms, number, rate } from '@/components/ui/format';
+import { PageHeader } from '@/components/ui/page-header';
+import { RefreshControl } from '@/components/ui/refresh';
+import { Stat, StatRow } from '@/components/ui/stat';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { aligned, resolveRange } from '@/components/ui/time-range';
+import { TimeRangePicker } from '@/components/ui/time-range-picker';
+import { loadOverview } from '@/lib/dashboard/overview';
+import { niceStep } from '@/lib/dashboard/query';
+import { loadTimeseries } from '@/lib/dashboard/timeseries';
+import { runtime } from '@/server/runtime';
+
+export const dynamic = 'force-dynamic';
+
+type Params = Record<string, string | string[] | undefined>;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+export async function generateMetadata(props: { params: Promise<{ model: string }> }) {
+  return { title: `${decodeURIComponent((await props.params).model)} · Osprey` };
+}
+
+/** The feature to drill into: the one asked for, else the first drifting one of the last window. */
+function chosenFeature(heatmap: Heatmap, asked: string | undefined): string | undefined {
+  if (asked && heatmap.rows.some((r) => r.feature === asked)) return asked;
+  const last = heatmap.windows.at(-1)?.to;
+  const drifting = heatmap.rows.find((r) =>
+    r.cells.some((c) => c.window_end === last && c.status === 'drift'),
+  );
+  return (drifting ?? heatmap.rows[0])?.feature;
+}
+
+export default async function ModelPage(props: {
+  params: Promise<{ model: string }>;
+  searchParams: Promise<Params>;
+}) {
+  const model = decodeURIComponent((await props.params).model);
+  const sp = await props.searchParams;
+  const range = resolveRange(sp);
+  const tag = one(sp.tag);
+  const value = one(sp.value);
+  const segment = tag && value !== undefined ? { tag, value } : undefined;
+  const scope = {
+    model,
+    from: range.from,
+    to: range.to,
+    segment: segment && { key: segment.tag, value: segment.value },
+  };
+  const stepSeconds = niceStep(range.to - range.from);
+  const rt = runtime();
+  const [overview, series, heatmap, performance, tags] = await Promise.all([
+    loadOverview(rt, { from: new Date(range.from), to: new Date(range.to), buckets: 1 }),
+    loadTimeseries(rt, { model, ...aligned(range, stepSeconds), stepSeconds, segment }),
+    driftHeatmap(rt.store, scope),
+    performanceHistory(rt.store, scope),
+    modelTags(rt.store, { model, from: new Date(range.from), to: new Date(range.to) }),
+  ]);
+  const m = overview.find((o) => o.model === model);
+  if (!m) notFound();
+
+  const feature = chosenFeature(heatmap, one(sp.feature));
+  const window =
+    heatmap.windows.find((w) => w.to === one(sp.window)) ?? heatmap.windows.at(-1) ?? undefined;
+  const [history, histograms] =
+    feature && window
+      ? await Promise.all([
+          featureDriftHistory(rt.store, { ...scope, feature }),
+          featureHistograms(rt.store, {
+            model,
+            feature,
+            segment: scope.segment,
+            window: { from: Date.parse(window.from), to: Date.parse(window.to) },
+          }),
+        ])
+      : [[], undefined];
+
+  const base = new URLSearchParams();
+  for (const k of ['range', 'from', 'to', 'tag', 'value']) {
+    const v = one(sp[k]);
+    if (v !== undefined) base.set(k, v);
+  }
+  const href = (f: string, w: string) => {
+    const q = new URLSearchParams(base);
+    q.set('feature', f);
+    q.set('window', w);
+    return `?${q}`;
+  };
+  const allTraffic = segment ? 'all traffic' : undefined;
+
+  return (
+    <>
+      <PageHeader
+        title={model}
+        crumbs={
+          <>
+            <Link href="/">Overview</Link> / model
+          </>
+        }
+      >
+        <SegmentFilter tags={tags} segment={segment} />
+        <TimeRangePicker range={range} />
+        <RefreshControl />
+      </PageHeader>
+      <div className={styles.headerMeta} style={{ margin: '-8px 0 14px' }}>
+        production{' '}
+        {m.production_version ? (
+          <span className={styles.prod} data-testid="production-version">
+            {m.production_version}
+          </span>
+        ) : (
+          <span>not promoted</span>
+        )}
+        · versions
+        {m.versions.map((v) => (
+          <span key={v} className={styles.version}>
+            {v}
+          </span>
+        ))}
+        · last prediction {ago(m.last_seen, range.to)}
+      </div>
+      <StatRow>
+        <Stat
+          label="Predictions"
+          value={compact(m.events)}
+          note={allTraffic ?? `${number(m.events)} in ${range.title.toLowerCase()}`}
+          testId="kpi-events"
+        />
+        <Stat
+          label="Error rate"
+          value={rate(m.error_rate)}
+          note={allTraffic ?? 'errored predictions'}
+          tone={m.error_rate !== null && m.error_rate >= 0.05 ? 'bad' : 'default'}
+          testId="kpi-error-rate"
+        />
+        <Stat
+          label="p95 latency"
+          value={ms(m.latency_p95_ms)}
+          note={allTraffic ?? 'over the range'}
+          testId="kpi-p95"
+        />
+        <Stat
+          label="Drift"
+          value={<StatusBadge status={m.drift.status} />}
+          note={
+            m.drift.drifted_features.length > 0
+              ? m.drift.drifted_features.join(', ')
+              : m.drift.window_end
+                ? 'latest window'
+                : 'no drift report yet'
+          }
+          testId="kpi-drift"
+        />
+        <Stat
+          label="Firing alerts"
+          value={m.firing_alerts > 0 ? <Link href="/alerts">{m.firing_alerts}</Link> : 0}
+          note={m.firing_alerts > 0 ? 'see Alerts' : 'all quiet'}
+          tone={m.firing_alerts > 0 ? 'bad' : 'good'}
+          testId="kpi-alerts"
+        />
+      </StatRow>
+
+      <div className={styles.sections}>
+        <TrafficPanels
+          model={model}
+          initial={series}
+          range={range}
+          stepSeconds={stepSeconds}
+          segment={segment}
+        />
+
+        <section className={styles.panel} data-testid="drift">
+          <div className={styles.panelHeader}>
+            <h2>Data drift</h2>
+            <span className={styles.panelNote}>
+              {heatmap.rows.length} features × {heatmap.windows.length} windows
+              {histograms &&
+                ` · reference: ${histograms.reference.source} (${number(histograms.reference.size)} rows)`}
+            </span>
+          </div>
+          {heatmap.windows.length === 0 ? (
+            <p className={styles.hint}>
+              {segment
+                ? `No drift results for ${segment.tag}=${segment.value} in this range. Drift is detected per segment for the tag keys listed in the model's settings (segments).`
+                : 'No drift results in this range yet. The detectors compare each window with the reference once it closes; a reference dataset (logReference in the SDK) gives the best comparison.'}
+            </p>
+          ) : (
+            <>
+              <div className={styles.panelBody}>
+                <DriftHeatmap
+                  heatmap={heatmap}
+                  href={href}
+                  selected={feature && window ? { feature, window: window.to } : undefined}
+                />
+              </div>
+              {feature && window && (
+                <FeatureDrilldown
+                  feature={feature}
+                  window={window}
+                  histograms={histograms}
+                  history={history}
+                />
+              )}
+            </>
+          )}
+        </section>
+
+        {performance.length > 0 ? (
+          <PerformancePanel points={performance} />
+        ) : (
+          <section className={styles.panel} data-testid="performance">
+            <div className={styles.panelHeader}>
+              <h2>Performance</h2>
+            </div>
+            <p className={styles.hint}>
+              No labelled predictions in this range. Send ground truth with <code>logLabel</code> /{' '}
+              <code>log_label</code> (by event or request id) and each window gets its accuracy or
+              error metrics.
+            </p>
+          </section>
+        )}
+      </div>
+      <DriftWatcher
+        model={model}
+        latestWindowEnd={heatmap.windows.at(-1)?.to ?? null}
+        segment={segment}
+      />
+    </>
+  );
+}

@@ -1,0 +1,66 @@
+'use client';
+
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { AXIS_TICK, COLORS } from './theme';
+import styles from './charts.module.css';
+
+export interface HistogramBar {
+  label: string;
+  reference_share: number;
+  current_share: number;
+  reference: number;
+  current: number;
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
+
+/**
+ * Reference and current distributions side by side, as shares of each side (the two sides have
+ * different sizes); the tooltip also gives the counts.
+ */
+export function HistogramChart(props: { bins: HistogramBar[]; height?: number; testId?: string }) {
+  return (
+    <div className={styles.frame} data-testid={props.testId} data-bins={props.bins.length}>
+      <BarChart
+        responsive
+        style={{ width: '100%', height: props.height ?? 240 }}
+        data={props.bins}
+        barGap={1}
+        barCategoryGap="12%"
+        margin={{ top: 8, right: 12, bottom: 0, left: 0 }}
+      >
+        <CartesianGrid stroke={COLORS.grid} vertical={false} />
+        <XAxis
+          dataKey="label"
+          tick={AXIS_TICK}
+          tickLine={false}
+          axisLine={{ stroke: COLORS.grid }}
+          interval="preserveStartEnd"
+          minTickGap={8}
+        />
+        <YAxis tickFormatter={pct} tick={AXIS_TICK} tickLine={false} axisLine={false} width={44} />
+        <Tooltip
+          contentStyle={{ fontSize: 12, borderRadius: 6, borderColor: '#e4e7ec' }}
+          formatter={(v, name, item) => {
+            const bin = item.payload as HistogramBar;
+            const n = name === 'Reference' ? bin.reference : bin.current;
+            return [`${pct(Number(v))} (${n.toLocaleString('en-US')})`, name];
+          }}
+        />
+        <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} />
+        <Bar
+          dataKey="reference_share"
+          name="Reference"
+          fill={COLORS.reference}
+          isAnimationActive={false}
+        />
+        <Bar
+          dataKey="current_share"
+          name="Current window"
+          fill={COLORS.current}
+          isAnimationActive={false}
+        />
+      </BarChart>
+    </div>
+  );
+}

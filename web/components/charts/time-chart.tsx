@@ -1,0 +1,149 @@
+'use client';
+
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceLine,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { AXIS_TICK, COLORS } from './theme';
+import styles from './charts.module.css';
+
+export interface TimeSeries {
+  key: string;
+  label: string;
+  color: string;
+  /** Areas for volumes, lines for levels. */
+  kind?: 'line' | 'area';
+  dashed?: boolean;
+}
+
+type Row = { t: string };
+
+/** Value formats by name: server components cannot hand functions to a client chart. */
+export type ValueFormat = 'count' | 'ms' | 'percent' | 'statistic' | 'number';
+
+const FORMATS: Record<ValueFormat, (v: number) => string> = {
+  count: (v) =>
+    new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(v),
+  ms: (v) => (v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Number(v.toPrecision(3))} ms`),
+  percent: (v) => `${Number((v * 100).toPrecision(3))}%`,
+  statistic: (v) =>
+    v !== 0 && Math.abs(v) < 1e-4 ? v.toExponential(1) : String(Number(v.toPrecision(3))),
+  number: (v) => String(Number(v.toPrecision(4))),
+};
+
+const spansDays = (rows: Row[]) =>
+  rows.length > 1 && Date.parse(rows.at(-1)!.t) - Date.parse(rows[0]!.t) > 86_400_000;
+
+/**
+ * A time chart of one or more series over a shared UTC time axis, with a hover tooltip and an
+ * optional horizontal threshold line. `format` names how values read (axis and tooltip).
+ */
+export function TimeChart(props: {
+  data: Row[];
+  series: TimeSeries[];
+  format: ValueFormat;
+  height?: number;
+  threshold?: { value: number; label: string };
+  yDomain?: [number | 'auto', number | 'auto'];
+  legend?: boolean;
+  syncId?: string;
+  testId?: string;
+}) {
+  const days = spansDays(props.data);
+  const format = FORMATS[props.format];
+  const tick = (t: string) => {
+    const iso = String(t);
+    return days ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
+  };
+  const empty = props.data.every((r) =>
+    props.series.every((s) => (r as Record<string, unknown>)[s.key] == null),
+  );
+  return (
+    <div className={styles.frame} data-testid={props.testId} data-points={props.data.length}>
+      {empty && <div className={styles.noData}>No data in this range</div>}
+      <ComposedChart
+        responsive
+        style={{ width: '100%', height: props.height ?? 200 }}
+        data={props.data}
+        syncId={props.syncId}
+        margin={{ top: 8, right: 12, bottom: 0, left: 0 }}
+      >
+        <CartesianGrid stroke={COLORS.grid} vertical={false} />
+        <XAxis
+          dataKey="t"
+          tickFormatter={tick}
+          tick={AXIS_TICK}
+          tickLine={false}
+          axisLine={{ stroke: COLORS.grid }}
+          minTickGap={36}
+        />
+        <YAxis
+          tickFormatter={(v: number) => format(v)}
+          tick={AXIS_TICK}
+          tickLine={false}
+          axisLine={false}
+          width={58}
+          domain={props.yDomain ?? [0, 'auto']}
+          allowDataOverflow={false}
+        />
+        <Tooltip
+          contentStyle={{ fontSize: 12, borderRadius: 6, borderColor: '#e4e7ec' }}
+          labelFormatter={(t) => `${String(t).slice(0, 16).replace('T', ' ')} UTC`}
+          formatter={(v, name) => [v == null ? '—' : format(Number(v)), name]}
+        />
+        {(props.legend ?? props.series.length > 1) && (
+          <Legend iconType="plainline" iconSize={14} wrapperStyle={{ fontSize: 12 }} />
+        )}
+        {props.threshold && (
+          <ReferenceLine
+            y={props.threshold.value}
+            stroke={COLORS.threshold}
+            strokeDasharray="4 3"
+            label={{
+              value: props.threshold.label,
+              position: 'insideTopRight',
+              fontSize: 11,
+              fill: '#b54708',
+            }}
+          />
+        )}
+        {props.series.map((s) =>
+          s.kind === 'area' ? (
+            <Area
+              key={s.key}
+              type="monotone"
+              dataKey={s.key}
+              name={s.label}
+              stroke={s.color}
+              strokeWidth={1.5}
+              fill={s.color}
+              fillOpacity={0.14}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+          ) : (
+            <Line
+              key={s.key}
+              type="monotone"
+              dataKey={s.key}
+              name={s.label}
+              stroke={s.color}
+              strokeWidth={1.6}
+              strokeDasharray={s.dashed ? '4 3' : undefined}
+              dot={props.data.length < 30 ? { r: 2.5 } : false}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+          ),
+        )}
+      </ComposedChart>
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+'use client';
+
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import styles from './model.module.css';
+
+/**
+ * A tag = value filter (e.g. region = eu-west) kept in the URL as `tag` and `value`. The tags
+ * offered are those of the model's recent predictions.
+ */
+export function SegmentFilter(props: {
+  tags: { key: string; values: string[] }[];
+  segment?: { tag: string; value: string };
+}) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  if (props.tags.length === 0) return null;
+  const set = (segment: { tag: string; value: string } | undefined) => {
+    const next = new URLSearchParams(params.toString());
+    next.delete('tag');
+    next.delete('value');
+    next.delete('window');
+    if (segment) {
+      next.set('tag', segment.tag);
+      next.set('value', segment.value);
+    }
+    router.push(`${pathname}?${next.toString()}`, { scroll: false });
+  };
+  const current = props.segment ? `${props.segment.tag}\u0000${props.segment.value}` : '';
+  return (
+    <label
+      className={`${styles.segment} ${props.segment ? styles.segmentActive : ''}`}
+      data-testid="segment-filter"
+    >
+      Segment
+      <select
+        value={current}
+        onChange={(e) => {
+          const [tag, value] = e.target.value.split('\u0000');
+          set(e.target.value ? { tag: tag!, value: value! } : undefined);
+        }}
+      >
+        <option value="">All traffic</option>
+        {props.tags.map((t) => (
+          <optgroup key={t.key} label={t.key}>
+            {t.values.map((v) => (
+              <option key={v} value={`${t.key}\u0000${v}`}>
+                {t.key} = {v}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+        {props.segment &&
+          !props.tags.some(
+            (t) => t.key === props.segment!.tag && t.values.includes(props.segment!.value),
+          ) && (
+            <option value={current}>
+              {props.segment.tag} = {props.segment.value}
+            </option>
+          )}
+      </select>
+      {props.segment && (
+        <button type="button" className={styles.clear} onClick={() => set(undefined)}>
+          clear
+        </button>
+      )}
+    </label>
+  );
+}

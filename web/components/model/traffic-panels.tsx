@@ -1,0 +1,89 @@
+'use client';
+
+import type { TimeseriesPoint } from '@/lib/dashboard/timeseries';
+import { TimeChart } from '@/components/charts/time-chart';
+import { COLORS } from '@/components/charts/theme';
+import { getJson, useRefreshed } from '@/components/ui/refresh';
+import { advance, aligned, type TimeRange } from '@/components/ui/time-range';
+import styles from './model.module.css';
+
+/**
+ * Traffic, latency percentiles and error rate of a model, reloaded from
+ * GET /api/v1/models/{model}/timeseries on every refresh tick (a live range moves with the clock).
+ */
+export function TrafficPanels(props: {
+  model: string;
+  initial: TimeseriesPoint[];
+  range: TimeRange;
+  stepSeconds: number;
+  segment?: { tag: string; value: string };
+}) {
+  const { data, error } = useRefreshed(props.initial, () => {
+    const { from, to } = aligned(advance(props.range), props.stepSeconds);
+    const q = new URLSearchParams({
+      from: from.toISOString(),
+      to: to.toISOString(),
+      step: String(props.stepSeconds),
+      ...(props.segment && { tag: props.segment.tag, value: props.segment.value }),
+    });
+    return getJson<TimeseriesPoint[]>(
+      `/api/v1/models/${encodeURIComponent(props.model)}/timeseries?${q}`,
+    );
+  });
+  const step =
+    props.stepSeconds >= 3600 ? `${props.stepSeconds / 3600} h` : `${props.stepSeconds / 60} min`;
+  return (
+    <section className={styles.panel} data-testid="traffic">
+      <div className={styles.panelHeader}>
+        <h2>Traffic, latency and errors</h2>
+        <span className={styles.panelNote}>
+          per {step}
+          {props.segment && ` · ${props.segment.tag}=${props.segment.value}`}
+        </span>
+        {error && (
+          <span className={styles.refreshError} role="alert">
+            Refresh failed: {error}
+          </span>
+        )}
+      </div>
+      <div className={`${styles.panelBody} ${styles.chartGrid}`}>
+        <div className={styles.chartCard}>
+          <h3>Predictions</h3>
+          <TimeChart
+            data={data}
+            series={[{ key: 'count', label: 'predictions', color: COLORS.traffic, kind: 'area' }]}
+            format="count"
+            syncId="traffic"
+            testId="chart-traffic"
+          />
+        </div>
+        <div className={styles.chartCard}>
+          <h3>Latency percentiles</h3>
+          <TimeChart
+            data={data}
+            series={[
+              { key: 'p50_ms', label: 'p50', color: COLORS.p50 },
+              { key: 'p95_ms', label: 'p95', color: COLORS.p95 },
+              { key: 'p99_ms', label: 'p99', color: COLORS.p99, dashed: true },
+            ]}
+            format="ms"
+            syncId="traffic"
+            testId="chart-latency"
+          />
+        </div>
+        <div className={styles.chartCard}>
+          <h3>Error rate</h3>
+          <TimeChart
+            data={data}
+            series={[
+              { key: 'error_rate', label: 'error rate', color: COLORS.errors, kind: 'area' },
+            ]}
+            format="percent"
+            syncId="traffic"
+            testId="chart-errors"
+          />
+        </div>
+      </div>
+    </section>
+  );
+}
