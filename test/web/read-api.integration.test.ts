@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post } from '../support/http';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 
-// The /api/v1 route handlers: 401 without a key, 403 without the scope, 400 naming the field.
+// The /api/v1 read handlers with API keys: 401 without credentials, 403 without the scope, 400 naming the field.
 let osprey: OspreyProcess;
 let ingestOnly: string;
 
@@ -33,10 +33,13 @@ const get = (path: string, key?: string) =>
   );
 
 describe('read API', () => {
-  it('answers 401 without a key and 403 for a key without the read scope', async () => {
+  it('answers 401 without a session or key and 403 for a key without the read scope', async () => {
     expect(await get('/api/v1/models')).toEqual({
       status: 401,
-      json: { error: 'missing API key: send Authorization: Bearer <key>' },
+      json: {
+        error:
+          'not signed in: log in with POST /api/v1/auth/login, or send Authorization: Bearer <API key>',
+      },
     });
     expect(await get('/api/v1/models/m/stats', ingestOnly)).toEqual({
       status: 403,
