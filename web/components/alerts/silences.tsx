@@ -145,7 +145,7 @@ export function Silences(props: {
                 ))}
               </select>
             </Field>
-            <Field label="Comment" error={errors.comment} className={styles.wide}>
+            <Field label="Comment" error={errors.comment} className={ui.wide}>
               <input
                 name="comment"
                 placeholder="Why (e.g. planned migration)"

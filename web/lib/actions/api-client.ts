@@ -11,6 +11,8 @@ export interface ApiResult<T> {
   error?: string;
   /** The first segment of the field the error names (`channels.0: …` → `channels`). */
   field?: string;
+  /** A refusal's whole JSON body (some carry details besides `error`). */
+  raw?: unknown;
 }
 
 const FIELD = /^([A-Za-z_][\w]*)(?:\.[\w.]+)?: /;
@@ -38,7 +40,13 @@ export async function callApi<T>(
     (json as { error?: unknown } | undefined)?.error !== undefined
       ? String((json as { error: unknown }).error)
       : `${res.status} ${res.statusText}`;
-  return { ok: false, status: res.status, error: message, field: FIELD.exec(message)?.[1] };
+  return {
+    ok: false,
+    status: res.status,
+    error: message,
+    field: FIELD.exec(message)?.[1],
+    raw: json,
+  };
 }
 
 /** A refusal as the dashboard shows it: the status, then the API's own words. */

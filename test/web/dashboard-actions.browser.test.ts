@@ -1,0 +1,241 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FIXTURE_MODELS, HOUSE_FEATURES } from '../../shadow-runner/src/testing/python';
+import { SCREENSHOT_DIR, launchBrowser } from '../support/browser';
+import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+import { api, postAll } from '../support/upload';
+
+// The action pages in a real browser, against a real `osprey start`: an admin writes an alert
+// rule, replays traffic through a candidate and rolls production back; a user who lost the editor
+// role while the page was open is refused by the API (403 shown) and production stays.
+const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery' };
+const DANA = { email: 'dana@example.com', password: 'dana-password-123' };
+const MODEL = 'houses';
+const N = 600;
+
+let osprey: OspreyProcess;
+let browser: Browser;
+let danaId: string;
+
+const admin = <T>(method: string, path: string, body?: unknown) =>
+  api<T>(osprey.url, osprey.apiKey, method, path, body);
+
+beforeAll(async () => {
+  [osprey, browser] = await Promise.all([
+    startOsprey({
+      env: {
+        OSPREY_ADMIN_EMAIL: ADMIN.email,
+        OSPREY_ADMIN_PASSWORD: ADMIN.password,
+        OSPREY_DETECTORS: 'off',
+        OSPREY_EP: 'cpu',
+      },
+    }),
+    launchBrowser(),
+  ]);
+  // An hour of logged traffic for `houses` v1, the two fixture models registered, v1 then v2
+  // promoted: production is v2 and v1 is the version a rollback goes back to.
+  const start = Date.now() - 3_600_000;
+  await postAll(
+    osprey.url,
+    osprey.apiKey,
+    '/v1/predictions',
+    Array.from({ length: N }, (_, i) => {
+      const area = 40 + ((i * 17) % 150);
+      return {
+        model: MODEL,
+        version: 'v1',
+        timestamp: start + i * 5_000,
+        features: {
+          rooms: 1 + (i % 6),
+          bedrooms: 1 + (i % 4),
+          area_sqm: area,
+          age_years: (i * 7) % 80,
+          distance_to_center_km: 1 + (i % 15),
+          has_garden: i % 2 === 0,
+        },
+        prediction: 60_000 + area * 2_400 + ((i * 37) % 11) * 1_000,
+        latency_ms: 4 + (i % 5),
+      };
+    }),
+  );
+  for (const [version, file] of [
+    ['v1', 'house_price_linear.onnx'],
+    ['v2', 'house_price_gbr.onnx'],
+  ] as const) {
+    const res = await fetch(
+      `${osprey.url}/api/v1/models/${MODEL}/versions?version=${version}&features=${HOUSE_FEATURES.join(',')}`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${osprey.apiKey}` },
+        body: readFileSync(join(FIXTURE_MODELS, file)),
+      },
+    );
+    expect(res.status).toBe(201);
+    const promoted = await admin('POST', `/api/v1/models/${MODEL}/promote`, {
+      version,
+      reason: `release ${version}`,
+    });
+    expect(promoted.status).toBe(201);
+  }
+  const dana = await admin<{ id: string }>('POST', '/api/v1/users', { ...DANA, role: 'editor' });
+  expect(dana.status).toBe(201);
+  danaId = dana.body.id;
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await osprey?.stop();
+});
+
+async function signIn(user: { email: string; password: string }): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${osprey.url}/login`);
+  await page.fill('input[name=email]', user.email);
+  await page.fill('input[name=password]', user.password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${osprey.url}/`);
+  return page;
+}
+
+const production = async () =>
+  (await admin<{ version: string }>('GET', `/v1/models/${MODEL}/production`)).body.version;
+
+it('an admin creates an alert rule in the editor: API errors by the field, a preview, the saved rule', async () => {
+  const page = await signIn(ADMIN);
+  await page.goto(`${osprey.url}/alerts?tab=rules`);
+  await page.click('[data-testid=new-rule]');
+  const editor = page.locator('[data-testid=rule-editor]');
+  await editor.locator('input[name=name]').fill('Area drift');
+  await editor.locator('select[name=model]').selectOption(MODEL);
+  await editor.locator('select[name=metric]').selectOption('drift.psi');
+  await editor.locator('input[name=feature]').fill('area_sqm');
+  await editor.locator('input[name=threshold]').fill('0.25');
+  await editor.locator('select[name=severity]').selectOption('critical');
+  await editor.locator('input[name=repeat_interval]').fill('soon');
+  await editor.locator('button[type=submit]').click();
+  // The API's 400 names repeat_interval; the editor shows it under that field.
+  const invalid = editor.locator('[data-invalid=true]');
+  await expect.poll(() => invalid.count()).toBe(1);
+  expect(await invalid.innerText()).toContain('must be a duration such as "4h"');
+  expect(await invalid.locator('input').getAttribute('name')).toBe('repeat_interval');
+
+  await editor.locator('input[name=repeat_interval]').fill('1h');
+  await editor.locator('[data-testid=preview-rule]').click();
+  const preview = editor.locator('[data-testid=rule-preview]');
+  await expect
+    .poll(() => preview.innerText().catch(() => ''))
+    .toMatch(/Would have fired 0 times in the last 7 days/);
+  await page.screenshot({
+    path: `${SCREENSHOT_DIR}/dashboard-alert-rule-editor.png`,
+    fullPage: true,
+  });
+  await editor.locator('button[type=submit]').click();
+
+  const row = page.locator('[data-testid=rule-row][data-name="Area drift"]');
+  await row.waitFor();
+  expect(await row.innerText()).toContain('drift.psi > 0.25');
+  const rules = await admin<
+    { name: string; model: string; feature: string; repeat_interval: string }[]
+  >('GET', '/api/v1/alert-rules');
+  expect(rules.body).toEqual([
+    expect.objectContaining({
+      name: 'Area drift',
+      model: MODEL,
+      feature: 'area_sqm',
+      threshold: 0.25,
+      severity: 'critical',
+      repeat_interval: '1h',
+    }),
+  ]);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-alert-rules.png`, fullPage: true });
+  await page.context().close();
+});
+
+it('an admin starts a shadow replay and watches its progress bar reach 100%', async () => {
+  const page = await signIn(ADMIN);
+  await page.goto(`${osprey.url}/shadow`);
+  const form = page.locator('[data-testid=start-replay]');
+  await form.locator('select[name=model]').selectOption(MODEL);
+  // Production is v2, so the candidate offered is v1.
+  await form.locator('select[name=candidate_version]').selectOption('v1');
+  await form.locator('input[name=limit]').fill('500');
+  await form.locator('button[type=submit]').click();
+
+  const row = page.locator('[data-testid=run-row]').first();
+  await row.waitFor();
+  const bar = row.locator('[role=progressbar]');
+  await expect
+    .poll(() => bar.getAttribute('aria-valuenow'), { timeout: 30_000, interval: 100 })
+    .toBe('100');
+  expect(await row.locator('[data-testid=run-status]').innerText()).toBe('done');
+  expect(await row.innerText()).toContain('500 / 500');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-shadow-runs.png`, fullPage: true });
+
+  // The run's page: the comparison drawn from its 500 results, the summary and the verdict.
+  await row.locator('a', { hasText: 'Open' }).click();
+  await page.locator('[data-testid=verdict-panel]').waitFor();
+  await page.locator('[data-testid=scatter] svg .recharts-scatter-symbol').first().waitFor();
+  expect(await page.locator('[data-testid=stat-compared]').innerText()).toBe('500');
+  expect(await page.locator('[data-testid=diff-histogram] .recharts-bar-rectangle').count()).toBe(
+    40,
+  );
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-shadow-run.png`, fullPage: true });
+  await page.context().close();
+});
+
+it('an admin rolls production back with a reason, and the page shows the new production', async () => {
+  const page = await signIn(ADMIN);
+  await page.goto(`${osprey.url}/versions?model=${MODEL}`);
+  const prod = page.locator('[data-testid=production-version]');
+  expect(await prod.innerText()).toBe('v2');
+  expect(await page.locator('[data-production=true]').getAttribute('data-version')).toBe('v2');
+
+  await page.click('[data-testid=rollback]');
+  const dialog = page.locator('[data-testid=deploy-dialog]');
+  // The reason is required: an empty one is refused before anything is sent.
+  await dialog.locator('button[type=submit]').click();
+  expect(await dialog.locator('[role=alert]').innerText()).toContain('must say why');
+  expect(await production()).toBe('v2');
+  await dialog.locator('textarea[name=reason]').fill('v2 over-predicts large flats');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-rollback-dialog.png` });
+  await dialog.locator('button[type=submit]').click();
+
+  await expect.poll(() => prod.innerText()).toBe('v1');
+  expect(await page.locator('[data-production=true]').getAttribute('data-version')).toBe('v1');
+  const latest = page.locator('[data-testid=deployment]').first();
+  expect(await latest.innerText()).toContain('Rolled back to v1');
+  expect(await latest.innerText()).toContain('v2 over-predicts large flats');
+  expect(await latest.innerText()).toContain(ADMIN.email);
+  expect(await production()).toBe('v1');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-versions.png`, fullPage: true });
+  await page.context().close();
+});
+
+it('a viewer cannot roll back: the API answers 403 and production stays', async () => {
+  const page = await signIn(DANA);
+  await page.goto(`${osprey.url}/versions?model=${MODEL}`);
+  const rollback = page.locator('[data-testid=rollback]');
+  expect(await rollback.isEnabled()).toBe(true); // an editor when the page was drawn
+  // An admin makes Dana a viewer while her page is open; the button still shows, the API refuses.
+  expect((await admin('PUT', `/api/v1/users/${danaId}`, { role: 'viewer' })).status).toBe(200);
+  await rollback.click();
+  const dialog = page.locator('[data-testid=deploy-dialog]');
+  await dialog.locator('textarea[name=reason]').fill('trying as a viewer');
+  await dialog.locator('button[type=submit]').click();
+  const error = dialog.locator('[data-testid=deploy-error]');
+  await error.waitFor();
+  expect(await error.innerText()).toMatch(/^403 Forbidden: .*editor/);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-viewer-refused.png` });
+  expect(await production()).toBe('v1');
+
+  // Drawn again for the viewer, the page offers no rollback or promote at all.
+  await page.reload();
+  expect(await page.locator('[data-testid=production-version]').innerText()).toBe('v1');
+  expect(await rollback.isDisabled()).toBe(true);
+  for (const button of await page.locator('[data-testid=promote]').all())
+    expect(await button.isDisabled()).toBe(true);
+  await page.context().close();
+});

@@ -1,0 +1,274 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { Dialog } from '@/components/actions/dialog';
+import { Badge, Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
+import { callApi, describeError } from '@/lib/actions/api-client';
+import { SecretOnce } from './secret-once';
+
+export interface ChannelRow {
+  id: string;
+  kind: 'email' | 'webhook';
+  name: string;
+  to?: string[];
+  url?: string;
+  format?: string;
+  deployments?: boolean;
+  enabled: boolean;
+  disabled_reason: string | null;
+}
+
+type TestResult = { delivered: boolean; status_code: number | null; error: string | null };
+
+/** Email and webhook channels: create (a webhook's signing secret shown once), send a test, delete. */
+export function Channels({ channels }: { channels: ChannelRow[] }) {
+  const router = useRouter();
+  const [kind, setKind] = useState<'email' | 'webhook'>('email');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [secret, setSecret] = useState<{ name: string; secret: string }>();
+  const [tests, setTests] = useState<Record<string, TestResult | 'sending' | string>>({});
+  const [deleting, setDeleting] = useState<ChannelRow>();
+  const [busy, setBusy] = useState(false);
+  const [deleteError, setDeleteError] = useState<string>();
+
+  async function create(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formEl = event.currentTarget;
+    const form = new FormData(formEl);
+    const name = String(form.get('name') ?? '');
+    const body =
+      kind === 'email'
+        ? {
+            kind,
+            name,
+            to: String(form.get('to') ?? '')
+              .split(/[,\s]+/)
+              .filter(Boolean),
+          }
+        : {
+            kind,
+            name,
+            url: String(form.get('url') ?? ''),
+            format: String(form.get('format') ?? 'standard'),
+            deployments: form.get('deployments') === 'on',
+          };
+    setBusy(true);
+    setErrors({});
+    const res = await callApi<ChannelRow & { secret?: string }>('POST', '/api/v1/channels', body);
+    setBusy(false);
+    if (!res.ok) {
+      const field =
+        res.field && ['name', 'to', 'url', 'format', 'kind'].includes(res.field)
+          ? res.field
+          : 'form';
+      setErrors({ [field]: field === 'form' ? describeError(res) : res.error! });
+      return;
+    }
+    if (res.data!.secret) setSecret({ name: res.data!.name, secret: res.data!.secret });
+    formEl.reset();
+    router.refresh();
+  }
+
+  async function sendTest(c: ChannelRow) {
+    setTests((t) => ({ ...t, [c.id]: 'sending' }));
+    const res = await callApi<TestResult>('POST', `/api/v1/channels/${c.id}/test`);
+    // A failed send answers 502 with the attempt's details, as a delivered one answers 200.
+    const attempt = (res.ok ? res.data : res.status === 502 ? res.raw : undefined) as
+      TestResult | undefined;
+    setTests((t) => ({ ...t, [c.id]: attempt ?? describeError(res) }));
+    router.refresh();
+  }
+
+  async function remove() {
+    if (!deleting) return;
+    setBusy(true);
+    const res = await callApi('DELETE', `/api/v1/channels/${deleting.id}`);
+    setBusy(false);
+    if (!res.ok) {
+      setDeleteError(describeError(res));
+      return;
+    }
+    setDeleting(undefined);
+    router.refresh();
+  }
+
+  return (
+    <>
+      <Panel title="New channel">
+        <form className={cx(ui.form, ui.panelBody)} onSubmit={create} data-testid="channel-form">
+          <div className={ui.grid4}>
+            <Field label="Kind" error={errors.kind}>
+              <select
+                name="kind"
+                value={kind}
+                onChange={(e) => setKind(e.target.value as 'email' | 'webhook')}
+              >
+                <option value="email">email</option>
+                <option value="webhook">webhook</option>
+              </select>
+            </Field>
+            <Field label="Name" error={errors.name}>
+              <input name="name" placeholder="ML on-call" />
+            </Field>
+            {kind === 'email' ? (
+              <Field
+                label="To"
+                error={errors.to}
+                hint="addresses, comma-separated"
+                className={ui.wide}
+              >
+                <input name="to" placeholder="ml-oncall@example.com" />
+              </Field>
+            ) : (
+              <Field
+                label="URL"
+                error={errors.url}
+                hint="https://… (signed, Standard Webhooks)"
+                className={ui.wide}
+              >
+                <input name="url" placeholder="https://hooks.example.com/osprey" />
+              </Field>
+            )}
+          </div>
+          {kind === 'webhook' && (
+            <div className={ui.grid4}>
+              <Field label="Format" error={errors.format}>
+                <select name="format" defaultValue="standard">
+                  <option value="standard">standard (JSON)</option>
+                  <option value="slack">slack</option>
+                </select>
+              </Field>
+              <Field label="Also send">
+                <span className={ui.checks}>
+                  <label>
+                    <input type="checkbox" name="deployments" /> deployment.changed
+                  </label>
+                </span>
+              </Field>
+            </div>
+          )}
+          {errors.form && <Callout tone="error">{errors.form}</Callout>}
+          {secret && (
+            <SecretOnce
+              label={`Signing secret of “${secret.name}”`}
+              secret={secret.secret}
+              onDismiss={() => setSecret(undefined)}
+            />
+          )}
+          <div className={ui.formActions}>
+            <button type="submit" className={cx(ui.button, ui.primary)} disabled={busy}>
+              Create channel
+            </button>
+          </div>
+        </form>
+      </Panel>
+      <Panel title="Channels" count={channels.length} testId="channels">
+        {channels.length === 0 ? (
+          <div className={ui.empty}>No channels. Alert rules notify the channels they name.</div>
+        ) : (
+          <table className={ui.table}>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Kind</th>
+                <th>Destination</th>
+                <th>Status</th>
+                <th>Last test</th>
+                <th className={ui.actions} />
+              </tr>
+            </thead>
+            <tbody>
+              {channels.map((c) => {
+                const t = tests[c.id];
+                return (
+                  <tr key={c.id} data-testid="channel-row" data-name={c.name}>
+                    <td>
+                      <strong>{c.name}</strong>
+                    </td>
+                    <td>
+                      <Badge tone={c.kind === 'email' ? 'blue' : 'gray'}>{c.kind}</Badge>
+                      {c.kind === 'webhook' && (
+                        <div className={cx(ui.small, ui.muted)}>
+                          {c.format}
+                          {c.deployments && ' · deployments'}
+                        </div>
+                      )}
+                    </td>
+                    <td
+                      className={cx(ui.small, ui.mono)}
+                      style={{ overflowWrap: 'anywhere', maxWidth: 360 }}
+                    >
+                      {c.kind === 'email' ? c.to?.join(', ') : c.url}
+                    </td>
+                    <td>
+                      {c.enabled ? (
+                        <Badge tone="green">enabled</Badge>
+                      ) : (
+                        <span title={c.disabled_reason ?? ''}>
+                          <Badge tone="red">disabled</Badge>
+                          <div className={cx(ui.small, ui.muted)}>{c.disabled_reason}</div>
+                        </span>
+                      )}
+                    </td>
+                    <td className={ui.small} data-testid="test-result">
+                      {t === undefined ? (
+                        <span className={ui.muted}>—</span>
+                      ) : t === 'sending' ? (
+                        'sending…'
+                      ) : typeof t === 'string' ? (
+                        <span style={{ color: '#b42318' }}>{t}</span>
+                      ) : t.delivered ? (
+                        <Badge tone="green">
+                          delivered{t.status_code ? ` · ${t.status_code}` : ''}
+                        </Badge>
+                      ) : (
+                        <span style={{ color: '#b42318' }}>
+                          failed{t.status_code ? ` (${t.status_code})` : ''}: {t.error}
+                        </span>
+                      )}
+                    </td>
+                    <td className={ui.actions}>
+                      <button
+                        type="button"
+                        className={ui.button}
+                        disabled={t === 'sending'}
+                        onClick={() => void sendTest(c)}
+                      >
+                        Send test
+                      </button>{' '}
+                      <button
+                        type="button"
+                        className={cx(ui.button, ui.danger)}
+                        onClick={() => setDeleting(c)}
+                      >
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+      <Dialog
+        open={deleting !== undefined}
+        title={`Delete channel “${deleting?.name ?? ''}”?`}
+        confirm="Delete"
+        danger
+        busy={busy}
+        onClose={() => {
+          setDeleting(undefined);
+          setDeleteError(undefined);
+        }}
+        onSubmit={() => void remove()}
+      >
+        <p className={ui.small} style={{ margin: 0 }}>
+          Rules that name it stop notifying it; queued messages to it are dropped.
+        </p>
+        {deleteError && <Callout tone="error">{deleteError}</Callout>}
+      </Dialog>
+    </>
+  );
+}
