@@ -3,7 +3,8 @@
  * session options, placement probe), for each execution provider and batch size:
  *
  *   node bench.mjs --model mlp_1m.onnx --eps cpu,webgpu,cuda --batches 1,64,1024,8192 \
- *     [--workers 1] [--inflight 1] [--isolation thread|process] [--out r.json]
+ *     [--workers 1] [--inflight 1] [--isolation thread|process] [--webgpu '{"validationMode":…}']
+ *     [--out r.json]
  *
  * `--workers` sessions (one per worker thread, or per child process with `--isolation process`)
  * with `--inflight` batches kept in flight across them: a GPU call's fixed cost (dispatch,
@@ -19,7 +20,9 @@ import { parseArgs } from 'node:util';
 import {
   InferencePool,
   type EpChoice,
+  defaultTuning,
   type Isolation,
+  type WebGpuOptions,
   type WireTensor,
 } from '../../src/inference/index';
 
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1' },
     inflight: { type: 'string' },
     isolation: { type: 'string', default: 'thread' },
+    webgpu: { type: 'string', default: '{}' },
     out: { type: 'string' },
   },
 });
@@ -42,10 +46,12 @@ const minSeconds = Number(values.seconds);
 const workers = Number(values.workers);
 const inflight = Number(values.inflight ?? values.workers);
 const isolation = values.isolation as Isolation;
+const webgpu = JSON.parse(values.webgpu) as WebGpuOptions;
 
 interface Row {
   ep: string;
   isolation?: Isolation;
+  webgpu?: WebGpuOptions;
   workers?: number;
   inflight?: number;
   provider?: string;
@@ -78,7 +84,12 @@ const rows: Row[] = [];
 const cpuOutputs = new Map<number, Float32Array>();
 
 for (const ep of eps) {
-  const pool = new InferencePool({ ep, workers, isolation });
+  const pool = new InferencePool({
+    ep,
+    workers,
+    isolation,
+    tuning: { ...defaultTuning(workers), webgpu },
+  });
   try {
     const loaded = await pool.load('bench', values.model);
     const input = loaded.signature.inputs[0]!;
@@ -89,6 +100,7 @@ for (const ep of eps) {
     const base = {
       ep,
       isolation,
+      webgpu,
       workers,
       inflight,
       provider: loaded.placement.provider,
@@ -162,6 +174,7 @@ const header = [
   'worker p50',
   'max|diff| vs cpu',
   'nodes',
+  'webgpu options',
 ];
 console.log(header.join('\t'));
 for (const r of rows) {
@@ -179,6 +192,7 @@ for (const r of rows) {
         r.workerP50Ms,
         r.maxAbsDiffVsCpu ?? '-',
         JSON.stringify(r.nodes),
+        r.ep === 'cpu' ? '' : JSON.stringify(r.webgpu),
       ].join('\t'),
     );
 }

@@ -54,7 +54,7 @@ echo "CUDA library folders: ${dirs:-none found}"
 
 cd "$work/app"
 # webgpu,auto: auto must settle on what really runs here (cuda refused → webgpu if it takes nodes).
-for eps in ${EP_SETS:-webgpu,auto cuda}; do
+for eps in ${EP_SETS-webgpu,auto cuda}; do
   ep=${eps%%,*}
   step "bench cpu + $eps"
   timeout 180 "$node" bench.mjs --model mlp_1m.onnx --eps "cpu,$eps" --batches "$batches" \
@@ -62,10 +62,21 @@ for eps in ${EP_SETS:-webgpu,auto cuda}; do
   echo "exit $?"
   grep -v '^\s*$' "$out/stderr-$ep.log" | grep -v '^\s*at ' | head -5
 done
+# WebGPU EP options, one JSON object per line (cache modes for the staging/readback buffers,
+# validation): each variant against CPU in its own process.
+while IFS= read -r variant; do
+  [ -n "$variant" ] || continue
+  n=$((${n:-0} + 1))
+  step "bench cpu + webgpu $variant"
+  timeout 120 "$node" bench.mjs --model mlp_1m.onnx --eps cpu,webgpu --batches "$batches" \
+    --webgpu "$variant" --out "$out/bench-variant-$n.json" 2>"$out/stderr-variant-$n.log"
+  echo "exit $?"
+  grep -v '^\s*$' "$out/stderr-variant-$n.log" | grep -v '^\s*at ' | head -5
+done <<<"${WEBGPU_VARIANTS:-}"
 # Several sessions with batches in flight, as the replay runner keeps them: CPU (its threads
 # shared among the workers) and WebGPU at the same settings. Worker threads hold one WebGPU
 # session in all; worker processes (OSPREY_INFERENCE_ISOLATION=process) one each.
-for w in ${CONCURRENT_WORKERS:-2 4}; do
+for w in ${CONCURRENT_WORKERS-2 4}; do
   for iso in ${ISOLATIONS:-thread}; do
     step "bench cpu + webgpu, $iso, $w workers × $((2 * w)) in flight"
     timeout 180 "$node" bench.mjs --model mlp_1m.onnx --eps cpu,webgpu --batches "${CONCURRENT_BATCHES:-$batches}" \

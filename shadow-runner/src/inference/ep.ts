@@ -22,11 +22,19 @@ export function candidates(choice: EpChoice): Provider[] {
   return choice === 'auto' ? ['cuda', 'webgpu', 'cpu'] : [choice];
 }
 
+/** WebGPU EP options (onnxruntime-node passes these through; see sessionOptions). */
+export type WebGpuOptions = Omit<
+  InferenceSession.WebGpuExecutionProviderOption,
+  'name' | 'device' | 'forceCpuNodeNames'
+>;
+
 export interface SessionTuning {
   /** Threads of ONNX Runtime's intra-op pool in one session. */
   intraOpThreads: number;
   /** Let idle intra-op threads spin (default, as ORT) instead of sleeping; see sessionOptions. */
   spin?: boolean;
+  /** Options of the WebGPU EP when a session runs on it. */
+  webgpu?: WebGpuOptions;
 }
 
 /** One session per worker; the workers share the cores, so each gets its share of them. */
@@ -63,7 +71,13 @@ export function sessionOptions(
   profilePrefix?: string,
 ): InferenceSession.SessionOptions {
   return {
-    executionProviders: [provider === 'cuda' ? { name: 'cuda', deviceId: 0 } : provider],
+    executionProviders: [
+      provider === 'cuda'
+        ? { name: 'cuda', deviceId: 0 }
+        : provider === 'webgpu'
+          ? { name: 'webgpu', ...tuning.webgpu }
+          : provider,
+    ],
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     interOpNumThreads: 1,
