@@ -14,6 +14,7 @@ import { Silences } from '@/components/alerts/silences';
 import { actorNames, knownModels } from '@/lib/actions/server-data';
 import { abilities, signedInUser } from '@/lib/actions/session';
 import { runtime } from '@/server/runtime';
+import { PageHeader } from '@/components/ui/page-header';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Alerts · Osprey' };
@@ -87,13 +88,10 @@ export default async function AlertsPage(props: {
 
   return (
     <div className={ui.page}>
-      <div className={ui.header}>
-        <h1>Alerts</h1>
-        <span className={ui.subtitle}>
-          {firing} firing · {active.length - firing} pending ·{' '}
-          {rules.filter((r) => r.enabled).length} rules enabled
-        </span>
-      </div>
+      <PageHeader
+        title="Alerts"
+        crumbs={`${firing} firing · ${active.length - firing} pending · ${rules.filter((r) => r.enabled).length} rules enabled`}
+      />
       <Tabs tabs={tabs} active={tab} />
       {body}
     </div>

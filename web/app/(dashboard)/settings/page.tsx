@@ -7,6 +7,7 @@ import { Users } from '@/components/settings/users';
 import { when } from '@/lib/actions/format';
 import { abilities, signedInUser } from '@/lib/actions/session';
 import { runtime } from '@/server/runtime';
+import { PageHeader } from '@/components/ui/page-header';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Settings · Osprey' };
@@ -22,12 +23,7 @@ export default async function SettingsPage(props: {
   const wanted = (await props.searchParams).tab;
   const tab: Tab = (TABS as readonly unknown[]).includes(wanted) ? (wanted as Tab) : 'api-keys';
   const header = (
-    <div className={ui.header}>
-      <h1>Settings</h1>
-      <span className={ui.subtitle}>
-        Signed in as {user.email} ({user.role})
-      </span>
-    </div>
+    <PageHeader title="Settings" crumbs={`Signed in as ${user.email} (${user.role})`} />
   );
   if (!can.admin) {
     // API keys, channels and users are admin-only in the API; other roles see their account.

@@ -4,6 +4,7 @@ import { StartReplay } from '@/components/shadow/start-replay';
 import { models } from '@/lib/api/models';
 import { actorNames, chooseModel, knownModels } from '@/lib/actions/server-data';
 import { abilities, signedInUser } from '@/lib/actions/session';
+import { PageHeader } from '@/components/ui/page-header';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Shadow runs · Osprey' };
@@ -37,12 +38,10 @@ export default async function ShadowPage(props: {
   );
   return (
     <div className={ui.page}>
-      <div className={ui.header}>
-        <h1>Shadow runs</h1>
-        <span className={ui.subtitle}>
-          Replay logged production traffic through a candidate version and compare the answers.
-        </span>
-      </div>
+      <PageHeader
+        title="Shadow runs"
+        crumbs="Replay logged production traffic through a candidate version and compare the answers"
+      />
       <StartReplay
         versions={Object.fromEntries(registered.map((p) => [p.model, p.versions]))}
         production={Object.fromEntries(registered.map((p) => [p.model, p.production?.version]))}

@@ -8,6 +8,7 @@ import styles from '@/components/versions/versions.module.css';
 import { models } from '@/lib/api/models';
 import { actorNames, chooseModel, knownModels } from '@/lib/actions/server-data';
 import { abilities, signedInUser } from '@/lib/actions/session';
+import { PageHeader } from '@/components/ui/page-header';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Versions · Osprey' };
@@ -49,14 +50,17 @@ export default async function VersionsPage(props: {
       : '';
   return (
     <div className={ui.page}>
-      <div className={ui.header}>
-        <h1>Versions</h1>
-        <span className={ui.subtitle}>
-          Production: <strong data-testid="production-version">{production ?? 'none'}</strong>
-        </span>
-        <span className={ui.spacer} />
+      <PageHeader
+        title="Versions"
+        crumbs={
+          <>
+            {model} · production{' '}
+            <strong data-testid="production-version">{production ?? 'none'}</strong>
+          </>
+        }
+      >
         <ModelPicker models={all} value={model} />
-      </div>
+      </PageHeader>
       <div className={styles.layout}>
         <div className={ui.page}>
           <Registry

@@ -11,6 +11,7 @@ import { actor, when } from '@/lib/actions/format';
 import { actorNames } from '@/lib/actions/server-data';
 import { abilities, signedInUser } from '@/lib/actions/session';
 import { runtime } from '@/server/runtime';
+import { PageHeader } from '@/components/ui/page-header';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Shadow run · Osprey' };
@@ -37,30 +38,34 @@ export default async function ShadowRunPage(props: {
   const hasNumbers = comparison.scatter.length > 0;
   return (
     <div className={ui.page}>
-      <div className={ui.header}>
-        <h1>
-          <Link href="/shadow" className={ui.muted} style={{ textDecoration: 'none' }}>
-            Shadow runs
-          </Link>{' '}
-          /{' '}
-          <span className={ui.mono} style={{ fontSize: 18 }}>
-            {run.id.slice(0, 8)}
-          </span>
-        </h1>
-        <span className={ui.subtitle}>
-          {run.model}: candidate <strong>{run.candidate_version}</strong> against production (
-          {production?.version ?? 'none'}) · {run.mode}
-          {request?.from !== undefined && request.to !== undefined && (
-            <>
-              {' '}
-              · traffic {when(request.from)} – {when(request.to)}
-            </>
-          )}
-          {request?.version && <> · events of {request.version}</>}
-          {request?.limit && <> · at most {request.limit}</>} · started {when(run.created_at)} by{' '}
-          {actor(run.created_by, actors)}
-        </span>
-      </div>
+      <PageHeader
+        title={
+          <>
+            {run.model} · {run.candidate_version}{' '}
+            <span className={ui.muted} style={{ fontWeight: 400, fontSize: 15 }}>
+              shadow run <span className={ui.mono}>{run.id.slice(0, 8)}</span>
+            </span>
+          </>
+        }
+        crumbs={
+          <>
+            <Link href="/shadow">Shadow runs</Link> / {run.model}
+          </>
+        }
+      />
+      <span className={ui.subtitle}>
+        Candidate <strong>{run.candidate_version}</strong> against production (
+        {production?.version ?? 'none'}) · {run.mode}
+        {request?.from !== undefined && request.to !== undefined && (
+          <>
+            {' '}
+            · traffic {when(request.from)} – {when(request.to)}
+          </>
+        )}
+        {request?.version && <> · events of {request.version}</>}
+        {request?.limit && <> · at most {request.limit}</>} · started {when(run.created_at)} by{' '}
+        {actor(run.created_by, actors)}
+      </span>
       <RunHeader run={run} canEdit={can.edit} />
       {run.summary && <SummaryStats run={run} />}
       <VerdictPanel
