@@ -2,15 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureApiKey, listModels, type Store } from '@osprey/db';
+import { lastWindowEnd } from '@osprey/detectors';
 import { Osprey } from '@osprey/sdk';
+import type { Models } from '@osprey/shadow-runner';
 import type { Logger } from 'pino';
-import { houseSale } from './house-prices';
+import { houseSale, type HouseSale } from './house-prices';
+import { Predictor } from './predictor';
+import { ensureRules, ensureShadowRun, ensureVersions } from './setup';
+import { HOUR, conditionsAt, dailyCurve, loadStory, saveStory, storyAt, type Story } from './story';
 
 export const DEMO_MODEL = 'house-prices';
-const HISTORY_HOURS = 24;
-const HISTORY_EVENTS = 20_000;
+/** Mean requests per second of the seeded day (OSPREY_DEMO_RATE's default, so live traffic continues it). */
+const HISTORY_RATE = 1;
 const LABELLED_SHARE = 0.3;
 const REFERENCE_ROWS = 5_000;
+const BATCH = 5_000;
 
 /** The demo's own ingest key, kept in the data directory so restarts reuse it. */
 async function demoKey(store: Store, dataDir: string): Promise<string> {
@@ -25,9 +31,15 @@ async function demoKey(store: Store, dataDir: string): Promise<string> {
 }
 
 /**
- * Feeds the house-price model through the TypeScript SDK, like a real service would: a day of
- * history on first start, then live traffic at `rate` predictions/s, v1 in production and v2 on a
- * tenth of the traffic; sale prices arrive later as labels for part of it.
+ * `osprey start --demo`: a house-price service and its team, through the product's own paths.
+ * On first start: v1 and v2 registered from the fixture ONNX models, v1 promoted, a day of
+ * history logged through the SDK with v1's real predictions (a latency spike nine hours ago, a
+ * feature drifting for the last three), v1's validation set as the reference, alert rules, and a
+ * replay of the day through v2 queued for the shadow runner. Then live traffic at `rate`
+ * requests/s from whichever version is in production; sale prices arrive as labels for part of
+ * it. Every step is skipped when already done, so restarts on the same directory add nothing.
+ * Resolves once the seeding is stored: start the detector scheduler after it, so its first pass
+ * backfills the day with the rules in place.
  */
 export async function startDemo(opts: {
   store: Store;
@@ -35,63 +47,179 @@ export async function startDemo(opts: {
   url: string;
   dataDir: string;
   rate: number;
+  models: Models;
 }): Promise<{ stop(): Promise<void> }> {
-  const client = new Osprey({ url: opts.url, apiKey: await demoKey(opts.store, opts.dataDir) });
-  const emit = (timestamp: number) => {
-    const version = Math.random() < 0.1 ? 'v2' : 'v1';
-    const sale = houseSale(version);
-    const eventId = client.log({
-      model: DEMO_MODEL,
+  const started = Date.now();
+  const { store, models, logger } = opts;
+  const log = logger.child({ component: 'demo', model: DEMO_MODEL });
+  const client = new Osprey({
+    url: opts.url,
+    apiKey: await demoKey(store, opts.dataDir),
+    maxBatchSize: BATCH,
+    maxBufferSize: 4 * BATCH,
+  });
+  await ensureVersions(models, DEMO_MODEL);
+  const predictor = new Predictor(models.registry, DEMO_MODEL);
+  let production = (await models.deployments.production(DEMO_MODEL))!.version;
+  const unsubscribe = models.deployments.onChange((change) => {
+    if (change.model !== DEMO_MODEL) return;
+    // Like a service watching production: load the new version, then switch to it.
+    predictor.load(change.version).then(
+      () => {
+        production = change.version;
+        log.info({ version: change.version }, 'demo traffic now served by the production version');
+      },
+      (err: unknown) =>
+        log.error({ err, version: change.version }, 'demo cannot serve this version'),
+    );
+  });
+
+  const emit = async (times: number[], story: Story | undefined) => {
+    const version = production;
+    const sales = times.map((t) => houseSale(version, story ? conditionsAt(story, t) : undefined));
+    const predictions = await predictor.predict(
       version,
-      timestamp,
-      features: sale.features,
-      ...(sale.error ? { error: sale.error } : { prediction: sale.prediction }),
-      latency_ms: sale.latencyMs,
-      tags: { region: Math.random() < 0.6 ? 'eu-west' : 'us-east' },
-    });
-    if (!sale.error && Math.random() < LABELLED_SHARE) {
-      client.logLabel({
-        model: DEMO_MODEL,
-        event_id: eventId,
-        label: sale.price,
-        timestamp: timestamp + 3_600_000,
-      });
-    }
+      sales.map((s) => s.features),
+    );
+    sales.forEach((sale, i) => logSale(client, version, times[i]!, sale, predictions[i]!));
   };
 
-  const known = await listModels(opts.store);
-  if (!known.some((m) => m.model === DEMO_MODEL)) {
-    const now = Date.now();
-    const span = HISTORY_HOURS * 3_600_000;
-    for (let i = 0; i < HISTORY_EVENTS; i++) {
-      emit(now - span + Math.floor((i / HISTORY_EVENTS) * span));
-      if (i % 2_000 === 1_999) await client.flush();
-    }
-    await client.flush();
-    // v1's validation set, as a team would log it once when the version ships: the reference
-    // every window's drift is measured against.
-    const reference = Array.from({ length: REFERENCE_ROWS }, () => {
-      const sale = houseSale('v1');
-      return { features: sale.features, prediction: sale.prediction };
-    });
-    await client.logReference(DEMO_MODEL, 'v1', reference, { referenceId: 'v1-validation' });
-    opts.logger.info(
-      { model: DEMO_MODEL, events: HISTORY_EVENTS, reference: REFERENCE_ROWS },
-      'demo history and reference dataset loaded',
-    );
+  let story = loadStory(opts.dataDir);
+  if (!story) {
+    const seeded = (await listModels(store)).some((m) => m.model === DEMO_MODEL);
+    story = storyAt(Date.now());
+    // Events from an older demo without a story file: continue them, seed no second history.
+    if (!seeded) await seedHistory(client, predictor, story, emit, log);
+    saveStory(opts.dataDir, story);
   }
+  await ensureRules(store, DEMO_MODEL);
+  const run = await ensureShadowRun(models, DEMO_MODEL, story);
+  log.info({ ms: Date.now() - started, shadow_run: run?.id }, 'demo story seeded');
+  void announceReady(store, models, run?.id, started, log);
 
-  const tickMs = 100;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let last = Date.now();
   let carry = 0;
-  const timer = setInterval(() => {
-    carry += (opts.rate * tickMs) / 1000;
-    for (; carry >= 1; carry--) emit(Date.now());
-  }, tickMs);
-  opts.logger.info({ model: DEMO_MODEL, rate: opts.rate }, 'demo traffic running');
+  const liveStory = story;
+  const tick = async () => {
+    const now = Date.now();
+    carry += ((now - last) / 1000) * opts.rate * dailyCurve(now);
+    last = now;
+    const n = Math.floor(carry);
+    carry -= n;
+    await emit(
+      Array.from({ length: n }, () => now),
+      liveStory,
+    ).catch((err: unknown) => log.error({ err }, 'demo traffic failed'));
+    if (!stopped) timer = setTimeout(() => void tick(), 200);
+  };
+  timer = setTimeout(() => void tick(), 200);
+  log.info({ rate: opts.rate, version: production }, 'demo traffic running');
   return {
     async stop() {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
+      unsubscribe();
       await client.close();
+      await predictor.close();
     },
   };
+}
+
+function logSale(
+  client: Osprey,
+  version: string,
+  timestamp: number,
+  sale: HouseSale,
+  prediction: number,
+) {
+  const eventId = client.log({
+    model: DEMO_MODEL,
+    version,
+    timestamp,
+    features: sale.features,
+    ...(sale.error ? { error: sale.error } : { prediction: Math.round(prediction) }),
+    latency_ms: sale.latencyMs,
+    tags: { region: Math.random() < 0.6 ? 'eu-west' : 'us-east' },
+  });
+  if (!sale.error && Math.random() < LABELLED_SHARE) {
+    // The sale closes about an hour after the estimate.
+    client.logLabel({
+      model: DEMO_MODEL,
+      event_id: eventId,
+      label: sale.price,
+      timestamp: timestamp + HOUR,
+    });
+  }
+}
+
+/** The seeded day, minute by minute along the daily curve, then v1's validation set. */
+async function seedHistory(
+  client: Osprey,
+  predictor: Predictor,
+  story: Story,
+  emit: (times: number[], story: Story) => Promise<void>,
+  log: Logger,
+): Promise<void> {
+  let times: number[] = [];
+  let events = 0;
+  for (let minute = story.history.from; minute < story.history.to; minute += 60_000) {
+    let expected = 60 * HISTORY_RATE * dailyCurve(minute);
+    for (; expected > 0; expected--) {
+      if (expected < 1 && Math.random() > expected) break;
+      times.push(Math.min(story.history.to - 1, minute + Math.floor(Math.random() * 60_000)));
+    }
+    if (times.length >= BATCH) {
+      events += times.length;
+      await emit(times, story);
+      await client.flush();
+      times = [];
+    }
+  }
+  events += times.length;
+  await emit(times, story);
+  await client.flush();
+  // The validation set a team logs once when the version ships: what drift is measured against.
+  const sales = Array.from({ length: REFERENCE_ROWS }, () => houseSale('v1'));
+  const predictions = await predictor.predict(
+    'v1',
+    sales.map((s) => s.features),
+  );
+  await client.logReference(
+    DEMO_MODEL,
+    'v1',
+    sales.map((s, i) => ({ features: s.features, prediction: Math.round(predictions[i]!) })),
+    { referenceId: 'v1-validation' },
+  );
+  log.info({ events, reference: REFERENCE_ROWS }, 'demo history and reference dataset loaded');
+}
+
+/**
+ * Logs `demo story ready` with the seconds since start once the story is on the dashboard: the
+ * shadow run finished and the detectors caught up with the seeded day (so its alerts fired).
+ */
+async function announceReady(
+  store: Store,
+  models: Models,
+  runId: string | undefined,
+  started: number,
+  log: Logger,
+): Promise<void> {
+  const due = Math.floor((Date.now() - 5 * 60_000) / HOUR) * HOUR;
+  for (let i = 0; i < 600; i++) {
+    try {
+      const run = runId ? await models.shadow.get(runId) : undefined;
+      const runFinished = !run || !['queued', 'running'].includes(run.status);
+      const detected = ((await lastWindowEnd(store, DEMO_MODEL, 'drift')) ?? 0) >= due;
+      if (runFinished && detected) {
+        const ms = Date.now() - started;
+        log.info({ seconds: ms / 1000, shadow_run: run?.status ?? null }, 'demo story ready');
+        return;
+      }
+    } catch (err) {
+      log.warn({ err }, 'demo readiness check failed');
+    }
+    await new Promise((r) => setTimeout(r, 1000).unref());
+  }
 }

@@ -1,6 +1,8 @@
 /**
- * A house-price regression model's traffic: realistic features, the model's estimate, the sale
- * price that arrives later as a label, latencies with a long tail and occasional failures.
+ * A house-price service's traffic: realistic listings, the sale price that arrives later as a
+ * label, the service's latency with a long tail and occasional failures — shaped by the story's
+ * conditions at that moment (a drifting feature, a slow feature store). The model's estimate is
+ * not made here: the registered ONNX model computes it (predictor.ts).
  */
 const NEIGHBOURHOODS = [
   { name: 'Old Town', premium: 1.35, weight: 0.12 },
@@ -12,10 +14,20 @@ const NEIGHBOURHOODS = [
 ] as const;
 const PROPERTY_TYPES = ['apartment', 'house', 'townhouse'] as const;
 
+/** What the world looks like at one moment of the story (story.ts). */
+export interface Conditions {
+  /** Added to distance_to_center_km: listings from a new development on the outskirts. */
+  distanceShiftKm: number;
+  /** Multiplies the service's latency: the feature store is slow. */
+  latencyFactor: number;
+  /** Share of requests that fail. */
+  errorRate: number;
+}
+
+export const NORMAL: Conditions = { distanceShiftKm: 0, latencyFactor: 1, errorRate: 0.012 };
+
 export interface HouseSale {
   features: Record<string, number | string | boolean | null>;
-  /** What the model predicted. */
-  prediction: number;
   /** What the house sold for: the ground truth. */
   price: number;
   latencyMs: number;
@@ -35,7 +47,15 @@ function pick<T extends { weight: number }>(items: readonly T[]): T {
 
 const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-export function houseSale(version: string): HouseSale {
+/** Median service latency per version: the gradient-boosted v2 walks 60 trees. */
+const MEDIAN_LATENCY_MS: Record<string, number> = { v1: 8, v2: 11 };
+
+/**
+ * One listing and its sale. The price follows the formula the fixture models were trained on
+ * (shadow-runner/fixtures/make_models.py): linear in the features, times a neighbourhood premium
+ * the models never see — which is why their error is large.
+ */
+export function houseSale(version: string, c: Conditions = NORMAL): HouseSale {
   const type = PROPERTY_TYPES[Math.floor(Math.random() * PROPERTY_TYPES.length)]!;
   const rooms = Math.max(
     1,
@@ -44,7 +64,7 @@ export function houseSale(version: string): HouseSale {
   const bedrooms = Math.max(1, rooms - 1 - Math.floor(Math.random() * 2));
   const area = Math.max(18, round(rooms * 24 + 12 * gaussian(), 1));
   const age = Math.max(0, Math.round(35 + 25 * gaussian()));
-  const distance = round(Math.max(0.3, 3 + 6 * Math.abs(gaussian())), 2);
+  const distance = round(Math.max(0.3, 3 + 6 * Math.abs(gaussian())) + c.distanceShiftKm, 2);
   const hood = pick(NEIGHBOURHOODS);
   const garden = type !== 'apartment' && Math.random() < 0.7;
   const price =
@@ -56,12 +76,9 @@ export function houseSale(version: string): HouseSale {
       (garden ? 18_000 : 0)) *
       hood.premium +
     25_000 * gaussian();
-  // v2 is the better model: smaller error around the true price.
-  const noise = version === 'v2' ? 14_000 : 32_000;
-  const latency =
-    Math.exp(Math.log(version === 'v2' ? 11 : 8) + 0.35 * gaussian()) +
-    (Math.random() < 0.01 ? 120 : 0);
-  const failed = Math.random() < 0.012;
+  const median = (MEDIAN_LATENCY_MS[version] ?? 8) * c.latencyFactor;
+  const latency = Math.exp(Math.log(median) + 0.35 * gaussian()) + (Math.random() < 0.01 ? 120 : 0);
+  const failed = Math.random() < c.errorRate;
   return {
     features: {
       rooms,
@@ -74,7 +91,6 @@ export function houseSale(version: string): HouseSale {
       property_type: type,
       has_garden: garden,
     },
-    prediction: round(Math.max(40_000, price + noise * gaussian())),
     price: round(Math.max(40_000, price)),
     latencyMs: round(latency, 3),
     error: failed

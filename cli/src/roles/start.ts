@@ -85,7 +85,6 @@ export async function start(opts: { demo: boolean }): Promise<void> {
       await store.close();
     },
   });
-  scheduler?.start();
   alerts.start();
   if (opts.demo) {
     const { startDemo } = await import('../demo/demo');
@@ -95,6 +94,9 @@ export async function start(opts: { demo: boolean }): Promise<void> {
       url: `http://127.0.0.1:${port}`,
       dataDir: env.OSPREY_DATA_DIR,
       rate: env.OSPREY_DEMO_RATE,
+      models,
     });
   }
+  // After the demo's seeding: the first pass then backfills the seeded day with its alert rules.
+  scheduler?.start();
 }
