@@ -11,7 +11,7 @@ export * from './queries/shadow-runs';
 export * from './queries/shadow-comparison';
 export * from './queries/users';
 export * from './queries/sessions';
-export * from './rollups/series';
+export * from './rollups/index';
 export { hashPassword, verifyPassword, dummyPasswordHash } from './auth/password';
 export { authEnv, ensureAdmin, type AuthEnv } from './auth/users-env';
 export { runReadOnlySql } from './queries/readonly-sql';

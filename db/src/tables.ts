@@ -4,6 +4,9 @@ export const Tables = {
   predictions: 'predictions',
   /** Null table writers insert predictions into; a materialized view moves them on (0030). */
   predictionsLanding: 'predictions_landing',
+  /** Per-minute and per-hour rollups of predictions for the dashboard (0042–0047). */
+  predictions1m: 'predictions_1m',
+  predictions1h: 'predictions_1h',
   labels: 'labels',
   apiKeys: 'api_keys',
   auditLog: 'audit_log',
@@ -30,4 +33,9 @@ export const Tables = {
 } as const;
 
 /** Tables whose rows expire after OSPREY_RETENTION_DAYS. */
-export const RETAINED_TABLES = [Tables.predictions, Tables.labels] as const;
+export const RETAINED_TABLES = [
+  Tables.predictions,
+  Tables.labels,
+  Tables.predictions1m,
+  Tables.predictions1h,
+] as const;

@@ -259,16 +259,19 @@ describe('GET /api/v1/overview', () => {
 });
 
 describe('GET /api/v1/models/{model}/timeseries', () => {
+  /** Checks steps aligned on the epoch, the first and last cut to [from, to). */
   const expectPoints = (
     points: Point[],
-    from: number,
+    [from, to]: [number, number],
     stepMs: number,
     pick: (e: Logged) => boolean,
   ) => {
+    const first = Math.floor(from / stepMs);
+    expect(points).toHaveLength(Math.floor((to - 1) / stepMs) - first + 1);
     points.forEach((p, i) => {
-      const start = from + i * stepMs;
+      const start = (first + i) * stepMs;
       const mine = events.filter(
-        (e) => pick(e) && inRange(e, start, Math.min(start + stepMs, H + HOUR)),
+        (e) => pick(e) && inRange(e, Math.max(start, from), Math.min(start + stepMs, to)),
       );
       const errors = mine.filter((e) => e.error).length;
       expect(p).toMatchObject({ t: iso(start), count: mine.length, errors });
@@ -282,35 +285,31 @@ describe('GET /api/v1/models/{model}/timeseries', () => {
       }
     });
   };
+  const series = (query: string) => get<Point[]>(`/api/v1/models/fraud/timeseries?${query}`);
+  const fraud = (e: Logged) => e.model === 'fraud';
 
   it('answers steps of traffic, errors and latency, per version and per segment', async () => {
-    const all = await get<Point[]>(
-      `/api/v1/models/fraud/timeseries?${range(H, H + HOUR)}&step=600`,
-    );
+    const all = await series(`${range(H, H + HOUR)}&step=600`);
     expect(all.status).toBe(200);
     expect(all.body).toHaveLength(6);
-    expectPoints(all.body, H, 10 * MIN, (e) => e.model === 'fraud');
+    expectPoints(all.body, [H, H + HOUR], 10 * MIN, fraud);
 
-    const v2 = await get<Point[]>(
-      `/api/v1/models/fraud/timeseries?${range(H, H + HOUR)}&step=1200&version=v2`,
-    );
+    const v2 = await series(`${range(H, H + HOUR)}&step=1200&version=v2`);
     expect(v2.body.map((p) => p.count)).toEqual([20, 20, 20]);
-    expectPoints(v2.body, H, 20 * MIN, (e) => e.model === 'fraud' && e.version === 'v2');
+    expectPoints(v2.body, [H, H + HOUR], 20 * MIN, (e) => fraud(e) && e.version === 'v2');
 
-    const eu = await get<Point[]>(
-      `/api/v1/models/fraud/timeseries?${range(H, H + HOUR)}&step=900&tag=region&value=eu`,
-    );
+    const eu = await series(`${range(H, H + HOUR)}&step=900&tag=region&value=eu`);
     expect(eu.body).toHaveLength(4);
-    expectPoints(eu.body, H, 15 * MIN, (e) => e.model === 'fraud' && e.region === 'eu');
+    expectPoints(eu.body, [H, H + HOUR], 15 * MIN, (e) => fraud(e) && e.region === 'eu');
   });
 
-  it('cuts unaligned steps from `from`, the last one ending at `to`', async () => {
-    const from = H + 90_000;
-    const { body } = await get<Point[]>(
-      `/api/v1/models/fraud/timeseries?${range(from, H + HOUR)}&step=420`,
-    );
-    expect(body).toHaveLength(9); // 58.5 minutes in 7-minute steps
-    expectPoints(body, from, 7 * MIN, (e) => e.model === 'fraud');
+  it('reads ranges that are not whole minutes or hours, and steps of seconds', async () => {
+    // Hours of rollup inside, minutes and raw rows at the ends.
+    const wide: [number, number] = [H - HOUR - 90_500, H + 2 * HOUR + 30_250];
+    expectPoints((await series(`${range(...wide)}&step=3600`)).body, wide, HOUR, fraud);
+    const inner: [number, number] = [H + 90_000, H + HOUR - 1];
+    expectPoints((await series(`${range(...inner)}&step=420`)).body, inner, 7 * MIN, fraud);
+    expectPoints((await series(`${range(...inner)}&step=90`)).body, inner, 90_000, fraud);
   });
 
   it('answers 400 naming the field', async () => {

@@ -2,97 +2,160 @@ import { z } from 'zod';
 import type { QueryParams, Store } from '../store/store';
 import { Tables } from '../tables';
 import { count } from '../queries/codecs';
+import { HOUR_MS, MINUTE_MS, cover, exactOn, type Grid, type Piece } from './cover';
 
-/**
- * Traffic, errors and latency of logged predictions over [from, to), cut into buckets. A bucket
- * index is `floor((t - from) · num / den)`: `num = 1, den = step` gives fixed steps, `num = n,
- * den = to - from` gives n equal buckets (a sparkline).
- */
-export interface SeriesQuery {
-  from: number;
-  to: number;
-  num: number;
-  den: number;
-  /** One model; all models when left out. */
+/** Which predictions: a model (all when left out), a version, a segment (`tags[tag] = value`). */
+export interface SeriesFilter {
   model?: string;
   version?: string;
   segment?: { tag: string; value: string };
 }
 
-/** One model's aggregate over one bucket, or over the whole range (`bucket === null`). */
+/**
+ * `auto` reads the rollups where they answer exactly (raw rows for the ragged minute ends and for
+ * segments, which the rollups do not keep); `raw` reads predictions only (benchmarks, checks).
+ */
+export type SeriesSource = 'auto' | 'raw';
+
+/** One model's aggregate over one bucket. */
 export interface SeriesAggregate {
   model: string;
-  bucket: number | null;
+  bucket: number;
   count: number;
   errors: number;
+  /** DDSketch latency quantiles: within 1% of the exact floor(q · (n − 1))-th latency. */
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /** Epoch ms of the latest event in the bucket. */
+  last_seen: number;
 }
 
 /**
- * Latency quantiles everywhere in the dashboard are DDSketch with 1% relative accuracy: the
- * returned value lies within 1% of the exact `floor(q · (n − 1))`-th latency. Its state is small
- * (hundreds of bytes a minute) and merges exactly, so a rollup and the raw rows give one answer.
+ * Latency quantiles everywhere in the dashboard are DDSketch with 1% relative accuracy. Its state
+ * is small (hundreds of bytes a minute) and merges exactly, so a range read from rollups and raw
+ * rows agrees with one read from raw rows only. Spelled as in migrations 0042–0047.
  */
-export const LATENCY_SKETCH = { accuracy: 0.01, levels: '0.5, 0.95, 0.99' } as const;
-const SKETCH_ARGS = `${LATENCY_SKETCH.accuracy}, ${LATENCY_SKETCH.levels}`;
+const SKETCH = '0.01, 0.5, 0.95, 0.99';
+
+const LEVEL_TABLE = new Map<number, string>([
+  [HOUR_MS, Tables.predictions1h],
+  [MINUTE_MS, Tables.predictions1m],
+]);
+
+/**
+ * Aggregates predictions in [from, to) per model and grid bucket. With `approximate`, a grid the
+ * minute rollup does not fit exactly (an unaligned sparkline) still reads it, each minute counted
+ * in the bucket of its start; totals over [from, to) stay exact. `quantiles: false` skips the
+ * sketches (counts only).
+ */
+export async function aggregateSeries(
+  store: Store,
+  q: SeriesFilter & {
+    from: number;
+    to: number;
+    grid: Grid;
+    quantiles?: boolean;
+    approximate?: boolean;
+    source?: SeriesSource;
+  },
+): Promise<SeriesAggregate[]> {
+  const pieces = cover(q.from, q.to, levelsFor(q));
+  if (pieces.length === 0) return [];
+  const quantiles = q.quantiles ?? true;
+  const params: QueryParams = { origin: q.grid.origin, num: q.grid.num, den: q.grid.den };
+  const filter = filterSql(q, params);
+  const parts = pieces.map((piece, i) => {
+    params[`from${i}`] = piece.level === null ? piece.from : piece.from / 1000;
+    params[`to${i}`] = piece.level === null ? piece.to : piece.to / 1000;
+    return pieceSql(piece, i, filter, quantiles);
+  });
+  const rows = await store.query(
+    `SELECT model, bucket, sum(n) AS count, sum(e) AS errors, sum(nl) AS latencies,
+            ${quantiles ? `quantilesDDMerge(${SKETCH})(sketch)` : '[]'} AS q,
+            toUnixTimestamp64Milli(max(ls)) AS last_seen
+     FROM (${parts.join('\n UNION ALL \n')})
+     GROUP BY model, bucket`,
+    params,
+  );
+  return rows.map((r) => {
+    const a = aggregateRow.parse(r);
+    const quantile = (i: number) => (a.latencies === 0 ? null : (a.q[i] ?? null));
+    return {
+      model: a.model,
+      bucket: a.bucket,
+      count: a.count,
+      errors: a.errors,
+      p50: quantile(0),
+      p95: quantile(1),
+      p99: quantile(2),
+      last_seen: a.last_seen,
+    };
+  });
+}
 
 const aggregateRow = z.object({
   model: z.string(),
   bucket: z.coerce.number(),
-  is_total: z.coerce.number(),
   count,
   errors: count,
   latencies: count,
   q: z.array(z.number().nullable()),
+  last_seen: z.coerce.number(),
 });
 
-/** Reads the series from `predictions` itself: any filter, a scan of the range. */
-export async function rawSeries(store: Store, q: SeriesQuery): Promise<SeriesAggregate[]> {
-  const where = [
-    "timestamp >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')",
-    "timestamp < fromUnixTimestamp64Milli({to:Int64}, 'UTC')",
-  ];
-  const params: QueryParams = { from: q.from, to: q.to, num: q.num, den: q.den };
-  if (q.model !== undefined) {
-    where.push('model = {model:String}');
-    params.model = q.model;
-  }
-  if (q.version !== undefined) {
-    where.push('version = {version:String}');
-    params.version = q.version;
-  }
-  if (q.segment) {
-    where.push('tags[{tag:String}] = {tag_value:String}');
-    params.tag = q.segment.tag;
-    params.tag_value = q.segment.value;
-  }
-  const rows = await store.query(
-    `SELECT model,
-            intDiv((toUnixTimestamp64Milli(timestamp) - {from:Int64}) * {num:Int64}, {den:Int64}) AS bucket,
-            grouping(bucket) AS is_total,
-            count() AS count,
-            countIf(is_error) AS errors,
-            countIf(latency_ms IS NOT NULL) AS latencies,
-            quantilesDDIf(${SKETCH_ARGS})(latency_ms, latency_ms IS NOT NULL) AS q
-     FROM ${Tables.predictions}
-     WHERE ${where.join(' AND ')}
-     GROUP BY GROUPING SETS ((model, bucket), (model))`,
-    params,
-  );
-  return rows.map((r) => toAggregate(aggregateRow.parse(r)));
+function levelsFor(q: {
+  grid: Grid;
+  segment?: unknown;
+  approximate?: boolean;
+  source?: SeriesSource;
+}): number[] {
+  if (q.source === 'raw' || q.segment) return [];
+  const exact = [HOUR_MS, MINUTE_MS].filter((level) => exactOn(q.grid, level));
+  return exact.length > 0 || !q.approximate ? exact : [MINUTE_MS];
 }
 
-function toAggregate(r: z.infer<typeof aggregateRow>): SeriesAggregate {
-  const quantile = (i: number) => (r.latencies === 0 ? null : (r.q[i] ?? null));
-  return {
-    model: r.model,
-    bucket: r.is_total ? null : r.bucket,
-    count: r.count,
-    errors: r.errors,
-    p50: quantile(0),
-    p95: quantile(1),
-    p99: quantile(2),
-  };
+function filterSql(f: SeriesFilter, params: QueryParams): string[] {
+  const where: string[] = [];
+  if (f.model !== undefined) {
+    where.push('model = {model:String}');
+    params.model = f.model;
+  }
+  if (f.version !== undefined) {
+    where.push('version = {version:String}');
+    params.version = f.version;
+  }
+  if (f.segment) {
+    where.push('tags[{tag:String}] = {tag_value:String}');
+    params.tag = f.segment.tag;
+    params.tag_value = f.segment.value;
+  }
+  return where;
+}
+
+/** One piece as rows of (model, bucket, n, e, nl, [sketch,] ls), from raw rows or a rollup. */
+function pieceSql(piece: Piece, i: number, filter: string[], quantiles: boolean): string {
+  const bucket = (ms: string) => `intDiv((${ms} - {origin:Int64}) * {num:Int64}, {den:Int64})`;
+  if (piece.level === null) {
+    const where = [
+      ...filter,
+      `timestamp >= fromUnixTimestamp64Milli({from${i}:Int64}, 'UTC')`,
+      `timestamp < fromUnixTimestamp64Milli({to${i}:Int64}, 'UTC')`,
+    ];
+    return `SELECT model, ${bucket('toUnixTimestamp64Milli(timestamp)')} AS bucket, count() AS n,
+              countIf(is_error) AS e, count(latency_ms) AS nl,
+              ${quantiles ? `quantilesDDState(${SKETCH})(latency_ms) AS sketch,` : ''}
+              max(timestamp) AS ls
+            FROM ${Tables.predictions} WHERE ${where.join(' AND ')} GROUP BY model, bucket`;
+  }
+  const where = [
+    ...filter,
+    `timestamp >= toDateTime({from${i}:Int64}, 'UTC')`,
+    `timestamp < toDateTime({to${i}:Int64}, 'UTC')`,
+  ];
+  return `SELECT model, ${bucket('toUnixTimestamp(timestamp) * 1000')} AS bucket, sum(events) AS n,
+            sum(errors) AS e, sum(latencies) AS nl,
+            ${quantiles ? `quantilesDDMergeState(${SKETCH})(latency) AS sketch,` : ''}
+            max(last_seen) AS ls
+          FROM ${LEVEL_TABLE.get(piece.level)} WHERE ${where.join(' AND ')} GROUP BY model, bucket`;
 }

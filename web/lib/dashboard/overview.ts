@@ -1,6 +1,12 @@
-import { latestDeployment, listModels, rawSeries, type SeriesAggregate } from '@osprey/db';
+import {
+  aggregateSeries,
+  latestDeployment,
+  modelVersions,
+  type SeriesAggregate,
+  type SeriesSource,
+} from '@osprey/db';
 import { latestRun, listAlerts } from '@osprey/detectors';
-import type { WebRuntime } from '@/server/runtime';
+import type { WebRuntime } from '../../server/runtime';
 import { driftStatus, type DriftStatus } from './drift-status';
 
 export interface ModelOverview {
@@ -26,28 +32,46 @@ export interface OverviewRange {
   buckets: number;
 }
 
-/** Every model that has logged predictions, as the dashboard's Overview shows it. */
-export async function loadOverview(rt: WebRuntime, range: OverviewRange): Promise<ModelOverview[]> {
+/**
+ * Every model that has logged predictions, as the dashboard's Overview shows it. Totals over
+ * [from, to) are exact; a sparkline whose buckets are not whole minutes counts each minute in the
+ * bucket where it starts. `source: 'raw'` reads predictions only (benchmarks).
+ */
+export async function loadOverview(
+  rt: WebRuntime,
+  range: OverviewRange,
+  opts: { source?: SeriesSource } = {},
+): Promise<ModelOverview[]> {
   const from = range.from.getTime();
   const to = range.to.getTime();
-  const [models, series, firing] = await Promise.all([
-    listModels(rt.store),
-    rawSeries(rt.store, { from, to, num: range.buckets, den: to - from }),
+  const source = opts.source ?? 'auto';
+  const [models, totals, counts, firing] = await Promise.all([
+    modelVersions(rt.store, source),
+    aggregateSeries(rt.store, { from, to, grid: { origin: 0, num: 0, den: 1 }, source }),
+    aggregateSeries(rt.store, {
+      from,
+      to,
+      grid: { origin: from, num: range.buckets, den: to - from },
+      quantiles: false,
+      approximate: true,
+      source,
+    }),
     listAlerts(rt.store, { state: 'firing' }),
   ]);
-  const byModel = groupByModel(series);
+  const totalOf = new Map(totals.map((t) => [t.model, t]));
+  const sparklines = sparklinesByModel(counts, range.buckets);
+  const step = (to - from) / range.buckets;
+  const times = Array.from({ length: range.buckets }, (_, i) =>
+    new Date(Math.round(from + i * step)).toISOString(),
+  );
   return Promise.all(
     models.map(async (m) => {
       const [deployment, drift] = await Promise.all([
         latestDeployment(rt.store, m.model),
         latestRun(rt.store, { model: m.model, detector: 'drift' }),
       ]);
-      const rows = byModel.get(m.model);
-      const total = rows?.total;
-      const counts = new Array<number>(range.buckets).fill(0);
-      for (const b of rows?.buckets ?? [])
-        if (b.bucket! < range.buckets) counts[b.bucket!] = b.count;
-      const step = (to - from) / range.buckets;
+      const total = totalOf.get(m.model);
+      const sparkline = sparklines.get(m.model);
       return {
         model: m.model,
         production_version: deployment?.version ?? null,
@@ -55,10 +79,7 @@ export async function loadOverview(rt: WebRuntime, range: OverviewRange): Promis
         events: total?.count ?? 0,
         error_rate: total && total.count > 0 ? total.errors / total.count : null,
         latency_p95_ms: total?.p95 ?? null,
-        sparkline: counts.map((count, i) => ({
-          t: new Date(Math.round(from + i * step)).toISOString(),
-          count,
-        })),
+        sparkline: times.map((t, i) => ({ t, count: sparkline?.[i] ?? 0 })),
         drift: driftStatus(drift),
         firing_alerts: firing.filter((a) => a.model === m.model).length,
         last_seen: m.last_seen,
@@ -67,15 +88,12 @@ export async function loadOverview(rt: WebRuntime, range: OverviewRange): Promis
   );
 }
 
-function groupByModel(
-  rows: SeriesAggregate[],
-): Map<string, { total?: SeriesAggregate; buckets: SeriesAggregate[] }> {
-  const out = new Map<string, { total?: SeriesAggregate; buckets: SeriesAggregate[] }>();
+function sparklinesByModel(rows: SeriesAggregate[], buckets: number): Map<string, number[]> {
+  const out = new Map<string, number[]>();
   for (const r of rows) {
-    const entry = out.get(r.model) ?? { buckets: [] };
-    if (r.bucket === null) entry.total = r;
-    else entry.buckets.push(r);
-    out.set(r.model, entry);
+    const counts = out.get(r.model) ?? new Array<number>(buckets).fill(0);
+    if (r.bucket >= 0 && r.bucket < buckets) counts[r.bucket] = r.count;
+    out.set(r.model, counts);
   }
   return out;
 }

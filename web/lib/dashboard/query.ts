@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { isoTime } from '@/lib/api/time-range';
-import { MAX_POINTS } from './timeseries';
+import { MAX_POINTS, niceStep, stepRange } from './timeseries';
+
+export { niceStep };
 
 const DAY = 86_400_000;
-
-/** Steps a chart can pick from (seconds): minute, 5 min, 15 min, hour, 6 hours, day. */
-const NICE_STEPS = [60, 300, 900, 3600, 21_600, 86_400];
 
 /** `from` / `to` (ISO), the last 24 hours when left out. */
 const range = z
@@ -46,13 +45,7 @@ export const timeseriesQuery = z
   })
   .and(range)
   .transform((q) => ({ ...q, step: q.step ?? niceStep(q.to.getTime() - q.from.getTime()) }))
-  .refine((q) => Math.ceil((q.to.getTime() - q.from.getTime()) / (q.step * 1000)) <= MAX_POINTS, {
+  .refine((q) => stepRange(q.from.getTime(), q.to.getTime(), q.step * 1000).points <= MAX_POINTS, {
     path: ['step'],
     message: `too small for the range: at most ${MAX_POINTS} steps`,
   });
-
-/** The smallest nice step giving at most ~120 points over `spanMs`. */
-export function niceStep(spanMs: number): number {
-  const wanted = spanMs / 1000 / 120;
-  return NICE_STEPS.find((s) => s >= wanted) ?? Math.ceil(wanted / 86_400) * 86_400;
-}

@@ -1,0 +1,8 @@
+export {
+  aggregateSeries,
+  type SeriesAggregate,
+  type SeriesFilter,
+  type SeriesSource,
+} from './series';
+export { modelVersions, type ModelVersions } from './models';
+export { HOUR_MS, MINUTE_MS, type Grid } from './cover';
