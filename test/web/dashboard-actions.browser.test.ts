@@ -18,6 +18,7 @@ const N = 600;
 let osprey: OspreyProcess;
 let browser: Browser;
 let danaId: string;
+let windows: { from: string; to: string }[];
 
 const admin = <T>(method: string, path: string, body?: unknown) =>
   api<T>(osprey.url, osprey.apiKey, method, path, body);
@@ -34,8 +35,8 @@ beforeAll(async () => {
     }),
     launchBrowser(),
   ]);
-  // An hour of logged traffic for `houses` v1, the two fixture models registered, v1 then v2
-  // promoted: production is v2 and v1 is the version a rollback goes back to.
+  // 50 minutes of logged traffic for `houses` v1 whose latency jumps in the last 20, the two
+  // fixture models registered, v1 then v2 promoted: production is v2 and a rollback goes to v1.
   const start = Date.now() - 3_600_000;
   await postAll(
     osprey.url,
@@ -56,7 +57,7 @@ beforeAll(async () => {
           has_garden: i % 2 === 0,
         },
         prediction: 60_000 + area * 2_400 + ((i * 37) % 11) * 1_000,
-        latency_ms: 4 + (i % 5),
+        latency_ms: (i < 360 ? 4 : 30) + (i % 5),
       };
     }),
   );
@@ -79,6 +80,13 @@ beforeAll(async () => {
     });
     expect(promoted.status).toBe(201);
   }
+  // Five detected 10-minute windows (p95 latency 8, 8, 8, 34, 34 ms) for the rule preview.
+  windows = Array.from({ length: 5 }, (_, w) => ({
+    from: new Date(start + w * 600_000).toISOString(),
+    to: new Date(start + (w + 1) * 600_000).toISOString(),
+  }));
+  for (const window of windows)
+    expect((await admin('POST', `/api/v1/models/${MODEL}/detect`, window)).status).toBe(200);
   const dana = await admin<{ id: string }>('POST', '/api/v1/users', { ...DANA, role: 'editor' });
   expect(dana.status).toBe(201);
   danaId = dana.body.id;
@@ -103,16 +111,15 @@ async function signIn(user: { email: string; password: string }): Promise<Page> 
 const production = async () =>
   (await admin<{ version: string }>('GET', `/v1/models/${MODEL}/production`)).body.version;
 
-it('an admin creates an alert rule in the editor: API errors by the field, a preview, the saved rule', async () => {
+it('an admin creates an alert rule in the editor: API errors by the field, a preview, the rule fires', async () => {
   const page = await signIn(ADMIN);
   await page.goto(`${osprey.url}/alerts?tab=rules`);
   await page.click('[data-testid=new-rule]');
   const editor = page.locator('[data-testid=rule-editor]');
-  await editor.locator('input[name=name]').fill('Area drift');
+  await editor.locator('input[name=name]').fill('Slow p95');
   await editor.locator('select[name=model]').selectOption(MODEL);
-  await editor.locator('select[name=metric]').selectOption('drift.psi');
-  await editor.locator('input[name=feature]').fill('area_sqm');
-  await editor.locator('input[name=threshold]').fill('0.25');
+  await editor.locator('select[name=metric]').selectOption('latency.p95');
+  await editor.locator('input[name=threshold]').fill('15');
   await editor.locator('select[name=severity]').selectOption('critical');
   await editor.locator('input[name=repeat_interval]').fill('soon');
   await editor.locator('button[type=submit]').click();
@@ -127,30 +134,35 @@ it('an admin creates an alert rule in the editor: API errors by the field, a pre
   const preview = editor.locator('[data-testid=rule-preview]');
   await expect
     .poll(() => preview.innerText().catch(() => ''))
-    .toMatch(/Would have fired 0 times in the last 7 days/);
+    .toMatch(/Would have fired 1 time in the last 7 days \(5 detected windows replayed\)/);
   await page.screenshot({
     path: `${SCREENSHOT_DIR}/dashboard-alert-rule-editor.png`,
     fullPage: true,
   });
   await editor.locator('button[type=submit]').click();
 
-  const row = page.locator('[data-testid=rule-row][data-name="Area drift"]');
+  const row = page.locator('[data-testid=rule-row][data-name="Slow p95"]');
   await row.waitFor();
-  expect(await row.innerText()).toContain('drift.psi > 0.25');
-  const rules = await admin<
-    { name: string; model: string; feature: string; repeat_interval: string }[]
-  >('GET', '/api/v1/alert-rules');
+  expect(await row.innerText()).toContain('latency.p95 > 15');
+  const rules = await admin<unknown[]>('GET', '/api/v1/alert-rules');
   expect(rules.body).toEqual([
     expect.objectContaining({
-      name: 'Area drift',
+      name: 'Slow p95',
       model: MODEL,
-      feature: 'area_sqm',
-      threshold: 0.25,
+      metric: 'latency.p95',
+      threshold: 15,
       severity: 'critical',
       repeat_interval: '1h',
     }),
   ]);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-alert-rules.png`, fullPage: true });
+
+  // The next detection of the slow window fires it, and the Alerts tab lists it.
+  expect((await admin('POST', `/api/v1/models/${MODEL}/detect`, windows[4])).status).toBe(200);
+  await page.goto(`${osprey.url}/alerts`);
+  const firing = page.locator('[data-testid=alert-row][data-state=firing]');
+  expect(await firing.innerText()).toContain('Slow p95');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-alerts.png`, fullPage: true });
   await page.context().close();
 });
 
@@ -237,5 +249,31 @@ it('a viewer cannot roll back: the API answers 403 and production stays', async 
   expect(await rollback.isDisabled()).toBe(true);
   for (const button of await page.locator('[data-testid=promote]').all())
     expect(await button.isDisabled()).toBe(true);
+  await page.context().close();
+});
+
+it('an admin creates an API key, sees its secret once, and revokes it', async () => {
+  const page = await signIn(ADMIN);
+  await page.goto(`${osprey.url}/settings`);
+  const form = page.locator('[data-testid=api-key-form]');
+  await form.locator('input[name=name]').fill('batch-scorer');
+  await form.locator('input[name=scopes][value=ingest]').uncheck();
+  await form.locator('input[name=scopes][value=read]').check();
+  await form.locator('button[type=submit]').click();
+  const secret = await page.locator('[data-testid=secret-value]').innerText();
+  const whoami = () =>
+    fetch(`${osprey.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${secret}` } });
+  expect((await whoami()).status).toBe(200);
+  const row = page.locator('[data-testid=api-key-row][data-name=batch-scorer]');
+  expect(await row.innerText()).toContain('active');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-settings-api-keys.png` });
+
+  await row.locator('button', { hasText: 'Revoke' }).click();
+  await page.locator('dialog[open] button[type=submit]').click();
+  await expect.poll(() => row.innerText()).toContain('revoked');
+  expect((await whoami()).status).toBe(401);
+  // The secret is not in the page once it is reloaded.
+  await page.reload();
+  expect(await page.content()).not.toContain(secret);
   await page.context().close();
 });

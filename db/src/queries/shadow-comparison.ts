@@ -9,6 +9,8 @@ export interface ShadowComparison {
   diff_histogram: { from: number; to: number; count: number }[];
   /** Classification: events per (production label, candidate label), most frequent first. */
   confusion: { production: string; candidate: string; count: number }[];
+  /** The versions that logged the replayed events (production then), most events first. */
+  logged_by: { version: string; count: number }[];
 }
 
 const num = (v: unknown) => Number(v);
@@ -21,7 +23,7 @@ export async function shadowComparison(
   const points = opts.points ?? 1500;
   const bins = opts.bins ?? 40;
   const where = `run_id = toUUID({id:String})`;
-  const [scatter, bounds, confusion] = await Promise.all([
+  const [scatter, bounds, confusion, loggedBy] = await Promise.all([
     store.query<{ p: number; c: number }>(
       `SELECT production_num AS p, candidate_num AS c FROM ${Tables.shadowResults}
        WHERE ${where} AND production_num IS NOT NULL AND candidate_num IS NOT NULL
@@ -41,11 +43,17 @@ export async function shadowComparison(
        GROUP BY p, c ORDER BY n DESC, p, c LIMIT 100`,
       { id: runId },
     ),
+    store.query<{ v: string; n: string }>(
+      `SELECT production_version AS v, count() AS n FROM ${Tables.shadowResults}
+       WHERE ${where} GROUP BY v ORDER BY n DESC, v LIMIT 20`,
+      { id: runId },
+    ),
   ]);
   return {
     scatter: scatter.map((r) => ({ production: num(r.p), candidate: num(r.c) })),
     diff_histogram: await histogram(store, runId, bounds[0], bins),
     confusion: confusion.map((r) => ({ production: r.p, candidate: r.c, count: num(r.n) })),
+    logged_by: loggedBy.map((r) => ({ version: r.v, count: num(r.n) })),
   };
 }
 

@@ -97,7 +97,7 @@ export function StartReplay(props: {
   return (
     <Panel title="Start a replay">
       <form className={cx(ui.form, ui.panelBody)} onSubmit={submit} data-testid="start-replay">
-        <div className={ui.grid4}>
+        <div className={ui.grid5}>
           <Field label="Model" error={errors.model}>
             <select
               name="model"
@@ -133,6 +133,14 @@ export function StartReplay(props: {
           <Field label="Limit (events)" error={errors.limit} hint="oldest first; empty: all">
             <input name="limit" type="number" min={1} step={1} disabled={disabled} />
           </Field>
+          <Field label="Replay events logged by" error={errors.version}>
+            <select name="version" key={model} disabled={disabled}>
+              <option value="">any version</option>
+              {versions.map((v) => (
+                <option key={v}>{v}</option>
+              ))}
+            </select>
+          </Field>
         </div>
         {range === 'custom' && (
           <div className={ui.grid4}>
@@ -144,16 +152,6 @@ export function StartReplay(props: {
             </Field>
           </div>
         )}
-        <div className={ui.grid4}>
-          <Field label="Replay events logged by" error={errors.version}>
-            <select name="version" key={model} disabled={disabled}>
-              <option value="">any version</option>
-              {versions.map((v) => (
-                <option key={v}>{v}</option>
-              ))}
-            </select>
-          </Field>
-        </div>
         {errors.form && <Callout tone="error">{errors.form}</Callout>}
         <div className={ui.formActions}>
           <button

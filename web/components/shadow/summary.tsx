@@ -56,10 +56,10 @@ export function SummaryStats({ run }: { run: ShadowRun }) {
 }
 
 /** Production against candidate, metric by metric. */
-export function SummaryTable({ run, production }: { run: ShadowRun; production: string }) {
+export function SummaryTable({ run, loggedBy }: { run: ShadowRun; loggedBy: string }) {
   const s = (run.summary ?? {}) as Summary;
   const rows: [string, string, string][] = [
-    ['Version', production, run.candidate_version],
+    ['Version', loggedBy, run.candidate_version],
     ['Output compared', '(logged prediction)', s.output ?? '—'],
   ];
   if (s.task === 'classification') {
@@ -87,7 +87,7 @@ export function SummaryTable({ run, production }: { run: ShadowRun; production: 
         <thead>
           <tr>
             <th />
-            <th>Production</th>
+            <th>Production (logged)</th>
             <th>Candidate</th>
           </tr>
         </thead>
@@ -121,7 +121,7 @@ export function ConfusionTable({
       <table className={ui.table} data-testid="confusion">
         <thead>
           <tr>
-            <th>Production</th>
+            <th>Production (logged)</th>
             <th>Candidate</th>
             <th className={ui.num}>Events</th>
             <th className={ui.num}>Share</th>

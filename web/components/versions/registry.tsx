@@ -44,73 +44,79 @@ export function Registry(props: {
           <code>osprey models push</code>.
         </div>
       ) : (
-        <table className={ui.table}>
-          <thead>
-            <tr>
-              <th>Version</th>
-              <th>sha256</th>
-              <th>Signature</th>
-              <th>Features</th>
-              <th className={ui.num}>Size</th>
-              <th>Registered</th>
-              <th className={ui.actions} />
-            </tr>
-          </thead>
-          <tbody>
-            {newestFirst.map((v) => {
-              const isProd = v.version === props.production;
-              return (
-                <tr
-                  key={v.version}
-                  className={cx(isProd && ui.rowHighlight)}
-                  data-testid="version-row"
-                  data-version={v.version}
-                  data-production={isProd ? 'true' : undefined}
-                >
-                  <td className={ui.nowrap}>
-                    <strong>{v.version}</strong>{' '}
-                    {isProd && (
-                      <Badge tone="green">
-                        <span data-testid="production-badge">production</span>
-                      </Badge>
-                    )}
-                    {v.description && <div className={cx(ui.muted, ui.small)}>{v.description}</div>}
-                  </td>
-                  <td>
-                    <span className={ui.mono} title={v.sha256}>
-                      {v.sha256.slice(0, 12)}…
-                    </span>
-                  </td>
-                  <td className={styles.signature}>
-                    <Signature v={v} />
-                  </td>
-                  <td className={cx(ui.small, styles.features)}>
-                    {v.input_spec.inputs.map((i) => i.features.join(', ')).join(' · ')}
-                  </td>
-                  <td className={ui.num}>{bytes(v.size_bytes)}</td>
-                  <td className={cx(ui.small, ui.nowrap)}>
-                    {when(v.created_at)}
-                    <div className={ui.muted}>{v.filename}</div>
-                  </td>
-                  <td className={ui.actions}>
-                    {!isProd && (
-                      <button
-                        type="button"
-                        className={ui.button}
-                        disabled={!props.canEdit}
-                        title={props.canEdit ? '' : NEEDS_EDITOR}
-                        onClick={() => setIntent({ action: 'promote', version: v.version })}
-                        data-testid="promote"
+        <div className={ui.scroll}>
+          <table className={ui.table}>
+            <thead>
+              <tr>
+                <th>Version</th>
+                <th>sha256</th>
+                <th>Signature and features</th>
+                <th className={ui.num}>Size</th>
+                <th>Registered</th>
+                <th className={ui.actions} />
+              </tr>
+            </thead>
+            <tbody>
+              {newestFirst.map((v) => {
+                const isProd = v.version === props.production;
+                return (
+                  <tr
+                    key={v.version}
+                    className={cx(isProd && ui.rowHighlight)}
+                    data-testid="version-row"
+                    data-version={v.version}
+                    data-production={isProd ? 'true' : undefined}
+                  >
+                    <td className={ui.nowrap}>
+                      <strong>{v.version}</strong>{' '}
+                      {isProd && (
+                        <Badge tone="green">
+                          <span data-testid="production-badge">production</span>
+                        </Badge>
+                      )}
+                      {v.description && (
+                        <div className={cx(ui.muted, ui.small)}>{v.description}</div>
+                      )}
+                    </td>
+                    <td>
+                      <span className={ui.mono} title={v.sha256}>
+                        {v.sha256.slice(0, 12)}…
+                      </span>
+                    </td>
+                    <td>
+                      <Signature v={v} />
+                      <div
+                        className={cx(ui.small, ui.muted, styles.features)}
+                        title={v.input_spec.inputs.map((i) => i.features.join(', ')).join(' · ')}
                       >
-                        Promote
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                        {v.input_spec.inputs.map((i) => i.features.join(', ')).join(' · ')}
+                      </div>
+                    </td>
+                    <td className={ui.num}>{bytes(v.size_bytes)}</td>
+                    <td className={cx(ui.small, ui.nowrap)}>
+                      {when(v.created_at)}
+                      <div className={ui.muted}>{v.filename}</div>
+                    </td>
+                    <td className={ui.actions}>
+                      {!isProd && (
+                        <button
+                          type="button"
+                          className={ui.button}
+                          disabled={!props.canEdit}
+                          title={props.canEdit ? '' : NEEDS_EDITOR}
+                          onClick={() => setIntent({ action: 'promote', version: v.version })}
+                          data-testid="promote"
+                        >
+                          Promote
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       <DeployDialog
         model={props.model}
@@ -124,23 +130,13 @@ export function Registry(props: {
 }
 
 function Signature({ v }: { v: ModelVersion }) {
-  const shape = (s: (number | string)[]) => `[${s.join(', ')}]`;
+  const spec = (x: { name: string; type: string; shape: (number | string)[] }) =>
+    `${x.name} ${x.type}[${x.shape.join(',')}]`;
   return (
-    <div className={ui.mono}>
-      {v.signature.inputs.map((i) => (
-        <div key={`in-${i.name}`}>
-          <span className={ui.muted}>in </span>
-          {i.name} {i.type}
-          {shape(i.shape)}
-        </div>
-      ))}
-      {v.signature.outputs.map((o) => (
-        <div key={`out-${o.name}`}>
-          <span className={ui.muted}>out </span>
-          {o.name} {o.type}
-          {shape(o.shape)}
-        </div>
-      ))}
+    <div className={cx(ui.mono, styles.signature)}>
+      {v.signature.inputs.map(spec).join(', ')}
+      <span className={ui.muted}> → </span>
+      {v.signature.outputs.map(spec).join(', ')}
     </div>
   );
 }

@@ -53,27 +53,35 @@ export function UploadVersion(props: { model: string; defaultFeatures: string; c
   return (
     <Panel title="Upload a version">
       <form className={cx(ui.form, ui.panelBody)} onSubmit={submit} data-testid="upload-form">
-        <Field label="ONNX file" error={errors.file}>
-          <input type="file" name="file" accept=".onnx" required disabled={!props.canEdit} />
-        </Field>
-        <Field label="Version" error={errors.version} hint="A-Z a-z 0-9 _ . -, e.g. v3 or 2026.11">
-          <input name="version" required disabled={!props.canEdit} />
-        </Field>
-        <Field
-          label="Features"
-          error={errors.features}
-          hint="The logged feature names that make the input, in column order"
-        >
-          <input
-            name="features"
-            defaultValue={props.defaultFeatures}
-            required
-            disabled={!props.canEdit}
-          />
-        </Field>
-        <Field label="Description" error={errors.description}>
-          <input name="description" disabled={!props.canEdit} />
-        </Field>
+        <div className={ui.grid2}>
+          <Field label="ONNX file" error={errors.file}>
+            <input type="file" name="file" accept=".onnx" required disabled={!props.canEdit} />
+          </Field>
+          <Field
+            label="Version"
+            error={errors.version}
+            hint="A-Z a-z 0-9 _ . -, e.g. v3 or 2026.11"
+          >
+            <input name="version" required disabled={!props.canEdit} />
+          </Field>
+        </div>
+        <div className={ui.grid2}>
+          <Field
+            label="Features"
+            error={errors.features}
+            hint="The logged feature names that make the input, in column order"
+          >
+            <input
+              name="features"
+              defaultValue={props.defaultFeatures}
+              required
+              disabled={!props.canEdit}
+            />
+          </Field>
+          <Field label="Description" error={errors.description}>
+            <input name="description" disabled={!props.canEdit} />
+          </Field>
+        </div>
         {errors.form && <Callout tone="error">{errors.form}</Callout>}
         {done && <Callout tone="success">{done}</Callout>}
         <div className={ui.formActions}>

@@ -7,7 +7,7 @@ import { RunHeader } from '@/components/shadow/run-header';
 import { ConfusionTable, SummaryStats, SummaryTable } from '@/components/shadow/summary';
 import { VerdictPanel } from '@/components/shadow/verdict-panel';
 import { models } from '@/lib/api/models';
-import { actor, when } from '@/lib/actions/format';
+import { actor, number, when } from '@/lib/actions/format';
 import { actorNames } from '@/lib/actions/server-data';
 import { abilities, signedInUser } from '@/lib/actions/session';
 import { runtime } from '@/server/runtime';
@@ -54,8 +54,10 @@ export default async function ShadowRunPage(props: {
         }
       />
       <span className={ui.subtitle}>
-        Candidate <strong>{run.candidate_version}</strong> against production (
-        {production?.version ?? 'none'}) · {run.mode}
+        Candidate <strong>{run.candidate_version}</strong> against the outputs production logged
+        {comparison.logged_by.length > 0 &&
+          ` (${comparison.logged_by.map((l) => `${l.version}: ${number(l.count)}`).join(', ')})`}{' '}
+        · production now {production?.version ?? 'none'} · {run.mode}
         {request?.from !== undefined && request.to !== undefined && (
           <>
             {' '}
@@ -63,8 +65,8 @@ export default async function ShadowRunPage(props: {
           </>
         )}
         {request?.version && <> · events of {request.version}</>}
-        {request?.limit && <> · at most {request.limit}</>} · started {when(run.created_at)} by{' '}
-        {actor(run.created_by, actors)}
+        {request?.limit && <> · at most {number(request.limit)}</>} · started {when(run.created_at)}{' '}
+        by {actor(run.created_by, actors)}
       </span>
       <RunHeader run={run} canEdit={can.edit} />
       {run.summary && <SummaryStats run={run} />}
@@ -99,7 +101,12 @@ export default async function ShadowRunPage(props: {
         </div>
       )}
       {comparison.confusion.length > 0 && <ConfusionTable cells={comparison.confusion} />}
-      {run.summary && <SummaryTable run={run} production={production?.version ?? '—'} />}
+      {run.summary && (
+        <SummaryTable
+          run={run}
+          loggedBy={comparison.logged_by.map((l) => l.version).join(', ') || '—'}
+        />
+      )}
     </div>
   );
 }
