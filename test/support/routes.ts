@@ -136,6 +136,7 @@ export interface RouteCase {
   as?: Who;
   /** Input the handler refuses, and the exact 400 error naming the field. */
   bad?: { path?: () => string; body?: unknown; error: string };
+  /** `body` may be a function, evaluated when the case runs (like `path`). */
   ok: { body?: unknown; status: number };
   /** The audit action of the successful mutation (none for reads and previews). */
   audit?: string;
@@ -144,7 +145,7 @@ export interface RouteCase {
 }
 
 export const caseName = (c: RouteCase) =>
-  `${c.method} ${c.path().replace(/[0-9a-f-]{36}/g, '{id}')}`;
+  `${c.method} ${c.path().replace(/undefined|[0-9a-f-]{36}/g, '{id}')}`;
 
 const refused = {
   editor: (email: string, has: string) => `this needs the editor role; ${email} is ${has}`,
@@ -155,18 +156,20 @@ const refused = {
 export async function checkRoute(server: RouteServer, c: RouteCase): Promise<Answer> {
   const { call, emails } = server;
   const path = c.path();
-  const anonymous = await call('anonymous', c.method, path, c.ok.body);
+  const body: unknown =
+    typeof c.ok.body === 'function' ? (c.ok.body as () => unknown)() : c.ok.body;
+  const anonymous = await call('anonymous', c.method, path, body);
   expect(anonymous.status, JSON.stringify(anonymous.json)).toBe(401);
   expect(anonymous.json.error).toMatch(/^not signed in: /);
   if (c.role !== 'viewer') {
     const lower: Role[] = c.role === 'admin' ? ['viewer', 'editor'] : ['viewer'];
     for (const role of lower) {
-      expect(await call(role, c.method, path, c.ok.body)).toMatchObject({
+      expect(await call(role, c.method, path, body)).toMatchObject({
         status: 403,
         json: { error: refused[c.role](emails[role], role) },
       });
     }
-    expect(await call('readKey', c.method, path, c.ok.body)).toMatchObject({
+    expect(await call('readKey', c.method, path, body)).toMatchObject({
       status: 403,
       json: { error: "this API key lacks the 'admin' scope" },
     });
@@ -176,7 +179,7 @@ export async function checkRoute(server: RouteServer, c: RouteCase): Promise<Ans
     const bad = await call(who, c.method, c.bad.path?.() ?? path, c.bad.body);
     expect(bad, c.bad.error).toMatchObject({ status: 400, json: { error: c.bad.error } });
   }
-  const ok = await call(who, c.method, path, c.ok.body);
+  const ok = await call(who, c.method, path, body);
   expect(ok.status, JSON.stringify(ok.json)).toBe(c.ok.status);
   if (c.audit) server.audited.push(`${server.actors[who as Exclude<Who, 'anonymous'>]} ${c.audit}`);
   if (c.method === 'GET' && c.role === 'viewer') {
