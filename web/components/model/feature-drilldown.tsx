@@ -97,7 +97,9 @@ export function FeatureDrilldown(props: {
                       {NAMES[s.statistic] ?? s.statistic}
                       {s.is_verdict && <span className={styles.verdictTag}>verdict</span>}
                     </td>
-                    <td className={styles.num}>{statistic(valueOf(s))}</td>
+                    <td className={styles.num}>
+                      {statistic(valueOf(s), s.statistic.endsWith('p_value'))}
+                    </td>
                     <td className={styles.num}>{s.is_verdict ? statistic(s.threshold) : ''}</td>
                   </tr>
                 ))}

@@ -22,9 +22,13 @@ export function rate(r: number | null | undefined): string {
   return `${(r * 100).toFixed(r < 0.001 ? 3 : r < 0.1 ? 2 : 1)}%`;
 }
 
-/** A drift statistic or p-value: 4 significant digits, exponent when tiny. */
-export function statistic(v: number | null | undefined): string {
+/**
+ * A drift statistic or p-value: 4 significant digits, exponent when tiny. P-values below double
+ * precision's resolution near 1 read as "< 1e-16" (as R prints them), not as a denormal.
+ */
+export function statistic(v: number | null | undefined, pValue = false): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  if (pValue && v < 1e-16) return '< 1e-16';
   if (v !== 0 && Math.abs(v) < 1e-4) return v.toExponential(2);
   return Number(v.toPrecision(4)).toString();
 }
