@@ -64,6 +64,7 @@ export const webRoleEnv = storeEnv
 /** `osprey shadow-runner`: executes queued shadow runs, serving /healthz and /metrics on OSPREY_PORT. */
 export const shadowRunnerRoleEnv = storeEnv
   .extend(shadowEnv.shape)
+  .extend(kafkaEnv.shape)
   .extend(logEnv.shape)
   .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
 

@@ -18,3 +18,6 @@ export { kafkaNames, type KafkaNames } from './kafka/topics';
 export * from './contract';
 export { startIngestConsumer, type IngestConsumerOptions } from './kafka/consumer/ingest-consumer';
 export { consumerLag, describeBrokers, lagOf, type PartitionLag } from './kafka/admin';
+export { PredictionTap } from './live/prediction-tap';
+export type { LiveFeed, LivePrediction } from './live/live-prediction';
+export { KafkaLiveFeed } from './kafka/consumer/live-feed';

@@ -1,4 +1,5 @@
 import type { Store } from '@osprey/db';
+import type { LiveFeed } from '@osprey/ingest';
 import type { Logger } from 'pino';
 import type { Production } from './api';
 import { artifactDir, type ShadowEnv } from './config';
@@ -70,6 +71,7 @@ export function startShadowRunner(
   store: Store,
   env: ShadowEnv,
   logger: Logger,
+  liveFeed?: LiveFeed,
 ): { runner: ShadowRunner; stop(): Promise<void> } {
   const workers = env.OSPREY_INFERENCE_WORKERS;
   const pool = new InferencePool({
@@ -84,6 +86,7 @@ export function startShadowRunner(
     pool,
     logger: logger.child({ component: 'shadow-runner' }),
     pollMs: env.OSPREY_SHADOW_POLL_SECONDS * 1000,
+    liveFeed,
   });
   models.shadow.onQueued(() => runner.wake());
   runner.start();

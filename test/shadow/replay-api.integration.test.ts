@@ -6,6 +6,7 @@ import {
   HOUSE_FEATURES as FEATURES,
   pythonOrt,
 } from '../../shadow-runner/src/testing/python';
+import { checkLiveMirror } from '../support/live-mirror';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 import { api, postAll } from '../support/upload';
 
@@ -143,5 +144,9 @@ describe('shadow runs through the API of osprey start', () => {
       '/api/v1/models/houses/shadow-runs',
     );
     expect(list.body.map((r) => r.id)).toEqual([run.id]);
+  });
+
+  it("mirrors live traffic through the candidate from the embedded collector's tap", async () => {
+    await checkLiveMirror(osprey, 'houses-live');
   });
 });

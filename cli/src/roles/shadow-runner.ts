@@ -1,9 +1,10 @@
 import { parseEnv } from '@osprey/db';
+import { KafkaLiveFeed } from '@osprey/ingest';
 import { createModels, startShadowRunner } from '@osprey/shadow-runner';
 import { shadowRunnerRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
-import { openStore, processRegistry } from './common';
+import { openKafka, openStore, processRegistry } from './common';
 
 /**
  * `osprey shadow-runner`: executes the shadow runs queued through the API (by `osprey web`),
@@ -13,7 +14,12 @@ export async function shadowRunnerRole(): Promise<void> {
   const env = parseEnv(shadowRunnerRoleEnv);
   const logger = createLogger(env.LOG_LEVEL, 'osprey-shadow-runner');
   const store = await openStore(env, logger);
-  const shadow = startShadowRunner(createModels(store, env, logger), store, env, logger);
+  // With Kafka, live mirrors read the predictions topic; without, the predictions table.
+  const kafka = env.KAFKA_BROKERS
+    ? await openKafka({ ...env, KAFKA_BROKERS: env.KAFKA_BROKERS }, logger)
+    : undefined;
+  const liveFeed = kafka && new KafkaLiveFeed(kafka, logger);
+  const shadow = startShadowRunner(createModels(store, env, logger), store, env, logger, liveFeed);
   const server = createHttpServer({
     logger,
     registry: processRegistry(),

@@ -1,6 +1,12 @@
 import { ApiKeyVerifier, parseEnv } from '@osprey/db';
 import { DetectorScheduler } from '@osprey/detectors';
-import { ReliableProducer, createCollector, startIngestConsumer } from '@osprey/ingest';
+import {
+  KafkaLiveFeed,
+  PredictionTap,
+  ReliableProducer,
+  createCollector,
+  startIngestConsumer,
+} from '@osprey/ingest';
 import { createModels, startShadowRunner } from '@osprey/shadow-runner';
 import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
@@ -37,8 +43,12 @@ export async function start(opts: { demo: boolean }): Promise<void> {
       sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     }));
 
+  // Live shadow mirrors see new predictions through the collector's tap, or through Kafka.
+  const tap = kafka ? undefined : new PredictionTap(logger);
+  const liveFeed = kafka ? new KafkaLiveFeed(kafka, logger) : tap;
   const collector = createCollector({
     destination: producer ? { producer } : { store },
+    tap,
     verifier,
     logger,
     registry,
@@ -49,7 +59,9 @@ export async function start(opts: { demo: boolean }): Promise<void> {
   const models = createModels(store, env, logger);
   joinAlertsAndModels(alerts, models, store, logger);
   const shadow =
-    env.OSPREY_SHADOW_RUNNER === 'on' ? startShadowRunner(models, store, env, logger) : undefined;
+    env.OSPREY_SHADOW_RUNNER === 'on'
+      ? startShadowRunner(models, store, env, logger, liveFeed)
+      : undefined;
   const auth = await openAuth(store, env, logger);
   const web = await createWebHandler({ runtime: { store, verifier, alerts, models, auth } });
   const scheduler =

@@ -8,8 +8,11 @@ import {
   prepareBatch,
   referenceKind,
   type EventKind,
+  type Normalized,
 } from '../events/event-kinds';
+import type { PredictionEvent } from '../contract/prediction';
 import type { ReliableProducer } from '../kafka/client';
+import type { PredictionTap } from '../live/prediction-tap';
 import { SinkUnavailableError, type EventSink } from '../sinks/event-sink';
 import { KafkaSink } from '../sinks/kafka-sink';
 import { StoreSink } from '../sinks/store-sink';
@@ -29,6 +32,8 @@ export interface CollectorDeps {
   registry: Registry;
   config: CollectorEnv;
   retentionDays: number;
+  /** Embedded mode: stored predictions are handed to in-process listeners (live shadow mirrors). */
+  tap?: PredictionTap;
 }
 
 export interface Collector {
@@ -112,6 +117,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         RETRY_AFTER,
       );
     }
+    if (kind === predictionKind) deps.tap?.publish(events as Normalized<PredictionEvent>[]);
     metrics.accepted.inc({ kind: kind.name }, events.length);
     if (rejected.length > 0) metrics.rejected.inc({ kind: kind.name }, rejected.length);
     sendJson(res, 200, { accepted: events.length, rejected });

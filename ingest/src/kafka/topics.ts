@@ -23,6 +23,8 @@ export interface KafkaNames {
   eventTopics: string[];
   deadletter: string;
   ingestGroup: string;
+  /** The shadow runner's live mirrors read predictions in this group. */
+  shadowGroup: string;
   /** The topic an event kind travels on. */
   topicOf(kind: EventKindName): string;
   /** The event kind a topic carries, if it is one of ours. */
@@ -43,6 +45,7 @@ export function kafkaNames(prefix = 'osprey'): KafkaNames {
     eventTopics: Object.values(topics),
     deadletter: `${prefix}.deadletter`,
     ingestGroup: `${prefix}-ingest`,
+    shadowGroup: `${prefix}-shadow`,
     topicOf: (kind) => topics[kind],
     kindOf: (topic) => byTopic.get(topic),
   };

@@ -2,24 +2,23 @@ import {
   getShadowRun,
   hasLabelsSince,
   listShadowRuns,
-  liveTail,
   writeShadowRun,
-  type LiveCursor,
   type ShadowRunRow,
   type Store,
 } from '@osprey/db';
+import type { LiveFeed } from '@osprey/ingest';
 import type { Logger } from 'pino';
 import type { InferencePool } from '../inference/pool';
 import type { ModelRegistry } from '../registry/registry';
 import { CANCEL_ACTION, rowToMs } from './runs';
 import { liveRunRequest, shadowRunRequest } from './schema';
 import { Scorer } from './scorer';
+import { feedSource, tableSource, type LiveSource } from './live-sources';
 import { SliceReader } from './slices';
 
-const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
-/** A live mirror takes events whose insert is at least this old (inserts in flight settle). */
-const LIVE_LAG_MS = 500;
 const LIVE_SUMMARY_MS = 10_000;
+/** Batches a live mirror may fall behind before it drops (and counts) new events. */
+const LIVE_QUEUE_BATCHES = 16;
 
 export interface RunnerOptions {
   store: Store;
@@ -30,8 +29,13 @@ export interface RunnerOptions {
   pollMs: number;
   /** Progress is written (and cancellation checked) at most this often. */
   progressMs?: number;
-  /** How often a live mirror looks for new events (default 1 s). */
+  /** How often a live mirror scores what arrived (default 1 s; sooner once a batch is full). */
   liveTickMs?: number;
+  /**
+   * Where live mirrors get new events: the embedded collector's tap or the predictions topic
+   * (group osprey-shadow). Without one they read the predictions table.
+   */
+  liveFeed?: LiveFeed;
 }
 
 class Cancelled extends Error {}
@@ -129,7 +133,9 @@ export class ShadowRunner {
     };
     const log = logger.child({ run: run.id, model: run.model, candidate: run.candidate_version });
     try {
-      await save({});
+      // A live mirror says it is running once it listens (see live()), so that what is logged
+      // after that is mirrored.
+      if (run.mode !== 'live') await save({});
       const check = () => this.cancelled(run.id);
       if (run.mode === 'live') {
         const { cancelled, ...summary } = await this.live(run, save, check);
@@ -205,11 +211,11 @@ export class ShadowRunner {
   }
 
   /**
-   * A live mirror: every tick, the events received since the last one (sampled by a hash of
-   * event_id, so the same events are chosen however often it polls) go through the candidate.
-   * It reads the table, not the transport, so it works the same embedded and with Kafka; events
-   * are taken once their insert is LIVE_LAG_MS old. The summary is refreshed every
-   * LIVE_SUMMARY_MS; the mirror ends after duration_minutes, on cancel, or when the runner stops.
+   * A live mirror: new events of the model (sampled by a hash of event_id, so the same events are
+   * chosen however they arrive) go through the candidate in batches, from the live feed when the
+   * process has one, else from the predictions table (live-sources.ts). The summary is refreshed
+   * every LIVE_SUMMARY_MS; the mirror ends after duration_minutes, on cancel, or when the runner
+   * stops.
    */
   private async live(
     run: ShadowRunRow,
@@ -222,52 +228,48 @@ export class ShadowRunner {
     }) => Promise<void>,
     cancelled: () => Promise<boolean>,
   ): Promise<{ summary: string; verdict: string; cancelled: boolean }> {
-    const { store, registry, pool } = this.opts;
+    const { store, registry, pool, liveFeed } = this.opts;
     const request = liveRunRequest.parse(JSON.parse(run.request));
     const scorer = await Scorer.open(store, registry, pool, run, request.output);
+    const started = Date.now();
+    const filter = {
+      model: run.model,
+      version: request.version,
+      sampleRate: request.sample_rate,
+      columns: scorer.columns,
+    };
+    let source: LiveSource | undefined;
+    const summarize = async () => {
+      const { summary, verdict } = await scorer.summarize(request.criteria, request.batch_size);
+      const live = { source: liveFeed ? 'feed' : 'table', dropped: source?.dropped ?? 0 };
+      return { summary: JSON.stringify({ ...JSON.parse(summary), live }), verdict };
+    };
     try {
+      source = liveFeed
+        ? await feedSource(liveFeed, filter, LIVE_QUEUE_BATCHES * request.batch_size)
+        : tableSource(store, filter, started);
       await save({ provider: scorer.loaded.placement.provider });
-      const started = Date.now();
       const end = request.duration_minutes ? started + request.duration_minutes * 60_000 : Infinity;
-      const source = {
-        model: run.model,
-        version: request.version,
-        sampleRate: request.sample_rate,
-        since: started,
-      };
-      let cursor: LiveCursor = { received: started, event_id: ZERO_UUID };
       let summarized = Date.now();
       let stop = false;
       while (!stop && !this.stopped && Date.now() < end) {
-        const upto = Date.now() - LIVE_LAG_MS;
         for (;;) {
-          const rows = await liveTail(
-            store,
-            source,
-            scorer.columns,
-            cursor,
-            upto,
-            request.batch_size,
-          );
+          const rows = await source.next(request.batch_size);
           if (rows.length === 0) break;
           await scorer.score(rows, undefined);
-          const last = rows.at(-1)!;
-          cursor = { received: last.received, event_id: last.event_id };
           if (rows.length < request.batch_size) break;
         }
         stop = await cancelled();
         const patch = { rows_done: scorer.done, rows_total: scorer.done };
         if (Date.now() - summarized >= LIVE_SUMMARY_MS && scorer.done > 0) {
           summarized = Date.now();
-          await save({
-            ...patch,
-            ...(await scorer.summarize(request.criteria, request.batch_size)),
-          });
+          await save({ ...patch, ...(await summarize()) });
         } else await save(patch);
         if (!stop) await new Promise((r) => setTimeout(r, this.liveTickMs));
       }
-      return { ...(await scorer.summarize(request.criteria, request.batch_size)), cancelled: stop };
+      return { ...(await summarize()), cancelled: stop };
     } finally {
+      await source?.close();
       await scorer.close();
     }
   }
