@@ -179,10 +179,13 @@ it('an admin starts a shadow replay and watches its progress bar reach 100%', as
   const row = page.locator('[data-testid=run-row]').first();
   await row.waitFor();
   const bar = row.locator('[role=progressbar]');
+  const status = row.locator('[data-testid=run-status]');
   await expect
-    .poll(() => bar.getAttribute('aria-valuenow'), { timeout: 30_000, interval: 100 })
-    .toBe('100');
-  expect(await row.locator('[data-testid=run-status]').innerText()).toBe('done');
+    .poll(async () => `${await status.innerText()} ${await bar.getAttribute('aria-valuenow')}%`, {
+      timeout: 30_000,
+      interval: 100,
+    })
+    .toBe('done 100%');
   expect(await row.innerText()).toContain('500 / 500');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-shadow-runs.png`, fullPage: true });
 

@@ -51,3 +51,8 @@ export function actor(a: string, names: Record<string, string> = {}): string {
   if (kind === 'alert-rule') return `alert rule ${short}`;
   return a;
 }
+
+/** "1 rule", "3 rules". */
+export function plural(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}

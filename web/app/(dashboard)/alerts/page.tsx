@@ -11,6 +11,7 @@ import { ActiveAlerts, AlertHistory } from '@/components/alerts/alert-tables';
 import { NotificationLog } from '@/components/alerts/notification-log';
 import { Rules } from '@/components/alerts/rules';
 import { Silences } from '@/components/alerts/silences';
+import { plural } from '@/lib/actions/format';
 import { actorNames, knownModels } from '@/lib/actions/server-data';
 import { abilities, signedInUser } from '@/lib/actions/session';
 import { runtime } from '@/server/runtime';
@@ -39,6 +40,7 @@ export default async function AlertsPage(props: {
   ]);
   const active = instances.filter((a) => a.state === 'firing' || a.state === 'pending');
   const firing = active.filter((a) => a.state === 'firing').length;
+  const enabled = rules.filter((r) => r.enabled).length;
   const tabs = [
     { id: 'alerts', label: `Alerts${firing ? ` · ${firing} firing` : ''}`, href: '/alerts' },
     { id: 'rules', label: `Rules · ${rules.length}`, href: '/alerts?tab=rules' },
@@ -90,7 +92,7 @@ export default async function AlertsPage(props: {
     <div className={ui.page}>
       <PageHeader
         title="Alerts"
-        crumbs={`${firing} firing · ${active.length - firing} pending · ${rules.filter((r) => r.enabled).length} rules enabled`}
+        crumbs={`${firing} firing · ${active.length - firing} pending · ${plural(enabled, 'rule')} enabled`}
       />
       <Tabs tabs={tabs} active={tab} />
       {body}
