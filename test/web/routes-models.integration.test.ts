@@ -196,6 +196,26 @@ const laterCases: RouteCase[] = [
     audit: 'detectors.run',
   },
   ...detectorCases,
+  {
+    method: 'GET',
+    path: () => '/api/v1/overview?buckets=4',
+    role: 'viewer',
+    bad: { path: () => '/api/v1/overview?buckets=0', error: 'buckets: must be at least 1' },
+    ok: { status: 200 },
+    then: (json) =>
+      expect(json).toEqual([expect.objectContaining({ model: 'houses', events: 60 })]),
+  },
+  {
+    method: 'GET',
+    path: () => `${m}/timeseries?from=${window.from}&to=${window.to}&step=600`,
+    role: 'viewer',
+    bad: {
+      path: () => `${m}/timeseries?tag=region`,
+      error: 'tag: tag and value go together (the segment tag=value)',
+    },
+    ok: { status: 200 },
+    then: (json) => expect(json).toHaveLength(6),
+  },
   { method: 'GET', path: () => `${m}/settings`, role: 'viewer', ok: { status: 200 } },
   {
     method: 'PUT',
