@@ -115,7 +115,7 @@ async function measureInProcess(cases: Case[]): Promise<void> {
     console.log(
       `${c.name.padEnd(29)} | ${ms(percentile(a, 0.5)).padStart(8)} / ${ms(percentile(a, 0.95)).padEnd(9)} | ` +
         `${ms(percentile(r, 0.5)).padStart(7)} / ${ms(percentile(r, 0.95)).padEnd(7)} | ` +
-        `${(percentile(r, 0.95) / percentile(a, 0.95)).toFixed(0)}x  (${a.length} runs each)`,
+        `${(percentile(r, 0.95) / percentile(a, 0.95)).toFixed(1)}x  (${a.length} runs each)`,
     );
   }
 }
