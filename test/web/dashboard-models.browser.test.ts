@@ -63,7 +63,7 @@ beforeAll(async () => {
         version: 'v1',
         timestamp: w.from + i * 8_000,
         features: f,
-        ...(failed ? { error: 'timeout' } : { prediction: 1_000 * f.sqm }),
+        ...(failed ? { error: 'timeout', prediction: undefined } : { prediction: 1_000 * f.sqm }),
         latency_ms: latency,
         tags: { region: i % 2 ? 'eu' : 'us' },
       };
@@ -75,9 +75,11 @@ beforeAll(async () => {
     osprey.url,
     osprey.apiKey,
     '/v1/labels',
-    predictions
-      .filter((p, i) => i < 2 * PER_WINDOW && i % 4 === 1 && 'prediction' in p)
-      .map((p) => ({ model: MODEL, event_id: p.event_id, label: p.prediction! + 5_000 })),
+    predictions.flatMap((p, i) =>
+      i < 2 * PER_WINDOW && i % 4 === 1 && p.prediction !== undefined
+        ? [{ model: MODEL, event_id: p.event_id, label: p.prediction + 5_000 }]
+        : [],
+    ),
   );
   for (const w of windows) {
     const res = await api(osprey.url, osprey.apiKey, 'POST', `/api/v1/models/${MODEL}/detect`, {

@@ -1,7 +1,7 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
-import { AXIS_TICK, COLORS } from './theme';
+import { AXIS_TICK, COLORS, X_AXIS } from './theme';
 import styles from './charts.module.css';
 
 export interface HistogramBar {
@@ -12,13 +12,18 @@ export interface HistogramBar {
   current: number;
 }
 
-const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
+const pct = (v: number) => `${Number((v * 100).toFixed(1))}%`;
 
 /**
  * Reference and current distributions side by side, as shares of each side (the two sides have
  * different sizes); the tooltip also gives the counts.
  */
 export function HistogramChart(props: { bins: HistogramBar[]; height?: number; testId?: string }) {
+  // Round ticks: steps of 5% (10% above a half), up to the tallest bar.
+  const max = Math.max(0.01, ...props.bins.flatMap((b) => [b.reference_share, b.current_share]));
+  const step = max > 0.5 ? 0.1 : max > 0.2 ? 0.05 : max > 0.08 ? 0.02 : 0.01;
+  const top = Math.ceil(max / step - 1e-9) * step;
+  const ticks = Array.from({ length: Math.round(top / step) + 1 }, (_, i) => i * step);
   return (
     <div className={styles.frame} data-testid={props.testId} data-bins={props.bins.length}>
       <BarChart
@@ -30,24 +35,26 @@ export function HistogramChart(props: { bins: HistogramBar[]; height?: number; t
         margin={{ top: 8, right: 12, bottom: 0, left: 0 }}
       >
         <CartesianGrid stroke={COLORS.grid} vertical={false} />
-        <XAxis
-          dataKey="label"
+        <XAxis dataKey="label" {...X_AXIS} interval="preserveStartEnd" minTickGap={8} />
+        <YAxis
+          tickFormatter={pct}
           tick={AXIS_TICK}
           tickLine={false}
-          axisLine={{ stroke: COLORS.grid }}
-          interval="preserveStartEnd"
-          minTickGap={8}
+          axisLine={false}
+          width={44}
+          domain={[0, top]}
+          ticks={ticks}
         />
-        <YAxis tickFormatter={pct} tick={AXIS_TICK} tickLine={false} axisLine={false} width={44} />
         <Tooltip
           contentStyle={{ fontSize: 12, borderRadius: 6, borderColor: '#e4e7ec' }}
+          itemSorter={(item) => (item.dataKey === 'reference_share' ? 0 : 1)}
           formatter={(v, name, item) => {
             const bin = item.payload as HistogramBar;
             const n = name === 'Reference' ? bin.reference : bin.current;
             return [`${pct(Number(v))} (${n.toLocaleString('en-US')})`, name];
           }}
         />
-        <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} />
+        <Legend iconType="square" iconSize={10} itemSorter={null} wrapperStyle={{ fontSize: 12 }} />
         <Bar
           dataKey="reference_share"
           name="Reference"

@@ -16,3 +16,10 @@ export const COLORS = {
 export const SERIES = ['#2563eb', '#7c3aed', '#0d9488', '#ea580c', '#db2777', '#65a30d'];
 
 export const AXIS_TICK = { fontSize: 11, fill: '#667085' };
+
+/** The category / time axis every chart shares. */
+export const X_AXIS = {
+  tick: AXIS_TICK,
+  tickLine: false,
+  axisLine: { stroke: COLORS.grid },
+} as const;

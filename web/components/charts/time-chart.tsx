@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { AXIS_TICK, COLORS } from './theme';
+import { AXIS_TICK, COLORS, X_AXIS } from './theme';
 import styles from './charts.module.css';
 
 export interface TimeSeries {
@@ -76,14 +76,7 @@ export function TimeChart(props: {
         margin={{ top: 8, right: 12, bottom: 0, left: 0 }}
       >
         <CartesianGrid stroke={COLORS.grid} vertical={false} />
-        <XAxis
-          dataKey="t"
-          tickFormatter={tick}
-          tick={AXIS_TICK}
-          tickLine={false}
-          axisLine={{ stroke: COLORS.grid }}
-          minTickGap={36}
-        />
+        <XAxis dataKey="t" tickFormatter={tick} {...X_AXIS} minTickGap={36} />
         <YAxis
           tickFormatter={(v: number) => format(v)}
           tick={AXIS_TICK}

@@ -74,7 +74,9 @@ export function DriftHeatmap(props: {
     <>
       <div
         className={styles.heatmap}
-        style={{ gridTemplateColumns: `minmax(120px, 190px) repeat(${columns}, minmax(5px, 1fr))` }}
+        style={{
+          gridTemplateColumns: `minmax(120px, 190px) repeat(${columns}, minmax(5px, 44px))`,
+        }}
         data-testid="drift-heatmap"
         data-windows={columns}
       >

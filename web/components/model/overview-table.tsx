@@ -66,7 +66,7 @@ export function OverviewTable(props: {
                   </Link>
                   <div className={styles.versions}>
                     {m.versions.map((v) => (
-                      <span className={styles.version} key={v}>
+                      <span className={styles.version} key={v} data-testid="version">
                         {v}
                       </span>
                     ))}

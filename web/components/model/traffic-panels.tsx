@@ -1,11 +1,36 @@
 'use client';
 
 import type { TimeseriesPoint } from '@/lib/dashboard/timeseries';
-import { TimeChart } from '@/components/charts/time-chart';
+import { TimeChart, type TimeSeries, type ValueFormat } from '@/components/charts/time-chart';
 import { COLORS } from '@/components/charts/theme';
 import { getJson, useRefreshed } from '@/components/ui/refresh';
 import { advance, aligned, type TimeRange } from '@/components/ui/time-range';
 import styles from './model.module.css';
+
+const CHARTS: { title: string; testId: string; format: ValueFormat; series: TimeSeries[] }[] = [
+  {
+    title: 'Predictions',
+    testId: 'chart-traffic',
+    format: 'count',
+    series: [{ key: 'count', label: 'predictions', color: COLORS.traffic, kind: 'area' }],
+  },
+  {
+    title: 'Latency percentiles',
+    testId: 'chart-latency',
+    format: 'ms',
+    series: [
+      { key: 'p50_ms', label: 'p50', color: COLORS.p50 },
+      { key: 'p95_ms', label: 'p95', color: COLORS.p95 },
+      { key: 'p99_ms', label: 'p99', color: COLORS.p99, dashed: true },
+    ],
+  },
+  {
+    title: 'Error rate',
+    testId: 'chart-errors',
+    format: 'percent',
+    series: [{ key: 'error_rate', label: 'error rate', color: COLORS.errors, kind: 'area' }],
+  },
+];
 
 /**
  * Traffic, latency percentiles and error rate of a model, reloaded from
@@ -47,42 +72,18 @@ export function TrafficPanels(props: {
         )}
       </div>
       <div className={`${styles.panelBody} ${styles.chartGrid}`}>
-        <div className={styles.chartCard}>
-          <h3>Predictions</h3>
-          <TimeChart
-            data={data}
-            series={[{ key: 'count', label: 'predictions', color: COLORS.traffic, kind: 'area' }]}
-            format="count"
-            syncId="traffic"
-            testId="chart-traffic"
-          />
-        </div>
-        <div className={styles.chartCard}>
-          <h3>Latency percentiles</h3>
-          <TimeChart
-            data={data}
-            series={[
-              { key: 'p50_ms', label: 'p50', color: COLORS.p50 },
-              { key: 'p95_ms', label: 'p95', color: COLORS.p95 },
-              { key: 'p99_ms', label: 'p99', color: COLORS.p99, dashed: true },
-            ]}
-            format="ms"
-            syncId="traffic"
-            testId="chart-latency"
-          />
-        </div>
-        <div className={styles.chartCard}>
-          <h3>Error rate</h3>
-          <TimeChart
-            data={data}
-            series={[
-              { key: 'error_rate', label: 'error rate', color: COLORS.errors, kind: 'area' },
-            ]}
-            format="percent"
-            syncId="traffic"
-            testId="chart-errors"
-          />
-        </div>
+        {CHARTS.map((c) => (
+          <div className={styles.chartCard} key={c.testId}>
+            <h3>{c.title}</h3>
+            <TimeChart
+              data={data}
+              series={c.series}
+              format={c.format}
+              syncId="traffic"
+              testId={c.testId}
+            />
+          </div>
+        ))}
       </div>
     </section>
   );
