@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FIXTURE_MODELS, HOUSE_FEATURES } from '../../shadow-runner/src/testing/python';
 import { SCREENSHOT_DIR, launchBrowser } from '../support/browser';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+import { startReceiver, type TestReceiver } from '../support/receiver';
 import { api, postAll } from '../support/upload';
 
 // The action pages in a real browser, against a real `osprey start`: an admin writes an alert
@@ -17,6 +18,7 @@ const N = 600;
 
 let osprey: OspreyProcess;
 let browser: Browser;
+let receiver: TestReceiver;
 let danaId: string;
 let windows: { from: string; to: string }[];
 
@@ -24,6 +26,7 @@ const admin = <T>(method: string, path: string, body?: unknown) =>
   api<T>(osprey.url, osprey.apiKey, method, path, body);
 
 beforeAll(async () => {
+  receiver = await startReceiver();
   [osprey, browser] = await Promise.all([
     startOsprey({
       env: {
@@ -31,6 +34,7 @@ beforeAll(async () => {
         OSPREY_ADMIN_PASSWORD: ADMIN.password,
         OSPREY_DETECTORS: 'off',
         OSPREY_EP: 'cpu',
+        OSPREY_WEBHOOK_ALLOW: '127.0.0.1',
       },
     }),
     launchBrowser(),
@@ -95,6 +99,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await osprey?.stop();
+  await receiver?.close();
 });
 
 async function signIn(user: { email: string; password: string }): Promise<Page> {
@@ -225,6 +230,19 @@ it('an admin rolls production back with a reason, and the page shows the new pro
   expect(await latest.innerText()).toContain('v2 over-predicts large flats');
   expect(await latest.innerText()).toContain(ADMIN.email);
   expect(await production()).toBe('v1');
+
+  // Upload a third version from the page: onnxruntime checks it on the server, the registry lists it.
+  const upload = page.locator('[data-testid=upload-form]');
+  await upload
+    .locator('input[name=file]')
+    .setInputFiles(join(FIXTURE_MODELS, 'house_price_above_400k.onnx'));
+  await upload.locator('input[name=version]').fill('v3');
+  await upload.locator('input[name=description]').fill('classifier: above 400k');
+  await upload.locator('button[type=submit]').click();
+  await page.locator('[data-testid=version-row][data-version=v3]').waitFor();
+  expect(await upload.locator('[role=status]').innerText()).toMatch(
+    /^Registered v3 \(sha256 [0-9a-f]{12}…\)\.$/,
+  );
   await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-versions.png`, fullPage: true });
   await page.context().close();
 });
@@ -278,5 +296,37 @@ it('an admin creates an API key, sees its secret once, and revokes it', async ()
   // The secret is not in the page once it is reloaded.
   await page.reload();
   expect(await page.content()).not.toContain(secret);
+  await page.context().close();
+});
+
+it('an admin adds a webhook channel, sends a test through it, and finds it in the notification log', async () => {
+  const page = await signIn(ADMIN);
+  await page.goto(`${osprey.url}/settings?tab=channels`);
+  const form = page.locator('[data-testid=channel-form]');
+  await form.locator('select[name=kind]').selectOption('webhook');
+  await form.locator('input[name=name]').fill('incident bot');
+  await form.locator('input[name=url]').fill(receiver.url('/hooks/osprey'));
+  await form.locator('button[type=submit]').click();
+  expect(await page.locator('[data-testid=secret-value]').innerText()).toMatch(/^whsec_/);
+
+  const row = page.locator('[data-testid=channel-row][data-name="incident bot"]');
+  await row.locator('button', { hasText: 'Send test' }).click();
+  await expect
+    .poll(() => row.locator('[data-testid=test-result]').innerText())
+    .toBe('delivered · 200');
+  const [request] = receiver.at('/hooks/osprey');
+  expect(JSON.parse(request!.body)).toMatchObject({ type: 'alert.test' });
+  expect(request!.headers['webhook-signature']).toMatch(/^v1,/);
+  await page.screenshot({
+    path: `${SCREENSHOT_DIR}/dashboard-settings-channels.png`,
+    fullPage: true,
+  });
+
+  await page.goto(`${osprey.url}/alerts?tab=notifications`);
+  const logged = page.locator('[data-testid=notification-row]').first();
+  expect(await logged.innerText()).toMatch(/test\s+incident bot\s+webhook[\s\S]*delivered\s+200/);
+  await page.goto(`${osprey.url}/settings?tab=users`);
+  await page.locator(`[data-testid=user-row][data-email="${DANA.email}"]`).waitFor();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-settings-users.png`, fullPage: true });
   await page.context().close();
 });

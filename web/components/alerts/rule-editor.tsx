@@ -2,7 +2,8 @@
 
 import { useState, type FormEvent } from 'react';
 import { Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
-import { callApi, describeError } from '@/lib/actions/api-client';
+import { fieldErrors } from '@/components/actions/use-api-form';
+import { callApi, type ApiResult } from '@/lib/actions/api-client';
 import { number, when } from '@/lib/actions/format';
 import type { AlertRule, ChannelChoice, RulePreview } from './types';
 import styles from './alerts.module.css';
@@ -136,15 +137,12 @@ export function RuleEditor(props: {
 }) {
   const [d, setD] = useState<Draft>(() => draftOf(props.rule, props.defaultModel));
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const showError = (res: ApiResult<unknown>) => setErrors(fieldErrors(res, FIELDS));
   const [preview, setPreview] = useState<RulePreview>();
   const [busy, setBusy] = useState<'save' | 'preview'>();
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setD((prev) => ({ ...prev, [k]: v }));
     setPreview(undefined);
-  };
-  const showError = (res: { field?: string; error?: string; status: number }) => {
-    const field = res.field && FIELDS.includes(res.field) ? res.field : 'form';
-    setErrors({ [field]: field === 'form' ? describeError(res as never) : res.error! });
   };
 
   async function runPreview() {

@@ -2,9 +2,9 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { Dialog } from '@/components/actions/dialog';
-import { Badge, Callout, Panel, cx, ui } from '@/components/actions/primitives';
-import { callApi, describeError } from '@/lib/actions/api-client';
+import { ConfirmAction } from '@/components/actions/confirm-action';
+import { Badge, Panel, cx, ui } from '@/components/actions/primitives';
+import { callApi } from '@/lib/actions/api-client';
 import { number, when } from '@/lib/actions/format';
 import { SeverityBadge } from './labels';
 import { RuleEditor } from './rule-editor';
@@ -23,22 +23,7 @@ export function Rules(props: {
   const router = useRouter();
   const [editing, setEditing] = useState<AlertRule | 'new'>();
   const [deleting, setDeleting] = useState<AlertRule>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const channelName = new Map(props.channels.map((c) => [c.id, c.name]));
-
-  async function remove() {
-    if (!deleting) return;
-    setBusy(true);
-    const res = await callApi('DELETE', `/api/v1/alert-rules/${deleting.id}`);
-    setBusy(false);
-    if (!res.ok) {
-      setError(describeError(res));
-      return;
-    }
-    setDeleting(undefined);
-    router.refresh();
-  }
 
   return (
     <>
@@ -72,11 +57,6 @@ export function Rules(props: {
           </button>
         }
       >
-        {error && (
-          <div className={ui.panelBody}>
-            <Callout tone="error">{error}</Callout>
-          </div>
-        )}
         {props.rules.length === 0 ? (
           <div className={ui.empty}>
             No alert rules. A rule watches a metric of a model, e.g. drift.psi &gt; 0.2 on a
@@ -156,19 +136,18 @@ export function Rules(props: {
           </table>
         )}
       </Panel>
-      <Dialog
+      <ConfirmAction
         open={deleting !== undefined}
         title={`Delete rule “${deleting?.name ?? ''}”?`}
         confirm="Delete"
-        danger
-        busy={busy}
+        action={() => callApi('DELETE', `/api/v1/alert-rules/${deleting!.id}`)}
         onClose={() => setDeleting(undefined)}
-        onSubmit={() => void remove()}
+        onDone={() => router.refresh()}
       >
         <p className={ui.small} style={{ margin: 0 }}>
           Its alerts stop being evaluated; their history stays in the log.
         </p>
-      </Dialog>
+      </ConfirmAction>
     </>
   );
 }

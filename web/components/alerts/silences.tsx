@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { Badge, Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
+import { useApiForm } from '@/components/actions/use-api-form';
 import { callApi, describeError } from '@/lib/actions/api-client';
 import { actor, when } from '@/lib/actions/format';
 import type { Silence } from './types';
@@ -33,8 +34,7 @@ export function Silences(props: {
       ? props.initialMatchers
       : [{ name: 'alertname', op: '=', value: '' }],
   );
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, run } = useApiForm(['matchers', 'ends_at', 'comment']);
   const [listError, setListError] = useState<string>();
   const disabled = !props.canEdit;
 
@@ -51,16 +51,8 @@ export function Silences(props: {
       ends_at: new Date(Date.now() + ms).toISOString(),
       comment: String(form.get('comment') ?? ''),
     };
-    setBusy(true);
-    setErrors({});
-    const res = await callApi('POST', '/api/v1/silences', body);
-    setBusy(false);
-    if (!res.ok) {
-      const field =
-        res.field && ['matchers', 'ends_at', 'comment'].includes(res.field) ? res.field : 'form';
-      setErrors({ [field]: field === 'form' ? describeError(res) : res.error! });
-      return;
-    }
+    const res = await run(() => callApi('POST', '/api/v1/silences', body));
+    if (!res.ok) return;
     setMatchers([{ name: 'alertname', op: '=', value: '' }]);
     formEl.reset();
     router.refresh();

@@ -2,9 +2,10 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { Dialog } from '@/components/actions/dialog';
+import { ConfirmAction } from '@/components/actions/confirm-action';
 import { Badge, Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
-import { callApi, describeError } from '@/lib/actions/api-client';
+import { useApiForm } from '@/components/actions/use-api-form';
+import { callApi } from '@/lib/actions/api-client';
 import { when } from '@/lib/actions/format';
 import { SecretOnce } from './secret-once';
 
@@ -26,43 +27,23 @@ const SCOPES = [
 /** API keys for automation: create (the secret is shown once) and revoke. */
 export function ApiKeys({ keys }: { keys: ApiKeyRow[] }) {
   const router = useRouter();
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, busy, run } = useApiForm(['name', 'scopes']);
   const [created, setCreated] = useState<{ name: string; key: string }>();
   const [revoking, setRevoking] = useState<ApiKeyRow>();
-  const [busy, setBusy] = useState(false);
-  const [revokeError, setRevokeError] = useState<string>();
 
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formEl = event.currentTarget;
     const form = new FormData(formEl);
-    setBusy(true);
-    setErrors({});
-    const res = await callApi<ApiKeyRow & { key: string }>('POST', '/api/v1/api-keys', {
-      name: String(form.get('name') ?? ''),
-      scopes: form.getAll('scopes').map(String),
-    });
-    setBusy(false);
-    if (!res.ok) {
-      const field = res.field === 'name' || res.field === 'scopes' ? res.field : 'form';
-      setErrors({ [field]: field === 'form' ? describeError(res) : res.error! });
-      return;
-    }
+    const res = await run(() =>
+      callApi<ApiKeyRow & { key: string }>('POST', '/api/v1/api-keys', {
+        name: String(form.get('name') ?? ''),
+        scopes: form.getAll('scopes').map(String),
+      }),
+    );
+    if (!res.ok) return;
     setCreated({ name: res.data!.name, key: res.data!.key });
     formEl.reset();
-    router.refresh();
-  }
-
-  async function revoke() {
-    if (!revoking) return;
-    setBusy(true);
-    const res = await callApi('DELETE', `/api/v1/api-keys/${revoking.id}`);
-    setBusy(false);
-    if (!res.ok) {
-      setRevokeError(describeError(res));
-      return;
-    }
-    setRevoking(undefined);
     router.refresh();
   }
 
@@ -168,23 +149,18 @@ export function ApiKeys({ keys }: { keys: ApiKeyRow[] }) {
           </table>
         )}
       </Panel>
-      <Dialog
+      <ConfirmAction
         open={revoking !== undefined}
         title={`Revoke “${revoking?.name ?? ''}”?`}
         confirm="Revoke"
-        danger
-        busy={busy}
-        onClose={() => {
-          setRevoking(undefined);
-          setRevokeError(undefined);
-        }}
-        onSubmit={() => void revoke()}
+        action={() => callApi('DELETE', `/api/v1/api-keys/${revoking!.id}`)}
+        onClose={() => setRevoking(undefined)}
+        onDone={() => router.refresh()}
       >
         <p className={ui.small} style={{ margin: 0 }}>
           Requests with this key are refused from now on. This cannot be undone.
         </p>
-        {revokeError && <Callout tone="error">{revokeError}</Callout>}
-      </Dialog>
+      </ConfirmAction>
     </>
   );
 }

@@ -2,7 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { Dialog } from '@/components/actions/dialog';
+import { ConfirmAction } from '@/components/actions/confirm-action';
+import { useApiForm } from '@/components/actions/use-api-form';
 import { Badge, Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
 import { callApi, describeError } from '@/lib/actions/api-client';
 import { SecretOnce } from './secret-once';
@@ -25,12 +26,10 @@ type TestResult = { delivered: boolean; status_code: number | null; error: strin
 export function Channels({ channels }: { channels: ChannelRow[] }) {
   const router = useRouter();
   const [kind, setKind] = useState<'email' | 'webhook'>('email');
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, busy, run } = useApiForm(['name', 'to', 'url', 'format', 'kind']);
   const [secret, setSecret] = useState<{ name: string; secret: string }>();
   const [tests, setTests] = useState<Record<string, TestResult | 'sending' | string>>({});
   const [deleting, setDeleting] = useState<ChannelRow>();
-  const [busy, setBusy] = useState(false);
-  const [deleteError, setDeleteError] = useState<string>();
 
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -53,18 +52,10 @@ export function Channels({ channels }: { channels: ChannelRow[] }) {
             format: String(form.get('format') ?? 'standard'),
             deployments: form.get('deployments') === 'on',
           };
-    setBusy(true);
-    setErrors({});
-    const res = await callApi<ChannelRow & { secret?: string }>('POST', '/api/v1/channels', body);
-    setBusy(false);
-    if (!res.ok) {
-      const field =
-        res.field && ['name', 'to', 'url', 'format', 'kind'].includes(res.field)
-          ? res.field
-          : 'form';
-      setErrors({ [field]: field === 'form' ? describeError(res) : res.error! });
-      return;
-    }
+    const res = await run(() =>
+      callApi<ChannelRow & { secret?: string }>('POST', '/api/v1/channels', body),
+    );
+    if (!res.ok) return;
     if (res.data!.secret) setSecret({ name: res.data!.name, secret: res.data!.secret });
     formEl.reset();
     router.refresh();
@@ -77,19 +68,6 @@ export function Channels({ channels }: { channels: ChannelRow[] }) {
     const attempt = (res.ok ? res.data : res.status === 502 ? res.raw : undefined) as
       TestResult | undefined;
     setTests((t) => ({ ...t, [c.id]: attempt ?? describeError(res) }));
-    router.refresh();
-  }
-
-  async function remove() {
-    if (!deleting) return;
-    setBusy(true);
-    const res = await callApi('DELETE', `/api/v1/channels/${deleting.id}`);
-    setBusy(false);
-    if (!res.ok) {
-      setDeleteError(describeError(res));
-      return;
-    }
-    setDeleting(undefined);
     router.refresh();
   }
 
@@ -252,23 +230,18 @@ export function Channels({ channels }: { channels: ChannelRow[] }) {
           </table>
         )}
       </Panel>
-      <Dialog
+      <ConfirmAction
         open={deleting !== undefined}
         title={`Delete channel “${deleting?.name ?? ''}”?`}
         confirm="Delete"
-        danger
-        busy={busy}
-        onClose={() => {
-          setDeleting(undefined);
-          setDeleteError(undefined);
-        }}
-        onSubmit={() => void remove()}
+        action={() => callApi('DELETE', `/api/v1/channels/${deleting!.id}`)}
+        onClose={() => setDeleting(undefined)}
+        onDone={() => router.refresh()}
       >
         <p className={ui.small} style={{ margin: 0 }}>
           Rules that name it stop notifying it; queued messages to it are dropped.
         </p>
-        {deleteError && <Callout tone="error">{deleteError}</Callout>}
-      </Dialog>
+      </ConfirmAction>
     </>
   );
 }

@@ -2,7 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { Dialog } from '@/components/actions/dialog';
+import { ConfirmAction } from '@/components/actions/confirm-action';
+import { useApiForm } from '@/components/actions/use-api-form';
 import { Badge, Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
 import { callApi, describeError } from '@/lib/actions/api-client';
 import { when } from '@/lib/actions/format';
@@ -24,31 +25,24 @@ const ROLES = [
 /** Users and their roles: add, change a role (takes effect on their next request), remove. */
 export function Users({ users, me }: { users: UserRow[]; me: string }) {
   const router = useRouter();
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, busy, run } = useApiForm(['email', 'name', 'role', 'password']);
   const [rowError, setRowError] = useState<string>();
   const [deleting, setDeleting] = useState<UserRow>();
-  const [busy, setBusy] = useState(false);
 
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formEl = event.currentTarget;
     const form = new FormData(formEl);
     const name = String(form.get('name') ?? '').trim();
-    setBusy(true);
-    setErrors({});
-    const res = await callApi('POST', '/api/v1/users', {
-      email: String(form.get('email') ?? ''),
-      ...(name && { name }),
-      role: String(form.get('role') ?? 'viewer'),
-      password: String(form.get('password') ?? ''),
-    });
-    setBusy(false);
-    if (!res.ok) {
-      const field =
-        res.field && ['email', 'name', 'role', 'password'].includes(res.field) ? res.field : 'form';
-      setErrors({ [field]: field === 'form' ? describeError(res) : res.error! });
-      return;
-    }
+    const res = await run(() =>
+      callApi('POST', '/api/v1/users', {
+        email: String(form.get('email') ?? ''),
+        ...(name && { name }),
+        role: String(form.get('role') ?? 'viewer'),
+        password: String(form.get('password') ?? ''),
+      }),
+    );
+    if (!res.ok) return;
     formEl.reset();
     router.refresh();
   }
@@ -57,20 +51,6 @@ export function Users({ users, me }: { users: UserRow[]; me: string }) {
     setRowError(undefined);
     const res = await callApi('PUT', `/api/v1/users/${u.id}`, { role });
     if (!res.ok) setRowError(`${u.email}: ${describeError(res)}`);
-    router.refresh();
-  }
-
-  async function remove() {
-    if (!deleting) return;
-    setBusy(true);
-    const res = await callApi('DELETE', `/api/v1/users/${deleting.id}`);
-    setBusy(false);
-    if (!res.ok) {
-      setRowError(`${deleting.email}: ${describeError(res)}`);
-      setDeleting(undefined);
-      return;
-    }
-    setDeleting(undefined);
     router.refresh();
   }
 
@@ -160,19 +140,18 @@ export function Users({ users, me }: { users: UserRow[]; me: string }) {
           </tbody>
         </table>
       </Panel>
-      <Dialog
+      <ConfirmAction
         open={deleting !== undefined}
         title={`Remove ${deleting?.email ?? ''}?`}
         confirm="Remove"
-        danger
-        busy={busy}
+        action={() => callApi('DELETE', `/api/v1/users/${deleting!.id}`)}
         onClose={() => setDeleting(undefined)}
-        onSubmit={() => void remove()}
+        onDone={() => router.refresh()}
       >
         <p className={ui.small} style={{ margin: 0 }}>
           Their sessions end at once. Their past actions stay in the audit log.
         </p>
-      </Dialog>
+      </ConfirmAction>
     </>
   );
 }

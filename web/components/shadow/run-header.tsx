@@ -4,7 +4,6 @@ import type { ShadowRun } from '@osprey/shadow-runner/api';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Callout, ProgressBar, cx, ui } from '@/components/actions/primitives';
-import { callApi, describeError } from '@/lib/actions/api-client';
 import { duration, number } from '@/lib/actions/format';
 import { RunStatus, isActive } from './status';
 import { useRunPolling } from './use-run-polling';
@@ -15,18 +14,11 @@ import { useRunPolling } from './use-run-polling';
  */
 export function RunHeader(props: { run: ShadowRun; canEdit: boolean }) {
   const router = useRouter();
-  const { runs, update } = useRunPolling([props.run], () => router.refresh());
+  const { runs, cancel } = useRunPolling([props.run], () => router.refresh());
   const run = runs[0]!;
   const [error, setError] = useState<string>();
 
-  async function cancel() {
-    const res = await callApi<ShadowRun>(
-      'POST',
-      `/api/v1/models/${encodeURIComponent(run.model)}/shadow-runs/${run.id}/cancel`,
-    );
-    if (res.ok) update(res.data!);
-    else setError(describeError(res));
-  }
+  const stop = async () => setError(await cancel(run));
 
   return (
     <div className={cx(ui.panel, ui.panelBody)} style={{ display: 'grid', gap: 10 }}>
@@ -59,7 +51,7 @@ export function RunHeader(props: { run: ShadowRun; canEdit: boolean }) {
             className={cx(ui.button, ui.danger)}
             disabled={!props.canEdit}
             title={props.canEdit ? '' : 'needs the editor role'}
-            onClick={() => void cancel()}
+            onClick={() => void stop()}
           >
             Cancel run
           </button>

@@ -4,7 +4,6 @@ import type { ShadowRun } from '@osprey/shadow-runner/api';
 import Link from 'next/link';
 import { useState } from 'react';
 import { Callout, Panel, ProgressBar, cx, ui } from '@/components/actions/primitives';
-import { callApi, describeError } from '@/lib/actions/api-client';
 import { actor, duration, number, when } from '@/lib/actions/format';
 import { RunStatus, VerdictBadge, isActive } from './status';
 import { useRunPolling } from './use-run-polling';
@@ -15,18 +14,10 @@ export function RunsTable(props: {
   canEdit: boolean;
   actors: Record<string, string>;
 }) {
-  const { runs, update } = useRunPolling(props.runs);
+  const { runs, cancel } = useRunPolling(props.runs);
   const [error, setError] = useState<string>();
 
-  async function cancel(run: ShadowRun) {
-    setError(undefined);
-    const res = await callApi<ShadowRun>(
-      'POST',
-      `/api/v1/models/${encodeURIComponent(run.model)}/shadow-runs/${run.id}/cancel`,
-    );
-    if (res.ok) update(res.data!);
-    else setError(describeError(res));
-  }
+  const stop = async (run: ShadowRun) => setError(await cancel(run));
 
   return (
     <Panel title="Runs" count={runs.length} testId="runs">
@@ -110,7 +101,7 @@ export function RunsTable(props: {
                       className={cx(ui.button, ui.danger)}
                       disabled={!props.canEdit}
                       title={props.canEdit ? '' : 'needs the editor role'}
-                      onClick={() => void cancel(run)}
+                      onClick={() => void stop(run)}
                     >
                       Cancel
                     </button>

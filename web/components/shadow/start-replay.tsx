@@ -3,7 +3,8 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
-import { callApi, describeError } from '@/lib/actions/api-client';
+import { useApiForm } from '@/components/actions/use-api-form';
+import { callApi } from '@/lib/actions/api-client';
 
 const RANGES = [
   { id: '1h', label: 'Last hour', ms: 3_600_000 },
@@ -13,7 +14,7 @@ const RANGES = [
   { id: 'custom', label: 'Custom…', ms: 0 },
 ] as const;
 
-const FIELDS = ['model', 'candidate_version', 'from', 'to', 'limit', 'version'];
+const FIELDS = ['model', 'candidate_version', 'from', 'limit', 'version'];
 
 /**
  * Queues a replay of logged traffic through a candidate version (POST …/shadow-runs). The API
@@ -30,8 +31,7 @@ export function StartReplay(props: {
   const models = Object.keys(props.versions);
   const [model, setModel] = useState(props.defaultModel ?? models[0] ?? '');
   const [range, setRange] = useState<string>('24h');
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, setErrors, busy, run } = useApiForm(FIELDS, { to: 'from' });
   const versions = props.versions[model] ?? [];
   const prod = props.production[model];
   const candidates = versions.filter((v) => v !== prod);
@@ -66,21 +66,10 @@ export function StartReplay(props: {
       ...(limit && { limit: Number(limit) }),
       ...(onlyVersion && { version: onlyVersion }),
     };
-    setBusy(true);
-    setErrors({});
-    const res = await callApi(
-      'POST',
-      `/api/v1/models/${encodeURIComponent(model)}/shadow-runs`,
-      body,
+    const res = await run(() =>
+      callApi('POST', `/api/v1/models/${encodeURIComponent(model)}/shadow-runs`, body),
     );
-    setBusy(false);
-    if (!res.ok) {
-      const field = res.field && FIELDS.includes(res.field) ? res.field : 'form';
-      setErrors({
-        [field === 'to' ? 'from' : field]: field === 'form' ? describeError(res) : res.error!,
-      });
-      return;
-    }
+    if (!res.ok) return;
     router.refresh();
   }
 

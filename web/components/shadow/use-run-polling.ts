@@ -2,7 +2,7 @@
 
 import type { ShadowRun } from '@osprey/shadow-runner/api';
 import { useEffect, useRef, useState } from 'react';
-import { callApi } from '@/lib/actions/api-client';
+import { callApi, describeError } from '@/lib/actions/api-client';
 import { isActive } from './status';
 
 const POLL_MS = 1000;
@@ -54,8 +54,17 @@ export function useRunPolling(initial: ShadowRun[], onSettled?: (run: ShadowRun)
     };
   }, [activeKey]);
 
-  const update = (run: ShadowRun) => setFresh((prev) => ({ ...prev, [run.id]: run }));
-  return { runs, update };
+  /** Cancels a run (queued: at once; running: after its batch); answers the refusal, if any. */
+  async function cancel(run: ShadowRun): Promise<string | undefined> {
+    const res = await callApi<ShadowRun>(
+      'POST',
+      `/api/v1/models/${encodeURIComponent(run.model)}/shadow-runs/${run.id}/cancel`,
+    );
+    if (!res.ok) return describeError(res);
+    setFresh((prev) => ({ ...prev, [run.id]: res.data! }));
+    return undefined;
+  }
+  return { runs, cancel };
 }
 
 /** Later states win over earlier ones, so a slow answer never moves a run backwards. */

@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { Badge, Panel, cx, ui } from '@/components/actions/primitives';
-import { bytes, when } from '@/lib/actions/format';
+import { actor, bytes, when } from '@/lib/actions/format';
 import { DeployDialog, type DeployIntent } from './deploy-dialog';
 import type { ModelVersion } from './types';
 import styles from './versions.module.css';
@@ -16,6 +16,7 @@ export function Registry(props: {
   production: string | undefined;
   rollbackTargets: string[];
   canEdit: boolean;
+  actors: Record<string, string>;
 }) {
   const [intent, setIntent] = useState<DeployIntent>();
   const newestFirst = [...props.versions].reverse();
@@ -49,9 +50,8 @@ export function Registry(props: {
             <thead>
               <tr>
                 <th>Version</th>
-                <th>sha256</th>
+                <th>Artifact</th>
                 <th>Signature and features</th>
-                <th className={ui.num}>Size</th>
                 <th>Registered</th>
                 <th className={ui.actions} />
               </tr>
@@ -78,12 +78,15 @@ export function Registry(props: {
                         <div className={cx(ui.muted, ui.small)}>{v.description}</div>
                       )}
                     </td>
-                    <td>
-                      <span className={ui.mono} title={v.sha256}>
-                        {v.sha256.slice(0, 12)}…
+                    <td className={ui.nowrap}>
+                      <span className={ui.mono} title={`sha256 ${v.sha256}`}>
+                        {v.sha256.slice(0, 12)}
                       </span>
+                      <div className={cx(ui.small, ui.muted)} title={v.filename}>
+                        {bytes(v.size_bytes)}
+                      </div>
                     </td>
-                    <td>
+                    <td className={styles.signatureCell}>
                       <Signature v={v} />
                       <div
                         className={cx(ui.small, ui.muted, styles.features)}
@@ -92,10 +95,9 @@ export function Registry(props: {
                         {v.input_spec.inputs.map((i) => i.features.join(', ')).join(' · ')}
                       </div>
                     </td>
-                    <td className={ui.num}>{bytes(v.size_bytes)}</td>
                     <td className={cx(ui.small, ui.nowrap)}>
-                      {when(v.created_at)}
-                      <div className={ui.muted}>{v.filename}</div>
+                      {when(v.created_at).replace(' UTC', '')}
+                      <div className={ui.muted}>{actor(v.created_by, props.actors)}</div>
                     </td>
                     <td className={ui.actions}>
                       {!isProd && (
@@ -132,8 +134,9 @@ export function Registry(props: {
 function Signature({ v }: { v: ModelVersion }) {
   const spec = (x: { name: string; type: string; shape: (number | string)[] }) =>
     `${x.name} ${x.type}[${x.shape.join(',')}]`;
+  const text = `${v.signature.inputs.map(spec).join(', ')} → ${v.signature.outputs.map(spec).join(', ')}`;
   return (
-    <div className={cx(ui.mono, styles.signature)}>
+    <div className={cx(ui.mono, styles.signature)} title={text}>
       {v.signature.inputs.map(spec).join(', ')}
       <span className={ui.muted}> → </span>
       {v.signature.outputs.map(spec).join(', ')}

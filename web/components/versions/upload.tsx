@@ -3,7 +3,8 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
-import { callApi, describeError } from '@/lib/actions/api-client';
+import { useApiForm } from '@/components/actions/use-api-form';
+import { callApi } from '@/lib/actions/api-client';
 import type { ModelVersion } from './types';
 
 /**
@@ -12,34 +13,24 @@ import type { ModelVersion } from './types';
  */
 export function UploadVersion(props: { model: string; defaultFeatures: string; canEdit: boolean }) {
   const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, busy, run } = useApiForm(['file', 'version', 'features', 'description'], {
+    input_spec: 'features',
+  });
   const [done, setDone] = useState<string>();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formEl = event.currentTarget;
     const form = new FormData(formEl);
-    setBusy(true);
-    setErrors({});
     setDone(undefined);
-    const result = await callApi<ModelVersion>(
-      'POST',
-      `/api/v1/models/${encodeURIComponent(props.model)}/versions`,
-      form,
+    const result = await run(() =>
+      callApi<ModelVersion>(
+        'POST',
+        `/api/v1/models/${encodeURIComponent(props.model)}/versions`,
+        form,
+      ),
     );
-    setBusy(false);
-    if (!result.ok) {
-      const field =
-        result.field &&
-        ['file', 'version', 'features', 'input_spec', 'description'].includes(result.field)
-          ? result.field === 'input_spec'
-            ? 'features'
-            : result.field
-          : 'form';
-      setErrors({ [field]: field === 'form' ? describeError(result) : result.error! });
-      return;
-    }
+    if (!result.ok) return;
     const v = result.data!;
     setDone(
       result.status === 201

@@ -69,6 +69,7 @@ export default async function VersionsPage(props: {
             production={production}
             rollbackTargets={rollbackTargets}
             canEdit={can.edit}
+            actors={actors}
           />
           <UploadVersion model={model} defaultFeatures={defaultFeatures} canEdit={can.edit} />
         </div>
