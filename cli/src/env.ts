@@ -24,7 +24,7 @@ export const startEnv = storeEnv
   .extend(alertsEnv.shape)
   .extend(shadowEnv.shape)
   .extend(authEnv.shape)
-  .extend({ OSPREY_DEMO_RATE: z.coerce.number().positive().default(1) });
+  .extend({ OSPREY_DEMO_RATE: z.coerce.number().positive().default(0.5) });
 
 export type StartEnv = z.infer<typeof startEnv>;
 

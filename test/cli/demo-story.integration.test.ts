@@ -40,7 +40,8 @@ const api = <T>(path: string) => getJson<T>(`${osprey.url}${path}`, apiKey);
 const demoRuns = async () =>
   (await api<Run[]>(`/api/v1/models/${MODEL}/shadow-runs`)).filter((r) => r.created_by === 'demo');
 
-async function startDemo(): Promise<{ process: OspreyProcess; seconds: number }> {
+async function startDemo(): Promise<{ process: OspreyProcess; seconds: number; total: number }> {
+  const spawned = Date.now();
   const process = await startOsprey({ args: ['start', '--demo'], dataDir, apiKey, env });
   // The demo logs this once the shadow run finished and the detectors caught up with the day.
   let seconds = NaN;
@@ -53,18 +54,19 @@ async function startDemo(): Promise<{ process: OspreyProcess; seconds: number }>
       if (line) seconds = (JSON.parse(line) as { seconds: number }).seconds;
       return line !== undefined;
     },
-    45_000,
+    75_000,
     'demo story ready',
   );
-  return { process, seconds };
+  return { process, seconds, total: (Date.now() - spawned) / 1000 };
 }
 
 beforeAll(async () => {
-  const { process, seconds } = await startDemo();
+  const { process, seconds, total } = await startDemo();
   osprey = process;
-  console.log(`demo story ready ${seconds} s after the demo started`);
-  expect(seconds).toBeLessThan(40);
-}, 90_000);
+  console.log(`demo story ready ${seconds} s after the demo started, ${total} s after spawning`);
+  // The issue's promise: a populated dashboard within a minute of `npm start`.
+  expect(total).toBeLessThan(60);
+}, 120_000);
 afterAll(async () => {
   await osprey?.stop();
 });
@@ -90,7 +92,7 @@ describe('osprey start --demo', () => {
     expect(others).toEqual([]);
     expect(run).toMatchObject({ status: 'done', candidate_version: 'v2' });
     expect(run!.progress.rows_done).toBe(run!.progress.rows_total);
-    expect(run!.progress.rows_total).toBeGreaterThan(50_000);
+    expect(run!.progress.rows_total).toBeGreaterThan(30_000);
     expect(['promote', 'hold']).toContain(run!.verdict!.decision);
     expect(run!.summary).toMatchObject({ labelled: expect.any(Number) });
     expect(run!.summary!.labelled).toBeGreaterThan(10_000);
@@ -145,7 +147,7 @@ describe('osprey start --demo', () => {
       stats(osprey.url, apiKey, MODEL, spike.from, spike.to),
       stats(osprey.url, apiKey, MODEL, before, spike.from),
     ]);
-    expect(hour.count).toBeGreaterThan(1_000);
+    expect(hour.count).toBeGreaterThan(500);
     expect(hour.latency_ms.p95!).toBeGreaterThan(4 * normal.latency_ms.p95!);
     expect(hour.error_rate).toBeGreaterThan(0.05);
   });
@@ -177,11 +179,11 @@ describe('osprey start --demo', () => {
     expect((await api<unknown[]>(`/api/v1/models/${MODEL}/versions`)).length).toBe(2);
     expect((await deployments()).length).toBe(1);
     expect((await demoRuns()).map((r) => r.status)).toEqual(['done']);
-    // Live traffic only (about one request a second), not a second day of history.
+    // Live traffic only (about one request every two seconds), not a second day of history.
     expect((await count()) - before.events).toBeLessThan(5_000);
     const drift = await api<{ reference: { size: number } }>(`/api/v1/models/${MODEL}/drift`);
     expect(drift.reference.size).toBe(5_000);
     const firing = await api<Alert[]>(`/api/v1/alerts?state=firing&model=${MODEL}`);
     expect(firing.map((a) => a.rule)).toContain('Distance to centre drift');
-  }, 60_000);
+  }, 90_000);
 });

@@ -13,7 +13,7 @@ import { HOUR, conditionsAt, dailyCurve, loadStory, saveStory, storyAt, type Sto
 
 export const DEMO_MODEL = 'house-prices';
 /** Mean requests per second of the seeded day (OSPREY_DEMO_RATE's default, so live traffic continues it). */
-const HISTORY_RATE = 1;
+const HISTORY_RATE = 0.5;
 const LABELLED_SHARE = 0.3;
 const REFERENCE_ROWS = 5_000;
 const BATCH = 5_000;
@@ -61,6 +61,10 @@ export async function startDemo(opts: {
   await ensureVersions(models, DEMO_MODEL);
   const predictor = new Predictor(models.registry, DEMO_MODEL);
   let production = (await models.deployments.production(DEMO_MODEL))!.version;
+  await predictor.load(production).catch((err: unknown) => {
+    log.error({ err, version: production }, 'demo cannot serve the production version; using v1');
+    production = 'v1';
+  });
   const unsubscribe = models.deployments.onChange((change) => {
     if (change.model !== DEMO_MODEL) return;
     // Like a service watching production: load the new version, then switch to it.
@@ -211,7 +215,8 @@ async function announceReady(
     try {
       const run = runId ? await models.shadow.get(runId) : undefined;
       const runFinished = !run || !['queued', 'running'].includes(run.status);
-      const detected = ((await lastWindowEnd(store, DEMO_MODEL, 'drift')) ?? 0) >= due;
+      // Performance is the last detector a window runs before its alert rules are evaluated.
+      const detected = ((await lastWindowEnd(store, DEMO_MODEL, 'performance')) ?? 0) >= due;
       if (runFinished && detected) {
         const ms = Date.now() - started;
         log.info({ seconds: ms / 1000, shadow_run: run?.status ?? null }, 'demo story ready');

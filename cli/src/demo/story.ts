@@ -32,7 +32,7 @@ export function conditionsAt(story: Story, t: number): Conditions {
   const spike = t >= story.spike.from && t < story.spike.to;
   const hoursDrifting = (t - story.driftFrom) / HOUR;
   return {
-    distanceShiftKm: hoursDrifting < 0 ? 0 : Math.min(7.5, 1.5 + 1.5 * hoursDrifting),
+    distanceShiftKm: hoursDrifting < 0 ? 0 : Math.min(7.5, 2.5 * hoursDrifting),
     latencyFactor: spike ? 6 : NORMAL.latencyFactor,
     errorRate: spike ? 0.09 : NORMAL.errorRate,
   };
