@@ -14,7 +14,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
-import type { Store } from '@osprey/db';
+import { storeEnv, type Store } from '@osprey/db';
 import { loadOverview } from '../../web/lib/dashboard/overview';
 import { loadTimeseries, niceStep } from '../../web/lib/dashboard/timeseries';
 import type { WebRuntime } from '../../web/server/runtime';
@@ -172,13 +172,7 @@ async function main(): Promise<void> {
     throw new Error(
       `${(freeBytes / 2 ** 30).toFixed(1)} GiB free in ${tmpdir()}; ${ROWS} predictions need ~${((ROWS * 80) / 2 ** 30).toFixed(0)} GiB`,
     );
-  const store = await createStore({
-    OSPREY_DATA_DIR: dir,
-    CLICKHOUSE_USER: 'default',
-    CLICKHOUSE_PASSWORD: '',
-    CLICKHOUSE_DATABASE: 'default',
-    OSPREY_RETENTION_DAYS: 90,
-  });
+  const store = await createStore(storeEnv.parse({ OSPREY_DATA_DIR: dir }));
   await migrate(store, { retentionDays: 90 });
   const [have] = await store.query<{ n: string; end: string | null }>(
     `SELECT count() AS n, toUnixTimestamp64Milli(max(timestamp)) AS end FROM predictions`,

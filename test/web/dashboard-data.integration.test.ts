@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Osprey } from '@osprey/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelOverview } from '../../web/lib/dashboard/overview';
+import type { TimeseriesPoint } from '../../web/lib/dashboard/timeseries';
 import { HOUR } from '../support/alerts';
 import { mulberry32 } from '../support/events';
 import { REPO_ROOT, startOsprey, type OspreyProcess } from '../support/osprey-process';
@@ -162,27 +164,8 @@ const get = async <T>(path: string, auth = true) => {
 const iso = (ms: number) => new Date(ms).toISOString();
 const range = (from: number, to: number) => `from=${iso(from)}&to=${iso(to)}`;
 
-interface Overview {
-  model: string;
-  production_version: string | null;
-  versions: string[];
-  events: number;
-  error_rate: number | null;
-  latency_p95_ms: number | null;
-  sparkline: { t: string; count: number }[];
-  drift: { status: string; window_end: string | null; drifted_features: string[] };
-  firing_alerts: number;
-  last_seen: string | null;
-}
-interface Point {
-  t: string;
-  count: number;
-  errors: number;
-  error_rate: number | null;
-  p50_ms: number | null;
-  p95_ms: number | null;
-  p99_ms: number | null;
-}
+type Overview = ModelOverview;
+type Point = TimeseriesPoint;
 
 describe('GET /api/v1/overview', () => {
   it('answers every model with its numbers over the range', async () => {
