@@ -102,6 +102,8 @@ async function signIn(page: Page): Promise<void> {
   await page.waitForURL(`${osprey.url}/`);
 }
 
+// Server renders after a click share two cores with other tests: allow them time.
+const SLOW = { timeout: 15_000 };
 const parseMs = (text: string) => Number(text.replace(' ms', ''));
 
 it('sends a visitor without a session to the login page', async () => {
@@ -115,11 +117,13 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await signIn(page);
-  await expect.poll(() => page.getByTestId('signed-in-user').innerText()).toContain(ADMIN.email);
+  await expect
+    .poll(() => page.getByTestId('signed-in-user').innerText(), SLOW)
+    .toContain(ADMIN.email);
 
   // Overview: the last 24 hours hold all 1,200 predictions.
   const row = page.locator(`[data-testid="model-row"][data-model="${MODEL}"]`);
-  await expect.poll(() => row.getByTestId('events').getAttribute('title')).toBe('1,200');
+  await expect.poll(() => row.getByTestId('events').getAttribute('title'), SLOW).toBe('1,200');
   expect(await row.getByTestId('error-rate').innerText()).toBe(
     `${((errors / latencies.length) * 100).toFixed(2)}%`,
   );
@@ -165,9 +169,9 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
 
   // Drill-down: the drifted window of sqm. Both histograms drawn, the statistics listed.
   await sqmCells.nth(2).click();
-  await expect.poll(() => page.url()).toContain('feature=sqm');
+  await page.waitForURL(/feature=sqm/);
   const drill = page.getByTestId('drilldown');
-  await expect.poll(() => drill.getAttribute('data-feature')).toBe('sqm');
+  await expect.poll(() => drill.getAttribute('data-feature'), SLOW).toBe('sqm');
   const bars = drill.getByTestId('histogram').locator('.recharts-bar');
   expect(await bars.count()).toBe(2);
   for (const i of [0, 1]) {
@@ -188,15 +192,16 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
 
   // A categorical feature: its categories as bars.
   await page.getByTestId('feature-link').filter({ hasText: 'city' }).click();
-  await expect.poll(() => drill.getAttribute('data-feature')).toBe('city');
+  await page.waitForURL(/feature=city/);
+  await expect.poll(() => drill.getAttribute('data-feature'), SLOW).toBe('city');
   expect(await drill.getByTestId('histogram').getAttribute('data-bins')).toBe('3');
   expect(await drill.getByTestId('drift-statistics').innerText()).toMatch(/χ² p-value/);
   await drill.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-drilldown-city.png` });
 
   // The segment filter narrows the charts (through the timeseries API, with the session cookie).
   await page.getByTestId('segment-filter').locator('select').selectOption({ label: 'region = eu' });
-  await expect.poll(() => page.url()).toContain('tag=region&value=eu');
-  await expect.poll(() => page.getByTestId('traffic').innerText()).toContain('region=eu');
+  await page.waitForURL(/tag=region&value=eu/);
+  await expect.poll(() => page.getByTestId('traffic').innerText(), SLOW).toContain('region=eu');
   const reloaded = page.waitForResponse(
     (r) => r.url().includes(`/api/v1/models/${MODEL}/timeseries`) && r.url().includes('tag=region'),
   );

@@ -78,7 +78,9 @@ it('shows the demo model after `osprey start --demo`, as the quick start promise
       return Number((await row.getByTestId('events').getAttribute('title'))!.replaceAll(',', ''));
     };
     await expect.poll(events, { timeout: 60_000, interval: 1_000 }).toBeGreaterThan(20_000);
-    expect(await row.getByTestId('version').allInnerTexts()).toEqual(['v1', 'v2']);
+    // Live traffic comes from the production version, v1 (v2 is the shadow candidate).
+    expect(await row.getByTestId('version').allInnerTexts()).toContain('v1');
+    expect(await row.getByTestId('production-version').innerText()).toBe('v1');
     await page.screenshot({ path: `${SCREENSHOT_DIR}/demo.png` });
 
     // The scheduler backfills the day of history: drift against the logged reference dataset,
@@ -109,6 +111,15 @@ it('shows the demo model after `osprey start --demo`, as the quick start promise
       labelled: expect.any(Number),
       metrics: { mae: expect.any(Number), r2: expect.any(Number) },
     });
+
+    // The model page draws the backfilled day: drift per hour window, performance from labels.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${demo.url}/models/house-prices`);
+    expect(
+      Number(await page.getByTestId('drift-heatmap').getAttribute('data-windows')),
+    ).toBeGreaterThan(1);
+    expect(await page.getByTestId('chart-mae').locator('.recharts-line').count()).toBe(1);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/demo-model.png`, fullPage: true });
   } finally {
     await demo.stop();
   }
