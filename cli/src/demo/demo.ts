@@ -89,15 +89,16 @@ export async function startDemo(opts: {
   };
 
   let story = loadStory(opts.dataDir);
+  let justSeeded = false;
   if (!story) {
-    const seeded = (await listModels(store)).some((m) => m.model === DEMO_MODEL);
     story = storyAt(Date.now());
     // Events from an older demo without a story file: continue them, seed no second history.
-    if (!seeded) await seedHistory(client, predictor, story, emit, log);
+    justSeeded = !(await listModels(store)).some((m) => m.model === DEMO_MODEL);
+    if (justSeeded) await seedHistory(client, predictor, story, emit, log);
     saveStory(opts.dataDir, story);
   }
   await ensureRules(store, DEMO_MODEL);
-  const run = await ensureShadowRun(models, DEMO_MODEL, story);
+  const run = await ensureShadowRun(models, DEMO_MODEL, story, { justSeeded });
   log.info({ ms: Date.now() - started, shadow_run: run?.id }, 'demo story seeded');
   void announceReady(store, models, run?.id, started, log);
 

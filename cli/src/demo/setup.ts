@@ -115,6 +115,7 @@ export async function ensureShadowRun(
   models: Models,
   model: string,
   story: Story,
+  opts: { justSeeded: boolean },
 ): Promise<ShadowRun | undefined> {
   const runs = (await models.shadow.list(model)).filter(
     (r) => r.created_by === DEMO_ACTOR && r.mode === 'replay',
@@ -127,11 +128,19 @@ export async function ensureShadowRun(
     to: story.history.to,
     version: 'v1',
   });
-  try {
-    return await models.shadow.create(model, request, DEMO_ACTOR);
-  } catch (err) {
-    // No logged traffic in the day (a data directory seeded by an older demo): nothing to replay.
-    if (err instanceof RegistryError && err.status === 400) return undefined;
-    throw err;
+  // Just seeded through Kafka, the day may take a moment to reach the store.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await models.shadow.create(model, request, DEMO_ACTOR);
+    } catch (err) {
+      const noRows = err instanceof RegistryError && err.status === 400;
+      if (noRows && opts.justSeeded && attempt < 20) {
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      // No logged traffic in the day (a data directory seeded by an older demo): nothing to replay.
+      if (noRows) return undefined;
+      throw err;
+    }
   }
 }
