@@ -39,14 +39,14 @@ export function ActiveAlerts({ alerts, canEdit }: { alerts: AlertInstance[]; can
                     <div className={cx(ui.small, ui.muted)}>{a.consecutive} breaching</div>
                   )}
                 </td>
-                <td>
+                <td style={{ minWidth: 160 }}>
                   <strong>{a.rule ?? a.rule_id.slice(0, 8)}</strong>
                   <div className={styles.condText}>{a.metric}</div>
                 </td>
                 <td>
                   <SeverityBadge severity={a.severity} />
                 </td>
-                <td>
+                <td className={ui.nowrap}>
                   <Link href={`/models/${encodeURIComponent(a.model)}`}>{a.model}</Link>
                 </td>
                 <td className={ui.small}>
@@ -103,7 +103,7 @@ export function AlertHistory({ events }: { events: AlertEvent[] }) {
                 <td>
                   {e.rule} <SeverityBadge severity={e.severity} />
                 </td>
-                <td>{e.model}</td>
+                <td className={ui.nowrap}>{e.model}</td>
                 <td className={ui.small}>
                   <Scope feature={e.feature} segment={e.segment} />
                 </td>

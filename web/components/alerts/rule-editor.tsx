@@ -2,8 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import { Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
-import { fieldErrors } from '@/components/actions/use-api-form';
-import { callApi, type ApiResult } from '@/lib/actions/api-client';
+import { callApi, fieldErrors, type ApiResult } from '@/lib/actions/api-client';
 import { number, when } from '@/lib/actions/format';
 import type { AlertRule, ChannelChoice, RulePreview } from './types';
 import styles from './alerts.module.css';

@@ -89,7 +89,7 @@ export function Rules(props: {
                     <strong>{r.name}</strong> {!r.enabled && <Badge>disabled</Badge>}
                     {r.description && <div className={cx(ui.small, ui.muted)}>{r.description}</div>}
                   </td>
-                  <td>{r.model}</td>
+                  <td className={ui.nowrap}>{r.model}</td>
                   <td className={styles.condText}>
                     {r.metric} {r.op} {number(r.threshold)}
                     {r.for > 1 && ` for ${r.for}`}
@@ -103,10 +103,14 @@ export function Rules(props: {
                     <SeverityBadge severity={r.severity} />
                   </td>
                   <td className={ui.small}>
-                    {r.channels.length
-                      ? r.channels.map((c) => channelName.get(c) ?? c.slice(0, 8)).join(', ')
-                      : '—'}
-                    <div className={ui.muted}>every {r.repeat_interval}</div>
+                    {r.channels.length ? (
+                      <>
+                        {r.channels.map((c) => channelName.get(c) ?? c.slice(0, 8)).join(', ')}
+                        <div className={ui.muted}>again every {r.repeat_interval}</div>
+                      </>
+                    ) : (
+                      <span className={ui.muted}>no channel</span>
+                    )}
                   </td>
                   <td>{r.action === 'rollback' ? <Badge tone="amber">rollback</Badge> : '—'}</td>
                   <td className={cx(ui.small, ui.nowrap)}>{when(r.updated_at)}</td>

@@ -1,24 +1,25 @@
 'use client';
 
 /**
- * Charts with Recharts (the dashboard's one chart library: React SVG components, safe in client
- * components under SSR, covers scatter and bar charts without a hand-written chart engine).
+ * The run's comparison charts, with Recharts like every dashboard chart (React SVG components,
+ * safe in client components under SSR; scatter and bars without a hand-written chart engine).
  */
 import {
   Bar,
   BarChart,
   CartesianGrid,
   ReferenceLine,
-  ResponsiveContainer,
   Scatter,
   ScatterChart,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
+import { AXIS_TICK, COLORS, X_AXIS } from '@/components/charts/theme';
 import { number } from '@/lib/actions/format';
+import { niceTicks } from '@/lib/actions/ticks';
 
-const AXIS = { fontSize: 11, fill: '#667085' };
+const TOOLTIP = { fontSize: 12, borderRadius: 6, borderColor: '#e4e7ec' };
 
 /** Candidate against production on a sample of events; points on the diagonal agree. */
 export function OutputScatter(props: {
@@ -26,55 +27,58 @@ export function OutputScatter(props: {
   candidate: string;
 }) {
   const all = props.points.flatMap((p) => [p.production, p.candidate]);
-  const lo = Math.min(...all);
-  const hi = Math.max(...all);
-  const pad = (hi - lo) * 0.04 || 1;
-  const domain: [number, number] = [lo - pad, hi + pad];
+  const ticks = niceTicks(Math.min(...all), Math.max(...all));
+  const domain: [number, number] = [ticks[0]!, ticks.at(-1)!];
+  const axis = {
+    type: 'number' as const,
+    domain,
+    ticks,
+    tick: AXIS_TICK,
+    tickLine: false,
+    axisLine: { stroke: COLORS.grid },
+    tickFormatter: (v: number) => number(v, 3),
+  };
   return (
-    <div data-testid="scatter" style={{ width: '100%', height: 300 }}>
-      <ResponsiveContainer width="100%" height="100%">
-        <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
-          <CartesianGrid stroke="#eaecf0" />
-          <XAxis
-            type="number"
-            dataKey="production"
-            name="production"
-            domain={domain}
-            tick={AXIS}
-            tickFormatter={(v: number) => number(v, 3)}
-            label={{ value: 'production output', position: 'insideBottom', offset: -12, ...AXIS }}
-          />
-          <YAxis
-            type="number"
-            dataKey="candidate"
-            name={props.candidate}
-            domain={domain}
-            tick={AXIS}
-            width={64}
-            tickFormatter={(v: number) => number(v, 3)}
-          />
-          <ReferenceLine
-            segment={[
-              { x: domain[0], y: domain[0] },
-              { x: domain[1], y: domain[1] },
-            ]}
-            stroke="#98a2b3"
-            strokeDasharray="4 4"
-            ifOverflow="hidden"
-          />
-          <Tooltip
-            cursor={{ strokeDasharray: '3 3' }}
-            formatter={(v) => number(Number(v), 5)}
-            isAnimationActive={false}
-          />
-          <Scatter
-            data={props.points}
-            fill="#2e90fa"
-            fillOpacity={0.45}
-            isAnimationActive={false}
-          />
-        </ScatterChart>
-      </ResponsiveContainer>
+    <div data-testid="scatter">
+      <ScatterChart
+        responsive
+        style={{ width: '100%', height: 300 }}
+        margin={{ top: 8, right: 16, bottom: 18, left: 0 }}
+      >
+        <CartesianGrid stroke={COLORS.grid} />
+        <XAxis
+          {...axis}
+          dataKey="production"
+          name="production"
+          label={{
+            value: 'production (logged)',
+            position: 'insideBottom',
+            offset: -10,
+            ...AXIS_TICK,
+          }}
+        />
+        <YAxis {...axis} dataKey="candidate" name={props.candidate} width={64} />
+        <ReferenceLine
+          segment={[
+            { x: domain[0], y: domain[0] },
+            { x: domain[1], y: domain[1] },
+          ]}
+          stroke={COLORS.axis}
+          strokeDasharray="4 4"
+        />
+        <Tooltip
+          cursor={{ strokeDasharray: '3 3' }}
+          contentStyle={TOOLTIP}
+          formatter={(v) => number(Number(v), 5)}
+          isAnimationActive={false}
+        />
+        <Scatter
+          data={props.points}
+          fill={COLORS.current}
+          fillOpacity={0.4}
+          isAnimationActive={false}
+        />
+      </ScatterChart>
     </div>
   );
 }
@@ -83,43 +87,56 @@ export function OutputScatter(props: {
 export function DifferenceHistogram(props: {
   bins: { from: number; to: number; count: number }[];
 }) {
-  const data = props.bins.map((b) => ({
-    label: number((b.from + b.to) / 2, 3),
-    range: `${number(b.from, 4)} … ${number(b.to, 4)}`,
-    count: b.count,
-  }));
+  const lo = props.bins[0]?.from ?? 0;
+  const hi = props.bins.at(-1)?.to ?? 0;
+  const ticks = niceTicks(lo, hi, 6);
+  // A bin is labelled with the round value it holds, so the axis reads in round steps.
+  const data = props.bins.map((b) => {
+    const tick = ticks.find((t) => t >= b.from && t < b.to);
+    return {
+      label: tick === undefined ? '' : number(tick, 3),
+      range: `${number(b.from, 4)} … ${number(b.to, 4)}`,
+      count: b.count,
+    };
+  });
   return (
-    <div data-testid="diff-histogram" style={{ width: '100%', height: 300 }}>
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart
-          data={data}
-          margin={{ top: 8, right: 16, bottom: 24, left: 8 }}
-          barCategoryGap={1}
-        >
-          <CartesianGrid stroke="#eaecf0" vertical={false} />
-          <XAxis
-            dataKey="label"
-            tick={AXIS}
-            interval="preserveStartEnd"
-            minTickGap={24}
-            label={{
-              value: 'candidate − production',
-              position: 'insideBottom',
-              offset: -12,
-              ...AXIS,
-            }}
-          />
-          <YAxis tick={AXIS} width={48} allowDecimals={false} />
-          <Tooltip
-            isAnimationActive={false}
-            labelFormatter={(_l, payload) =>
-              (payload?.[0]?.payload as { range?: string } | undefined)?.range ?? ''
-            }
-            formatter={(v) => [number(Number(v)), 'events']}
-          />
-          <Bar dataKey="count" fill="#7a5af8" isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
+    <div data-testid="diff-histogram">
+      <BarChart
+        responsive
+        style={{ width: '100%', height: 300 }}
+        data={data}
+        margin={{ top: 8, right: 16, bottom: 18, left: 0 }}
+        barCategoryGap={1}
+      >
+        <CartesianGrid stroke={COLORS.grid} vertical={false} />
+        <XAxis
+          {...X_AXIS}
+          dataKey="label"
+          interval={0}
+          label={{
+            value: 'candidate − production',
+            position: 'insideBottom',
+            offset: -10,
+            ...AXIS_TICK,
+          }}
+        />
+        <YAxis
+          tick={AXIS_TICK}
+          tickLine={false}
+          axisLine={false}
+          width={48}
+          allowDecimals={false}
+        />
+        <Tooltip
+          contentStyle={TOOLTIP}
+          isAnimationActive={false}
+          labelFormatter={(_l, payload) =>
+            (payload?.[0]?.payload as { range?: string } | undefined)?.range ?? ''
+          }
+          formatter={(v) => [number(Number(v)), 'events']}
+        />
+        <Bar dataKey="count" fill={COLORS.p95} isAnimationActive={false} />
+      </BarChart>
     </div>
   );
 }

@@ -67,13 +67,15 @@ export function Registry(props: {
                     data-version={v.version}
                     data-production={isProd ? 'true' : undefined}
                   >
-                    <td className={ui.nowrap}>
-                      <strong>{v.version}</strong>{' '}
-                      {isProd && (
-                        <Badge tone="green">
-                          <span data-testid="production-badge">production</span>
-                        </Badge>
-                      )}
+                    <td className={styles.versionCell}>
+                      <span className={ui.nowrap}>
+                        <strong>{v.version}</strong>{' '}
+                        {isProd && (
+                          <Badge tone="green">
+                            <span data-testid="production-badge">production</span>
+                          </Badge>
+                        )}
+                      </span>
                       {v.description && (
                         <div className={cx(ui.muted, ui.small)}>{v.description}</div>
                       )}

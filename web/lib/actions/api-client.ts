@@ -64,3 +64,17 @@ export function describeError(result: ApiResult<unknown>): string {
             : String(result.status);
   return `${label}: ${result.error ?? 'refused'}`;
 }
+
+/**
+ * A refusal as form errors: under the field the API named when the form has it, else one
+ * message for the whole form (`form`) with the status.
+ */
+export function fieldErrors(
+  res: ApiResult<unknown>,
+  fields: readonly string[],
+  alias: Record<string, string> = {},
+): Record<string, string> {
+  const named = res.field && (alias[res.field] ?? res.field);
+  if (named && fields.includes(named)) return { [named]: res.error ?? 'invalid' };
+  return { form: describeError(res) };
+}
