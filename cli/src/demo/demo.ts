@@ -33,7 +33,7 @@ async function demoKey(store: Store, dataDir: string): Promise<string> {
 /**
  * `osprey start --demo`: a house-price service and its team, through the product's own paths.
  * On first start: v1 and v2 registered from the fixture ONNX models, v1 promoted, a day of
- * history logged through the SDK with v1's real predictions (a latency spike nine hours ago, a
+ * history logged through the SDK with v1's real predictions (a latency spike ten hours ago, a
  * feature drifting for the last three), v1's validation set as the reference, alert rules, and a
  * replay of the day through v2 queued for the shadow runner. Then live traffic at `rate`
  * requests/s from whichever version is in production; sale prices arrive as labels for part of

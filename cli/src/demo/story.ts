@@ -6,10 +6,11 @@ export const HOUR = 3_600_000;
 
 /**
  * The demo's story, fixed when it is first seeded (and kept in the data directory, so a restart
- * continues it): a day of history ending at `seededAt`; an hour, nine hours before the seeding
- * hour, when the feature store was slow (latency several times normal, timeouts); and, from three
- * hours before that hour on, listings from a new development on the outskirts — the distance to
- * the centre drifts further every hour until it levels off, and keeps drifting in live traffic.
+ * continues it): a day of history ending at `seededAt`; the hour ending nine hours before the
+ * seeding hour, when the feature store was slow (latency several times normal, timeouts); and,
+ * from three hours before that hour on, listings from a new development on the outskirts — the
+ * distance to the centre drifts further every hour until it levels off, and keeps drifting in
+ * live traffic.
  */
 export interface Story {
   seededAt: number;
