@@ -100,7 +100,7 @@ export function candidates(
     }));
 }
 
-function scopeOf(c: Candidate): AlertScope {
+export function scopeOf(c: Candidate): AlertScope {
   return {
     fingerprint: c.fingerprint,
     model: c.model,

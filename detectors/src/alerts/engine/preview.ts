@@ -5,7 +5,7 @@ import { isoWindow, type Window } from '../../window';
 import { FieldError } from '../errors';
 import { parseDuration } from '../rules/duration';
 import type { AlertRule, RuleSpec } from '../rules/schema';
-import { breaches, candidates, type Candidate } from './instance';
+import { breaches, candidates, scopeOf, type AlertScope, type Candidate } from './instance';
 import { metricFamily, type MetricSource } from './metrics';
 import { step, type InstanceState } from './transition';
 
@@ -18,13 +18,7 @@ export interface RulePreview {
   /** How many times an alert instance would have started firing. */
   fired: number;
   /** The latest of those firings (at most MAX_FIRINGS), oldest first. */
-  firings: {
-    model: string;
-    feature: string | null;
-    segment: string | null;
-    value: number | null;
-    window: { from: string; to: string };
-  }[];
+  firings: Omit<AlertScope, 'fingerprint'>[];
 }
 
 const MAX_FIRINGS = 100;
@@ -95,13 +89,10 @@ export async function previewRule(
     ...isoWindow(range),
     windows: new Set(detections.map((d) => d.window.from)).size,
     fired: fired.length,
-    firings: fired.slice(-MAX_FIRINGS).map((c) => ({
-      model: c.model,
-      feature: c.feature || null,
-      segment: c.segment || null,
-      value: c.value,
-      window: isoWindow(c.window),
-    })),
+    firings: fired.slice(-MAX_FIRINGS).map((c) => {
+      const { fingerprint: _f, ...scope } = scopeOf(c);
+      return scope;
+    }),
   };
 }
 
