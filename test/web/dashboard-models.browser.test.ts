@@ -210,5 +210,19 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
   expect(answer.status()).toBe(200);
   const points = (await answer.json()) as { count: number }[];
   expect(points.reduce((a, p) => a + p.count, 0)).toBe((3 * PER_WINDOW) / 2);
+
+  // Auto-refresh every 10 s reloads the charts on its own; paused, it stops.
+  const timeseries: number[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/timeseries?')) timeseries.push(Date.now());
+  });
+  const picked = Date.now();
+  await page.getByLabel('Auto-refresh interval').selectOption('10');
+  await expect.poll(() => timeseries.length, { timeout: 15_000, interval: 250 }).toBe(1);
+  expect(timeseries[0]! - picked).toBeGreaterThan(8_000);
+  await page.getByRole('button', { name: 'Pause auto-refresh' }).click();
+  await page.waitForTimeout(11_000);
+  expect(timeseries).toHaveLength(1);
+  expect(await page.getByRole('button', { name: 'Resume auto-refresh' }).count()).toBe(1);
   await context.close();
 });

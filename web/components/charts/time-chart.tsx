@@ -21,6 +21,8 @@ export interface TimeSeries {
   /** Areas for volumes, lines for levels. */
   kind?: 'line' | 'area';
   dashed?: boolean;
+  /** A lighter, thinner line for a noisy series drawn over steadier ones (p99). */
+  faint?: boolean;
 }
 
 type Row = { t: string };
@@ -35,7 +37,10 @@ const FORMATS: Record<ValueFormat, (v: number) => string> = {
   percent: (v) => `${Number((v * 100).toPrecision(3))}%`,
   statistic: (v) =>
     v !== 0 && Math.abs(v) < 1e-4 ? v.toExponential(1) : String(Number(v.toPrecision(3))),
-  number: (v) => String(Number(v.toPrecision(4))),
+  number: (v) =>
+    Math.abs(v) >= 1000
+      ? v.toLocaleString('en-US', { maximumFractionDigits: 1 })
+      : String(Number(v.toPrecision(4))),
 };
 
 const spansDays = (rows: Row[]) =>
@@ -128,7 +133,8 @@ export function TimeChart(props: {
               dataKey={s.key}
               name={s.label}
               stroke={s.color}
-              strokeWidth={1.6}
+              strokeWidth={s.faint ? 1.1 : 1.6}
+              strokeOpacity={s.faint ? 0.6 : 1}
               strokeDasharray={s.dashed ? '4 3' : undefined}
               dot={props.data.length < 30 ? { r: 2.5 } : false}
               isAnimationActive={false}

@@ -10,6 +10,16 @@ const SHOWN: Record<string, string[]> = {
   binary: ['accuracy', 'f1', 'roc_auc', 'log_loss'],
   multiclass: ['accuracy', 'f1_macro', 'precision_macro', 'recall_macro'],
 };
+/** Scores (higher is better, R² may go negative) get a free axis; errors start at zero. */
+const SCORES = new Set([
+  'r2',
+  'accuracy',
+  'f1',
+  'f1_macro',
+  'roc_auc',
+  'precision_macro',
+  'recall_macro',
+]);
 const LABELS: Record<string, string> = {
   mae: 'MAE',
   rmse: 'RMSE',
@@ -38,7 +48,7 @@ export function PerformancePanel({ points }: { points: PerformancePoint[] }) {
         <h2>Performance</h2>
         <span className={styles.panelNote}>
           {task} · {labelled.toLocaleString('en-US')} labelled predictions in {points.length}{' '}
-          windows
+          {points.length === 1 ? 'window' : 'windows'}
         </span>
       </div>
       <div className={`${styles.panelBody} ${styles.chartGrid}`}>
@@ -51,7 +61,7 @@ export function PerformancePanel({ points }: { points: PerformancePoint[] }) {
               format={m === 'mape' ? 'percent' : 'number'}
               height={160}
               legend={false}
-              yDomain={['auto', 'auto']}
+              yDomain={SCORES.has(m) ? ['auto', 'auto'] : [0, 'auto']}
               testId={`chart-${m}`}
             />
           </div>

@@ -21,7 +21,7 @@ const CHARTS: { title: string; testId: string; format: ValueFormat; series: Time
     series: [
       { key: 'p50_ms', label: 'p50', color: COLORS.p50 },
       { key: 'p95_ms', label: 'p95', color: COLORS.p95 },
-      { key: 'p99_ms', label: 'p99', color: COLORS.p99, dashed: true },
+      { key: 'p99_ms', label: 'p99', color: COLORS.p99, faint: true },
     ],
   },
   {
