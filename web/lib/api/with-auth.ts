@@ -48,8 +48,8 @@ const refuse = (status: 401 | 403, error: string) => Response.json({ error }, { 
 
 /**
  * The auth wrapper for `/api/v1` handlers used by both the dashboard and automation: a Bearer API
- * key or the session cookie, whose mutations must also pass
- * the CSRF Origin check. Answers 401 when nobody is signed in, 403 when the role is too low. Every
+ * key or the session cookie, whose mutations must also pass the CSRF Origin check. Answers 401
+ * when nobody is signed in, 403 when the role is too low. Every
  * successful mutation leaves one audit_log row: the handler's own through `caller.audit`, the
  * owning workspace's (`audit: 'workspace'`), or else one naming the method and path.
  */
