@@ -270,6 +270,16 @@ it('a viewer cannot roll back: the API answers 403 and production stays', async 
   expect(await rollback.isDisabled()).toBe(true);
   for (const button of await page.locator('[data-testid=promote]').all())
     expect(await button.isDisabled()).toBe(true);
+  // Elsewhere too: no rule editing, no replay, and Settings shows only the account.
+  await page.goto(`${osprey.url}/alerts?tab=rules`);
+  expect(await page.locator('[data-testid=new-rule]').isDisabled()).toBe(true);
+  await page.goto(`${osprey.url}/shadow`);
+  expect(await page.locator('[data-testid=start-replay] button[type=submit]').isDisabled()).toBe(
+    true,
+  );
+  await page.goto(`${osprey.url}/settings`);
+  expect(await page.locator('[data-testid=settings-role-note]').innerText()).toContain('viewer');
+  expect(await page.locator('[data-testid=api-key-form]').count()).toBe(0);
   await page.context().close();
 });
 

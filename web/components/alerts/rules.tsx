@@ -109,7 +109,7 @@ export function Rules(props: {
                         <div className={ui.muted}>again every {r.repeat_interval}</div>
                       </>
                     ) : (
-                      <span className={ui.muted}>no channel</span>
+                      <span className={cx(ui.muted, ui.nowrap)}>no channel</span>
                     )}
                   </td>
                   <td>{r.action === 'rollback' ? <Badge tone="amber">rollback</Badge> : '—'}</td>

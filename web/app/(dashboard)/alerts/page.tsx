@@ -6,6 +6,7 @@ import {
   listRules,
   listSilences,
 } from '@osprey/detectors';
+import { AutoRefresh } from '@/components/actions/auto-refresh';
 import { Tabs, ui } from '@/components/actions/primitives';
 import { ActiveAlerts, AlertHistory } from '@/components/alerts/alert-tables';
 import { NotificationLog } from '@/components/alerts/notification-log';
@@ -93,7 +94,9 @@ export default async function AlertsPage(props: {
       <PageHeader
         title="Alerts"
         crumbs={`${firing} firing · ${active.length - firing} pending · ${plural(enabled, 'rule')} enabled`}
-      />
+      >
+        <AutoRefresh />
+      </PageHeader>
       <Tabs tabs={tabs} active={tab} />
       {body}
     </div>

@@ -1,3 +1,4 @@
+import { AutoRefresh } from '@/components/actions/auto-refresh';
 import { ui } from '@/components/actions/primitives';
 import { RunsTable } from '@/components/shadow/runs-table';
 import { StartReplay } from '@/components/shadow/start-replay';
@@ -41,7 +42,9 @@ export default async function ShadowPage(props: {
       <PageHeader
         title="Shadow runs"
         crumbs="Replay logged production traffic through a candidate version and compare the answers"
-      />
+      >
+        <AutoRefresh />
+      </PageHeader>
       <StartReplay
         versions={Object.fromEntries(registered.map((p) => [p.model, p.versions]))}
         production={Object.fromEntries(registered.map((p) => [p.model, p.production?.version]))}

@@ -1,3 +1,4 @@
+import { AutoRefresh } from '@/components/actions/auto-refresh';
 import { ModelPicker } from '@/components/actions/model-picker';
 import { ui } from '@/components/actions/primitives';
 import { Registry } from '@/components/versions/registry';
@@ -60,6 +61,7 @@ export default async function VersionsPage(props: {
         }
       >
         <ModelPicker models={all} value={model} />
+        <AutoRefresh />
       </PageHeader>
       <div className={styles.layout}>
         <div className={ui.page}>

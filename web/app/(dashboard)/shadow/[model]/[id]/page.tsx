@@ -1,6 +1,7 @@
 import { shadowComparison } from '@osprey/db';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { AutoRefresh } from '@/components/actions/auto-refresh';
 import { Panel, cx, ui } from '@/components/actions/primitives';
 import { DifferenceHistogram, OutputScatter } from '@/components/shadow/comparison-charts';
 import { RunHeader } from '@/components/shadow/run-header';
@@ -52,7 +53,9 @@ export default async function ShadowRunPage(props: {
             <Link href="/shadow">Shadow runs</Link> / {run.model}
           </>
         }
-      />
+      >
+        <AutoRefresh />
+      </PageHeader>
       <span className={ui.subtitle}>
         Candidate <strong>{run.candidate_version}</strong> against the outputs production logged
         {comparison.logged_by.length > 0 &&
