@@ -17,17 +17,24 @@ const modelRow = z.object({
   last_seen: epochMsToIso,
 });
 
-/** Every model that has logged predictions, with its versions (newest activity first). */
-export async function listModels(store: Store): Promise<ModelSummary[]> {
+/**
+ * Every model that has logged predictions, with its versions (newest activity first). Read from
+ * the hourly rollup (0045: the same counts in a few thousand rows), or with `raw` from predictions.
+ */
+export async function listModels(
+  store: Store,
+  opts: { raw?: boolean } = {},
+): Promise<ModelSummary[]> {
+  const source = opts.raw
+    ? `SELECT model, version, count() AS events, max(timestamp) AS last_seen
+       FROM ${Tables.predictions} GROUP BY model, version`
+    : `SELECT model, version, events, last_seen FROM ${Tables.predictions1h}`;
   const rows = await store.query(
     `SELECT model,
             arraySort(groupUniqArray(version)) AS versions,
             sum(events) AS events,
             toUnixTimestamp64Milli(max(last_seen)) AS last_seen
-     FROM (
-       SELECT model, version, count() AS events, max(timestamp) AS last_seen
-       FROM ${Tables.predictions} GROUP BY model, version
-     )
+     FROM (${source})
      GROUP BY model ORDER BY model`,
   );
   return rows.map((r) => modelRow.parse(r));

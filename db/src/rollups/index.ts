@@ -4,5 +4,4 @@ export {
   type SeriesFilter,
   type SeriesSource,
 } from './series';
-export { modelVersions, type ModelVersions } from './models';
 export { HOUR_MS, MINUTE_MS, type Grid } from './cover';

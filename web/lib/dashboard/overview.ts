@@ -1,7 +1,7 @@
 import {
   aggregateSeries,
   latestDeployment,
-  modelVersions,
+  listModels,
   type SeriesAggregate,
   type SeriesSource,
 } from '@osprey/db';
@@ -46,7 +46,7 @@ export async function loadOverview(
   const to = range.to.getTime();
   const source = opts.source ?? 'auto';
   const [models, totals, counts, firing] = await Promise.all([
-    modelVersions(rt.store, source),
+    listModels(rt.store, { raw: source === 'raw' }),
     aggregateSeries(rt.store, { from, to, grid: { origin: 0, num: 0, den: 1 }, source }),
     aggregateSeries(rt.store, {
       from,
