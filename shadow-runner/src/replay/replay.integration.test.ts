@@ -209,8 +209,16 @@ describe('replay', () => {
     await expect(
       models.shadow.promote('houses', run.id, { force: false, actor }),
     ).rejects.toMatchObject({ status: 409 });
-    const forced = await models.shadow.promote('houses', run.id, { force: true, actor });
-    expect(forced).toMatchObject({ version: 'v2', shadow_run_id: run.id });
+    const forced = await models.shadow.promote('houses', run.id, {
+      force: true,
+      actor,
+      reason: 'ship it for the demo',
+    });
+    expect(forced).toMatchObject({
+      version: 'v2',
+      shadow_run_id: run.id,
+      reason: 'ship it for the demo (forced past a hold verdict)',
+    });
   });
 
   it('classification: agreement with the logged labels', async () => {

@@ -192,12 +192,13 @@ export class ShadowRuns {
         `the verdict is hold (${failed?.join('; ') ?? 'no verdict'}); pass force: true to promote anyway`,
       );
     }
+    // A promotion against a hold verdict says so in the deployment log, whatever reason was given.
+    const forced =
+      input.force && run.verdict?.decision !== 'promote' ? ' (forced past a hold verdict)' : '';
     return this.deployments.promote({
       model,
       version: run.candidate_version,
-      reason:
-        input.reason ??
-        `shadow run ${id}: verdict ${run.verdict?.decision ?? 'none'}${input.force ? ' (forced)' : ''}`,
+      reason: `${input.reason ?? `shadow run ${id}: verdict ${run.verdict?.decision ?? 'none'}`}${forced}`,
       actor: input.actor,
       shadowRunId: id,
     });
