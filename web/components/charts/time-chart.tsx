@@ -67,9 +67,11 @@ export function TimeChart(props: {
     const iso = String(t);
     return days ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
   };
-  const empty = props.data.every((r) =>
-    props.series.every((s) => (r as Record<string, unknown>)[s.key] == null),
-  );
+  const present = (key: string) =>
+    props.data.filter((r) => (r as Record<string, unknown>)[key] != null).length;
+  const empty = props.series.every((s) => present(s.key) === 0);
+  // A series with one or two values draws no visible line: mark its points.
+  const dots = (key: string) => (props.data.length < 30 || present(key) < 3 ? { r: 2.5 } : false);
   return (
     <div className={styles.frame} data-testid={props.testId} data-points={props.data.length}>
       {empty && <div className={styles.noData}>No data in this range</div>}
@@ -78,7 +80,7 @@ export function TimeChart(props: {
         style={{ width: '100%', height: props.height ?? 200 }}
         data={props.data}
         syncId={props.syncId}
-        margin={{ top: 8, right: 12, bottom: 0, left: 0 }}
+        margin={{ top: 8, right: 18, bottom: 0, left: 0 }}
       >
         <CartesianGrid stroke={COLORS.grid} vertical={false} />
         <XAxis dataKey="t" tickFormatter={tick} {...X_AXIS} minTickGap={36} />
@@ -123,6 +125,7 @@ export function TimeChart(props: {
               strokeWidth={1.5}
               fill={s.color}
               fillOpacity={0.14}
+              dot={dots(s.key)}
               isAnimationActive={false}
               connectNulls={false}
             />
@@ -136,7 +139,7 @@ export function TimeChart(props: {
               strokeWidth={s.faint ? 1.1 : 1.6}
               strokeOpacity={s.faint ? 0.6 : 1}
               strokeDasharray={s.dashed ? '4 3' : undefined}
-              dot={props.data.length < 30 ? { r: 2.5 } : false}
+              dot={dots(s.key)}
               isAnimationActive={false}
               connectNulls={false}
             />

@@ -29,6 +29,8 @@ import { runtime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 type Params = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -188,7 +190,8 @@ export default async function ModelPage(props: {
           <div className={styles.panelHeader}>
             <h2>Data drift</h2>
             <span className={styles.panelNote}>
-              {heatmap.rows.length} features × {heatmap.windows.length} windows
+              {heatmap.windows.length > 0 &&
+                `${plural(heatmap.rows.length, 'feature')} × ${plural(heatmap.windows.length, 'window')}`}
               {histograms &&
                 ` · reference: ${histograms.reference.source} (${number(histograms.reference.size)} rows)`}
             </span>
