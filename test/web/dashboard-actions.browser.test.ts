@@ -171,7 +171,7 @@ it('an admin creates an alert rule in the editor: API errors by the field, a pre
   await page.context().close();
 });
 
-it('an admin starts a shadow replay and watches its progress bar reach 100%', async () => {
+it('an admin starts a shadow replay and watches its progress bar reach 100%, then starts and cancels a live mirror', async () => {
   const page = await signIn(ADMIN);
   await page.goto(`${osprey.url}/shadow`);
   const form = page.locator('[data-testid=start-replay]');
@@ -194,8 +194,22 @@ it('an admin starts a shadow replay and watches its progress bar reach 100%', as
   expect(await row.innerText()).toContain('500 / 500');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-shadow-runs.png`, fullPage: true });
 
-  // The run's page: the comparison drawn from its 500 results, the summary and the verdict.
-  await row.locator('a', { hasText: 'Open' }).click();
+  // A live mirror of the same candidate starts listening, and Cancel stops it.
+  await form.locator('select[name=mode]').selectOption('live');
+  await form.locator('input[name=sample_percent]').fill('100');
+  await form.locator('button[type=submit]').click();
+  const live = page.locator('[data-testid=run-row]').first();
+  await expect.poll(() => live.innerText()).toContain('live');
+  await live.locator('button', { hasText: 'Cancel' }).click();
+  await expect
+    .poll(() => live.locator('[data-testid=run-status]').innerText(), { timeout: 15_000 })
+    .toBe('cancelled');
+  expect(await page.locator('[data-testid=run-row]').count()).toBe(2);
+
+  // The replay's page: the comparison drawn from its 500 results, the summary and the verdict.
+  const replay = page.locator('[data-testid=run-row]').nth(1);
+  expect(await replay.innerText()).toContain('replay');
+  await replay.locator('a', { hasText: 'Open' }).click();
   await page.locator('[data-testid=verdict-panel]').waitFor();
   await page.locator('[data-testid=scatter] svg .recharts-scatter-symbol').first().waitFor();
   expect(await page.locator('[data-testid=stat-compared]').innerText()).toBe('500');

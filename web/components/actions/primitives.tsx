@@ -126,23 +126,3 @@ export function Callout(props: {
     </div>
   );
 }
-
-export function Stat(props: { label: string; value: ReactNode; testId?: string }) {
-  return (
-    <div className={ui.stat}>
-      <div className={ui.statLabel}>{props.label}</div>
-      <div className={ui.statValue} data-testid={props.testId}>
-        {props.value}
-      </div>
-    </div>
-  );
-}
-
-export function RoleNote(props: { role: string; needs: string; what: string }) {
-  return (
-    <Callout tone="info">
-      You are signed in as <strong>{props.role}</strong>: {props.what} needs the{' '}
-      <strong>{props.needs}</strong> role.
-    </Callout>
-  );
-}

@@ -14,7 +14,21 @@ const RANGES = [
   { id: 'custom', label: 'Custom…', ms: 0 },
 ] as const;
 
-const FIELDS = ['model', 'candidate_version', 'from', 'limit', 'version'];
+const FIELDS = [
+  'model',
+  'candidate_version',
+  'from',
+  'limit',
+  'version',
+  'sample_rate',
+  'duration_minutes',
+];
+
+/** The form value when one was chosen, as `{name: value}` to spread into a body. */
+function optional(name: string, form: FormData): Record<string, string> {
+  const value = String(form.get(name) ?? '');
+  return value ? { [name]: value } : {};
+}
 
 /**
  * Queues a replay of logged traffic through a candidate version (POST …/shadow-runs). The API
@@ -30,8 +44,9 @@ export function StartReplay(props: {
   const router = useRouter();
   const models = Object.keys(props.versions);
   const [model, setModel] = useState(props.defaultModel ?? models[0] ?? '');
+  const [mode, setMode] = useState<'replay' | 'live'>('replay');
   const [range, setRange] = useState<string>('24h');
-  const { errors, setErrors, busy, run } = useApiForm(FIELDS, { to: 'from' });
+  const { errors, busy, run } = useApiForm(FIELDS, { to: 'from' });
   const versions = props.versions[model] ?? [];
   const prod = props.production[model];
   const candidates = versions.filter((v) => v !== prod);
@@ -40,39 +55,44 @@ export function StartReplay(props: {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const chosen = RANGES.find((r) => r.id === range)!;
-    let from: string;
-    let to: string;
-    if (chosen.id === 'custom') {
-      const f = Date.parse(String(form.get('from') ?? ''));
-      const t = Date.parse(String(form.get('to') ?? ''));
-      if (!Number.isFinite(f) || !Number.isFinite(t)) {
-        setErrors({ from: 'from and to: pick both times' });
-        return;
-      }
-      from = new Date(f).toISOString();
-      to = new Date(t).toISOString();
-    } else {
-      const now = Date.now();
-      from = new Date(now - chosen.ms).toISOString();
-      to = new Date(now).toISOString();
-    }
-    const limit = String(form.get('limit') ?? '').trim();
-    const onlyVersion = String(form.get('version') ?? '');
-    const body = {
-      candidate_version: String(form.get('candidate_version') ?? ''),
-      from,
-      to,
-      ...(limit && { limit: Number(limit) }),
-      ...(onlyVersion && { version: onlyVersion }),
-    };
     const res = await run(() =>
-      callApi('POST', `/api/v1/models/${encodeURIComponent(model)}/shadow-runs`, body),
+      callApi(
+        'POST',
+        `/api/v1/models/${encodeURIComponent(model)}/shadow-runs`,
+        mode === 'live' ? liveBody(form) : replayBody(form),
+      ),
     );
     if (!res.ok) return;
     router.refresh();
   }
 
+  function replayBody(form: FormData) {
+    const chosen = RANGES.find((r) => r.id === range)!;
+    const now = Date.now();
+    const from =
+      chosen.id === 'custom' ? Date.parse(String(form.get('from') ?? '')) : now - chosen.ms;
+    const to = chosen.id === 'custom' ? Date.parse(String(form.get('to') ?? '')) : now;
+    const limit = String(form.get('limit') ?? '').trim();
+    return {
+      candidate_version: String(form.get('candidate_version') ?? ''),
+      // An unpicked custom time goes as it is, and the API names the field.
+      from: Number.isFinite(from) ? new Date(from).toISOString() : '',
+      to: Number.isFinite(to) ? new Date(to).toISOString() : '',
+      ...(limit && { limit: Number(limit) }),
+      ...optional('version', form),
+    };
+  }
+
+  function liveBody(form: FormData) {
+    const minutes = String(form.get('duration_minutes') ?? '').trim();
+    return {
+      mode: 'live',
+      candidate_version: String(form.get('candidate_version') ?? ''),
+      sample_rate: Number(form.get('sample_percent') ?? 10) / 100,
+      ...(minutes && { duration_minutes: Number(minutes) }),
+      ...optional('version', form),
+    };
+  }
   if (models.length === 0) {
     return (
       <Panel title="Start a replay">
@@ -84,9 +104,20 @@ export function StartReplay(props: {
     );
   }
   return (
-    <Panel title="Start a replay">
+    <Panel title="Start a shadow run">
       <form className={cx(ui.form, ui.panelBody)} onSubmit={submit} data-testid="start-replay">
-        <div className={ui.grid5}>
+        <div className={ui.grid6}>
+          <Field label="Mode">
+            <select
+              name="mode"
+              value={mode}
+              onChange={(e) => setMode(e.target.value as 'replay' | 'live')}
+              disabled={disabled}
+            >
+              <option value="replay">Replay logged traffic</option>
+              <option value="live">Mirror live traffic</option>
+            </select>
+          </Field>
           <Field label="Model" error={errors.model}>
             <select
               name="model"
@@ -110,19 +141,52 @@ export function StartReplay(props: {
               ))}
             </select>
           </Field>
-          <Field label="Traffic" error={errors.from}>
-            <select value={range} onChange={(e) => setRange(e.target.value)} disabled={disabled}>
-              {RANGES.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.label}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Limit (events)" error={errors.limit} hint="oldest first; empty: all">
-            <input name="limit" type="number" min={1} step={1} disabled={disabled} />
-          </Field>
-          <Field label="Replay events logged by" error={errors.version}>
+          {mode === 'replay' ? (
+            <>
+              <Field label="Traffic" error={errors.from}>
+                <select
+                  value={range}
+                  onChange={(e) => setRange(e.target.value)}
+                  disabled={disabled}
+                >
+                  {RANGES.map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {r.label}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field label="Limit (events)" error={errors.limit} hint="oldest first; empty: all">
+                <input name="limit" type="number" min={1} step={1} disabled={disabled} />
+              </Field>
+            </>
+          ) : (
+            <>
+              <Field
+                label="Sample (%)"
+                error={errors.sample_rate}
+                hint="of new events, by event id"
+              >
+                <input
+                  name="sample_percent"
+                  type="number"
+                  min={0.1}
+                  max={100}
+                  step="any"
+                  defaultValue={10}
+                  disabled={disabled}
+                />
+              </Field>
+              <Field
+                label="Duration (minutes)"
+                error={errors.duration_minutes}
+                hint="empty: until cancelled"
+              >
+                <input name="duration_minutes" type="number" min={1} step={1} disabled={disabled} />
+              </Field>
+            </>
+          )}
+          <Field label="Events logged by" error={errors.version}>
             <select name="version" key={model} disabled={disabled}>
               <option value="">any version</option>
               {versions.map((v) => (
@@ -131,7 +195,7 @@ export function StartReplay(props: {
             </select>
           </Field>
         </div>
-        {range === 'custom' && (
+        {mode === 'replay' && range === 'custom' && (
           <div className={ui.grid4}>
             <Field label="From (your time zone)">
               <input name="from" type="datetime-local" required />
@@ -149,11 +213,12 @@ export function StartReplay(props: {
             disabled={disabled || busy || versions.length === 0}
             title={disabled ? 'needs the editor role' : ''}
           >
-            {busy ? 'Starting…' : 'Start replay'}
+            {busy ? 'Starting…' : mode === 'live' ? 'Start mirror' : 'Start replay'}
           </button>
           <span className={cx(ui.muted, ui.small)}>
-            Production&apos;s logged outputs are compared with the candidate&apos;s on the same
-            events.
+            {mode === 'live'
+              ? 'New events go through the candidate as they arrive; the verdict is refreshed while it runs.'
+              : 'Production’s logged outputs are compared with the candidate’s on the same events.'}
           </span>
         </div>
       </form>

@@ -1,5 +1,6 @@
 import type { ShadowRun } from '@osprey/shadow-runner/api';
-import { Panel, Stat, cx, ui } from '@/components/actions/primitives';
+import { Panel, cx, ui } from '@/components/actions/primitives';
+import { Stat, StatRow } from '@/components/ui/stat';
 import { number, percent } from '@/lib/actions/format';
 
 type Summary = {
@@ -30,28 +31,31 @@ type Summary = {
 /** The headline numbers of a finished (or refreshed live) run. */
 export function SummaryStats({ run }: { run: ShadowRun }) {
   const s = (run.summary ?? {}) as Summary;
-  const classification = s.task === 'classification';
+  const v = (text: string, testId?: string) => <span data-testid={testId}>{text}</span>;
   return (
-    <div className={ui.panel} style={{ overflow: 'hidden' }}>
-      <div className={ui.stats}>
-        <Stat label="Events compared" value={number(s.compared ?? null)} testId="stat-compared" />
-        {classification ? (
-          <Stat label="Agreement" value={percent(s.agreement ?? null, 2)} testId="stat-agreement" />
-        ) : (
-          <>
-            <Stat label="Mean |diff|" value={number(s.abs_diff_mean ?? null)} />
-            <Stat label="p95 |diff|" value={number(s.abs_diff_p95 ?? null)} />
-            <Stat label="Max |diff|" value={number(s.abs_diff_max ?? null)} />
-          </>
-        )}
-        <Stat label="Labelled" value={number(s.labelled ?? null)} />
-        <Stat label="Output KS" value={number(s.ks_statistic ?? null, 3)} />
-        <Stat
-          label="Batch p95"
-          value={s.latency?.p95_ms != null ? `${number(s.latency.p95_ms, 3)} ms` : '—'}
-        />
-      </div>
-    </div>
+    <StatRow>
+      <Stat label="Events compared" value={v(number(s.compared ?? null), 'stat-compared')} />
+      {s.task === 'classification' ? (
+        <Stat label="Agreement" value={v(percent(s.agreement ?? null, 2), 'stat-agreement')} />
+      ) : (
+        <>
+          <Stat label="Mean |diff|" value={number(s.abs_diff_mean ?? null)} />
+          <Stat label="p95 |diff|" value={number(s.abs_diff_p95 ?? null)} />
+          <Stat label="Max |diff|" value={number(s.abs_diff_max ?? null)} />
+        </>
+      )}
+      <Stat label="Labelled" value={number(s.labelled ?? null)} />
+      <Stat
+        label="Output KS"
+        value={number(s.ks_statistic ?? null, 3)}
+        note={s.ks_p_value != null ? `p = ${number(s.ks_p_value, 3)}` : undefined}
+      />
+      <Stat
+        label="Batch p95"
+        value={s.latency?.p95_ms != null ? `${number(s.latency.p95_ms, 3)} ms` : '—'}
+        note={s.latency?.batches ? `${s.latency.batches} batches` : undefined}
+      />
+    </StatRow>
   );
 }
 
