@@ -1,7 +1,7 @@
 import type { ShadowRun } from '@osprey/shadow-runner/api';
 import { Panel, cx, ui } from '@/components/actions/primitives';
 import { Stat, StatRow } from '@/components/ui/stat';
-import { number, percent } from '@/lib/actions/format';
+import { number, percent, plural } from '@/lib/actions/format';
 
 type Summary = {
   task?: string;
@@ -53,7 +53,7 @@ export function SummaryStats({ run }: { run: ShadowRun }) {
       <Stat
         label="Batch p95"
         value={s.latency?.p95_ms != null ? `${number(s.latency.p95_ms, 3)} ms` : '—'}
-        note={s.latency?.batches ? `${s.latency.batches} batches` : undefined}
+        note={s.latency?.batches ? plural(s.latency.batches, 'batch') : undefined}
       />
     </StatRow>
   );
@@ -81,7 +81,7 @@ export function SummaryTable({ run, loggedBy }: { run: ShadowRun; loggedBy: stri
       'Inference',
       '',
       s.latency
-        ? `${number(s.latency.inference_rows_per_second ?? null)} rows/s · ${s.latency.batches ?? 0} batches of ${s.latency.batch_size ?? '—'}`
+        ? `${number(s.latency.inference_rows_per_second ?? null)} rows/s · ${plural(s.latency.batches ?? 0, 'batch')} of ${s.latency.batch_size ?? '—'}`
         : '—',
     ],
   );

@@ -52,7 +52,8 @@ export function actor(a: string, names: Record<string, string> = {}): string {
   return a;
 }
 
-/** "1 rule", "3 rules". */
+/** "1 rule", "3 rules", "2 batches". */
 export function plural(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+  const many = /(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`;
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : many}`;
 }
