@@ -126,3 +126,60 @@ export function Callout(props: {
     </div>
   );
 }
+
+type Column = string | { label: string; num?: boolean; width?: number };
+
+/** A table's header row; `actions` adds the empty right-aligned column of row buttons. */
+export function TableHead(props: { columns: Column[]; actions?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        {props.columns.map((c) => {
+          const col = typeof c === 'string' ? { label: c } : c;
+          return (
+            <th
+              key={col.label}
+              className={col.num ? ui.num : undefined}
+              style={col.width ? { width: col.width } : undefined}
+            >
+              {col.label}
+            </th>
+          );
+        })}
+        {props.actions && <th className={ui.actions} />}
+      </tr>
+    </thead>
+  );
+}
+
+/**
+ * A row or toolbar button; disabled, with the reason on hover, when the signed-in role may not
+ * do it (`allowed` false) — the API would refuse it anyway.
+ */
+export function ActionButton(props: {
+  onClick: () => void;
+  children: ReactNode;
+  tone?: 'default' | 'primary' | 'danger';
+  allowed?: boolean;
+  why?: string;
+  disabled?: boolean;
+  testId?: string;
+}) {
+  const allowed = props.allowed ?? true;
+  return (
+    <button
+      type="button"
+      className={cx(
+        ui.button,
+        props.tone === 'primary' && ui.primary,
+        props.tone === 'danger' && ui.danger,
+      )}
+      disabled={!allowed || props.disabled}
+      title={allowed ? undefined : (props.why ?? 'needs the editor role')}
+      onClick={props.onClick}
+      data-testid={props.testId}
+    >
+      {props.children}
+    </button>
+  );
+}

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { Badge, Panel, cx, ui } from '@/components/actions/primitives';
+import { Badge, Panel, TableHead, cx, ui } from '@/components/actions/primitives';
 import { number, when, whenSeconds } from '@/lib/actions/format';
 import { Scope, SeverityBadge, StateBadge } from './labels';
 import type { AlertEvent, AlertInstance } from './types';
@@ -16,20 +16,20 @@ export function ActiveAlerts({ alerts, canEdit }: { alerts: AlertInstance[]; can
         <div className={ui.empty}>Nothing is firing.</div>
       ) : (
         <table className={ui.table}>
-          <thead>
-            <tr>
-              <th>State</th>
-              <th>Rule</th>
-              <th>Severity</th>
-              <th>Model</th>
-              <th>Scope</th>
-              <th className={ui.num}>Value</th>
-              <th>Window</th>
-              <th>Since</th>
-              <th>Notified</th>
-              <th className={ui.actions} />
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'State',
+              'Rule',
+              'Severity',
+              'Model',
+              'Scope',
+              { label: 'Value', num: true },
+              'Window',
+              'Since',
+              'Notified',
+            ]}
+            actions
+          />
           <tbody>
             {alerts.map((a) => (
               <tr key={a.fingerprint} data-testid="alert-row" data-state={a.state}>
@@ -80,18 +80,18 @@ export function AlertHistory({ events }: { events: AlertEvent[] }) {
         <div className={ui.empty}>No alert has changed state yet.</div>
       ) : (
         <table className={ui.table}>
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Event</th>
-              <th>Rule</th>
-              <th>Model</th>
-              <th>Scope</th>
-              <th className={ui.num}>Value</th>
-              <th>Condition</th>
-              <th>Window</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'Time',
+              'Event',
+              'Rule',
+              'Model',
+              'Scope',
+              { label: 'Value', num: true },
+              'Condition',
+              'Window',
+            ]}
+          />
           <tbody>
             {events.map((e) => (
               <tr key={e.event_id}>

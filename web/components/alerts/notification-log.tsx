@@ -1,4 +1,4 @@
-import { Badge, Panel, cx, ui } from '@/components/actions/primitives';
+import { Badge, Panel, TableHead, cx, ui } from '@/components/actions/primitives';
 import { whenSeconds } from '@/lib/actions/format';
 import type { NotificationEntry } from './types';
 
@@ -10,19 +10,19 @@ export function NotificationLog({ entries }: { entries: NotificationEntry[] }) {
         <div className={ui.empty}>Nothing sent yet.</div>
       ) : (
         <table className={ui.table}>
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Kind</th>
-              <th>Channel</th>
-              <th>Model</th>
-              <th className={ui.num}>Attempt</th>
-              <th>Status</th>
-              <th className={ui.num}>Code</th>
-              <th className={ui.num}>Took</th>
-              <th>Error / next attempt</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'Time',
+              'Kind',
+              'Channel',
+              'Model',
+              { label: 'Attempt', num: true },
+              'Status',
+              { label: 'Code', num: true },
+              { label: 'Took', num: true },
+              'Error / next attempt',
+            ]}
+          />
           <tbody>
             {entries.map((n, i) => (
               <tr key={`${n.delivery_id}-${n.attempt}-${i}`} data-testid="notification-row">

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
+import { ActionButton, Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
 import { callApi, fieldErrors, type ApiResult } from '@/lib/actions/api-client';
 import { number, when } from '@/lib/actions/format';
 import type { AlertRule, ChannelChoice, RulePreview } from './types';
@@ -338,15 +338,13 @@ export function RuleEditor(props: {
           <button type="submit" className={cx(ui.button, ui.primary)} disabled={busy !== undefined}>
             {busy === 'save' ? 'Saving…' : props.rule ? 'Save changes' : 'Create rule'}
           </button>
-          <button
-            type="button"
-            className={ui.button}
-            onClick={() => void runPreview()}
+          <ActionButton
             disabled={busy !== undefined}
-            data-testid="preview-rule"
+            onClick={() => void runPreview()}
+            testId="preview-rule"
           >
             {busy === 'preview' ? 'Replaying…' : 'Preview'}
-          </button>
+          </ActionButton>
           <button type="button" className={ui.button} onClick={() => props.onDone(false)}>
             Cancel
           </button>

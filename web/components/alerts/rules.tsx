@@ -3,15 +3,13 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ConfirmAction } from '@/components/actions/confirm-action';
-import { Badge, Panel, cx, ui } from '@/components/actions/primitives';
+import { ActionButton, Badge, Panel, TableHead, cx, ui } from '@/components/actions/primitives';
 import { callApi } from '@/lib/actions/api-client';
 import { number, when } from '@/lib/actions/format';
 import { SeverityBadge } from './labels';
 import { RuleEditor } from './rule-editor';
 import type { AlertRule, ChannelChoice } from './types';
 import styles from './alerts.module.css';
-
-const NEEDS_EDITOR = 'needs the editor role';
 
 /** The rules, with the editor opened above them for a new rule or the one being edited. */
 export function Rules(props: {
@@ -45,16 +43,14 @@ export function Rules(props: {
         count={props.rules.length}
         testId="rules"
         actions={
-          <button
-            type="button"
-            className={cx(ui.button, ui.primary)}
-            disabled={!props.canEdit}
-            title={props.canEdit ? '' : NEEDS_EDITOR}
+          <ActionButton
+            tone="primary"
+            allowed={props.canEdit}
             onClick={() => setEditing('new')}
-            data-testid="new-rule"
+            testId="new-rule"
           >
             New rule
-          </button>
+          </ActionButton>
         }
       >
         {props.rules.length === 0 ? (
@@ -64,19 +60,19 @@ export function Rules(props: {
           </div>
         ) : (
           <table className={ui.table}>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Model</th>
-                <th>Condition</th>
-                <th>Scope</th>
-                <th>Severity</th>
-                <th>Notifies</th>
-                <th>Action</th>
-                <th>Updated</th>
-                <th className={ui.actions} />
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Name',
+                'Model',
+                'Condition',
+                'Scope',
+                'Severity',
+                'Notifies',
+                'Action',
+                'Updated',
+              ]}
+              actions
+            />
             <tbody>
               {props.rules.map((r) => (
                 <tr
@@ -115,24 +111,16 @@ export function Rules(props: {
                   <td>{r.action === 'rollback' ? <Badge tone="amber">rollback</Badge> : '—'}</td>
                   <td className={cx(ui.small, ui.nowrap)}>{when(r.updated_at)}</td>
                   <td className={ui.actions}>
-                    <button
-                      type="button"
-                      className={ui.button}
-                      disabled={!props.canEdit}
-                      title={props.canEdit ? '' : NEEDS_EDITOR}
-                      onClick={() => setEditing(r)}
-                    >
+                    <ActionButton allowed={props.canEdit} onClick={() => setEditing(r)}>
                       Edit
-                    </button>{' '}
-                    <button
-                      type="button"
-                      className={cx(ui.button, ui.danger)}
-                      disabled={!props.canEdit}
-                      title={props.canEdit ? '' : NEEDS_EDITOR}
+                    </ActionButton>{' '}
+                    <ActionButton
+                      tone="danger"
+                      allowed={props.canEdit}
                       onClick={() => setDeleting(r)}
                     >
                       Delete
-                    </button>
+                    </ActionButton>
                   </td>
                 </tr>
               ))}

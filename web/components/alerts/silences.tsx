@@ -2,7 +2,16 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { Badge, Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
+import {
+  ActionButton,
+  Badge,
+  Callout,
+  Field,
+  Panel,
+  TableHead,
+  cx,
+  ui,
+} from '@/components/actions/primitives';
 import { useApiForm } from '@/components/actions/use-api-form';
 import { callApi, describeError } from '@/lib/actions/api-client';
 import { actor, when } from '@/lib/actions/format';
@@ -118,14 +127,12 @@ export function Silences(props: {
           ))}
           {errors.matchers && <span className={ui.fieldError}>{errors.matchers}</span>}
           <div>
-            <button
-              type="button"
-              className={ui.button}
-              onClick={() => setMatchers((ms) => [...ms, { name: 'model', op: '=', value: '' }])}
+            <ActionButton
               disabled={disabled || matchers.length >= 20}
+              onClick={() => setMatchers((ms) => [...ms, { name: 'model', op: '=', value: '' }])}
             >
               + Matcher
-            </button>
+            </ActionButton>
           </div>
           <div className={ui.grid3}>
             <Field label="Expires after" error={errors.ends_at}>
@@ -180,17 +187,7 @@ export function Silences(props: {
           <div className={ui.empty}>No silences.</div>
         ) : (
           <table className={ui.table}>
-            <thead>
-              <tr>
-                <th>Matchers</th>
-                <th>State</th>
-                <th>Starts</th>
-                <th>Ends</th>
-                <th>Comment</th>
-                <th>By</th>
-                <th className={ui.actions} />
-              </tr>
-            </thead>
+            <TableHead columns={['Matchers', 'State', 'Starts', 'Ends', 'Comment', 'By']} actions />
             <tbody>
               {props.silences.map((s) => {
                 const ended = Date.parse(s.ends_at) <= Date.now();

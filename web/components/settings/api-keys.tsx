@@ -3,7 +3,16 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { ConfirmAction } from '@/components/actions/confirm-action';
-import { Badge, Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
+import {
+  ActionButton,
+  Badge,
+  Callout,
+  Field,
+  Panel,
+  TableHead,
+  cx,
+  ui,
+} from '@/components/actions/primitives';
 import { useApiForm } from '@/components/actions/use-api-form';
 import { callApi } from '@/lib/actions/api-client';
 import { when } from '@/lib/actions/format';
@@ -96,16 +105,7 @@ export function ApiKeys({ keys }: { keys: ApiKeyRow[] }) {
           <div className={ui.empty}>No API keys.</div>
         ) : (
           <table className={ui.table}>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Key</th>
-                <th>Scopes</th>
-                <th>Created</th>
-                <th>Status</th>
-                <th className={ui.actions} />
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Key', 'Scopes', 'Created', 'Status']} actions />
             <tbody>
               {keys.map((k) => (
                 <tr key={k.id} data-testid="api-key-row" data-name={k.name}>
@@ -134,13 +134,9 @@ export function ApiKeys({ keys }: { keys: ApiKeyRow[] }) {
                   </td>
                   <td className={ui.actions}>
                     {!k.revoked_at && (
-                      <button
-                        type="button"
-                        className={cx(ui.button, ui.danger)}
-                        onClick={() => setRevoking(k)}
-                      >
+                      <ActionButton tone="danger" onClick={() => setRevoking(k)}>
                         Revoke
-                      </button>
+                      </ActionButton>
                     )}
                   </td>
                 </tr>

@@ -4,7 +4,16 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { ConfirmAction } from '@/components/actions/confirm-action';
 import { useApiForm } from '@/components/actions/use-api-form';
-import { Badge, Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
+import {
+  ActionButton,
+  Badge,
+  Callout,
+  Field,
+  Panel,
+  TableHead,
+  cx,
+  ui,
+} from '@/components/actions/primitives';
 import { callApi, describeError } from '@/lib/actions/api-client';
 import { SecretOnce } from './secret-once';
 
@@ -146,16 +155,7 @@ export function Channels({ channels }: { channels: ChannelRow[] }) {
           <div className={ui.empty}>No channels. Alert rules notify the channels they name.</div>
         ) : (
           <table className={ui.table}>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Kind</th>
-                <th>Destination</th>
-                <th>Status</th>
-                <th>Last test</th>
-                <th className={ui.actions} />
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Kind', 'Destination', 'Status', 'Last test']} actions />
             <tbody>
               {channels.map((c) => {
                 const t = tests[c.id];
@@ -207,21 +207,12 @@ export function Channels({ channels }: { channels: ChannelRow[] }) {
                       )}
                     </td>
                     <td className={ui.actions}>
-                      <button
-                        type="button"
-                        className={ui.button}
-                        disabled={t === 'sending'}
-                        onClick={() => void sendTest(c)}
-                      >
+                      <ActionButton disabled={t === 'sending'} onClick={() => void sendTest(c)}>
                         Send test
-                      </button>{' '}
-                      <button
-                        type="button"
-                        className={cx(ui.button, ui.danger)}
-                        onClick={() => setDeleting(c)}
-                      >
+                      </ActionButton>{' '}
+                      <ActionButton tone="danger" onClick={() => setDeleting(c)}>
                         Delete
-                      </button>
+                      </ActionButton>
                     </td>
                   </tr>
                 );

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { Callout, ui } from '@/components/actions/primitives';
+import { ActionButton, Callout, ui } from '@/components/actions/primitives';
 
 /** A secret the API shows only in this answer: displayed once, with a copy button. */
 export function SecretOnce(props: { label: string; secret: string; onDismiss: () => void }) {
@@ -18,9 +18,7 @@ export function SecretOnce(props: { label: string; secret: string; onDismiss: ()
           >
             {props.secret}
           </code>
-          <button
-            type="button"
-            className={ui.button}
+          <ActionButton
             onClick={() =>
               void navigator.clipboard?.writeText(props.secret).then(
                 () => setCopied(true),
@@ -29,7 +27,7 @@ export function SecretOnce(props: { label: string; secret: string; onDismiss: ()
             }
           >
             {copied ? 'Copied' : 'Copy'}
-          </button>
+          </ActionButton>
           <button type="button" className={ui.button} onClick={props.onDismiss}>
             Done
           </button>

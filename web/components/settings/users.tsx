@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { ConfirmAction } from '@/components/actions/confirm-action';
 import { useApiForm } from '@/components/actions/use-api-form';
-import { Badge, Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
+import { Badge, Callout, Field, Panel, TableHead, cx, ui } from '@/components/actions/primitives';
 import { callApi, describeError } from '@/lib/actions/api-client';
 import { when } from '@/lib/actions/format';
 
@@ -93,15 +93,7 @@ export function Users({ users, me }: { users: UserRow[]; me: string }) {
           </div>
         )}
         <table className={ui.table}>
-          <thead>
-            <tr>
-              <th>Email</th>
-              <th>Name</th>
-              <th>Role</th>
-              <th>Created</th>
-              <th className={ui.actions} />
-            </tr>
-          </thead>
+          <TableHead columns={['Email', 'Name', 'Role', 'Created']} actions />
           <tbody>
             {users.map((u) => (
               <tr key={u.id} data-testid="user-row" data-email={u.email}>

@@ -3,7 +3,7 @@
 import type { ShadowRun } from '@osprey/shadow-runner/api';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { Callout, ProgressBar, cx, ui } from '@/components/actions/primitives';
+import { ActionButton, Callout, ProgressBar, cx, ui } from '@/components/actions/primitives';
 import { duration, number } from '@/lib/actions/format';
 import { RunStatus, isActive } from './status';
 import { useRunPolling } from './use-run-polling';
@@ -46,15 +46,9 @@ export function RunHeader(props: { run: ShadowRun; canEdit: boolean }) {
         </span>
         <span className={ui.spacer} />
         {isActive(run) && run.status !== 'cancelling' && (
-          <button
-            type="button"
-            className={cx(ui.button, ui.danger)}
-            disabled={!props.canEdit}
-            title={props.canEdit ? '' : 'needs the editor role'}
-            onClick={() => void stop()}
-          >
+          <ActionButton tone="danger" allowed={props.canEdit} onClick={() => void stop()}>
             Cancel run
-          </button>
+          </ActionButton>
         )}
       </div>
       {run.error && <Callout tone="error">{run.error}</Callout>}

@@ -3,7 +3,15 @@
 import type { ShadowRun } from '@osprey/shadow-runner/api';
 import Link from 'next/link';
 import { useState } from 'react';
-import { Callout, Panel, ProgressBar, cx, ui } from '@/components/actions/primitives';
+import {
+  ActionButton,
+  Callout,
+  Panel,
+  ProgressBar,
+  TableHead,
+  cx,
+  ui,
+} from '@/components/actions/primitives';
 import { actor, duration, number, when } from '@/lib/actions/format';
 import { RunStatus, VerdictBadge, isActive } from './status';
 import { useRunPolling } from './use-run-polling';
@@ -30,19 +38,19 @@ export function RunsTable(props: {
         <div className={ui.empty}>No shadow runs yet. Start a replay above.</div>
       ) : (
         <table className={ui.table}>
-          <thead>
-            <tr>
-              <th>Run</th>
-              <th>Model</th>
-              <th>Candidate</th>
-              <th>Status</th>
-              <th style={{ width: 260 }}>Progress</th>
-              <th className={ui.num}>Rows/s</th>
-              <th>Verdict</th>
-              <th>Started</th>
-              <th className={ui.actions} />
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'Run',
+              'Model',
+              'Candidate',
+              'Status',
+              { label: 'Progress', width: 260 },
+              { label: 'Rows/s', num: true },
+              'Verdict',
+              'Started',
+            ]}
+            actions
+          />
           <tbody>
             {runs.map((run) => (
               <tr key={run.id} data-testid="run-row" data-run={run.id}>
@@ -96,15 +104,13 @@ export function RunsTable(props: {
                 </td>
                 <td className={ui.actions}>
                   {isActive(run) && run.status !== 'cancelling' && (
-                    <button
-                      type="button"
-                      className={cx(ui.button, ui.danger)}
-                      disabled={!props.canEdit}
-                      title={props.canEdit ? '' : 'needs the editor role'}
+                    <ActionButton
+                      tone="danger"
+                      allowed={props.canEdit}
                       onClick={() => void stop(run)}
                     >
                       Cancel
-                    </button>
+                    </ActionButton>
                   )}{' '}
                   <Link
                     className={ui.button}

@@ -1,5 +1,5 @@
 import type { ShadowRun } from '@osprey/shadow-runner/api';
-import { Panel, cx, ui } from '@/components/actions/primitives';
+import { Panel, TableHead, cx, ui } from '@/components/actions/primitives';
 import { Stat, StatRow } from '@/components/ui/stat';
 import { number, percent, plural } from '@/lib/actions/format';
 
@@ -88,13 +88,7 @@ export function SummaryTable({ run, loggedBy }: { run: ShadowRun; loggedBy: stri
   return (
     <Panel title="Summary">
       <table className={ui.table} data-testid="summary-table">
-        <thead>
-          <tr>
-            <th />
-            <th>Production (logged)</th>
-            <th>Candidate</th>
-          </tr>
-        </thead>
+        <TableHead columns={['', 'Production (logged)', 'Candidate']} />
         <tbody>
           {rows.map(([label, p, c]) => (
             <tr key={label}>
@@ -123,14 +117,14 @@ export function ConfusionTable({
   return (
     <Panel title="Label changes" count={cells.length}>
       <table className={ui.table} data-testid="confusion">
-        <thead>
-          <tr>
-            <th>Production (logged)</th>
-            <th>Candidate</th>
-            <th className={ui.num}>Events</th>
-            <th className={ui.num}>Share</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            'Production (logged)',
+            'Candidate',
+            { label: 'Events', num: true },
+            { label: 'Share', num: true },
+          ]}
+        />
         <tbody>
           {cells.map((c) => (
             <tr key={`${c.production}\u0000${c.candidate}`}>

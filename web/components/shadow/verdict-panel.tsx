@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Dialog } from '@/components/actions/dialog';
-import { Badge, Callout, Field, Panel, cx, ui } from '@/components/actions/primitives';
+import { Badge, Callout, Field, Panel, TableHead, cx, ui } from '@/components/actions/primitives';
 import { callApi, describeError } from '@/lib/actions/api-client';
 import { number } from '@/lib/actions/format';
 
@@ -104,14 +104,14 @@ export function VerdictPanel(props: {
     >
       {verdict && (
         <table className={ui.table}>
-          <thead>
-            <tr>
-              <th>Check</th>
-              <th className={ui.num}>Value</th>
-              <th className={ui.num}>Threshold</th>
-              <th>Result</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'Check',
+              { label: 'Value', num: true },
+              { label: 'Threshold', num: true },
+              'Result',
+            ]}
+          />
           <tbody>
             {verdict.checks.map((c) => (
               <tr key={c.name}>

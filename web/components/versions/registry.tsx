@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { Badge, Panel, cx, ui } from '@/components/actions/primitives';
+import { ActionButton, Badge, Panel, TableHead, cx, ui } from '@/components/actions/primitives';
 import { actor, bytes, when } from '@/lib/actions/format';
 import { DeployDialog, type DeployIntent } from './deploy-dialog';
 import type { ModelVersion } from './types';
@@ -47,15 +47,10 @@ export function Registry(props: {
       ) : (
         <div className={ui.scroll}>
           <table className={ui.table}>
-            <thead>
-              <tr>
-                <th>Version</th>
-                <th>Artifact</th>
-                <th>Signature and features</th>
-                <th>Registered</th>
-                <th className={ui.actions} />
-              </tr>
-            </thead>
+            <TableHead
+              columns={['Version', 'Artifact', 'Signature and features', 'Registered']}
+              actions
+            />
             <tbody>
               {newestFirst.map((v) => {
                 const isProd = v.version === props.production;
@@ -103,16 +98,13 @@ export function Registry(props: {
                     </td>
                     <td className={ui.actions}>
                       {!isProd && (
-                        <button
-                          type="button"
-                          className={ui.button}
-                          disabled={!props.canEdit}
-                          title={props.canEdit ? '' : NEEDS_EDITOR}
+                        <ActionButton
+                          allowed={props.canEdit}
                           onClick={() => setIntent({ action: 'promote', version: v.version })}
-                          data-testid="promote"
+                          testId="promote"
                         >
                           Promote
-                        </button>
+                        </ActionButton>
                       )}
                     </td>
                   </tr>
