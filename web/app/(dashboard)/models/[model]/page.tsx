@@ -134,7 +134,10 @@ export default async function ModelPage(props: {
             {v}
           </span>
         ))}
-        · last prediction {ago(m.last_seen, range.to)}
+        · last prediction {ago(m.last_seen, range.to)} ·{' '}
+        <Link href={`/versions?model=${encodeURIComponent(model)}`}>deployments</Link> ·{' '}
+        <Link href={`/shadow?model=${encodeURIComponent(model)}`}>shadow runs</Link> ·{' '}
+        <Link href="/alerts">alerts</Link>
       </div>
       <StatRow>
         <Stat
