@@ -8,21 +8,12 @@ import {
   type Models,
   type ShadowRun,
 } from '@osprey/shadow-runner';
+import { FIXTURE_MODELS, HOUSE_FEATURES } from '@osprey/shadow-runner/fixtures';
 import type { Story } from './story';
 
 /** Everything the demo does in the registry, the rules and the runs is done as this actor. */
 export const DEMO_ACTOR = 'demo';
 export const DRIFTING_FEATURE = 'distance_to_center_km';
-
-const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'shadow-runner', 'fixtures', 'models');
-const FEATURES = [
-  'rooms',
-  'bedrooms',
-  'area_sqm',
-  'age_years',
-  'distance_to_center_km',
-  'has_garden',
-];
 
 /** The committed fixture models (shadow-runner/fixtures/make_models.py) as the team's versions. */
 const VERSIONS = [
@@ -48,8 +39,8 @@ export async function ensureVersions(models: Models, model: string): Promise<voi
     await models.registry.push({
       model,
       version: v.version,
-      body: await readFile(join(FIXTURES, v.file)),
-      features: FEATURES,
+      body: await readFile(join(FIXTURE_MODELS, v.file)),
+      features: HOUSE_FEATURES,
       filename: v.file,
       description: v.description,
       actor: DEMO_ACTOR,

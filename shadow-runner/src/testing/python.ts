@@ -5,16 +5,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const FIXTURE_MODELS = join(REPO_ROOT, 'shadow-runner', 'fixtures', 'models');
-/** The fixture models' input, in column order (make_models.py HOUSE_FEATURES). */
-export const HOUSE_FEATURES = [
-  'rooms',
-  'bedrooms',
-  'area_sqm',
-  'age_years',
-  'distance_to_center_km',
-  'has_garden',
-];
+export { FIXTURE_MODELS, HOUSE_FEATURES } from '../fixtures';
 const PYTHON = join(REPO_ROOT, '.venv', 'bin', 'python');
 
 /** Python onnxruntime's outputs for float32 inputs: the independent side of a comparison. */
