@@ -79,7 +79,7 @@ export function DeployDialog(props: {
         Production is now <strong>{props.production ?? 'not set'}</strong>.{' '}
         {intent?.action === 'promote'
           ? `Services polling the production version switch to ${intent.version}.`
-          : 'Services polling the production version switch back.'}
+          : 'Services polling the production version switch to the version chosen below.'}
       </p>
       {intent?.action === 'rollback' && (
         <Field label="Roll back to">
@@ -93,7 +93,12 @@ export function DeployDialog(props: {
         </Field>
       )}
       <Field label="Reason (required)" error={reasonError}>
-        <textarea name="reason" placeholder="What changed, and why" autoFocus />
+        <textarea
+          name="reason"
+          placeholder="What changed, and why"
+          autoFocus
+          onChange={() => setReasonError(undefined)}
+        />
       </Field>
       {error && (
         <Callout tone="error" testId="deploy-error">
