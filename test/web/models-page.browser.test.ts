@@ -79,7 +79,7 @@ it('shows the demo model after `osprey start --demo`, as the quick start promise
     };
     await expect.poll(events, { timeout: 60_000, interval: 1_000 }).toBeGreaterThan(20_000);
     // Live traffic comes from the production version, v1 (v2 is the shadow candidate).
-    expect(await row.getByTestId('version').allInnerTexts()).toContain('v1');
+    expect(await row.getByTestId('version').allInnerTexts()).toEqual(['v1']);
     expect(await row.getByTestId('production-version').innerText()).toBe('v1');
     await page.screenshot({ path: `${SCREENSHOT_DIR}/demo.png` });
 

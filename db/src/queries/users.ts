@@ -118,6 +118,28 @@ export async function createUser(store: Store, input: NewUser): Promise<User> {
   return publicUser(row);
 }
 
+/** Whether anyone can sign in yet (else the dashboard offers the one-time setup). */
+export async function hasUsers(store: Store): Promise<boolean> {
+  return (await activeRows(store)).length > 0;
+}
+
+let firstAdmin: Promise<unknown> = Promise.resolve();
+
+/**
+ * The one-time setup: creates the first admin only while there is no user at all. Calls are
+ * serialized, so two setups racing in this process cannot both succeed (the web role that serves
+ * the setup page is one process per store).
+ */
+export function createFirstAdmin(store: Store, input: Omit<NewUser, 'role'>): Promise<User> {
+  const created = firstAdmin.then(async () => {
+    if (await hasUsers(store))
+      throw new UserError('setup: done already; sign in with an existing account', 409);
+    return createUser(store, { ...input, role: 'admin' });
+  });
+  firstAdmin = created.catch(() => undefined);
+  return created;
+}
+
 async function existing(store: Store, id: string): Promise<UserRow> {
   const [row] = await activeRows(store, 'toString(id) = {id:String}', { id });
   if (!row) throw new UserError(`no user with id ${id}`, 404);

@@ -20,6 +20,9 @@ export const userCreateBody = z.strictObject({
   password,
 });
 
+/** The one-time setup's first admin (the role is admin). */
+export const setupBody = z.strictObject({ email, name: name.optional(), password });
+
 export const userUpdateBody = z
   .strictObject({
     email: email.optional(),

@@ -32,7 +32,7 @@ export async function login(
   input: { email: string; password: string },
   ip: string,
 ): Promise<LoginResult> {
-  const { store, auth } = runtime();
+  const { store } = runtime();
   const email = normalizeEmail(input.email);
   const key = `${email}|${ip}`;
   const allowed = limiter.take(key);
@@ -60,12 +60,22 @@ export async function login(
   }
   limiter.reset(key);
   const { password_hash: _hash, ...publicUser } = user;
+  return { ok: true, user: publicUser, ...(await startSession(publicUser, 'auth.login', ip)) };
+}
+
+/** A new session for `user`, recorded in the audit log as `action` (a login, or the setup). */
+export async function startSession(
+  user: User,
+  action: string,
+  ip: string,
+): Promise<{ token: string; expiresAt: Date }> {
+  const { store, auth } = runtime();
   const session = await createSession(store, user.id, auth?.sessionTtlMs ?? DEFAULT_TTL_MS);
-  await recordAudit(store, {
-    actor: `user:${user.id}`,
-    action: 'auth.login',
-    target: user.id,
-    details: { ip },
-  });
-  return { ok: true, user: publicUser, ...session };
+  await recordAudit(store, { actor: `user:${user.id}`, action, target: user.id, details: { ip } });
+  return session;
+}
+
+/** Setup attempts share login's limiter, keyed by client address. */
+export function takeSetupAttempt(ip: string) {
+  return limiter.take(`setup|${ip}`);
 }

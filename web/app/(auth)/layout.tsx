@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 
-/** The sign-in page sits on its own, outside the dashboard's navigation. */
-export default function LoginLayout({ children }: { children: ReactNode }) {
+/** Sign-in and the one-time setup sit on their own, outside the dashboard's navigation. */
+export default function AuthLayout({ children }: { children: ReactNode }) {
   return (
     <div className="auth-page">
       <div className="auth-card">
