@@ -113,11 +113,13 @@ it('shows the demo model after `osprey start --demo`, as the quick start promise
     });
 
     // The model page draws the backfilled day: drift per hour window, performance from labels.
+    // (The backfill goes on after the first windows: wait until most of the day is drawn.)
     await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto(`${demo.url}/models/house-prices`);
-    expect(
-      Number(await page.getByTestId('drift-heatmap').getAttribute('data-windows')),
-    ).toBeGreaterThan(1);
+    const windows = async () => {
+      await page.goto(`${demo.url}/models/house-prices`);
+      return Number(await page.getByTestId('drift-heatmap').getAttribute('data-windows'));
+    };
+    await expect.poll(windows, { timeout: 120_000, interval: 2_000 }).toBeGreaterThanOrEqual(20);
     expect(await page.getByTestId('chart-mae').locator('.recharts-line').count()).toBe(1);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/demo-model.png`, fullPage: true });
   } finally {
