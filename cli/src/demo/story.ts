@@ -6,7 +6,9 @@ export const HOUR = 3_600_000;
 
 /**
  * The demo's story, fixed when it is first seeded (and kept in the data directory, so a restart
- * continues it): a day of history ending at `seededAt`; the hour ending nine hours before the
+ * continues it): a day of history ending at `seededAt`, from a whole hour on (a partly filled
+ * first hour would be a detection window of a few events, noisy enough to look drifted); the
+ * hour ending nine hours before the
  * seeding hour, when the feature store was slow (latency several times normal, timeouts); and,
  * from three hours before that hour on, listings from a new development on the outskirts — the
  * distance to the centre drifts further every hour until it levels off, and keeps drifting in
@@ -23,7 +25,7 @@ export function storyAt(seededAt: number): Story {
   const hour = Math.floor(seededAt / HOUR) * HOUR;
   return {
     seededAt,
-    history: { from: seededAt - 24 * HOUR, to: seededAt },
+    history: { from: hour - 23 * HOUR, to: seededAt },
     spike: { from: hour - 10 * HOUR, to: hour - 9 * HOUR },
     driftFrom: hour - 3 * HOUR,
   };

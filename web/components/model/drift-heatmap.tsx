@@ -75,7 +75,7 @@ export function DriftHeatmap(props: {
       <div
         className={styles.heatmap}
         style={{
-          gridTemplateColumns: `minmax(120px, 190px) repeat(${columns}, minmax(5px, 44px))`,
+          gridTemplateColumns: `minmax(140px, 240px) repeat(${columns}, minmax(5px, 44px))`,
         }}
         data-testid="drift-heatmap"
         data-windows={columns}
