@@ -239,11 +239,10 @@ export class ShadowRunner {
       columns: scorer.columns,
     };
     let source: LiveSource | undefined;
-    const summarize = async () => {
-      const { summary, verdict } = await scorer.summarize(request.criteria, request.batch_size);
-      const live = { source: liveFeed ? 'feed' : 'table', dropped: source?.dropped ?? 0 };
-      return { summary: JSON.stringify({ ...JSON.parse(summary), live }), verdict };
-    };
+    const summarize = () =>
+      scorer.summarize(request.criteria, request.batch_size, {
+        live: { source: liveFeed ? 'feed' : 'table', dropped: source?.dropped ?? 0 },
+      });
     try {
       source = liveFeed
         ? await feedSource(liveFeed, filter, LIVE_QUEUE_BATCHES * request.batch_size)

@@ -92,6 +92,7 @@ export class Scorer {
   async summarize(
     criteria: VerdictCriteria,
     batchSize: number,
+    extra: Record<string, unknown> = {},
   ): Promise<{ summary: string; verdict: string }> {
     await this.flush();
     const aggregates = await aggregateShadowResults(this.store, this.run.id);
@@ -117,6 +118,7 @@ export class Scorer {
       provider: this.loaded.placement.provider,
       nodes: this.loaded.placement.nodes,
       provider_attempts: this.loaded.attempts,
+      ...extra,
     };
     return { summary: JSON.stringify(summary), verdict: JSON.stringify(verdict) };
   }
