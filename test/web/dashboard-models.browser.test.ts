@@ -136,7 +136,7 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
   expect(await row.getByTestId('drift').innerText()).toContain('Some drift');
   expect(await row.getByTestId('drift').innerText()).toContain('sqm');
   expect(await row.getByTestId('production-version').innerText()).toBe('not promoted');
-  expect(await row.locator('.recharts-area-curve').count()).toBe(1);
+  await expect.poll(() => row.locator('.recharts-area-curve').count()).toBe(1);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-overview.png` });
 
   // The model page: KPIs and three time charts drawn from the timeseries.
@@ -165,7 +165,7 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
 
   // Performance from the labelled first two hours.
   expect(await page.getByTestId('performance').innerText()).toContain('regression');
-  expect(await page.getByTestId('chart-mae').locator('.recharts-line').count()).toBe(1);
+  await expect.poll(() => page.getByTestId('chart-mae').locator('.recharts-line').count()).toBe(1);
 
   // Drill-down: the drifted window of sqm. Both histograms drawn, the statistics listed.
   await sqmCells.nth(2).click();
@@ -173,7 +173,7 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
   const drill = page.getByTestId('drilldown');
   await expect.poll(() => drill.getAttribute('data-feature'), SLOW).toBe('sqm');
   const bars = drill.getByTestId('histogram').locator('.recharts-bar');
-  expect(await bars.count()).toBe(2);
+  await expect.poll(() => bars.count()).toBe(2);
   for (const i of [0, 1]) {
     expect(await bars.nth(i).locator('.recharts-bar-rectangle path').count()).toBeGreaterThan(0);
   }

@@ -120,7 +120,10 @@ it('shows the demo model after `osprey start --demo`, as the quick start promise
       return Number(await page.getByTestId('drift-heatmap').getAttribute('data-windows'));
     };
     await expect.poll(windows, { timeout: 120_000, interval: 2_000 }).toBeGreaterThanOrEqual(20);
-    expect(await page.getByTestId('chart-mae').locator('.recharts-line').count()).toBe(1);
+    // Recharts draws on the client once its container is measured: wait for the line.
+    await expect
+      .poll(() => page.getByTestId('chart-mae').locator('.recharts-line').count())
+      .toBe(1);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/demo-model.png`, fullPage: true });
   } finally {
     await demo.stop();
