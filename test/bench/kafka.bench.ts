@@ -2,11 +2,13 @@
 // `osprey collector` → Kafka → `osprey ingest` → chDB, with the broker on the same 2 cores.
 // Three rates from one run: producer side only (collector → Kafka acknowledged), consumer side
 // only (ingest draining a filled topic), and end to end (both running, until the lag is 0).
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { mulberry32, wideEvent } from '../support/events';
 import { ensureKafka, uniquePrefix, waitForDrain } from '../support/kafka';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+import { cpuMeter, histogramTotals } from './process-cpu';
 import { sendBatches } from './senders';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 500_000);
@@ -65,10 +67,24 @@ const [c2, i2] = await Promise.all([
   startOsprey({ args: ['ingest'], env: env(joint), nodeArgs: profile }),
 ]);
 t = performance.now();
+const meter = cpuMeter({
+  collector: c2.child.pid!,
+  ingest: i2.child.pid!,
+  broker: brokerPid(),
+  senders: process.pid,
+});
 await send(c2);
 await drain(joint);
 const e2eSeconds = seconds(t);
+const cpu = meter.stop();
+const metrics = await (await fetch(`${i2.url}/metrics`)).text();
 await Promise.all([c2.stop(), i2.stop()]);
+
+/** The broker deploy/kafka/kafka.sh started on this port. */
+function brokerPid(): number {
+  const port = broker.split(':').at(-1);
+  return Number(readFileSync(`deploy/kafka/.cache/node-${port}/kafka.pid`, 'utf8'));
+}
 
 const rate = (s: number) => Math.round(TOTAL / s).toLocaleString('en-US');
 console.log(
@@ -87,4 +103,17 @@ console.log(
 );
 console.log(
   `| end to end: HTTP → collector → Kafka → ingest → chDB | ${e2eSeconds.toFixed(2)} | ${rate(e2eSeconds)} |`,
+);
+const perEvent = (cpuS: number) => ((cpuS / TOTAL) * 1e6).toFixed(1);
+console.log(
+  `end to end, CPU µs per event: ${Object.entries(cpu)
+    .map(([k, v]) => `${k} ${perEvent(v)}`)
+    .join(', ')}; total ${perEvent(Object.values(cpu).reduce((a, b) => a + b, 0))} ` +
+    `(2 cores give ${((2 * e2eSeconds * 1e6) / TOTAL).toFixed(1)} per event at this rate)`,
+);
+const rows = histogramTotals(metrics, 'osprey_ingest_consumer_batch_rows');
+const inserts = histogramTotals(metrics, 'osprey_ingest_consumer_insert_seconds');
+console.log(
+  `ingest: ${rows.count} inserts of ${Math.round(rows.sum / rows.count)} rows on average, ` +
+    `${((inserts.sum / inserts.count) * 1000).toFixed(0)} ms each`,
 );
