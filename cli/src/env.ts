@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { alertsEnv, detectorsEnv } from '@osprey/detectors/config';
 import { collectorEnv, kafkaEnv } from '@osprey/ingest';
 import { authEnv, storeEnv } from '@osprey/db';
@@ -37,7 +38,16 @@ export const collectorRoleEnv = storeEnv
   .extend(collectorEnv.shape)
   .extend(requiredBrokers.shape)
   .extend(logEnv.shape)
-  .extend(serverEnv.shape);
+  .extend(serverEnv.shape)
+  .extend({
+    // One Node.js process parses on one core; by default the collector uses them all.
+    OSPREY_COLLECTOR_PROCESSES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(availableParallelism()),
+  });
 
 /** `osprey ingest`: Kafka → store, serving /healthz and /metrics on OSPREY_PORT. */
 export const ingestRoleEnv = storeEnv

@@ -15,4 +15,4 @@ export * from './rollups/index';
 export { hashPassword, verifyPassword, dummyPasswordHash } from './auth/password';
 export { authEnv, ensureAdmin, type AuthEnv } from './auth/users-env';
 export { runReadOnlySql } from './queries/readonly-sql';
-export { ApiKeyVerifier, type Verification } from './auth/api-key-verifier';
+export { ApiKeyVerifier, type ApiKeyLookup, type Verification } from './auth/api-key-verifier';

@@ -1,26 +1,97 @@
-import { ApiKeyVerifier, parseEnv } from '@osprey/db';
-import { ReliableProducer, createCollector } from '@osprey/ingest';
+import cluster from 'node:cluster';
+import { ApiKeyVerifier, findApiKeyByHash, parseEnv, type ApiKey } from '@osprey/db';
+import { ReliableProducer, createCollector, type KafkaConnection } from '@osprey/ingest';
+import { AggregatorRegistry } from 'prom-client';
+import { callPrimary } from '../cluster/calls';
+import { superviseWorkers } from '../cluster/supervisor';
 import { collectorRoleEnv } from '../env';
 import { createLogger } from '../logger';
-import { createHttpServer, serve } from '../server/http-server';
-import { openKafka, openStore, processRegistry } from './common';
+import { createHttpServer, serve, type MetricsSource } from '../server/http-server';
+import { connectToKafka, openKafka, openStore, processRegistry } from './common';
 
-/** `osprey collector`: the HTTP collector alone, producing to Kafka; scale it on its own. */
+type CollectorRoleEnv = ReturnType<typeof parseEnv<typeof collectorRoleEnv>>;
+
+/**
+ * `osprey collector`: the HTTP collector alone, producing to Kafka; scale it on its own. With
+ * OSPREY_COLLECTOR_PROCESSES above 1 it runs as that many processes on one port: JSON parsing and
+ * validation are the collector's cost and one Node.js process uses one core. The primary owns the
+ * store (migrations, API keys) and the topics; the workers ask it for keys and health.
+ */
 export async function collectorRole(): Promise<void> {
   const env = parseEnv(collectorRoleEnv);
   const logger = createLogger(env.LOG_LEVEL, 'osprey-collector');
+  if (cluster.isWorker) {
+    const registry = processRegistry();
+    // Answers the primary's requests for this worker's metrics (prom-client's cluster protocol).
+    AggregatorRegistry.setRegistries([registry]);
+    new AggregatorRegistry();
+    await serveCollector(env, logger.child({ worker: cluster.worker!.id }), {
+      lookup: (hash) => callPrimary<ApiKey | undefined>('apiKey', hash),
+      registry,
+      metrics: {
+        metrics: () => callPrimary<string>('metrics'),
+        contentType: registry.contentType,
+      },
+      healthy: () => callPrimary<boolean>('healthy'),
+      kafka: connectToKafka(env, logger),
+      close: async () => {},
+    });
+    return;
+  }
   const store = await openStore(env, logger);
-  const producer = new ReliableProducer(await openKafka(env, logger));
-  const registry = processRegistry();
+  const processes = env.OSPREY_COLLECTOR_PROCESSES;
+  if (processes === 1) {
+    const registry = processRegistry();
+    await serveCollector(env, logger, {
+      lookup: store,
+      registry,
+      metrics: registry,
+      healthy: () => store.ping(),
+      kafka: await openKafka(env, logger),
+      close: () => store.close(),
+    });
+    return;
+  }
+  await openKafka(env, logger);
+  await superviseWorkers({
+    count: processes,
+    logger,
+    what: 'collector',
+    methods: {
+      apiKey: (hash: string) => findApiKeyByHash(store, hash),
+      healthy: () => store.ping(),
+    },
+    stop: () => store.close(),
+  });
+}
+
+async function serveCollector(
+  env: CollectorRoleEnv,
+  logger: ReturnType<typeof createLogger>,
+  parts: {
+    lookup: ConstructorParameters<typeof ApiKeyVerifier>[0];
+    registry: ReturnType<typeof processRegistry>;
+    metrics: MetricsSource;
+    healthy: () => Promise<boolean>;
+    kafka: KafkaConnection;
+    close: () => Promise<void>;
+  },
+): Promise<void> {
+  const producer = new ReliableProducer(parts.kafka);
   const collector = createCollector({
     destination: { producer },
-    verifier: new ApiKeyVerifier(store),
+    verifier: new ApiKeyVerifier(parts.lookup),
     logger,
-    registry,
+    registry: parts.registry,
     config: env,
     retentionDays: env.OSPREY_RETENTION_DAYS,
   });
-  const server = createHttpServer({ logger, registry, collector, healthy: () => store.ping() });
+  const server = createHttpServer({
+    logger,
+    registry: parts.metrics,
+    collector,
+    healthy: parts.healthy,
+  });
   await serve({
     server,
     logger,
@@ -30,7 +101,7 @@ export async function collectorRole(): Promise<void> {
     details: { brokers: env.KAFKA_BROKERS },
     stop: async () => {
       await collector.close();
-      await store.close();
+      await parts.close();
     },
   });
 }

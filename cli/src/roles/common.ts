@@ -20,15 +20,22 @@ export async function openStore(env: StoreEnv & { OSPREY_API_KEY?: string }, log
   return store;
 }
 
-/** Connects to Kafka and makes sure Osprey's topics exist. */
-export async function openKafka(env: KafkaEnv & { KAFKA_BROKERS: string[] }, logger: Logger) {
-  const conn = connectKafka({
+type BrokersEnv = KafkaEnv & { KAFKA_BROKERS: string[] };
+
+/** A Kafka connection from the environment (connections open lazily, on first use). */
+export function connectToKafka(env: BrokersEnv, logger: Logger) {
+  return connectKafka({
     brokers: env.KAFKA_BROKERS,
     clientId: env.KAFKA_CLIENT_ID,
     topicPrefix: env.KAFKA_TOPIC_PREFIX,
     compression: env.KAFKA_COMPRESSION,
     logger,
   });
+}
+
+/** Connects to Kafka and makes sure Osprey's topics exist. */
+export async function openKafka(env: BrokersEnv, logger: Logger) {
+  const conn = connectToKafka(env, logger);
   const created = await ensureTopics(conn, {
     partitions: env.KAFKA_TOPIC_PARTITIONS,
     replicationFactor: env.KAFKA_REPLICATION_FACTOR,

@@ -6,13 +6,16 @@ import { onShutdown } from './shutdown';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+/** What `/metrics` serves: the process's registry, or one collected across processes. */
+export type MetricsSource = Pick<Registry, 'metrics' | 'contentType'>;
+
 /**
  * One port for everything a process serves: `/healthz` and `/metrics` for operators, the
  * collector's `/v1/*`, then the dashboard and `/api/v1/*` (Next.js) for the rest.
  */
 export function createHttpServer(parts: {
   logger: Logger;
-  registry: Registry;
+  registry: MetricsSource;
   healthy: () => Promise<boolean>;
   collector?: Collector;
   web?: Handler;
@@ -21,17 +24,23 @@ export function createHttpServer(parts: {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
-      void parts.healthy().then((ok) => {
-        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
-      });
+      void parts
+        .healthy()
+        .catch(() => false)
+        .then((ok) => {
+          res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+        });
       return;
     }
     if (path === '/metrics') {
-      void registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': registry.contentType });
-        res.end(text);
-      });
+      registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        (err: unknown) => {
+          logger.error({ err }, 'metrics could not be collected');
+          res.writeHead(500).end();
+        },
+      );
       return;
     }
     if (parts.collector?.handle(req, res)) return;

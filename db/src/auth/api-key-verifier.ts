@@ -4,6 +4,9 @@ import type { Store } from '../store/store';
 export type Verification =
   { ok: true; apiKey: ApiKey } | { ok: false; status: 401 | 403; error: string };
 
+/** Finds a key by the hash of its secret; a process without a store asks one that has it. */
+export type ApiKeyLookup = (keyHash: string) => Promise<ApiKey | undefined>;
+
 interface CacheEntry {
   apiKey: ApiKey | undefined;
   expires: number;
@@ -19,11 +22,15 @@ export class ApiKeyVerifier {
   /** Bumped by `forget`: a lookup that started before it does not cache what it read. */
   private generation = 0;
 
+  private readonly find: ApiKeyLookup;
+
   constructor(
-    private readonly store: Store,
+    source: Store | ApiKeyLookup,
     private readonly ttlMs = 10_000,
     private readonly maxCached = 10_000,
-  ) {}
+  ) {
+    this.find = typeof source === 'function' ? source : (hash) => findApiKeyByHash(source, hash);
+  }
 
   async verify(authorization: string | undefined, scope: Scope): Promise<Verification> {
     const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
@@ -53,7 +60,7 @@ export class ApiKeyVerifier {
     const cached = this.cache.get(hash);
     if (cached && cached.expires > now) return cached.apiKey;
     const generation = this.generation;
-    const apiKey = await findApiKeyByHash(this.store, hash);
+    const apiKey = await this.find(hash);
     if (generation !== this.generation) return apiKey;
     if (this.cache.size >= this.maxCached) this.cache.clear();
     this.cache.set(hash, { apiKey, expires: now + this.ttlMs });

@@ -46,10 +46,14 @@ export class KafkaSink implements EventSink {
   }
 }
 
-/** Rows of a record, before compression: a few hundred events, far below any broker limit. */
-const RECORD_MAX_BYTES = 256 * 1024;
+/**
+ * Rows of a record, before compression: a few hundred events, far below any broker limit. Counted
+ * in UTF-16 code units, which is cheaper than UTF-8 bytes and at most a third of them, so a record
+ * stays under 768 KiB even when every character is non-ASCII (the broker's default limit is 1 MiB).
+ */
+const RECORD_MAX_CHARS = 256 * 1024;
 
-/** One model's events as `rows/1` records, cut at RECORD_MAX_BYTES. */
+/** One model's events as `rows/1` records, cut at RECORD_MAX_CHARS. */
 function rowRecords(
   kind: EventKind,
   key: string,
@@ -57,7 +61,7 @@ function rowRecords(
 ): OutgoingRecord[] {
   const records: OutgoingRecord[] = [];
   let lines: string[] = [];
-  let bytes = 0;
+  let chars = 0;
   const cut = () => {
     records.push({
       key,
@@ -65,14 +69,14 @@ function rowRecords(
       headers: { [RECORD_HEADERS.format]: ROWS_FORMAT, [RECORD_HEADERS.rows]: `${lines.length}` },
     });
     lines = [];
-    bytes = 0;
+    chars = 0;
   };
   for (const e of events) {
     const line = rowLine(kind, e);
-    const size = Buffer.byteLength(line) + 1;
-    if (lines.length > 0 && bytes + size > RECORD_MAX_BYTES) cut();
+    const size = line.length + 1;
+    if (lines.length > 0 && chars + size > RECORD_MAX_CHARS) cut();
     lines.push(line);
-    bytes += size;
+    chars += size;
   }
   if (lines.length > 0) cut();
   return records;

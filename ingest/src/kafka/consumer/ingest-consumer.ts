@@ -31,6 +31,12 @@ const DEFAULT_CHUNK_ROWS = 50_000;
 // what the broker returns) stay below the fetch size per partition with room for one more record.
 const FETCH_BYTES_PER_PARTITION = 32 * 1024 * 1024;
 const DEFAULT_CHUNK_BYTES = 24 * 1024 * 1024;
+// The broker answers a fetch once this much (compressed) data is there, or after the wait. Under
+// load that makes inserts of ~20,000 rows instead of what arrived during the last insert (~6,000),
+// which costs ingest a fifth less CPU per event (docs/benchmarks.md); idle, rows land within the
+// wait.
+const FETCH_MIN_BYTES = 4 * 1024 * 1024;
+const FETCH_MAX_WAIT_MS = 500;
 
 /**
  * `osprey ingest`: Kafka → ClickHouse, at least once from Kafka and exactly once into the table.
@@ -54,8 +60,8 @@ export async function startIngestConsumer(
     sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: Math.min(3_000, Math.floor((opts.sessionTimeoutMs ?? 30_000) / 5)),
     // Let fetches fill up so inserts are large; a recovery replay must fit one fetch (see ledger).
-    minBytes: 256 * 1024,
-    maxWaitTimeInMs: 250,
+    minBytes: FETCH_MIN_BYTES,
+    maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
     maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
     maxBytes: 64 * 1024 * 1024,
     allowAutoTopicCreation: false,
