@@ -68,10 +68,11 @@ const [c2, i2] = await Promise.all([
 ]);
 t = performance.now();
 const meter = cpuMeter({
-  collector: c2.child.pid!,
-  ingest: i2.child.pid!,
-  broker: brokerPid(),
-  senders: process.pid,
+  // The collector's workers are its children (OSPREY_COLLECTOR_PROCESSES).
+  collector: { pid: c2.child.pid!, children: true },
+  ingest: { pid: i2.child.pid! },
+  broker: { pid: brokerPid() },
+  senders: { pid: process.pid },
 });
 await send(c2);
 await drain(joint);

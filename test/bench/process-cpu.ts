@@ -1,22 +1,46 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
-/** CPU seconds (user + system, all threads) a live process has used so far, from /proc. */
-export function cpuSeconds(pid: number): number {
+/** Fields of /proc/<pid>/stat after the command name (which may hold spaces). */
+function statFields(pid: number | string): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which is in parentheses and may hold spaces.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * CPU seconds (user + system, all threads) a live process has used so far, from /proc; with
+ * `children`, its live children's too (a collector's workers).
+ */
+export function cpuSeconds(pid: number, children = false): number {
+  const fields = statFields(pid);
+  let ticks = Number(fields[11]) + Number(fields[12]);
+  for (const entry of children ? readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const child = statFields(entry);
+      if (Number(child[1]) === pid) ticks += Number(child[11]) + Number(child[12]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return ticks / TICKS;
+}
+
+export interface Watched {
+  pid: number;
+  /** Count its children too (a collector's workers). */
+  children?: boolean;
 }
 
 /** CPU seconds each named process spends between the call and `stop()`. */
-export function cpuMeter(pids: Record<string, number>): { stop(): Record<string, number> } {
-  const start = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+export function cpuMeter(watched: Record<string, Watched>): { stop(): Record<string, number> } {
+  const read = (w: Watched) => cpuSeconds(w.pid, w.children);
+  const start = Object.fromEntries(Object.entries(watched).map(([k, w]) => [k, read(w)]));
   return {
     stop: () =>
-      Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid) - start[k]!])),
+      Object.fromEntries(Object.entries(watched).map(([k, w]) => [k, read(w) - start[k]!])),
   };
 }
 
