@@ -1,7 +1,9 @@
 import cluster from 'node:cluster';
 import { ApiKeyVerifier, findApiKeyByHash, parseEnv, type ApiKey } from '@osprey/db';
 import { ReliableProducer, createCollector, type KafkaConnection } from '@osprey/ingest';
+import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
+import type { z } from 'zod';
 import { callPrimary } from '../cluster/calls';
 import { superviseWorkers } from '../cluster/supervisor';
 import { collectorRoleEnv } from '../env';
@@ -9,7 +11,7 @@ import { createLogger } from '../logger';
 import { createHttpServer, serve, type MetricsSource } from '../server/http-server';
 import { connectToKafka, openKafka, openStore, processRegistry } from './common';
 
-type CollectorRoleEnv = ReturnType<typeof parseEnv<typeof collectorRoleEnv>>;
+type CollectorRoleEnv = z.infer<typeof collectorRoleEnv>;
 
 /**
  * `osprey collector`: the HTTP collector alone, producing to Kafka; scale it on its own. With
@@ -67,7 +69,7 @@ export async function collectorRole(): Promise<void> {
 
 async function serveCollector(
   env: CollectorRoleEnv,
-  logger: ReturnType<typeof createLogger>,
+  logger: Logger,
   parts: {
     lookup: ConstructorParameters<typeof ApiKeyVerifier>[0];
     registry: ReturnType<typeof processRegistry>;
