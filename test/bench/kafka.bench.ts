@@ -2,11 +2,11 @@
 // `osprey collector` → Kafka → `osprey ingest` → chDB, with the broker on the same 2 cores.
 // Three rates from one run: producer side only (collector → Kafka acknowledged), consumer side
 // only (ingest draining a filled topic), and end to end (both running, until the lag is 0).
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { mulberry32, wideEvent } from '../support/events';
-import { ensureKafka, uniquePrefix, waitForDrain } from '../support/kafka';
+import { ensureKafka, testKafka, uniquePrefix, waitForDrain } from '../support/kafka';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 import { cpuMeter, histogramTotals } from './process-cpu';
 import { sendBatches } from './senders';
@@ -40,6 +40,16 @@ async function send(collector: OspreyProcess): Promise<void> {
 const drain = (prefix: string) =>
   waitForDrain(broker, `${prefix}-ingest`, [`${prefix}.predictions`], 600_000);
 
+/** A run's topics and data directories hold GBs at 2M events: remove them once measured. */
+async function cleanUp(prefix: string, processes: OspreyProcess[]): Promise<void> {
+  const admin = testKafka(broker).admin();
+  await admin.connect();
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+  await admin.deleteTopics({ topics });
+  await admin.disconnect();
+  for (const p of processes) rmSync(p.dataDir, { recursive: true, force: true });
+}
+
 const seconds = (since: number) => (performance.now() - since) / 1000;
 const env = (prefix: string) => ({
   KAFKA_BROKERS: broker,
@@ -59,6 +69,7 @@ const ingest = await startOsprey({ args: ['ingest'], env: env(split) });
 await drain(split);
 const consumerSeconds = seconds(t);
 await ingest.stop();
+await cleanUp(split, [collector, ingest]);
 
 // 3: both at once.
 const joint = uniquePrefix('bench');
@@ -80,6 +91,7 @@ const e2eSeconds = seconds(t);
 const cpu = meter.stop();
 const metrics = await (await fetch(`${i2.url}/metrics`)).text();
 await Promise.all([c2.stop(), i2.stop()]);
+await cleanUp(joint, [c2, i2]);
 
 /** The broker deploy/kafka/kafka.sh started on this port. */
 function brokerPid(): number {
