@@ -103,12 +103,12 @@ export function createCollector(deps: CollectorDeps): Collector {
     } finally {
       release();
     }
-    const { events, rejected } = prepared;
+    const { written, accepted, rejected, tapped } = startWrite(kind, prepared);
     try {
-      await sink.write(kind, events);
+      await written;
     } catch (err) {
       if (err instanceof BufferFullError) throw new HttpError(503, err.message, RETRY_AFTER);
-      logger.error({ err, sink: sink.name, events: events.length }, 'events could not be stored');
+      logger.error({ err, sink: sink.name, events: accepted }, 'events could not be stored');
       const where =
         err instanceof SinkUnavailableError ? 'Kafka is unavailable' : 'storage is unavailable';
       throw new HttpError(
@@ -117,11 +117,25 @@ export function createCollector(deps: CollectorDeps): Collector {
         RETRY_AFTER,
       );
     }
-    if (kind === predictionKind) deps.tap?.publish(events as Normalized<PredictionEvent>[]);
-    metrics.accepted.inc({ kind: kind.name }, events.length);
+    if (tapped) deps.tap!.publish(tapped as Normalized<PredictionEvent>[]);
+    metrics.accepted.inc({ kind: kind.name }, accepted);
     if (rejected.length > 0) metrics.rejected.inc({ kind: kind.name }, rejected.length);
-    sendJson(res, 200, { accepted: events.length, rejected });
+    sendJson(res, 200, { accepted, rejected });
     return 200;
+  }
+
+  /**
+   * Hands the events to the sink and keeps only what the answer needs: a request that held its
+   * parsed events while Kafka acknowledges keeps them past the young generation, which costs the
+   * collector ~10% more CPU in garbage collection (measured, docs/benchmarks.md).
+   */
+  function startWrite(kind: EventKind, { events, rejected }: ReturnType<typeof prepareBatch>) {
+    return {
+      written: sink.write(kind, events),
+      accepted: events.length,
+      rejected,
+      tapped: kind === predictionKind && deps.tap ? events : undefined,
+    };
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): boolean {

@@ -14,19 +14,24 @@ export class KafkaSink implements EventSink {
 
   constructor(private readonly producer: ReliableProducer) {}
 
-  async write(kind: EventKind, events: readonly Normalized<unknown>[]): Promise<void> {
+  /** Not async: the events become rows now and are not referenced while Kafka acknowledges. */
+  write(kind: EventKind, events: readonly Normalized<unknown>[]): Promise<void> {
+    const byKey = new Map<string, Normalized<unknown>[]>();
+    for (const e of events) {
+      const key = kind.key(e);
+      const group = byKey.get(key);
+      if (group) group.push(e);
+      else byKey.set(key, [e]);
+    }
+    return this.send(
+      kind,
+      [...byKey].flatMap(([key, group]) => rowRecords(kind, key, group)),
+    );
+  }
+
+  private async send(kind: EventKind, records: OutgoingRecord[]): Promise<void> {
     try {
-      const byKey = new Map<string, Normalized<unknown>[]>();
-      for (const e of events) {
-        const key = kind.key(e);
-        const group = byKey.get(key);
-        if (group) group.push(e);
-        else byKey.set(key, [e]);
-      }
-      await this.producer.send(
-        this.producer.names.topicOf(kind.name),
-        [...byKey].flatMap(([key, group]) => rowRecords(kind, key, group)),
-      );
+      await this.producer.send(this.producer.names.topicOf(kind.name), records);
     } catch (err) {
       throw new SinkUnavailableError(
         `Kafka did not acknowledge the events: ${(err as Error).message}`,
