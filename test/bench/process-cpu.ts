@@ -1,30 +1,26 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { childPids, statFields } from '../support/proc';
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
-/** Fields of /proc/<pid>/stat after the command name (which may hold spaces). */
-function statFields(pid: number | string): string[] {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+/** User + system ticks (all threads) a process has used so far; 0 if it has just ended. */
+function ticksOf(pid: number): number {
+  try {
+    const fields = statFields(pid);
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
 }
 
 /**
- * CPU seconds (user + system, all threads) a live process has used so far, from /proc; with
- * `children`, its live children's too (a collector's workers).
+ * CPU seconds a live process has used so far, from /proc; with `children`, its live children's
+ * too (a collector's workers).
  */
 export function cpuSeconds(pid: number, children = false): number {
-  const fields = statFields(pid);
-  let ticks = Number(fields[11]) + Number(fields[12]);
-  for (const entry of children ? readdirSync('/proc') : []) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const child = statFields(entry);
-      if (Number(child[1]) === pid) ticks += Number(child[11]) + Number(child[12]);
-    } catch {
-      // ended meanwhile
-    }
-  }
+  const own = statFields(pid);
+  let ticks = Number(own[11]) + Number(own[12]);
+  for (const child of children ? childPids(pid) : []) ticks += ticksOf(child);
   return ticks / TICKS;
 }
 

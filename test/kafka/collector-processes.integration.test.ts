@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { RECORD_HEADERS } from '@osprey/ingest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { mulberry32, wideEvent } from '../support/events';
 import { eventually, postGzippedPredictions } from '../support/http';
 import { ensureKafka, testKafka, uniquePrefix } from '../support/kafka';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+import { childPids } from '../support/proc';
 
 // `osprey collector` as several processes on one port (OSPREY_COLLECTOR_PROCESSES), against the
 // project's real broker: the primary holds the store and answers the workers' key look-ups,
@@ -28,19 +29,13 @@ afterAll(async () => {
 
 /** The live `osprey` child processes of `pid` (not tsx's esbuild service), from /proc. */
 function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (fields[0] === 'Z' || Number(fields[1]) !== pid) return false;
-        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('osprey.js');
-      } catch {
-        return false; // ended while we looked
-      }
-    })
-    .map(Number);
+  return childPids(pid).filter((child) => {
+    try {
+      return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('osprey.js');
+    } catch {
+      return false; // ended while we looked
+    }
+  });
 }
 
 /** Rows the collector put on the predictions topic (a record carries its row count). */
