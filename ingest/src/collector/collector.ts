@@ -17,8 +17,9 @@ import { SinkUnavailableError, type EventSink } from '../sinks/event-sink';
 import { KafkaSink } from '../sinks/kafka-sink';
 import { StoreSink } from '../sinks/store-sink';
 import { BufferFullError } from '../writer/batch-writer';
-import { Admission } from './admission';
-import { discard, readBody } from './body';
+import type { RefusedRow } from '../writer/isolate';
+import { Admission, BodyBudget } from './admission';
+import { bodyEncoding, decodeBody, discard, readRawBody } from './body';
 import type { CollectorEnv } from './config';
 import { HttpError, pathOf, sendError, sendJson } from './http';
 import { createCollectorMetrics } from './metrics';
@@ -45,6 +46,14 @@ export interface Collector {
 
 const RETRY_AFTER = { 'retry-after': '1' };
 
+type Prepared = ReturnType<typeof prepareBatch>;
+
+function withoutRefused<T>(events: readonly T[], refused: readonly RefusedRow[]): readonly T[] {
+  if (refused.length === 0) return events;
+  const out = new Set(refused.map((r) => r.index));
+  return events.filter((_, i) => !out.has(i));
+}
+
 /** The HTTP collector: validate, hand to the sink, acknowledge only once the sink has it. */
 export function createCollector(deps: CollectorDeps): Collector {
   const { config, logger } = deps;
@@ -70,6 +79,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     config.OSPREY_MAX_CONCURRENT_PARSES,
     config.OSPREY_MAX_WAITING_REQUESTS,
   );
+  const bodyBudget = new BodyBudget(config.OSPREY_MAX_BUFFERED_BODY_BYTES);
   const routes: Record<string, EventKind> = {
     '/v1/predictions': predictionKind as EventKind,
     '/v1/labels': labelKind as EventKind,
@@ -87,28 +97,40 @@ export function createCollector(deps: CollectorDeps): Collector {
       await discard(req);
       throw new HttpError(auth.status, auth.error);
     }
-    const release = sink.isFull(kind) ? undefined : await admission.enter();
-    if (!release) {
+    if (sink.isFull(kind)) {
       await discard(req);
       throw new HttpError(503, 'the collector is at capacity; retry shortly', RETRY_AFTER);
     }
-    let prepared: ReturnType<typeof prepareBatch>;
+    const encoding = await bodyEncoding(req);
+    // The body first, at the client's pace: a parse slot is taken only once it is all here.
+    const raw = await readRawBody(req, config.OSPREY_MAX_BODY_BYTES, bodyBudget);
+    let prepared: Prepared;
     try {
-      const body = await readBody(req, config.OSPREY_MAX_BODY_BYTES);
-      const { items, unparsable } = parseEvents(req.headers['content-type'], body);
-      prepared = prepareBatch(kind, items, unparsable, {
-        receivedAt: Date.now(),
-        retentionDays: deps.retentionDays,
-      });
+      const release = await admission.enter();
+      if (!release)
+        throw new HttpError(503, 'the collector is at capacity; retry shortly', RETRY_AFTER);
+      try {
+        const body = await decodeBody(raw.body, encoding, config.OSPREY_MAX_BODY_BYTES);
+        const { items, unparsable, repaired } = parseEvents(req.headers['content-type'], body);
+        if (repaired > 0) metrics.repaired.inc({ kind: kind.name }, repaired);
+        prepared = prepareBatch(kind, items, unparsable, {
+          receivedAt: Date.now(),
+          retentionDays: deps.retentionDays,
+          maxClockSkewS: config.OSPREY_MAX_CLOCK_SKEW,
+        });
+      } finally {
+        release();
+      }
     } finally {
-      release();
+      raw.release();
     }
-    const { written, accepted, rejected, tapped } = startWrite(kind, prepared);
+    const { written, indices, rejected, tapped } = startWrite(kind, prepared);
+    let refused: RefusedRow[];
     try {
-      await written;
+      refused = await written;
     } catch (err) {
       if (err instanceof BufferFullError) throw new HttpError(503, err.message, RETRY_AFTER);
-      logger.error({ err, sink: sink.name, events: accepted }, 'events could not be stored');
+      logger.error({ err, sink: sink.name, events: indices.length }, 'events could not be stored');
       const where =
         err instanceof SinkUnavailableError ? 'Kafka is unavailable' : 'storage is unavailable';
       throw new HttpError(
@@ -117,7 +139,20 @@ export function createCollector(deps: CollectorDeps): Collector {
         RETRY_AFTER,
       );
     }
-    if (tapped) deps.tap!.publish(tapped as Normalized<PredictionEvent>[]);
+    const accepted = indices.length - refused.length;
+    if (refused.length > 0) {
+      logger.warn(
+        { kind: kind.name, refused: refused.length, first: refused[0]!.error },
+        'rows refused by the store; the rest of the batch is stored',
+      );
+      for (const r of refused)
+        rejected.push({
+          index: indices[r.index]!,
+          error: `event: the store refused it (${r.error})`,
+        });
+      rejected.sort((a, b) => a.index - b.index);
+    }
+    if (tapped) deps.tap!.publish(withoutRefused(tapped, refused) as Normalized<PredictionEvent>[]);
     metrics.accepted.inc({ kind: kind.name }, accepted);
     if (rejected.length > 0) metrics.rejected.inc({ kind: kind.name }, rejected.length);
     sendJson(res, 200, { accepted, rejected });
@@ -129,10 +164,10 @@ export function createCollector(deps: CollectorDeps): Collector {
    * parsed events while Kafka acknowledges keeps them past the young generation, which costs the
    * collector ~10% more CPU in garbage collection (measured, docs/benchmarks.md).
    */
-  function startWrite(kind: EventKind, { events, rejected }: ReturnType<typeof prepareBatch>) {
+  function startWrite(kind: EventKind, { events, indices, rejected }: Prepared) {
     return {
       written: sink.write(kind, events),
-      accepted: events.length,
+      indices,
       rejected,
       tapped: kind === predictionKind && deps.tap ? events : undefined,
     };

@@ -4,6 +4,7 @@ import type { WriterMetrics } from '../writer/batch-writer';
 export interface CollectorMetrics extends WriterMetrics {
   accepted: Counter<'kind'>;
   rejected: Counter<'kind'>;
+  repaired: Counter<'kind'>;
   requests: Counter<'route' | 'status'>;
 }
 
@@ -21,6 +22,12 @@ export function createCollectorMetrics(
   const rejected = new Counter({
     name: 'osprey_ingest_events_rejected_total',
     help: 'Events refused by validation',
+    labelNames: ['kind'],
+    registers,
+  });
+  const repaired = new Counter({
+    name: 'osprey_ingest_events_repaired_total',
+    help: 'Events stored with a lone UTF-16 surrogate replaced by U+FFFD',
     labelNames: ['kind'],
     registers,
   });
@@ -62,6 +69,7 @@ export function createCollectorMetrics(
   return {
     accepted,
     rejected,
+    repaired,
     requests,
     onInsert(table, rows, seconds) {
       batchRows.observe({ table }, rows);

@@ -1,27 +1,39 @@
 import { HttpError } from './http';
+import { makeWellFormed, mayHoldLoneSurrogates } from '../events/well-formed';
 
 export interface ParsedBody {
   /** One entry per event, in order; `undefined` where an NDJSON line was not JSON. */
   items: unknown[];
   /** NDJSON lines that did not parse, by index. */
   unparsable: Map<number, string>;
+  /** Events in which a lone UTF-16 surrogate was replaced with U+FFFD (well-formed.ts). */
+  repaired: number;
 }
 
 /** A body of one JSON object, a JSON array of objects, or NDJSON (one object per line). */
 export function parseEvents(contentType: string | undefined, body: Buffer): ParsedBody {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/json') return { items: parseJson(body), unparsable: new Map() };
-  if (type === 'application/x-ndjson' || type === 'application/jsonl') return parseNdjson(body);
-  throw new HttpError(
+  const ndjson = type === 'application/x-ndjson' || type === 'application/jsonl';
+  if (!ndjson && type !== 'application/json') throw unsupported(type);
+  const text = body.toString('utf8');
+  const parsed = ndjson ? parseNdjson(text) : { items: parseJson(text), unparsable: new Map() };
+  let repaired = 0;
+  if (mayHoldLoneSurrogates(text))
+    for (const item of parsed.items) if (makeWellFormed(item)) repaired++;
+  return { ...parsed, repaired };
+}
+
+function unsupported(type: string): HttpError {
+  return new HttpError(
     415,
     `Content-Type '${type || '(none)'}' is not supported; send application/json or application/x-ndjson`,
   );
 }
 
-function parseJson(body: Buffer): unknown[] {
+function parseJson(text: string): unknown[] {
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     throw new HttpError(400, `body is not valid JSON: ${(err as Error).message}`);
   }
@@ -30,10 +42,10 @@ function parseJson(body: Buffer): unknown[] {
   throw new HttpError(400, 'body must be a JSON object or an array of objects');
 }
 
-function parseNdjson(body: Buffer): ParsedBody {
+function parseNdjson(text: string): Omit<ParsedBody, 'repaired'> {
   const items: unknown[] = [];
   const unparsable = new Map<number, string>();
-  for (const line of body.toString('utf8').split('\n')) {
+  for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     try {
       items.push(JSON.parse(line));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   eventId,
   features,
+  finiteNumber,
   modelName,
   predictionValue,
   requestId,
@@ -9,6 +10,7 @@ import {
   timestamp,
   versionName,
 } from './fields';
+import { LIMITS } from './limits';
 
 /** A prediction event must say what came out: a prediction, or the error instead. */
 export function hasOutcome(event: { prediction?: unknown; error?: unknown }): boolean {
@@ -28,15 +30,14 @@ export const predictionEvent = z
       version: versionName,
       features: features,
       prediction: predictionValue.optional(),
-      latency_ms: z
-        .number({ error: 'must be a number' })
+      latency_ms: finiteNumber('must be a number')
         .nonnegative('must be >= 0')
         .max(86_400_000, 'must be at most one day (86400000)')
         .optional(),
       error: z
         .string({ error: 'must be a string' })
         .min(1, 'must not be empty; omit it when the prediction succeeded')
-        .max(4096, 'must be at most 4096 characters')
+        .max(LIMITS.errorLength, `must be at most ${LIMITS.errorLength} characters`)
         .optional(),
       tags: tags.optional(),
       request_id: requestId.optional(),

@@ -1,6 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020';
 import { formatIssue } from './errors';
 import { timestampToMs } from './fields';
+import { RESERVED_NAMES } from './limits';
 import { contractJsonSchemas } from './json-schema';
 import { hasJoinKey, labelEvent, type LabelEvent } from './label';
 import { hasOutcome, predictionEvent, type PredictionEvent } from './prediction';
@@ -27,6 +28,30 @@ function withTimestamp<T extends { timestamp?: number }>(
   return ms === undefined ? undefined : ({ ...input, timestamp: ms } as T);
 }
 
+/** JSON Schema has no word for finite: `1e309` parses as Infinity, which the schema takes. */
+function allFinite(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every(allFinite);
+  for (const key in value) if (!allFinite((value as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
+/**
+ * zod builds its output by assignment, which drops an own `__proto__` key without a word: the
+ * maps are checked for it before zod sees them.
+ */
+function reservedKey(input: unknown): string | undefined {
+  if (input === null || typeof input !== 'object') return undefined;
+  for (const map of ['features', 'tags'] as const) {
+    const value = (input as Record<string, unknown>)[map];
+    if (value === null || typeof value !== 'object') continue;
+    for (const name of RESERVED_NAMES)
+      if (Object.hasOwn(value, name)) return `${map}.${name}: '${name}' is a reserved name`;
+  }
+  return undefined;
+}
+
 function createValidator<T extends { timestamp?: number }>(
   jsonSchema: unknown,
   schema: {
@@ -38,10 +63,12 @@ function createValidator<T extends { timestamp?: number }>(
 ): Validator<T> {
   const screen = ajv.compile(jsonSchema as object);
   return (input) => {
-    if (screen(input) && refine(input as Record<string, unknown>)) {
+    if (screen(input) && refine(input as Record<string, unknown>) && allFinite(input)) {
       const value = withTimestamp<T>(input as Record<string, unknown>);
       if (value) return { ok: true, value };
     }
+    const reserved = reservedKey(input);
+    if (reserved) return { ok: false, error: reserved };
     const parsed = schema.safeParse(input);
     if (parsed.success) return { ok: true, value: parsed.data };
     return {

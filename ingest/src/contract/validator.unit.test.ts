@@ -30,7 +30,7 @@ describe('validatePrediction', () => {
     [
       'model with a space',
       { ...good, model: 'my model' },
-      'model: must be 1-128 characters of A-Z a-z 0-9 _ . -',
+      'model: must be 1-128 characters of A-Z a-z 0-9 _ . - and not dots alone',
     ],
     ['missing version', { ...good, version: undefined }, 'version: required'],
     [

@@ -99,18 +99,29 @@ export interface BatchPolicy {
   receivedAt: number;
   /** Rows older than this would be dropped by the retention TTL on arrival: refuse them instead. */
   retentionDays: number;
+  /** How far ahead of the collector's clock a timestamp may be (OSPREY_MAX_CLOCK_SKEW), in s. */
+  maxClockSkewS: number;
 }
 
-/** Validates and normalizes each event; the bad ones become rejections naming index and field. */
+/**
+ * Validates and normalizes each event; the bad ones become rejections naming index and field.
+ * Beyond the contract, what depends on the moment and the batch: a timestamp past the retention or
+ * too far in the future (a window that is years away would never close), and an event_id given
+ * twice in one batch (the second is refused; the first is stored).
+ */
 export function prepareBatch(
   kind: EventKind,
   items: readonly unknown[],
   unparsable: ReadonlyMap<number, string>,
   policy: BatchPolicy,
-): { events: Normalized<unknown>[]; rejected: Rejection[] } {
+): { events: Normalized<unknown>[]; indices: number[]; rejected: Rejection[] } {
   const oldest = policy.receivedAt - policy.retentionDays * 86_400_000;
+  const latest = policy.receivedAt + policy.maxClockSkewS * 1000;
   const events: Normalized<unknown>[] = [];
+  // Each event's index in the request, for answering about it after the store has it.
+  const indices: number[] = [];
   const rejected: Rejection[] = [];
+  let seenIds: Map<string, number> | undefined;
   for (let index = 0; index < items.length; index++) {
     const parseError = unparsable.get(index);
     if (parseError) {
@@ -122,15 +133,31 @@ export function prepareBatch(
       rejected.push({ index, error: result.error });
       continue;
     }
+    const givenId = (result.value as { event_id?: string }).event_id;
+    if (givenId !== undefined && kind.name === 'prediction') {
+      seenIds ??= new Map();
+      const first = seenIds.get(givenId);
+      if (first !== undefined) {
+        rejected.push({ index, error: `event_id: the same as event ${first}'s in this batch` });
+        continue;
+      }
+      seenIds.set(givenId, index);
+    }
     const event = kind.normalize(result.value, policy.receivedAt);
     if (kind.retained && event.timestamp < oldest) {
       rejected.push({
         index,
         error: `timestamp: is older than the retention of ${policy.retentionDays} days (OSPREY_RETENTION_DAYS)`,
       });
+    } else if (event.timestamp > latest) {
+      rejected.push({
+        index,
+        error: `timestamp: is more than ${policy.maxClockSkewS} s ahead of the collector's clock (OSPREY_MAX_CLOCK_SKEW)`,
+      });
     } else {
       events.push(event);
+      indices.push(index);
     }
   }
-  return { events, rejected };
+  return { events, indices, rejected };
 }

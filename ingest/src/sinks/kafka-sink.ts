@@ -1,6 +1,7 @@
 import { rowLine, type EventKind, type Normalized } from '../events/event-kinds';
 import type { OutgoingRecord, ReliableProducer } from '../kafka/client';
 import { RECORD_HEADERS, ROWS_FORMAT } from '../kafka/topics';
+import type { RefusedRow } from '../writer/isolate';
 import { SinkUnavailableError, type EventSink } from './event-sink';
 
 /**
@@ -15,7 +16,7 @@ export class KafkaSink implements EventSink {
   constructor(private readonly producer: ReliableProducer) {}
 
   /** Not async: the events become rows now and are not referenced while Kafka acknowledges. */
-  write(kind: EventKind, events: readonly Normalized<unknown>[]): Promise<void> {
+  write(kind: EventKind, events: readonly Normalized<unknown>[]): Promise<RefusedRow[]> {
     const byKey = new Map<string, Normalized<unknown>[]>();
     for (const e of events) {
       const key = kind.key(e);
@@ -29,9 +30,10 @@ export class KafkaSink implements EventSink {
     );
   }
 
-  private async send(kind: EventKind, records: OutgoingRecord[]): Promise<void> {
+  private async send(kind: EventKind, records: OutgoingRecord[]): Promise<RefusedRow[]> {
     try {
       await this.producer.send(this.producer.names.topicOf(kind.name), records);
+      return [];
     } catch (err) {
       throw new SinkUnavailableError(
         `Kafka did not acknowledge the events: ${(err as Error).message}`,

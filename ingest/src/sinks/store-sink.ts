@@ -1,6 +1,7 @@
 import type { Store } from '@osprey/db';
 import { EVENT_KINDS, rowLine, type EventKind, type Normalized } from '../events/event-kinds';
 import { BatchWriter, type BatchWriterOptions, type WriterMetrics } from '../writer/batch-writer';
+import type { RefusedRow } from '../writer/isolate';
 import type { EventSink } from './event-sink';
 
 /** Embedded mode: events become rows and go through one batch writer per table into the Store. */
@@ -16,7 +17,7 @@ export class StoreSink implements EventSink {
       );
   }
 
-  write(kind: EventKind, events: readonly Normalized<unknown>[]): Promise<void> {
+  write(kind: EventKind, events: readonly Normalized<unknown>[]): Promise<RefusedRow[]> {
     return this.writers.get(kind)!.write(events.map((e) => rowLine(kind, e)));
   }
 

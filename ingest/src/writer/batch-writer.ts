@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Store } from '@osprey/db';
+import { StoreError, type Store } from '@osprey/db';
+import { insertIsolating, type RefusedRow } from './isolate';
 
 export interface BatchWriterOptions {
   /** Insert as soon as this many rows are waiting (and never more in one insert). */
@@ -27,7 +28,7 @@ export interface WriterMetrics {
 
 interface Waiter {
   rows: number;
-  resolve: () => void;
+  resolve: (refused: RefusedRow[]) => void;
   reject: (err: unknown) => void;
 }
 
@@ -39,6 +40,8 @@ interface Waiter {
  * part in ClickHouse, to be merged later) stays bounded whatever the request rate.
  * `write` resolves only once its rows are stored, which is what lets the collector acknowledge.
  * Rows arrive serialised as JSON lines so the pending batch is a list of strings, cheap to hold.
+ * A row the store refuses fails nobody else's (isolate.ts): `write` answers which of its rows
+ * were refused, and every other row of the batch is stored.
  */
 export class BatchWriter {
   private pending: string[] = [];
@@ -68,14 +71,18 @@ export class BatchWriter {
     return this.bufferedRows >= this.options.maxBufferedRows;
   }
 
-  /** Resolves when `lines` are inserted; rejects with BufferFullError at once when over capacity. */
-  write(lines: string[]): Promise<void> {
-    if (lines.length === 0) return Promise.resolve();
+  /**
+   * Resolves when `lines` are inserted, with the ones the store refused for their data (by index
+   * in `lines`); rejects with BufferFullError at once when over capacity, and with the store's
+   * error when it is unavailable (then none of `lines` is stored).
+   */
+  write(lines: string[]): Promise<RefusedRow[]> {
+    if (lines.length === 0) return Promise.resolve([]);
     if (this.closed) return Promise.reject(new Error(`the ${this.table} writer is closed`));
     if (this.bufferedRows + lines.length > this.options.maxBufferedRows) {
       return Promise.reject(new BufferFullError(this.table));
     }
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<RefusedRow[]>((resolve, reject) => {
       for (const line of lines) this.pending.push(line);
       this.waiters.push({ rows: lines.length, resolve, reject });
       this.schedule();
@@ -130,9 +137,23 @@ export class BatchWriter {
     const batch = this.pending.splice(0, rows);
     const waiters = this.waiters.splice(0, count);
     this.inFlightRows = rows;
+    // One token for the batch, one per range within it (isolate.ts) and for every attempt: an
+    // insert that landed but whose answer was lost is not doubled.
+    const token = randomUUID();
     try {
-      await this.insertWithRetry(Buffer.from(batch.join('\n')), rows);
-      for (const w of waiters) w.resolve();
+      const refused = await insertIsolating(batch, (lines, range) =>
+        this.insertWithRetry(lines, range ? `${token}/${range}` : token),
+      );
+      let first = 0;
+      for (const w of waiters) {
+        const last = first + w.rows;
+        w.resolve(
+          refused
+            .filter((r) => r.index >= first && r.index < last)
+            .map((r) => ({ index: r.index - first, error: r.error })),
+        );
+        first = last;
+      }
     } catch (err) {
       for (const w of waiters) w.reject(err);
     } finally {
@@ -140,9 +161,11 @@ export class BatchWriter {
     }
   }
 
-  private async insertWithRetry(payload: Buffer, rows: number): Promise<void> {
-    // One token for every attempt: an insert that landed but whose answer was lost is not doubled.
-    const deduplicationToken = randomUUID();
+  private async insertWithRetry(
+    lines: readonly string[],
+    deduplicationToken: string,
+  ): Promise<void> {
+    const payload = Buffer.from(lines.join('\n'));
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
@@ -150,10 +173,12 @@ export class BatchWriter {
           deduplicationToken,
           columns: this.columns,
         });
-        this.metrics?.onInsert(this.table, rows, (performance.now() - started) / 1000);
+        this.metrics?.onInsert(this.table, lines.length, (performance.now() - started) / 1000);
         return;
       } catch (err) {
         this.metrics?.onInsertError(this.table);
+        // Refused data is refused again: isolate.ts splits it instead of retrying.
+        if (err instanceof StoreError && err.isBadData) throw err;
         if (attempt >= this.options.insertAttempts) throw err;
         await new Promise((r) => setTimeout(r, this.options.retryBaseMs * 4 ** (attempt - 1)));
       }

@@ -1,4 +1,4 @@
-import type { InsertOptions, Store } from '@osprey/db';
+import { StoreError, type InsertOptions, type Store } from '@osprey/db';
 import { describe, expect, it } from 'vitest';
 import { BatchWriter, BufferFullError, type BatchWriterOptions } from './batch-writer';
 
@@ -11,6 +11,11 @@ function fakeStore(failures = 0) {
       await new Promise((r) => setTimeout(r, 5));
       inserts.push({ lines: payload.toString().split('\n'), token: options?.deduplicationToken });
       if (toFail-- > 0) throw new Error('storage down');
+      // What ClickHouse answers for a lone surrogate escape: the whole insert is refused.
+      if (payload.includes('\\ud800'))
+        throw new StoreError(
+          'Code: 26. DB::Exception: Cannot parse escape sequence: \\uD800: (at row 3)\n: While executing ParallelParsingBlockInputFormat. (CANNOT_PARSE_ESCAPE_SEQUENCE)',
+        );
     },
   } as unknown as Store;
   return { store, inserts };
@@ -53,7 +58,7 @@ describe('BatchWriter', () => {
     const accepted = [writer.write(lines(100)), writer.write(lines(100))];
     await expect(writer.write(lines(100))).rejects.toBeInstanceOf(BufferFullError);
     await Promise.all(accepted);
-    await expect(writer.write(lines(100))).resolves.toBeUndefined();
+    await expect(writer.write(lines(100))).resolves.toEqual([]);
   });
 
   it('retries a failed insert with the same deduplication token', async () => {
@@ -82,5 +87,34 @@ describe('BatchWriter', () => {
     await writer.close();
     await pending;
     expect(inserts.map((i) => i.lines.length)).toEqual([1, 7]);
+  });
+
+  it('stores every row but the refused ones, and tells each write which of its own were refused', async () => {
+    const { store, inserts } = fakeStore();
+    const writer = new BatchWriter(store, 't', undefined, { ...options, minIntervalMs: 60_000 });
+    await writer.write(lines(1)); // the next writes wait together for one insert
+    const bad = (i: number) => `{"v":"\\ud800","i":${i}}`;
+    const a = lines(5, 'a');
+    const b = [...lines(3, 'b'), bad(0), ...lines(2, 'b2'), bad(1)];
+    const c = lines(4, 'c');
+    const results = [writer.write(a), writer.write(b), writer.write(c)];
+    await writer.close();
+    const refusal = 'Code: 26. DB::Exception: Cannot parse escape sequence: \\uD800: (at row 3)';
+    expect(await Promise.all(results)).toEqual([
+      [],
+      [
+        { index: 3, error: refusal },
+        { index: 6, error: refusal },
+      ],
+      [],
+    ]);
+    const stored = inserts.filter((i) => !i.lines.some((l) => l.includes('\\ud800')));
+    expect(stored.flatMap((i) => i.lines).sort()).toEqual(
+      [...lines(1), ...a, ...b, ...c].filter((l) => !l.includes('ud800')).sort(),
+    );
+    // each range of the batch has a token of its own, derived from the batch's
+    const tokens = inserts.slice(1).map((i) => i.token!);
+    expect(new Set(tokens).size).toBe(tokens.length);
+    expect(tokens.every((t) => t.startsWith(tokens[0]!))).toBe(true);
   });
 });

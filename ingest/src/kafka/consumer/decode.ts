@@ -1,5 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { rowLine, type EventKind } from '../../events/event-kinds';
+import { makeWellFormed, mayHoldLoneSurrogates } from '../../events/well-formed';
 import { RECORD_HEADERS, ROWS_FORMAT } from '../topics';
 
 export interface DeadRecord {
@@ -44,11 +45,13 @@ function decodeEvents(kind: EventKind, value: Buffer): DecodedRecord {
   const lines: string[] = [];
   const dead: DeadRecord[] = [];
   let parsed: unknown;
+  const text = value.toString('utf8');
   try {
-    parsed = JSON.parse(value.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
     return { rows: 0, dead: [{ value, error: `value is not JSON: ${(err as Error).message}` }] };
   }
+  if (mayHoldLoneSurrogates(text)) makeWellFormed(parsed);
   if (!Array.isArray(parsed)) {
     const error = decodeEvent(kind, parsed, lines);
     if (error) dead.push({ value, error });

@@ -1,4 +1,5 @@
-import { StoreError, type Store } from '@osprey/db';
+import type { Store } from '@osprey/db';
+import { insertIsolating } from '../../writer/isolate';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -199,9 +200,11 @@ async function storeChunk(
 
 /**
  * One insert for the whole chunk. If ClickHouse refuses its data (a forged or corrupt `rows/1`
- * record; a refused insert stores nothing), the records are inserted one by one under tokens
- * derived from the chunk's, so a replay after a crash inserts none twice, and only the refused ones
- * are dead-lettered. Any other failure is thrown for the caller to retry.
+ * record; a refused insert stores nothing), the chunk's rows are halved until the refused ones
+ * stand alone (writer/isolate.ts), under tokens derived from the chunk's so a replay after a crash
+ * inserts none twice; every other row is stored and only the refused rows are dead-lettered, each
+ * with its record's coordinates and its index in the record. Any other failure is thrown for the
+ * caller to retry.
  */
 async function insertChunk(
   payload: EachBatchPayload,
@@ -210,36 +213,38 @@ async function insertChunk(
   token: string,
 ): Promise<void> {
   const { insertTable: table, columns } = kindOf(ctx, payload.batch.topic);
-  const records = chunk.filter((d): d is Decoded & { body: Buffer } => d.body !== undefined);
-  if (records.length === 0) return;
-  try {
-    await ctx.store.insertJsonLines(table, joinLines(records.map((d) => d.body)), {
-      deduplicationToken: token,
-      columns,
-    });
-    return;
-  } catch (err) {
-    if (!(err instanceof StoreError && err.isBadData)) throw err;
-    ctx.log.warn({ err, topic: payload.batch.topic }, 'rows refused; isolating the bad records');
-  }
-  const refused: (DeadRecord & { message: KafkaMessage })[] = [];
-  for (const d of records) {
-    try {
-      await ctx.store.insertJsonLines(table, d.body, {
-        deduplicationToken: `${token}/${d.message.offset}`,
-        columns,
+  const lines: string[] = [];
+  const origin: { message: KafkaMessage; index: number }[] = [];
+  for (const d of chunk) {
+    if (d.body === undefined) continue;
+    d.body
+      .toString('utf8')
+      .split('\n')
+      .forEach((line, index) => {
+        lines.push(line);
+        origin.push({ message: d.message, index });
       });
-    } catch (err) {
-      if (!(err instanceof StoreError && err.isBadData)) throw err;
-      refused.push({ message: d.message, value: d.body, error: `rows refused: ${err.message}` });
-    }
   }
-  await deadLetter(payload, ctx, refused);
-}
-
-function joinLines(bodies: Buffer[]): Buffer {
-  const newline = Buffer.from('\n');
-  return Buffer.concat(bodies.flatMap((b, i) => (i === 0 ? [b] : [newline, b])));
+  const refused = await insertIsolating(lines, (part, range) =>
+    ctx.store.insertJsonLines(table, Buffer.from(part.join('\n')), {
+      deduplicationToken: range ? `${token}/${range}` : token,
+      columns,
+    }),
+  );
+  if (refused.length === 0) return;
+  ctx.log.warn(
+    { topic: payload.batch.topic, refused: refused.length },
+    'rows refused; the rest stored',
+  );
+  await deadLetter(
+    payload,
+    ctx,
+    refused.map((r) => ({
+      ...origin[r.index]!,
+      value: Buffer.from(lines[r.index]!),
+      error: `row refused: ${r.error}`,
+    })),
+  );
 }
 
 async function deadLetter(

@@ -181,22 +181,25 @@ describe('the ingest consumer', () => {
     deadLetters.length = 0;
     const { store, inserts } = fakeStore();
     const rows = (o: number): KafkaRecord => ({
-      value: Buffer.from(o === 2 ? '{"timestamp":"BAD"}' : `{"row":${o}}\n{"row":${o}}`),
+      value: Buffer.from(o === 2 ? '{"row":2}\n{"timestamp":"BAD"}' : `{"row":${o}}\n{"row":${o}}`),
       headers: { [RECORD_HEADERS.format]: ROWS_FORMAT, [RECORD_HEADERS.rows]: '2' },
     });
     const { payload, commits } = fakePayload([1, 2, 3], rows);
     await handleBatch(payload, context(store, 100));
-    // The chunk's insert is refused; each record then goes alone under a token of its own.
+    // The chunk's 6 rows are refused together; halved until the bad row stands alone, every other
+    // row is stored (the good row of record 2 too), each range under a token of its own.
     expect(inserts).toEqual([
-      { lines: 2, token: 'unit-ingest/unit.predictions/0/1-3/1' },
-      { lines: 2, token: 'unit-ingest/unit.predictions/0/1-3/3' },
+      { lines: 3, token: 'unit-ingest/unit.predictions/0/1-3/0-3' },
+      { lines: 1, token: 'unit-ingest/unit.predictions/0/1-3/4-5' },
+      { lines: 1, token: 'unit-ingest/unit.predictions/0/1-3/5-6' },
     ]);
     expect(deadLetters).toEqual([
       {
         value: '{"timestamp":"BAD"}',
         headers: expect.objectContaining({
-          'osprey-error': expect.stringMatching(/^rows refused: .*CANNOT_PARSE_DATETIME/),
+          'osprey-error': expect.stringMatching(/^row refused: .*CANNOT_PARSE_DATETIME/),
           'osprey-source-offset': '2',
+          'osprey-source-index': '1',
         }),
       },
     ]);
