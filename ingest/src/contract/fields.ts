@@ -17,7 +17,11 @@ export const versionName = z
   .string({ error: 'required, a string' })
   .min(1, 'must not be empty')
   .max(LIMITS.modelNameLength, `must be at most ${LIMITS.modelNameLength} characters`)
-  .regex(/^(?!\.+$)[^\u0000-\u001f\u007f]*$/, 'must not be dots alone nor hold control characters');
+  .regex(
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+    /^(?!\.+$)[^\u0000-\u001f\u007f]*$/,
+    'must not be dots alone nor hold control characters',
+  );
 
 const ISO_8601 =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
