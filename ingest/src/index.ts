@@ -4,7 +4,11 @@ export { BatchWriter, BufferFullError, type BatchWriterOptions } from './writer/
 export { toPredictionRow, type PredictionRow } from './rows/prediction-row';
 export { toLabelRow, type LabelRow } from './rows/label-row';
 export { DEFAULT_REFERENCE_ID } from './rows/reference-row';
+export { StoreSink } from './sinks/store-sink';
+export { parseEvents } from './collector/parse-events';
+export { LIMITS } from './contract/limits';
 export {
+  prepareBatch,
   predictionKind,
   labelKind,
   referenceKind,
