@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,9 +17,31 @@ GZIP_LEVEL = 1
 _encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
+# A surrogate pair (as a JavaScript string holds an astral character), or a lone surrogate.
+_SURROGATES = re.compile("[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]")
+
+
+def _pair_or_replacement(match: re.Match[str]) -> str:
+    pair = match.group()
+    if len(pair) == 2:
+        return chr(0x10000 + ((ord(pair[0]) - 0xD800) << 10) + (ord(pair[1]) - 0xDC00))
+    return "\ufffd"
+
+
+def _well_formed(text: str) -> str:
+    """A lone surrogate becomes U+FFFD, as the collector and the TypeScript SDK make it (the WHATWG
+    rule): the event is kept, and stored the same whichever SDK sent it. A high and a low surrogate
+    side by side are the character they pair to, as in a JavaScript string."""
+    return _SURROGATES.sub(_pair_or_replacement, text)
+
+
 def encode_event(event: dict[str, Any]) -> bytes:
-    """One event as UTF-8 JSON. Raises ValueError (NaN, lone surrogates) or TypeError."""
-    return _encoder.encode(event).encode("utf-8")
+    """One event as UTF-8 JSON (lone surrogates as U+FFFD). Raises ValueError (NaN) or TypeError."""
+    text = _encoder.encode(event)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _well_formed(text).encode("utf-8")
 
 
 def json_array(chunks: Sequence[bytes]) -> bytes:

@@ -231,3 +231,21 @@ def test_reference_rows_received_end_to_end_validate(collector, make_client) -> 
     assert upload.accepted == len(rows) == 3
     for row in rows:
         REFERENCE.validate(row)
+
+
+def test_lone_surrogates_are_sent_as_u_fffd_like_the_collector_stores_them() -> None:
+    # What '😀 smile'[:1] is in JavaScript, and what a Python str holds after a bad decode.
+    raw = prediction(
+        version="v\ud800x",
+        features={"f\udc00": "a\ud800", "ok": 1},
+        prediction="p\udbff",
+        tags={"t": "\ud83d\ude00 pair"},
+        request_id="r\ud800",
+    )
+    sent = wire(raw)
+    assert sent["version"] == "v\ufffdx"
+    assert sent["features"] == {"f\ufffd": "a\ufffd", "ok": 1}
+    assert sent["prediction"] == "p\ufffd"
+    assert sent["tags"] == {"t": "😀 pair"}  # a pair side by side is the character, as in JS
+    assert sent["request_id"] == "r\ufffd"
+    PREDICTION.validate(sent)
