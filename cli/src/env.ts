@@ -4,16 +4,19 @@ import { collectorEnv, kafkaEnv } from '@osprey/ingest';
 import { authEnv, storeEnv } from '@osprey/db';
 import { shadowEnv } from '@osprey/shadow-runner/config';
 import { z } from 'zod';
+import { requestLimitsEnv } from './server/request-limits';
 
 export const logEnv = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
-const serverEnv = z.object({
-  OSPREY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  OSPREY_HOST: z.string().default('0.0.0.0'),
-  OSPREY_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-});
+const serverEnv = z
+  .object({
+    OSPREY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    OSPREY_HOST: z.string().default('0.0.0.0'),
+    OSPREY_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  })
+  .extend(requestLimitsEnv.shape);
 
 /** `osprey start`: everything in one process (through Kafka when KAFKA_BROKERS is set). */
 export const startEnv = storeEnv

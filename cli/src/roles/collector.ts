@@ -9,6 +9,7 @@ import { superviseWorkers } from '../cluster/supervisor';
 import { collectorRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve, type MetricsSource } from '../server/http-server';
+import { requestLimits } from '../server/request-limits';
 import { connectToKafka, openKafka, openStore, processRegistry } from './common';
 
 type CollectorRoleEnv = z.infer<typeof collectorRoleEnv>;
@@ -92,6 +93,7 @@ async function serveCollector(
     logger,
     registry: parts.metrics,
     collector,
+    limits: requestLimits(env),
     healthy: parts.healthy,
   });
   await serve({

@@ -12,6 +12,7 @@ import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
+import { requestLimits } from '../server/request-limits';
 import { joinAlertsAndModels, openAlerts } from './alerts';
 import { openAuth, openKafka, openStore, processRegistry } from './common';
 
@@ -77,6 +78,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     registry,
     collector,
     web,
+    limits: requestLimits(env),
     healthy: () => store.ping(),
   });
   let demo: { stop(): Promise<void> } | undefined;

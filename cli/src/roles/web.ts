@@ -4,6 +4,7 @@ import { createWebHandler } from '@osprey/web/server';
 import { webRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
+import { requestLimits } from '../server/request-limits';
 import { joinAlertsAndModels, openAlerts } from './alerts';
 import { openAuth, openStore, processRegistry } from './common';
 
@@ -26,7 +27,13 @@ export async function webRole(): Promise<void> {
       auth: await openAuth(store, env, logger),
     },
   });
-  const server = createHttpServer({ logger, registry, web, healthy: () => store.ping() });
+  const server = createHttpServer({
+    logger,
+    registry,
+    web,
+    healthy: () => store.ping(),
+    limits: requestLimits(env),
+  });
   await serve({
     server,
     logger,

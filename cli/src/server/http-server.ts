@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Collector } from '@osprey/ingest';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { BodyGuard, longestBodyMs, requestLimits, type RequestLimits } from './request-limits';
 import { onShutdown } from './shutdown';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -11,7 +12,8 @@ export type MetricsSource = Pick<Registry, 'metrics' | 'contentType'>;
 
 /**
  * One port for everything a process serves: `/healthz` and `/metrics` for operators, the
- * collector's `/v1/*`, then the dashboard and `/api/v1/*` (Next.js) for the rest.
+ * collector's `/v1/*`, then the dashboard and `/api/v1/*` (Next.js) for the rest. Every request
+ * body is held to its route's cap and deadlines first (request-limits.ts).
  */
 export function createHttpServer(parts: {
   logger: Logger;
@@ -19,10 +21,15 @@ export function createHttpServer(parts: {
   healthy: () => Promise<boolean>;
   collector?: Collector;
   web?: Handler;
+  /** Body caps and deadlines; the defaults where a role does not configure them. */
+  limits?: RequestLimits;
 }): Server {
   const { logger, registry } = parts;
-  return createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+  const limits = parts.limits ?? requestLimits({});
+  const guard = new BodyGuard(limits);
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (!guard.admit(req, res, path)) return;
     if (path === '/healthz') {
       void parts
         .healthy()
@@ -53,6 +60,11 @@ export function createHttpServer(parts: {
     }
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
   });
+  // Node's own whole-request timeout (300 s by default) stays behind every route's deadline; the
+  // headers have the ordinary body deadline.
+  server.requestTimeout = longestBodyMs(limits) + 5_000;
+  server.headersTimeout = Math.min(limits.bodyMs, server.requestTimeout);
+  return server;
 }
 
 export function listen(server: Server, port: number, host: string): Promise<number> {
