@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createGzip, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post, stats } from '../support/http';
+import { rssKiB as processRss } from '../support/proc';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 
 // Every bad-input answer of the collector, asserted exactly, against a real `osprey start`.
@@ -188,8 +188,7 @@ describe('collector bad input', () => {
 });
 
 function rssKiB(o: OspreyProcess): number {
-  const status = readFileSync(`/proc/${o.child.pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+  return processRss(o.child.pid!);
 }
 
 function gzipOfZeros(bytes: number): Promise<Buffer> {

@@ -20,3 +20,9 @@ export function childPids(pid: number): number[] {
       }
     });
 }
+
+/** Resident memory of a process, in KiB. */
+export function rssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+}
