@@ -5,6 +5,12 @@ export function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
   if (issue.code === 'unrecognized_keys') {
     return `${issue.keys.join(', ')}: unknown field${issue.keys.length > 1 ? 's' : ''}`;
   }
+  if (issue.code === 'invalid_key') {
+    // A map key that failed its own check: the map is the field, the key's problem the message
+    // (the key itself may be what is too long to repeat).
+    const map = issue.path.slice(0, -1).map(String).join('.') || 'event';
+    return `${map}: ${issue.issues[0]?.message ?? 'has a key that is not allowed'}`;
+  }
   const field = issue.path.map(String).join('.') || 'event';
   const missing =
     issue.code === 'invalid_type' &&
