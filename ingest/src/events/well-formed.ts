@@ -15,9 +15,13 @@ export function mayHoldLoneSurrogates(jsonText: string): boolean {
   return jsonText.includes('\\u') && SURROGATE_ESCAPE.test(jsonText);
 }
 
+// An event is an object of maps of scalars (or a vector): nothing valid is deeper than this, and a
+// hostile body nested 100,000 deep must not exhaust the stack (validation refuses it anyway).
+const MAX_DEPTH = 8;
+
 /** Replaces lone surrogates in every string and key, in place; answers whether it changed any. */
-export function makeWellFormed(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
+export function makeWellFormed(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return false;
   let changed = false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -27,7 +31,7 @@ export function makeWellFormed(value: unknown): boolean {
           value[i] = item.toWellFormed();
           changed = true;
         }
-      } else if (makeWellFormed(item)) changed = true;
+      } else if (makeWellFormed(item, depth + 1)) changed = true;
     }
     return changed;
   }
@@ -37,7 +41,7 @@ export function makeWellFormed(value: unknown): boolean {
     if (typeof item === 'string' && !item.isWellFormed()) {
       object[key] = item.toWellFormed();
       changed = true;
-    } else if (makeWellFormed(item)) changed = true;
+    } else if (makeWellFormed(item, depth + 1)) changed = true;
     if (!key.isWellFormed()) {
       object[key.toWellFormed()] = object[key];
       delete object[key];
