@@ -166,7 +166,7 @@ describe('the contract and the store', () => {
       { numRuns: 60 },
     );
     await sink.close();
-    const [{ n }] = await store.query<{ n: string }>('SELECT count() AS n FROM predictions');
-    expect(Number(n)).toBe(events);
+    const [count] = await store.query<{ n: string }>('SELECT count() AS n FROM predictions');
+    expect(Number(count!.n)).toBe(events);
   }, 240_000);
 });
