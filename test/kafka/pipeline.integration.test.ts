@@ -182,6 +182,8 @@ describe('Kafka pipeline', () => {
           }),
         },
         { key: 'poison', value: good(2) },
+        // A lone surrogate (what '😀'.slice(0, 1) serialises to): stored as U+FFFD, not refused.
+        { key: 'poison', value: good(5).replace('"version":"v1"', '"version":"v1\\ud83d"') },
       ],
     });
     // Records in the collector's row format skip JavaScript validation; ClickHouse is the judge.
@@ -192,6 +194,16 @@ describe('Kafka pipeline', () => {
       messages: [
         { key: 'poison', value: goodRow, headers: rowsHeaders },
         { key: 'poison', value: '["not-a-uuid",1,"poison","v1"]', headers: rowsHeaders },
+        // Three rows in one record, the middle one refused: only that row is dead-lettered.
+        {
+          key: 'poison',
+          value: [
+            rowLine(predictionKind, JSON.parse(good(6)) as { timestamp: number }),
+            '["also-not-a-uuid",1,"poison","v1"]',
+            rowLine(predictionKind, JSON.parse(good(7)) as { timestamp: number }),
+          ].join('\n'),
+          headers: { ...rowsHeaders, 'osprey-rows': '3' },
+        },
       ],
     });
     await producer.disconnect();
@@ -208,7 +220,7 @@ describe('Kafka pipeline', () => {
         });
       },
     });
-    await eventually(async () => dead.length >= 3, 60_000, 'three dead letters');
+    await eventually(async () => dead.length >= 4, 60_000, 'four dead letters');
     await consumer.disconnect();
     expect(dead).toEqual([
       { value: 'ff00fe13', reason: expect.stringMatching(/^value is not JSON/) },
@@ -218,14 +230,24 @@ describe('Kafka pipeline', () => {
       },
       {
         value: Buffer.from('["not-a-uuid",1,"poison","v1"]').toString('hex'),
-        reason: expect.stringMatching(/^rows refused: .*CANNOT_PARSE_UUID/s),
+        reason: expect.stringMatching(/^row refused: .*CANNOT_PARSE_UUID/s),
+      },
+      {
+        value: Buffer.from('["also-not-a-uuid",1,"poison","v1"]').toString('hex'),
+        reason: expect.stringMatching(/^row refused: .*CANNOT_PARSE_UUID/s),
       },
     ]);
     await drained('the good records to be stored');
     await ingest.stop();
     expect(
       await sqlRows(ingest.dataDir, "SELECT count() FROM predictions WHERE model = 'poison'"),
-    ).toEqual([['3']]);
+    ).toEqual([['6']]);
+    expect(
+      await sqlRows(
+        ingest.dataDir,
+        "SELECT version FROM predictions WHERE model = 'poison' AND version != 'v1'",
+      ),
+    ).toEqual([['v1\ufffd']]);
     ingest = await startOsprey({ args: ['ingest'], env: kafkaEnv(), dataDir: ingest.dataDir });
   });
 

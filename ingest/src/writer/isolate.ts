@@ -28,7 +28,7 @@ export async function insertIsolating(
     } catch (err) {
       if (!(err instanceof StoreError && err.isBadData)) throw err;
       if (end - start === 1) {
-        refused.push({ index: start, error: firstLine(err.message) });
+        refused.push({ index: start, error: reason(err) });
         return;
       }
       const middle = start + Math.ceil((end - start) / 2);
@@ -40,8 +40,16 @@ export async function insertIsolating(
   return refused;
 }
 
-/** ClickHouse's messages run to many lines (the row it could not parse, a stack): the first says why. */
-function firstLine(message: string): string {
-  const line = message.split('\n', 1)[0]!.trim();
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+/**
+ * ClickHouse's messages run to many lines (the row it could not parse, a stack) and end with the
+ * error's name: the first line says why, the name what kind. "(at row 1)" counts within the
+ * one-row insert, so it says nothing and is dropped.
+ */
+function reason(err: StoreError): string {
+  let line = err.message
+    .split('\n', 1)[0]!
+    .replace(/:? \(at row \d+\)\s*$/, '')
+    .trim();
+  if (line.length > 300) line = `${line.slice(0, 300)}…`;
+  return err.type && !line.includes(err.type) ? `${line} (${err.type})` : line;
 }
