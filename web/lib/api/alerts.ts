@@ -1,4 +1,4 @@
-import { FieldError, NotFoundError, type Alerts } from '@osprey/detectors';
+import type { Alerts } from '@osprey/detectors';
 import { runtime } from '@/server/runtime';
 
 /** The process's alert engine; route handlers call into it. */
@@ -13,8 +13,14 @@ export async function orAlertError(fn: () => Promise<Response>): Promise<Respons
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof FieldError) return Response.json({ error: err.message }, { status: 400 });
-    if (err instanceof NotFoundError) return Response.json({ error: err.message }, { status: 404 });
+    // By name, not instanceof: an error thrown by the runtime's alerts (loaded by the launcher)
+    // is of another copy of the class than the one the dashboard's bundle would import (and the
+    // bundle's class names are minified; the errors set theirs as strings).
+    const name = err instanceof Error ? err.name : '';
+    if (name === 'FieldError')
+      return Response.json({ error: (err as Error).message }, { status: 400 });
+    if (name === 'NotFoundError')
+      return Response.json({ error: (err as Error).message }, { status: 404 });
     throw err;
   }
 }
