@@ -77,6 +77,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     registry,
     collector,
     web,
+    trustedProxies: env.OSPREY_TRUSTED_PROXIES,
     healthy: () => store.ping(),
   });
   let demo: { stop(): Promise<void> } | undefined;

@@ -26,7 +26,13 @@ export async function webRole(): Promise<void> {
       auth: await openAuth(store, env, logger),
     },
   });
-  const server = createHttpServer({ logger, registry, web, healthy: () => store.ping() });
+  const server = createHttpServer({
+    logger,
+    registry,
+    web,
+    trustedProxies: env.OSPREY_TRUSTED_PROXIES,
+    healthy: () => store.ping(),
+  });
   await serve({
     server,
     logger,

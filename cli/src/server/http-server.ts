@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Collector } from '@osprey/ingest';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { stampClientAddress, type TrustedProxies } from './client-address';
 import { onShutdown } from './shutdown';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -19,6 +20,8 @@ export function createHttpServer(parts: {
   healthy: () => Promise<boolean>;
   collector?: Collector;
   web?: Handler;
+  /** OSPREY_TRUSTED_PROXIES: whose X-Forwarded-For the client address is read from. */
+  trustedProxies?: TrustedProxies;
 }): Server {
   const { logger, registry } = parts;
   return createServer((req, res) => {
@@ -45,6 +48,7 @@ export function createHttpServer(parts: {
     }
     if (parts.collector?.handle(req, res)) return;
     if (parts.web) {
+      stampClientAddress(req, parts.trustedProxies);
       parts.web(req, res).catch((err: unknown) => {
         logger.error({ err, path }, 'web request failed');
         if (!res.headersSent) res.writeHead(500).end();
