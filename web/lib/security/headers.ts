@@ -1,7 +1,7 @@
 /**
- * The dashboard's security headers. Pages get a Content-Security-Policy with a fresh nonce per
- * request (set by proxy.ts; Next.js puts the nonce on its own scripts and inline styles); every
- * response, pages and API alike, gets the static headers from next.config.ts.
+ * The dashboard's Content-Security-Policy, with a fresh nonce per page request (set by proxy.ts;
+ * Next.js puts the nonce on its own scripts and inline styles). The static security headers of
+ * every response are in next.config.ts.
  */
 
 /**
@@ -29,13 +29,3 @@ export function contentSecurityPolicy(nonce: string): string {
 export function newNonce(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
 }
-
-/**
- * On every response. `same-origin` keeps the full Referer (and Origin, which the CSRF check reads)
- * on the dashboard's own requests and sends nothing to other sites.
- */
-export const STATIC_SECURITY_HEADERS = [
-  { key: 'X-Frame-Options', value: 'DENY' },
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  { key: 'Referrer-Policy', value: 'same-origin' },
-];
