@@ -20,3 +20,10 @@ export function childPids(pid: number): number[] {
       }
     });
 }
+
+/** The resident set size of `pid` in bytes, from /proc/<pid>/status. */
+export function rssBytes(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`/proc/${pid}/status has no VmRSS`);
+  return Number(match[1]) * 1024;
+}
