@@ -29,7 +29,8 @@ export function readMultipartUpload(
   try {
     parser = Busboy({
       headers: { 'content-type': contentType },
-      limits: { files: 1, fields: FIELDS.size, fieldSize: MAX_FIELD_BYTES, parts: 10 },
+      // A second file part is refused by name in the 'file' handler, so no `files` limit here.
+      limits: { fields: FIELDS.size, fieldSize: MAX_FIELD_BYTES, parts: 10 },
     });
   } catch (error) {
     return Promise.reject(
@@ -46,8 +47,9 @@ export function readMultipartUpload(
       if (failed) return;
       failed = true;
       source.unpipe(parser);
-      // A file still streaming is cut off: stage() then removes its temporary file itself.
-      fileStream?.destroy(new Error('upload abandoned'));
+      // A file still streaming is cut off with an error, which stage() sees even if it has not
+      // started reading yet (it then removes its temporary file); one staged is discarded below.
+      fileStream?.on('error', () => undefined).destroy(new Error('the upload was abandoned'));
       void staging?.then(
         (s) => s.discard(),
         () => undefined,
@@ -77,7 +79,6 @@ export function readMultipartUpload(
     const tooMany = (what: string) => () =>
       fail(new RegistryError(400, `too many ${what} in the form`, 'body'));
     parser.on('partsLimit', tooMany('parts'));
-    parser.on('filesLimit', tooMany('files'));
     parser.on('fieldsLimit', tooMany('fields'));
     parser.on('error', (error: Error) =>
       fail(new RegistryError(400, `not a valid multipart form: ${error.message}`, 'body')),
