@@ -5,6 +5,7 @@ import { authEnv, storeEnv } from '@osprey/db';
 import { shadowEnv } from '@osprey/shadow-runner/config';
 import { z } from 'zod';
 import { requestLimitsEnv } from './server/request-limits';
+import { TrustedProxies } from './server/client-address';
 
 export const logEnv = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -15,6 +16,25 @@ const serverEnv = z
     OSPREY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     OSPREY_HOST: z.string().default('0.0.0.0'),
     OSPREY_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * Proxies in front whose X-Forwarded-For is believed (comma-separated addresses or CIDRs);
+     * without them the client address (login limits, audit log) is the socket's peer.
+     */
+    OSPREY_TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        const entries = text
+          .split(',')
+          .map((e) => e.trim())
+          .filter(Boolean);
+        try {
+          return new TrustedProxies(entries);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
   })
   .extend(requestLimitsEnv.shape);
 

@@ -14,5 +14,6 @@ export * from './queries/sessions';
 export * from './rollups/index';
 export { hashPassword, verifyPassword, dummyPasswordHash } from './auth/password';
 export { authEnv, ensureAdmin, type AuthEnv } from './auth/users-env';
+export { MIN_PASSWORD_LENGTH, newPassword, passwordWeakness } from './auth/password-strength';
 export { runReadOnlySql } from './queries/readonly-sql';
 export { ApiKeyVerifier, type ApiKeyLookup, type Verification } from './auth/api-key-verifier';

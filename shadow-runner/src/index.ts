@@ -4,7 +4,7 @@ export { createModels, startShadowRunner, type Models } from './models';
 export { ShadowRunner } from './replay/runner';
 export { ShadowRuns } from './replay/runs';
 export { shadowMetricSource } from './replay/alert-metric';
-export { ArtifactStore } from './registry/artifacts';
+export { ArtifactStore, type Staged } from './registry/artifacts';
 export { ModelRegistry, type PushInput } from './registry/registry';
 export { Deployments, DEPLOYMENT_CHANGED, type ChangeInput } from './registry/deployments';
 export { resolveInputSpec, specFeatures } from './registry/input-spec';

@@ -3,6 +3,7 @@ import type { LiveFeed } from '@osprey/ingest';
 import type { Logger } from 'pino';
 import type { Production } from './api';
 import { artifactDir, type ShadowEnv } from './config';
+import { artifactUrl } from './registry/artifact-url';
 import { ArtifactStore } from './registry/artifacts';
 import { Deployments } from './registry/deployments';
 import { ModelRegistry } from './registry/registry';
@@ -16,16 +17,16 @@ export interface Models {
   registry: ModelRegistry;
   deployments: Deployments;
   shadow: ShadowRuns;
-  /** The production answer for services, or undefined when nothing was promoted yet. */
-  production(
-    model: string,
-    baseUrl: string,
-  ): Promise<{ body: Production; etag: string } | undefined>;
+  /**
+   * The production answer for services, or undefined when nothing was promoted yet. Its
+   * `artifact_url` is under OSPREY_PUBLIC_URL when set, else relative (see artifactUrl).
+   */
+  production(model: string): Promise<{ body: Production; etag: string } | undefined>;
 }
 
 export function createModels(
   store: Store,
-  env: ShadowEnv & { OSPREY_DATA_DIR: string },
+  env: ShadowEnv & { OSPREY_DATA_DIR: string; OSPREY_PUBLIC_URL?: string },
   logger?: Logger,
 ): Models {
   const artifacts = new ArtifactStore(artifactDir(env));
@@ -39,10 +40,9 @@ export function createModels(
     registry,
     deployments,
     shadow: new ShadowRuns(store, registry, deployments),
-    async production(model, baseUrl) {
+    async production(model) {
       const row = await deployments.production(model);
       if (!row) return undefined;
-      const path = `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(row.version)}/artifact`;
       return {
         // One deployment row, one ETag: a poll answers 304 until the next promote or rollback.
         etag: `"${row.id}"`,
@@ -50,7 +50,7 @@ export function createModels(
           model,
           version: row.version,
           sha256: row.sha256,
-          artifact_url: new URL(path, baseUrl).toString(),
+          artifact_url: artifactUrl(model, row.version, env.OSPREY_PUBLIC_URL),
           changed_at: row.changed_at,
           action: row.action,
           reason: row.reason,

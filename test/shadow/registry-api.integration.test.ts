@@ -125,7 +125,8 @@ describe('registry API, production endpoint and osprey models', () => {
     expect(second.headers.get('etag')).not.toBe(etag1);
     const body = (await second.json()) as { version: string; artifact_url: string; sha256: string };
     expect(body.version).toBe('v2');
-    const artifact = await fetch(body.artifact_url, { headers: auth() });
+    expect(body.artifact_url).toBe('/v1/models/houses/versions/v2/artifact');
+    const artifact = await fetch(new URL(body.artifact_url, osprey.url), { headers: auth() });
     expect(artifact.status).toBe(200);
     expect(sha256(new Uint8Array(await artifact.arrayBuffer()))).toBe(body.sha256);
 

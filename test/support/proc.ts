@@ -21,8 +21,14 @@ export function childPids(pid: number): number[] {
     });
 }
 
+/** The resident set size of `pid` in bytes, from /proc/<pid>/status. */
+export function rssBytes(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`/proc/${pid}/status has no VmRSS`);
+  return Number(match[1]) * 1024;
+}
+
 /** Resident memory of a process, in KiB. */
 export function rssKiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+  return rssBytes(pid) / 1024;
 }

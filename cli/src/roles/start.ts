@@ -79,6 +79,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     collector,
     web,
     limits: requestLimits(env),
+    trustedProxies: env.OSPREY_TRUSTED_PROXIES,
     healthy: () => store.ping(),
   });
   let demo: { stop(): Promise<void> } | undefined;

@@ -31,8 +31,9 @@ export async function webRole(): Promise<void> {
     logger,
     registry,
     web,
-    healthy: () => store.ping(),
     limits: requestLimits(env),
+    trustedProxies: env.OSPREY_TRUSTED_PROXIES,
+    healthy: () => store.ping(),
   });
   await serve({
     server,

@@ -3,6 +3,7 @@ import type { Collector } from '@osprey/ingest';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { BodyGuard, longestBodyMs, requestLimits, type RequestLimits } from './request-limits';
+import { stampClientAddress, type TrustedProxies } from './client-address';
 import { onShutdown } from './shutdown';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -23,6 +24,8 @@ export function createHttpServer(parts: {
   web?: Handler;
   /** Body caps and deadlines; the defaults where a role does not configure them. */
   limits?: RequestLimits;
+  /** OSPREY_TRUSTED_PROXIES: whose X-Forwarded-For the client address is read from. */
+  trustedProxies?: TrustedProxies;
 }): Server {
   const { logger, registry } = parts;
   const limits = parts.limits ?? requestLimits({});
@@ -52,6 +55,7 @@ export function createHttpServer(parts: {
     }
     if (parts.collector?.handle(req, res)) return;
     if (parts.web) {
+      stampClientAddress(req, parts.trustedProxies);
       parts.web(req, res).catch((err: unknown) => {
         logger.error({ err, path }, 'web request failed');
         if (!res.headersSent) res.writeHead(500).end();

@@ -128,7 +128,8 @@ interface Watched {
  * Holds every request body to its route's cap and deadlines before any handler reads it.
  * Over the cap by its Content-Length: 413 at once, unread (the collector's routes are left to the
  * collector, which also counts a gzip body's inflated bytes and drains the body so an SDK reads
- * the 413 and splits its batch). A body without a length on a non-collector route: 411. A body
+ * the 413 and splits its batch). A chunked body (no length) is taken only where the handler counts
+ * bytes as they arrive — the collector and the model upload — and refused with 411 elsewhere. A body
  * that takes longer than the deadline, or sends nothing for the idle time: 408 and the
  * connection is closed. Progress is the socket's bytes read, checked on one shared timer, so a
  * slow client costs a timer check, not a timer of its own; a body the handler has not started
@@ -148,17 +149,14 @@ export class BodyGuard {
     if (!hasBody(req) || req.complete) return true;
     const limit = routeLimit(req.method ?? 'GET', path, this.limits);
     if (limit.kind !== 'ingest') {
-      const declared = Number(req.headers['content-length']);
-      if (req.headers['content-length'] === undefined) {
+      const length = req.headers['content-length'];
+      if (length === undefined && limit.kind === 'api') {
         refuse(res, 411, 'send the body with a Content-Length (chunked bodies are not taken here)');
         return false;
       }
+      const declared = Number(length ?? 0);
       if (!Number.isFinite(declared) || declared > limit.maxBytes) {
-        refuse(
-          res,
-          413,
-          `request body is larger than ${limit.maxBytes} bytes (${limit.variable})`,
-        );
+        refuse(res, 413, `request body is larger than ${limit.maxBytes} bytes (${limit.variable})`);
         return false;
       }
     }

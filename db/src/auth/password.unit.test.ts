@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../store/store';
+import { parseEnv } from '../config';
 import { hashPassword, verifyPassword } from './password';
-import { ensureAdmin } from './users-env';
+import { authEnv, ensureAdmin } from './users-env';
 
 describe('passwords', () => {
   it('hashes with scrypt and a random salt, and verifies only the right password', async () => {
@@ -21,5 +22,17 @@ describe('passwords', () => {
       ensureAdmin(noStore, { OSPREY_ADMIN_EMAIL: 'a@example.com', OSPREY_SESSION_TTL_SECONDS: 60 }),
     ).rejects.toThrow('OSPREY_ADMIN_PASSWORD: required when OSPREY_ADMIN_EMAIL is set');
     expect(await ensureAdmin(noStore, { OSPREY_SESSION_TTL_SECONDS: 60 })).toBeUndefined();
+  });
+
+  it('refuses a weak OSPREY_ADMIN_PASSWORD at start, naming the variable', () => {
+    expect(() => parseEnv(authEnv, { OSPREY_ADMIN_PASSWORD: 'aaaaaaaaaaaa' })).toThrow(
+      'OSPREY_ADMIN_PASSWORD: is too repetitive: it uses only 1 different characters',
+    );
+    expect(() => parseEnv(authEnv, { OSPREY_ADMIN_PASSWORD: ' '.repeat(12) })).toThrow(
+      'OSPREY_ADMIN_PASSWORD: must not be blank',
+    );
+    expect(parseEnv(authEnv, { OSPREY_ADMIN_PASSWORD: 'correct-horse-battery' })).toMatchObject({
+      OSPREY_ADMIN_PASSWORD: 'correct-horse-battery',
+    });
   });
 });

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { ConfigError } from '../config';
+import { newPassword } from './password-strength';
 import type { Store } from '../store/store';
 import { createUser, findUserForLogin, type User } from '../queries/users';
 
 /** Dashboard sign-in settings (the web role and `osprey start`). */
 export const authEnv = z.object({
   OSPREY_ADMIN_EMAIL: z.email({ error: 'must be an email address' }).optional(),
-  OSPREY_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  OSPREY_ADMIN_PASSWORD: newPassword.optional(),
   OSPREY_SESSION_TTL_SECONDS: z.coerce
     .number({ error: 'must be a number of seconds' })
     .int('must be a whole number of seconds')

@@ -7,6 +7,10 @@
 
 `Osprey.production(model)` / `watch_production` / `fetch_artifact` use one of these on the
 client's URL and key. Standard library only.
+
+The API key goes only to the configured origin: a relative `artifact_url` is resolved against the
+configured URL, one on another origin is refused, and a redirect to another origin is followed
+without the key.
 """
 
 from __future__ import annotations
@@ -18,12 +22,38 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from typing import Any
+from email.message import Message
+from typing import IO, Any
 
 from ._transport import USER_AGENT
 from .errors import OspreyError
 
 Production = dict[str, Any]
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme)
+
+
+class _KeyStaysHome(urllib.request.HTTPRedirectHandler):
+    """urllib copies every header onto a redirect; the API key must not follow one off-origin."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and _origin(newurl) != _origin(req.full_url):
+            new.remove_header("Authorization")
+        return new
 
 
 class ProductionPoller:
@@ -40,6 +70,7 @@ class ProductionPoller:
         self._timeout = request_timeout
         self._cache: dict[str, tuple[str, Production]] = {}
         self._lock = threading.Lock()
+        self._opener = urllib.request.build_opener(_KeyStaysHome)
 
     def get(self, model: str) -> Production | None:
         with self._lock:
@@ -50,7 +81,7 @@ class ProductionPoller:
         path = f"/v1/models/{urllib.parse.quote(model, safe='')}/production"
         request = urllib.request.Request(self.url + path, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:
+            with self._opener.open(request, timeout=self._timeout) as response:
                 value: Production = json.loads(response.read())
                 etag = response.headers.get("ETag")
         except urllib.error.HTTPError as error:
@@ -101,14 +132,15 @@ class ProductionPoller:
         return stopped.set
 
     def artifact(self, production: Production) -> bytes:
-        """The version's ONNX bytes, checked against its sha256."""
-        request = urllib.request.Request(
-            production["artifact_url"],
-            headers={"Authorization": f"Bearer {self._api_key}", "User-Agent": USER_AGENT},
-        )
+        """The version's ONNX bytes, checked against its sha256. Raises OspreyError(kind="failed")
+        for an artifact_url on another origin than the configured URL's."""
         what = f"artifact of {production['model']} {production['version']}"
+        url = self._artifact_url(production["artifact_url"], what)
+        request = urllib.request.Request(
+            url, headers={"Authorization": f"Bearer {self._api_key}", "User-Agent": USER_AGENT}
+        )
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout * 6) as response:
+            with self._opener.open(request, timeout=self._timeout * 6) as response:
                 data = response.read()
         except urllib.error.HTTPError as error:
             error.close()
@@ -119,3 +151,19 @@ class ProductionPoller:
         if digest != production["sha256"]:
             raise OspreyError("failed", f"{what}: sha256 {digest}, expected {production['sha256']}")
         return data
+
+    def _artifact_url(self, raw: str, what: str) -> str:
+        # A path from the server's root keeps a path prefix of the configured URL (a proxy's).
+        if raw.startswith("/") and not raw.startswith("//"):
+            url = self.url + raw
+        else:
+            url = urllib.parse.urljoin(self.url + "/", raw)
+        if _origin(url) != _origin(self.url):
+            origin = urllib.parse.urlsplit(self.url)._replace(path="", query="", fragment="").geturl()
+            raise OspreyError(
+                "failed",
+                f"{what}: artifact_url {url} is not on {origin}, the origin this client is configured with; "
+                "the API key is only sent there (configure the client with Osprey's OSPREY_PUBLIC_URL, "
+                "or unset it for relative URLs)",
+            )
+        return url

@@ -120,9 +120,14 @@ export class ProductionPoller {
     };
   }
 
-  /** The version's ONNX bytes, checked against its sha256. */
+  /**
+   * The version's ONNX bytes, checked against its sha256. A relative `artifact_url` is resolved
+   * against the configured URL; the API key is sent only to the configured origin, so an
+   * `artifact_url` on another origin is refused (it would hand the key to that server).
+   */
   async artifact(production: Production): Promise<Uint8Array> {
-    const res = await fetch(production.artifact_url, {
+    const url = this.#artifactUrl(production);
+    const res = await fetch(url, {
       headers: { authorization: `Bearer ${this.#config.apiKey}`, 'user-agent': USER_AGENT },
       signal: AbortSignal.timeout(this.#config.requestTimeoutMs * 6),
     });
@@ -141,5 +146,29 @@ export class ProductionPoller {
         `artifact of ${production.model} ${production.version}: sha256 ${sha}, expected ${production.sha256}`,
       );
     return bytes;
+  }
+
+  #artifactUrl(production: Production): URL {
+    const what = `artifact of ${production.model} ${production.version}`;
+    const raw = production.artifact_url;
+    const base = this.#config.url;
+    let url: URL;
+    try {
+      // A path from the server's root keeps a path prefix of the configured URL (a proxy's).
+      url =
+        raw.startsWith('/') && !raw.startsWith('//')
+          ? new URL(base + raw)
+          : new URL(raw, `${base}/`);
+    } catch {
+      throw new OspreyError('failed', `${what}: artifact_url ${JSON.stringify(raw)} is not a URL`);
+    }
+    const origin = new URL(base).origin;
+    if (url.origin !== origin)
+      throw new OspreyError(
+        'failed',
+        `${what}: artifact_url ${url.href} is not on ${origin}, the origin this client is configured with; ` +
+          `the API key is only sent there (configure the client with Osprey's OSPREY_PUBLIC_URL, or unset it for relative URLs)`,
+      );
+    return url;
   }
 }

@@ -13,6 +13,10 @@ const artifacts: Record<string, Buffer> = {
 let current: { version: string; etag: string } | null;
 let requests: IncomingHttpHeaders[] = [];
 let tamper = false;
+/** What the production answer's artifact_url starts with ('' for a path from the server's root). */
+let artifactBase: string | undefined;
+/** Where the artifact route redirects to, when set. */
+let redirectTo: string | undefined;
 let server: Server;
 let url: string;
 
@@ -21,7 +25,7 @@ function body(version: string): Production {
     model: 'm',
     version,
     sha256: createHash('sha256').update(artifacts[version]!).digest('hex'),
-    artifact_url: `${url}/v1/models/m/versions/${version}/artifact`,
+    artifact_url: `${artifactBase ?? url}/v1/models/m/versions/${version}/artifact`,
     changed_at: `2026-01-0${version.slice(1)}T00:00:00.000Z`,
     action: 'promote',
     reason: 'test',
@@ -35,6 +39,8 @@ beforeAll(async () => {
     if (req.headers.authorization !== 'Bearer secret-key-0123456789')
       return res.writeHead(401).end();
     const artifact = /^\/v1\/models\/m\/versions\/(\w+)\/artifact$/.exec(req.url ?? '');
+    if (artifact && redirectTo)
+      return res.writeHead(302, { location: `${redirectTo}${req.url}` }).end();
     if (artifact)
       return res.writeHead(200).end(tamper ? Buffer.from('evil') : artifacts[artifact[1]!]);
     if (req.url !== '/v1/models/m/production') return res.writeHead(404).end();
@@ -55,6 +61,8 @@ beforeEach(() => {
   current = null;
   requests = [];
   tamper = false;
+  artifactBase = undefined;
+  redirectTo = undefined;
 });
 
 const apiKey = 'secret-key-0123456789';
@@ -118,6 +126,56 @@ describe('ProductionPoller', () => {
       /sha256 .*, expected/,
     );
     await client.close();
+  });
+});
+
+describe('ProductionPoller.artifact', () => {
+  it('resolves a relative artifact_url against the configured URL and sends the key there', async () => {
+    current = { version: 'v1', etag: '"d1"' };
+    artifactBase = '';
+    const poller = new ProductionPoller({ url: `${url}/`, apiKey });
+    const production = (await poller.get('m'))!;
+    expect(production.artifact_url).toBe('/v1/models/m/versions/v1/artifact');
+    expect(Buffer.from(await poller.artifact(production)).toString()).toBe('model one');
+  });
+
+  it('refuses an artifact_url on another origin and sends the key nowhere', async () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const evil = createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200).end(artifacts.v1);
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    const evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
+    try {
+      current = { version: 'v1', etag: '"d1"' };
+      artifactBase = evilUrl;
+      const poller = new ProductionPoller({ url, apiKey });
+      const production = (await poller.get('m'))!;
+      await expect(poller.artifact(production)).rejects.toMatchObject({
+        name: 'OspreyError',
+        kind: 'failed',
+        message: `artifact of m v1: artifact_url ${evilUrl}/v1/models/m/versions/v1/artifact is not on ${url}, the origin this client is configured with; the API key is only sent there (configure the client with Osprey's OSPREY_PUBLIC_URL, or unset it for relative URLs)`,
+      });
+      artifactBase = '//evil.example';
+      current = { version: 'v1', etag: '"d2"' };
+      await expect(poller.artifact((await poller.get('m'))!)).rejects.toThrow(
+        /artifact_url http:\/\/evil\.example\/v1\/models\/m\/versions\/v1\/artifact is not on/,
+      );
+      expect(seen).toEqual([]);
+
+      // Followed to another origin, a redirect does not carry the key (fetch drops it).
+      artifactBase = undefined;
+      redirectTo = evilUrl;
+      current = { version: 'v1', etag: '"d3"' };
+      expect(Buffer.from(await poller.artifact((await poller.get('m'))!)).toString()).toBe(
+        'model one',
+      );
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.authorization).toBeUndefined();
+    } finally {
+      await new Promise((resolve) => evil.close(resolve));
+    }
   });
 });
 

@@ -69,9 +69,12 @@ export class ArtifactStore {
       body instanceof Uint8Array
         ? [Buffer.from(body.buffer, body.byteOffset, body.byteLength)]
         : body;
+    const sink = createWriteStream(path);
     try {
-      await pipeline(source, meter, createWriteStream(path));
+      await pipeline(source, meter, sink);
     } catch (error) {
+      // A sink still opening creates its file after an early failure: remove it once closed.
+      if (!sink.closed) await new Promise<void>((closed) => sink.once('close', () => closed()));
       await rm(path, { force: true });
       throw error;
     }

@@ -108,17 +108,17 @@ describe('Deployments', () => {
   it('promotes, rolls back to the previous production version, audits and emits every change', async () => {
     await push('prices', 'v1', LINEAR);
     await push('prices', 'v2', GBR);
-    expect(await models.production('prices', 'http://x')).toBeUndefined();
+    expect(await models.production('prices')).toBeUndefined();
     await expect(
       models.deployments.promote({ model: 'prices', version: 'v3', reason: 'r', actor }),
     ).rejects.toMatchObject({ status: 404 });
 
     await models.deployments.promote({ model: 'prices', version: 'v1', reason: 'first', actor });
-    const first = await models.production('prices', 'http://osprey:3000/anything');
+    const first = await models.production('prices');
     expect(first?.body).toMatchObject({
       version: 'v1',
       sha256: sha256(LINEAR),
-      artifact_url: 'http://osprey:3000/v1/models/prices/versions/v1/artifact',
+      artifact_url: '/v1/models/prices/versions/v1/artifact',
     });
     await expect(
       models.deployments.rollback({ model: 'prices', reason: 'r', actor }),
@@ -131,7 +131,7 @@ describe('Deployments', () => {
       actor,
     });
     expect(promoted).toMatchObject({ version: 'v2', previous_version: 'v1', action: 'promote' });
-    const second = await models.production('prices', 'http://x');
+    const second = await models.production('prices');
     expect(second?.body.version).toBe('v2');
     expect(second?.etag).not.toBe(first?.etag);
     await expect(
@@ -150,7 +150,7 @@ describe('Deployments', () => {
       action: 'rollback',
       alert_id: 'alert-1',
     });
-    const third = await models.production('prices', 'http://x');
+    const third = await models.production('prices');
     expect(third?.body).toMatchObject({
       version: 'v1',
       action: 'rollback',

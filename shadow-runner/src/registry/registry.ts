@@ -17,7 +17,7 @@ import {
   type ModelVersion,
 } from '../api';
 import type { ModelSignature } from '../inference/session';
-import type { ArtifactStore } from './artifacts';
+import type { ArtifactStore, Staged } from './artifacts';
 import { resolveInputSpec } from './input-spec';
 import { inspectModel } from './inspect';
 
@@ -49,6 +49,19 @@ export class ModelRegistry {
     return this.opts.artifacts;
   }
 
+  /** The limit uploads are held to while they stream in (OSPREY_MAX_ARTIFACT_BYTES). */
+  get maxArtifactBytes(): number {
+    return this.opts.maxArtifactBytes;
+  }
+
+  /**
+   * Writes an upload to a temporary file as it streams in, hashing it on the way: a 413 as soon
+   * as it passes OSPREY_MAX_ARTIFACT_BYTES. Hand the result to `pushStaged`.
+   */
+  stage(body: Readable | Uint8Array): Promise<Staged> {
+    return this.opts.artifacts.stage(body, this.opts.maxArtifactBytes);
+  }
+
   /**
    * Stores and records a version. The bytes are hashed while written to a temporary file, opened
    * with onnxruntime (refused with a 400 if it cannot load them), checked against the input spec,
@@ -56,19 +69,34 @@ export class ModelRegistry {
    * version (`created: false`); other bytes under a taken version are a 409.
    */
   async push(input: PushInput): Promise<{ version: ModelVersion; created: boolean }> {
-    const model = parse(modelName, input.model, 'model');
-    const version = parse(versionName, input.version, 'version');
-    const features = Array.isArray(input.features)
-      ? input.features
-      : parse(inputSpec, input.features, 'input_spec');
-    if (Array.isArray(features) && features.length === 0)
-      throw new RegistryError(
-        400,
-        'name the logged features that make the model input, in order',
-        'features',
-      );
-    const { store, artifacts } = this.opts;
-    const staged = await artifacts.stage(input.body, this.opts.maxArtifactBytes);
+    const checked = checkPush(input);
+    return this.record(checked, await this.stage(input.body));
+  }
+
+  /**
+   * `push` for bytes already staged (a multipart upload, whose fields may come after the file).
+   * The staged file is discarded whatever the outcome.
+   */
+  async pushStaged(
+    input: Omit<PushInput, 'body'>,
+    staged: Staged,
+  ): Promise<{ version: ModelVersion; created: boolean }> {
+    let checked: CheckedPush;
+    try {
+      checked = checkPush(input);
+    } catch (error) {
+      await staged.discard();
+      throw error;
+    }
+    return this.record(checked, staged);
+  }
+
+  private async record(
+    input: CheckedPush,
+    staged: Staged,
+  ): Promise<{ version: ModelVersion; created: boolean }> {
+    const { model, version, features } = input;
+    const { store } = this.opts;
     try {
       const existing = await getModelVersion(store, model, version);
       if (existing && existing.sha256 !== staged.sha256)
@@ -127,6 +155,24 @@ export class ModelRegistry {
       );
     return found;
   }
+}
+
+type CheckedPush = Omit<PushInput, 'body' | 'features'> & { features: string[] | InputSpec };
+
+/** Names and features checked before any byte is stored (400s naming the field). */
+function checkPush(input: Omit<PushInput, 'body'>): CheckedPush {
+  const model = parse(modelName, input.model, 'model');
+  const version = parse(versionName, input.version, 'version');
+  const features = Array.isArray(input.features)
+    ? input.features
+    : parse(inputSpec, input.features, 'input_spec');
+  if (Array.isArray(features) && features.length === 0)
+    throw new RegistryError(
+      400,
+      'name the logged features that make the model input, in order',
+      'features',
+    );
+  return { ...input, model, version, features };
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {

@@ -21,14 +21,3 @@ export async function orRegistryError(fn: () => Promise<Response>): Promise<Resp
     throw err;
   }
 }
-
-/**
- * The origin the caller used (proxy headers first), for absolute links in answers: Next's own
- * req.url names the port it was told, not the one the launcher listens on.
- */
-export function requestOrigin(req: Request): string {
-  const h = req.headers;
-  const host = h.get('x-forwarded-host') ?? h.get('host');
-  const proto = h.get('x-forwarded-proto') ?? new URL(req.url).protocol.slice(0, -1);
-  return host ? `${proto}://${host}` : req.url;
-}

@@ -1,11 +1,8 @@
-import { roleSchema, UserError } from '@osprey/db';
+import { newPassword, roleSchema, UserError } from '@osprey/db';
 import { z } from 'zod';
 
 const email = z.email({ error: 'must be an email address' }).max(320);
-const password = z
-  .string({ error: 'required, a string' })
-  .min(12, 'must be at least 12 characters')
-  .max(1024, 'must be at most 1024 characters');
+const password = newPassword;
 const name = z.string({ error: 'must be a string' }).max(200);
 
 export const loginBody = z.strictObject({

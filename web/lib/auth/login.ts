@@ -8,19 +8,20 @@ import {
   type User,
 } from '@osprey/db';
 import { runtime } from '@/server/runtime';
+import { AccountBackoff } from './account-backoff';
 import { LoginRateLimiter } from './rate-limit';
 
 const limiter = new LoginRateLimiter();
+const accounts = new AccountBackoff();
 const DEFAULT_TTL_MS = 12 * 3600 * 1000;
 
 /**
- * The client address: the last X-Forwarded-For hop, which Next.js sets from the socket when no
- * proxy did, and which a proxy in front appends. (Without a proxy a client can send its own
- * header; the email half of the key still limits guessing one account from one forged address.)
+ * The client address, as the launcher's HTTP server computed it from the socket (and from
+ * X-Forwarded-For only behind OSPREY_TRUSTED_PROXIES): cli/src/server/client-address.ts sets this
+ * header on every request, replacing whatever a client sent under the name.
  */
 export function clientIp(req: Request): string {
-  const hops = req.headers.get('x-forwarded-for')?.split(',') ?? [];
-  return hops[hops.length - 1]?.trim() || 'unknown';
+  return req.headers.get('x-osprey-client-address') || 'unknown';
 }
 
 export type LoginResult =
@@ -35,7 +36,9 @@ export async function login(
   const { store } = runtime();
   const email = normalizeEmail(input.email);
   const key = `${email}|${ip}`;
-  const allowed = limiter.take(key);
+  // Per address and email first, then per account whatever the address (the back-off).
+  const byAddress = limiter.take(key);
+  const allowed = byAddress.ok ? accounts.attempt(email) : byAddress;
   if (!allowed.ok) {
     return {
       ok: false,
@@ -59,6 +62,7 @@ export async function login(
     return { ok: false, status: 401, error: 'wrong email or password' };
   }
   limiter.reset(key);
+  accounts.succeed(email);
   const { password_hash: _hash, ...publicUser } = user;
   return { ok: true, user: publicUser, ...(await startSession(publicUser, 'auth.login', ip)) };
 }

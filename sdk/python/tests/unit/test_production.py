@@ -25,6 +25,10 @@ class Registry:
         self.current: tuple[str, str] | None = None  # (version, etag)
         self.seen_etags: list[str | None] = []
         self.tamper = False
+        # What artifact_url starts with ("" for a path from the server's root); None: this server.
+        self.artifact_base: str | None = None
+        # Where the artifact route redirects to, when set.
+        self.redirect_to: str | None = None
         registry = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -34,6 +38,12 @@ class Registry:
             def do_GET(self) -> None:
                 if self.headers.get("Authorization") != f"Bearer {KEY}":
                     return self._send(401, b"")
+                if self.path.endswith("/artifact") and registry.redirect_to:
+                    self.send_response(302)
+                    self.send_header("Location", registry.redirect_to + self.path)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
                 if self.path.endswith("/artifact"):
                     version = self.path.split("/")[-2]
                     return self._send(200, b"evil" if registry.tamper else ARTIFACTS[version])
@@ -64,7 +74,8 @@ class Registry:
             "model": "m",
             "version": version,
             "sha256": hashlib.sha256(ARTIFACTS[version]).hexdigest(),
-            "artifact_url": f"{self.url}/v1/models/m/versions/{version}/artifact",
+            "artifact_url": f"{self.url if self.artifact_base is None else self.artifact_base}"
+            f"/v1/models/m/versions/{version}/artifact",
             "changed_at": f"2026-01-0{version[1:]}T00:00:00.000Z",
         }
 
@@ -128,6 +139,78 @@ def test_watch_calls_back_now_and_once_per_change_and_artifacts_are_checked(regi
     with pytest.raises(OspreyError, match="expected"):
         client.fetch_artifact(info)
     client.close()
+
+
+class Elsewhere:
+    """Another origin: serves any artifact and records the Authorization headers it was sent."""
+
+    def __init__(self) -> None:
+        self.authorizations: list[str | None] = []
+        elsewhere = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                elsewhere.authorizations.append(self.headers.get("Authorization"))
+                body = ARTIFACTS[self.path.split("/")[-2]]
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[Elsewhere]:
+    e = Elsewhere()
+    yield e
+    e.server.shutdown()
+    e.server.server_close()
+
+
+def test_relative_artifact_url_is_resolved_against_the_configured_url(registry: Registry) -> None:
+    registry.current = ("v1", '"d1"')
+    registry.artifact_base = ""
+    poller = ProductionPoller(registry.url + "/", KEY)
+    info = poller.get("m")
+    assert info is not None and info["artifact_url"] == "/v1/models/m/versions/v1/artifact"
+    assert poller.artifact(info) == b"model one"
+
+
+def test_artifact_url_on_another_origin_is_refused_and_gets_no_key(
+    registry: Registry, elsewhere: Elsewhere
+) -> None:
+    registry.current = ("v1", '"d1"')
+    registry.artifact_base = elsewhere.url
+    poller = ProductionPoller(registry.url, KEY)
+    info = poller.get("m")
+    assert info is not None
+    with pytest.raises(OspreyError) as refused:
+        poller.artifact(info)
+    assert refused.value.kind == "failed"
+    assert str(refused.value) == (
+        f"artifact of m v1: artifact_url {elsewhere.url}/v1/models/m/versions/v1/artifact is not on "
+        f"{registry.url}, the origin this client is configured with; the API key is only sent there "
+        "(configure the client with Osprey's OSPREY_PUBLIC_URL, or unset it for relative URLs)"
+    )
+    assert elsewhere.authorizations == []
+
+
+def test_a_redirect_to_another_origin_is_followed_without_the_key(
+    registry: Registry, elsewhere: Elsewhere
+) -> None:
+    registry.current = ("v2", '"d2"')
+    registry.redirect_to = elsewhere.url
+    poller = ProductionPoller(registry.url, KEY)
+    info = poller.get("m")
+    assert info is not None
+    assert poller.artifact(info) == b"model two"
+    assert elsewhere.authorizations == [None]
 
 
 def _until(predicate: Any, timeout: float = 3.0) -> None:

@@ -1,4 +1,4 @@
-import { models, requestOrigin } from '@/lib/api/models';
+import { models } from '@/lib/api/models';
 import { withApiKey } from '@/lib/api/with-api-key';
 
 export const dynamic = 'force-dynamic';
@@ -11,7 +11,7 @@ export const GET = withApiKey(
   'read',
   async (req: Request, ctx: { params: Promise<{ model: string }> }) => {
     const { model } = await ctx.params;
-    const answer = await models().production(model, requestOrigin(req));
+    const answer = await models().production(model);
     if (!answer)
       return Response.json(
         {

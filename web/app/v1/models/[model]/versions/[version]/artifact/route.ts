@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { create as contentDisposition } from 'content-disposition';
 import { models } from '@/lib/api/models';
 import { withApiKey } from '@/lib/api/with-api-key';
 
@@ -18,7 +19,8 @@ export const GET = withApiKey(
       etag,
       'cache-control': 'private, max-age=31536000, immutable',
       'content-type': 'application/octet-stream',
-      'content-disposition': `attachment; filename="${found.filename.replace(/["\\\r\n]/g, '_')}"`,
+      // filename*=UTF-8''… for any name, with an ASCII fallback for old clients (RFC 6266).
+      'content-disposition': contentDisposition(found.filename),
     };
     if (req.headers.get('if-none-match') === etag)
       return new Response(null, { status: 304, headers });
