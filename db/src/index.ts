@@ -14,5 +14,5 @@ export * from './queries/sessions';
 export * from './rollups/index';
 export { hashPassword, verifyPassword, dummyPasswordHash } from './auth/password';
 export { authEnv, ensureAdmin, type AuthEnv } from './auth/users-env';
-export { runReadOnlySql } from './queries/readonly-sql';
+export { runReadOnlySql, ReadOnlySqlError } from './queries/readonly-sql';
 export { ApiKeyVerifier, type ApiKeyLookup, type Verification } from './auth/api-key-verifier';
