@@ -2,7 +2,8 @@
 // limit per event): its HTML size and server time. A real `osprey start` child process, the model
 // of test/support/many-features.ts (reference + three hours, drift detected through the API), then
 // BENCH_RUNS (default 7) signed-in GETs of the model page, the page searched for one feature, and
-// the page drilled into the categorical feature with 1,024-character values.
+// the page drilled into the categorical feature with 1,024-character values. BENCH_DIR names the
+// data directory (default: a fresh temp one), to look at the data afterwards.
 import { cpus, totalmem } from 'node:os';
 import { MANY_FEATURES, logManyFeatureModel } from '../support/many-features';
 import { startOsprey } from '../support/osprey-process';
@@ -12,6 +13,7 @@ const MODEL = 'many-features';
 const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery' };
 
 const osprey = await startOsprey({
+  dataDir: process.env.BENCH_DIR,
   env: {
     OSPREY_ADMIN_EMAIL: ADMIN.email,
     OSPREY_ADMIN_PASSWORD: ADMIN.password,
