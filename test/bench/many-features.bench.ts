@@ -2,7 +2,8 @@
 // limit per event): its HTML size and server time. A real `osprey start` child process, the model
 // of test/support/many-features.ts (reference + three hours, drift detected through the API), then
 // BENCH_RUNS (default 7) signed-in GETs of the model page, the page searched for one feature, and
-// the page drilled into the categorical feature with 1,024-character values. BENCH_DIR names the
+// the page drilled into the categorical feature with 1,024-character values; and, for scale, the
+// page of a model of three features logged the same way. BENCH_DIR names the
 // data directory (default: a fresh temp one), to look at the data afterwards.
 import { cpus, totalmem } from 'node:os';
 import { MANY_FEATURES, logManyFeatureModel } from '../support/many-features';
@@ -26,6 +27,7 @@ try {
   console.log(
     `logged ${MANY_FEATURES.referenceRows} reference rows and ${3 * MANY_FEATURES.perWindow} predictions of ${MANY_FEATURES.numeric + MANY_FEATURES.categorical} features, detected 3 windows: ${((performance.now() - logged) / 1000).toFixed(1)} s`,
   );
+  await logManyFeatureModel(osprey, 'three-features', { numeric: 2, categorical: 1 });
   const login = await fetch(`${osprey.url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: osprey.url },
@@ -38,6 +40,7 @@ try {
     ['model page', `/models/${MODEL}`],
     ['searched (q=n_0999)', `/models/${MODEL}?q=n_0999`],
     ['long categories (feature=c_0000)', `/models/${MODEL}?feature=${MANY_FEATURES.longCategory}`],
+    ['a model of 3 features, for scale', '/models/three-features'],
   ];
   console.log(
     `\n${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,

@@ -23,14 +23,24 @@ const pad = (i: number) => String(i).padStart(4, '0');
 const longValue = (k: number) =>
   `${'long-category-'.padEnd(1_022, String.fromCharCode(97 + k))}-${k}`;
 
-function features(i: number, drift: boolean): Record<string, number | string> {
+/** How many features of each kind (the benchmark compares with a model of a few). */
+export interface FeatureCounts {
+  numeric: number;
+  categorical: number;
+}
+
+function features(
+  i: number,
+  drift: boolean,
+  counts: FeatureCounts,
+): Record<string, number | string> {
   const out: Record<string, number | string> = {};
-  for (let f = 0; f < MANY_FEATURES.numeric; f++) out[`n_${pad(f)}`] = (i * 37 + f * 11) % 100;
-  for (let f = 0; f < MANY_FEATURES.categorical; f++) {
+  for (let f = 0; f < counts.numeric; f++) out[`n_${pad(f)}`] = (i * 37 + f * 11) % 100;
+  for (let f = 0; f < counts.categorical; f++) {
     const name = f === MANY_FEATURES.categorical - 1 ? MANY_FEATURES.longName : `c_${pad(f)}`;
     out[name] = f === 0 ? longValue((i + f) % 4) : ['a', 'b', 'c', 'd'][(i + f) % 4]!;
   }
-  if (drift) {
+  if (drift && MANY_FEATURES.mostDrifted in out) {
     out[MANY_FEATURES.mostDrifted] = (out[MANY_FEATURES.mostDrifted] as number) + 500;
     if (i % 2 === 0) out[MANY_FEATURES.alsoDrifted] = 'new';
   }
@@ -41,6 +51,7 @@ function features(i: number, drift: boolean): Record<string, number | string> {
 export async function logManyFeatureModel(
   osprey: { url: string; apiKey: string },
   model: string,
+  counts: FeatureCounts = MANY_FEATURES,
 ): Promise<{ windows: { from: number; to: number }[] }> {
   // Events of 2,000 features are ~30 kB: small batches keep each request modest.
   const batch = 50;
@@ -52,7 +63,7 @@ export async function logManyFeatureModel(
       model,
       version: 'v1',
       reference_id: 'validation',
-      features: features(i, false),
+      features: features(i, false, counts),
       prediction: i % 10,
     })),
     batch,
@@ -67,7 +78,7 @@ export async function logManyFeatureModel(
         model,
         version: 'v1',
         timestamp: w.from + i * 20_000,
-        features: features(i, k === windows.length - 1),
+        features: features(i, k === windows.length - 1, counts),
         prediction: i % 10,
         latency_ms: 5 + (i % 20),
       })),
