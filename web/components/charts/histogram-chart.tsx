@@ -1,7 +1,7 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
-import { truncate } from '@/components/ui/format';
+import { truncate } from '@/components/ui/text';
 import { AXIS_TICK, COLORS, X_AXIS } from './theme';
 import styles from './charts.module.css';
 

@@ -1,7 +1,8 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { DriftCell, DriftHeatmap as Heatmap } from '@osprey/detectors';
-import { clock, statistic, truncate } from '@/components/ui/format';
+import { clock, statistic } from '@/components/ui/format';
+import { truncate } from '@/components/ui/text';
 import styles from './heatmap.module.css';
 
 /** How strongly a verdict value sits on its side of the threshold: 1 (clearly) … 3 (far/near). */

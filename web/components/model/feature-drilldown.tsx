@@ -2,7 +2,8 @@ import type { FeatureHistograms, StoredStatistic } from '@osprey/detectors';
 import { HistogramChart } from '@/components/charts/histogram-chart';
 import { TimeChart } from '@/components/charts/time-chart';
 import { COLORS } from '@/components/charts/theme';
-import { clock, number, statistic, truncate } from '@/components/ui/format';
+import { clock, number, statistic } from '@/components/ui/format';
+import { truncate } from '@/components/ui/text';
 import { StatusBadge } from '@/components/ui/status-badge';
 import styles from './drilldown.module.css';
 
