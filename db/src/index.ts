@@ -15,5 +15,5 @@ export * from './rollups/index';
 export { hashPassword, verifyPassword, dummyPasswordHash } from './auth/password';
 export { authEnv, ensureAdmin, type AuthEnv } from './auth/users-env';
 export { MIN_PASSWORD_LENGTH, newPassword, passwordWeakness } from './auth/password-strength';
-export { runReadOnlySql } from './queries/readonly-sql';
+export { runReadOnlySql, ReadOnlySqlError } from './queries/readonly-sql';
 export { ApiKeyVerifier, type ApiKeyLookup, type Verification } from './auth/api-key-verifier';

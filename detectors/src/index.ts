@@ -16,11 +16,14 @@ export { detectorsEnv, type DetectorsEnv } from './scheduler/config';
 export * from './alerts/index';
 export {
   driftHeatmap,
-  featureDriftHistory,
-  performanceHistory,
   type DriftHeatmap,
   type DriftCell,
   type DriftStatus,
+  type HeatmapOptions,
+} from './results/drift-heatmap';
+export {
+  featureDriftHistory,
+  performanceHistory,
   type HistoryScope,
   type PerformancePoint,
   type StoredStatistic,

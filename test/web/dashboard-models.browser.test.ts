@@ -150,14 +150,15 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
   }
   expect(await page.getByTestId('chart-latency').locator('.recharts-line').count()).toBe(3);
 
-  // Heatmap: dataset + four rows (features, then the prediction) × three windows.
+  // Heatmap: dataset + four rows (features, the most drifted first, then the prediction) ×
+  // three windows.
   const heatmap = page.getByTestId('drift-heatmap');
   expect(await heatmap.getAttribute('data-windows')).toBe('3');
   expect(
     await page
       .getByTestId('heatmap-row')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-feature'))),
-  ).toEqual(['Dataset', 'city', 'rooms', 'sqm', 'prediction']);
+  ).toEqual(['Dataset', 'sqm', 'city', 'rooms', 'prediction']);
   const sqmCells = page.locator('[data-testid="heatmap-row"][data-feature="sqm"] a[data-status]');
   expect(
     await sqmCells.evaluateAll((cells) => cells.map((c) => c.getAttribute('data-status'))),

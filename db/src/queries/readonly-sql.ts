@@ -1,17 +1,16 @@
 import type { Store } from '../store/store';
+import { readOnlyStatement, runChecked } from './read-only-statement';
 
-const READ_ONLY = /^\s*(SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN)\b/i;
+export { ReadOnlySqlError } from './read-only-statement';
 
 /**
- * An operator's read-only query, as TSV with a header. Guarded twice: the statement must start
- * with a read keyword, and the session runs it with readonly=2 so the engine itself refuses writes.
+ * An operator's read-only query, as TSV with a header. The statement is checked with the
+ * engine's parser (one read statement, no INTO OUTFILE, no table function that fetches data,
+ * see read-only-statement.ts) and runs under the engine's readonly=1 setting.
  */
 export async function runReadOnlySql(store: Store, sql: string): Promise<string> {
-  const statement = sql.trim().replace(/;\s*$/, '');
-  if (!READ_ONLY.test(statement) || statement.includes(';')) {
-    throw new Error('only one SELECT, WITH, SHOW, DESCRIBE or EXPLAIN statement is allowed');
-  }
-  const rows = await store.query<Record<string, unknown>>(`${statement} SETTINGS readonly = 2`);
+  const statement = await readOnlyStatement(store, sql);
+  const rows = await runChecked(() => store.queryReadOnly<Record<string, unknown>>(statement));
   if (rows.length === 0) return '';
   const columns = Object.keys(rows[0]!);
   const lines = [columns.join('\t')];

@@ -13,6 +13,8 @@ import {
 export class ChdbStore implements Store {
   readonly backend = 'chdb' as const;
   private readonly session: Session;
+  /** A second connection to the same directory, opened with readonly=1 when first needed. */
+  private readOnlySession?: Session;
   private closed = false;
 
   constructor(readonly dataDir: string) {
@@ -23,6 +25,16 @@ export class ChdbStore implements Store {
   async query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
     const result = await this.run(() =>
       this.session.queryBindAsync(sql, params, { format: 'JSONEachRow' }),
+    );
+    return parseJsonLines<T>(result.text());
+  }
+
+  async queryReadOnly<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
+    // chDB takes no settings per query; a connection opened with the setting keeps it for good.
+    this.readOnlySession ??= new Session(this.dataDir, { connectionArgs: ['--readonly=1'] });
+    const session = this.readOnlySession;
+    const result = await this.run(() =>
+      session.queryBindAsync(sql, params, { format: 'JSONEachRow' }),
     );
     return parseJsonLines<T>(result.text());
   }
@@ -67,6 +79,7 @@ export class ChdbStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.readOnlySession?.close();
     this.session.close();
   }
 

@@ -6,7 +6,14 @@ import {
 } from '@clickhouse/client';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { StoreError, type InsertOptions, type QueryParams, type Store } from './store';
+import { text } from 'node:stream/consumers';
+import {
+  StoreError,
+  parseJsonLines,
+  type InsertOptions,
+  type QueryParams,
+  type Store,
+} from './store';
 
 export interface ClickHouseConfig {
   url?: string;
@@ -42,6 +49,19 @@ export class ClickHouseStore implements Store {
         format: 'JSONEachRow',
       });
       return result.json<T>();
+    });
+  }
+
+  async queryReadOnly<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
+    return this.run(async () => {
+      // exec, not query: query appends `FORMAT …` to the text, which an EXPLAIN would hand to the
+      // statement it explains. The format goes as a setting, like readonly.
+      const { stream } = await this.client.exec({
+        query: sql,
+        query_params: params,
+        clickhouse_settings: { readonly: '1', default_format: 'JSONEachRow' },
+      });
+      return parseJsonLines<T>(await text(stream));
     });
   }
 

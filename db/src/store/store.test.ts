@@ -2,38 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeEnv } from '../config';
 import { loadMigrations, migrate } from '../migrate/migrate';
-import { runReadOnlySql } from '../queries/readonly-sql';
-import { ClickHouseStore, type ClickHouseConfig } from './clickhouse-store';
-import { createStore } from './create-store';
 import type { Store } from './store';
+import { storeBackends } from './test-backends';
 
-// One suite for every backend: chDB; the ClickHouse backend's @clickhouse/client code on chDB's
-// in-process connection; and a real ClickHouse server when CLICKHOUSE_URL is set.
-type Open = (dataDir: string) => Promise<Store>;
-const backends: { name: string; open: Open }[] = [
-  { name: 'chdb', open: (dir) => createStore(storeEnv.parse({ OSPREY_DATA_DIR: dir })) },
-  {
-    name: '@clickhouse/client on chdb/connection',
-    open: async (dir) => {
-      const { createChdbConnection } = await import('chdb/connection');
-      // chdb types its connection against its own copy of @clickhouse/client-common's types.
-      const connection = createChdbConnection({
-        path: dir,
-      }) as unknown as ClickHouseConfig['connection'];
-      return new ClickHouseStore({ connection });
-    },
-  },
-];
-if (process.env.CLICKHOUSE_URL) {
-  backends.push({
-    name: 'ClickHouse server',
-    open: () => createStore(storeEnv.parse(process.env)),
-  });
-} else {
-  console.warn('store suite: CLICKHOUSE_URL is not set, so the ClickHouse SERVER run was SKIPPED');
-}
+const backends = storeBackends('store suite');
 
 describe.each(backends)('Store on $name', ({ open }) => {
   let store: Store;
@@ -93,19 +66,6 @@ describe.each(backends)('Store on $name', ({ open }) => {
       "SELECT count() AS n FROM labels WHERE model = 'dedup'",
     );
     expect(Number(row!.n)).toBe(2);
-  });
-
-  it('runs read-only SQL and refuses writes', async () => {
-    expect(await runReadOnlySql(store, "SELECT 1 AS one, 'a\tb' AS s")).toBe('one\ts\n1\ta\\tb\n');
-    await expect(
-      runReadOnlySql(store, "INSERT INTO audit_log (actor) VALUES ('x')"),
-    ).rejects.toThrow(/only one SELECT/);
-    await expect(runReadOnlySql(store, 'SELECT 1; DROP TABLE labels')).rejects.toThrow(
-      /only one SELECT/,
-    );
-    await expect(
-      runReadOnlySql(store, "WITH 1 AS x INSERT INTO audit_log (actor) SELECT 'x'"),
-    ).rejects.toThrow(/readonly/i);
   });
 
   it('reports a failing statement as a StoreError with the engine message', async () => {

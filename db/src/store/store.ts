@@ -20,6 +20,12 @@ export interface Store {
   readonly backend: 'chdb' | 'clickhouse';
   /** Runs a SELECT-like statement and returns its rows (JSONEachRow, 64-bit integers as strings). */
   query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
+  /**
+   * Like `query`, under the engine's `readonly = 1` setting, given as a setting of the connection
+   * or request, never as text in the statement: the engine refuses writes, changes of settings
+   * (`readonly` itself included) and table functions that reach files, URLs or other servers.
+   */
+  queryReadOnly<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
   /** Runs a statement without a result (DDL, ALTER, INSERT … SELECT). */
   command(sql: string, params?: QueryParams): Promise<void>;
   /** Inserts rows (objects keyed by column) into a table in one insert. */

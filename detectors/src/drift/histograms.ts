@@ -42,10 +42,11 @@ export async function featureHistograms(
   const settings = await loadSettings(store, scope.model);
   const ref = await resolveReference(store, settings, scope);
   if (!ref) return undefined;
+  const key = scope.feature === 'prediction' ? PREDICTION_KEY : scope.feature;
   const profile = await referenceProfile(store, scope.model, ref, {
     calibrate: settings.drift.calibrate,
+    feature: key,
   });
-  const key = scope.feature === 'prediction' ? PREDICTION_KEY : scope.feature;
   const p = profile.features.get(key);
   if (!p) return undefined;
   const rows = predictionRows('cur', { ...scope, ...scope.window });

@@ -84,18 +84,26 @@ export interface ReferenceProfile {
   features: Map<string, FeatureProfile>;
 }
 
+/**
+ * The reference's profile, stored or computed. `feature` asks for that one feature only (a
+ * model may have thousands, each stored profile holding a fine grid): the stored profile is then
+ * read for it alone, and the whole one is computed only when none is stored.
+ */
 export async function referenceProfile(
   store: Store,
   model: string,
   ref: Reference,
-  opts: { calibrate: boolean },
+  opts: { calibrate: boolean; feature?: string },
 ): Promise<ReferenceProfile> {
   const [{ n }] = (await store.query<{ n: string }>(
     `SELECT count() AS n FROM (${ref.rows.sql})`,
     ref.rows.params,
   )) as [{ n: string }];
   const rows = Number(n);
-  const stored = await loadProfile(store, model, ref.key);
+  const stored =
+    (opts.feature !== undefined
+      ? await loadProfile(store, model, ref.key, opts.feature)
+      : undefined) ?? (await loadProfile(store, model, ref.key));
   if (
     stored &&
     stored.rows === rows &&
@@ -268,12 +276,14 @@ async function loadProfile(
   store: Store,
   model: string,
   key: string,
+  feature?: string,
 ): Promise<ReferenceProfile | undefined> {
   const rows = await store.query<{ feature: string; profile: string }>(
     `SELECT feature, argMax(profile, computed_at) AS profile FROM ${Tables.referenceProfiles}
      WHERE model = {model:String} AND reference_key = {key:String}
+       ${feature === undefined ? '' : 'AND feature = {feature:String}'}
      GROUP BY target, feature`,
-    { model, key },
+    { model, key, feature: feature ?? '' },
   );
   if (rows.length === 0) return undefined;
   const features = new Map<string, FeatureProfile>();

@@ -8,7 +8,8 @@ import { createStore } from '@osprey/db/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureHistograms } from '../drift/histograms';
 import { detectWindow } from '../run/detect';
-import { driftHeatmap, featureDriftHistory, performanceHistory } from './history';
+import { driftHeatmap } from './drift-heatmap';
+import { featureDriftHistory, performanceHistory } from './history';
 
 // The dashboard's reads of stored detector runs, on real chDB: two hourly windows, the second
 // with `size` shifted far from the reference, then one window recomputed (its newer run wins).
@@ -87,7 +88,9 @@ describe('stored drift and performance history', () => {
       { from: new Date(w1.from).toISOString(), to: new Date(w1.to).toISOString() },
       { from: new Date(w2.from).toISOString(), to: new Date(w2.to).toISOString() },
     ]);
-    expect(map.rows.map((r) => r.feature)).toEqual(['colour', 'size', 'prediction']);
+    // Both features drift in the last window; size moved further (Jensen–Shannon distance).
+    expect(map.rows.map((r) => r.feature)).toEqual(['size', 'colour', 'prediction']);
+    expect(map.features).toEqual({ total: 2, matching: 2 });
     const size = map.rows.find((r) => r.feature === 'size')!;
     expect(size.cells.map((c) => c.status)).toEqual(['ok', 'drift']);
     expect(size.cells[1]).toMatchObject({ statistic: 'wasserstein_norm', current_size: 600 });
@@ -110,6 +113,22 @@ describe('stored drift and performance history', () => {
       'wasserstein_norm',
     ]);
     expect(history.find((s) => s.statistic === 'ks_p_value')!.p_value).toBeLessThan(1e-6);
+  });
+
+  it('bounds the heatmap to the most drifted features, and finds any other by name', async () => {
+    const scope = { model: 'm', from: T0 - HOUR, to: T0 + 3 * HOUR };
+    const top = await driftHeatmap(store, scope, { limit: 1 });
+    expect(top.rows.map((r) => r.feature)).toEqual(['size', 'prediction']);
+    expect(top.features).toEqual({ total: 2, matching: 2 });
+    expect(top.windows).toHaveLength(2);
+    const found = await driftHeatmap(store, scope, { limit: 1, search: 'COL' });
+    expect(found.rows.map((r) => r.feature)).toEqual(['colour', 'prediction']);
+    expect(found.rows[0]!.cells.map((c) => c.status)).toEqual(['ok', 'drift']);
+    expect(found.features).toEqual({ total: 2, matching: 1 });
+    const none = await driftHeatmap(store, scope, { search: 'nothing' });
+    expect(none.rows.map((r) => r.feature)).toEqual(['prediction']);
+    expect(none.features).toEqual({ total: 2, matching: 0 });
+    expect(none.dataset).toHaveLength(2);
   });
 
   it('answers performance per window from the labelled predictions', async () => {

@@ -36,36 +36,23 @@ interface Row extends Omit<StoredStatistic, 'window_start' | 'window_end' | 'is_
   current_size: number;
 }
 
-/**
- * The rows of the latest run of each window of one detector (a recompute adds a newer run, which
- * replaces the older one's rows), oldest window first. `where` narrows the rows further.
- */
-async function latestRows(
-  store: Store,
+/** The scope's SQL conditions and parameters: the latest run of each window of one detector. */
+export function latestRunsOf(
   detector: DetectorName,
   scope: HistoryScope,
-  where: string[] = [],
-  params: QueryParams = {},
-): Promise<StoredStatistic[]> {
+): { where: string; params: QueryParams } {
   const runs = `SELECT argMax(run_id, computed_at) FROM ${Tables.detectorRuns}
     WHERE model = {model:String} AND detector = {detector:String}
       AND version = {version:String} AND segment = {segment:String}
       AND window_end > fromUnixTimestamp64Milli({from:Int64}, 'UTC')
       AND window_start < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
     GROUP BY window_start, window_end`;
-  const rows = await store.query<Row>(
-    `SELECT toUnixTimestamp64Milli(window_start) AS start_ms,
-            toUnixTimestamp64Milli(window_end) AS end_ms,
-            target, feature, kind, statistic, value, p_value, threshold, is_verdict, status,
-            reference_size, current_size
-     FROM ${Tables.detectorResults}
-     WHERE model = {model:String} AND detector = {detector:String}
+  return {
+    where: `model = {model:String} AND detector = {detector:String}
        AND window_end > fromUnixTimestamp64Milli({from:Int64}, 'UTC')
        AND window_start < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-       AND run_id IN (${runs}) ${where.map((w) => `AND ${w}`).join(' ')}
-     ORDER BY window_start, target, feature, statistic`,
-    {
-      ...params,
+       AND run_id IN (${runs})`,
+    params: {
       model: scope.model,
       detector,
       version: scope.version ?? '',
@@ -73,6 +60,30 @@ async function latestRows(
       from: scope.from,
       to: scope.to,
     },
+  };
+}
+
+/**
+ * The rows of the latest run of each window of one detector (a recompute adds a newer run, which
+ * replaces the older one's rows), oldest window first. `where` narrows the rows further.
+ */
+export async function latestRows(
+  store: Store,
+  detector: DetectorName,
+  scope: HistoryScope,
+  where: string[] = [],
+  params: QueryParams = {},
+): Promise<StoredStatistic[]> {
+  const runs = latestRunsOf(detector, scope);
+  const rows = await store.query<Row>(
+    `SELECT toUnixTimestamp64Milli(window_start) AS start_ms,
+            toUnixTimestamp64Milli(window_end) AS end_ms,
+            target, feature, kind, statistic, value, p_value, threshold, is_verdict, status,
+            reference_size, current_size
+     FROM ${Tables.detectorResults}
+     WHERE ${runs.where} ${where.map((w) => `AND ${w}`).join(' ')}
+     ORDER BY window_start, target, feature, statistic`,
+    { ...params, ...runs.params },
   );
   return rows.map(({ start_ms, end_ms, ...r }) => ({
     ...r,
@@ -82,64 +93,6 @@ async function latestRows(
     reference_size: Number(r.reference_size),
     current_size: Number(r.current_size),
   }));
-}
-
-export type DriftStatus = 'ok' | 'drift' | 'unknown';
-
-/** A drift verdict of one feature (or the prediction, or the dataset) in one window. */
-export interface DriftCell {
-  window_end: string;
-  status: DriftStatus;
-  statistic: string;
-  value: number | null;
-  threshold: number | null;
-  current_size: number;
-}
-
-export interface DriftHeatmap {
-  /** Window starts and ends of the runs found, oldest first. */
-  windows: { from: string; to: string }[];
-  /** One row per feature, then 'prediction'; `dataset` holds the dataset-drift verdicts. */
-  rows: { feature: string; target: 'feature' | 'prediction'; kind: string; cells: DriftCell[] }[];
-  dataset: DriftCell[];
-}
-
-const statusOf = (s: string): DriftStatus => (s === 'drift' || s === 'ok' ? s : 'unknown');
-
-/** Features × windows of drift verdicts, from the stored runs (no detection happens here). */
-export async function driftHeatmap(store: Store, scope: HistoryScope): Promise<DriftHeatmap> {
-  const rows = await latestRows(store, 'drift', scope, ['is_verdict']);
-  const windows = new Map<string, { from: string; to: string }>();
-  const features = new Map<string, DriftHeatmap['rows'][number]>();
-  const dataset: DriftCell[] = [];
-  for (const r of rows) {
-    windows.set(r.window_end, { from: r.window_start, to: r.window_end });
-    const cell: DriftCell = {
-      window_end: r.window_end,
-      status: statusOf(r.status),
-      statistic: r.statistic,
-      value: r.p_value ?? r.value,
-      threshold: r.threshold,
-      current_size: r.current_size,
-    };
-    if (r.target === 'model') {
-      dataset.push(cell);
-      continue;
-    }
-    const name = r.target === 'prediction' ? 'prediction' : r.feature;
-    let row = features.get(name);
-    if (!row) {
-      row = { feature: name, target: r.target, kind: r.kind, cells: [] };
-      features.set(name, row);
-    }
-    row.cells.push(cell);
-  }
-  const sorted = [...features.values()].sort(
-    (a, b) =>
-      Number(a.target === 'prediction') - Number(b.target === 'prediction') ||
-      a.feature.localeCompare(b.feature),
-  );
-  return { windows: [...windows.values()], rows: sorted, dataset };
 }
 
 /** Every statistic stored for one feature ('prediction' for the prediction) across windows. */

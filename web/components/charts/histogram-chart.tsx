@@ -1,6 +1,7 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { truncate } from '@/components/ui/text';
 import { AXIS_TICK, COLORS, X_AXIS } from './theme';
 import styles from './charts.module.css';
 
@@ -13,6 +14,31 @@ export interface HistogramBar {
 }
 
 const pct = (v: number) => `${Number((v * 100).toFixed(1))}%`;
+
+/** Characters of a bin's label under its bar; the whole label shows on hover. */
+const LABEL_CHARS = 16;
+
+/** A category axis label, cut short (categories run to 1,024 characters), whole in its title. */
+function BinTick(props: {
+  x?: number | string;
+  y?: number | string;
+  payload?: { value?: unknown };
+}) {
+  const label = String(props.payload?.value ?? '');
+  return (
+    <text
+      x={props.x}
+      y={props.y}
+      dy={12}
+      textAnchor="middle"
+      {...AXIS_TICK}
+      data-testid="bin-label"
+    >
+      <title>{label}</title>
+      {truncate(label, LABEL_CHARS)}
+    </text>
+  );
+}
 
 /**
  * Reference and current distributions side by side, as shares of each side (the two sides have
@@ -35,7 +61,15 @@ export function HistogramChart(props: { bins: HistogramBar[]; height?: number; t
         margin={{ top: 8, right: 12, bottom: 0, left: 0 }}
       >
         <CartesianGrid stroke={COLORS.grid} vertical={false} />
-        <XAxis dataKey="label" {...X_AXIS} interval="preserveStartEnd" minTickGap={8} />
+        <XAxis
+          dataKey="label"
+          {...X_AXIS}
+          tick={(tick: Parameters<typeof BinTick>[0]) => <BinTick {...tick} />}
+          // Spacing is measured on the formatted text: the cut label, not the whole category.
+          tickFormatter={(v: unknown) => truncate(String(v), LABEL_CHARS)}
+          interval="preserveStartEnd"
+          minTickGap={8}
+        />
         <YAxis
           tickFormatter={pct}
           tick={AXIS_TICK}
@@ -46,7 +80,14 @@ export function HistogramChart(props: { bins: HistogramBar[]; height?: number; t
           ticks={ticks}
         />
         <Tooltip
-          contentStyle={{ fontSize: 12, borderRadius: 6, borderColor: '#e4e7ec' }}
+          contentStyle={{
+            fontSize: 12,
+            borderRadius: 6,
+            borderColor: '#e4e7ec',
+            maxWidth: 360,
+            whiteSpace: 'normal',
+            overflowWrap: 'anywhere',
+          }}
           itemSorter={(item) => (item.dataKey === 'reference_share' ? 0 : 1)}
           formatter={(v, name, item) => {
             const bin = item.payload as HistogramBar;

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { DriftCell, DriftHeatmap as Heatmap } from '@osprey/detectors';
 import { clock, statistic } from '@/components/ui/format';
+import { truncate } from '@/components/ui/text';
 import styles from './heatmap.module.css';
 
 /** How strongly a verdict value sits on its side of the threshold: 1 (clearly) … 3 (far/near). */
@@ -17,12 +18,14 @@ function level(c: DriftCell): number {
 function describe(name: string, c: DriftCell, from: string): string {
   const verdict = c.status === 'drift' ? 'DRIFT' : c.status === 'ok' ? 'no drift' : 'not judged';
   const threshold = c.threshold === null ? '' : ` (threshold ${statistic(c.threshold)})`;
-  return `${name} · ${clock(from, true)}–${clock(c.window_end)} UTC\n${c.statistic} ${statistic(c.value)}${threshold}\n${verdict} · ${c.current_size.toLocaleString('en-US')} values`;
+  // Feature names run to 256 characters: the row's label carries the whole name.
+  return `${truncate(name, 60)} · ${clock(from, true)}–${clock(c.window_end)} UTC\n${c.statistic} ${statistic(c.value)}${threshold}\n${verdict} · ${c.current_size.toLocaleString('en-US')} values`;
 }
 
 /**
  * Features × windows, each cell a link to that feature's drill-down in that window. Green shades
- * are no drift (amber: close to the threshold), reds are drift (darker: further past it).
+ * are no drift (amber: close to the threshold), reds are drift (darker: further past it). Rows
+ * come ranked and bounded by driftHeatmap: the most drifted features first.
  */
 export function DriftHeatmap(props: {
   heatmap: Heatmap;
@@ -108,7 +111,7 @@ export function DriftHeatmap(props: {
               title={`${r.feature} (${r.kind})`}
               data-testid="feature-link"
             >
-              {r.feature}
+              <span className={styles.name}>{r.feature}</span>
               <span className={styles.kind}>{r.kind === 'numeric' ? 'num' : 'cat'}</span>
             </Link>,
             r.cells,

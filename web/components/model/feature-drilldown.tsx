@@ -3,6 +3,7 @@ import { HistogramChart } from '@/components/charts/histogram-chart';
 import { TimeChart } from '@/components/charts/time-chart';
 import { COLORS } from '@/components/charts/theme';
 import { clock, number, statistic } from '@/components/ui/format';
+import { truncate } from '@/components/ui/text';
 import { StatusBadge } from '@/components/ui/status-badge';
 import styles from './drilldown.module.css';
 
@@ -42,8 +43,8 @@ export function FeatureDrilldown(props: {
   return (
     <section className={styles.drilldown} data-testid="drilldown" data-feature={props.feature}>
       <div className={styles.head}>
-        <h2>
-          {props.feature}
+        <h2 title={props.feature}>
+          <span className={styles.name}>{truncate(props.feature, 80)}</span>
           {h && <span className={styles.kind}>{h.kind}</span>}
         </h2>
         <StatusBadge status={status === 'unknown' ? 'unknown' : status} />

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { ModelOverview } from '@/lib/dashboard/overview';
 import { Sparkline } from '@/components/charts/sparkline';
 import { ago, compact, ms, number, rate } from '@/components/ui/format';
+import { someOf } from '@/components/ui/text';
 import { getJson, useRefreshed } from '@/components/ui/refresh';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { advance, type TimeRange } from '@/components/ui/time-range';
@@ -103,9 +104,9 @@ export function OverviewTable(props: {
                   {m.drift.drifted_features.length > 0 && (
                     <div
                       className={styles.driftedNames}
-                      title={m.drift.drifted_features.join(', ')}
+                      title={someOf(m.drift.drifted_features, 20)}
                     >
-                      {m.drift.drifted_features.join(', ')}
+                      {someOf(m.drift.drifted_features)}
                     </div>
                   )}
                 </td>

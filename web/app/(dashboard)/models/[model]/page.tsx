@@ -11,11 +11,13 @@ import {
 import { DriftHeatmap } from '@/components/model/drift-heatmap';
 import { DriftWatcher } from '@/components/model/drift-watcher';
 import { FeatureDrilldown } from '@/components/model/feature-drilldown';
+import { FeatureSearch } from '@/components/model/feature-search';
 import { PerformancePanel } from '@/components/model/performance-panel';
 import { SegmentFilter } from '@/components/model/segment-filter';
 import { TrafficPanels } from '@/components/model/traffic-panels';
 import styles from '@/components/model/model.module.css';
 import { ago, compact, ms, number, rate } from '@/components/ui/format';
+import { someOf } from '@/components/ui/text';
 import { PageHeader } from '@/components/ui/page-header';
 import { RefreshControl } from '@/components/ui/refresh';
 import { Stat, StatRow } from '@/components/ui/stat';
@@ -38,9 +40,15 @@ export async function generateMetadata(props: { params: Promise<{ model: string 
   return { title: `${decodeURIComponent((await props.params).model)} · Osprey` };
 }
 
-/** The feature to drill into: the one asked for, else the first drifting one of the last window. */
+/** Feature rows of the heatmap: the most drifted; a search finds any other. */
+const HEATMAP_ROWS = 50;
+
+/**
+ * The feature to drill into: the one asked for (it may be outside the heatmap's top rows), else
+ * the first drifting one of the last window.
+ */
 function chosenFeature(heatmap: Heatmap, asked: string | undefined): string | undefined {
-  if (asked && heatmap.rows.some((r) => r.feature === asked)) return asked;
+  if (asked) return asked;
   const last = heatmap.windows.at(-1)?.to;
   const drifting = heatmap.rows.find((r) =>
     r.cells.some((c) => c.window_end === last && c.status === 'drift'),
@@ -58,6 +66,7 @@ export default async function ModelPage(props: {
   const tag = one(sp.tag);
   const value = one(sp.value);
   const segment = tag && value !== undefined ? { tag, value } : undefined;
+  const search = one(sp.q)?.trim() || undefined;
   const scope = {
     model,
     from: range.from,
@@ -69,7 +78,7 @@ export default async function ModelPage(props: {
   const [overview, series, heatmap, performance, tags] = await Promise.all([
     loadOverview(rt, { from: new Date(range.from), to: new Date(range.to), buckets: 1 }),
     loadTimeseries(rt, { model, ...aligned(range, stepSeconds), stepSeconds, segment }),
-    driftHeatmap(rt.store, scope),
+    driftHeatmap(rt.store, scope, { limit: HEATMAP_ROWS, search }),
     performanceHistory(rt.store, scope),
     modelTags(rt.store, { model, from: new Date(range.from), to: new Date(range.to) }),
   ]);
@@ -93,7 +102,7 @@ export default async function ModelPage(props: {
       : [[], undefined];
 
   const base = new URLSearchParams();
-  for (const k of ['range', 'from', 'to', 'tag', 'value']) {
+  for (const k of ['range', 'from', 'to', 'tag', 'value', 'q']) {
     const v = one(sp[k]);
     if (v !== undefined) base.set(k, v);
   }
@@ -164,7 +173,7 @@ export default async function ModelPage(props: {
           value={<StatusBadge status={m.drift.status} />}
           note={
             m.drift.drifted_features.length > 0
-              ? m.drift.drifted_features.join(', ')
+              ? someOf(m.drift.drifted_features)
               : m.drift.window_end
                 ? 'latest window'
                 : 'no drift report yet'
@@ -194,7 +203,7 @@ export default async function ModelPage(props: {
             <h2>Data drift</h2>
             <span className={styles.panelNote}>
               {heatmap.windows.length > 0 &&
-                `${plural(heatmap.rows.length, 'feature')} × ${plural(heatmap.windows.length, 'window')}`}
+                `${plural(heatmap.features.total, 'feature')} × ${plural(heatmap.windows.length, 'window')}`}
               {histograms &&
                 ` · reference: ${histograms.reference.source} (${number(histograms.reference.size)} rows)`}
             </span>
@@ -208,6 +217,13 @@ export default async function ModelPage(props: {
           ) : (
             <>
               <div className={styles.panelBody}>
+                <FeatureSearch
+                  action={`/models/${encodeURIComponent(model)}`}
+                  keep={Object.fromEntries([...base].filter(([k]) => k !== 'q'))}
+                  search={search}
+                  shown={heatmap.rows.filter((r) => r.target === 'feature').length}
+                  {...heatmap.features}
+                />
                 <DriftHeatmap
                   heatmap={heatmap}
                   href={href}
