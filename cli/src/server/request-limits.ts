@@ -100,19 +100,34 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
+/**
+ * How long a refused request's connection stays open after the answer, its further bytes read and
+ * dropped: closing at once with the client's bytes still unread sends a reset, and a client still
+ * writing can lose the answer with it (nginx's lingering close).
+ */
+const LINGER_MS = 500;
+
 function refuse(res: ServerResponse, status: number, error: string): void {
-  if (res.headersSent) {
+  const socket = res.socket;
+  if (res.headersSent || !socket) {
     res.destroy();
     return;
   }
   const body = JSON.stringify({ error });
-  // The rest of the body is not read: the connection closes once the answer is out.
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     connection: 'close',
   });
-  res.end(body, () => res.socket?.destroy());
+  // Node closes a `connection: close` socket as soon as the answer is written (destroySoon); for a
+  // refused body that is the moment the client is still writing, so it lingers instead: the
+  // answer is followed by a FIN, the rest of the body is read and dropped (Node dumps the unread
+  // request), and only then is the socket destroyed.
+  socket.destroySoon = () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
+  res.end(body);
 }
 
 interface Watched {
