@@ -12,6 +12,8 @@ const env = {
   OSPREY_ADMIN_EMAIL: ADMIN.email,
   OSPREY_ADMIN_PASSWORD: ADMIN.password,
   OSPREY_SESSION_TTL_SECONDS: String(TTL_S),
+  // The test client stands in for a TLS-terminating proxy (X-Forwarded-Proto: https below).
+  OSPREY_TRUSTED_PROXIES: '127.0.0.1, ::1',
 };
 
 beforeAll(async () => {

@@ -100,6 +100,22 @@ describe('login limits', () => {
     );
   });
 
+  it("believes X-Forwarded-Proto/-Host only from a trusted proxy: a direct client's https claim gets no Secure cookie", async () => {
+    const secureCookie = async (osprey: OspreyProcess) => {
+      const res = await fetch(`${osprey.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+        body: JSON.stringify(ADMIN),
+      });
+      expect(res.status).toBe(200);
+      return /; Secure$/.test(res.headers.get('set-cookie') ?? '');
+    };
+    expect(await secureCookie(await start())).toBe(false);
+    expect(await secureCookie(await start({ OSPREY_TRUSTED_PROXIES: '127.0.0.1, ::1' }))).toBe(
+      true,
+    );
+  });
+
   it('refuses an OSPREY_TRUSTED_PROXIES entry that is not an address or CIDR at start, naming it', async () => {
     await expect(start({ OSPREY_TRUSTED_PROXIES: '10.0.0.0/8,proxy.internal' })).rejects.toThrow(
       'OSPREY_TRUSTED_PROXIES: "proxy.internal" is not an IP address or CIDR range',

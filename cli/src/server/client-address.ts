@@ -77,11 +77,21 @@ export function clientAddress(
   return current.toString();
 }
 
-/** Sets CLIENT_ADDRESS_HEADER on the request, replacing any value the client sent. */
+/** What a proxy says about the original request: believed only from a trusted proxy. */
+const PROXY_HEADERS = ['x-forwarded-host', 'x-forwarded-proto', 'forwarded'] as const;
+
+/**
+ * Sets CLIENT_ADDRESS_HEADER on the request, replacing any value the client sent. A peer that is
+ * not a trusted proxy cannot speak for a proxy either: its X-Forwarded-Host / -Proto (read by the
+ * CSRF origin check and the cookie's Secure flag) are dropped, and the web app sees the request
+ * as it arrived.
+ */
 export function stampClientAddress(req: IncomingMessage, trusted = NO_PROXIES): void {
   req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(
     req.socket.remoteAddress,
     req.headers['x-forwarded-for'],
     trusted,
   );
+  const peer = req.socket.remoteAddress === undefined ? undefined : parse(req.socket.remoteAddress);
+  if (!peer || !trusted.trusts(peer)) for (const name of PROXY_HEADERS) delete req.headers[name];
 }

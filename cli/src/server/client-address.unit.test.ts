@@ -80,4 +80,27 @@ describe('stampClientAddress', () => {
     stampClientAddress(req, new TrustedProxies(['203.0.113.0/24']));
     expect(req.headers[CLIENT_ADDRESS_HEADER]).toBe('5.6.7.8');
   });
+
+  it("drops X-Forwarded-Host/-Proto from a peer that is not a trusted proxy, keeps a proxy's", () => {
+    const forged = () =>
+      ({
+        socket: { remoteAddress: '203.0.113.7' },
+        headers: {
+          host: 'osprey.internal:3000',
+          'x-forwarded-host': 'evil.example',
+          'x-forwarded-proto': 'https',
+          forwarded: 'host=evil.example;proto=https',
+        },
+      }) as unknown as IncomingMessage;
+    const direct = forged();
+    stampClientAddress(direct);
+    expect(direct.headers).toEqual({
+      host: 'osprey.internal:3000',
+      [CLIENT_ADDRESS_HEADER]: '203.0.113.7',
+    });
+    const proxied = forged();
+    stampClientAddress(proxied, new TrustedProxies(['203.0.113.7']));
+    expect(proxied.headers['x-forwarded-host']).toBe('evil.example');
+    expect(proxied.headers['x-forwarded-proto']).toBe('https');
+  });
 });
