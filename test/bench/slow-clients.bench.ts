@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { mulberry32, wideEvent } from '../support/events';
 import { startOsprey } from '../support/osprey-process';
-import { dribble, rawRequest } from '../support/raw-http';
+import { slowIngestClient, type rawRequest } from '../support/raw-http';
 import { sendBatches } from './senders';
 
 const SLOW = Number(process.env.BENCH_SLOW_CLIENTS ?? 100);
@@ -25,17 +25,7 @@ let slowOn = false;
 let cut = 0;
 const connected = new Set<ReturnType<typeof rawRequest>['socket']>();
 function slowClient(): void {
-  const { answer, socket } = rawRequest({
-    port: osprey.port,
-    method: 'POST',
-    path: '/v1/predictions',
-    headers: {
-      authorization: `Bearer ${osprey.apiKey}`,
-      'content-type': 'application/json',
-      'content-length': 100_000,
-    },
-    send: dribble(2_000),
-  });
+  const { answer, socket } = slowIngestClient(osprey.port, osprey.apiKey);
   connected.add(socket);
   void answer.then(({ status }) => {
     connected.delete(socket);

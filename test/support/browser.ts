@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.OSPREY_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -24,3 +24,25 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+
+/** The first admin the dashboard tests start Osprey with (a password the strength rules take). */
+export const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery' };
+
+/** The env that makes ADMIN the first admin; the scheduler off unless a test wants it. */
+export function adminEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OSPREY_ADMIN_EMAIL: ADMIN.email,
+    OSPREY_ADMIN_PASSWORD: ADMIN.password,
+    OSPREY_DETECTORS: 'off',
+    ...extra,
+  };
+}
+
+/** Signs ADMIN in through the login form and waits for the Overview. */
+export async function signIn(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('input[name=email]', ADMIN.email);
+  await page.fill('input[name=password]', ADMIN.password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${baseUrl}/`);
+}

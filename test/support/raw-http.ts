@@ -60,3 +60,21 @@ export function dribble(everyMs: number): (socket: Socket) => void {
     socket.on('close', () => clearInterval(timer));
   };
 }
+
+/**
+ * A slowloris client of the collector: a valid key, `Content-Length: 100000`, one byte every 2 s
+ * (issue #13 row 2).
+ */
+export function slowIngestClient(port: number, apiKey: string): ReturnType<typeof rawRequest> {
+  return rawRequest({
+    port,
+    method: 'POST',
+    path: '/v1/predictions',
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      'content-type': 'application/json',
+      'content-length': 100_000,
+    },
+    send: dribble(2_000),
+  });
+}

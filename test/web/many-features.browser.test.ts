@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SCREENSHOT_DIR, launchBrowser } from '../support/browser';
+import { SCREENSHOT_DIR, adminEnv, launchBrowser, signIn } from '../support/browser';
 import { MANY_FEATURES, logManyFeatureModel } from '../support/many-features';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 
@@ -8,7 +8,6 @@ import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 // event), a reference and three hours, drift detected through the API. Its page used to send
 // every feature's cells (6.2 MB of HTML at 2,000 features); now the heatmap holds the 50 most
 // drifted and a search finds any other on the server.
-const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery' };
 const MODEL = 'many-features';
 /** The page's HTML at most; it was 6,180,302 bytes before the heatmap was bounded. */
 const MAX_HTML_BYTES = 1_000_000;
@@ -19,11 +18,7 @@ let browser: Browser;
 beforeAll(async () => {
   [osprey, browser] = await Promise.all([
     startOsprey({
-      env: {
-        OSPREY_ADMIN_EMAIL: ADMIN.email,
-        OSPREY_ADMIN_PASSWORD: ADMIN.password,
-        OSPREY_DETECTORS: 'off',
-      },
+      env: adminEnv(),
     }),
     launchBrowser(),
   ]);
@@ -33,14 +28,6 @@ afterAll(async () => {
   await browser?.close();
   await osprey?.stop();
 });
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${osprey.url}/login`);
-  await page.fill('input[name=email]', ADMIN.email);
-  await page.fill('input[name=password]', ADMIN.password);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${osprey.url}/`);
-}
 
 const heatmapRows = (page: Page) =>
   page
@@ -59,7 +46,7 @@ const SLOW = { timeout: 15_000 };
 it('serves the model page of 2,000 features small, most drifted first, each feature findable', async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
-  await signIn(page);
+  await signIn(page, osprey.url);
 
   const response = await page.goto(`${osprey.url}/models/${MODEL}`);
   expect(response!.status()).toBe(200);
@@ -119,7 +106,7 @@ it('serves the model page of 2,000 features small, most drifted first, each feat
 it('cuts 1,024-character categories short under the histogram, whole on hover', async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
-  await signIn(page);
+  await signIn(page, osprey.url);
   const response = await page.goto(
     `${osprey.url}/models/${MODEL}?feature=${MANY_FEATURES.longCategory}`,
   );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SCREENSHOT_DIR, launchBrowser } from '../support/browser';
+import { ADMIN, SCREENSHOT_DIR, adminEnv, launchBrowser } from '../support/browser';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 import { postAll } from '../support/upload';
 
@@ -9,18 +9,13 @@ import { postAll } from '../support/upload';
 // frame-ancestors 'none'), X-Frame-Options, X-Content-Type-Options and Referrer-Policy, and still
 // work under it in a real browser: sign-in, pages with charts, client-side navigation, all without
 // one CSP violation.
-const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery' };
 let osprey: OspreyProcess;
 let browser: Browser;
 
 beforeAll(async () => {
   [osprey, browser] = await Promise.all([
     startOsprey({
-      env: {
-        OSPREY_ADMIN_EMAIL: ADMIN.email,
-        OSPREY_ADMIN_PASSWORD: ADMIN.password,
-        OSPREY_DETECTORS: 'off',
-      },
+      env: adminEnv(),
     }),
     launchBrowser(),
   ]);
