@@ -72,6 +72,8 @@ afterAll(async () => {
 describe('a ranged detection', () => {
   it('stores the model’s aligned windows, and the heatmap, performance and preview agree', async () => {
     await logHours('ranged', 4);
+    // What the old POST …/detect stored for the README's range: one 3-hour window.
+    await detectWindow(store, { model: 'ranged', window: { from: T0, to: T0 + 3 * HOUR } });
     // The scheduler detected the fourth hour; then the README's 3-hour range is detected.
     await detectWindow(store, {
       model: 'ranged',

@@ -54,7 +54,7 @@ export async function driftHeatmap(
   scope: HistoryScope,
   opts: HeatmapOptions = {},
 ): Promise<DriftHeatmap> {
-  const runs = latestRunsOf('drift', scope);
+  const runs = await latestRunsOf(store, 'drift', scope);
   const ranked = await store.query<Ranked>(
     `SELECT feature, matches,
             countIf(matches) OVER () AS matching, count() OVER () AS total
