@@ -80,6 +80,8 @@ describe('the model page’s windows', () => {
         `Drift appears when the first window closes at ${clock(closesAt(60))} UTC`,
       );
       expect(await page.getByTestId('window-length-select').inputValue()).toBe('60');
+      // Nothing is stored yet, so there is nothing to recompute.
+      expect(await page.getByTestId('recompute').count()).toBe(0);
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );

@@ -84,7 +84,7 @@ export function RecomputeWindows(props: {
           data-status={job.status}
           style={{ display: 'inline-flex', gap: 8, alignItems: 'center', minWidth: 220 }}
         >
-          <span style={{ width: 140 }}>
+          <span style={{ flex: '0 0 200px' }}>
             <ProgressBar done={job.done} total={job.of} status={job.status} />
           </span>
           <span>

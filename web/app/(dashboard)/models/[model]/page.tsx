@@ -163,12 +163,14 @@ export default async function ModelPage(props: {
       </div>
       <div className={styles.windowBar} data-testid="window-bar">
         <WindowLength model={model} settings={settings} canEdit={canEdit} />
-        <RecomputeWindows
-          model={model}
-          since={new Date(range.from).toISOString()}
-          job={recomputeJobs().get(model)}
-          canEdit={canEdit}
-        />
+        {!first && (
+          <RecomputeWindows
+            model={model}
+            since={new Date(range.from).toISOString()}
+            job={recomputeJobs().get(model)}
+            canEdit={canEdit}
+          />
+        )}
       </div>
       {first && (
         <p className={styles.firstWindow} role="status" data-testid="first-window">
