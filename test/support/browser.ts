@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.OSPREY_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -24,3 +24,8 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+
+/** Whether the page is wider than the viewport (a horizontal scrollbar). */
+export function overflowsSideways(page: Page): Promise<boolean> {
+  return page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth');
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCREENSHOT_DIR, launchBrowser } from '../support/browser';
+import { SCREENSHOT_DIR, launchBrowser, overflowsSideways } from '../support/browser';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 import { api, postAll } from '../support/upload';
 
@@ -82,10 +82,7 @@ describe('the model page’s windows', () => {
       expect(await page.getByTestId('window-length-select').inputValue()).toBe('60');
       // Nothing is stored yet, so there is nothing to recompute.
       expect(await page.getByTestId('recompute').count()).toBe(0);
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      );
-      expect(overflow).toBeLessThanOrEqual(0);
+      expect(await overflowsSideways(page)).toBe(false);
       await page.screenshot({ path: `${SCREENSHOT_DIR}/model-first-window-${width}.png` });
       await page.close();
     }
@@ -153,20 +150,14 @@ describe('the model page’s windows', () => {
     await page.screenshot({ path: `${SCREENSHOT_DIR}/model-reference-outdated-1440.png` });
 
     // Every status the progress element shows, from the click on.
-    await page.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { statuses: string[] }).statuses = seen;
+    await page.evaluate(`(() => {
+      const seen = (window.statuses = []);
       new MutationObserver(() => {
         const el = document.querySelector('[data-testid="recompute-progress"]');
-        const text = el ? `${el.getAttribute('data-status')}: ${el.textContent}` : undefined;
+        const text = el ? el.getAttribute('data-status') + ': ' + el.textContent : undefined;
         if (text && seen.at(-1) !== text) seen.push(text);
-      }).observe(document.body, {
-        subtree: true,
-        childList: true,
-        attributes: true,
-        characterData: true,
-      });
-    });
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    })()`);
     await page.getByTestId('recompute-since').fill(new Date(T0).toISOString().slice(0, 16));
     await page.getByTestId('recompute-start').click();
     const progress = page.getByTestId('recompute-progress');
@@ -174,9 +165,7 @@ describe('the model page’s windows', () => {
     const lastClosed = Math.floor((Date.now() - 5 * MINUTE) / HOUR) * HOUR;
     const windows = (lastClosed - T0) / HOUR;
     expect(await progress.innerText()).toContain(`Recomputed ${windows} windows`);
-    const statuses = await page.evaluate(
-      () => (window as unknown as { statuses: string[] }).statuses,
-    );
+    const statuses = await page.evaluate<string[]>('window.statuses');
     expect(statuses[0]).toMatch(new RegExp(`^running: .*Recomputing 0 of ${windows} windows`));
     expect(statuses.at(-1)).toMatch(/^done: /);
 
@@ -185,10 +174,7 @@ describe('the model page’s windows', () => {
       .poll(() => reference.innerText(), SLOW)
       .toContain('compared with dataset validation (1,500 rows)');
     expect(await reference.getAttribute('data-outdated')).toBe('false');
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await overflowsSideways(page)).toBe(false);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/model-recomputed-1440.png` });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: `${SCREENSHOT_DIR}/model-recomputed-1280.png` });
