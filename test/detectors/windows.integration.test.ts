@@ -98,7 +98,7 @@ describe('a ranged detection', () => {
     const scope = { model: 'ranged', from: T0, to: T0 + 4 * HOUR };
     // Heatmap columns, oldest first, one per hour: the count the page shows is the windows' count.
     const heatmap = await driftHeatmap(store, scope);
-    expect(heatmap.windows).toEqual(hours);
+    expect(heatmap.windows).toEqual(hours.map((h) => ({ ...h, reference: 'previous window' })));
     expect(heatmap.dataset.map((c) => c.window_end)).toEqual(hours.map((h) => h.to));
     // The performance axis: one point per hour, in order.
     const performance = await performanceHistory(store, scope);
@@ -182,6 +182,8 @@ describe('recompute after a reference upload', () => {
       compared: { source: 'previous_window', size: 300 },
       outdated: true,
     });
+    const before = await driftHeatmap(store, { model: 'late-ref', from: T0, to: T0 + 3 * HOUR });
+    expect(before.windows.map((w) => w.reference)).toEqual(Array(3).fill('previous window'));
     // The drill-down's bars compare with what the verdict compared with.
     expect((await featureHistograms(store, { ...second, feature: 'x' }))?.reference).toMatchObject({
       source: 'previous_window',
@@ -219,7 +221,11 @@ describe('recompute after a reference upload', () => {
     });
     // Recomputing replaced the windows' results: still one column per hour.
     const heatmap = await driftHeatmap(store, { model: 'late-ref', from: T0, to: T0 + 3 * HOUR });
-    expect(heatmap.windows).toHaveLength(3);
+    expect(heatmap.windows.map((w) => w.reference)).toEqual([
+      'dataset validation-set',
+      'dataset validation-set',
+      'dataset validation-set',
+    ]);
   }, 120_000);
 
   it('refuses a start further back than the limit', async () => {

@@ -147,6 +147,11 @@ describe('the model page’s windows', () => {
     expect(await reference.innerText()).toContain('(200 rows)');
     expect(await reference.getAttribute('data-outdated')).toBe('true');
     expect(await page.getByTestId('first-window').count()).toBe(0);
+    // Each heatmap column says what its window was compared with.
+    const columns = page.getByTestId('heatmap-window');
+    expect(
+      await columns.evaluateAll((els) => els.map((e) => e.getAttribute('data-reference'))),
+    ).toEqual(['previous window', 'previous window', 'previous window']);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/model-reference-outdated-1440.png` });
 
     // Every status the progress element shows, from the click on.
@@ -174,6 +179,10 @@ describe('the model page’s windows', () => {
       .poll(() => reference.innerText(), SLOW)
       .toContain('compared with dataset validation (1,500 rows)');
     expect(await reference.getAttribute('data-outdated')).toBe('false');
+    const after = await columns.evaluateAll((els) =>
+      els.map((e) => e.getAttribute('data-reference')),
+    );
+    expect(after.slice(0, 3)).toEqual(Array(3).fill('dataset validation'));
     expect(await overflowsSideways(page)).toBe(false);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/model-recomputed-1440.png` });
     await page.setViewportSize({ width: 1280, height: 900 });

@@ -37,6 +37,15 @@ interface Row extends Omit<StoredStatistic, 'window_start' | 'window_end' | 'is_
   current_size: number;
 }
 
+/** A window readers show: its latest run, and the key of the reference that run compared with. */
+export interface KeptWindow {
+  run_id: string;
+  reference_key: string;
+  from: number;
+  to: number;
+  computedAt: number;
+}
+
 /**
  * The scope's SQL conditions and parameters: the latest run of each window of one detector, and
  * where stored windows overlap, only the most recently computed (newestWindows), so every reader
@@ -46,7 +55,7 @@ export async function latestRunsOf(
   store: Store,
   detector: DetectorName,
   scope: HistoryScope,
-): Promise<{ where: string; params: QueryParams }> {
+): Promise<{ where: string; params: QueryParams; windows: KeptWindow[] }> {
   const params = {
     model: scope.model,
     detector,
@@ -58,8 +67,14 @@ export async function latestRunsOf(
   const inRange = `model = {model:String} AND detector = {detector:String}
        AND window_end > fromUnixTimestamp64Milli({from:Int64}, 'UTC')
        AND window_start < fromUnixTimestamp64Milli({to:Int64}, 'UTC')`;
-  const windows = await store.query<{ run_id: string; start: string; end: string; at: string }>(
-    `SELECT argMax(run_id, computed_at) AS run_id,
+  const windows = await store.query<{
+    run_id: string;
+    reference_key: string;
+    start: string;
+    end: string;
+    at: string;
+  }>(
+    `SELECT argMax(run_id, computed_at) AS run_id, argMax(reference_key, computed_at) AS reference_key,
             toUnixTimestamp64Milli(window_start) AS start, toUnixTimestamp64Milli(window_end) AS end,
             toUnixTimestamp64Milli(max(computed_at)) AS at
      FROM ${Tables.detectorRuns}
@@ -70,6 +85,7 @@ export async function latestRunsOf(
   const kept = newestWindows(
     windows.map((w) => ({
       run_id: w.run_id,
+      reference_key: w.reference_key,
       from: Number(w.start),
       to: Number(w.end),
       computedAt: Number(w.at),
@@ -78,6 +94,7 @@ export async function latestRunsOf(
   return {
     where: `${inRange} AND run_id IN {runs:Array(UUID)}`,
     params: { ...params, runs: kept.map((w) => w.run_id) },
+    windows: kept,
   };
 }
 
