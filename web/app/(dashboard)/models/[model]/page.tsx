@@ -15,10 +15,11 @@ import { DriftHeatmap } from '@/components/model/drift-heatmap';
 import { DriftWatcher } from '@/components/model/drift-watcher';
 import { FeatureDrilldown } from '@/components/model/feature-drilldown';
 import { FeatureSearch } from '@/components/model/feature-search';
+import { FirstWindowNotice } from '@/components/model/first-window-notice';
 import { PerformancePanel } from '@/components/model/performance-panel';
 import { RecomputeWindows } from '@/components/model/recompute-windows';
 import { WindowLength } from '@/components/model/window-length';
-import { comparedLabel, windowLength } from '@/components/model/window-text';
+import { comparedLabel } from '@/components/model/window-text';
 import { SegmentFilter } from '@/components/model/segment-filter';
 import { TrafficPanels } from '@/components/model/traffic-panels';
 import styles from '@/components/model/model.module.css';
@@ -172,15 +173,7 @@ export default async function ModelPage(props: {
           />
         )}
       </div>
-      {first && (
-        <p className={styles.firstWindow} role="status" data-testid="first-window">
-          First window closes at{' '}
-          <strong>{clock(first.closes_at, first.window_minutes >= 1440)} UTC</strong>: drift and
-          performance appear once the window of {windowLength(first.window_minutes)} from{' '}
-          {clock(first.window.from)} has closed and {first.grace_minutes} min of grace for late
-          events have passed.
-        </p>
-      )}
+      {first && <FirstWindowNotice first={first} now={Date.now()} />}
       <StatRow>
         <Stat
           label="Predictions"
