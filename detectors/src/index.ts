@@ -1,4 +1,17 @@
 export { detectWindow, type Detection, type AlertEvaluator } from './run/detect';
+export {
+  detectRange,
+  MAX_DETECT_WINDOWS,
+  TooManyWindowsError,
+  type RangeDetection,
+  type WindowDetection,
+} from './run/detect-range';
+export {
+  RecomputeJobs,
+  RecomputeRefused,
+  MAX_RECOMPUTE_DAYS,
+  type RecomputeJob,
+} from './run/recompute';
 export { latestRun, lastWindowEnd, type DetectorName } from './results/runs';
 export {
   loadSettings,
@@ -9,7 +22,7 @@ export {
   type ModelSettings,
   type ReferenceChoice,
 } from './settings/model-settings';
-export { windowAt, closedWindows, type Window } from './window';
+export { windowAt, closedWindows, windowsOverlapping, type Window } from './window';
 export type { Segment } from './sql/rows';
 export { DetectorScheduler, type SchedulerOptions } from './scheduler/scheduler';
 export { detectorsEnv, type DetectorsEnv } from './scheduler/config';
@@ -28,4 +41,7 @@ export {
   type PerformancePoint,
   type StoredStatistic,
 } from './results/history';
+export { firstWindow, type FirstWindow } from './results/first-window';
+export { windowComparedWith, windowReference, type WindowReference } from './results/compared-with';
+export type { ComparedWith, ReferenceSource } from './reference/resolve';
 export { featureHistograms, type FeatureHistograms, type HistogramBin } from './drift/histograms';

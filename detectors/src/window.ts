@@ -23,6 +23,19 @@ export function closedWindows(after: number, upTo: number, minutes: number): Win
   return out;
 }
 
+/**
+ * The model's windows of `minutes` that overlap [from, to), oldest first: a range that does not
+ * fall on window edges is widened to them, so a detection over any range stores whole windows.
+ */
+export function windowsOverlapping(from: number, to: number, minutes: number): Window[] {
+  const size = minutes * MINUTE;
+  const out: Window[] = [];
+  for (let start = Math.floor(from / size) * size; start < to; start += size) {
+    out.push({ from: start, to: start + size });
+  }
+  return out;
+}
+
 export function isoWindow(w: Window): { from: string; to: string } {
   return { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString() };
 }

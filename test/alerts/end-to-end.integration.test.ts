@@ -56,11 +56,14 @@ async function logHour(hoursAgo: number, rooms: number) {
 }
 
 interface Detected {
-  drift: { features: { feature: string; statistics: Record<string, number> }[] };
+  windows: { drift: { features: { feature: string; statistics: Record<string, number> }[] } }[];
   alerts: { to: string; from: string; feature: string | null; notified: string | null }[];
 }
-const psiOfRooms = (d: Detected) =>
-  d.drift.features.find((f) => f.feature === 'rooms')!.statistics.psi!;
+/** The rooms PSI of a detection of one hourly window (the model's own window: one in the answer). */
+const psiOfRooms = (d: Detected) => {
+  expect(d.windows).toHaveLength(1);
+  return d.windows[0]!.drift.features.find((f) => f.feature === 'rooms')!.statistics.psi!;
+};
 const settle = () => new Promise((r) => setTimeout(r, 1_000));
 const mailsTo = (to: string) => smtp.messages.filter((m) => m.envelopeTo.includes(to));
 

@@ -125,11 +125,17 @@ describe('the osprey command', () => {
       '--to',
       new Date(window.to).toISOString(),
     );
+    // The range is one of the model's hourly windows: one detection under `windows`.
     const detection = JSON.parse(stdout) as {
-      errors: { error_rate: number };
+      window_minutes: number;
+      windows: { window: { from: string; to: string }; errors: { error_rate: number } }[];
       alerts: { rule: string; to: string; value: number }[];
     };
-    expect(detection.errors.error_rate).toBeCloseTo(0.25, 12);
+    expect(detection.window_minutes).toBe(60);
+    expect(detection.windows.map((w) => w.window)).toEqual([
+      { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() },
+    ]);
+    expect(detection.windows[0]!.errors.error_rate).toBeCloseTo(0.25, 12);
     expect(detection.alerts).toEqual([expect.objectContaining({ to: 'firing', value: 0.25 })]);
     const events = await sqlRows(
       dataDir,

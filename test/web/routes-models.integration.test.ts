@@ -195,6 +195,19 @@ const laterCases: RouteCase[] = [
     ok: { body: window, status: 200 },
     audit: 'detectors.run',
   },
+  {
+    method: 'POST',
+    path: () => `${m}/recompute`,
+    role: 'editor',
+    bad: {
+      body: { since: 'noon' },
+      error: 'since: must be an ISO-8601 time such as 2026-01-31T12:00:00Z',
+    },
+    ok: { body: { since: window.from }, status: 202 },
+    audit: 'detectors.recompute',
+    then: (json) => expect(json).toMatchObject({ status: 'running', window_minutes: 60 }),
+  },
+  { method: 'GET', path: () => `${m}/recompute`, role: 'viewer', ok: { status: 200 } },
   ...detectorCases,
   {
     method: 'GET',

@@ -1,5 +1,5 @@
 import type { ApiKeyVerifier, Store } from '@osprey/db';
-import type { Alerts } from '@osprey/detectors';
+import type { Alerts, RecomputeJobs } from '@osprey/detectors';
 import type { Models } from '@osprey/shadow-runner';
 
 /**
@@ -17,6 +17,8 @@ export interface WebRuntime {
   models?: Models;
   /** Dashboard sessions: how long a login lasts (default 12 hours). */
   auth?: { sessionTtlMs: number };
+  /** Background recomputes of stored windows (POST …/recompute); made on first use. */
+  recompute?: RecomputeJobs;
 }
 
 const KEY = Symbol.for('osprey.web.runtime');

@@ -1,12 +1,13 @@
 import { parseEnv } from '@osprey/db';
-import { detectWindow } from '@osprey/detectors';
+import { detectRange } from '@osprey/detectors';
 import { detectCommandEnv } from '../env';
 import { createLogger } from '../logger';
 import { openAlerts } from '../roles/alerts';
 import { withStore } from './with-store';
 
 /**
- * `osprey detect --model M --from T1 --to T2 [--version V]`: detect one range now, print JSON.
+ * `osprey detect --model M --from T1 --to T2 [--version V]`: detect the model's windows in the
+ * range now (widened to window edges, as POST …/detect does), print JSON.
  * Alert rules are evaluated as after any detection; the notifications they queue are sent by the
  * delivery worker of the running deployment (`osprey start` or `osprey detectors`), not by this
  * short-lived command.
@@ -26,9 +27,9 @@ export async function detectCommand(opts: {
   const env = parseEnv(detectCommandEnv);
   const logger = createLogger(env.LOG_LEVEL, 'osprey-detect');
   const detection = await withStore({ migrate: true }, (store) =>
-    detectWindow(store, {
+    detectRange(store, {
       model,
-      window,
+      ...window,
       version: opts.version,
       alerts: openAlerts(store, env, logger).engine,
     }),

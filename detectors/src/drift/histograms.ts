@@ -1,7 +1,8 @@
 import type { Store } from '@osprey/db';
 import type { Buckets } from './ecdf-sketch';
 import { referenceProfile, type FeatureProfile } from '../reference/profile';
-import { resolveReference, type Scope } from '../reference/resolve';
+import { comparedReference, resolveReference, type Scope } from '../reference/resolve';
+import { windowComparedWith } from '../results/compared-with';
 import { loadSettings } from '../settings/model-settings';
 import { PREDICTION_KEY, predictionRows, type RowSet } from '../sql/rows';
 
@@ -20,6 +21,7 @@ export interface HistogramBin {
 export interface FeatureHistograms {
   feature: string;
   kind: FeatureProfile['kind'];
+  /** What the window was compared with when it was detected (else the model's reference now). */
   reference: { source: string; key: string; size: number };
   current_size: number;
   bins: HistogramBin[];
@@ -33,14 +35,20 @@ const MAX_CATEGORIES = 20;
  * for the dashboard's drift drill-down. Numeric features share equal-width bins over the central
  * 99% of both sides (outliers land in the end bins): the reference from its stored profile's fine
  * buckets (each placed at its values' mean), the window counted by ClickHouse. Categories: the
- * most frequent ones, the rest summed as "other". Undefined when the feature has no reference.
+ * most frequent ones, the rest summed as "other". The reference is the one the window's stored
+ * detection was compared with, so the bars show the comparison its verdict came from. Undefined
+ * when the feature has no reference.
  */
 export async function featureHistograms(
   store: Store,
   scope: Scope & { feature: string },
 ): Promise<FeatureHistograms | undefined> {
   const settings = await loadSettings(store, scope.model);
-  const ref = await resolveReference(store, settings, scope);
+  const compared = await windowComparedWith(store, scope);
+  const ref =
+    compared === undefined
+      ? await resolveReference(store, settings, scope)
+      : compared && comparedReference(compared, scope);
   if (!ref) return undefined;
   const key = scope.feature === 'prediction' ? PREDICTION_KEY : scope.feature;
   const profile = await referenceProfile(store, scope.model, ref, {

@@ -28,6 +28,17 @@ export interface Scope {
   segment?: Segment;
 }
 
+/** What a stored detection says it was compared with (its drift document's `reference`). */
+export interface ComparedWith {
+  source: ReferenceSource;
+  /** The reference's key (see Reference.key): equal keys, equal rows. */
+  key: string;
+  size: number;
+  reference_id?: string;
+  from?: string;
+  to?: string;
+}
+
 /**
  * The model's chosen reference, or the default: its latest reference dataset when one was
  * logged, else the previous window. Undefined when the choice names a dataset that does not exist.
@@ -38,44 +49,69 @@ export async function resolveReference(
   scope: Scope,
 ): Promise<Reference | undefined> {
   const choice = settings.reference;
-  // A dataset describes the model's inputs whatever version is looked at: no version in its key.
-  const scoped = (key: string, version = scope.version) =>
-    [key, version && `v=${version}`, scope.segment && `s=${segmentLabel(scope.segment)}`]
-      .filter(Boolean)
-      .join('|');
   if (choice?.source === 'range') {
-    const from = new Date(choice.from!).getTime();
-    const to = new Date(choice.to!).getTime();
-    return {
-      source: 'range',
-      key: scoped(`range:${from}/${to}`),
-      rows: predictionRows('ref', { ...scope, from, to }),
-      detail: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
-    };
+    return rangeReference(scope, new Date(choice.from!).getTime(), new Date(choice.to!).getTime());
   }
   if (choice === undefined || choice.source === 'dataset') {
     const referenceId = choice?.reference_id ?? (await latestDataset(store, scope.model));
-    if (referenceId) {
-      return {
-        source: 'dataset',
-        key: scoped(`dataset:${referenceId}`, ''),
-        rows: referenceDatasetRows('ref', {
-          model: scope.model,
-          referenceId,
-          segment: scope.segment,
-        }),
-        detail: { reference_id: referenceId },
-      };
-    }
+    if (referenceId) return datasetReference(scope, referenceId);
     if (choice) return undefined;
   }
   const length = scope.window.to - scope.window.from;
-  const from = scope.window.from - length;
+  return previousWindowReference(scope, scope.window.from - length);
+}
+
+/**
+ * The reference a window was compared with, from what its stored detection says: the rows it
+ * was compared with then, whatever the model's reference is now.
+ */
+export function comparedReference(compared: ComparedWith, scope: Scope): Reference | undefined {
+  const ms = (iso: string | undefined) => (iso === undefined ? NaN : Date.parse(iso));
+  if (compared.source === 'dataset')
+    return compared.reference_id ? datasetReference(scope, compared.reference_id) : undefined;
+  const from = ms(compared.from);
+  const to = ms(compared.to);
+  if (Number.isNaN(from) || Number.isNaN(to)) return undefined;
+  return compared.source === 'range'
+    ? rangeReference(scope, from, to)
+    : previousWindowReference(scope, from, to);
+}
+
+// A dataset describes the model's inputs whatever version is looked at: no version in its key.
+function scopedKey(scope: Scope, key: string, version = scope.version): string {
+  return [key, version && `v=${version}`, scope.segment && `s=${segmentLabel(scope.segment)}`]
+    .filter(Boolean)
+    .join('|');
+}
+
+function rangeReference(scope: Scope, from: number, to: number): Reference {
+  return {
+    source: 'range',
+    key: scopedKey(scope, `range:${from}/${to}`),
+    rows: predictionRows('ref', { ...scope, from, to }),
+    detail: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+  };
+}
+
+function datasetReference(scope: Scope, referenceId: string): Reference {
+  return {
+    source: 'dataset',
+    key: scopedKey(scope, `dataset:${referenceId}`, ''),
+    rows: referenceDatasetRows('ref', {
+      model: scope.model,
+      referenceId,
+      segment: scope.segment,
+    }),
+    detail: { reference_id: referenceId },
+  };
+}
+
+function previousWindowReference(scope: Scope, from: number, to = scope.window.from): Reference {
   return {
     source: 'previous_window',
-    key: scoped(`window:${from}/${scope.window.from}`),
-    rows: predictionRows('ref', { ...scope, from, to: scope.window.from }),
-    detail: { from: new Date(from).toISOString(), to: new Date(scope.window.from).toISOString() },
+    key: scopedKey(scope, `window:${from}/${to}`),
+    rows: predictionRows('ref', { ...scope, from, to }),
+    detail: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
   };
 }
 

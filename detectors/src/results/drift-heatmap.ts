@@ -14,8 +14,11 @@ export interface DriftCell {
 }
 
 export interface DriftHeatmap {
-  /** Window starts and ends of the runs found, oldest first. */
-  windows: { from: string; to: string }[];
+  /**
+   * Window starts and ends of the runs found, oldest first, with what each was compared with
+   * (`reference`: "dataset validation", "previous window", "range", or "" for none).
+   */
+  windows: { from: string; to: string; reference: string }[];
   /**
    * The most drifted features first (at most `limit`), then 'prediction'; `dataset` holds the
    * dataset-drift verdicts.
@@ -54,7 +57,7 @@ export async function driftHeatmap(
   scope: HistoryScope,
   opts: HeatmapOptions = {},
 ): Promise<DriftHeatmap> {
-  const runs = latestRunsOf('drift', scope);
+  const runs = await latestRunsOf(store, 'drift', scope);
   const ranked = await store.query<Ranked>(
     `SELECT feature, matches,
             countIf(matches) OVER () AS matching, count() OVER () AS total
@@ -82,11 +85,16 @@ export async function driftHeatmap(
     ['is_verdict', "(target != 'feature' OR feature IN {features:Array(String)})"],
     { features: shown },
   );
-  const windows = new Map<string, { from: string; to: string }>();
+  const referenceOf = new Map(runs.windows.map((w) => [w.to, referenceLabel(w.reference_key)]));
+  const windows = new Map<string, DriftHeatmap['windows'][number]>();
   const features = new Map<string, DriftHeatmap['rows'][number]>();
   const dataset: DriftCell[] = [];
   for (const r of rows) {
-    windows.set(r.window_end, { from: r.window_start, to: r.window_end });
+    windows.set(r.window_end, {
+      from: r.window_start,
+      to: r.window_end,
+      reference: referenceOf.get(Date.parse(r.window_end)) ?? '',
+    });
     const cell: DriftCell = {
       window_end: r.window_end,
       status: statusOf(r.status),
@@ -119,4 +127,13 @@ export async function driftHeatmap(
     dataset,
     features: { total: Number(ranked[0]?.total ?? 0), matching: Number(ranked[0]?.matching ?? 0) },
   };
+}
+
+/** A run's reference key (see Reference.key) in words, for the heatmap's column titles. */
+function referenceLabel(key: string): string {
+  const [what = ''] = key.split('|');
+  if (what.startsWith('dataset:')) return `dataset ${what.slice('dataset:'.length)}`;
+  if (what.startsWith('window:')) return 'previous window';
+  if (what.startsWith('range:')) return 'range';
+  return '';
 }

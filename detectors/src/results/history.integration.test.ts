@@ -85,8 +85,16 @@ describe('stored drift and performance history', () => {
   it('lays drift verdicts out as features × windows, the latest run of each window', async () => {
     const map = await driftHeatmap(store, { model: 'm', from: T0 - HOUR, to: T0 + 3 * HOUR });
     expect(map.windows).toEqual([
-      { from: new Date(w1.from).toISOString(), to: new Date(w1.to).toISOString() },
-      { from: new Date(w2.from).toISOString(), to: new Date(w2.to).toISOString() },
+      {
+        from: new Date(w1.from).toISOString(),
+        to: new Date(w1.to).toISOString(),
+        reference: 'dataset ref',
+      },
+      {
+        from: new Date(w2.from).toISOString(),
+        to: new Date(w2.to).toISOString(),
+        reference: 'dataset ref',
+      },
     ]);
     // Both features drift in the last window; size moved further (Jensen–Shannon distance).
     expect(map.rows.map((r) => r.feature)).toEqual(['size', 'colour', 'prediction']);

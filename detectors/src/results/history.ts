@@ -1,5 +1,6 @@
 import { Tables, type QueryParams, type Store } from '@osprey/db';
 import { segmentLabel, type Segment } from '../sql/rows';
+import { newestWindows } from './newest-windows';
 import type { DetectorName } from './runs';
 
 /** Which stored runs to read: a model's windows overlapping [from, to), of one version/segment. */
@@ -36,30 +37,64 @@ interface Row extends Omit<StoredStatistic, 'window_start' | 'window_end' | 'is_
   current_size: number;
 }
 
-/** The scope's SQL conditions and parameters: the latest run of each window of one detector. */
-export function latestRunsOf(
+/** A window readers show: its latest run, and the key of the reference that run compared with. */
+export interface KeptWindow {
+  run_id: string;
+  reference_key: string;
+  from: number;
+  to: number;
+  computedAt: number;
+}
+
+/**
+ * The scope's SQL conditions and parameters: the latest run of each window of one detector, and
+ * where stored windows overlap, only the most recently computed (newestWindows), so every reader
+ * sees one set of windows.
+ */
+export async function latestRunsOf(
+  store: Store,
   detector: DetectorName,
   scope: HistoryScope,
-): { where: string; params: QueryParams } {
-  const runs = `SELECT argMax(run_id, computed_at) FROM ${Tables.detectorRuns}
-    WHERE model = {model:String} AND detector = {detector:String}
-      AND version = {version:String} AND segment = {segment:String}
-      AND window_end > fromUnixTimestamp64Milli({from:Int64}, 'UTC')
-      AND window_start < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-    GROUP BY window_start, window_end`;
-  return {
-    where: `model = {model:String} AND detector = {detector:String}
+): Promise<{ where: string; params: QueryParams; windows: KeptWindow[] }> {
+  const params = {
+    model: scope.model,
+    detector,
+    version: scope.version ?? '',
+    segment: segmentLabel(scope.segment),
+    from: scope.from,
+    to: scope.to,
+  };
+  const inRange = `model = {model:String} AND detector = {detector:String}
        AND window_end > fromUnixTimestamp64Milli({from:Int64}, 'UTC')
-       AND window_start < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-       AND run_id IN (${runs})`,
-    params: {
-      model: scope.model,
-      detector,
-      version: scope.version ?? '',
-      segment: segmentLabel(scope.segment),
-      from: scope.from,
-      to: scope.to,
-    },
+       AND window_start < fromUnixTimestamp64Milli({to:Int64}, 'UTC')`;
+  const windows = await store.query<{
+    run_id: string;
+    reference_key: string;
+    start: string;
+    end: string;
+    at: string;
+  }>(
+    `SELECT argMax(run_id, computed_at) AS run_id, argMax(reference_key, computed_at) AS reference_key,
+            toUnixTimestamp64Milli(window_start) AS start, toUnixTimestamp64Milli(window_end) AS end,
+            toUnixTimestamp64Milli(max(computed_at)) AS at
+     FROM ${Tables.detectorRuns}
+     WHERE ${inRange} AND version = {version:String} AND segment = {segment:String}
+     GROUP BY window_start, window_end`,
+    params,
+  );
+  const kept = newestWindows(
+    windows.map((w) => ({
+      run_id: w.run_id,
+      reference_key: w.reference_key,
+      from: Number(w.start),
+      to: Number(w.end),
+      computedAt: Number(w.at),
+    })),
+  );
+  return {
+    where: `${inRange} AND run_id IN {runs:Array(UUID)}`,
+    params: { ...params, runs: kept.map((w) => w.run_id) },
+    windows: kept,
   };
 }
 
@@ -74,7 +109,7 @@ export async function latestRows(
   where: string[] = [],
   params: QueryParams = {},
 ): Promise<StoredStatistic[]> {
-  const runs = latestRunsOf(detector, scope);
+  const runs = await latestRunsOf(store, detector, scope);
   const rows = await store.query<Row>(
     `SELECT toUnixTimestamp64Milli(window_start) AS start_ms,
             toUnixTimestamp64Milli(window_end) AS end_ms,

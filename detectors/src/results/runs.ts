@@ -115,7 +115,11 @@ export async function latestRun(
   return rows[0] ? (JSON.parse(rows[0].document) as object) : undefined;
 }
 
-/** The end of the latest window a detector has a run for (for backfilling after downtime). */
+/**
+ * The end of the latest window a detector has a run for (for backfilling after downtime). A run
+ * computed before its window ended (POST …/detect on the current window) does not count: the
+ * scheduler still detects that window once it has closed.
+ */
 export async function lastWindowEnd(
   store: Store,
   model: string,
@@ -124,6 +128,7 @@ export async function lastWindowEnd(
   const rows = await store.query<{ end: string | null }>(
     `SELECT toUnixTimestamp64Milli(max(window_end)) AS end FROM ${Tables.detectorRuns}
      WHERE model = {model:String} AND detector = {detector:String} AND version = '' AND segment = ''
+       AND computed_at >= window_end
      HAVING count() > 0`,
     { model, detector },
   );

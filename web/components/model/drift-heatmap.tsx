@@ -85,7 +85,13 @@ export function DriftHeatmap(props: {
       >
         <span />
         {windows.map((w, i) => (
-          <span key={w.to} className={styles.axis}>
+          <span
+            key={w.to}
+            className={styles.axis}
+            title={`${clock(w.from, true)}–${clock(w.to)} UTC compared with ${w.reference || 'no reference'}`}
+            data-testid="heatmap-window"
+            data-reference={w.reference}
+          >
             {i % every === 0 ? clock(w.from, spansDays) : ''}
           </span>
         ))}

@@ -1,5 +1,6 @@
 import { Tables, type Store } from '@osprey/db';
 import type { Detection } from '../../run/detect';
+import { newestWindows } from '../../results/newest-windows';
 import type { DetectorName } from '../../results/runs';
 import { isoWindow, type Window } from '../../window';
 import { FieldError } from '../errors';
@@ -114,10 +115,12 @@ async function storedDetections(
     segment: string;
     start_ms: string;
     end_ms: string;
+    at: string;
     document: string;
   }>(
     `SELECT model, segment, toUnixTimestamp64Milli(window_start) AS start_ms,
-            toUnixTimestamp64Milli(window_end) AS end_ms, argMax(document, computed_at) AS document
+            toUnixTimestamp64Milli(window_end) AS end_ms,
+            toUnixTimestamp64Milli(max(computed_at)) AS at, argMax(document, computed_at) AS document
      FROM ${Tables.detectorRuns}
      WHERE detector = {detector:String} AND version = ''
        AND ({model:String} = '*' OR model = {model:String}) AND ${segment}
@@ -134,7 +137,31 @@ async function storedDetections(
       to: range.to,
     },
   );
-  return rows.map((r) => {
+  // Overlapping stored windows of one model and segment: the most recently computed wins, as on
+  // the model page (newestWindows).
+  const series = new Map<string, (typeof rows)[number][]>();
+  for (const r of rows) {
+    const key = `${r.model}\u0000${r.segment}`;
+    const runs = series.get(key);
+    if (runs) runs.push(r);
+    else series.set(key, [r]);
+  }
+  const kept = [...series.values()]
+    .flatMap((runs) =>
+      newestWindows(
+        runs.map((r) => ({
+          ...r,
+          from: Number(r.start_ms),
+          to: Number(r.end_ms),
+          computedAt: Number(r.at),
+        })),
+      ),
+    )
+    .sort(
+      (a, b) =>
+        a.from - b.from || a.model.localeCompare(b.model) || a.segment.localeCompare(b.segment),
+    );
+  return kept.map((r) => {
     // A stored detection of one detector: the metric source reads only its family's document.
     const document = JSON.parse(r.document) as object;
     return {

@@ -5,18 +5,25 @@ import {
   driftHeatmap,
   featureDriftHistory,
   featureHistograms,
+  firstWindow,
+  loadSettings,
   performanceHistory,
+  windowReference,
   type DriftHeatmap as Heatmap,
 } from '@osprey/detectors';
 import { DriftHeatmap } from '@/components/model/drift-heatmap';
 import { DriftWatcher } from '@/components/model/drift-watcher';
 import { FeatureDrilldown } from '@/components/model/feature-drilldown';
 import { FeatureSearch } from '@/components/model/feature-search';
+import { FirstWindowNotice } from '@/components/model/first-window-notice';
 import { PerformancePanel } from '@/components/model/performance-panel';
+import { RecomputeWindows } from '@/components/model/recompute-windows';
+import { WindowLength } from '@/components/model/window-length';
+import { comparedLabel } from '@/components/model/window-text';
 import { SegmentFilter } from '@/components/model/segment-filter';
 import { TrafficPanels } from '@/components/model/traffic-panels';
 import styles from '@/components/model/model.module.css';
-import { ago, compact, ms, number, rate } from '@/components/ui/format';
+import { ago, clock, compact, ms, number, rate } from '@/components/ui/format';
 import { someOf } from '@/components/ui/text';
 import { PageHeader } from '@/components/ui/page-header';
 import { RefreshControl } from '@/components/ui/refresh';
@@ -24,6 +31,8 @@ import { Stat, StatRow } from '@/components/ui/stat';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { aligned, resolveRange } from '@/components/ui/time-range';
 import { TimeRangePicker } from '@/components/ui/time-range-picker';
+import { abilities, signedInUser } from '@/lib/actions/session';
+import { recomputeJobs } from '@/lib/api/recompute';
 import { loadOverview } from '@/lib/dashboard/overview';
 import { niceStep } from '@/lib/dashboard/query';
 import { loadTimeseries } from '@/lib/dashboard/timeseries';
@@ -75,31 +84,36 @@ export default async function ModelPage(props: {
   };
   const stepSeconds = niceStep(range.to - range.from);
   const rt = runtime();
-  const [overview, series, heatmap, performance, tags] = await Promise.all([
+  const [overview, series, heatmap, performance, tags, settings, first, user] = await Promise.all([
     loadOverview(rt, { from: new Date(range.from), to: new Date(range.to), buckets: 1 }),
     loadTimeseries(rt, { model, ...aligned(range, stepSeconds), stepSeconds, segment }),
     driftHeatmap(rt.store, scope, { limit: HEATMAP_ROWS, search }),
     performanceHistory(rt.store, scope),
     modelTags(rt.store, { model, from: new Date(range.from), to: new Date(range.to) }),
+    loadSettings(rt.store, model),
+    firstWindow(rt.store, model),
+    signedInUser(),
   ]);
+  const canEdit = abilities(user).edit;
   const m = overview.find((o) => o.model === model);
   if (!m) notFound();
 
   const feature = chosenFeature(heatmap, one(sp.feature));
   const window =
     heatmap.windows.find((w) => w.to === one(sp.window)) ?? heatmap.windows.at(-1) ?? undefined;
-  const [history, histograms] =
-    feature && window
+  const windowScope = window && {
+    model,
+    segment: scope.segment,
+    window: { from: Date.parse(window.from), to: Date.parse(window.to) },
+  };
+  const [history, histograms, reference] =
+    feature && windowScope
       ? await Promise.all([
           featureDriftHistory(rt.store, { ...scope, feature }),
-          featureHistograms(rt.store, {
-            model,
-            feature,
-            segment: scope.segment,
-            window: { from: Date.parse(window.from), to: Date.parse(window.to) },
-          }),
+          featureHistograms(rt.store, { ...windowScope, feature }),
+          windowReference(rt.store, windowScope),
         ])
-      : [[], undefined];
+      : [[], undefined, undefined];
 
   const base = new URLSearchParams();
   for (const k of ['range', 'from', 'to', 'tag', 'value', 'q']) {
@@ -148,6 +162,18 @@ export default async function ModelPage(props: {
         <Link href={`/shadow?model=${encodeURIComponent(model)}`}>shadow runs</Link> ·{' '}
         <Link href="/alerts">alerts</Link>
       </div>
+      <div className={styles.windowBar} data-testid="window-bar">
+        <WindowLength model={model} settings={settings} canEdit={canEdit} />
+        {!first && (
+          <RecomputeWindows
+            model={model}
+            since={new Date(range.from).toISOString()}
+            job={recomputeJobs().get(model)}
+            canEdit={canEdit}
+          />
+        )}
+      </div>
+      {first && <FirstWindowNotice first={first} now={Date.now()} />}
       <StatRow>
         <Stat
           label="Predictions"
@@ -204,15 +230,22 @@ export default async function ModelPage(props: {
             <span className={styles.panelNote}>
               {heatmap.windows.length > 0 &&
                 `${plural(heatmap.features.total, 'feature')} × ${plural(heatmap.windows.length, 'window')}`}
-              {histograms &&
-                ` · reference: ${histograms.reference.source} (${number(histograms.reference.size)} rows)`}
+              {window && reference && (
+                <span data-testid="window-reference" data-outdated={reference.outdated}>
+                  {` · ${clock(window.from)}–${clock(window.to)} compared with ${comparedLabel(reference.compared, clock)}`}
+                  {reference.outdated &&
+                    ' · the reference is another one now: recompute to compare with it'}
+                </span>
+              )}
             </span>
           </div>
           {heatmap.windows.length === 0 ? (
             <p className={styles.hint}>
-              {segment
-                ? `No drift results for ${segment.tag}=${segment.value} in this range. Drift is detected per segment for the tag keys listed in the model's settings (segments).`
-                : 'No drift results in this range yet. The detectors compare each window with the reference once it closes; a reference dataset (logReference in the SDK) gives the best comparison.'}
+              {first && !segment
+                ? `Drift appears when the first window closes at ${clock(first.closes_at)} UTC.`
+                : segment
+                  ? `No drift results for ${segment.tag}=${segment.value} in this range. Drift is detected per segment for the tag keys listed in the model's settings (segments).`
+                  : 'No drift results in this range yet. The detectors compare each window with the reference once it closes; a reference dataset (logReference in the SDK) gives the best comparison.'}
             </p>
           ) : (
             <>
@@ -250,6 +283,8 @@ export default async function ModelPage(props: {
               <h2>Performance</h2>
             </div>
             <p className={styles.hint}>
+              {first &&
+                `Performance appears when the first window closes at ${clock(first.closes_at)} UTC, for the predictions that have labels. `}
               No labelled predictions in this range. Send ground truth with <code>logLabel</code> /{' '}
               <code>log_label</code> (by event or request id) and each window gets its accuracy or
               error metrics.

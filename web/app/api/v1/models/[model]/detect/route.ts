@@ -1,4 +1,4 @@
-import { detectWindow } from '@osprey/detectors';
+import { detectRange, TooManyWindowsError } from '@osprey/detectors';
 import { z } from 'zod';
 import { badRequest, jsonBody } from '@/lib/api/request';
 import { isoTime } from '@/lib/api/time-range';
@@ -19,7 +19,8 @@ const body = z
   });
 
 /**
- * Runs every detector on [from, to) now, stores the results and answers them; alert rules are
+ * Runs every detector on the model's windows in [from, to) now (the range widened to window
+ * edges, one stored detection per window), stores the results and answers them; alert rules are
  * evaluated on them in the same call (their transitions under `alerts`).
  */
 export const POST = withAuth(
@@ -28,14 +29,20 @@ export const POST = withAuth(
     const { model } = await ctx.params;
     const parsed = body.safeParse(await jsonBody(req));
     if (!parsed.success) return badRequest(parsed.error.issues);
-    const window = { from: Date.parse(parsed.data.from), to: Date.parse(parsed.data.to) };
-    const detection = await detectWindow(runtime().store, {
-      model,
-      window,
-      version: parsed.data.version,
-      alerts: runtime().alerts?.engine,
-    });
-    await caller.audit('detectors.run', model, parsed.data);
-    return Response.json(detection);
+    try {
+      const detection = await detectRange(runtime().store, {
+        model,
+        from: Date.parse(parsed.data.from),
+        to: Date.parse(parsed.data.to),
+        version: parsed.data.version,
+        alerts: runtime().alerts?.engine,
+      });
+      await caller.audit('detectors.run', model, parsed.data);
+      return Response.json(detection);
+    } catch (err) {
+      if (err instanceof TooManyWindowsError)
+        return badRequest([{ path: ['from'], message: err.message }]);
+      throw err;
+    }
   },
 );
