@@ -45,6 +45,8 @@ export async function signIn(page: Page, baseUrl: string): Promise<void> {
   await page.fill('input[name=password]', ADMIN.password);
   await page.click('button[type=submit]');
   await page.waitForURL(`${baseUrl}/`);
+}
+
 /** Whether the page is wider than the viewport (a horizontal scrollbar). */
 export function overflowsSideways(page: Page): Promise<boolean> {
   return page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth');
