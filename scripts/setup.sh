@@ -24,6 +24,8 @@ if [ ! -f node_modules/.osprey-installed ] || [ package-lock.json -nt node_modul
 fi
 
 # Build what runs compiled (the Next.js dashboard, the JSON Schema export); turbo skips unchanged.
+# The first build of a checkout writes no Turbopack cache: writing it nearly doubled that build.
+[ -d web/.next ] || export OSPREY_NEXT_BUILD_CACHE=off
 step "build" npx turbo run build --output-logs=errors-only
 
 if [ -n "$tests_pid" ]; then
