@@ -3,6 +3,7 @@
 # HEAD into a temporary directory and runs `npm start` there as a new user would, printing when
 # each setup step ended, when the dashboard answered /healthz and when the demo model was listed
 # by the API. --cold uses an empty npm cache (everything downloaded); the default uses yours.
+# BENCH_REF=<commit> measures another commit of this repository (e.g. before a change).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -20,8 +21,10 @@ trap cleanup EXIT
 
 t0=$(date +%s.%N)
 elapsed() { echo "$(date +%s.%N) - $t0" | bc | xargs printf '%6.1f'; }
+ref=${BENCH_REF:-HEAD}
 git clone -q "$repo" "$work/osprey"
-echo "$(elapsed) s  cloned ($(git -C "$repo" rev-parse --short HEAD))"
+git -C "$work/osprey" checkout -q "$(git -C "$repo" rev-parse "$ref")"
+echo "$(elapsed) s  cloned ($(git -C "$repo" rev-parse --short "$ref")); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$work/osprey"
 OSPREY_PORT=$port OSPREY_HOST=127.0.0.1 OSPREY_API_KEY=$key OSPREY_DATA_DIR="$work/data" \
   setsid npm start >"$log" 2>&1 &
@@ -30,9 +33,9 @@ pid=$!
 seen=0
 healthy=""
 while kill -0 "$pid" 2>/dev/null; do
-  # Setup prints "    <step>: N s" when a step ends.
+  # Setup prints "    <step>: N s (CPU: …)" when a step ends.
   while IFS= read -r line; do echo "$(elapsed) s  $line"; done < <(tail -n +$((seen + 1)) "$log" |
-    sed 's/\x1b\[[0-9;]*m//g' | grep -E '^    .*: [0-9]+ s$' || true)
+    sed 's/\x1b\[[0-9;]*m//g' | grep -E '^    .*: [0-9]+ s( |$)' || true)
   seen=$(wc -l <"$log")
   if [ -z "$healthy" ] && curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
     healthy=1
@@ -41,6 +44,7 @@ while kill -0 "$pid" 2>/dev/null; do
   if [ -n "$healthy" ] && curl -fs -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/v1/models" 2>/dev/null |
     grep -q '"house-prices"'; then
     echo "$(elapsed) s  demo model listed by GET /api/v1/models: usable"
+    echo "load average now $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; node $(node -v), npm $(npm -v); cache: ${npm_config_cache:-warm (yours)}"
     exit 0
   fi
