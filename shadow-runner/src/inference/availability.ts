@@ -15,8 +15,11 @@ export interface MachineProbe {
   exists(path: string): boolean;
   /** Directories the dynamic loader searches: LD_LIBRARY_PATH, ld.so.conf.d, the system ones. */
   libraryDirs(): string[];
-  /** The directory of onnxruntime-node's native binding (where its provider libraries must be). */
-  ortBinaryDir(): string;
+  /**
+   * The directory of onnxruntime-node's native binding (where its provider libraries must be);
+   * undefined where it cannot be found (a bundled build): cuda is then tried, as before.
+   */
+  ortBinaryDir(): string | undefined;
 }
 
 export const VULKAN_LOADER = 'libvulkan.so.1';
@@ -36,6 +39,7 @@ export interface ProviderPlan {
 export function missingFor(provider: Provider, probe: MachineProbe): string | undefined {
   if (provider === 'cuda') {
     const dir = probe.ortBinaryDir();
+    if (dir === undefined) return undefined;
     const absent = CUDA_PROVIDER_FILES.filter((f) => !probe.exists(join(dir, f)));
     if (absent.length > 0)
       return `onnxruntime-node's CUDA provider is not installed (${absent.join(', ')} not in ${dir}; see docs/shadow.md)`;
@@ -101,8 +105,12 @@ export function machineProbe(env: NodeJS.ProcessEnv = process.env): MachineProbe
       ...SYSTEM_LIBRARY_DIRS,
     ],
     ortBinaryDir: () => {
-      const main = createRequire(import.meta.url).resolve('onnxruntime-node');
-      return join(dirname(main), '..', 'bin', 'napi-v6', process.platform, process.arch);
+      try {
+        const main = createRequire(import.meta.url).resolve('onnxruntime-node');
+        return join(dirname(main), '..', 'bin', 'napi-v6', process.platform, process.arch);
+      } catch {
+        return undefined;
+      }
     },
   };
 }

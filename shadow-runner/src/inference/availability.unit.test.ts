@@ -52,6 +52,11 @@ describe('planProviders', () => {
     expect(plan.providers).toEqual(['webgpu', 'cpu']);
   });
 
+  it('tries cuda when onnxruntime-node cannot be located (a bundled build), as before', () => {
+    const bundled = { ...machine([]), ortBinaryDir: () => undefined };
+    expect(planProviders('auto', bundled).providers).toEqual(['cuda', 'cpu']);
+  });
+
   it('an explicit choice is tried alone even when it cannot load, so it fails loudly', () => {
     expect(planProviders('cuda', machine([]))).toEqual({ providers: ['cuda'], skipped: [] });
     expect(planProviders('webgpu', machine([]))).toEqual({ providers: ['webgpu'], skipped: [] });
