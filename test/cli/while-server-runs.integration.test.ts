@@ -96,7 +96,7 @@ describe('one-shot commands while `osprey start` holds the data directory', () =
     expect(detection.errors.error_rate).toBeCloseTo(0.25, 12);
   }, 60_000);
 
-  it('`sql` and `migrate`, which the API does not offer, say in one line what to do', async () => {
+  it('`sql` and `migrate`, which the API does not offer, say in one line what to do; `status` says why it cannot read', async () => {
     const sql = await failure(osprey('sql', 'SELECT 1'));
     expect(sql.code).toBe(1);
     expect(sql.stderr).toMatch(ONE_LINE_HELD);
@@ -105,7 +105,12 @@ describe('one-shot commands while `osprey start` holds the data directory', () =
     expect(migrate.code).toBe(1);
     expect(migrate.stderr).toMatch(ONE_LINE_HELD);
     expect(migrate.stderr).toContain('it applied the migrations when it started');
-  }, 60_000);
+    const status = await osprey('status');
+    expect(status.stdout).toMatch(
+      /^last insert: not read: the running Osprey server \(pid \d+, http:\/\/127\.0\.0\.1:\d+\) holds the data directory/m,
+    );
+    expect(status.stderr).toBe('');
+  }, 90_000);
 
   it('accepts only the token it published, as a bearer key', async () => {
     const guessed = await fetch(`${server.url}/api/v1/api-keys`, {
