@@ -48,6 +48,7 @@ export function createLocalAccess(dataDir: string) {
     publish(url: string): void {
       const body: ServerFile = { url, pid: process.pid, token };
       const temp = `${file}.${process.pid}.tmp`;
+      rmSync(temp, { force: true }); // a leftover would keep its own mode: write a new file
       writeFileSync(temp, `${JSON.stringify(body)}\n`, { mode: 0o600 });
       renameSync(temp, file);
     },
