@@ -42,7 +42,7 @@ export function missingFor(provider: Provider, probe: MachineProbe): string | un
     if (dir === undefined) return undefined;
     const absent = CUDA_PROVIDER_FILES.filter((f) => !probe.exists(join(dir, f)));
     if (absent.length > 0)
-      return `onnxruntime-node's CUDA provider is not installed (${absent.join(', ')} not in ${dir}; see docs/shadow.md)`;
+      return `onnxruntime-node's CUDA provider is not installed (no ${absent.join(', ')}; docs/shadow.md)`;
   }
   if (
     provider === 'webgpu' &&
