@@ -1,41 +1,33 @@
 #!/usr/bin/env bash
-# Installs everything Osprey needs on a fresh machine, from the registries only, and builds it.
-# Idempotent and quick when nothing changed: each step checks a stamp before working.
+# Installs what running Osprey needs on a fresh machine, from the registries only, and builds it:
+# the Node packages and the compiled dashboard. `setup.sh --tests` adds what only the tests need
+# (scripts/setup-tests.sh: the Python venv, Debian's Chromium). Idempotent and quick when nothing
+# changed: each step checks a stamp (or turbo's cache) before working, and says how long it took.
 set -euo pipefail
 export TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/.."
+source scripts/lib/steps.sh
 
-say() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
+# The tests' own tools install beside the Node packages and the build (they share nothing).
+tests_pid=""
+if [ "${1:-}" = "--tests" ]; then
+  bash scripts/setup-tests.sh &
+  tests_pid=$!
+fi
 
 # Node packages. onnxruntime-node's postinstall downloads CUDA from a host we cannot reach: off.
+# Dev dependencies stay: the dashboard's build needs TypeScript, and they are ~8% of the bytes.
 export ONNXRUNTIME_NODE_INSTALL=skip
 if [ ! -f node_modules/.osprey-installed ] || [ package-lock.json -nt node_modules/.osprey-installed ]; then
-  say "npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  step "npm ci" npm ci --no-audit --no-fund --prefer-offline --loglevel=error
   touch node_modules/.osprey-installed
 fi
 
-# The Python SDK and its test tools, in a project-local virtual environment.
-if [ ! -x .venv/bin/python ] || [ sdk/python/pyproject.toml -nt .venv/.osprey-installed ] ||
-  [ detectors/fixtures/requirements.txt -nt .venv/.osprey-installed ] ||
-  [ shadow-runner/fixtures/requirements.txt -nt .venv/.osprey-installed ]; then
-  say "python venv + sdk/python[test] + the detectors' reference statistics (scipy, scikit-learn) + ONNX fixtures (skl2onnx, onnxruntime)"
-  python3 -m venv .venv
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e './sdk/python[test]' -r detectors/fixtures/requirements.txt \
-    -r shadow-runner/fixtures/requirements.txt
-  touch .venv/.osprey-installed
-fi
-
-# Debian's Chromium for the browser tests (`setup.sh --browser`); never a downloaded browser build.
-if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
-  say "apt-get install chromium"
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
-fi
-
 # Build what runs compiled (the Next.js dashboard, the JSON Schema export); turbo skips unchanged.
-say "build"
-npx turbo run build --output-logs=errors-only
+# The first build of a checkout writes no Turbopack cache: writing it nearly doubled that build.
+[ -d web/.next ] || export OSPREY_NEXT_BUILD_CACHE=off
+step "build" npx turbo run build --output-logs=errors-only
+
+if [ -n "$tests_pid" ]; then
+  wait "$tests_pid" || { echo "setup-tests.sh failed" >&2; exit 1; }
+fi

@@ -3,7 +3,7 @@
 set -uo pipefail
 export TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --browser || exit 1
+bash scripts/setup.sh --tests || exit 1
 
 mkdir -p test-results
 rm -f test-results/*.json test-results/*.xml

@@ -27,6 +27,12 @@ const config: NextConfig = {
   poweredByHeader: false,
   headers: async () => [{ source: '/:path*', headers: SECURITY_HEADERS }],
   typedRoutes: false,
+  // `npm test` and CI type-check web with `tsc -p web` (turbo run typecheck); checking again inside
+  // `next build` cost a quarter of its CPU time, which every `npm start` on a fresh clone paid.
+  typescript: { ignoreBuildErrors: true },
+  // Turbopack's build cache speeds a rebuild but writing it slowed the first build of a checkout
+  // from 71 s to 129 s (docs/benchmarks.md): scripts/setup.sh turns it off for that first build.
+  experimental: { turbopackFileSystemCacheForBuild: process.env.OSPREY_NEXT_BUILD_CACHE !== 'off' },
 };
 
 export default config;

@@ -7,6 +7,7 @@ import { artifactUrl } from './registry/artifact-url';
 import { ArtifactStore } from './registry/artifacts';
 import { Deployments } from './registry/deployments';
 import { ModelRegistry } from './registry/registry';
+import { describePlan } from './inference/availability';
 import { defaultTuning } from './inference/ep';
 import { InferencePool } from './inference/pool';
 import { ShadowRunner } from './replay/runner';
@@ -80,6 +81,10 @@ export function startShadowRunner(
     isolation: env.OSPREY_INFERENCE_ISOLATION,
     tuning: defaultTuning(workers, env.OSPREY_INFERENCE_SPIN === 'on'),
   });
+  logger.info(
+    { ep: env.OSPREY_EP, providers: pool.plan.providers, skipped: pool.plan.skipped },
+    describePlan(env.OSPREY_EP, pool.plan),
+  );
   const runner = new ShadowRunner({
     store,
     registry: models.registry,

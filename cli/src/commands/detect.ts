@@ -3,6 +3,7 @@ import { detectRange } from '@osprey/detectors';
 import { detectCommandEnv } from '../env';
 import { createLogger } from '../logger';
 import { openAlerts } from '../roles/alerts';
+import { callServer, serverHoldingStore } from './via-server';
 import { withStore } from './with-store';
 
 /**
@@ -10,7 +11,8 @@ import { withStore } from './with-store';
  * range now (widened to window edges, as POST …/detect does), print JSON.
  * Alert rules are evaluated as after any detection; the notifications they queue are sent by the
  * delivery worker of the running deployment (`osprey start` or `osprey detectors`), not by this
- * short-lived command.
+ * short-lived command. While `osprey start` holds the data directory, it runs the detection
+ * through the server's API instead.
  */
 export async function detectCommand(opts: {
   model?: string;
@@ -25,8 +27,16 @@ export async function detectCommand(opts: {
   if (Number.isNaN(window.to)) throw new Error(`--to: "${to}" is not an ISO-8601 time`);
   if (window.from >= window.to) throw new Error('--from: must be before --to');
   const env = parseEnv(detectCommandEnv);
+  const server = serverHoldingStore(env);
+  if (server) {
+    // The running server detects, stores and evaluates the rules, as `POST …/detect` does.
+    const path = `/api/v1/models/${encodeURIComponent(model)}/detect`;
+    const body = { from, to, ...(opts.version ? { version: opts.version } : {}) };
+    console.log(JSON.stringify(await callServer(server, 'POST', path, body), null, 2));
+    return;
+  }
   const logger = createLogger(env.LOG_LEVEL, 'osprey-detect');
-  const detection = await withStore({ migrate: true }, (store) =>
+  const detection = await withStore({ migrate: true, whileServerRuns: 'stop it first' }, (store) =>
     detectRange(store, {
       model,
       ...window,

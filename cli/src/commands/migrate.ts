@@ -8,7 +8,9 @@ import { withStore } from './with-store';
 export async function migrateCommand(): Promise<void> {
   const env = parseEnv(commandEnv);
   // withStore applies the migrations; this command reports what the schema now is.
-  await withStore({ migrate: true }, async (store) => {
+  const whileServerRuns =
+    'it applied the migrations when it started; restart it to apply newer ones';
+  await withStore({ migrate: true, whileServerRuns }, async (store) => {
     const rows = await store.query<{ version: number; name: string }>(
       'SELECT version, name FROM schema_migrations FINAL ORDER BY version',
     );

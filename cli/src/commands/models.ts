@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { runningServer } from '../server/local-access';
 
 const USAGE = `usage:
   osprey models push FILE.onnx --model M --version V --features f1,f2,…
@@ -8,13 +9,15 @@ const USAGE = `usage:
   osprey models rollback --model M [--to V] --reason "why"
   osprey models versions --model M
   osprey models production --model M
-(talks to a running Osprey: OSPREY_URL, default http://localhost:$OSPREY_PORT or :3000, with OSPREY_API_KEY)`;
+(talks to a running Osprey: OSPREY_URL, default http://localhost:$OSPREY_PORT or :3000, with OSPREY_API_KEY;
+ without both, the server running on OSPREY_DATA_DIR, default ./.osprey, found by its server.json)`;
 
 const clientEnv = z.object({
   OSPREY_URL: z.url({ error: 'must be a URL such as http://localhost:3000' }).optional(),
   OSPREY_PORT: z.coerce.number().int().default(3000),
   OSPREY_API_KEY: z.string({ error: 'is required: an API key with the admin scope' }).min(1),
 });
+const dataDirEnv = z.object({ OSPREY_DATA_DIR: z.string().min(1).default('./.osprey') });
 
 export interface ModelsArgs {
   model?: string;
@@ -30,7 +33,13 @@ export async function modelsCommand(
   file: string | undefined,
   args: ModelsArgs,
 ): Promise<void> {
-  const env = clientEnv.safeParse(process.env);
+  const local =
+    process.env.OSPREY_URL || process.env.OSPREY_API_KEY
+      ? undefined
+      : runningServer(dataDirEnv.parse(process.env).OSPREY_DATA_DIR);
+  const env = clientEnv.safeParse(
+    local ? { ...process.env, OSPREY_URL: local.url, OSPREY_API_KEY: local.token } : process.env,
+  );
   if (!env.success) {
     const issue = env.error.issues[0]!;
     throw new Error(`${issue.path.join('.')}: ${issue.message}`);

@@ -3,6 +3,7 @@ import { createStore } from '@osprey/db/store';
 import { connectKafka, consumerLag, describeBrokers } from '@osprey/ingest';
 import { commandEnv } from '../env';
 import { createLogger } from '../logger';
+import { serverHoldingStore } from './via-server';
 
 /**
  * `osprey status`: the pipeline's health — broker reachable, the ingest group's lag per
@@ -45,6 +46,10 @@ async function lastInsert(env: ReturnType<typeof parseEnv<typeof commandEnv>>): 
       /^osprey_ingest_last_insert_timestamp_seconds (\S+)/m.exec(metrics)?.[1],
     );
     return seconds > 0 ? new Date(seconds * 1000).toISOString() : 'none yet';
+  }
+  const server = serverHoldingStore(env);
+  if (server) {
+    return `not read: the running Osprey server (pid ${server.pid}, ${server.url}) holds the data directory; its dashboard shows the traffic`;
   }
   try {
     const store = await createStore(env);

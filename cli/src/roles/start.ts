@@ -12,6 +12,7 @@ import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
+import { createLocalAccess, localUrl } from '../server/local-access';
 import { requestLimits } from '../server/request-limits';
 import { joinAlertsAndModels, openAlerts } from './alerts';
 import { openAuth, openKafka, openStore, processRegistry } from './common';
@@ -26,7 +27,9 @@ export async function start(opts: { demo: boolean }): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL);
   const store = await openStore(env, logger);
   const registry = processRegistry();
-  const verifier = new ApiKeyVerifier(store);
+  // Embedded, this process holds the data directory: one-shot commands come through the API.
+  const local = env.CLICKHOUSE_URL ? undefined : createLocalAccess(env.OSPREY_DATA_DIR);
+  const verifier = new ApiKeyVerifier(local ? local.lookup(store) : store);
 
   const kafka = env.KAFKA_BROKERS
     ? await openKafka({ ...env, KAFKA_BROKERS: env.KAFKA_BROKERS }, logger)
@@ -90,7 +93,10 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     host: env.OSPREY_HOST,
     what: 'osprey',
     details: { transport: kafka ? 'kafka' : 'embedded' },
-    beforeClose: async () => demo?.stop(),
+    beforeClose: async () => {
+      local?.withdraw();
+      await demo?.stop();
+    },
     stop: async () => {
       await scheduler?.stop();
       await shadow?.stop();
@@ -100,6 +106,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
       await store.close();
     },
   });
+  local?.publish(localUrl(env.OSPREY_HOST, port));
   alerts.start();
   if (opts.demo) {
     const { startDemo } = await import('../demo/demo');

@@ -97,7 +97,7 @@ class Osprey:
         self,
         model: str,
         version: str,
-        features: Mapping[str, Any] | None,
+        features: Mapping[str, Any] | None = None,
         prediction: Any = None,
         *,
         latency_ms: float | None = None,
@@ -107,7 +107,9 @@ class Osprey:
         event_id: str | None = None,
         timestamp: float | str | None = None,
     ) -> str:
-        """Queues one prediction and returns its event_id (a new UUID unless given). Never raises,
+        """Queues one prediction and returns its event_id (a new UUID unless given). Every argument
+        may be given by keyword, as the TypeScript SDK's `log({model, version, features, ...})`:
+        `client.log(model="m", version="v1", features={...}, prediction=0.9)`. Never raises,
         never blocks: invalid events are counted as `invalid`, and events that find the buffer
         full as `dropped`. Values are checked and converted (numpy included) on the sender thread."""
         try:

@@ -1,4 +1,5 @@
-import { candidates, defaultTuning, type EpChoice, type Provider, type SessionTuning } from './ep';
+import { planProviders, type ProviderPlan } from './availability';
+import { defaultTuning, type EpChoice, type Provider, type SessionTuning } from './ep';
 import type { OpenResult, Request, Response, RunResult } from './protocol';
 import { ModelLoadError } from './session';
 import { transferList, type WireTensors } from './tensors';
@@ -54,14 +55,15 @@ export class InferencePool {
   >();
   private readonly workerUrl: URL;
   private readonly tuning: SessionTuning;
-  private readonly ep: EpChoice;
+  /** The providers OSPREY_EP allows that can load here (availability.ts), decided once. */
+  readonly plan: ProviderPlan;
   private readonly isolation: Isolation;
   private nextId = 1;
   private closed = false;
 
   constructor(options: PoolOptions = {}) {
     const workers = Math.max(1, options.workers ?? 1);
-    this.ep = options.ep ?? 'auto';
+    this.plan = planProviders(options.ep ?? 'auto');
     this.isolation = options.isolation ?? 'thread';
     this.tuning = options.tuning ?? defaultTuning(workers);
     this.workerUrl = options.workerUrl ?? new URL('./worker-entry.mjs', import.meta.url);
@@ -84,9 +86,10 @@ export class InferencePool {
       kind: 'open',
       key,
       path,
-      providers: candidates(this.ep),
+      providers: this.plan.providers,
       tuning: this.tuning,
     })) as OpenResult;
+    opened.attempts = [...this.plan.skipped, ...opened.attempts];
     const provider = opened.placement.provider;
     const others = provider === 'webgpu' && this.isolation === 'thread' ? [] : rest;
     this.models.set(key, { path, provider, holders: [0, ...others.map((_, i) => i + 1)] });

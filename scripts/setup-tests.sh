@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# What only the tests need, beside what running needs (scripts/setup.sh --tests calls this):
+# the Python SDK with its test tools, the detectors' reference statistics (scipy, scikit-learn)
+# and the ONNX fixtures' tools, in a project-local venv; and Debian's Chromium for the browser
+# tests, never a downloaded browser build. Idempotent: each step checks before working.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/steps.sh
+
+install_venv() {
+  python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e './sdk/python[test]' \
+    -r detectors/fixtures/requirements.txt -r shadow-runner/fixtures/requirements.txt
+  touch .venv/.osprey-installed
+}
+if [ ! -x .venv/bin/python ] || [ sdk/python/pyproject.toml -nt .venv/.osprey-installed ] ||
+  [ detectors/fixtures/requirements.txt -nt .venv/.osprey-installed ] ||
+  [ shadow-runner/fixtures/requirements.txt -nt .venv/.osprey-installed ]; then
+  step "python venv (tests only): sdk/python[test], scipy, scikit-learn, skl2onnx, onnxruntime" install_venv
+fi
+
+install_chromium() {
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+}
+if [ ! -x /usr/bin/chromium ]; then
+  step "apt-get install chromium (browser tests only)" install_chromium
+fi
