@@ -1,4 +1,9 @@
-export { detectWindow, type Detection, type AlertEvaluator } from './run/detect';
+export {
+  detectSegmentWindow,
+  detectWindow,
+  type Detection,
+  type AlertEvaluator,
+} from './run/detect';
 export { latestRun, lastWindowEnd, type DetectorName } from './results/runs';
 export {
   loadSettings,

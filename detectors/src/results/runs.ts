@@ -115,15 +115,20 @@ export async function latestRun(
   return rows[0] ? (JSON.parse(rows[0].document) as object) : undefined;
 }
 
-/** The end of the latest window a detector has a run for (for backfilling after downtime). */
+/**
+ * The end of the latest window a detector has a run for (for backfilling after downtime): of the
+ * whole model, or with `segments` of any of its segments.
+ */
 export async function lastWindowEnd(
   store: Store,
   model: string,
   detector: DetectorName,
+  opts: { segments?: boolean } = {},
 ): Promise<number | undefined> {
   const rows = await store.query<{ end: string | null }>(
     `SELECT toUnixTimestamp64Milli(max(window_end)) AS end FROM ${Tables.detectorRuns}
-     WHERE model = {model:String} AND detector = {detector:String} AND version = '' AND segment = ''
+     WHERE model = {model:String} AND detector = {detector:String} AND version = ''
+       AND segment ${opts.segments ? "!= ''" : "= ''"}
      HAVING count() > 0`,
     { model, detector },
   );
