@@ -141,6 +141,7 @@ describe('detector scheduler', () => {
           model: segmented,
           version: 'v1',
           timestamp: w.from + i * 1_000,
+          request_id: `seg-w${k}-${i}`,
           features: { x: i },
           ...(k === 2 && i % 2 === 0 ? { error: 'timeout' } : { prediction: 1 }),
           latency_ms: 5,
@@ -179,5 +180,29 @@ describe('detector scheduler', () => {
     );
     const fired = events.body.filter((e) => e.event === 'firing');
     expect(fired.map((e) => e.segment)).toEqual(['region=eu']);
+    // Labels arriving after the windows were detected reach each segment's performance too.
+    await postAll(
+      osprey.url,
+      osprey.apiKey,
+      '/v1/labels',
+      Array.from({ length: 20 }, (_, k) => ({
+        model: segmented,
+        request_id: `seg-w3-${2 * k + 1}`,
+        label: 1,
+      })),
+    );
+    await eventually(
+      async () =>
+        (
+          await api<{ labelled: number }>(
+            osprey.url,
+            osprey.apiKey,
+            'GET',
+            `/api/v1/models/${segmented}/performance?${iso(windows[3]!)}&segment=region%3Dus`,
+          )
+        ).body.labelled === 20,
+      30_000,
+      "the us segment's performance to be re-evaluated with the new labels",
+    );
   }, 120_000);
 });

@@ -159,6 +159,8 @@ it('picks region = eu-west and shows that segment in every panel, as the API doe
     }>(`/drift?${window}&${segment}`);
     expect(drift.features.find((f) => f.feature === 'area')?.drift).toBe(true);
     expect(drift.reference.size).toBe(300);
+    // The Drift card is the segment's latest report (eu-west's area drifted), not all traffic's.
+    expect(await page.getByTestId('kpi-drift').innerText()).toMatch(/Drift\s+area/);
     const areaCells = page.locator(
       '[data-testid="heatmap-row"][data-feature="area"] [data-status]',
     );

@@ -84,6 +84,21 @@ async function detectSegments(
   return segments;
 }
 
+/** Re-evaluates the performance of each segment of a window whose predictions got labels since. */
+export async function redetectSegmentPerformance(
+  store: Store,
+  settings: ModelSettings,
+  scope: { model: string; window: Window },
+): Promise<void> {
+  for (const key of settings.segments) {
+    for (const value of await segmentValues(store, scope, key)) {
+      const segment = { ...scope, segment: { key, value } };
+      const d = await detectPerformance(store, settings, segment);
+      await saveRun(store, segment, 'performance', d.referenceKey, d.document, d.rows);
+    }
+  }
+}
+
 /** What detectWindow needs of the alert engine (detectors/src/alerts). */
 export interface AlertEvaluator {
   /** `segmentsOnly`: evaluate the rules on segments only, not those on the whole model. */

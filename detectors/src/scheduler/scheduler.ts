@@ -2,7 +2,12 @@ import { Tables, type Store } from '@osprey/db';
 import type { Logger } from 'pino';
 import { detectPerformance } from '../performance/performance';
 import { lastWindowEnd, saveRun } from '../results/runs';
-import { detectSegmentWindow, detectWindow, type AlertEvaluator } from '../run/detect';
+import {
+  detectSegmentWindow,
+  detectWindow,
+  redetectSegmentPerformance,
+  type AlertEvaluator,
+} from '../run/detect';
 import { loadSettings, monitoredModels } from '../settings/model-settings';
 import { closedWindows, isoWindow, type Window } from '../window';
 
@@ -103,6 +108,7 @@ export class DetectorScheduler {
       const scope = { model, window };
       const d = await detectPerformance(this.store, settings, scope);
       await saveRun(this.store, scope, 'performance', d.referenceKey, d.document, d.rows);
+      await redetectSegmentPerformance(this.store, settings, scope);
       this.logger.info(
         { model, window: isoWindow(window) },
         'performance re-evaluated for new labels',
