@@ -7,6 +7,9 @@ export const Tables = {
   /** Per-minute and per-hour rollups of predictions for the dashboard (0042–0047). */
   predictions1m: 'predictions_1m',
   predictions1h: 'predictions_1h',
+  /** The same per configured segment tag key and value (0050–0054). */
+  predictionsSegments1m: 'predictions_segments_1m',
+  predictionsSegments1h: 'predictions_segments_1h',
   labels: 'labels',
   apiKeys: 'api_keys',
   auditLog: 'audit_log',
@@ -38,4 +41,6 @@ export const RETAINED_TABLES = [
   Tables.labels,
   Tables.predictions1m,
   Tables.predictions1h,
+  Tables.predictionsSegments1m,
+  Tables.predictionsSegments1h,
 ] as const;

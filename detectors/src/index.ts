@@ -1,4 +1,9 @@
-export { detectWindow, type Detection, type AlertEvaluator } from './run/detect';
+export {
+  detectSegmentWindow,
+  detectWindow,
+  type Detection,
+  type AlertEvaluator,
+} from './run/detect';
 export {
   detectRange,
   MAX_DETECT_WINDOWS,

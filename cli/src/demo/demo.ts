@@ -8,7 +8,13 @@ import type { Models } from '@osprey/shadow-runner';
 import type { Logger } from 'pino';
 import { houseSale, type HouseSale } from './house-prices';
 import { Predictor } from './predictor';
-import { ensureRules, ensureShadowRun, ensureVersions } from './setup';
+import {
+  DEMO_SEGMENT,
+  ensureRules,
+  ensureSegments,
+  ensureShadowRun,
+  ensureVersions,
+} from './setup';
 import { HOUR, conditionsAt, dailyCurve, loadStory, saveStory, storyAt, type Story } from './story';
 
 export const DEMO_MODEL = 'house-prices';
@@ -34,10 +40,10 @@ async function demoKey(store: Store, dataDir: string): Promise<string> {
  * `osprey start --demo`: a house-price service and its team, through the product's own paths.
  * On first start: v1 and v2 registered from the fixture ONNX models, v1 promoted, a day of
  * history logged through the SDK with v1's real predictions (a latency spike ten hours ago, a
- * feature drifting for the last three), v1's validation set as the reference, alert rules, and a
- * replay of the day through v2 queued for the shadow runner. Then live traffic at `rate`
- * requests/s from whichever version is in production; sale prices arrive as labels for part of
- * it. Every step is skipped when already done, so restarts on the same directory add nothing.
+ * feature drifting for the last three) with `region` configured as a segment, v1's validation set
+ * (tagged by region too) as the reference, alert rules, and a replay of the day through v2 queued
+ * for the shadow runner. Then live traffic at `rate` requests/s from whichever version is in
+ * production; sale prices arrive as labels for part of it. Every step is skipped when already done, so restarts on the same directory add nothing.
  * Resolves once the seeding is stored: start the detector scheduler after it, so its first pass
  * backfills the day with the rules in place.
  */
@@ -59,6 +65,7 @@ export async function startDemo(opts: {
     maxBufferSize: 4 * BATCH,
   });
   await ensureVersions(models, DEMO_MODEL);
+  await ensureSegments(store, DEMO_MODEL);
   const predictor = new Predictor(models.registry, DEMO_MODEL);
   let production = (await models.deployments.production(DEMO_MODEL))!.version;
   await predictor.load(production).catch((err: unknown) => {
@@ -132,6 +139,9 @@ export async function startDemo(opts: {
   };
 }
 
+/** The demo's traffic and its reference come 60% from eu-west, 40% from us-east. */
+const regionTag = () => ({ [DEMO_SEGMENT]: Math.random() < 0.6 ? 'eu-west' : 'us-east' });
+
 function logSale(
   client: Osprey,
   version: string,
@@ -146,7 +156,7 @@ function logSale(
     features: sale.features,
     ...(sale.error ? { error: sale.error } : { prediction: Math.round(prediction) }),
     latency_ms: sale.latencyMs,
-    tags: { region: Math.random() < 0.6 ? 'eu-west' : 'us-east' },
+    tags: regionTag(),
   });
   if (!sale.error && Math.random() < LABELLED_SHARE) {
     // The sale closes about an hour after the estimate.
@@ -194,7 +204,12 @@ async function seedHistory(
   await client.logReference(
     DEMO_MODEL,
     'v1',
-    sales.map((s, i) => ({ features: s.features, prediction: Math.round(predictions[i]!) })),
+    // Tagged like the traffic, so each region's drift is measured against its own reference rows.
+    sales.map((s, i) => ({
+      features: s.features,
+      prediction: Math.round(predictions[i]!),
+      tags: regionTag(),
+    })),
     { referenceId: 'v1-validation' },
   );
   log.info({ events, reference: REFERENCE_ROWS }, 'demo history and reference dataset loaded');

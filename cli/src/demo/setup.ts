@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '@osprey/db';
-import { createRule, listRules, ruleInput, type RuleInput } from '@osprey/detectors';
+import {
+  createRule,
+  listRules,
+  loadSettings,
+  ruleInput,
+  saveSettings,
+  type RuleInput,
+} from '@osprey/detectors';
 import {
   RegistryError,
   shadowRunRequest,
@@ -54,6 +61,24 @@ export async function ensureVersions(models: Models, model: string): Promise<voi
       actor: DEMO_ACTOR,
     });
   }
+}
+
+/** The tag the demo's traffic is segmented by: its drift, performance and traffic per value. */
+export const DEMO_SEGMENT = 'region';
+
+/**
+ * Configures `region` as a segment of the model (keeping its other settings) unless it is. Run
+ * before the history is logged, so the detectors and the segment rollups take it from the start.
+ */
+export async function ensureSegments(store: Store, model: string): Promise<void> {
+  const settings = await loadSettings(store, model);
+  if (settings.segments.includes(DEMO_SEGMENT)) return;
+  await saveSettings(
+    store,
+    model,
+    { ...settings, segments: [...settings.segments, DEMO_SEGMENT] },
+    DEMO_ACTOR,
+  );
 }
 
 /** The rules a team would start with; each is created once, by name. */

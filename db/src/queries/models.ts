@@ -63,8 +63,9 @@ const statsRow = z.object({
  */
 export async function modelStats(
   store: Store,
-  input: { model: string; from: Date; to: Date },
+  input: { model: string; from: Date; to: Date; segment?: { tag: string; value: string } },
 ): Promise<ModelStats> {
+  const segment = input.segment ? 'AND tags[{tag:String}] = {tag_value:String}' : '';
   const [row] = await store.query(
     `SELECT count() AS count,
             countIf(is_error) AS errors,
@@ -75,8 +76,14 @@ export async function modelStats(
      FROM ${Tables.predictions}
      WHERE model = {model:String}
        AND timestamp >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
-       AND timestamp < fromUnixTimestamp64Milli({to:Int64}, 'UTC')`,
-    { model: input.model, from: input.from.getTime(), to: input.to.getTime() },
+       AND timestamp < fromUnixTimestamp64Milli({to:Int64}, 'UTC') ${segment}`,
+    {
+      model: input.model,
+      from: input.from.getTime(),
+      to: input.to.getTime(),
+      tag: input.segment?.tag ?? '',
+      tag_value: input.segment?.value ?? '',
+    },
   );
   const s = statsRow.parse(row);
   const minutes = (input.to.getTime() - input.from.getTime()) / 60_000;

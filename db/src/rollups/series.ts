@@ -3,6 +3,7 @@ import type { QueryParams, Store } from '../store/store';
 import { Tables } from '../tables';
 import { count } from '../queries/codecs';
 import { HOUR_MS, MINUTE_MS, cover, exactOn, type Grid, type Piece } from './cover';
+import { segmentRolledUp } from './segments';
 
 /** Which predictions: a model (all when left out), a version, a segment (`tags[tag] = value`). */
 export interface SeriesFilter {
@@ -12,8 +13,9 @@ export interface SeriesFilter {
 }
 
 /**
- * `auto` reads the rollups where they answer exactly (raw rows for the ragged minute ends and for
- * segments, which the rollups do not keep); `raw` reads predictions only (benchmarks, checks).
+ * `auto` reads the rollups where they answer exactly (raw rows for the ragged minute ends, and for
+ * a segment whose tag key the model does not configure as a segment, which no rollup keeps);
+ * `raw` reads predictions only (benchmarks, checks).
  */
 export type SeriesSource = 'auto' | 'raw';
 
@@ -42,6 +44,10 @@ const LEVEL_TABLE = new Map<number, string>([
   [HOUR_MS, Tables.predictions1h],
   [MINUTE_MS, Tables.predictions1m],
 ]);
+const SEGMENT_LEVEL_TABLE = new Map<number, string>([
+  [HOUR_MS, Tables.predictionsSegments1h],
+  [MINUTE_MS, Tables.predictionsSegments1m],
+]);
 
 /**
  * Aggregates predictions in [from, to) per model and grid bucket. With `approximate`, a grid the
@@ -60,7 +66,11 @@ export async function aggregateSeries(
     source?: SeriesSource;
   },
 ): Promise<SeriesAggregate[]> {
-  const pieces = cover(q.from, q.to, levelsFor(q));
+  const rolledUp =
+    q.source !== 'raw' &&
+    (!q.segment ||
+      (q.model !== undefined && (await segmentRolledUp(store, q.model, q.segment.tag))));
+  const pieces = cover(q.from, q.to, rolledUp ? levelsFor(q) : []);
   if (pieces.length === 0) return [];
   const quantiles = q.quantiles ?? true;
   const params: QueryParams = { origin: q.grid.origin, num: q.grid.num, den: q.grid.den };
@@ -68,7 +78,7 @@ export async function aggregateSeries(
   const parts = pieces.map((piece, i) => {
     params[`from${i}`] = piece.level === null ? piece.from : piece.from / 1000;
     params[`to${i}`] = piece.level === null ? piece.to : piece.to / 1000;
-    return pieceSql(piece, i, filter, quantiles);
+    return pieceSql(piece, i, filter, { quantiles, segment: q.segment !== undefined });
   });
   const rows = await store.query(
     `SELECT model, bucket, sum(n) AS count, sum(e) AS errors, sum(nl) AS latencies,
@@ -104,18 +114,13 @@ const aggregateRow = z.object({
   last_seen: z.coerce.number(),
 });
 
-function levelsFor(q: {
-  grid: Grid;
-  segment?: unknown;
-  approximate?: boolean;
-  source?: SeriesSource;
-}): number[] {
-  if (q.source === 'raw' || q.segment) return [];
+function levelsFor(q: { grid: Grid; approximate?: boolean }): number[] {
   const exact = [HOUR_MS, MINUTE_MS].filter((level) => exactOn(q.grid, level));
   return exact.length > 0 || !q.approximate ? exact : [MINUTE_MS];
 }
 
-function filterSql(f: SeriesFilter, params: QueryParams): string[] {
+/** The conditions on raw rows and on a rollup's rows (where a segment is a key column). */
+function filterSql(f: SeriesFilter, params: QueryParams): { raw: string[]; rollup: string[] } {
   const where: string[] = [];
   if (f.model !== undefined) {
     where.push('model = {model:String}');
@@ -125,20 +130,27 @@ function filterSql(f: SeriesFilter, params: QueryParams): string[] {
     where.push('version = {version:String}');
     params.version = f.version;
   }
-  if (f.segment) {
-    where.push('tags[{tag:String}] = {tag_value:String}');
-    params.tag = f.segment.tag;
-    params.tag_value = f.segment.value;
-  }
-  return where;
+  if (!f.segment) return { raw: where, rollup: where };
+  params.tag = f.segment.tag;
+  params.tag_value = f.segment.value;
+  return {
+    raw: [...where, 'tags[{tag:String}] = {tag_value:String}'],
+    rollup: [...where, 'tag = {tag:String}', 'value = {tag_value:String}'],
+  };
 }
 
 /** One piece as rows of (model, bucket, n, e, nl, [sketch,] ls), from raw rows or a rollup. */
-function pieceSql(piece: Piece, i: number, filter: string[], quantiles: boolean): string {
+function pieceSql(
+  piece: Piece,
+  i: number,
+  filter: { raw: string[]; rollup: string[] },
+  opts: { quantiles: boolean; segment: boolean },
+): string {
+  const { quantiles } = opts;
   const bucket = (ms: string) => `intDiv((${ms} - {origin:Int64}) * {num:Int64}, {den:Int64})`;
   if (piece.level === null) {
     const where = [
-      ...filter,
+      ...filter.raw,
       `timestamp >= fromUnixTimestamp64Milli({from${i}:Int64}, 'UTC')`,
       `timestamp < fromUnixTimestamp64Milli({to${i}:Int64}, 'UTC')`,
     ];
@@ -149,7 +161,7 @@ function pieceSql(piece: Piece, i: number, filter: string[], quantiles: boolean)
             FROM ${Tables.predictions} WHERE ${where.join(' AND ')} GROUP BY model, bucket`;
   }
   const where = [
-    ...filter,
+    ...filter.rollup,
     `timestamp >= toDateTime({from${i}:Int64}, 'UTC')`,
     `timestamp < toDateTime({to${i}:Int64}, 'UTC')`,
   ];
@@ -157,5 +169,5 @@ function pieceSql(piece: Piece, i: number, filter: string[], quantiles: boolean)
             sum(errors) AS e, sum(latencies) AS nl,
             ${quantiles ? `quantilesDDMergeState(${SKETCH})(latency) AS sketch,` : ''}
             max(last_seen) AS ls
-          FROM ${LEVEL_TABLE.get(piece.level)} WHERE ${where.join(' AND ')} GROUP BY model, bucket`;
+          FROM ${(opts.segment ? SEGMENT_LEVEL_TABLE : LEVEL_TABLE).get(piece.level)} WHERE ${where.join(' AND ')} GROUP BY model, bucket`;
 }

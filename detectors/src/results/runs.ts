@@ -116,18 +116,21 @@ export async function latestRun(
 }
 
 /**
- * The end of the latest window a detector has a run for (for backfilling after downtime). A run
- * computed before its window ended (POST …/detect on the current window) does not count: the
- * scheduler still detects that window once it has closed.
+ * The end of the latest window a detector has a run for (for backfilling after downtime): of the
+ * whole model, or with `segments` of any of its segments. A run computed before its window ended
+ * (POST …/detect on the current window) does not count: the scheduler still detects that window
+ * once it has closed.
  */
 export async function lastWindowEnd(
   store: Store,
   model: string,
   detector: DetectorName,
+  opts: { segments?: boolean } = {},
 ): Promise<number | undefined> {
   const rows = await store.query<{ end: string | null }>(
     `SELECT toUnixTimestamp64Milli(max(window_end)) AS end FROM ${Tables.detectorRuns}
-     WHERE model = {model:String} AND detector = {detector:String} AND version = '' AND segment = ''
+     WHERE model = {model:String} AND detector = {detector:String} AND version = ''
+       AND segment ${opts.segments ? "!= ''" : "= ''"}
        AND computed_at >= window_end
      HAVING count() > 0`,
     { model, detector },

@@ -26,38 +26,86 @@ export interface Detection {
   performance: object;
 }
 
+type WindowOptions = {
+  model: string;
+  window: Window;
+  version?: string;
+  logger?: Logger;
+  /** Alert rules are evaluated on the stored results (detections of all versions only). */
+  alerts?: AlertEvaluator;
+};
+
 /**
  * Runs every detector on one window of a model and stores the results (a recompute replaces
- * them), then does the same per value of each configured segment tag. Answers the overall
- * detection, plus the segments' under `segments`.
+ * them), then does the same per value of each configured segment tag (unless `segments: false`:
+ * the scheduler detects them after a backfill's whole-model windows, detectSegmentWindow). Answers
+ * the overall detection, plus the segments' under `segments`.
  */
 export async function detectWindow(
   store: Store,
-  opts: {
-    model: string;
-    window: Window;
-    version?: string;
-    logger?: Logger;
-    /** Alert rules are evaluated on the stored results (detections of all versions only). */
-    alerts?: AlertEvaluator;
-  },
+  opts: WindowOptions & { segments?: boolean },
 ): Promise<Detection & { segments: Detection[]; alerts?: AlertTransition[] }> {
   const settings = await loadSettings(store, opts.model);
   const overall = await detectScope(store, settings, opts);
+  const segments = opts.segments === false ? [] : await detectSegments(store, settings, opts);
+  const detection = { ...overall, segments };
+  if (!opts.alerts || opts.version !== undefined) return detection;
+  return { ...detection, alerts: await opts.alerts.evaluate(detection) };
+}
+
+/**
+ * The segments' half of detectWindow: every detector per value of each configured segment tag,
+ * stored, and the alert rules on segments evaluated (the rules on the whole model were, by
+ * detectWindow with `segments: false`).
+ */
+export async function detectSegmentWindow(
+  store: Store,
+  opts: WindowOptions,
+): Promise<{ segments: Detection[]; alerts?: AlertTransition[] }> {
+  const settings = await loadSettings(store, opts.model);
+  const segments = await detectSegments(store, settings, opts);
+  if (!opts.alerts || opts.version !== undefined || segments.length === 0) return { segments };
+  // Only the segments are read when rules on the whole model are left out.
+  const detection = { ...segments[0]!, segment: null, segments };
+  return { segments, alerts: await opts.alerts.evaluate(detection, { segmentsOnly: true }) };
+}
+
+async function detectSegments(
+  store: Store,
+  settings: ModelSettings,
+  opts: WindowOptions,
+): Promise<Detection[]> {
   const segments: Detection[] = [];
   for (const key of settings.segments) {
     for (const value of await segmentValues(store, opts, key)) {
       segments.push(await detectScope(store, settings, { ...opts, segment: { key, value } }));
     }
   }
-  const detection = { ...overall, segments };
-  if (!opts.alerts || opts.version !== undefined) return detection;
-  return { ...detection, alerts: await opts.alerts.evaluate(detection) };
+  return segments;
+}
+
+/** Re-evaluates the performance of each segment of a window whose predictions got labels since. */
+export async function redetectSegmentPerformance(
+  store: Store,
+  settings: ModelSettings,
+  scope: { model: string; window: Window },
+): Promise<void> {
+  for (const key of settings.segments) {
+    for (const value of await segmentValues(store, scope, key)) {
+      const segment = { ...scope, segment: { key, value } };
+      const d = await detectPerformance(store, settings, segment);
+      await saveRun(store, segment, 'performance', d.referenceKey, d.document, d.rows);
+    }
+  }
 }
 
 /** What detectWindow needs of the alert engine (detectors/src/alerts). */
 export interface AlertEvaluator {
-  evaluate(detection: Detection & { segments: Detection[] }): Promise<AlertTransition[]>;
+  /** `segmentsOnly`: evaluate the rules on segments only, not those on the whole model. */
+  evaluate(
+    detection: Detection & { segments: Detection[] },
+    opts?: { segmentsOnly?: boolean },
+  ): Promise<AlertTransition[]>;
 }
 
 async function detectScope(

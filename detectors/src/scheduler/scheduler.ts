@@ -2,7 +2,12 @@ import { Tables, type Store } from '@osprey/db';
 import type { Logger } from 'pino';
 import { detectPerformance } from '../performance/performance';
 import { lastWindowEnd, saveRun } from '../results/runs';
-import { detectWindow, type AlertEvaluator } from '../run/detect';
+import {
+  detectSegmentWindow,
+  detectWindow,
+  redetectSegmentPerformance,
+  type AlertEvaluator,
+} from '../run/detect';
 import { loadSettings, monitoredModels } from '../settings/model-settings';
 import { closedWindows, isoWindow, type Window } from '../window';
 
@@ -76,14 +81,24 @@ export class DetectorScheduler {
     const start =
       (await lastWindowEnd(this.store, model, 'drift')) ?? (await this.firstEvent(model, now));
     if (start === undefined) return;
+    // The whole model's windows first, then its segments' (each value of a configured tag is a
+    // detection as costly as the whole model's): a backfill draws the model's page first. Each
+    // half resumes from its own last window, so a segment key configured later is backfilled too.
+    const segmented = settings.segments.length > 0;
     const windows = closedWindows(start, due, settings.window_minutes);
     for (const [i, window] of windows.entries()) {
       if (this.stopped) return;
-      await detectWindow(this.store, { model, window, alerts: this.options.alerts });
+      await detectWindow(this.store, {
+        model,
+        window,
+        alerts: this.options.alerts,
+        segments: !segmented,
+      });
       const progress = { model, window: isoWindow(window), done: i + 1, of: windows.length };
       if (windows.length > 1) this.logger.info(progress, 'backfilling detector windows');
       else this.logger.debug(progress, 'window detected');
     }
+    if (segmented) await this.passSegments(model, now, due, settings.window_minutes);
     for (const window of await this.windowsWithNewLabels(
       model,
       labelsSince,
@@ -93,10 +108,32 @@ export class DetectorScheduler {
       const scope = { model, window };
       const d = await detectPerformance(this.store, settings, scope);
       await saveRun(this.store, scope, 'performance', d.referenceKey, d.document, d.rows);
+      await redetectSegmentPerformance(this.store, settings, scope);
       this.logger.info(
         { model, window: isoWindow(window) },
         'performance re-evaluated for new labels',
       );
+    }
+  }
+
+  /**
+   * The segments of the windows since the last one a segment was detected in. A window without
+   * tagged predictions stores no segment run, so such windows are looked at again next pass (a
+   * query per configured key), within the backfill period.
+   */
+  private async passSegments(model: string, now: number, due: number, minutes: number) {
+    const since = now - this.options.backfillDays * 86_400_000;
+    const last =
+      (await lastWindowEnd(this.store, model, 'drift', { segments: true })) ??
+      (await this.firstEvent(model, now));
+    if (last === undefined) return;
+    const windows = closedWindows(Math.max(last, since - 1), due, minutes);
+    for (const [i, window] of windows.entries()) {
+      if (this.stopped) return;
+      await detectSegmentWindow(this.store, { model, window, alerts: this.options.alerts });
+      const progress = { model, window: isoWindow(window), done: i + 1, of: windows.length };
+      if (windows.length > 1) this.logger.info(progress, 'backfilling segment windows');
+      else this.logger.debug(progress, 'segment window detected');
     }
   }
 

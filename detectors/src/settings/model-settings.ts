@@ -1,4 +1,4 @@
-import { Tables, type Store } from '@osprey/db';
+import { Tables, backfillSegmentRollups, segmentRolledUp, type Store } from '@osprey/db';
 import { z } from 'zod';
 
 export const DRIFT_METHODS = [
@@ -96,9 +96,16 @@ export async function saveSettings(
   updatedBy: string,
 ): Promise<ModelSettings> {
   const parsed = modelSettings.parse(settings);
+  const newKeys: string[] = [];
+  for (const tag of parsed.segments) {
+    if (!(await segmentRolledUp(store, model, tag))) newKeys.push(tag);
+  }
   await store.insert(Tables.modelSettings, [
     { model, settings: JSON.stringify(parsed), updated_by: updatedBy },
   ]);
+  // The segment rollups take a newly configured key's predictions from now on; those logged
+  // before are rolled up here, so a segment view reads the rollups over any range.
+  for (const tag of newKeys) await backfillSegmentRollups(store, { model, tag });
   return parsed;
 }
 

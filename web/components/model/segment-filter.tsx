@@ -4,8 +4,20 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import styles from './model.module.css';
 
 /**
+ * An option's value: the pair as JSON. Option values are HTML text, where a control character
+ * such as NUL becomes U+FFFD, so no separator character can be trusted to come back.
+ */
+export const optionValue = (tag: string, value: string) => JSON.stringify([tag, value]);
+
+function parseOption(option: string): { tag: string; value: string } | undefined {
+  if (!option) return undefined;
+  const [tag, value] = JSON.parse(option) as [string, string];
+  return { tag, value };
+}
+
+/**
  * A tag = value filter (e.g. region = eu-west) kept in the URL as `tag` and `value`. The tags
- * offered are those of the model's recent predictions.
+ * offered are the model's configured segment keys, with the values of its recent predictions.
  */
 export function SegmentFilter(props: {
   tags: { key: string; values: string[] }[];
@@ -14,7 +26,7 @@ export function SegmentFilter(props: {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
-  if (props.tags.length === 0) return null;
+  if (props.tags.length === 0 && !props.segment) return null;
   const set = (segment: { tag: string; value: string } | undefined) => {
     const next = new URLSearchParams(params.toString());
     next.delete('tag');
@@ -26,25 +38,19 @@ export function SegmentFilter(props: {
     }
     router.push(`${pathname}?${next.toString()}`, { scroll: false });
   };
-  const current = props.segment ? `${props.segment.tag}\u0000${props.segment.value}` : '';
+  const current = props.segment ? optionValue(props.segment.tag, props.segment.value) : '';
   return (
     <label
       className={`${styles.segment} ${props.segment ? styles.segmentActive : ''}`}
       data-testid="segment-filter"
     >
       Segment
-      <select
-        value={current}
-        onChange={(e) => {
-          const [tag, value] = e.target.value.split('\u0000');
-          set(e.target.value ? { tag: tag!, value: value! } : undefined);
-        }}
-      >
+      <select value={current} onChange={(e) => set(parseOption(e.target.value))}>
         <option value="">All traffic</option>
         {props.tags.map((t) => (
           <optgroup key={t.key} label={t.key}>
             {t.values.map((v) => (
-              <option key={v} value={`${t.key}\u0000${v}`}>
+              <option key={v} value={optionValue(t.key, v)}>
                 {t.key} = {v}
               </option>
             ))}

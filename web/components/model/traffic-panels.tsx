@@ -55,6 +55,7 @@ export function TrafficPanels(props: {
       `/api/v1/models/${encodeURIComponent(props.model)}/timeseries?${q}`,
     );
   });
+  const total = data.reduce((n, p) => n + p.count, 0);
   const step =
     props.stepSeconds >= 3600 ? `${props.stepSeconds / 3600} h` : `${props.stepSeconds / 60} min`;
   return (
@@ -62,7 +63,8 @@ export function TrafficPanels(props: {
       <div className={styles.panelHeader}>
         <h2>Traffic, latency and errors</h2>
         <span className={styles.panelNote}>
-          per {step}
+          per {step} · <span data-testid="traffic-total">{total.toLocaleString('en-US')}</span>{' '}
+          predictions
           {props.segment && ` · ${props.segment.tag}=${props.segment.value}`}
         </span>
         {error && (

@@ -47,8 +47,8 @@ export function stepRange(
 /**
  * A model's traffic, errors and latency in steps of `stepSeconds`, aligned on the epoch (UTC) as
  * chart axes are, the first and last cut to [from, to). Every step is present, empty ones with
- * zeros. Whole-minute steps read the rollups (hours too when the step is whole hours); a segment
- * or a step of seconds reads raw rows. `source: 'raw'` reads predictions only (benchmarks).
+ * zeros. Whole-minute steps read the rollups (hours too when the step is whole hours), a segment's
+ * too when its tag key is configured as a segment; a step of seconds reads raw rows. `source: 'raw'` reads predictions only (benchmarks).
  */
 export async function loadTimeseries(
   rt: WebRuntime,

@@ -54,14 +54,20 @@ export class AlertEngine {
     return previewRule(this.store, this.sources, rule, range);
   }
 
-  evaluate(detection: Detection & { segments: Detection[] }): Promise<AlertTransition[]> {
-    const run = this.chain.then(() => this.run(detection));
+  evaluate(
+    detection: Detection & { segments: Detection[] },
+    opts: { segmentsOnly?: boolean } = {},
+  ): Promise<AlertTransition[]> {
+    const run = this.chain.then(() => this.run(detection, opts.segmentsOnly ?? false));
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private async run(detection: Detection & { segments: Detection[] }): Promise<AlertTransition[]> {
-    const found = await this.candidates(detection);
+  private async run(
+    detection: Detection & { segments: Detection[] },
+    segmentsOnly: boolean,
+  ): Promise<AlertTransition[]> {
+    const found = await this.candidates(detection, segmentsOnly);
     if (found.length === 0) return [];
     const now = (this.opts.now ?? Date.now)();
     const states = await loadStates(
@@ -82,10 +88,13 @@ export class AlertEngine {
   }
 
   /** Every enabled rule of the model on its scopes: the whole model, one segment, or each. */
-  private async candidates(detection: Detection & { segments: Detection[] }): Promise<Candidate[]> {
+  private async candidates(
+    detection: Detection & { segments: Detection[] },
+    segmentsOnly: boolean,
+  ): Promise<Candidate[]> {
     const rules = await listRules(this.store, { model: detection.model });
     const found: Candidate[] = [];
-    for (const rule of rules.filter((r) => r.enabled)) {
+    for (const rule of rules.filter((r) => r.enabled && (r.segment || !segmentsOnly))) {
       const source = this.sources.get(metricFamily(rule.metric));
       if (!source) continue;
       const scopes = !rule.segment

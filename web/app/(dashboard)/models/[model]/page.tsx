@@ -35,6 +35,7 @@ import { abilities, signedInUser } from '@/lib/actions/session';
 import { recomputeJobs } from '@/lib/api/recompute';
 import { loadOverview } from '@/lib/dashboard/overview';
 import { niceStep } from '@/lib/dashboard/query';
+import { loadSegmentStats } from '@/lib/dashboard/segment-stats';
 import { loadTimeseries } from '@/lib/dashboard/timeseries';
 import { runtime } from '@/server/runtime';
 
@@ -84,19 +85,26 @@ export default async function ModelPage(props: {
   };
   const stepSeconds = niceStep(range.to - range.from);
   const rt = runtime();
-  const [overview, series, heatmap, performance, tags, settings, first, user] = await Promise.all([
-    loadOverview(rt, { from: new Date(range.from), to: new Date(range.to), buckets: 1 }),
-    loadTimeseries(rt, { model, ...aligned(range, stepSeconds), stepSeconds, segment }),
-    driftHeatmap(rt.store, scope, { limit: HEATMAP_ROWS, search }),
-    performanceHistory(rt.store, scope),
-    modelTags(rt.store, { model, from: new Date(range.from), to: new Date(range.to) }),
-    loadSettings(rt.store, model),
-    firstWindow(rt.store, model),
-    signedInUser(),
-  ]);
+  const dates = { from: new Date(range.from), to: new Date(range.to) };
+  const [overview, series, heatmap, performance, tags, settings, first, user, segmentStats] =
+    await Promise.all([
+      loadOverview(rt, { ...dates, buckets: 1 }),
+      loadTimeseries(rt, { model, ...aligned(range, stepSeconds), stepSeconds, segment }),
+      driftHeatmap(rt.store, scope, { limit: HEATMAP_ROWS, search }),
+      performanceHistory(rt.store, scope),
+      modelTags(rt.store, { model, ...dates }),
+      loadSettings(rt.store, model),
+      firstWindow(rt.store, model),
+      signedInUser(),
+      segment ? loadSegmentStats(rt, { model, ...dates, segment }) : undefined,
+    ]);
   const canEdit = abilities(user).edit;
   const m = overview.find((o) => o.model === model);
   if (!m) notFound();
+  // Segments are the tag keys the model's settings configure: the detectors compute their drift
+  // and performance and the rollups keep their traffic, so every panel answers for them.
+  const segmentTags = tags.filter((t) => settings.segments.includes(t.key));
+  const stats = segmentStats ?? m;
 
   const feature = chosenFeature(heatmap, one(sp.feature));
   const window =
@@ -126,7 +134,7 @@ export default async function ModelPage(props: {
     q.set('window', w);
     return `?${q}`;
   };
-  const allTraffic = segment ? 'all traffic' : undefined;
+  const segmentNote = segment && `${segment.tag} = ${segment.value}`;
 
   return (
     <>
@@ -138,7 +146,7 @@ export default async function ModelPage(props: {
           </>
         }
       >
-        <SegmentFilter tags={tags} segment={segment} />
+        <SegmentFilter tags={segmentTags} segment={segment} />
         <TimeRangePicker range={range} />
         <RefreshControl />
       </PageHeader>
@@ -177,31 +185,31 @@ export default async function ModelPage(props: {
       <StatRow>
         <Stat
           label="Predictions"
-          value={compact(m.events)}
-          note={allTraffic ?? `${number(m.events)} in ${range.title.toLowerCase()}`}
+          value={compact(stats.events)}
+          note={`${number(stats.events)} in ${segmentNote ?? range.title.toLowerCase()}`}
           testId="kpi-events"
         />
         <Stat
           label="Error rate"
-          value={rate(m.error_rate)}
-          note={allTraffic ?? 'errored predictions'}
-          tone={m.error_rate !== null && m.error_rate >= 0.05 ? 'bad' : 'default'}
+          value={rate(stats.error_rate)}
+          note={segmentNote ?? 'errored predictions'}
+          tone={stats.error_rate !== null && stats.error_rate >= 0.05 ? 'bad' : 'default'}
           testId="kpi-error-rate"
         />
         <Stat
           label="p95 latency"
-          value={ms(m.latency_p95_ms)}
-          note={allTraffic ?? 'over the range'}
+          value={ms(stats.latency_p95_ms)}
+          note={segmentNote ?? 'over the range'}
           testId="kpi-p95"
         />
         <Stat
           label="Drift"
-          value={<StatusBadge status={m.drift.status} />}
+          value={<StatusBadge status={stats.drift.status} />}
           note={
-            m.drift.drifted_features.length > 0
-              ? someOf(m.drift.drifted_features)
-              : m.drift.window_end
-                ? 'latest window'
+            stats.drift.drifted_features.length > 0
+              ? someOf(stats.drift.drifted_features)
+              : stats.drift.window_end
+                ? (segmentNote ?? 'latest window')
                 : 'no drift report yet'
           }
           testId="kpi-drift"
@@ -209,7 +217,9 @@ export default async function ModelPage(props: {
         <Stat
           label="Firing alerts"
           value={m.firing_alerts > 0 ? <Link href="/alerts">{m.firing_alerts}</Link> : 0}
-          note={m.firing_alerts > 0 ? 'see Alerts' : 'all quiet'}
+          note={
+            m.firing_alerts > 0 ? 'see Alerts' : segment ? 'all quiet (all traffic)' : 'all quiet'
+          }
           tone={m.firing_alerts > 0 ? 'bad' : 'good'}
           testId="kpi-alerts"
         />
