@@ -12,6 +12,7 @@ export {
 export { windowAt, closedWindows, type Window } from './window';
 export type { Segment } from './sql/rows';
 export { DetectorScheduler, type SchedulerOptions } from './scheduler/scheduler';
+export type { DetectionProgress } from './scheduler/progress';
 export { detectorsEnv, type DetectorsEnv } from './scheduler/config';
 export * from './alerts/index';
 export {

@@ -1,5 +1,5 @@
 import type { ApiKeyVerifier, Store } from '@osprey/db';
-import type { Alerts } from '@osprey/detectors';
+import type { Alerts, DetectionProgress } from '@osprey/detectors';
 import type { Models } from '@osprey/shadow-runner';
 
 /**
@@ -17,6 +17,8 @@ export interface WebRuntime {
   models?: Models;
   /** Dashboard sessions: how long a login lasts (default 12 hours). */
   auth?: { sessionTtlMs: number };
+  /** The detector scheduler in this process, if any: the Overview shows its backfill progress. */
+  detection?: { progress(): DetectionProgress };
 }
 
 const KEY = Symbol.for('osprey.web.runtime');

@@ -5,6 +5,7 @@ import { lastWindowEnd, saveRun } from '../results/runs';
 import { detectWindow, type AlertEvaluator } from '../run/detect';
 import { loadSettings, monitoredModels } from '../settings/model-settings';
 import { closedWindows, isoWindow, type Window } from '../window';
+import { ProgressTracker, type DetectionProgress } from './progress';
 
 export interface SchedulerOptions {
   intervalMs: number;
@@ -12,6 +13,14 @@ export interface SchedulerOptions {
   now?: () => number;
   /** Evaluates alert rules after each window's detection (detectors/src/alerts). */
   alerts?: AlertEvaluator;
+}
+
+interface ModelPlan {
+  model: string;
+  settings: Awaited<ReturnType<typeof loadSettings>>;
+  /** Windows that close before this (the grace period for late events) are due. */
+  due: number;
+  windows: Window[];
 }
 
 /**
@@ -26,6 +35,7 @@ export class DetectorScheduler {
   private stopped = false;
   private labelsSince: number;
   private readonly now: () => number;
+  private readonly tracker = new ProgressTracker();
 
   constructor(
     private readonly store: Store,
@@ -55,31 +65,57 @@ export class DetectorScheduler {
     await this.running;
   }
 
+  /** Where detection stands: starting, backfilling N of M windows, or current. */
+  progress(): DetectionProgress {
+    return this.tracker.get();
+  }
+
   /** One pass over every model; exported for tests and `osprey detect --due`. */
   async pass(): Promise<void> {
     const now = this.now();
     const labelsSince = this.labelsSince;
     this.labelsSince = now;
     const since = now - this.options.backfillDays * 86_400_000;
+    // Plan every model's windows first, so the progress counts the whole pass.
+    const plans: ModelPlan[] = [];
     for (const model of await monitoredModels(this.store, since)) {
       if (this.stopped) return;
       // One model's failure (logged) must not hold the others back; it is retried next pass.
-      await this.passModel(model, now, labelsSince).catch((err: unknown) =>
-        this.logger.error({ err, model }, 'detection failed for the model'),
-      );
+      const plan = await this.plan(model, now).catch((err: unknown) => {
+        this.logger.error({ err, model }, 'detection failed for the model');
+      });
+      if (plan) plans.push(plan);
+    }
+    this.tracker.planned(plans.map((p) => p.windows.length));
+    try {
+      for (const plan of plans) {
+        if (this.stopped) return;
+        await this.passModel(plan, labelsSince).catch((err: unknown) =>
+          this.logger.error({ err, model: plan.model }, 'detection failed for the model'),
+        );
+      }
+    } finally {
+      this.tracker.finished();
     }
   }
 
-  private async passModel(model: string, now: number, labelsSince: number): Promise<void> {
+  private async plan(model: string, now: number): Promise<ModelPlan> {
     const settings = await loadSettings(this.store, model);
     const due = now - settings.grace_minutes * 60_000;
     const start =
       (await lastWindowEnd(this.store, model, 'drift')) ?? (await this.firstEvent(model, now));
-    if (start === undefined) return;
-    const windows = closedWindows(start, due, settings.window_minutes);
+    const windows = start === undefined ? [] : closedWindows(start, due, settings.window_minutes);
+    return { model, settings, due, windows };
+  }
+
+  private async passModel(
+    { model, settings, due, windows }: ModelPlan,
+    labelsSince: number,
+  ): Promise<void> {
     for (const [i, window] of windows.entries()) {
       if (this.stopped) return;
       await detectWindow(this.store, { model, window, alerts: this.options.alerts });
+      this.tracker.detected();
       const progress = { model, window: isoWindow(window), done: i + 1, of: windows.length };
       if (windows.length > 1) this.logger.info(progress, 'backfilling detector windows');
       else this.logger.debug(progress, 'window detected');

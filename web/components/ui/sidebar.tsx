@@ -84,8 +84,8 @@ export function Sidebar({ user }: { user: { email: string; name: string; role: s
           {(user.name || user.email).slice(0, 1).toUpperCase()}
         </span>
         <span className={styles.userText}>
-          <span className={styles.userName} title={user.name || user.email}>
-            {user.email}
+          <span className={styles.userName} title={user.email} data-testid="signed-in-name">
+            {user.name || user.email}
           </span>
           <span className={styles.userRole}>{user.role}</span>
         </span>
