@@ -1,4 +1,3 @@
-/* eslint-env browser */
 /* global document, window, getComputedStyle */
 // Runs in the page (test/support/page-fit.ts evaluates it): where the page is wider than the
 // window, a box scrolls sideways, an element sticks out of its card, or a table cell's text is cut.

@@ -61,14 +61,7 @@ export function Rules(props: {
         ) : (
           <table className={ui.table}>
             <TableHead
-              columns={[
-                'Name',
-                'Model',
-                'Condition',
-                'Scope',
-                'Severity',
-                'Notifies',
-              ]}
+              columns={['Name', 'Model', 'Condition', 'Scope', 'Severity', 'Notifies']}
               actions
             />
             <tbody>
