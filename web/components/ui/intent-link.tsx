@@ -6,8 +6,8 @@ import type { ComponentProps } from 'react';
 
 /**
  * A link that prefetches on intent only (pointer over it, keyboard focus, a touch), never because
- * it scrolled into view: for grids of many links, such as the drift heatmap's cells, where
- * viewport prefetching would make one background request per cell.
+ * it scrolled into view: the drift heatmap's cells made one background request each, and the
+ * sidebar's links were prefetched again on every page although its pages are all dynamic.
  */
 export function IntentLink(
   props: Omit<ComponentProps<typeof Link>, 'prefetch' | 'href'> & { href: string },
