@@ -148,6 +148,11 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
       .poll(() => page.getByTestId(chart).locator('.recharts-curve').count())
       .toBeGreaterThan(0);
   }
+  // The current bucket is still filling: drawn dashed and apart, not as a fall to zero.
+  const traffic = page.getByTestId('chart-traffic');
+  expect(await traffic.getAttribute('data-partial')).toBe('true');
+  const partialPath = traffic.locator('.partial-bucket path.recharts-curve');
+  expect(await partialPath.getAttribute('stroke-dasharray')).toBe('3 3');
   expect(await page.getByTestId('chart-latency').locator('.recharts-line').count()).toBe(3);
 
   // Heatmap: dataset + four rows (features, the most drifted first, then the prediction) ×
@@ -167,6 +172,30 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
   // Performance from the labelled first two hours.
   expect(await page.getByTestId('performance').innerText()).toContain('regression');
   await expect.poll(() => page.getByTestId('chart-mae').locator('.recharts-line').count()).toBe(1);
+  // Two windows: straight segments (no invented curve), and round y-axis ticks.
+  const maePath = await page
+    .getByTestId('chart-mae')
+    .locator('.recharts-line path.recharts-curve')
+    .getAttribute('d');
+  expect(maePath).toMatch(/^M[\d.,\s]+(L[\d.,\s]+)*$/);
+  for (const chart of ['chart-mae', 'chart-latency', 'chart-traffic']) {
+    const ticks = await page
+      .getByTestId(chart)
+      .locator('.recharts-yAxis .recharts-cartesian-axis-tick-value')
+      .allInnerTexts();
+    expect(ticks.length).toBeGreaterThan(1);
+    // At most two significant digits: 4,500 or 0.05 or 20 ms, never 0.7905.
+    for (const t of ticks) {
+      const v = Number(
+        t
+          .replace(/,| ms|%/g, '')
+          .replace(/k$/, 'e3')
+          .replace(/K$/, 'e3'),
+      );
+      expect(Number.isFinite(v), `tick ${t} of ${chart}`).toBe(true);
+      expect(Number(v.toPrecision(2)), `tick ${t} of ${chart}`).toBe(v);
+    }
+  }
 
   // Drill-down: the drifted window of sqm. Both histograms drawn, the statistics listed.
   await sqmCells.nth(2).click();
@@ -178,6 +207,12 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
   for (const i of [0, 1]) {
     expect(await bars.nth(i).locator('.recharts-bar-rectangle path').count()).toBeGreaterThan(0);
   }
+  // sqm is whole square metres: whole-number bins ("40–49"), never edges like 0.67.
+  const binLabels = await drill
+    .getByTestId('bin-label')
+    .evaluateAll((ls) => ls.map((l) => l.querySelector('title')?.textContent ?? ''));
+  expect(binLabels.length).toBeGreaterThan(0);
+  for (const label of binLabels) expect(label).toMatch(/^\d+(–\d+)?$/);
   const stats = drill.getByTestId('drift-statistics');
   const names = await stats
     .locator('tr[data-statistic]')

@@ -7,26 +7,28 @@ export const partialKey = (key: string) => `${key}__partial`;
 
 /**
  * Splits off the last bucket when it ends after `completeUntil` (it is still filling: a live
- * range's current minute or hour): each series' solid line stops one bucket earlier, and a dashed
- * segment under `partialKey(key)` joins the last complete bucket to the partial one, so a bucket
- * that has only begun does not read as a fall.
+ * range's current minute or hour): each series with a value there stops its solid line one bucket
+ * earlier, and a dashed segment under `partialKey(key)` joins the last complete bucket to the
+ * partial one, so a bucket that has only begun does not read as a fall. `partial`: those series.
  */
 export function splitPartial<R extends Row>(
   rows: R[],
   keys: string[],
   completeUntil: number | undefined,
-): { rows: R[]; partial: boolean } {
-  if (completeUntil === undefined || rows.length < 2) return { rows, partial: false };
+): { rows: R[]; partial: string[] } {
+  if (completeUntil === undefined || rows.length < 2) return { rows, partial: [] };
   const step = Date.parse(rows[1]!.t) - Date.parse(rows[0]!.t);
   const last = rows.length - 1;
   if (!(step > 0) || Date.parse(rows[last]!.t) + step <= completeUntil)
-    return { rows, partial: false };
+    return { rows, partial: [] };
+  // Only series with a value in the partial bucket have something to draw there.
+  const partial = keys.filter((k) => rows[last]![k] != null);
   return {
-    partial: true,
+    partial,
     rows: rows.map((r, i) => {
       if (i < last - 1) return r;
       const out: Record<string, unknown> = { ...r };
-      for (const k of keys) {
+      for (const k of partial) {
         out[partialKey(k)] = r[k] ?? null;
         if (i === last) out[k] = null;
       }

@@ -11,7 +11,7 @@ describe('splitPartial', () => {
   it('draws a bucket that is still filling apart from the line, not as a fall', () => {
     const now = Date.parse('2026-12-07T10:02:07Z');
     const { rows: out, partial } = splitPartial(rows, ['count'], now);
-    expect(partial).toBe(true);
+    expect(partial).toEqual(['count']);
     expect(out.map((r) => r.count)).toEqual([60, 58, null]);
     expect(out.map((r) => (r as Record<string, unknown>)[partialKey('count')])).toEqual([
       undefined,
@@ -22,12 +22,18 @@ describe('splitPartial', () => {
 
   it('leaves complete buckets alone', () => {
     const done = Date.parse('2026-12-07T10:03:00Z');
-    expect(splitPartial(rows, ['count'], done)).toEqual({ rows, partial: false });
-    expect(splitPartial(rows, ['count'], undefined)).toEqual({ rows, partial: false });
+    expect(splitPartial(rows, ['count'], done)).toEqual({ rows, partial: [] });
+    expect(splitPartial(rows, ['count'], undefined)).toEqual({ rows, partial: [] });
     expect(splitPartial(rows.slice(0, 1), ['count'], 0)).toEqual({
       rows: rows.slice(0, 1),
-      partial: false,
+      partial: [],
     });
+  });
+
+  it('draws no partial segment for a series without a value in the partial bucket', () => {
+    const gap = [...rows.slice(0, 2), { t: '2026-12-07T10:02:00.000Z', count: null }];
+    const now = Date.parse('2026-12-07T10:02:07Z');
+    expect(splitPartial(gap, ['count'], now)).toEqual({ rows: gap, partial: [] });
   });
 });
 

@@ -93,7 +93,7 @@ export function TimeChart(props: {
       className={styles.frame}
       data-testid={props.testId}
       data-points={props.data.length}
-      data-partial={partial ? 'true' : undefined}
+      data-partial={partial.length > 0 ? 'true' : undefined}
     >
       {empty && <div className={styles.noData}>No data in this range</div>}
       <ComposedChart
@@ -174,8 +174,9 @@ export function TimeChart(props: {
             />
           ),
         )}
-        {partial &&
-          props.series.map((s) => (
+        {props.series
+          .filter((s) => partial.includes(s.key))
+          .map((s) => (
             <Line
               key={partialKey(s.key)}
               className="partial-bucket"
