@@ -183,17 +183,17 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
       .getByTestId(chart)
       .locator('.recharts-yAxis .recharts-cartesian-axis-tick-value')
       .allInnerTexts();
-    expect(ticks.length).toBeGreaterThan(1);
-    // At most two significant digits: 4,500 or 0.05 or 20 ms, never 0.7905.
-    for (const t of ticks) {
-      const v = Number(
-        t
-          .replace(/,| ms|%/g, '')
-          .replace(/k$/, 'e3')
-          .replace(/K$/, 'e3'),
-      );
-      expect(Number.isFinite(v), `tick ${t} of ${chart}`).toBe(true);
-      expect(Number(v.toPrecision(2)), `tick ${t} of ${chart}`).toBe(v);
+    // Evenly spaced multiples of 1, 2 or 5 × 10^k: 4,500 / 5,000 or 0.78 / 0.8, never 0.7905.
+    const values = ticks.map((t) => Number(t.replace(/,| ms|%/g, '').replace(/K$/, 'e3')));
+    expect(values.length, `${chart}: ${ticks.join(' ')}`).toBeGreaterThan(1);
+    const step = values[1]! - values[0]!;
+    const mantissa = step / 10 ** Math.floor(Math.log10(step));
+    expect(
+      [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6),
+      `${chart}: ${ticks}`,
+    ).toBe(true);
+    for (const v of values) {
+      expect(Math.abs(v / step - Math.round(v / step)), `${chart}: ${ticks}`).toBeLessThan(1e-6);
     }
   }
 
