@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { IntentLink as Link } from '@/components/ui/intent-link';
 import { OverviewTable } from '@/components/model/overview-table';
 import { BackfillNotice } from '@/components/ui/backfill-notice';
 import { compact, rate } from '@/components/ui/format';

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { IntentLink as Link } from '@/components/ui/intent-link';
 import { Badge, Panel, TableHead, cx, ui } from '@/components/actions/primitives';
 import { number, when, whenSeconds } from '@/lib/actions/format';
 import { Scope, SeverityBadge, StateBadge } from './labels';

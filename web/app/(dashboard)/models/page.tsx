@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { IntentLink as Link } from '@/components/ui/intent-link';
 import { AutoRefresh } from '@/components/actions/auto-refresh';
 import { Panel, TableHead, cx, ui } from '@/components/actions/primitives';
 import { ago, compact } from '@/components/ui/format';
