@@ -117,9 +117,10 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await signIn(page);
+  // The sidebar names the user (the e-mail is its tooltip).
   await expect
-    .poll(() => page.getByTestId('signed-in-user').innerText(), SLOW)
-    .toContain(ADMIN.email);
+    .poll(() => page.getByTestId('signed-in-name').getAttribute('title'), SLOW)
+    .toBe(ADMIN.email);
 
   // Overview: the last 24 hours hold all 1,200 predictions.
   const row = page.locator(`[data-testid="model-row"][data-model="${MODEL}"]`);
@@ -179,10 +180,11 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
     .getAttribute('d');
   expect(maePath).toMatch(/^M[\d.,\s]+(L[\d.,\s]+)*$/);
   for (const chart of ['chart-mae', 'chart-latency', 'chart-traffic']) {
-    const ticks = await page
+    const tickText = page
       .getByTestId(chart)
-      .locator('.recharts-yAxis .recharts-cartesian-axis-tick-value')
-      .allInnerTexts();
+      .locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
+    await expect.poll(() => tickText.count(), SLOW).toBeGreaterThan(1);
+    const ticks = await tickText.allTextContents();
     // Evenly spaced multiples of 1, 2 or 5 × 10^k: 4,500 / 5,000 or 0.78 / 0.8, never 0.7905.
     const values = ticks.map((t) => Number(t.replace(/,| ms|%/g, '').replace(/K$/, 'e3')));
     expect(values.length, `${chart}: ${ticks.join(' ')}`).toBeGreaterThan(1);
