@@ -2,6 +2,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+const NEXT_LINK = {
+  name: 'next/link',
+  message: "use IntentLink from '@/components/ui/intent-link' (prefetch on intent only)",
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -28,13 +33,27 @@ export default tseslint.config(
     },
   },
   {
+    // Links prefetch on intent only (hover, focus, touch): a grid of next/link links in view made
+    // one background request each (~243 per model page).
+    files: ['web/**/*.tsx'],
+    ignores: ['web/components/ui/intent-link.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [NEXT_LINK] }],
+    },
+  },
+  {
     // Server-only code must stay out of client components.
     files: ['web/**/*.tsx'],
-    ignores: ['web/app/**/page.tsx', 'web/app/**/layout.tsx', 'web/app/**/route.ts'],
+    ignores: [
+      'web/app/**/page.tsx',
+      'web/app/**/layout.tsx',
+      'web/app/**/route.ts',
+      'web/components/ui/intent-link.tsx',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['@osprey/db*', '@osprey/ingest*', 'chdb', 'node:*'] },
+        { paths: [NEXT_LINK], patterns: ['@osprey/db*', '@osprey/ingest*', 'chdb', 'node:*'] },
       ],
     },
   },

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { alertsEnv, detectorsEnv } from '@osprey/detectors/config';
 import { collectorEnv, kafkaEnv } from '@osprey/ingest';
-import { authEnv, storeEnv } from '@osprey/db';
+import { API_KEY_PREFIX, authEnv, storeEnv } from '@osprey/db';
 import { shadowEnv } from '@osprey/shadow-runner/config';
 import { z } from 'zod';
 import { requestLimitsEnv } from './server/request-limits';
@@ -15,7 +15,14 @@ const serverEnv = z
   .object({
     OSPREY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     OSPREY_HOST: z.string().default('0.0.0.0'),
-    OSPREY_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    OSPREY_API_KEY: z
+      .string()
+      .startsWith(
+        API_KEY_PREFIX,
+        `must start with ${API_KEY_PREFIX} like every Osprey key, e.g. ${API_KEY_PREFIX}$(openssl rand -hex 24)`,
+      )
+      .min(20, 'must be at least 20 characters (osp_ and 16 of secret)')
+      .optional(),
     /**
      * Proxies in front whose X-Forwarded-For is believed (comma-separated addresses or CIDRs);
      * without them the client address (login limits, audit log) is the socket's peer.

@@ -30,6 +30,7 @@ export {
 export { windowAt, closedWindows, windowsOverlapping, type Window } from './window';
 export type { Segment } from './sql/rows';
 export { DetectorScheduler, type SchedulerOptions } from './scheduler/scheduler';
+export type { DetectionProgress } from './scheduler/progress';
 export { detectorsEnv, type DetectorsEnv } from './scheduler/config';
 export * from './alerts/index';
 export {

@@ -335,9 +335,16 @@ it('an admin adds a webhook channel, sends a test through it, and finds it in th
 
   const row = page.locator('[data-testid=channel-row][data-name="incident bot"]');
   await row.locator('button', { hasText: 'Send test' }).click();
-  await expect
-    .poll(() => row.locator('[data-testid=test-result]').innerText())
-    .toBe('delivered · 200');
+  // The Last test cell: the outcome, and when.
+  const outcome = row.locator('[data-testid=test-outcome]');
+  const sentAt = row.locator('[data-testid=test-time]');
+  await expect.poll(() => outcome.innerText()).toBe('delivered · 200');
+  const today = new Date().toISOString().slice(0, 10);
+  expect(await sentAt.innerText()).toMatch(new RegExp(`^${today} \\d\\d:\\d\\d:\\d\\d UTC$`));
+  // Read back from the notification log, so it is still there after a reload (it read "—").
+  await page.reload();
+  expect(await outcome.innerText()).toBe('delivered · 200');
+  expect(await sentAt.innerText()).toContain(today);
   const [request] = receiver.at('/hooks/osprey');
   expect(JSON.parse(request!.body)).toMatchObject({ type: 'alert.test' });
   expect(request!.headers['webhook-signature']).toMatch(/^v1,/);

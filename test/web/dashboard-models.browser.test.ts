@@ -117,9 +117,10 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await signIn(page);
+  // The sidebar names the user (the e-mail is its tooltip).
   await expect
-    .poll(() => page.getByTestId('signed-in-user').innerText(), SLOW)
-    .toContain(ADMIN.email);
+    .poll(() => page.getByTestId('signed-in-name').getAttribute('title'), SLOW)
+    .toBe(ADMIN.email);
 
   // Overview: the last 24 hours hold all 1,200 predictions.
   const row = page.locator(`[data-testid="model-row"][data-model="${MODEL}"]`);
@@ -148,6 +149,11 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
       .poll(() => page.getByTestId(chart).locator('.recharts-curve').count())
       .toBeGreaterThan(0);
   }
+  // The current bucket is still filling: drawn dashed and apart, not as a fall to zero.
+  const traffic = page.getByTestId('chart-traffic');
+  expect(await traffic.getAttribute('data-partial')).toBe('true');
+  const partialPath = traffic.locator('.partial-bucket path.recharts-curve');
+  expect(await partialPath.getAttribute('stroke-dasharray')).toBe('3 3');
   expect(await page.getByTestId('chart-latency').locator('.recharts-line').count()).toBe(3);
 
   // Heatmap: dataset + four rows (features, the most drifted first, then the prediction) ×
@@ -167,6 +173,31 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
   // Performance from the labelled first two hours.
   expect(await page.getByTestId('performance').innerText()).toContain('regression');
   await expect.poll(() => page.getByTestId('chart-mae').locator('.recharts-line').count()).toBe(1);
+  // Two windows: straight segments (no invented curve), and round y-axis ticks.
+  const maePath = await page
+    .getByTestId('chart-mae')
+    .locator('.recharts-line path.recharts-curve')
+    .getAttribute('d');
+  expect(maePath).toMatch(/^M[\d.,\s]+(L[\d.,\s]+)*$/);
+  for (const chart of ['chart-mae', 'chart-latency', 'chart-traffic']) {
+    const tickText = page
+      .getByTestId(chart)
+      .locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
+    await expect.poll(() => tickText.count(), SLOW).toBeGreaterThan(1);
+    const ticks = await tickText.allTextContents();
+    // Evenly spaced multiples of 1, 2 or 5 × 10^k: 4,500 / 5,000 or 0.78 / 0.8, never 0.7905.
+    const values = ticks.map((t) => Number(t.replace(/,| ms|%/g, '').replace(/K$/, 'e3')));
+    expect(values.length, `${chart}: ${ticks.join(' ')}`).toBeGreaterThan(1);
+    const step = values[1]! - values[0]!;
+    const mantissa = step / 10 ** Math.floor(Math.log10(step));
+    expect(
+      [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6),
+      `${chart}: ${ticks}`,
+    ).toBe(true);
+    for (const v of values) {
+      expect(Math.abs(v / step - Math.round(v / step)), `${chart}: ${ticks}`).toBeLessThan(1e-6);
+    }
+  }
 
   // Drill-down: the drifted window of sqm. Both histograms drawn, the statistics listed.
   await sqmCells.nth(2).click();
@@ -178,6 +209,12 @@ it('shows the model on the Overview and its page: charts, drift heatmap, drill-d
   for (const i of [0, 1]) {
     expect(await bars.nth(i).locator('.recharts-bar-rectangle path').count()).toBeGreaterThan(0);
   }
+  // sqm is whole square metres: whole-number bins ("40–49"), never edges like 0.67.
+  const binLabels = await drill
+    .getByTestId('bin-label')
+    .evaluateAll((ls) => ls.map((l) => l.querySelector('title')?.textContent ?? ''));
+  expect(binLabels.length).toBeGreaterThan(0);
+  for (const label of binLabels) expect(label).toMatch(/^\d+(–\d+)?$/);
   const stats = drill.getByTestId('drift-statistics');
   const names = await stats
     .locator('tr[data-statistic]')

@@ -49,6 +49,10 @@ it('creates the first admin on the setup screen, once', async () => {
   await expect.poll(() => page.locator('h1').first().innerText()).toBe('Overview');
   const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).json());
   expect(me).toMatchObject({ user: { email: 'ada@example.com', name: 'Ada', role: 'admin' } });
+  // The sidebar greets the user by the name given here; the e-mail is its tooltip.
+  const signedIn = page.getByTestId('signed-in-name');
+  expect(await signedIn.innerText()).toBe('Ada');
+  expect(await signedIn.getAttribute('title')).toBe('ada@example.com');
 
   // Done once: a second setup is refused, and the screen now leads to the login page.
   const again = await page.evaluate(async () => {

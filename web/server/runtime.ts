@@ -1,5 +1,5 @@
 import type { ApiKeyVerifier, Store } from '@osprey/db';
-import type { Alerts, RecomputeJobs } from '@osprey/detectors';
+import type { Alerts, DetectionProgress, RecomputeJobs } from '@osprey/detectors';
 import type { Models } from '@osprey/shadow-runner';
 
 /**
@@ -19,6 +19,8 @@ export interface WebRuntime {
   auth?: { sessionTtlMs: number };
   /** Background recomputes of stored windows (POST …/recompute); made on first use. */
   recompute?: RecomputeJobs;
+  /** The detector scheduler in this process, if any: the Overview shows its backfill progress. */
+  detection?: { progress(): DetectionProgress };
 }
 
 const KEY = Symbol.for('osprey.web.runtime');

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureApiKey, listModels, type Store } from '@osprey/db';
+import { ensureApiKey, generateApiKey, listModels, type Store } from '@osprey/db';
 import { lastWindowEnd } from '@osprey/detectors';
 import { Osprey } from '@osprey/sdk';
 import type { Models } from '@osprey/shadow-runner';
@@ -28,9 +27,7 @@ const BATCH = 5_000;
 async function demoKey(store: Store, dataDir: string): Promise<string> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'demo.key');
-  const key = existsSync(file)
-    ? readFileSync(file, 'utf8').trim()
-    : `osp_demo_${randomBytes(24).toString('base64url')}`;
+  const key = existsSync(file) ? readFileSync(file, 'utf8').trim() : generateApiKey().key;
   writeFileSync(file, key, { mode: 0o600 });
   await ensureApiKey(store, { name: 'demo', key, scopes: ['ingest'] });
   return key;

@@ -67,7 +67,6 @@ export async function start(opts: { demo: boolean }): Promise<void> {
       ? startShadowRunner(models, store, env, logger, liveFeed)
       : undefined;
   const auth = await openAuth(store, env, logger);
-  const web = await createWebHandler({ runtime: { store, verifier, alerts, models, auth } });
   const scheduler =
     env.OSPREY_DETECTORS === 'on'
       ? new DetectorScheduler(store, logger, {
@@ -76,6 +75,9 @@ export async function start(opts: { demo: boolean }): Promise<void> {
           alerts: alerts.engine,
         })
       : undefined;
+  const web = await createWebHandler({
+    runtime: { store, verifier, alerts, models, auth, detection: scheduler },
+  });
   const server = createHttpServer({
     logger,
     registry,

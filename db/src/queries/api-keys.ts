@@ -17,10 +17,14 @@ export interface ApiKey {
   revoked_at: string | null;
 }
 
+/** Every Osprey API key starts so: generated ones, the demo's, OSPREY_API_KEY (checked at start). */
+export const API_KEY_PREFIX = 'osp_';
+
 const apiKeyRow = z.object({
   id: z.string(),
   name: z.string(),
-  prefix: z.string(),
+  // Keys created before the listing showed `osp_` stored their 8 hex characters alone.
+  prefix: z.string().transform((p) => (/^[0-9a-f]{8}$/.test(p) ? `${API_KEY_PREFIX}${p}` : p)),
   scopes: z.array(scopeSchema),
   created_at: epochMsToIso,
   revoked_at: epochMsToIso.nullable(),
@@ -33,10 +37,13 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-/** `osp_<8 hex prefix>_<43 chars of base64url>`: 256 bits of secret, a public prefix for listings. */
+/**
+ * `osp_<8 hex>_<43 chars of base64url>`: 256 bits of secret; the key's first 12 characters
+ * (`osp_<8 hex>`) are its public prefix, as listings show it.
+ */
 export function generateApiKey(): { key: string; prefix: string } {
-  const prefix = randomBytes(4).toString('hex');
-  return { key: `osp_${prefix}_${randomBytes(32).toString('base64url')}`, prefix };
+  const prefix = `${API_KEY_PREFIX}${randomBytes(4).toString('hex')}`;
+  return { key: `${prefix}_${randomBytes(32).toString('base64url')}`, prefix };
 }
 
 /** Creates a key and returns it once, in clear; only its hash is stored. */
@@ -46,7 +53,7 @@ export async function createApiKey(
 ): Promise<{ key: string; apiKey: ApiKey }> {
   const generated = generateApiKey();
   const key = input.key ?? generated.key;
-  // A chosen key shows only its first 4 characters in listings.
+  // A chosen key (OSPREY_API_KEY) shows only `osp_` and nothing of its secret in listings.
   const prefix = input.key ? key.slice(0, 4) : generated.prefix;
   const now = Date.now();
   const row = {

@@ -44,6 +44,11 @@ export {
   listSilences,
   type Silence,
 } from './silences/silences';
-export { listNotifications, type NotificationEntry } from './delivery/notifications';
+export {
+  listNotifications,
+  lastTests,
+  type LastTest,
+  type NotificationEntry,
+} from './delivery/notifications';
 export { listAlerts, listAlertEvents } from './engine/queries';
 export type { AlertNotice, AlertState, Delivery } from './types';

@@ -1,5 +1,6 @@
 import type { Store } from '@osprey/db';
 import type { Buckets } from './ecdf-sketch';
+import { numericBins } from './histogram-bins';
 import { referenceProfile, type FeatureProfile } from '../reference/profile';
 import { comparedReference, resolveReference, type Scope } from '../reference/resolve';
 import { windowComparedWith } from '../results/compared-with';
@@ -71,28 +72,38 @@ export async function featureHistograms(
         : `mapContains(num_features, {feature:String})`;
     const values = `SELECT toFloat64(${value}) AS v FROM (${rows.sql}) WHERE ${present}`;
     const params = { ...rows.params, feature: key };
-    const [q] = (await store.query<{ n: string; lo: number | null; hi: number | null }>(
+    type Summary = { n: string; lo: number | null; hi: number | null; whole: number };
+    const [q] = (await store.query<Summary>(
       `SELECT count() AS n, if(n = 0, NULL, quantile(0.005)(v)) AS lo,
-              if(n = 0, NULL, quantile(0.995)(v)) AS hi FROM (${values})`,
+              if(n = 0, NULL, quantile(0.995)(v)) AS hi, min(v = floor(v)) AS whole
+       FROM (${values})`,
       params,
-    )) as [{ n: string; lo: number | null; hi: number | null }];
+    )) as [Summary];
     const refLo = quantileOf(p.buckets, 0.005) ?? p.min;
     const refHi = quantileOf(p.buckets, 0.995) ?? p.max;
-    const lo = Math.min(refLo, q.lo ?? refLo);
-    let hi = Math.max(refHi, q.hi ?? refHi);
-    if (!(hi > lo)) hi = lo + 1;
-    const width = (hi - lo) / NUMERIC_BINS;
+    // Whole numbers on both sides (the reference by its range, the window by every value).
+    const integer =
+      Number.isInteger(p.min) &&
+      Number.isInteger(p.max) &&
+      (Number(q.n) === 0 || Number(q.whole) === 1);
+    const lo0 = Math.min(refLo, q.lo ?? refLo);
+    const hi0 = Math.max(refHi, q.hi ?? refHi);
+    const edges = integer ? { lo: Math.floor(lo0), hi: Math.ceil(hi0) } : { lo: lo0, hi: hi0 };
+    const bins = numericBins(edges.lo, edges.hi, integer, NUMERIC_BINS);
+    const { lo, width } = bins;
     const binOf = (x: number) =>
-      Math.min(NUMERIC_BINS - 1, Math.max(0, Math.floor((x - lo) / width)));
-    const reference = new Array<number>(NUMERIC_BINS).fill(0);
+      Math.min(bins.count - 1, Math.max(0, Math.floor((x - lo) / width)));
+    const reference = new Array<number>(bins.count).fill(0);
     p.buckets.counts.forEach((n, i) => {
-      if (n > 0) reference[binOf(p.buckets.sum[i]! / n)]! += n;
+      // An integer feature's fine bucket sits at its values' mean: round it back to a value.
+      const at = p.buckets.sum[i]! / n;
+      if (n > 0) reference[binOf(integer ? Math.round(at) : at)]! += n;
     });
-    const current = new Array<number>(NUMERIC_BINS).fill(0);
+    const current = new Array<number>(bins.count).fill(0);
     const counted = await store.query<{ b: number; n: string }>(
-      `SELECT toUInt32(least(greatest(floor((v - {lo:Float64}) / {width:Float64}), 0), ${NUMERIC_BINS - 1})) AS b,
+      `SELECT toUInt32(least(greatest(floor((v - {lo:Float64}) / {width:Float64}), 0), {last:UInt32})) AS b,
               count() AS n FROM (${values}) GROUP BY b`,
-      { ...params, lo, width },
+      { ...params, lo, width, last: bins.count - 1 },
     );
     for (const r of counted) current[Number(r.b)] = Number(r.n);
     return {
@@ -100,7 +111,7 @@ export async function featureHistograms(
       current_size: Number(q.n),
       bins: withShares(
         reference.map((n, i) => ({
-          label: formatEdge(lo + i * width),
+          label: bins.label(i),
           from: lo + i * width,
           to: lo + (i + 1) * width,
           reference: n,
@@ -178,13 +189,4 @@ function withShares(
     reference_share: r > 0 ? b.reference / r : 0,
     current_share: c > 0 ? b.current / c : 0,
   }));
-}
-
-function formatEdge(x: number): string {
-  const abs = Math.abs(x);
-  if (abs >= 1e6) return `${(x / 1e6).toFixed(1)}M`;
-  if (abs >= 1e4) return `${(x / 1e3).toFixed(0)}k`;
-  if (abs >= 100) return x.toFixed(0);
-  if (abs >= 1) return x.toFixed(1);
-  return x.toPrecision(2);
 }

@@ -161,6 +161,9 @@ describe('stored drift and performance history', () => {
     expect(size.bins.every((b) => b.reference === 0 || b.current === 0)).toBe(true);
     expect(size.bins[0]!.from).toBeLessThanOrEqual(1);
     expect(size.bins.at(-1)!.to).toBeGreaterThanOrEqual(590);
+    // `size` is whole numbers: whole-number bins, labelled by the values they hold.
+    expect(size.bins.every((b) => /^\d+–\d+$/.test(b.label))).toBe(true);
+    expect(size.bins.every((b) => Number.isInteger(b.from) && Number.isInteger(b.to))).toBe(true);
 
     const colour = (await featureHistograms(store, { model: 'm', window: w2, feature: 'colour' }))!;
     expect(colour.kind).toBe('categorical');

@@ -10,6 +10,7 @@ import {
 } from '../run/detect';
 import { loadSettings, monitoredModels } from '../settings/model-settings';
 import { closedWindows, isoWindow, type Window } from '../window';
+import { ProgressTracker, type DetectionProgress } from './progress';
 
 export interface SchedulerOptions {
   intervalMs: number;
@@ -17,6 +18,16 @@ export interface SchedulerOptions {
   now?: () => number;
   /** Evaluates alert rules after each window's detection (detectors/src/alerts). */
   alerts?: AlertEvaluator;
+}
+
+interface ModelPlan {
+  model: string;
+  settings: Awaited<ReturnType<typeof loadSettings>>;
+  /** When the pass began. */
+  now: number;
+  /** Windows that close before this (the grace period for late events) are due. */
+  due: number;
+  windows: Window[];
 }
 
 /**
@@ -31,6 +42,7 @@ export class DetectorScheduler {
   private stopped = false;
   private labelsSince: number;
   private readonly now: () => number;
+  private readonly tracker = new ProgressTracker();
 
   constructor(
     private readonly store: Store,
@@ -60,32 +72,57 @@ export class DetectorScheduler {
     await this.running;
   }
 
+  /** Where detection stands: starting, backfilling N of M windows, or current. */
+  progress(): DetectionProgress {
+    return this.tracker.get();
+  }
+
   /** One pass over every model; exported for tests and `osprey detect --due`. */
   async pass(): Promise<void> {
     const now = this.now();
     const labelsSince = this.labelsSince;
     this.labelsSince = now;
     const since = now - this.options.backfillDays * 86_400_000;
+    // Plan every model's windows first, so the progress counts the whole pass.
+    const plans: ModelPlan[] = [];
     for (const model of await monitoredModels(this.store, since)) {
       if (this.stopped) return;
       // One model's failure (logged) must not hold the others back; it is retried next pass.
-      await this.passModel(model, now, labelsSince).catch((err: unknown) =>
-        this.logger.error({ err, model }, 'detection failed for the model'),
-      );
+      const plan = await this.plan(model, now).catch((err: unknown) => {
+        this.logger.error({ err, model }, 'detection failed for the model');
+      });
+      if (plan) plans.push(plan);
+    }
+    this.tracker.planned(plans.map((p) => p.windows.length));
+    try {
+      for (const plan of plans) {
+        if (this.stopped) return;
+        await this.passModel(plan, labelsSince).catch((err: unknown) =>
+          this.logger.error({ err, model: plan.model }, 'detection failed for the model'),
+        );
+      }
+    } finally {
+      this.tracker.finished();
     }
   }
 
-  private async passModel(model: string, now: number, labelsSince: number): Promise<void> {
+  private async plan(model: string, now: number): Promise<ModelPlan> {
     const settings = await loadSettings(this.store, model);
     const due = now - settings.grace_minutes * 60_000;
     const start =
       (await lastWindowEnd(this.store, model, 'drift')) ?? (await this.firstEvent(model, now));
-    if (start === undefined) return;
+    const windows = start === undefined ? [] : closedWindows(start, due, settings.window_minutes);
+    return { model, settings, now, due, windows };
+  }
+
+  private async passModel(
+    { model, settings, now, due, windows }: ModelPlan,
+    labelsSince: number,
+  ): Promise<void> {
     // The whole model's windows first, then its segments' (each value of a configured tag is a
     // detection as costly as the whole model's): a backfill draws the model's page first. Each
     // half resumes from its own last window, so a segment key configured later is backfilled too.
     const segmented = settings.segments.length > 0;
-    const windows = closedWindows(start, due, settings.window_minutes);
     for (const [i, window] of windows.entries()) {
       if (this.stopped) return;
       await detectWindow(this.store, {
@@ -94,6 +131,7 @@ export class DetectorScheduler {
         alerts: this.options.alerts,
         segments: !segmented,
       });
+      this.tracker.detected();
       const progress = { model, window: isoWindow(window), done: i + 1, of: windows.length };
       if (windows.length > 1) this.logger.info(progress, 'backfilling detector windows');
       else this.logger.debug(progress, 'window detected');

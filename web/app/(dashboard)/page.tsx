@@ -1,5 +1,6 @@
-import Link from 'next/link';
+import { IntentLink as Link } from '@/components/ui/intent-link';
 import { OverviewTable } from '@/components/model/overview-table';
+import { BackfillNotice } from '@/components/ui/backfill-notice';
 import { compact, rate } from '@/components/ui/format';
 import { PageHeader } from '@/components/ui/page-header';
 import { RefreshControl } from '@/components/ui/refresh';
@@ -7,6 +8,7 @@ import { Stat, StatRow } from '@/components/ui/stat';
 import { resolveRange } from '@/components/ui/time-range';
 import { TimeRangePicker } from '@/components/ui/time-range-picker';
 import styles from '@/components/model/model.module.css';
+import { detectionIncomplete, detectionProgress } from '@/lib/dashboard/detection';
 import { loadOverview } from '@/lib/dashboard/overview';
 import { runtime } from '@/server/runtime';
 
@@ -19,6 +21,9 @@ export default async function OverviewPage(props: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const range = resolveRange(await props.searchParams);
+  // Read before the models: a backfill that ends in between then shows once more, never the reverse.
+  const progress = detectionProgress(runtime());
+  const incomplete = detectionIncomplete(progress);
   const models = await loadOverview(runtime(), {
     from: new Date(range.from),
     to: new Date(range.to),
@@ -34,6 +39,7 @@ export default async function OverviewPage(props: {
         <TimeRangePicker range={range} />
         <RefreshControl />
       </PageHeader>
+      {incomplete && progress && <BackfillNotice initial={progress} />}
       {models.length === 0 ? (
         <div className={styles.emptyState}>
           <h2>No predictions logged yet</h2>
@@ -54,15 +60,22 @@ export default async function OverviewPage(props: {
             />
             <Stat
               label="Drifting"
-              value={drifting.length}
-              note={drifting.map((m) => m.model).join(', ') || 'no model drifts'}
-              tone={drifting.length > 0 ? 'warn' : 'good'}
+              value={incomplete && drifting.length === 0 ? '…' : drifting.length}
+              note={
+                drifting.map((m) => m.model).join(', ') ||
+                (incomplete ? 'windows still backfilling' : 'no model drifts')
+              }
+              tone={drifting.length > 0 ? 'warn' : incomplete ? 'default' : 'good'}
+              testId="stat-drifting"
             />
             <Stat
               label="Firing alerts"
-              value={firing > 0 ? <Link href="/alerts">{firing}</Link> : 0}
-              note={firing > 0 ? 'see Alerts' : 'all quiet'}
-              tone={firing > 0 ? 'bad' : 'good'}
+              value={firing > 0 ? <Link href="/alerts">{firing}</Link> : incomplete ? '…' : 0}
+              note={
+                firing > 0 ? 'see Alerts' : incomplete ? 'windows still backfilling' : 'all quiet'
+              }
+              tone={firing > 0 ? 'bad' : incomplete ? 'default' : 'good'}
+              testId="stat-firing"
             />
           </StatRow>
           <OverviewTable initial={models} range={range} buckets={BUCKETS} />

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { IntentLink as Link } from '@/components/ui/intent-link';
 import { Badge, Panel, TableHead, cx, ui } from '@/components/actions/primitives';
 import { number, when, whenSeconds } from '@/lib/actions/format';
 import { Scope, SeverityBadge, StateBadge } from './labels';
@@ -20,13 +20,11 @@ export function ActiveAlerts({ alerts, canEdit }: { alerts: AlertInstance[]; can
             columns={[
               'State',
               'Rule',
-              'Severity',
               'Model',
               'Scope',
               { label: 'Value', num: true },
               'Window',
               'Since',
-              'Notified',
             ]}
             actions
           />
@@ -40,22 +38,24 @@ export function ActiveAlerts({ alerts, canEdit }: { alerts: AlertInstance[]; can
                   )}
                 </td>
                 <td style={{ minWidth: 160 }}>
-                  <strong>{a.rule ?? a.rule_id.slice(0, 8)}</strong>
-                  <div className={styles.condText}>{a.metric}</div>
-                </td>
-                <td>
+                  <strong>{a.rule ?? a.rule_id.slice(0, 8)}</strong>{' '}
                   <SeverityBadge severity={a.severity} />
+                  <div className={styles.condText}>{a.metric}</div>
                 </td>
                 <td className={ui.nowrap}>
                   <Link href={`/models/${encodeURIComponent(a.model)}`}>{a.model}</Link>
                 </td>
-                <td className={ui.small}>
+                <td className={cx(ui.small, styles.scope)}>
                   <Scope feature={a.feature} segment={a.segment} />
                 </td>
                 <td className={ui.num}>{number(a.value)}</td>
                 <td className={cx(ui.small, ui.nowrap)}>{when(a.window.from)}</td>
-                <td className={cx(ui.small, ui.nowrap)}>{when(a.fired_at ?? a.active_since)}</td>
-                <td className={cx(ui.small, ui.nowrap)}>{when(a.notified_at)}</td>
+                <td className={cx(ui.small, ui.nowrap)}>
+                  {when(a.fired_at ?? a.active_since)}
+                  <div className={ui.muted}>
+                    {a.notified_at ? `notified ${when(a.notified_at)}` : 'not notified'}
+                  </div>
+                </td>
                 <td className={ui.actions}>
                   {canEdit && (
                     <Link className={ui.button} href={silenceHref(a)}>
@@ -104,7 +104,7 @@ export function AlertHistory({ events }: { events: AlertEvent[] }) {
                   {e.rule} <SeverityBadge severity={e.severity} />
                 </td>
                 <td className={ui.nowrap}>{e.model}</td>
-                <td className={ui.small}>
+                <td className={cx(ui.small, styles.scope)}>
                   <Scope feature={e.feature} segment={e.segment} />
                 </td>
                 <td className={ui.num}>{number(e.value)}</td>

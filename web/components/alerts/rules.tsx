@@ -61,16 +61,7 @@ export function Rules(props: {
         ) : (
           <table className={ui.table}>
             <TableHead
-              columns={[
-                'Name',
-                'Model',
-                'Condition',
-                'Scope',
-                'Severity',
-                'Notifies',
-                'Action',
-                'Updated',
-              ]}
+              columns={['Name', 'Model', 'Condition', 'Scope', 'Severity', 'Notifies']}
               actions
             />
             <tbody>
@@ -84,19 +75,25 @@ export function Rules(props: {
                   <td>
                     <strong>{r.name}</strong> {!r.enabled && <Badge>disabled</Badge>}
                     {r.description && <div className={cx(ui.small, ui.muted)}>{r.description}</div>}
+                    <div className={cx(ui.small, ui.muted)}>updated {when(r.updated_at)}</div>
                   </td>
                   <td className={ui.nowrap}>{r.model}</td>
                   <td className={styles.condText}>
                     {r.metric} {r.op} {number(r.threshold)}
                     {r.for > 1 && ` for ${r.for}`}
                   </td>
-                  <td className={ui.small}>
+                  <td className={cx(ui.small, styles.scope)}>
                     {[r.feature && `feature ${r.feature}`, r.segment && `segment ${r.segment}`]
                       .filter(Boolean)
                       .join(' · ') || <span className={ui.muted}>model</span>}
                   </td>
                   <td>
                     <SeverityBadge severity={r.severity} />
+                    {r.action === 'rollback' && (
+                      <div>
+                        <Badge tone="amber">rollback</Badge>
+                      </div>
+                    )}
                   </td>
                   <td className={ui.small}>
                     {r.channels.length ? (
@@ -108,8 +105,6 @@ export function Rules(props: {
                       <span className={cx(ui.muted, ui.nowrap)}>no channel</span>
                     )}
                   </td>
-                  <td>{r.action === 'rollback' ? <Badge tone="amber">rollback</Badge> : '—'}</td>
-                  <td className={cx(ui.small, ui.nowrap)}>{when(r.updated_at)}</td>
                   <td className={ui.actions}>
                     <ActionButton allowed={props.canEdit} onClick={() => setEditing(r)}>
                       Edit

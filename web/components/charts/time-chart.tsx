@@ -12,6 +12,7 @@ import {
   YAxis,
 } from 'recharts';
 import { AXIS_TICK, COLORS, X_AXIS } from './theme';
+import { curveType, partialKey, splitPartial, yTicks } from './time-chart-data';
 import styles from './charts.module.css';
 
 export interface TimeSeries {
@@ -60,9 +61,24 @@ export function TimeChart(props: {
   legend?: boolean;
   syncId?: string;
   testId?: string;
+  /** Data is complete up to this time (ms): a last bucket ending later is drawn dashed, as partial. */
+  completeUntil?: number;
 }) {
   const days = spansDays(props.data);
   const format = FORMATS[props.format];
+  const keys = props.series.map((s) => s.key);
+  const { rows, partial } = splitPartial(props.data, keys, props.completeUntil);
+  const domain = props.yDomain ?? [0, 'auto'];
+  const ticks = yTicks(
+    props.data.flatMap((r) =>
+      keys.flatMap((k) => {
+        const v = (r as Record<string, unknown>)[k];
+        return typeof v === 'number' ? [v] : [];
+      }),
+    ),
+    domain,
+    props.threshold?.value,
+  );
   const tick = (t: string) => {
     const iso = String(t);
     return days ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
@@ -73,12 +89,17 @@ export function TimeChart(props: {
   // A series with one or two values draws no visible line: mark its points.
   const dots = (key: string) => (props.data.length < 30 || present(key) < 3 ? { r: 2.5 } : false);
   return (
-    <div className={styles.frame} data-testid={props.testId} data-points={props.data.length}>
+    <div
+      className={styles.frame}
+      data-testid={props.testId}
+      data-points={props.data.length}
+      data-partial={partial.length > 0 ? 'true' : undefined}
+    >
       {empty && <div className={styles.noData}>No data in this range</div>}
       <ComposedChart
         responsive
         style={{ width: '100%', height: props.height ?? 200 }}
-        data={props.data}
+        data={rows}
         syncId={props.syncId}
         margin={{ top: 8, right: 18, bottom: 0, left: 0 }}
       >
@@ -90,13 +111,21 @@ export function TimeChart(props: {
           tickLine={false}
           axisLine={false}
           width={58}
-          domain={props.yDomain ?? [0, 'auto']}
+          domain={ticks.length > 1 ? [ticks[0]!, ticks.at(-1)!] : domain}
+          ticks={ticks.length > 1 ? ticks : undefined}
           allowDataOverflow={false}
         />
         <Tooltip
           contentStyle={{ fontSize: 12, borderRadius: 6, borderColor: '#e4e7ec' }}
           labelFormatter={(t) => `${String(t).slice(0, 16).replace('T', ' ')} UTC`}
-          formatter={(v, name) => [v == null ? '—' : format(Number(v)), name]}
+          formatter={(v, name, item) => {
+            if (v != null) return [format(Number(v)), name];
+            // The partial bucket: its value from the dashed segment, marked as such.
+            const rest = (item.payload as Record<string, unknown>)[
+              partialKey(String(item.dataKey))
+            ];
+            return [rest == null ? '—' : `${format(Number(rest))} (so far)`, name];
+          }}
         />
         {(props.legend ?? props.series.length > 1) && (
           <Legend iconType="plainline" iconSize={14} wrapperStyle={{ fontSize: 12 }} />
@@ -118,7 +147,7 @@ export function TimeChart(props: {
           s.kind === 'area' ? (
             <Area
               key={s.key}
-              type="monotone"
+              type={curveType(present(s.key))}
               dataKey={s.key}
               name={s.label}
               stroke={s.color}
@@ -132,7 +161,7 @@ export function TimeChart(props: {
           ) : (
             <Line
               key={s.key}
-              type="monotone"
+              type={curveType(present(s.key))}
               dataKey={s.key}
               name={s.label}
               stroke={s.color}
@@ -145,6 +174,27 @@ export function TimeChart(props: {
             />
           ),
         )}
+        {props.series
+          .filter((s) => partial.includes(s.key))
+          .map((s) => (
+            <Line
+              key={partialKey(s.key)}
+              className="partial-bucket"
+              type="linear"
+              dataKey={partialKey(s.key)}
+              name={`${s.label} (partial)`}
+              stroke={s.color}
+              strokeWidth={1.4}
+              strokeOpacity={0.8}
+              strokeDasharray="3 3"
+              dot={false}
+              activeDot={false}
+              legendType="none"
+              tooltipType="none"
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+          ))}
       </ComposedChart>
     </div>
   );

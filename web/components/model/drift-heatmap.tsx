@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { IntentLink } from '@/components/ui/intent-link';
 import type { ReactNode } from 'react';
 import type { DriftCell, DriftHeatmap as Heatmap } from '@osprey/detectors';
 import { clock, statistic } from '@/components/ui/format';
@@ -58,7 +58,7 @@ export function DriftHeatmap(props: {
           return feature === undefined ? (
             <span key={w.to} className={className} data-level={level(c)} title={title} />
           ) : (
-            <Link
+            <IntentLink
               key={w.to}
               href={props.href(feature, w.to)}
               scroll={false}
@@ -110,7 +110,7 @@ export function DriftHeatmap(props: {
         {rows.map((r) =>
           line(
             r.feature,
-            <Link
+            <IntentLink
               href={props.href(r.feature, props.selected?.window ?? windows.at(-1)!.to)}
               scroll={false}
               className={`${styles.rowLabel} ${props.selected?.feature === r.feature ? styles.rowSelected : ''}`}
@@ -119,7 +119,7 @@ export function DriftHeatmap(props: {
             >
               <span className={styles.name}>{r.feature}</span>
               <span className={styles.kind}>{r.kind === 'numeric' ? 'num' : 'cat'}</span>
-            </Link>,
+            </IntentLink>,
             r.cells,
             r.feature,
           ),

@@ -1,5 +1,5 @@
 import Form from 'next/form';
-import Link from 'next/link';
+import { IntentLink as Link } from '@/components/ui/intent-link';
 import { number } from '@/components/ui/format';
 import styles from './heatmap.module.css';
 

@@ -1,5 +1,6 @@
 'use client';
 
+import { useMemo } from 'react';
 import type { TimeseriesPoint } from '@/lib/dashboard/timeseries';
 import { TimeChart, type TimeSeries, type ValueFormat } from '@/components/charts/time-chart';
 import { COLORS } from '@/components/charts/theme';
@@ -56,6 +57,11 @@ export function TrafficPanels(props: {
     );
   });
   const total = data.reduce((n, p) => n + p.count, 0);
+  // Buckets are complete up to when the data was read: the server's render, then each refresh.
+  const completeUntil = useMemo(
+    () => (data === props.initial ? props.range.to : Date.now()),
+    [data, props.initial, props.range.to],
+  );
   const step =
     props.stepSeconds >= 3600 ? `${props.stepSeconds / 3600} h` : `${props.stepSeconds / 60} min`;
   return (
@@ -83,6 +89,7 @@ export function TrafficPanels(props: {
               format={c.format}
               syncId="traffic"
               testId={c.testId}
+              completeUntil={completeUntil}
             />
           </div>
         ))}

@@ -15,6 +15,7 @@ import {
   ui,
 } from '@/components/actions/primitives';
 import { callApi, describeError } from '@/lib/actions/api-client';
+import { whenSeconds } from '@/lib/actions/format';
 import { SecretOnce } from './secret-once';
 
 export interface ChannelRow {
@@ -26,6 +27,8 @@ export interface ChannelRow {
   format?: string;
   deployments?: boolean;
   enabled: boolean;
+  /** The latest test send, from the notification log. */
+  last_test?: (TestResult & { at: string }) | null;
   disabled_reason: string | null;
 }
 
@@ -37,7 +40,9 @@ export function Channels({ channels }: { channels: ChannelRow[] }) {
   const [kind, setKind] = useState<'email' | 'webhook'>('email');
   const { errors, busy, run } = useApiForm(['name', 'to', 'url', 'format', 'kind']);
   const [secret, setSecret] = useState<{ name: string; secret: string }>();
-  const [tests, setTests] = useState<Record<string, TestResult | 'sending' | string>>({});
+  const [tests, setTests] = useState<
+    Record<string, (TestResult & { at: string }) | 'sending' | string>
+  >({});
   const [deleting, setDeleting] = useState<ChannelRow>();
 
   async function create(event: FormEvent<HTMLFormElement>) {
@@ -76,7 +81,8 @@ export function Channels({ channels }: { channels: ChannelRow[] }) {
     // A failed send answers 502 with the attempt's details, as a delivered one answers 200.
     const attempt = (res.ok ? res.data : res.status === 502 ? res.raw : undefined) as
       TestResult | undefined;
-    setTests((t) => ({ ...t, [c.id]: attempt ?? describeError(res) }));
+    const at = new Date().toISOString();
+    setTests((t) => ({ ...t, [c.id]: attempt ? { ...attempt, at } : describeError(res) }));
     router.refresh();
   }
 
@@ -158,7 +164,8 @@ export function Channels({ channels }: { channels: ChannelRow[] }) {
             <TableHead columns={['Name', 'Kind', 'Destination', 'Status', 'Last test']} actions />
             <tbody>
               {channels.map((c) => {
-                const t = tests[c.id];
+                // This page's own send first, else the latest one on record.
+                const t = tests[c.id] ?? c.last_test ?? undefined;
                 return (
                   <tr key={c.id} data-testid="channel-row" data-name={c.name}>
                     <td>
@@ -196,14 +203,23 @@ export function Channels({ channels }: { channels: ChannelRow[] }) {
                         'sending…'
                       ) : typeof t === 'string' ? (
                         <span style={{ color: '#b42318' }}>{t}</span>
-                      ) : t.delivered ? (
-                        <Badge tone="green">
-                          delivered{t.status_code ? ` · ${t.status_code}` : ''}
-                        </Badge>
                       ) : (
-                        <span style={{ color: '#b42318' }}>
-                          failed{t.status_code ? ` (${t.status_code})` : ''}: {t.error}
-                        </span>
+                        <>
+                          <span data-testid="test-outcome">
+                            {t.delivered ? (
+                              <Badge tone="green">
+                                delivered{t.status_code ? ` · ${t.status_code}` : ''}
+                              </Badge>
+                            ) : (
+                              <span style={{ color: '#b42318' }}>
+                                failed{t.status_code ? ` (${t.status_code})` : ''}: {t.error}
+                              </span>
+                            )}
+                          </span>
+                          <div className={ui.muted} data-testid="test-time">
+                            {whenSeconds(t.at)}
+                          </div>
+                        </>
                       )}
                     </td>
                     <td className={ui.actions}>

@@ -1,7 +1,7 @@
 'use client';
 
 import type { ShadowRun } from '@osprey/shadow-runner/api';
-import Link from 'next/link';
+import { IntentLink as Link } from '@/components/ui/intent-link';
 import { useState } from 'react';
 import {
   ActionButton,

@@ -1,12 +1,13 @@
 'use client';
 
-import Link from 'next/link';
+import { IntentLink as Link } from './intent-link';
 import { usePathname } from 'next/navigation';
 import { useState } from 'react';
 import styles from './shell.module.css';
 
 // 16px stroke icons (feather-style paths), drawn inline so the shell needs no icon package.
 const ICONS: Record<string, string> = {
+  models: 'M12 2 2 7l10 5 10-5-10-5zM2 17l10 5 10-5M2 12l10 5 10-5',
   overview: 'M3 3h7v9H3zM14 3h7v5h-7zM14 12h7v9h-7zM3 16h7v5H3z',
   alerts: 'M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0',
   shadow: 'M2 12h4l3-8 6 16 3-8h4',
@@ -18,6 +19,7 @@ const ICONS: Record<string, string> = {
 
 const NAV = [
   { href: '/', label: 'Overview', icon: 'overview' },
+  { href: '/models', label: 'Models', icon: 'models' },
   { href: '/alerts', label: 'Alerts', icon: 'alerts' },
   { href: '/shadow', label: 'Shadow', icon: 'shadow' },
   { href: '/versions', label: 'Versions', icon: 'versions' },
@@ -39,12 +41,11 @@ function Icon({ name }: { name: string }) {
   );
 }
 
-/** The dashboard's navigation, the signed-in user and logout. Model pages count as Overview. */
+/** The dashboard's navigation, the signed-in user and logout. */
 export function Sidebar({ user }: { user: { email: string; name: string; role: string } }) {
   const pathname = usePathname();
   const [error, setError] = useState<string>();
-  const active = (href: string) =>
-    href === '/' ? pathname === '/' || pathname.startsWith('/models') : pathname.startsWith(href);
+  const active = (href: string) => (href === '/' ? pathname === '/' : pathname.startsWith(href));
 
   async function logout() {
     const res = await fetch('/api/v1/auth/logout', { method: 'POST' }).catch(() => undefined);
@@ -84,8 +85,8 @@ export function Sidebar({ user }: { user: { email: string; name: string; role: s
           {(user.name || user.email).slice(0, 1).toUpperCase()}
         </span>
         <span className={styles.userText}>
-          <span className={styles.userName} title={user.name || user.email}>
-            {user.email}
+          <span className={styles.userName} title={user.email} data-testid="signed-in-name">
+            {user.name || user.email}
           </span>
           <span className={styles.userRole}>{user.role}</span>
         </span>

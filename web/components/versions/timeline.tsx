@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { IntentLink as Link } from '@/components/ui/intent-link';
 import { Badge, Panel, cx } from '@/components/actions/primitives';
 import { actor, whenSeconds } from '@/lib/actions/format';
 import type { Deployment } from './types';

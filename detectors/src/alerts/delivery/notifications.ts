@@ -86,3 +86,40 @@ export async function listNotifications(
       r.next_attempt_at === null ? null : new Date(Number(r.next_attempt_at)).toISOString(),
   }));
 }
+
+/** A channel's most recent test send (POST /api/v1/channels/:id/test), from the notification log. */
+export interface LastTest {
+  at: string;
+  delivered: boolean;
+  status_code: number | null;
+  error: string | null;
+}
+
+/** Each channel's most recent test send, by channel id; channels never tested are absent. */
+export async function lastTests(store: Store): Promise<Map<string, LastTest>> {
+  const rows = await store.query<{
+    channel_id: string;
+    at: string;
+    status: string;
+    code: number | null;
+    error: string;
+  }>(
+    `SELECT toString(channel_id) AS channel_id,
+            toUnixTimestamp64Milli(max(timestamp)) AS at,
+            argMax(status, timestamp) AS status,
+            argMax(response_code, timestamp) AS code,
+            argMax(error, timestamp) AS error
+     FROM ${Tables.notifications} WHERE kind = 'test' GROUP BY channel_id`,
+  );
+  return new Map(
+    rows.map((r) => [
+      r.channel_id,
+      {
+        at: new Date(Number(r.at)).toISOString(),
+        delivered: r.status === 'delivered',
+        status_code: r.code === null ? null : Number(r.code),
+        error: r.error || null,
+      },
+    ]),
+  );
+}

@@ -1,5 +1,5 @@
 import { listApiKeys, listUsers } from '@osprey/db';
-import { listChannels, publicChannel } from '@osprey/detectors';
+import { lastTests, listChannels, publicChannel } from '@osprey/detectors';
 import { Callout, Panel, Tabs, ui } from '@/components/actions/primitives';
 import { ApiKeys } from '@/components/settings/api-keys';
 import { Channels, type ChannelRow } from '@/components/settings/channels';
@@ -62,9 +62,11 @@ export default async function SettingsPage(props: {
   const { store } = runtime();
   let body: React.ReactNode;
   if (tab === 'api-keys') body = <ApiKeys keys={await listApiKeys(store)} />;
-  else if (tab === 'channels')
-    body = <Channels channels={(await listChannels(store)).map(publicChannel) as ChannelRow[]} />;
-  else body = <Users users={await listUsers(store)} me={user.id} />;
+  else if (tab === 'channels') {
+    const [channels, tests] = await Promise.all([listChannels(store), lastTests(store)]);
+    const rows = channels.map((c) => ({ ...publicChannel(c), last_test: tests.get(c.id) ?? null }));
+    body = <Channels channels={rows as ChannelRow[]} />;
+  } else body = <Users users={await listUsers(store)} me={user.id} />;
   return (
     <div className={ui.page}>
       {header}

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { IntentLink as Link } from '@/components/ui/intent-link';
 import styles from '@/components/model/model.module.css';
 
 /** A model page for a name that never logged a prediction. */

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { IntentLink as Link } from '@/components/ui/intent-link';
 import { notFound } from 'next/navigation';
 import { modelTags } from '@osprey/db';
 import {

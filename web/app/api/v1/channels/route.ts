@@ -1,4 +1,10 @@
-import { channelInput, createChannel, listChannels, publicChannel } from '@osprey/detectors';
+import {
+  channelInput,
+  createChannel,
+  lastTests,
+  listChannels,
+  publicChannel,
+} from '@osprey/detectors';
 import { alerts, orAlertError } from '@/lib/api/alerts';
 import { channelFor } from '@/lib/api/channels';
 import { badRequest, jsonBody } from '@/lib/api/request';
@@ -7,10 +13,21 @@ import { runtime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
-/** Channels without their secrets; addresses and URLs for admins only. */
-export const GET = withAuth('viewer', async (_req: Request, _ctx, caller) =>
-  Response.json((await listChannels(runtime().store)).map((c) => channelFor(caller, c))),
-);
+/**
+ * Channels without their secrets; addresses and URLs for admins only. Admins also get `last_test`:
+ * the latest test send's time and outcome, or null.
+ */
+export const GET = withAuth('viewer', async (_req: Request, _ctx, caller) => {
+  const { store } = runtime();
+  const [channels, tests] = await Promise.all([listChannels(store), lastTests(store)]);
+  return Response.json(
+    channels.map((c) =>
+      caller.role === 'admin'
+        ? { ...channelFor(caller, c), last_test: tests.get(c.id) ?? null }
+        : channelFor(caller, c),
+    ),
+  );
+});
 
 /**
  * Creates an email or webhook channel. The answer carries its id and, for a webhook, the signing

@@ -1,5 +1,5 @@
 import { shadowComparison } from '@osprey/db';
-import Link from 'next/link';
+import { IntentLink as Link } from '@/components/ui/intent-link';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '@/components/actions/auto-refresh';
 import { Panel, cx, ui } from '@/components/actions/primitives';

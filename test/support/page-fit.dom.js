@@ -1,0 +1,45 @@
+/* global document, window, getComputedStyle */
+// Runs in the page (test/support/page-fit.ts evaluates it): where the page is wider than the
+// window, a box scrolls sideways, an element sticks out of its card, or a table cell's text is cut.
+(() => {
+  const problems = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth)
+    problems.push(`page ${doc.scrollWidth} px wide in a ${window.innerWidth} px window`);
+  // A card: a bordered, rounded box (panels, tiles, dialogs), not a form control.
+  const isCard = (el) => {
+    const s = getComputedStyle(el);
+    return (
+      parseFloat(s.borderTopLeftRadius) > 0 &&
+      parseFloat(s.borderLeftWidth) > 0 &&
+      parseFloat(s.borderRightWidth) > 0 &&
+      !['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(el.tagName)
+    );
+  };
+  const describe = (el) =>
+    `<${el.tagName.toLowerCase()}> "${(el.textContent ?? '').trim().slice(0, 40)}"`;
+  const flagged = new Set();
+  const flag = (el, what) => {
+    for (let a = el.parentElement; a; a = a.parentElement) if (flagged.has(a)) return;
+    flagged.add(el);
+    problems.push(`${describe(el)} ${what}`);
+  };
+  for (const el of document.querySelectorAll('main *')) {
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) continue;
+    const style = getComputedStyle(el);
+    if (el.scrollWidth > el.clientWidth + 1 && style.overflowX !== 'visible') {
+      if (['auto', 'scroll'].includes(style.overflowX))
+        flag(el, `scrolls sideways (${el.scrollWidth} px in ${el.clientWidth})`);
+      else if (el.closest('table'))
+        flag(el, `cuts its text (${el.scrollWidth} px in ${el.clientWidth})`);
+    }
+    if (rect.right > window.innerWidth + 0.5) flag(el, `ends at ${Math.round(rect.right)} px`);
+    let card = el.parentElement;
+    while (card && !isCard(card)) card = card.parentElement;
+    if (!card) continue;
+    const edge = card.getBoundingClientRect().right;
+    if (rect.right > edge + 0.5) flag(el, `ends ${Math.round(rect.right - edge)} px past its card`);
+  }
+  return problems;
+})();
