@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesAndOsprey, pastHour, readFixture } from '../support/fixtures';
 import type { OspreyProcess } from '../support/osprey-process';
-import { api, postAll } from '../support/upload';
+import { api, detectOne, postAll } from '../support/upload';
 
 // Drift statistics computed by Osprey (ClickHouse + TypeScript) against numpy/scipy on the same
 // data (detectors/fixtures/generate_fixtures.py). Tolerances:
@@ -123,7 +123,7 @@ describe('drift against scipy', () => {
     async (name) => {
       const c = cases.find((x) => x.name === name)!;
       const model = `drift-${name.replaceAll('_', '-')}`;
-      const { status, body } = await api<{
+      const { status, body } = await detectOne<{
         drift: {
           window: { from: string; to: string };
           dataset_drift: boolean;
@@ -131,7 +131,7 @@ describe('drift against scipy', () => {
           features: FeatureDrift[];
           prediction: FeatureDrift;
         };
-      }>(osprey.url, osprey.apiKey, 'POST', `/api/v1/models/${model}/detect`, {
+      }>(osprey.url, osprey.apiKey, model, {
         from: new Date(window.from).toISOString(),
         to: new Date(window.to).toISOString(),
       });
@@ -167,12 +167,12 @@ describe('drift against scipy', () => {
         drift: { calibrate: true },
       });
       expect(put.status).toBe(200);
-      const { body } = await api<{
+      const { body } = await detectOne<{
         drift: {
           dataset_drift: boolean;
           features: (FeatureDrift & { threshold_calibrated: boolean })[];
         };
-      }>(osprey.url, osprey.apiKey, 'POST', `/api/v1/models/${model}/detect`, {
+      }>(osprey.url, osprey.apiKey, model, {
         from: new Date(window.from).toISOString(),
         to: new Date(window.to).toISOString(),
       });
@@ -199,14 +199,14 @@ describe('drift against scipy', () => {
         drift: { ecdf: 'buckets' },
       });
       expect(put.status).toBe(200);
-      const { body } = await api<{
+      const { body } = await detectOne<{
         drift: {
           ecdf: string;
           dataset_drift: boolean;
           features: FeatureDrift[];
           prediction: FeatureDrift;
         };
-      }>(osprey.url, osprey.apiKey, 'POST', `/api/v1/models/${model}/detect`, {
+      }>(osprey.url, osprey.apiKey, model, {
         from: new Date(window.from).toISOString(),
         to: new Date(window.to).toISOString(),
       });

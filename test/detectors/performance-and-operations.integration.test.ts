@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesAndOsprey, pastHour, readFixture } from '../support/fixtures';
 import { quantileExactLow } from '../support/http';
 import type { OspreyProcess } from '../support/osprey-process';
-import { api, postAll } from '../support/upload';
+import { api, detectOne, postAll } from '../support/upload';
 
 // Performance metrics against scikit-learn on the same labels and predictions (labels posted
 // separately, joined by request_id or event_id), and the operational detectors against numbers
@@ -63,9 +63,9 @@ describe('performance against scikit-learn', () => {
   it.each(['binary_scores', 'multiclass_labels', 'regression'])('%s', async (name) => {
     const c = cases.find((x) => x.name === name)!;
     const model = `perf-${name.replaceAll('_', '-')}`;
-    const { status, body } = await api<{
+    const { status, body } = await detectOne<{
       performance: { task: string; labelled: number; metrics: Record<string, number> };
-    }>(osprey.url, osprey.apiKey, 'POST', `/api/v1/models/${model}/detect`, range);
+    }>(osprey.url, osprey.apiKey, model, range);
     expect(status).toBe(200);
     expect(body.performance.task).toBe(c.task);
     expect(body.performance.labelled).toBe(c.rows.length);
@@ -106,7 +106,7 @@ describe('operational detectors', () => {
       ...latencies.map((_, i) => event(window.from - HOUR + i * 3_000, i, i % 100 === 0)),
       ...latencies.map((_, i) => event(window.from + i * 3_000, i, i % 10 === 0)),
     ]);
-    const { body } = await api<{
+    const { body } = await detectOne<{
       latency: Record<string, number>;
       errors: {
         error_rate: number;
@@ -120,7 +120,7 @@ describe('operational detectors', () => {
         usual: { p50: number };
         status: string;
       };
-    }>(osprey.url, osprey.apiKey, 'POST', `/api/v1/models/${model}/detect`, range);
+    }>(osprey.url, osprey.apiKey, model, range);
     expect(body.latency).toMatchObject({
       count: 1_000,
       p50: quantileExactLow(latencies, 0.5),
@@ -174,7 +174,7 @@ describe('segments', () => {
       '/v1/predictions',
       current.map((r, i) => ({ model, version: 'v1', timestamp: window.from + i * 1_000, ...r })),
     );
-    const { body } = await api<{
+    const { body } = await detectOne<{
       drift: { features: { drift: boolean; current_size: number }[] };
       segments: {
         segment: string;
@@ -183,7 +183,7 @@ describe('segments', () => {
           features: { feature: string; drift: boolean; current_size: number }[];
         };
       }[];
-    }>(osprey.url, osprey.apiKey, 'POST', `/api/v1/models/${model}/detect`, range);
+    }>(osprey.url, osprey.apiKey, model, range);
     const bySegment = Object.fromEntries(body.segments.map((s) => [s.segment, s.drift]));
     expect(Object.keys(bySegment).sort()).toEqual(['region=eu', 'region=us']);
     expect(bySegment['region=eu']!.reference.size).toBe(400);

@@ -40,3 +40,26 @@ export async function api<T>(
   });
   return { status: res.status, body: (await res.json()) as T };
 }
+
+/**
+ * `POST …/detect` over exactly one of the model's windows: that window's detection (with the
+ * call's alert transitions) in the shape a single window's results have.
+ */
+export async function detectOne<T>(
+  url: string,
+  apiKey: string,
+  model: string,
+  window: { from: string; to: string },
+): Promise<{ status: number; body: T }> {
+  const res = await api<{ windows: T[]; alerts: unknown[] }>(
+    url,
+    apiKey,
+    'POST',
+    `/api/v1/models/${model}/detect`,
+    window,
+  );
+  if (res.status !== 200) return res as unknown as { status: number; body: T };
+  if (res.body.windows.length !== 1)
+    throw new Error(`detect over one window answered ${res.body.windows.length} windows`);
+  return { status: 200, body: { ...res.body.windows[0]!, alerts: res.body.alerts } };
+}

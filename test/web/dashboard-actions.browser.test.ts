@@ -41,7 +41,8 @@ beforeAll(async () => {
   ]);
   // 50 minutes of logged traffic for `houses` v1 whose latency jumps in the last 20, the two
   // fixture models registered, v1 then v2 promoted: production is v2 and a rollback goes to v1.
-  const start = Date.now() - 3_600_000;
+  // On a 10-minute edge: the model's windows are 10 minutes (below) and detect computes them.
+  const start = Math.floor((Date.now() - 3_600_000) / 600_000) * 600_000;
   await postAll(
     osprey.url,
     osprey.apiKey,
@@ -84,7 +85,11 @@ beforeAll(async () => {
     });
     expect(promoted.status).toBe(201);
   }
-  // Five detected 10-minute windows (p95 latency 8, 8, 8, 34, 34 ms) for the rule preview.
+  // Five detected 10-minute windows (p95 latency 8, 8, 8, 34, 34 ms) for the rule preview: the
+  // model's windows are 10 minutes, so POST …/detect computes exactly these.
+  expect(
+    (await admin('PUT', `/api/v1/models/${MODEL}/settings`, { window_minutes: 10 })).status,
+  ).toBe(200);
   windows = Array.from({ length: 5 }, (_, w) => ({
     from: new Date(start + w * 600_000).toISOString(),
     to: new Date(start + (w + 1) * 600_000).toISOString(),

@@ -33,6 +33,17 @@ beforeAll(async () => {
     }),
     launchBrowser(),
   ]);
+  // The segment filter offers the model's configured segment keys (docs/detectors.md).
+  const configured = await api(
+    osprey.url,
+    osprey.apiKey,
+    'PUT',
+    `/api/v1/models/${MODEL}/settings`,
+    {
+      segments: ['region'],
+    },
+  );
+  expect(configured.status).toBe(200);
   const features = (i: number, shift: number) => ({
     sqm: 40 + ((i * 37) % 100) + shift,
     rooms: 1 + (i % 5),

@@ -166,7 +166,7 @@ it('picks region = eu-west and shows that segment in every panel, as the API doe
     );
     expect(await areaCells.count()).toBe(4);
     expect(await areaCells.last().getAttribute('data-status')).toBe('drift');
-    expect(await page.getByTestId('drift').innerText()).toContain('reference: dataset (300 rows)');
+    expect(await page.getByTestId('drift').innerText()).toContain('dataset validation (300 rows)');
 
     // Performance: the segment's labelled predictions over its four windows.
     const labelled = await Promise.all(
