@@ -51,3 +51,15 @@ export async function signIn(page: Page, baseUrl: string): Promise<void> {
 export function overflowsSideways(page: Page): Promise<boolean> {
   return page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth');
 }
+
+/** A fresh page of the given width, signed in as ADMIN. */
+export async function signedInPage(
+  browser: Browser,
+  baseUrl: string,
+  width: number,
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, baseUrl);
+  return page;
+}

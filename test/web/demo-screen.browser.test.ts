@@ -1,13 +1,12 @@
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Browser, Request } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SCREENSHOT_DIR, launchBrowser } from '../support/browser';
+import { SCREENSHOT_DIR, launchBrowser, adminEnv, signedInPage } from '../support/browser';
 import { overflows } from '../support/page-fit';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 
 // What a newcomer sees after `osprey start --demo`: the Overview while the scheduler backfills the
 // seeded day, then every dashboard page with the demo's full tables at the two common laptop
 // widths, the model page's background requests, the favicon and the models list.
-const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery' };
 const MODEL = 'house-prices';
 const WIDTHS = [1280, 1440];
 
@@ -18,12 +17,12 @@ beforeAll(async () => {
   [demo, browser] = await Promise.all([
     startOsprey({
       args: ['start', '--demo'],
-      env: {
-        OSPREY_ADMIN_EMAIL: ADMIN.email,
-        OSPREY_ADMIN_PASSWORD: ADMIN.password,
+      env: adminEnv({
+        // The demo's backfill is what the Overview's notice shows: the scheduler runs.
+        OSPREY_DETECTORS: 'on',
         OSPREY_DEMO_RATE: '5',
         OSPREY_DETECTOR_INTERVAL_SECONDS: '2',
-      },
+      }),
     }),
     launchBrowser(),
   ]);
@@ -33,19 +32,10 @@ afterAll(async () => {
   await demo?.stop();
 });
 
-async function signedInPage(width: number): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${demo.url}/login`);
-  await page.fill('input[name=email]', ADMIN.email);
-  await page.fill('input[name=password]', ADMIN.password);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${demo.url}/`);
-  return page;
-}
+const pageAt = (width: number) => signedInPage(browser, demo.url, width);
 
 it('says the windows are backfilling, never "all quiet", until the backfill is done', async () => {
-  const page = await signedInPage(1280);
+  const page = await pageAt(1280);
   const notice = page.getByTestId('backfill-notice');
   // The demo seeds a day of history, then the scheduler's first pass detects its 24-odd windows.
   // The notice follows the progress by itself; the page is loaded once.
@@ -111,7 +101,7 @@ it('fits every dashboard page into 1280 and 1440 px windows, full demo tables in
   ];
   const found: string[] = [];
   for (const width of WIDTHS) {
-    const page = await signedInPage(width);
+    const page = await pageAt(width);
     for (const path of pages) {
       await page.goto(`${demo.url}${path}`);
       await page.waitForLoadState('networkidle');
@@ -125,7 +115,7 @@ it('fits every dashboard page into 1280 and 1440 px windows, full demo tables in
 }, 240_000);
 
 it('prefetches on intent only: a model page view makes no background page requests', async () => {
-  const signedIn = await signedInPage(1440);
+  const signedIn = await pageAt(1440);
   // A fresh tab with the session: nothing left over from the sign-in's Overview.
   const page = await signedIn.context().newPage();
   await signedIn.close();
@@ -159,7 +149,7 @@ it('ships a favicon', async () => {
 });
 
 it('lists the models on /models instead of sending the visitor to the Overview', async () => {
-  const page = await signedInPage(1280);
+  const page = await pageAt(1280);
   await page.goto(`${demo.url}/models`);
   expect(new URL(page.url()).pathname).toBe('/models');
   expect(await page.locator('h1').first().innerText()).toBe('Models');

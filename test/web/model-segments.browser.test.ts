@@ -1,13 +1,12 @@
 import { Osprey } from '@osprey/sdk';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SCREENSHOT_DIR, launchBrowser } from '../support/browser';
+import { SCREENSHOT_DIR, launchBrowser, adminEnv, signedInPage } from '../support/browser';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 
 // A demo-like model with `region` configured as a segment: picking region = eu-west in the model
 // page's filter puts the segment in the URL, and every panel (stat cards, traffic series, drift
 // heatmap and its reference, performance) answers for eu-west as the API does for that segment.
-const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery' };
 const MODEL = 'segment-shop';
 const HOUR = 3_600_000;
 /** Four closed hourly windows: [H0 − 4 h, H0). */
@@ -38,12 +37,10 @@ async function api<T>(path: string, init?: RequestInit): Promise<T> {
 beforeAll(async () => {
   [osprey, browser] = await Promise.all([
     startOsprey({
-      env: {
-        OSPREY_ADMIN_EMAIL: ADMIN.email,
-        OSPREY_ADMIN_PASSWORD: ADMIN.password,
+      env: adminEnv({
         // Windows are detected below, once every prediction and label is in.
         OSPREY_DETECTORS: 'off',
-      },
+      }),
     }),
     launchBrowser(),
   ]);
@@ -100,15 +97,7 @@ afterAll(async () => {
   await osprey?.stop();
 });
 
-async function signedInPage(width: number): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  await page.goto(`${osprey.url}/login`);
-  await page.fill('input[name=email]', ADMIN.email);
-  await page.fill('input[name=password]', ADMIN.password);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${osprey.url}/`);
-  return page;
-}
+const pageAt = (width: number) => signedInPage(browser, osprey.url, width);
 
 const digits = (s: string) => Number(s.replace(/[^0-9.]/g, ''));
 
@@ -125,7 +114,7 @@ it('picks region = eu-west and shows that segment in every panel, as the API doe
   expect(stats.count).toBe((N * 3) / 5);
 
   for (const width of [1280, 1440]) {
-    const page = await signedInPage(width);
+    const page = await pageAt(width);
     await page.goto(`${osprey.url}/models/${MODEL}?${range}`);
     await page.getByTestId('segment-filter').locator('select').selectOption({
       label: 'region = eu-west',

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCREENSHOT_DIR, launchBrowser, overflowsSideways } from '../support/browser';
+import {
+  SCREENSHOT_DIR,
+  launchBrowser,
+  overflowsSideways,
+  adminEnv,
+  signedInPage,
+} from '../support/browser';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 import { api, postAll } from '../support/upload';
 
@@ -9,7 +15,6 @@ import { api, postAll } from '../support/upload';
 // its first window closes and an editor sets the window length there; a model detected before
 // its reference was uploaded says per window what it was compared with, and "Recompute" redoes
 // the windows with progress until they compare with the dataset.
-const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery' };
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 const CURRENT_HOUR = Math.floor(Date.now() / HOUR) * HOUR;
@@ -24,12 +29,10 @@ let browser: Browser;
 beforeAll(async () => {
   [osprey, browser] = await Promise.all([
     startOsprey({
-      env: {
-        OSPREY_ADMIN_EMAIL: ADMIN.email,
-        OSPREY_ADMIN_PASSWORD: ADMIN.password,
+      env: adminEnv({
         // Detection only when the test asks: what a window was compared with is then known.
         OSPREY_DETECTORS: 'off',
-      },
+      }),
     }),
     launchBrowser(),
   ]);
@@ -39,15 +42,7 @@ afterAll(async () => {
   await osprey?.stop();
 });
 
-async function signedIn(width: number): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  await page.goto(`${osprey.url}/login`);
-  await page.fill('input[name=email]', ADMIN.email);
-  await page.fill('input[name=password]', ADMIN.password);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${osprey.url}/`);
-  return page;
-}
+const signedIn = (width: number) => signedInPage(browser, osprey.url, width);
 
 const prediction = (model: string, t: number, i: number) => ({
   event_id: randomUUID(),
