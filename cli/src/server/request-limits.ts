@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { collectorEnv } from '@osprey/ingest';
+import { shadowEnv } from '@osprey/shadow-runner/config';
 import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -28,7 +30,13 @@ export interface RequestLimits {
 }
 
 const MULTIPART_ROOM = 1024 * 1024;
-const defaults = requestLimitsEnv.parse({});
+// A role that does not configure the collector's or the registry's limits keeps their defaults,
+// read from their own schemas so the two never disagree.
+const defaults = {
+  ...requestLimitsEnv.parse({}),
+  OSPREY_MAX_BODY_BYTES: collectorEnv.parse({}).OSPREY_MAX_BODY_BYTES,
+  OSPREY_MAX_ARTIFACT_BYTES: shadowEnv.parse({}).OSPREY_MAX_ARTIFACT_BYTES,
+};
 
 /** The limits from a role's environment; what a role does not configure keeps its default. */
 export function requestLimits(
@@ -39,9 +47,9 @@ export function requestLimits(
 ): RequestLimits {
   const e = { ...defaults, ...env };
   return {
-    ingestBytes: e.OSPREY_MAX_BODY_BYTES ?? 5 * 1024 * 1024,
+    ingestBytes: e.OSPREY_MAX_BODY_BYTES,
     jsonBytes: e.OSPREY_MAX_JSON_BODY_BYTES,
-    uploadBytes: (e.OSPREY_MAX_ARTIFACT_BYTES ?? 512 * 1024 * 1024) + MULTIPART_ROOM,
+    uploadBytes: e.OSPREY_MAX_ARTIFACT_BYTES + MULTIPART_ROOM,
     bodyMs: e.OSPREY_BODY_TIMEOUT_S * 1000,
     idleMs: e.OSPREY_BODY_IDLE_TIMEOUT_S * 1000,
     uploadMs: e.OSPREY_UPLOAD_TIMEOUT_S * 1000,
