@@ -52,8 +52,4 @@ export class BodyBudget {
   give(bytes: number): void {
     this.held -= bytes;
   }
-
-  get heldBytes(): number {
-    return this.held;
-  }
 }

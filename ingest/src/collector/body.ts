@@ -52,6 +52,7 @@ export async function readRawBody(
   }
   const chunks: Buffer[] = [];
   let size = 0;
+  let held = 0;
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
@@ -61,15 +62,15 @@ export async function readRawBody(
           'retry-after': '1',
         });
       }
+      held += chunk.length;
       chunks.push(chunk);
     }
   } catch (err) {
-    budget.give(chunks.reduce((n, c) => n + c.length, 0));
+    budget.give(held);
     await discard(req);
     if (err instanceof HttpError) throw err;
     throw new HttpError(400, `could not read the request body: ${(err as Error).message}`);
   }
-  let held = size;
   return {
     body: Buffer.concat(chunks, size),
     release: () => {
