@@ -12,11 +12,17 @@ const missing = [];
 const vitest = join(dir, 'vitest.json');
 if (existsSync(vitest)) {
   const r = JSON.parse(readFileSync(vitest, 'utf8'));
+  // A file that failed outside its tests (an import error, a failing beforeAll or afterAll) counts
+  // once; a file whose failure is already a failed test does not count again.
+  const brokenFiles = r.testResults.filter(
+    (file) =>
+      file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'),
+  ).length;
   passed += r.numPassedTests;
-  failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+  failed += r.numFailedTests + brokenFiles;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
   console.log(
-    `vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numFailedTestSuites ?? 0} suites failed, ${r.numPendingTests} skipped`,
+    `vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${brokenFiles} files failed outside their tests, ${r.numPendingTests} skipped`,
   );
 } else missing.push('vitest');
 

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileState } from '../support/file-state';
 import { ospreyCommand, sqlRows } from '../support/osprey-cli';
 
 // Issue #13 row 4: each attack string, exactly, through the real `osprey sql` on a real chDB.
@@ -21,12 +22,6 @@ async function refused(
     return err as { code: number; stderr: string; stdout: string };
   }
   throw new Error(`osprey sql ran ${JSON.stringify(statement)} but was expected to refuse it`);
-}
-
-function fileState(path: string): { mtimeMs: number; content: string } | null {
-  return existsSync(path)
-    ? { mtimeMs: statSync(path).mtimeMs, content: readFileSync(path, 'utf8') }
-    : null;
 }
 
 let secrets: Server;

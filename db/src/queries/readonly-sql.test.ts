@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileState } from '../../../test/support/file-state';
 import { migrate } from '../migrate/migrate';
 import type { Store } from '../store/store';
 import { storeBackends } from '../store/test-backends';
@@ -24,12 +25,6 @@ beforeAll(async () => {
   secretsUrl = `http://127.0.0.1:${(secrets.address() as AddressInfo).port}/secret`;
 });
 afterAll(() => new Promise<void>((done) => secrets.close(() => done())));
-
-function fileState(path: string): { mtimeMs: number; content: string } | null {
-  return existsSync(path)
-    ? { mtimeMs: statSync(path).mtimeMs, content: readFileSync(path, 'utf8') }
-    : null;
-}
 
 describe.each(backends)('read-only SQL on $name', ({ open }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'osprey-readonly-sql-'));
