@@ -1,6 +1,8 @@
 /* global document, window, getComputedStyle */
 // Runs in the page (test/support/page-fit.ts evaluates it): where the page is wider than the
-// window, a box scrolls sideways, an element sticks out of its card, or a table cell's text is cut.
+// window, a box scrolls sideways, an element sticks out of its card, a table cell's text is cut, or
+// a table cell breaks a word of up to 32 characters across lines (a longer one, such as a hash,
+// may break; a name cut by <wbr> into parts is judged part by part).
 (() => {
   const problems = [];
   const doc = document.documentElement;
@@ -40,6 +42,19 @@
     if (!card) continue;
     const edge = card.getBoundingClientRect().right;
     if (rect.right > edge + 0.5) flag(el, `ends ${Math.round(rect.right - edge)} px past its card`);
+  }
+  const range = document.createRange();
+  for (const cell of document.querySelectorAll('main td, main th')) {
+    const walker = document.createTreeWalker(cell, 4 /* NodeFilter.SHOW_TEXT */);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/\S+/g)) {
+        if (word[0].length > 32) continue;
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) flag(cell, `breaks "${word[0]}" across ${lines.size} lines`);
+      }
+    }
   }
   return problems;
 })();

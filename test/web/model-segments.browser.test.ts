@@ -174,3 +174,40 @@ it('picks region = eu-west and shows that segment in every panel, as the API doe
     await page.close();
   }
 }, 120_000);
+
+it('names the tags a model logs that are not segments yet, and an editor makes one a segment', async () => {
+  const model = 'tagged-shop';
+  const client = new Osprey({ url: osprey.url, apiKey: osprey.apiKey });
+  for (let i = 0; i < 40; i++) {
+    client.log({
+      model,
+      version: 'v1',
+      timestamp: H0 - HOUR + i * 60_000,
+      features: { rooms: 1 + (i % 6) },
+      prediction: i,
+      tags: { device: i % 2 ? 'ios' : 'android', campaign: `c${i % 3}` },
+    });
+  }
+  await client.close(30_000);
+
+  const page = await pageAt(1280);
+  await page.goto(`${osprey.url}/models/${model}`);
+  const hint = page.getByTestId('segment-hint');
+  await expect.poll(() => hint.innerText()).toMatch(/Tags (device, campaign|campaign, device) are/);
+  expect(await page.getByTestId('segment-filter').count()).toBe(0);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/model-segment-hint-1280.png` });
+
+  await page.getByTestId('segment-key-select').selectOption('device');
+  await page.getByTestId('segment-key-add').click();
+  const filter = page.getByTestId('segment-filter').locator('select');
+  await expect.poll(() => filter.count(), { timeout: 20_000 }).toBe(1);
+  expect(await page.getByTestId('segment-keys').innerText()).toContain('Segments: device');
+  expect(await filter.locator('option').allInnerTexts()).toEqual(
+    expect.arrayContaining(['device = ios', 'device = android']),
+  );
+  const res = await fetch(`${osprey.url}/api/v1/models/${model}/settings`, {
+    headers: { authorization: `Bearer ${osprey.apiKey}` },
+  });
+  expect(((await res.json()) as { segments: string[] }).segments).toEqual(['device']);
+  await page.close();
+}, 60_000);

@@ -1,4 +1,5 @@
-import { Badge } from '@/components/actions/primitives';
+import { Badge, ui } from '@/components/actions/primitives';
+import { BreakableName } from '@/components/ui/breakable-name';
 
 export function SeverityBadge({ severity }: { severity: string | null }) {
   const tone = severity === 'critical' ? 'red' : severity === 'warning' ? 'amber' : 'blue';
@@ -20,10 +21,20 @@ export function StateBadge({ state }: { state: string }) {
 }
 
 /** "feature area_sqm · segment region=eu", or nothing for a whole-model alert. */
-export function Scope(props: { feature: string | null; segment: string | null }) {
+export function Scope(props: { feature?: string | null; segment?: string | null }) {
   const parts = [
-    props.feature && `feature ${props.feature}`,
-    props.segment && `segment ${props.segment}`,
-  ].filter(Boolean);
-  return parts.length ? <>{parts.join(' · ')}</> : <span style={{ color: '#98a2b3' }}>model</span>;
+    props.feature && (['feature', props.feature] as const),
+    props.segment && (['segment', props.segment] as const),
+  ].filter((p) => !!p);
+  if (parts.length === 0) return <span className={ui.muted}>model</span>;
+  return (
+    <>
+      {parts.map(([kind, name], i) => (
+        <span key={kind}>
+          {i > 0 && ' · '}
+          {kind} <BreakableName name={name} />
+        </span>
+      ))}
+    </>
+  );
 }

@@ -6,7 +6,7 @@ import { ConfirmAction } from '@/components/actions/confirm-action';
 import { ActionButton, Badge, Panel, TableHead, cx, ui } from '@/components/actions/primitives';
 import { callApi } from '@/lib/actions/api-client';
 import { number, when } from '@/lib/actions/format';
-import { SeverityBadge } from './labels';
+import { Scope, SeverityBadge } from './labels';
 import { RuleEditor } from './rule-editor';
 import type { AlertRule, ChannelChoice } from './types';
 import styles from './alerts.module.css';
@@ -83,9 +83,7 @@ export function Rules(props: {
                     {r.for > 1 && ` for ${r.for}`}
                   </td>
                   <td className={cx(ui.small, styles.scope)}>
-                    {[r.feature && `feature ${r.feature}`, r.segment && `segment ${r.segment}`]
-                      .filter(Boolean)
-                      .join(' · ') || <span className={ui.muted}>model</span>}
+                    <Scope feature={r.feature} segment={r.segment} />
                   </td>
                   <td>
                     <SeverityBadge severity={r.severity} />

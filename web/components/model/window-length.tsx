@@ -4,7 +4,7 @@ import type { ModelSettings } from '@osprey/detectors';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ActionButton, cx, ui } from '@/components/actions/primitives';
-import { callApi, describeError } from '@/lib/actions/api-client';
+import { saveModelSettings } from './save-settings';
 import { windowLength } from './window-text';
 
 const CHOICES = [5, 15, 30, 60, 120, 360, 720, 1440];
@@ -24,13 +24,11 @@ export function WindowLength(props: { model: string; settings: ModelSettings; ca
   async function save() {
     setBusy(true);
     setError(undefined);
-    const result = await callApi(
-      'PUT',
-      `/api/v1/models/${encodeURIComponent(props.model)}/settings`,
-      { ...props.settings, window_minutes: minutes },
-    );
+    const problem = await saveModelSettings(props.model, props.settings, {
+      window_minutes: minutes,
+    });
     setBusy(false);
-    if (!result.ok) return setError(describeError(result));
+    if (problem) return setError(problem);
     router.refresh();
   }
 

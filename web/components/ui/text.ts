@@ -12,3 +12,11 @@ export function truncate(text: string, max: number): string {
   const chars = Array.from(text);
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
+
+/**
+ * An identifier cut where a reader would break it: after `_ . - / :` and before a capital that
+ * follows a lower-case letter ("distance_to_center_km" → "distance_", "to_", "center_", "km").
+ */
+export function identifierParts(name: string): string[] {
+  return name.split(/(?<=[_./:-])|(?<=\p{Ll})(?=\p{Lu})/u).filter(Boolean);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { someOf, truncate } from './text';
+import { identifierParts, someOf, truncate } from './text';
 
 describe('truncate', () => {
   it('keeps short text and cuts long text to max characters, the last an ellipsis', () => {
@@ -23,5 +23,17 @@ describe('someOf', () => {
     const many = Array.from({ length: 2_000 }, (_, i) => `f${i}`);
     expect(someOf(many)).toBe('f0, f1, f2 and 1,997 more');
     expect(someOf(['x'.repeat(256)])).toBe(`${'x'.repeat(39)}…`);
+  });
+});
+
+describe('identifierParts', () => {
+  it('cuts after separators and at camelCase humps, keeping every character', () => {
+    expect(identifierParts('distance_to_center_km')).toEqual(['distance_', 'to_', 'center_', 'km']);
+    expect(identifierParts('region=eu-west.1')).toEqual(['region=eu-', 'west.', '1']);
+    expect(identifierParts('userAgeYears')).toEqual(['user', 'Age', 'Years']);
+    expect(identifierParts('URL')).toEqual(['URL']);
+    expect(identifierParts('')).toEqual([]);
+    const odd = 'a__b😀_Ĳx';
+    expect(identifierParts(odd).join('')).toBe(odd);
   });
 });

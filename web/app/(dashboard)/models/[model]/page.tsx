@@ -21,6 +21,7 @@ import { RecomputeWindows } from '@/components/model/recompute-windows';
 import { WindowLength } from '@/components/model/window-length';
 import { comparedLabel } from '@/components/model/window-text';
 import { SegmentFilter } from '@/components/model/segment-filter';
+import { SegmentKeys } from '@/components/model/segment-keys';
 import { TrafficPanels } from '@/components/model/traffic-panels';
 import styles from '@/components/model/model.module.css';
 import { ago, clock, compact, ms, number, rate } from '@/components/ui/format';
@@ -172,6 +173,12 @@ export default async function ModelPage(props: {
       </div>
       <div className={styles.windowBar} data-testid="window-bar">
         <WindowLength model={model} settings={settings} canEdit={canEdit} />
+        <SegmentKeys
+          model={model}
+          settings={settings}
+          tagKeys={tags.map((t) => t.key)}
+          canEdit={canEdit}
+        />
         {!first && (
           <RecomputeWindows
             model={model}
