@@ -1,8 +1,9 @@
 /* global document, window, getComputedStyle */
 // Runs in the page (test/support/page-fit.ts evaluates it): where the page is wider than the
 // window, a box scrolls sideways, an element sticks out of its card, a table cell's text is cut, or
-// a table cell breaks a word of up to 32 characters across lines (a longer one, such as a hash,
-// may break; a name cut by <wbr> into parts is judged part by part).
+// a table cell breaks a word of up to 32 characters inside it (a longer one, such as a hash, may
+// break; a name cut by <wbr> into parts is judged part by part, and a hyphen between letters is
+// a place to break).
 (() => {
   const problems = [];
   const doc = document.documentElement;
@@ -49,10 +50,16 @@
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       for (const word of node.data.matchAll(/\S+/g)) {
         if (word[0].length > 32) continue;
-        range.setStart(node, word.index);
-        range.setEnd(node, word.index + word[0].length);
-        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-        if (lines.size > 1) flag(cell, `breaks "${word[0]}" across ${lines.size} lines`);
+        // A hyphen between letters (house-prices) is where a browser may break; a number's
+        // (1e-16, -0.5) is not.
+        let start = word.index;
+        for (const piece of word[0].split(/(?<=\p{L}-)(?=\p{L})/u)) {
+          range.setStart(node, start);
+          range.setEnd(node, start + piece.length);
+          start += piece.length;
+          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          if (lines.size > 1) flag(cell, `breaks "${word[0]}" inside "${piece}"`);
+        }
       }
     }
   }
