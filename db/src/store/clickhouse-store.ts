@@ -22,7 +22,19 @@ export interface ClickHouseConfig {
   username?: string;
   password?: string;
   database?: string;
+  /** Tables are Distributed over a cluster (OSPREY_CLICKHOUSE_CLUSTER): see CLUSTER_SETTINGS. */
+  cluster?: boolean;
 }
+
+/**
+ * On a cluster: an insert into a Distributed table returns once every shard has its rows (an
+ * acknowledged event is stored, as on one node), and a subquery on a second Distributed table
+ * (predictions ⋈ labels) runs once and is sent to the shards (GLOBAL) instead of being refused.
+ */
+const CLUSTER_SETTINGS: ClickHouseSettings = {
+  distributed_foreground_insert: 1,
+  distributed_product_mode: 'global',
+};
 
 /** A ClickHouse server or cluster over HTTP, for the distributed deployment. */
 export class ClickHouseStore implements Store {
@@ -37,7 +49,10 @@ export class ClickHouseStore implements Store {
       password: config.password,
       database: config.database,
       compression: { request: true, response: true },
-      clickhouse_settings: { date_time_input_format: 'best_effort' },
+      clickhouse_settings: {
+        date_time_input_format: 'best_effort',
+        ...(config.cluster ? CLUSTER_SETTINGS : {}),
+      },
     });
   }
 
