@@ -5,7 +5,7 @@ import type { Store } from '../store/store';
 import { RETAINED_TABLES, Tables } from '../tables';
 import { ClusterSchema, type ClusterTarget } from './cluster';
 
-export { clusterTarget, type ClusterTarget } from './cluster';
+export { ClusterSchema, clusterTarget, type ClusterTarget } from './cluster';
 
 export interface Migration {
   version: number;

@@ -14,6 +14,7 @@ import {
   type QueryParams,
   type Store,
 } from './store';
+import { CLUSTER_SETTINGS } from './cluster-settings';
 
 export interface ClickHouseConfig {
   url?: string;
@@ -22,19 +23,9 @@ export interface ClickHouseConfig {
   username?: string;
   password?: string;
   database?: string;
-  /** Tables are Distributed over a cluster (OSPREY_CLICKHOUSE_CLUSTER): see CLUSTER_SETTINGS. */
+  /** Tables are Distributed over a cluster (OSPREY_CLICKHOUSE_CLUSTER): ./cluster-settings.ts. */
   cluster?: boolean;
 }
-
-/**
- * On a cluster: an insert into a Distributed table returns once every shard has its rows (an
- * acknowledged event is stored, as on one node), and a subquery on a second Distributed table
- * (predictions ⋈ labels) runs once and is sent to the shards (GLOBAL) instead of being refused.
- */
-const CLUSTER_SETTINGS: ClickHouseSettings = {
-  distributed_foreground_insert: 1,
-  distributed_product_mode: 'global',
-};
 
 /** A ClickHouse server or cluster over HTTP, for the distributed deployment. */
 export class ClickHouseStore implements Store {
