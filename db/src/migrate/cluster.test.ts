@@ -51,6 +51,15 @@ describe('migrate with a cluster', () => {
     expect(rest.length).toBeGreaterThan(loadMigrations().length);
   });
 
+  it('refuses a database migrated without a cluster, whose ledger would say all is done', async () => {
+    const store = recordingStore();
+    store.query = (() => Promise.resolve([{ engine: 'MergeTree' }])) as Store['query'];
+    await expect(migrate(store, { retentionDays: 90, cluster: target })).rejects.toThrow(
+      /migrated without it \(predictions is MergeTree, not Distributed\)/,
+    );
+    expect(store.commands).toEqual([]);
+  });
+
   it('refuses a second rendering of a table the first never created', () => {
     const schema = new ClusterSchema(target);
     expect(() => schema.render('ALTER TABLE predictions ADD COLUMN x UInt8')).toThrow(

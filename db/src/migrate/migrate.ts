@@ -62,6 +62,7 @@ export async function migrate(
   // Rendered up front: a migration's cluster form depends on the tables earlier ones created.
   const statements = (sql: string) => (schema ? schema.render(sql) : [sql]);
   const rendered = migrations.map((m) => statements(m.sql));
+  if (schema) await refuseSingleNodeSchema(store);
   for (const sql of statements(LEDGER)) await store.command(sql);
   const recorded = await store.query<{ version: number; name: string; checksum: string }>(
     `SELECT version, name, checksum FROM ${Tables.schemaMigrations} FINAL`,
@@ -86,6 +87,22 @@ export async function migrate(
   }
   await applyRetention(store, opts.retentionDays, schema);
   return { applied, retentionDays: opts.retentionDays };
+}
+
+/**
+ * A database first migrated without a cluster has plain tables and a ledger that says every
+ * migration is applied: migrating it for a cluster would change nothing and report success.
+ */
+async function refuseSingleNodeSchema(store: Store): Promise<void> {
+  const [table] = await store.query<{ engine: string }>(
+    `SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = {name:String}`,
+    { name: Tables.predictions },
+  );
+  if (table && table.engine !== 'Distributed') {
+    throw new Error(
+      `OSPREY_CLICKHOUSE_CLUSTER is set, but this database was migrated without it (${Tables.predictions} is ${table.engine}, not Distributed): migrate an empty database on the cluster and copy the data across (docs/deploy.md, "ClickHouse cluster")`,
+    );
+  }
 }
 
 /**
