@@ -94,8 +94,23 @@ describe('every migration rendered for a cluster', () => {
 describe('the cluster schema on a one-node cluster (chDB, remote_servers = localhost)', () => {
   const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
 
+  let concurrent: string[][];
   beforeAll(async () => {
-    await migrate(store, { retentionDays: 7, cluster: target });
+    // Two processes starting together both migrate: a second connection to the same database.
+    const second = oneNodeClusterStore(dir);
+    try {
+      const results = await Promise.all(
+        [store, second].map((s) => migrate(s, { retentionDays: 7, cluster: target })),
+      );
+      concurrent = results.map((r) => r.applied);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('migrates from two connections at once, every migration applied by one or both', () => {
+    const all = loadMigrations().map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`);
+    expect(new Set(concurrent.flat())).toEqual(new Set(all));
   });
 
   it('runs with the settings the ClickHouse store sends on a cluster', async () => {
