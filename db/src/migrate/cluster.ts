@@ -39,7 +39,7 @@ const FROM_TABLE = /\bFROM\s+([a-z0-9_]+)\b/g;
  * each table's placement from its CREATE, so later views and ALTERs refer to the right tables.
  * A statement of a shape it does not know is refused, so a new kind of migration fails its test
  * (test/deploy/cluster-ddl.integration.test.ts) until its cluster form is decided here.
- * Text, not ClickHouse's parser: the migrations have five shapes, all matched whole, and the roles
+ * Text, not ClickHouse's parser: the migrations have four shapes, all matched whole, and the roles
  * that migrate a cluster talk to a server over HTTP and need not load chDB (a slim image may not
  * have it); the test checks every rendered statement with the parser instead.
  */
