@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../config';
+import { ConfigError, parseEnv, storeEnv } from '../config';
 import type { Store } from '../store/store';
 import { ClusterSchema, clusterTarget } from './cluster';
 import { loadMigrations, migrate } from './migrate';
@@ -194,6 +194,14 @@ AS SELECT x FROM predictions WHERE x IN (SELECT x FROM labels)`),
 
 describe('clusterTarget', () => {
   const base = { CLICKHOUSE_DATABASE: 'default' };
+  it('reads OSPREY_CLICKHOUSE_CLUSTER as a plain identifier only', () => {
+    expect(
+      parseEnv(storeEnv, { OSPREY_CLICKHOUSE_CLUSTER: 'prod_1' }).OSPREY_CLICKHOUSE_CLUSTER,
+    ).toBe('prod_1');
+    expect(() => parseEnv(storeEnv, { OSPREY_CLICKHOUSE_CLUSTER: 'a b' })).toThrow(
+      /OSPREY_CLICKHOUSE_CLUSTER: must be a plain identifier/,
+    );
+  });
   it('is undefined without OSPREY_CLICKHOUSE_CLUSTER', () => {
     expect(clusterTarget({ ...base, CLICKHOUSE_URL: 'http://ch:8123' })).toBeUndefined();
   });
