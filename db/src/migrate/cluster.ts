@@ -194,7 +194,7 @@ export function clusterTarget(env: {
   if (!env.OSPREY_CLICKHOUSE_CLUSTER) return undefined;
   if (!env.CLICKHOUSE_URL) {
     throw new ConfigError(
-      'Invalid configuration:\n  OSPREY_CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL (the embedded store is one node)',
+      'Invalid configuration:\n  OSPREY_CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL (the embedded store is one node)\nSee .env.example for every variable.',
     );
   }
   return { cluster: env.OSPREY_CLICKHOUSE_CLUSTER, database: env.CLICKHOUSE_DATABASE };
