@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tables, listModels, type Store } from '@osprey/db';
 import { ClusterSchema, loadMigrations, migrate } from '@osprey/db/migrate';
 import { SHARDING_KEYS } from '@osprey/db/migrate/sharding';
-import { CLUSTER, asDeliveredToOneNode, oneNodeClusterStore } from '../support/one-node-cluster';
+import {
+  CLUSTER,
+  asDeliveredToOneNode,
+  oneNodeCluster,
+  type OneNode,
+} from '../support/one-node-cluster';
 
 // OSPREY_CLICKHOUSE_CLUSTER's DDL (db/src/migrate/cluster.ts), checked by ClickHouse itself in
 // chDB: every statement parses and names the engine and cluster it should; then the schema runs
@@ -13,15 +18,27 @@ import { CLUSTER, asDeliveredToOneNode, oneNodeClusterStore } from '../support/o
 // Not run here (no Keeper, no second server): replication, the ON CLUSTER queue, two shards.
 
 let dir: string;
+let node: OneNode;
 let store: Store;
 const target = { cluster: CLUSTER, database: 'default' };
+/** distributed_product_mode as a store without, then with, the cluster setting sees it. */
+let productModes: string[];
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'osprey-cluster-'));
-  store = oneNodeClusterStore(dir);
+  node = await oneNodeCluster(dir);
+  // chDB's connection keeps a setting for the queries after it: the store without first.
+  productModes = [];
+  for (const cluster of [false, true]) {
+    const [row] = await node
+      .open({ cluster })
+      .query<{ mode: string }>(`SELECT getSetting('distributed_product_mode') AS mode`);
+    productModes.push(row!.mode);
+  }
+  store = node.open();
 });
 afterAll(async () => {
-  await store.close();
+  await node.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -96,16 +113,12 @@ describe('the cluster schema on a one-node cluster (chDB, remote_servers = local
 
   let concurrent: string[][];
   beforeAll(async () => {
-    // Two processes starting together both migrate: a second connection to the same database.
-    const second = oneNodeClusterStore(dir);
-    try {
-      const results = await Promise.all(
-        [store, second].map((s) => migrate(s, { retentionDays: 7, cluster: target })),
-      );
-      concurrent = results.map((r) => r.applied);
-    } finally {
-      await second.close();
-    }
+    // Two processes starting together both migrate: a second store on the same database.
+    const second = node.open();
+    const results = await Promise.all(
+      [store, second].map((s) => migrate(s, { retentionDays: 7, cluster: target })),
+    );
+    concurrent = results.map((r) => r.applied);
   });
 
   it('migrates from two connections at once, every migration applied by one or both', () => {
@@ -113,12 +126,12 @@ describe('the cluster schema on a one-node cluster (chDB, remote_servers = local
     expect(new Set(concurrent.flat())).toEqual(new Set(all));
   });
 
-  it('runs with the settings the ClickHouse store sends on a cluster', async () => {
-    const [row] = await store.query<{ mode: string; foreground: string }>(
-      `SELECT getSetting('distributed_product_mode') AS mode,
-              toString(getSetting('distributed_foreground_insert')) AS foreground`,
+  it('runs with the settings the ClickHouse store sends on a cluster, and only there', async () => {
+    expect(productModes).toEqual(['deny', 'global']);
+    const [row] = await store.query<{ foreground: boolean }>(
+      `SELECT getSetting('distributed_foreground_insert') AS foreground`,
     );
-    expect(row).toEqual({ mode: 'global', foreground: 'true' });
+    expect(row).toEqual({ foreground: true });
   });
 
   it('makes each table what the rendering says', async () => {

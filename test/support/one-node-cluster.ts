@@ -1,20 +1,28 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '@osprey/db';
-import { CLUSTER_SETTINGS } from '@osprey/db/store';
 import { ChdbStore } from '@osprey/db/store/chdb';
+import { ClickHouseStore, type ClickHouseConfig } from '@osprey/db/store/clickhouse';
 
 export const CLUSTER = 'osprey';
 
+/** chDB's engine in this process, bound to `dir` as the one node of the cluster `osprey`. */
+export interface OneNode {
+  /** A ClickHouse store as a role opens it for the cluster, through chDB's client connection. */
+  open(opts?: { cluster?: boolean }): Store;
+  close(): Promise<void>;
+}
+
 /**
  * chDB configured as the one node of a one-shard cluster named `osprey` (remote_servers with
- * localhost, which the engine recognises as itself and so reads and writes without a network),
- * with the settings the ClickHouse store sends on a cluster (chDB reads no profiles). chDB has no Keeper and no
- * distributed DDL queue, so the store runs each DDL statement as the node would after the queue
- * delivered it: without ON CLUSTER, and with each Replicated engine's non-replicated twin (the
- * Keeper path and replica name dropped, the engine's own arguments kept).
+ * localhost, which the engine recognises as itself and so reads and writes without a network).
+ * The stores it opens are the product's ClickHouseStore (with its cluster settings) on chDB's
+ * in-process connection. chDB has no Keeper and no distributed DDL queue, so a store runs each
+ * DDL statement as the node would after the queue delivered it: without ON CLUSTER, and with each
+ * Replicated engine's non-replicated twin (the Keeper path and replica name dropped, the engine's
+ * own arguments kept).
  */
-export function oneNodeClusterStore(dir: string): Store {
+export async function oneNodeCluster(dir: string): Promise<OneNode> {
   const configFile = join(dir, 'cluster.xml');
   writeFileSync(
     configFile,
@@ -32,13 +40,26 @@ export function oneNodeClusterStore(dir: string): Store {
 </clickhouse>
 `,
   );
-  const settings = Object.entries(CLUSTER_SETTINGS).map(([name, value]) => `--${name}=${value}`);
-  const store = new ChdbStore(join(dir, 'chdb'), {
-    connectionArgs: [`--config-file=${configFile}`, ...settings],
-  });
-  const command = store.command.bind(store);
-  store.command = (sql, params) => command(asDeliveredToOneNode(sql), params);
-  return store;
+  const path = join(dir, 'chdb');
+  // The first session on a directory sets the engine's configuration for the process.
+  const engine = new ChdbStore(path, { connectionArgs: [`--config-file=${configFile}`] });
+  const { createChdbConnection } = await import('chdb/connection');
+  // chdb types its connection against its own copy of @clickhouse/client-common's types.
+  const connection = createChdbConnection({ path }) as unknown as ClickHouseConfig['connection'];
+  const opened: Store[] = [];
+  return {
+    open: ({ cluster = true } = {}) => {
+      const store = new ClickHouseStore({ connection, cluster });
+      const command = store.command.bind(store);
+      store.command = (sql, params) => command(asDeliveredToOneNode(sql), params);
+      opened.push(store);
+      return store;
+    },
+    close: async () => {
+      for (const store of opened) await store.close();
+      await engine.close();
+    },
+  };
 }
 
 /** What a node executes of a cluster DDL statement, minus replication (see above). */

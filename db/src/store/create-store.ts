@@ -2,8 +2,6 @@ import { resolve } from 'node:path';
 import type { StoreEnv } from '../config';
 import type { Store } from './store';
 
-export { CLUSTER_SETTINGS } from './cluster-settings';
-
 /** CLICKHOUSE_URL set ⇒ a server; otherwise chDB in OSPREY_DATA_DIR. */
 export async function createStore(env: StoreEnv): Promise<Store> {
   if (env.CLICKHOUSE_URL) {
