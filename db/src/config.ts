@@ -10,6 +10,10 @@ export const storeEnv = z.object({
     .string()
     .regex(/^[A-Za-z0-9_]+$/, 'must be a plain identifier')
     .default('default'),
+  OSPREY_CLICKHOUSE_CLUSTER: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/, 'must be a plain identifier, the cluster name in remote_servers')
+    .optional(),
   OSPREY_RETENTION_DAYS: z.coerce
     .number({ error: 'must be a whole number of days' })
     .int('must be a whole number of days')

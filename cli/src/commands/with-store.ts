@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseEnv, type Store } from '@osprey/db';
-import { migrate } from '@osprey/db/migrate';
+import { clusterTarget, migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { commandEnv } from '../env';
 import { heldByServer, isOpenFailure, serverHoldingStore } from './via-server';
@@ -29,7 +29,12 @@ export async function withStore<T>(
     );
   }
   try {
-    if (opts.migrate) await migrate(store, { retentionDays: env.OSPREY_RETENTION_DAYS });
+    if (opts.migrate) {
+      await migrate(store, {
+        retentionDays: env.OSPREY_RETENTION_DAYS,
+        cluster: clusterTarget(env),
+      });
+    }
     return await fn(store);
   } finally {
     await store.close();

@@ -1,5 +1,5 @@
 import { ensureAdmin, ensureApiKey, type AuthEnv, type Store, type StoreEnv } from '@osprey/db';
-import { migrate } from '@osprey/db/migrate';
+import { clusterTarget, migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { connectKafka, ensureTopics, type KafkaEnv } from '@osprey/ingest';
 import type { Logger } from 'pino';
@@ -8,7 +8,10 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 /** The store every role opens the same way: created, migrated, with OSPREY_API_KEY ensured. */
 export async function openStore(env: StoreEnv & { OSPREY_API_KEY?: string }, logger: Logger) {
   const store = await createStore(env);
-  const { applied } = await migrate(store, { retentionDays: env.OSPREY_RETENTION_DAYS });
+  const { applied } = await migrate(store, {
+    retentionDays: env.OSPREY_RETENTION_DAYS,
+    cluster: clusterTarget(env),
+  });
   logger.info({ backend: store.backend, applied }, 'store ready');
   if (env.OSPREY_API_KEY) {
     await ensureApiKey(store, {

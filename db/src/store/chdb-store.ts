@@ -17,9 +17,17 @@ export class ChdbStore implements Store {
   private readOnlySession?: Session;
   private closed = false;
 
-  constructor(readonly dataDir: string) {
+  /** `connectionArgs`: the engine's command-line options (test/deploy's one-node cluster). */
+  constructor(
+    readonly dataDir: string,
+    private readonly options: { connectionArgs?: readonly string[] } = {},
+  ) {
     mkdirSync(dataDir, { recursive: true });
-    this.session = new Session(dataDir);
+    this.session = new Session(dataDir, { connectionArgs: this.connectionArgs() });
+  }
+
+  private connectionArgs(...more: string[]): string[] {
+    return [...(this.options.connectionArgs ?? []), ...more];
   }
 
   async query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
@@ -31,7 +39,9 @@ export class ChdbStore implements Store {
 
   async queryReadOnly<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
     // chDB takes no settings per query; a connection opened with the setting keeps it for good.
-    this.readOnlySession ??= new Session(this.dataDir, { connectionArgs: ['--readonly=1'] });
+    this.readOnlySession ??= new Session(this.dataDir, {
+      connectionArgs: this.connectionArgs('--readonly=1'),
+    });
     const session = this.readOnlySession;
     const result = await this.run(() =>
       session.queryBindAsync(sql, params, { format: 'JSONEachRow' }),

@@ -14,6 +14,7 @@ import {
   type QueryParams,
   type Store,
 } from './store';
+import { CLUSTER_SETTINGS } from './cluster-settings';
 
 export interface ClickHouseConfig {
   url?: string;
@@ -22,6 +23,8 @@ export interface ClickHouseConfig {
   username?: string;
   password?: string;
   database?: string;
+  /** Tables are Distributed over a cluster (OSPREY_CLICKHOUSE_CLUSTER): ./cluster-settings.ts. */
+  cluster?: boolean;
 }
 
 /** A ClickHouse server or cluster over HTTP, for the distributed deployment. */
@@ -37,7 +40,10 @@ export class ClickHouseStore implements Store {
       password: config.password,
       database: config.database,
       compression: { request: true, response: true },
-      clickhouse_settings: { date_time_input_format: 'best_effort' },
+      clickhouse_settings: {
+        date_time_input_format: 'best_effort',
+        ...(config.cluster ? CLUSTER_SETTINGS : {}),
+      },
     });
   }
 

@@ -11,6 +11,7 @@ export async function createStore(env: StoreEnv): Promise<Store> {
       username: env.CLICKHOUSE_USER,
       password: env.CLICKHOUSE_PASSWORD,
       database: env.CLICKHOUSE_DATABASE,
+      cluster: Boolean(env.OSPREY_CLICKHOUSE_CLUSTER),
     });
   }
   const { ChdbStore } = await import('./chdb-store');
