@@ -15,8 +15,7 @@ if (existsSync(vitest)) {
   // A file that failed outside its tests (an import error, a failing beforeAll or afterAll) counts
   // once; a file whose failure is already a failed test does not count again.
   const brokenFiles = r.testResults.filter(
-    (file) =>
-      file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'),
+    (file) => file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'),
   ).length;
   passed += r.numPassedTests;
   failed += r.numFailedTests + brokenFiles;
