@@ -23,6 +23,8 @@ const VALUES = {
 };
 const ROLES = ['collector', 'ingest', 'web', 'detectors', 'shadow-runner'];
 const KAFKA_ROLES = ['collector', 'ingest', 'detectors', 'shadow-runner'];
+// The roles that read or write uploaded ONNX models.
+const ARTIFACT_ROLES = ['web', 'detectors', 'shadow-runner'];
 const SECRET_VARIABLES = [
   'OSPREY_SECRET_KEY',
   'OSPREY_API_KEY',
@@ -95,9 +97,12 @@ describe.each(Object.entries(VALUES))('chart with %s values', (_name, { files, s
         });
         const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
         expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir).toBeDefined();
-        // The data directory is writable too: a volume, not the read-only root filesystem.
-        const dataDir = env(c, 'OSPREY_DATA_DIR')!;
-        expect(c.volumeMounts?.map((m) => m.mountPath)).toContain(dataDir);
+        // The directories Osprey writes are volumes, not the read-only root filesystem.
+        for (const dir of [env(c, 'OSPREY_DATA_DIR')!, env(c, 'OSPREY_ARTIFACT_DIR')]) {
+          if (dir === undefined) continue;
+          const mounts = c.volumeMounts?.filter((m) => `${dir}/`.startsWith(`${m.mountPath}/`));
+          expect(mounts, `${workload.metadata.name}: ${dir}`).not.toEqual([]);
+        }
       }
     }
   });
@@ -174,7 +179,7 @@ describe('distributed (default values)', () => {
     expect(collector!.spec?.replicas).toBeUndefined();
   });
 
-  it('points every role at ClickHouse and the Kafka roles at the brokers, sharing the artifacts claim', () => {
+  it('points every role at ClickHouse, the Kafka roles at the brokers, the model roles at one artifacts claim', () => {
     for (const d of ofKind(manifests, 'Deployment')) {
       const role = d.metadata.labels!['app.kubernetes.io/component']!;
       const pod = podSpec(d);
@@ -183,7 +188,9 @@ describe('distributed (default values)', () => {
       expect(env(c, 'KAFKA_BROKERS')).toBe(KAFKA_ROLES.includes(role) ? 'kafka:9092' : undefined);
       const artifacts = c.volumeMounts?.find((m) => m.mountPath === env(c, 'OSPREY_ARTIFACT_DIR'));
       const volume = pod.volumes?.find((v) => v.name === artifacts?.name);
-      expect(volume?.persistentVolumeClaim?.claimName).toBe('osprey-artifacts');
+      expect(volume?.persistentVolumeClaim?.claimName, role).toBe(
+        ARTIFACT_ROLES.includes(role) ? 'osprey-artifacts' : undefined,
+      );
     }
     expect(ofKind(manifests, 'PersistentVolumeClaim').map((p) => p.metadata.name)).toEqual([
       'osprey-artifacts',

@@ -89,8 +89,13 @@ Kafka settings in distributed mode, secrets by reference only, TLS files where t
   value: {{ $v.logLevel | quote }}
 - name: OSPREY_DATA_DIR
   value: /var/lib/osprey
+{{- if eq .role "embedded" }}
+- name: OSPREY_ARTIFACT_DIR
+  value: /var/lib/osprey/artifacts
+{{- else if has .role (list "web" "detectors" "shadow-runner") }}
 - name: OSPREY_ARTIFACT_DIR
   value: /var/lib/osprey-artifacts
+{{- end }}
 - name: OSPREY_RETENTION_DAYS
   value: {{ $v.retentionDays | quote }}
 {{- with $v.publicUrl }}
@@ -192,7 +197,7 @@ Kafka settings in distributed mode, secrets by reference only, TLS files where t
   mountPath: /tmp
 - name: data
   mountPath: /var/lib/osprey
-{{- if ne .role "embedded" }}
+{{- if has .role (list "web" "detectors" "shadow-runner") }}
 - name: artifacts
   mountPath: /var/lib/osprey-artifacts
 {{- end }}
@@ -231,12 +236,14 @@ Kafka settings in distributed mode, secrets by reference only, TLS files where t
 {{- /* Distributed roles keep nothing here (the store is ClickHouse); it is writable scratch. */}}
 - name: data
   emptyDir: {}
+{{- if has .role (list "web" "detectors" "shadow-runner") }}
 - name: artifacts
 {{- if $v.artifacts.persistence.enabled }}
   persistentVolumeClaim:
     claimName: {{ default (printf "%s-artifacts" (include "osprey.fullname" .root)) $v.artifacts.persistence.existingClaim }}
 {{- else }}
   emptyDir: {}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- if $v.tls.enabled }}
@@ -311,16 +318,16 @@ containers:
         containerPort: {{ $v.port }}
         protocol: TCP
     env:
-      {{- include "osprey.env" . | nindent 6 }}
-    {{- include "osprey.probes" $root | nindent 4 }}
+      {{- include "osprey.env" . | trim | nindent 6 }}
+    {{- include "osprey.probes" $root | trim | nindent 4 }}
     resources:
       {{- toYaml $settings.resources | nindent 6 }}
     securityContext:
       {{- toYaml $v.securityContext | nindent 6 }}
     volumeMounts:
-      {{- include "osprey.volumeMounts" . | nindent 6 }}
+      {{- include "osprey.volumeMounts" . | trim | nindent 6 }}
 volumes:
-  {{- include "osprey.volumes" . | nindent 2 }}
+  {{- include "osprey.volumes" . | trim | nindent 2 }}
 {{- with $settings.nodeSelector }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
