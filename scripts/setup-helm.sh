@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# helm and the manifest validator for the chart's tests (test/deploy/helm.integration.test.ts),
+# helm and the manifest validator for the chart's tests (test/deploy/helm*.integration.test.ts),
 # both built from source through the Go module proxy (no release binary can be downloaded here)
 # into .cache/helm/bin. Idempotent: each is built only when missing or older than what it is
-# built from. ~4 min from empty Go caches, a second when both are there.
+# built from. ~4 min from empty Go caches (~15 on a busy 2-core machine), a second when both are
+# there. Also catatonit, for the chart's pod under `podman kube play`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/steps.sh
@@ -28,6 +29,17 @@ fi
 build_validator() {
   (cd deploy/helm/validate && go build -o "$BIN/validate-manifests" .)
 }
+# podman kube play builds its pause image around catatonit, which Debian's podman only recommends.
+install_catatonit() {
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends catatonit >/dev/null
+}
+if ! command -v catatonit >/dev/null && [ ! -x /usr/libexec/podman/catatonit ]; then
+  step "apt-get install catatonit (podman kube play's pause image, deploy tests only)" install_catatonit
+fi
+
 newest_source=$(find deploy/helm/validate -name '*.go' -o -name go.mod -o -name go.sum | xargs ls -t | head -1)
 if [ ! -x "$BIN/validate-manifests" ] || [ "$newest_source" -nt "$BIN/validate-manifests" ]; then
   step "manifest validator (deploy/helm/validate, deploy tests only)" build_validator

@@ -59,13 +59,16 @@ function only(manifests: Manifest[], kind: string): K8sObject {
   return found[0]!.object;
 }
 
-/** The chart's Secret as a podman secret of the same name (kube play resolves secretKeyRef there). */
+/**
+ * The chart's Secret as a podman secret of the same name, which kube play resolves secretKeyRef
+ * against: podman 4.3 reads it as a JSON map of key to base64 value (a Secret's `data`).
+ */
 async function podmanSecret(secret: K8sObject): Promise<void> {
   const data = Object.fromEntries(
     Object.entries(secret.stringData ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
   );
   const file = join(workDir, 'secret.json');
-  writeFileSync(file, JSON.stringify({ ...secret, stringData: undefined, data }));
+  writeFileSync(file, JSON.stringify(data));
   cleanup.push(['secret', 'rm', secret.metadata.name]);
   await podman(['secret', 'create', secret.metadata.name, file]);
 }
