@@ -248,6 +248,9 @@ describe('TLS values', () => {
       expect(mounted('OSPREY_TLS_KEY'), role).toBe('osprey-tls');
       expect(mounted('CLICKHOUSE_CA_FILE'), role).toBe('clickhouse-ca');
       expect(env(c, 'CLICKHOUSE_URL')).toMatch(/^https:/);
+      expect(mounted('SMTP_CA_FILE'), role).toBe(
+        ['web', 'detectors'].includes(role) ? 'smtp-ca' : undefined,
+      );
       if (KAFKA_ROLES.includes(role)) {
         expect(env(c, 'KAFKA_SSL'), role).toBe('true');
         expect(mounted('KAFKA_SSL_CA_FILE'), role).toBe('kafka-ca');

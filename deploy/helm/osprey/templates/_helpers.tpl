@@ -118,6 +118,10 @@ Kafka settings in distributed mode, secrets by reference only, TLS files where t
 {{- if or $v.secrets.existingSecret $v.secrets.smtpUrl }}
 {{ include "osprey.secretEnv" (dict "root" $root "name" "SMTP_URL" "key" "smtp-url" "optional" true) }}
 {{- end }}
+{{- if and $v.smtp.caSecret (has .role (list "web" "detectors" "embedded")) }}
+- name: SMTP_CA_FILE
+  value: /etc/osprey/tls/smtp-ca/{{ $v.smtp.caKey }}
+{{- end }}
 {{- if $v.tls.enabled }}
 - name: OSPREY_TLS_CERT
   value: /etc/osprey/tls/server/tls.crt
@@ -206,6 +210,11 @@ Kafka settings in distributed mode, secrets by reference only, TLS files where t
   mountPath: /etc/osprey/tls/server
   readOnly: true
 {{- end }}
+{{- if and $v.smtp.caSecret (has .role (list "web" "detectors" "embedded")) }}
+- name: tls-smtp-ca
+  mountPath: /etc/osprey/tls/smtp-ca
+  readOnly: true
+{{- end }}
 {{- if ne .role "embedded" }}
 {{- if $v.clickhouse.tls.caSecret }}
 - name: tls-clickhouse-ca
@@ -251,6 +260,11 @@ Kafka settings in distributed mode, secrets by reference only, TLS files where t
   secret:
     secretName: {{ required "tls.secretName is required when tls.enabled" $v.tls.secretName }}
     defaultMode: 0440
+{{- end }}
+{{- if and $v.smtp.caSecret (has .role (list "web" "detectors" "embedded")) }}
+- name: tls-smtp-ca
+  secret:
+    secretName: {{ $v.smtp.caSecret }}
 {{- end }}
 {{- if ne .role "embedded" }}
 {{- if $v.clickhouse.tls.caSecret }}
