@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOspreyImage, podman } from '../support/container-image';
 import { ensureHelm, renderValid, type K8sObject, type Manifest } from '../support/helm';
+import { getJson } from '../support/http';
 import { freePort } from '../support/osprey-process';
 
 // The chart's embedded mode, rendered as a cluster would get it, run by `podman kube play` on the
@@ -15,6 +16,7 @@ import { freePort } from '../support/osprey-process';
 // a hostPort on 127.0.0.1 to reach it.
 const suffix = randomBytes(4).toString('hex');
 const release = `osprey-pod-${suffix}`;
+const apiKey = `osp_helm_pod_${suffix}_0000000001`;
 const workDir = mkdtempSync(join(tmpdir(), 'osprey-kube-play-'));
 const cleanup: string[][] = [];
 let podName: string;
@@ -29,6 +31,7 @@ beforeAll(async () => {
       'image.repository': repository!,
       'image.tag': tag!,
       'image.pullPolicy': 'Never',
+      'secrets.apiKey': apiKey,
       // Small enough for a shared 2-core machine.
       'embedded.resources.requests.cpu': '250m',
       'embedded.resources.requests.memory': '512Mi',
@@ -121,6 +124,12 @@ describe('embedded mode under podman kube play', () => {
       await new Promise((r) => setTimeout(r, 1000));
     }
   }, 300_000);
+
+  it('takes its API key from the Secret through secretKeyRef', async () => {
+    const url = `http://127.0.0.1:${port}/api/v1/models`;
+    expect((await fetch(url)).status).toBe(401);
+    expect(Array.isArray(await getJson<unknown[]>(url, apiKey))).toBe(true);
+  });
 
   it('runs the container as the pod securityContext says', async () => {
     const { stdout } = await podman([
