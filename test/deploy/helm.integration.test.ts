@@ -282,6 +282,21 @@ describe('TLS values', () => {
   });
 });
 
+describe('values.schema.json', () => {
+  it('refuses a misspelt or unknown value before rendering, naming it', async () => {
+    const misspelt = await helm(['template', 'osprey', CHART, '--set', 'kafka.brokerz=k:9092'], {
+      allowFailure: true,
+    });
+    expect(misspelt.code).not.toBe(0);
+    expect(misspelt.stderr).toContain("at '/kafka': additional properties 'brokerz' not allowed");
+    const mode = await helm(['template', 'osprey', CHART, '--set', 'mode=embeded'], {
+      allowFailure: true,
+    });
+    expect(mode.code).not.toBe(0);
+    expect(mode.stderr).toContain("at '/mode'");
+  });
+});
+
 describe('the manifest validator', () => {
   it('rejects a misspelt field, naming the document and the field’s path', async () => {
     const yaml = await renderChart([]);

@@ -17,7 +17,7 @@ export function helm(args: string[], opts: { allowFailure?: boolean } = {}): Pro
   return run(join(BIN, 'helm'), args, { ...opts, env: process.env });
 }
 
-/** `helm template` of the chart with values files of the chart's folder and --set pairs. */
+/** `helm template` of the chart with values files of the chart's folder and --set pairs (typed as YAML reads them: true is a boolean). */
 export async function renderChart(
   valuesFiles: string[],
   set: Record<string, string> = {},
@@ -25,7 +25,7 @@ export async function renderChart(
 ): Promise<string> {
   const args = ['template', release, CHART, '--namespace', 'osprey'];
   for (const file of valuesFiles) args.push('-f', join(CHART, file));
-  for (const [key, value] of Object.entries(set)) args.push('--set-string', `${key}=${value}`);
+  for (const [key, value] of Object.entries(set)) args.push('--set', `${key}=${value}`);
   return (await helm(args)).stdout;
 }
 
