@@ -177,11 +177,6 @@ Kafka settings in distributed mode, secrets by reference only, TLS files where t
 - name: OSPREY_COLLECTOR_PROCESSES
   value: {{ (index $v.roles "collector").processes | quote }}
 {{- end }}
-{{- if eq .role "web" }}
-{{- /* Queued shadow runs are left to the shadow-runner role. */}}
-- name: OSPREY_SHADOW_RUNNER
-  value: "off"
-{{- end }}
 {{- end }}
 {{- range $name, $value := $v.extraEnv }}
 - name: {{ $name }}
