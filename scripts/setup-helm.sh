@@ -11,10 +11,15 @@ source scripts/lib/steps.sh
 HELM_VERSION=v3.21.4
 BIN="$PWD/.cache/helm/bin"
 mkdir -p "$BIN"
+# Test files that need helm call this too: one at a time builds, the others then find it built.
+exec 9>"$BIN/../setup.lock"
+flock 9
 export GOFLAGS="-mod=mod -buildvcs=false"
+# Where the Go toolchain of these machines lives when a shell's PATH leaves it out.
+export PATH="$PATH:/usr/local/go/bin"
 
 if ! command -v go >/dev/null; then
-  echo "setup-helm.sh: Go is needed to build helm (apt-get install golang-go, or Go from go.dev)" >&2
+  echo "setup-helm.sh: Go is needed to build helm (apt-get install golang-go)" >&2
   exit 1
 fi
 
