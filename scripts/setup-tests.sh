@@ -29,3 +29,6 @@ install_chromium() {
 if [ ! -x /usr/bin/chromium ]; then
   step "apt-get install chromium (browser tests only)" install_chromium
 fi
+
+# helm and the manifest validator for the chart's tests, built from source (scripts/setup-helm.sh).
+bash scripts/setup-helm.sh
