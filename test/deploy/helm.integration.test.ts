@@ -185,6 +185,7 @@ describe('distributed (default values)', () => {
       const pod = podSpec(d);
       const c = pod.containers[0]!;
       expect(env(c, 'CLICKHOUSE_URL')).toBe('http://clickhouse:8123');
+      expect(env(c, 'OSPREY_CLICKHOUSE_CLUSTER')).toBeUndefined();
       expect(env(c, 'KAFKA_BROKERS')).toBe(KAFKA_ROLES.includes(role) ? 'kafka:9092' : undefined);
       const artifacts = c.volumeMounts?.find((m) => m.mountPath === env(c, 'OSPREY_ARTIFACT_DIR'));
       const volume = pod.volumes?.find((v) => v.name === artifacts?.name);
@@ -248,6 +249,7 @@ describe('TLS values', () => {
       expect(mounted('OSPREY_TLS_KEY'), role).toBe('osprey-tls');
       expect(mounted('CLICKHOUSE_CA_FILE'), role).toBe('clickhouse-ca');
       expect(env(c, 'CLICKHOUSE_URL')).toMatch(/^https:/);
+      expect(env(c, 'OSPREY_CLICKHOUSE_CLUSTER'), role).toBe('osprey');
       expect(mounted('SMTP_CA_FILE'), role).toBe(
         ['web', 'detectors'].includes(role) ? 'smtp-ca' : undefined,
       );

@@ -72,6 +72,10 @@ Kafka settings in distributed mode, secrets by reference only, TLS files where t
   value: {{ $v.clickhouse.user | quote }}
 - name: CLICKHOUSE_DATABASE
   value: {{ $v.clickhouse.database | quote }}
+{{- if $v.clickhouse.cluster }}
+- name: OSPREY_CLICKHOUSE_CLUSTER
+  value: {{ $v.clickhouse.cluster | quote }}
+{{- end }}
 {{ include "osprey.secretEnv" (dict "root" $root "name" "CLICKHOUSE_PASSWORD" "key" "clickhouse-password") }}
 {{- if $v.clickhouse.tls.caSecret }}
 - name: CLICKHOUSE_CA_FILE
