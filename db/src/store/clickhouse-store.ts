@@ -22,6 +22,8 @@ export interface ClickHouseConfig {
   username?: string;
   password?: string;
   database?: string;
+  /** PEM of the CA(s) that signed the server's certificate, for an https:// URL. */
+  caCert?: Buffer;
 }
 
 /** A ClickHouse server or cluster over HTTP, for the distributed deployment. */
@@ -36,6 +38,7 @@ export class ClickHouseStore implements Store {
       username: config.username,
       password: config.password,
       database: config.database,
+      ...(config.caCert ? { tls: { ca_cert: config.caCert } } : {}),
       compression: { request: true, response: true },
       clickhouse_settings: { date_time_input_format: 'best_effort' },
     });
