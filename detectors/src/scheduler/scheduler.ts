@@ -134,11 +134,22 @@ export class DetectorScheduler {
     if (this.stopped) return;
     const now = this.now();
     const labelsSince = this.labelsSinceOf.get(model) ?? this.startedAt;
-    const plan = await this.plan(model, now);
-    this.tracker.planned([plan.windows.length]);
+    // A failed checkpoint (the model moves to another replica) propagates, so the work queue
+    // abandons the model; any other failure is logged and retried next pass, as in `pass`.
+    let abandoned = false;
+    const check: Checkpoint = () =>
+      checkpoint().catch((err: unknown) => {
+        abandoned = true;
+        throw err;
+      });
     try {
-      await this.passModel(plan, labelsSince, checkpoint);
+      const plan = await this.plan(model, now);
+      this.tracker.planned([plan.windows.length]);
+      await this.passModel(plan, labelsSince, check);
       this.labelsSinceOf.set(model, now);
+    } catch (err) {
+      if (abandoned) throw err;
+      this.logger.error({ err, model }, 'detection failed for the model');
     } finally {
       this.tracker.finished();
     }
