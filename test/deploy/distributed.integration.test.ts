@@ -31,6 +31,7 @@ function modelsOnePerPartition(): string[] {
   const partitioner = Partitioners.DefaultPartitioner();
   const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({
     partitionId,
+    partitionErrorCode: 0,
     leader: 0,
     replicas: [0],
     isr: [0],

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './osprey-process';
 
@@ -11,9 +11,14 @@ export interface TestCerts {
   keyFile: string;
 }
 
-const DIR = join(REPO_ROOT, '.cache', 'test-certs', 'standin');
+const PARENT = join(REPO_ROOT, '.cache', 'test-certs');
+const DIR = join(PARENT, 'standin');
 
-/** A test CA and a server certificate signed by it (openssl), made once and kept (git-ignored). */
+/**
+ * A test CA and a server certificate signed by it (openssl), made once and kept (git-ignored).
+ * Made in a directory of its own and renamed into place, so test files running at once never
+ * mix one's CA with another's certificate.
+ */
 export function testCerts(): TestCerts {
   const certs = {
     caFile: join(DIR, 'ca.pem'),
@@ -21,8 +26,9 @@ export function testCerts(): TestCerts {
     keyFile: join(DIR, 'server-key.pem'),
   };
   if (existsSync(certs.certFile)) return certs;
-  mkdirSync(DIR, { recursive: true });
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: DIR, stdio: 'pipe' });
+  mkdirSync(PARENT, { recursive: true });
+  const tmp = mkdtempSync(join(PARENT, 'making-'));
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: tmp, stdio: 'pipe' });
   openssl(
     'req',
     '-x509',
@@ -50,7 +56,7 @@ export function testCerts(): TestCerts {
     '-out',
     'server.csr',
   );
-  writeFileSync(join(DIR, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  writeFileSync(join(tmp, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
   openssl(
     'x509',
     '-req',
@@ -66,8 +72,12 @@ export function testCerts(): TestCerts {
     '-extfile',
     'san.ext',
     '-out',
-    'server.tmp.pem',
+    'server.pem',
   );
-  execFileSync('mv', [join(DIR, 'server.tmp.pem'), certs.certFile]);
+  try {
+    renameSync(tmp, DIR);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another test file made them first
+  }
   return certs;
 }
