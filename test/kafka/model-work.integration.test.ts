@@ -72,6 +72,10 @@ it('splits the models between two replicas with no overlap', async () => {
   const owners = new Map<string, Set<string>>();
   for (const s of steps) owners.set(s.model, (owners.get(s.model) ?? new Set()).add(s.replica));
   expect([...owners.values()].every((o) => o.size === 1)).toBe(true);
+  // owns() (which the delivery worker filters on) agrees with the group's assignment.
+  for (const [model, o] of owners) {
+    expect([a.owns(model), b.owns(model)], model).toEqual([o.has('a'), o.has('b')]);
+  }
   const perReplica = (r: string) => [...owners].filter(([, o]) => o.has(r)).length;
   expect(perReplica('a')).toBeGreaterThan(0);
   expect(perReplica('b')).toBeGreaterThan(0);

@@ -37,6 +37,8 @@ export async function detectorsRole(): Promise<void> {
       logger,
       run: (model, checkpoint) => scheduler.detectModel(model, checkpoint),
     });
+    // A model's notifications go out from the replica that owns it, as its detection does.
+    alerts.worker.onlyModels(work.owns);
   }
   const server = createHttpServer({
     logger,

@@ -1,3 +1,4 @@
+import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaConnection } from '../client';
 import { ReliableProducer } from '../client';
@@ -25,6 +26,8 @@ export interface ModelWork {
   announce(models: readonly string[]): Promise<void>;
   /** The work topic's partitions this replica owns now. */
   assigned(): number[];
+  /** Whether a model's partition is this replica's now (for work done outside the handler). */
+  owns(model: string): boolean;
   stop(): Promise<void>;
 }
 
@@ -44,7 +47,8 @@ export interface ModelWork {
 export async function startModelWork(opts: ModelWorkOptions): Promise<ModelWork> {
   const { topic, group } = opts.conn.names.work(opts.role);
   const log = opts.logger.child({ component: 'model-work', role: opts.role });
-  await ensureWorkTopic(opts.conn, topic, opts);
+  const partitions = await ensureWorkTopic(opts.conn, topic, opts);
+  const partitionOf = modelPartitioner(topic, partitions);
   const producer = new ReliableProducer(opts.conn);
   const consumer = opts.conn.kafka.consumer({
     groupId: group,
@@ -82,9 +86,20 @@ export async function startModelWork(opts: ModelWorkOptions): Promise<ModelWork>
       );
     },
     assigned: () => assigned,
+    owns: (model) => assigned.includes(partitionOf(model)),
     async stop() {
       await consumer.disconnect();
       await producer.close();
     },
   };
+}
+
+/** The partition the producer puts a model's announcements on (kafkajs' default partitioner). */
+function modelPartitioner(
+  topic: string,
+  partitions: PartitionMetadata[],
+): (model: string) => number {
+  const partitioner = Partitioners.DefaultPartitioner();
+  return (model) =>
+    partitioner({ topic, partitionMetadata: partitions, message: { key: model, value: null } });
 }
