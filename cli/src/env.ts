@@ -88,6 +88,7 @@ export const ingestRoleEnv = storeEnv
 /** `osprey detectors`: the scheduler, serving /healthz and /metrics on OSPREY_PORT. */
 export const detectorsRoleEnv = storeEnv
   .extend(detectorsEnv.shape)
+  .extend(kafkaEnv.shape)
   .extend(alertsEnv.shape)
   .extend(shadowEnv.shape)
   .extend(logEnv.shape)

@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const storeEnv = z.object({
   OSPREY_DATA_DIR: z.string().min(1).default('./.osprey'),
   CLICKHOUSE_URL: z.url({ error: 'must be a URL such as http://localhost:8123' }).optional(),
+  /** PEM file of the CA(s) that signed an https:// CLICKHOUSE_URL's certificate. */
+  CLICKHOUSE_CA_FILE: z.string().min(1).optional(),
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: z

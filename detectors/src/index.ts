@@ -29,7 +29,7 @@ export {
 } from './settings/model-settings';
 export { windowAt, closedWindows, windowsOverlapping, type Window } from './window';
 export type { Segment } from './sql/rows';
-export { DetectorScheduler, type SchedulerOptions } from './scheduler/scheduler';
+export { DetectorScheduler, type Checkpoint, type SchedulerOptions } from './scheduler/scheduler';
 export type { DetectionProgress } from './scheduler/progress';
 export { detectorsEnv, type DetectorsEnv } from './scheduler/config';
 export * from './alerts/index';

@@ -18,7 +18,8 @@ export {
 } from './events/event-kinds';
 export { kafkaEnv, type KafkaEnv } from './kafka/config';
 export { connectKafka, ensureTopics, ReliableProducer, type KafkaConnection } from './kafka/client';
-export { kafkaNames, RECORD_HEADERS, type KafkaNames } from './kafka/topics';
+export { kafkaNames, RECORD_HEADERS, type KafkaNames, type WorkRole } from './kafka/topics';
+export { startModelWork, type ModelWork, type ModelWorkOptions } from './kafka/work/model-work';
 export * from './contract';
 export { startIngestConsumer, type IngestConsumerOptions } from './kafka/consumer/ingest-consumer';
 export { consumerLag, describeBrokers, lagOf, type PartitionLag } from './kafka/admin';

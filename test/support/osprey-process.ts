@@ -38,6 +38,8 @@ export async function startOsprey(
     port?: number;
     /** Flags for node itself, e.g. --cpu-prof when profiling. */
     nodeArgs?: string[];
+    /** How long it may take to answer /healthz (many processes starting at once take longer). */
+    healthyWithinMs?: number;
   } = {},
 ): Promise<OspreyProcess> {
   const port = opts.port ?? (await freePort());
@@ -67,7 +69,8 @@ export async function startOsprey(
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
-  const deadline = Date.now() + 60_000;
+  const healthyWithinMs = opts.healthyWithinMs ?? 60_000;
+  const deadline = Date.now() + healthyWithinMs;
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`osprey exited with ${child.exitCode}:\n${output}`);
@@ -78,7 +81,7 @@ export async function startOsprey(
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`osprey did not become healthy in 60 s:\n${output}`);
+      throw new Error(`osprey did not become healthy in ${healthyWithinMs / 1000} s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -25,6 +25,8 @@ export interface ClickHouseConfig {
   database?: string;
   /** Tables are Distributed over a cluster (OSPREY_CLICKHOUSE_CLUSTER): ./cluster-settings.ts. */
   cluster?: boolean;
+  /** PEM of the CA(s) that signed the server's certificate, for an https:// URL. */
+  caCert?: Buffer;
 }
 
 /** A ClickHouse server or cluster over HTTP, for the distributed deployment. */
@@ -39,6 +41,7 @@ export class ClickHouseStore implements Store {
       username: config.username,
       password: config.password,
       database: config.database,
+      ...(config.caCert ? { tls: { ca_cert: config.caCert } } : {}),
       compression: { request: true, response: true },
       clickhouse_settings: {
         date_time_input_format: 'best_effort',

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { StoreEnv } from '../config';
+import { ConfigError, type StoreEnv } from '../config';
 import type { Store } from './store';
 
 /** CLICKHOUSE_URL set ⇒ a server; otherwise chDB in OSPREY_DATA_DIR. */
@@ -12,8 +13,19 @@ export async function createStore(env: StoreEnv): Promise<Store> {
       password: env.CLICKHOUSE_PASSWORD,
       database: env.CLICKHOUSE_DATABASE,
       cluster: Boolean(env.OSPREY_CLICKHOUSE_CLUSTER),
+      caCert: env.CLICKHOUSE_CA_FILE ? readCaFile(env.CLICKHOUSE_CA_FILE) : undefined,
     });
   }
   const { ChdbStore } = await import('./chdb-store');
   return new ChdbStore(resolve(env.OSPREY_DATA_DIR, 'chdb'));
+}
+
+function readCaFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(
+      `CLICKHOUSE_CA_FILE: cannot read ${path} (${(err as Error).message}); it must be the PEM of the CA that signed the ClickHouse server's certificate.`,
+    );
+  }
 }

@@ -27,11 +27,19 @@ export interface RunScope {
   segment?: Segment;
 }
 
+/** One detector's outcome for a window, as saveRuns stores it. */
+export interface RunToSave {
+  detector: DetectorName;
+  referenceKey: string;
+  document: object;
+  rows: ResultRow[];
+}
+
 /**
  * Stores one detector's run of one window: its rows, then the run with its document. Readers
  * take the latest run of a window, so a recompute replaces what an earlier one said.
  */
-export async function saveRun(
+export function saveRun(
   store: Store,
   scope: RunScope,
   detector: DetectorName,
@@ -39,35 +47,54 @@ export async function saveRun(
   document: object,
   rows: ResultRow[],
 ): Promise<void> {
-  const run_id = randomUUID();
+  return saveRuns(store, scope, [{ detector, referenceKey, document, rows }]);
+}
+
+/**
+ * Stores several detectors' runs of one window: every result row in one insert, then every run in
+ * one insert, so a process killed part-way leaves all of the window's runs or none (rows without
+ * a run are never read: readers go through detector_runs). Detection resumes from the runs, so a
+ * window is then detected again in full, never in part.
+ */
+export async function saveRuns(
+  store: Store,
+  scope: RunScope,
+  runs: readonly RunToSave[],
+): Promise<void> {
   const common = {
-    run_id,
     model: scope.model,
     window_start: scope.window.from,
     window_end: scope.window.to,
     version: scope.version ?? '',
     segment: segmentLabel(scope.segment),
-    detector,
   };
-  if (rows.length > 0) {
-    await store.insert(
-      Tables.detectorResults,
-      rows.map((r) => ({
-        ...common,
-        ...r,
-        value: finiteOrNull(r.value),
-        p_value: finiteOrNull(r.p_value),
-        threshold: r.threshold ?? null,
-        is_verdict: r.is_verdict ?? false,
-        status: r.status ?? 'info',
-        reference_size: r.reference_size ?? 0,
-        current_size: r.current_size ?? 0,
-      })),
-    );
-  }
-  await store.insert(Tables.detectorRuns, [
-    { ...common, reference_key: referenceKey, document: JSON.stringify(document) },
-  ]);
+  const withIds = runs.map((run) => ({ ...run, run_id: randomUUID() }));
+  const results = withIds.flatMap(({ run_id, detector, rows }) =>
+    rows.map((r) => ({
+      ...common,
+      run_id,
+      detector,
+      ...r,
+      value: finiteOrNull(r.value),
+      p_value: finiteOrNull(r.p_value),
+      threshold: r.threshold ?? null,
+      is_verdict: r.is_verdict ?? false,
+      status: r.status ?? 'info',
+      reference_size: r.reference_size ?? 0,
+      current_size: r.current_size ?? 0,
+    })),
+  );
+  if (results.length > 0) await store.insert(Tables.detectorResults, results);
+  await store.insert(
+    Tables.detectorRuns,
+    withIds.map(({ run_id, detector, referenceKey, document }) => ({
+      ...common,
+      run_id,
+      detector,
+      reference_key: referenceKey,
+      document: JSON.stringify(document),
+    })),
+  );
 }
 
 function finiteOrNull(v: number | null | undefined): number | null {

@@ -6,7 +6,7 @@ import { statisticOf } from '../drift/verdict';
 import { detectErrors, detectLatency, detectThroughput } from '../operational/operational';
 import { detectPerformance } from '../performance/performance';
 import type { Scope } from '../reference/resolve';
-import { saveRun, type DetectorName, type ResultRow } from '../results/runs';
+import { saveRun, saveRuns, type DetectorName, type ResultRow } from '../results/runs';
 import { loadSettings, type ModelSettings } from '../settings/model-settings';
 import { predictionRows, segmentLabel } from '../sql/rows';
 import { isoWindow, type Window } from '../window';
@@ -114,7 +114,6 @@ async function detectScope(
   scope: Scope,
 ): Promise<Detection> {
   const drift = await detectDrift(store, settings, scope);
-  await saveRun(store, scope, 'drift', drift.reference?.key ?? '', drift, driftRows(drift));
   const detected: Record<
     Exclude<DetectorName, 'drift'>,
     { document: object; rows: ResultRow[]; referenceKey: string }
@@ -124,9 +123,22 @@ async function detectScope(
     throughput: await detectThroughput(store, scope),
     performance: await detectPerformance(store, settings, scope),
   };
-  for (const [name, d] of Object.entries(detected)) {
-    await saveRun(store, scope, name as DetectorName, d.referenceKey, d.document, d.rows);
-  }
+  // One window's runs are stored together: a replica killed mid-window leaves none of them, and
+  // the replica that takes the model over detects the window again in full.
+  await saveRuns(store, scope, [
+    {
+      detector: 'drift',
+      referenceKey: drift.reference?.key ?? '',
+      document: drift,
+      rows: driftRows(drift),
+    },
+    ...Object.entries(detected).map(([name, d]) => ({
+      detector: name as DetectorName,
+      referenceKey: d.referenceKey,
+      document: d.document,
+      rows: d.rows,
+    })),
+  ]);
   return {
     window: isoWindow(scope.window),
     model: scope.model,

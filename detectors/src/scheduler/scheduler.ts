@@ -18,7 +18,16 @@ export interface SchedulerOptions {
   now?: () => number;
   /** Evaluates alert rules after each window's detection (detectors/src/alerts). */
   alerts?: AlertEvaluator;
+  /**
+   * Replicas: the timer only announces the models to a work queue shared by every replica (a
+   * Kafka consumer group, cli/src/roles/detectors.ts), and the replica that owns a model runs
+   * `detectModel` for it. Without it, each pass detects every model here.
+   */
+  share?: { announce(models: string[]): Promise<void> };
 }
+
+/** Called between windows; throws once the model is no longer this replica's, to abandon it. */
+export type Checkpoint = () => Promise<void>;
 
 interface ModelPlan {
   model: string;
@@ -43,6 +52,9 @@ export class DetectorScheduler {
   private labelsSince: number;
   private readonly now: () => number;
   private readonly tracker = new ProgressTracker();
+  /** Replicas: since when each model's labels were last looked at by this process. */
+  private readonly labelsSinceOf = new Map<string, number>();
+  private readonly startedAt: number;
 
   constructor(
     private readonly store: Store,
@@ -51,12 +63,13 @@ export class DetectorScheduler {
   ) {
     this.now = options.now ?? Date.now;
     this.labelsSince = this.now();
+    this.startedAt = this.labelsSince;
   }
 
   start(): void {
     const loop = () => {
       if (this.stopped) return;
-      this.running = this.pass()
+      this.running = (this.options.share ? this.announce(this.options.share) : this.pass())
         .catch((err: unknown) => this.logger.error({ err }, 'detector pass failed'))
         .finally(() => {
           this.running = undefined;
@@ -106,6 +119,42 @@ export class DetectorScheduler {
     }
   }
 
+  /** Replicas: puts every monitored model on the shared work queue. */
+  private async announce(share: NonNullable<SchedulerOptions['share']>): Promise<void> {
+    const since = this.now() - this.options.backfillDays * 86_400_000;
+    await share.announce(await monitoredModels(this.store, since));
+  }
+
+  /**
+   * Replicas: one model's due work, for the replica that owns the model. It plans from the store
+   * (the windows already in detector_runs are skipped), so a replica taking a model over resumes
+   * where the previous owner stopped. `checkpoint` runs before each window.
+   */
+  async detectModel(model: string, checkpoint: Checkpoint): Promise<void> {
+    if (this.stopped) return;
+    const now = this.now();
+    const labelsSince = this.labelsSinceOf.get(model) ?? this.startedAt;
+    // A failed checkpoint (the model moves to another replica) propagates, so the work queue
+    // abandons the model; any other failure is logged and retried next pass, as in `pass`.
+    let abandoned = false;
+    const check: Checkpoint = () =>
+      checkpoint().catch((err: unknown) => {
+        abandoned = true;
+        throw err;
+      });
+    try {
+      const plan = await this.plan(model, now);
+      this.tracker.planned([plan.windows.length]);
+      await this.passModel(plan, labelsSince, check);
+      this.labelsSinceOf.set(model, now);
+    } catch (err) {
+      if (abandoned) throw err;
+      this.logger.error({ err, model }, 'detection failed for the model');
+    } finally {
+      this.tracker.finished();
+    }
+  }
+
   private async plan(model: string, now: number): Promise<ModelPlan> {
     const settings = await loadSettings(this.store, model);
     const due = now - settings.grace_minutes * 60_000;
@@ -118,6 +167,7 @@ export class DetectorScheduler {
   private async passModel(
     { model, settings, now, due, windows }: ModelPlan,
     labelsSince: number,
+    checkpoint: Checkpoint = async () => {},
   ): Promise<void> {
     // The whole model's windows first, then its segments' (each value of a configured tag is a
     // detection as costly as the whole model's): a backfill draws the model's page first. Each
@@ -125,6 +175,7 @@ export class DetectorScheduler {
     const segmented = settings.segments.length > 0;
     for (const [i, window] of windows.entries()) {
       if (this.stopped) return;
+      await checkpoint();
       await detectWindow(this.store, {
         model,
         window,
@@ -136,13 +187,14 @@ export class DetectorScheduler {
       if (windows.length > 1) this.logger.info(progress, 'backfilling detector windows');
       else this.logger.debug(progress, 'window detected');
     }
-    if (segmented) await this.passSegments(model, now, due, settings.window_minutes);
+    if (segmented) await this.passSegments(model, now, due, settings.window_minutes, checkpoint);
     for (const window of await this.windowsWithNewLabels(
       model,
       labelsSince,
       settings.window_minutes,
     )) {
       if (window.to > due) continue;
+      await checkpoint();
       const scope = { model, window };
       const d = await detectPerformance(this.store, settings, scope);
       await saveRun(this.store, scope, 'performance', d.referenceKey, d.document, d.rows);
@@ -159,7 +211,13 @@ export class DetectorScheduler {
    * tagged predictions stores no segment run, so such windows are looked at again next pass (a
    * query per configured key), within the backfill period.
    */
-  private async passSegments(model: string, now: number, due: number, minutes: number) {
+  private async passSegments(
+    model: string,
+    now: number,
+    due: number,
+    minutes: number,
+    checkpoint: Checkpoint,
+  ) {
     const since = now - this.options.backfillDays * 86_400_000;
     const last =
       (await lastWindowEnd(this.store, model, 'drift', { segments: true })) ??
@@ -168,6 +226,7 @@ export class DetectorScheduler {
     const windows = closedWindows(Math.max(last, since - 1), due, minutes);
     for (const [i, window] of windows.entries()) {
       if (this.stopped) return;
+      await checkpoint();
       await detectSegmentWindow(this.store, { model, window, alerts: this.options.alerts });
       const progress = { model, window: isoWindow(window), done: i + 1, of: windows.length };
       if (windows.length > 1) this.logger.info(progress, 'backfilling segment windows');

@@ -98,7 +98,7 @@ export async function ensureTopics(
 const LEADER_WAIT_MS = 30_000;
 
 /** Until every partition of the topics has a leader (new topics), or throws after 30 s. */
-async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+export async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
   const deadline = Date.now() + LEADER_WAIT_MS;
   for (;;) {
     try {

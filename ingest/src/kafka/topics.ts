@@ -10,9 +10,16 @@
  *     object) or several (an array), each checked against the contract by the consumer; event_id
  *     and timestamp must be set.
  * - <prefix>.deadletter: value = the original bytes; headers say where they came from and why.
+ * - <prefix>.work.<role> (detectors, shadow): key = model, value = `{"model","at"}`; compacted.
+ *   Replicas of a role share its models through the group `<prefix>-work-<role>`: the partition a
+ *   model hashes to (kafkajs' default partitioner, murmur2) belongs to one member at a time, and
+ *   that member does the model's work (kafka/work/model-work.ts).
  * The prefix (KAFKA_TOPIC_PREFIX, default `osprey`) lets several Osprey installations, or tests,
  * share one cluster; the ingest consumer group is `<prefix>-ingest`.
  */
+/** Roles whose replicas share the models (kafka/work/model-work.ts). */
+export type WorkRole = 'detectors' | 'shadow';
+
 export type EventKindName = 'prediction' | 'label' | 'reference';
 
 export interface KafkaNames {
@@ -25,6 +32,8 @@ export interface KafkaNames {
   ingestGroup: string;
   /** The shadow runner's live mirrors read predictions in this group. */
   shadowGroup: string;
+  /** The work topic and consumer group that share a role's models among its replicas. */
+  work(role: WorkRole): { topic: string; group: string };
   /** The topic an event kind travels on. */
   topicOf(kind: EventKindName): string;
   /** The event kind a topic carries, if it is one of ours. */
@@ -46,6 +55,7 @@ export function kafkaNames(prefix = 'osprey'): KafkaNames {
     deadletter: `${prefix}.deadletter`,
     ingestGroup: `${prefix}-ingest`,
     shadowGroup: `${prefix}-shadow`,
+    work: (role) => ({ topic: `${prefix}.work.${role}`, group: `${prefix}-work-${role}` }),
     topicOf: (kind) => topics[kind],
     kindOf: (topic) => byTopic.get(topic),
   };

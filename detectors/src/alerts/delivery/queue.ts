@@ -128,14 +128,18 @@ export class DeliveryQueue {
   }
 
   /** Due deliveries, grouping ones switched to pending, excluding those already in flight. */
-  claimDue(now: number, inFlight: ReadonlySet<string>): Promise<Delivery[]> {
+  claimDue(
+    now: number,
+    inFlight: ReadonlySet<string>,
+    owns: (model: string) => boolean = () => true,
+  ): Promise<Delivery[]> {
     return this.exclusive(async () => {
       const rows = await this.store.query<Row>(
         `${SELECT} WHERE status IN {open:Array(String)} AND due_at <= {now:Int64}
          ORDER BY due_at LIMIT 100`,
         { open: OPEN, now },
       );
-      const due = rows.map(toDelivery).filter((d) => !inFlight.has(d.id));
+      const due = rows.map(toDelivery).filter((d) => !inFlight.has(d.id) && owns(d.model));
       for (const d of due.filter((x) => x.status === 'grouping')) {
         d.status = 'pending';
         await this.save(d);

@@ -30,6 +30,7 @@ export class DeliveryWorker {
   private stopped = true;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly coolingDown = new Map<string, number>();
+  private owns: (model: string) => boolean = () => true;
 
   constructor(
     private readonly store: Store,
@@ -42,6 +43,14 @@ export class DeliveryWorker {
   start(): void {
     this.stopped = false;
     this.schedule(0);
+  }
+
+  /**
+   * Replicas: send only the deliveries of the models this replica owns (its share of the
+   * detectors' work topic), so that one notification is not sent by every replica.
+   */
+  onlyModels(owns: (model: string) => boolean): void {
+    this.owns = owns;
   }
 
   /** Looks for due deliveries now (after the engine queued some). */
@@ -81,7 +90,7 @@ export class DeliveryWorker {
     const now = Date.now();
     for (const [id, until] of this.coolingDown) if (until <= now) this.coolingDown.delete(id);
     const busy = new Set([...this.inFlight.keys(), ...this.coolingDown.keys()]);
-    for (const d of await this.queue.claimDue(now, busy)) {
+    for (const d of await this.queue.claimDue(now, busy, this.owns)) {
       const run = this.attempt(d)
         .catch((err: unknown) => {
           // Storing the attempt failed (the store is down?): the delivery stays due; later.
