@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kafkaSecurity } from '@osprey/ingest';
+import { kafkaEnv, kafkaSecurity } from '@osprey/ingest';
 import { Osprey } from '@osprey/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/http';
@@ -58,7 +58,7 @@ describe('Kafka over SSL with SASL/SCRAM', () => {
       client.log({ model: 'tls-e2e', version: 'v1', features: { i }, prediction: i % 2 });
     await client.close(30_000);
     expect(client.stats()).toMatchObject({ sent: 2_000, dropped: 0, failed: 0, rejected: 0 });
-    const security = kafkaSecurity(env());
+    const security = kafkaSecurity(kafkaEnv.parse(env()));
     const topics = [`${prefix}.predictions`, `${prefix}.labels`, `${prefix}.references`];
     await eventually(
       async () => (await groupLag(kafka.broker, `${prefix}-ingest`, topics, security)) === 0,
