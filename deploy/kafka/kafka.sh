@@ -4,7 +4,7 @@
 # KAFKA_PORT (default 9092) is the client port; the controller listens on KAFKA_CONTROLLER_PORT
 # (default KAFKA_PORT + 1). Jars come from Maven Central once, into deploy/kafka/.cache/.
 # KAFKA_TLS=1 makes a node that talks only TLS to clients, with certificates from
-# deploy/tls/dev-certs.sh (in .cache/tls/): SASL_SSL on KAFKA_PORT (SCRAM-SHA-512, SCRAM-SHA-256
+# deploy/tls/dev-certs.sh (in deploy/tls/.cache/): SASL_SSL on KAFKA_PORT (SCRAM-SHA-512, SCRAM-SHA-256
 # and PLAIN for the user `osprey`; its password is generated into .cache/node-PORT/sasl-password),
 # SSL with a required client certificate (mutual TLS) on KAFKA_PORT + 2, and the broker's own
 # PLAINTEXT listener on KAFKA_PORT + 3 (127.0.0.1 only). Use it on other ports than the plaintext
@@ -18,7 +18,7 @@ node_dir="$cache/node-$port"
 jars="$cache/jars"
 pidfile="$node_dir/kafka.pid"
 tls=${KAFKA_TLS:-0}
-tls_dir="$cache/tls"
+tls_dir="$here/../tls/.cache"
 
 log() { echo "kafka: $*" >&2; }
 

@@ -45,7 +45,7 @@ export async function ensureTlsKafka(
     timeout: 180_000,
   });
   const cache = join(REPO_ROOT, 'deploy', 'kafka', '.cache');
-  const tls = join(cache, 'tls');
+  const tls = join(REPO_ROOT, 'deploy', 'tls', '.cache');
   const broker = `127.0.0.1:${port}`;
   const password = readFileSync(join(cache, `node-${port}`, 'sasl-password'), 'utf8').trim();
   const caFile = join(tls, 'ca.pem');

@@ -36,6 +36,7 @@ export {
 } from './channels/store';
 export { signPayload, webhookHeaders, generateSecret } from './channels/signing';
 export { PAYLOAD_SCHEMA_VERSION } from './channels/message';
+export { Mailer, type Mail } from './channels/email';
 export {
   silenceInput,
   createSilence,
