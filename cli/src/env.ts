@@ -6,6 +6,7 @@ import { shadowEnv } from '@osprey/shadow-runner/config';
 import { z } from 'zod';
 import { requestLimitsEnv } from './server/request-limits';
 import { TrustedProxies } from './server/client-address';
+import { serverTlsEnv } from './server/tls';
 
 export const logEnv = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -43,7 +44,16 @@ const serverEnv = z
         }
       }),
   })
-  .extend(requestLimitsEnv.shape);
+  .extend(requestLimitsEnv.shape)
+  .extend(serverTlsEnv.shape);
+
+/** What a role that serves only /healthz and /metrics needs to listen (HTTPS included). */
+const listenerEnv = serverEnv.pick({
+  OSPREY_PORT: true,
+  OSPREY_HOST: true,
+  OSPREY_TLS_CERT: true,
+  OSPREY_TLS_KEY: true,
+});
 
 /** `osprey start`: everything in one process (through Kafka when KAFKA_BROKERS is set). */
 export const startEnv = storeEnv
@@ -83,7 +93,7 @@ export const collectorRoleEnv = storeEnv
 export const ingestRoleEnv = storeEnv
   .extend(requiredBrokers.shape)
   .extend(logEnv.shape)
-  .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
+  .extend(listenerEnv.shape);
 
 /** `osprey detectors`: the scheduler, serving /healthz and /metrics on OSPREY_PORT. */
 export const detectorsRoleEnv = storeEnv
@@ -91,7 +101,7 @@ export const detectorsRoleEnv = storeEnv
   .extend(alertsEnv.shape)
   .extend(shadowEnv.shape)
   .extend(logEnv.shape)
-  .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
+  .extend(listenerEnv.shape);
 
 /** `osprey web`: dashboard and API alone (a ClickHouse server, or a chDB directory of its own). */
 export const webRoleEnv = storeEnv
@@ -106,7 +116,7 @@ export const shadowRunnerRoleEnv = storeEnv
   .extend(shadowEnv.shape)
   .extend(kafkaEnv.shape)
   .extend(logEnv.shape)
-  .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
+  .extend(listenerEnv.shape);
 
 /** One-shot commands (migrate, keys, sql) need the store, logging and, for topics, Kafka. */
 export const commandEnv = storeEnv.extend(kafkaEnv.shape).extend(logEnv.shape);

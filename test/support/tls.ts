@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import type { IncomingHttpHeaders } from 'node:http';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from './osprey-process';
@@ -27,4 +29,28 @@ export async function ensureTestCerts(): Promise<TestCerts> {
     clientCertFile: join(DIR, 'client.pem'),
     clientKeyFile: join(DIR, 'client.key'),
   };
+}
+
+export interface HttpsAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** One HTTPS request trusting `ca` (fetch cannot be given a CA). */
+export function httpsRequest(
+  url: string,
+  opts: { ca: string; method?: string; headers?: Record<string, string>; body?: string },
+): Promise<HttpsAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers, ca: opts.ca });
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
 }

@@ -2,14 +2,20 @@ import type { Store } from '@osprey/db';
 import { createAlerts, type Alerts, type AlertsEnv } from '@osprey/detectors';
 import { rollbackOnAlert, shadowMetricSource, type Models } from '@osprey/shadow-runner';
 import type { Logger } from 'pino';
+import { servesHttps, type ServerTlsEnv } from '../server/tls';
 
 // Kept apart from common.ts so the collector and ingest roles do not load the alerting and
 // model-registry workspaces (nodemailer, onnxruntime) they never use.
 
 /** The alert engine and its delivery worker (started by the caller where deliveries are sent). */
-export function openAlerts(store: Store, env: AlertsEnv & { OSPREY_PORT: number }, logger: Logger) {
+export function openAlerts(
+  store: Store,
+  env: AlertsEnv & ServerTlsEnv & { OSPREY_PORT: number },
+  logger: Logger,
+) {
+  const scheme = servesHttps(env) ? 'https' : 'http';
   return createAlerts(store, env, logger, {
-    publicUrl: env.OSPREY_PUBLIC_URL ?? `http://localhost:${env.OSPREY_PORT}`,
+    publicUrl: env.OSPREY_PUBLIC_URL ?? `${scheme}://localhost:${env.OSPREY_PORT}`,
   });
 }
 

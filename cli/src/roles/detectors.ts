@@ -4,6 +4,7 @@ import { createModels } from '@osprey/shadow-runner';
 import { detectorsRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
+import { serverTls } from '../server/tls';
 import { joinAlertsAndModels, openAlerts } from './alerts';
 import { openStore, processRegistry } from './common';
 
@@ -21,6 +22,7 @@ export async function detectorsRole(): Promise<void> {
     alerts: alerts.engine,
   });
   const server = createHttpServer({
+    tls: serverTls(env),
     logger,
     registry: processRegistry(),
     healthy: () => store.ping(),

@@ -12,6 +12,7 @@ import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
+import { serverTls } from '../server/tls';
 import { createLocalAccess, localUrl } from '../server/local-access';
 import { requestLimits } from '../server/request-limits';
 import { joinAlertsAndModels, openAlerts } from './alerts';
@@ -79,6 +80,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     runtime: { store, verifier, alerts, models, auth, detection: scheduler },
   });
   const server = createHttpServer({
+    tls: serverTls(env),
     logger,
     registry,
     collector,

@@ -4,6 +4,7 @@ import { createWebHandler } from '@osprey/web/server';
 import { webRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
+import { serverTls } from '../server/tls';
 import { requestLimits } from '../server/request-limits';
 import { joinAlertsAndModels, openAlerts } from './alerts';
 import { openAuth, openStore, processRegistry } from './common';
@@ -28,6 +29,7 @@ export async function webRole(): Promise<void> {
     },
   });
   const server = createHttpServer({
+    tls: serverTls(env),
     logger,
     registry,
     web,
