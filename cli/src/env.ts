@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { alertsEnv, detectorsEnv } from '@osprey/detectors/config';
 import { collectorEnv, kafkaEnv } from '@osprey/ingest';
-import { API_KEY_PREFIX, authEnv, storeEnv } from '@osprey/db';
+import { API_KEY_PREFIX, authEnv, secretsEnv, storeEnv } from '@osprey/db';
 import { shadowEnv } from '@osprey/shadow-runner/config';
 import { z } from 'zod';
 import { requestLimitsEnv } from './server/request-limits';
@@ -65,6 +65,7 @@ export const startEnv = storeEnv
   .extend(alertsEnv.shape)
   .extend(shadowEnv.shape)
   .extend(authEnv.shape)
+  .extend(secretsEnv.shape)
   .extend({ OSPREY_DEMO_RATE: z.coerce.number().positive().default(0.5) });
 
 export type StartEnv = z.infer<typeof startEnv>;
@@ -97,6 +98,7 @@ export const ingestRoleEnv = storeEnv
 
 /** `osprey detectors`: the scheduler, serving /healthz and /metrics on OSPREY_PORT. */
 export const detectorsRoleEnv = storeEnv
+  .extend(secretsEnv.shape)
   .extend(detectorsEnv.shape)
   .extend(alertsEnv.shape)
   .extend(shadowEnv.shape)
@@ -105,6 +107,7 @@ export const detectorsRoleEnv = storeEnv
 
 /** `osprey web`: dashboard and API alone (a ClickHouse server, or a chDB directory of its own). */
 export const webRoleEnv = storeEnv
+  .extend(secretsEnv.shape)
   .extend(logEnv.shape)
   .extend(serverEnv.shape)
   .extend(alertsEnv.shape)
@@ -119,7 +122,10 @@ export const shadowRunnerRoleEnv = storeEnv
   .extend(listenerEnv.shape);
 
 /** One-shot commands (migrate, keys, sql) need the store, logging and, for topics, Kafka. */
-export const commandEnv = storeEnv.extend(kafkaEnv.shape).extend(logEnv.shape);
+export const commandEnv = storeEnv
+  .extend(kafkaEnv.shape)
+  .extend(logEnv.shape)
+  .extend(secretsEnv.shape);
 
 /** `osprey detect` also evaluates alert rules; their notifications wait in the delivery queue. */
 export const detectCommandEnv = commandEnv

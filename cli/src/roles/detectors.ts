@@ -5,7 +5,7 @@ import { detectorsRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
 import { serverTls } from '../server/tls';
-import { joinAlertsAndModels, openAlerts } from './alerts';
+import { joinAlertsAndModels, openAlerts, openSecrets } from './alerts';
 import { openStore, processRegistry } from './common';
 
 /** `osprey detectors`: the detector scheduler alone, serving /healthz and /metrics. */
@@ -13,6 +13,7 @@ export async function detectorsRole(): Promise<void> {
   const env = parseEnv(detectorsRoleEnv);
   const logger = createLogger(env.LOG_LEVEL, 'osprey-detectors');
   const store = await openStore(env, logger);
+  await openSecrets(store, env, logger);
   const alerts = openAlerts(store, env, logger);
   // Rules with `action: rollback` roll their model back from here, where they are evaluated.
   joinAlertsAndModels(alerts, createModels(store, env, logger), store, logger);

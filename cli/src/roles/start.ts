@@ -15,7 +15,7 @@ import { createHttpServer, serve } from '../server/http-server';
 import { serverTls } from '../server/tls';
 import { createLocalAccess, localUrl } from '../server/local-access';
 import { requestLimits } from '../server/request-limits';
-import { joinAlertsAndModels, openAlerts } from './alerts';
+import { joinAlertsAndModels, openAlerts, openSecrets } from './alerts';
 import { openAuth, openKafka, openStore, processRegistry } from './common';
 
 /**
@@ -27,6 +27,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
   const env = parseEnv(startEnv);
   const logger = createLogger(env.LOG_LEVEL);
   const store = await openStore(env, logger);
+  await openSecrets(store, env, logger);
   const registry = processRegistry();
   // Embedded, this process holds the data directory: one-shot commands come through the API.
   const local = env.CLICKHOUSE_URL ? undefined : createLocalAccess(env.OSPREY_DATA_DIR);

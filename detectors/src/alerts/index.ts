@@ -32,6 +32,7 @@ export {
   deleteChannel,
   getChannel,
   listChannels,
+  resealChannelSecrets,
   updateChannel,
 } from './channels/store';
 export { signPayload, webhookHeaders, generateSecret } from './channels/signing';
