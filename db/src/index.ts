@@ -3,7 +3,7 @@ export { StoreError } from './store/store';
 export { storeEnv, parseEnv, ConfigError, type StoreEnv } from './config';
 export { Tables } from './tables';
 export { secretsEnv, type SecretsEnv } from './secrets/config';
-export { SecretKeyring, SecretKeyError, parseKey } from './secrets/keyring';
+export { SecretKeyring, SecretKeyError, isSecretKeyError, parseKey } from './secrets/keyring';
 export { openKeyring, KEY_FILE, type OpenedKeyring } from './secrets/open-keyring';
 export * from './queries/api-keys';
 export * from './queries/audit';

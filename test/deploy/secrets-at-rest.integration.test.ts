@@ -50,7 +50,9 @@ async function api(path: string, init: RequestInit = {}) {
       'content-type': 'application/json',
     },
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const text = await res.text();
+  expect(text, `${path} answered ${res.status} without a body`).not.toBe('');
+  return { status: res.status, body: JSON.parse(text) as unknown };
 }
 /** Every file of the data directory, concatenated: what a stolen disk or backup holds. */
 function rawBytes(dir: string): Buffer {
@@ -143,7 +145,7 @@ describe('secrets at rest', () => {
   it('a wrong key: the process stays up, the channels show why and send nothing', async () => {
     await start({ OSPREY_SECRET_KEY: k2 });
     const listed = await api('/api/v1/channels');
-    const channels = listed.body.channels as {
+    const channels = listed.body as {
       name: string;
       enabled: boolean;
       disabled_reason: string;

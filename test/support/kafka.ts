@@ -80,8 +80,13 @@ export function uniquePrefix(name: string): string {
   return `t-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export function testKafka(broker: string): Kafka {
-  return new Kafka({ clientId: 'osprey-test', brokers: [broker], logLevel: logLevel.NOTHING });
+export function testKafka(broker: string, security: KafkaSecurity = {}): Kafka {
+  return new Kafka({
+    clientId: 'osprey-test',
+    brokers: [broker],
+    logLevel: logLevel.NOTHING,
+    ...security,
+  });
 }
 
 /** Records the group has not consumed yet, over the given topics. */
@@ -109,8 +114,9 @@ export async function waitForDrain(
   group: string,
   topics: string[],
   timeoutMs: number,
+  security?: KafkaSecurity,
 ): Promise<void> {
-  const admin = testKafka(broker).admin();
+  const admin = testKafka(broker, security).admin();
   await admin.connect();
   try {
     const deadline = Date.now() + timeoutMs;

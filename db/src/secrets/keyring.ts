@@ -9,6 +9,13 @@ export class SecretKeyError extends Error {
   override name = 'SecretKeyError';
 }
 
+/**
+ * By name, not `instanceof`: the dashboard's Next.js bundle holds its own copy of this module, and
+ * the keyring it is handed was made by the process's copy.
+ */
+export const isSecretKeyError = (err: unknown): err is SecretKeyError =>
+  err instanceof Error && err.name === 'SecretKeyError';
+
 interface Key {
   id: string;
   bytes: Buffer;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SecretKeyError, SecretKeyring, Tables, type Store } from '@osprey/db';
+import { isSecretKeyError, SecretKeyError, SecretKeyring, Tables, type Store } from '@osprey/db';
 import { FieldError, NotFoundError } from '../errors';
 import { nextVersion } from '../version';
 import type { EgressPolicy } from './egress';
@@ -46,7 +46,7 @@ function toChannel(store: Store, r: Row): Channel {
   try {
     secrets = openSecrets(store, r);
   } catch (err) {
-    if (!(err instanceof SecretKeyError)) throw err;
+    if (!isSecretKeyError(err)) throw err;
     // The channel stays listed, shown disabled with the reason, and sends nothing unsigned;
     // setting its secret again (PUT) or starting with the right key brings it back.
     disabledReason = `its signing secret cannot be decrypted: ${err.message}`;
@@ -96,7 +96,7 @@ export async function resealChannelSecrets(
     try {
       secrets = openSecrets(store, r);
     } catch (err) {
-      if (!(err instanceof SecretKeyError)) throw err;
+      if (!isSecretKeyError(err)) throw err;
       unreadable++;
       continue;
     }
