@@ -17,7 +17,9 @@ npx turbo run typecheck --output-logs=errors-only || status=1
 
 step "kafka broker (deploy/kafka)"
 bash deploy/kafka/kafka.sh start || status=1
-trap 'bash deploy/kafka/kafka.sh stop >/dev/null 2>&1' EXIT
+# The TLS node (KAFKA_TLS=1) is started by the tests that need it (test/support/kafka.ts).
+trap 'bash deploy/kafka/kafka.sh stop >/dev/null 2>&1
+  KAFKA_TLS=1 KAFKA_PORT=${KAFKA_TLS_PORT:-19392} bash deploy/kafka/kafka.sh stop >/dev/null 2>&1' EXIT
 
 step "vitest (unit + integration)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1

@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { alertsEnv, detectorsEnv } from '@osprey/detectors/config';
 import { collectorEnv, kafkaEnv } from '@osprey/ingest';
-import { API_KEY_PREFIX, authEnv, storeEnv } from '@osprey/db';
+import { API_KEY_PREFIX, authEnv, secretsEnv, storeEnv } from '@osprey/db';
 import { shadowEnv } from '@osprey/shadow-runner/config';
 import { z } from 'zod';
 import { requestLimitsEnv } from './server/request-limits';
 import { TrustedProxies } from './server/client-address';
+import { serverTlsEnv } from './server/tls';
 
 export const logEnv = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -43,7 +44,16 @@ const serverEnv = z
         }
       }),
   })
-  .extend(requestLimitsEnv.shape);
+  .extend(requestLimitsEnv.shape)
+  .extend(serverTlsEnv.shape);
+
+/** What a role that serves only /healthz and /metrics needs to listen (HTTPS included). */
+const listenerEnv = serverEnv.pick({
+  OSPREY_PORT: true,
+  OSPREY_HOST: true,
+  OSPREY_TLS_CERT: true,
+  OSPREY_TLS_KEY: true,
+});
 
 /** `osprey start`: everything in one process (through Kafka when KAFKA_BROKERS is set). */
 export const startEnv = storeEnv
@@ -55,6 +65,7 @@ export const startEnv = storeEnv
   .extend(alertsEnv.shape)
   .extend(shadowEnv.shape)
   .extend(authEnv.shape)
+  .extend(secretsEnv.shape)
   .extend({ OSPREY_DEMO_RATE: z.coerce.number().positive().default(0.5) });
 
 export type StartEnv = z.infer<typeof startEnv>;
@@ -83,19 +94,21 @@ export const collectorRoleEnv = storeEnv
 export const ingestRoleEnv = storeEnv
   .extend(requiredBrokers.shape)
   .extend(logEnv.shape)
-  .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
+  .extend(listenerEnv.shape);
 
 /** `osprey detectors`: the scheduler, serving /healthz and /metrics on OSPREY_PORT. */
 export const detectorsRoleEnv = storeEnv
+  .extend(secretsEnv.shape)
   .extend(detectorsEnv.shape)
   .extend(kafkaEnv.shape)
   .extend(alertsEnv.shape)
   .extend(shadowEnv.shape)
   .extend(logEnv.shape)
-  .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
+  .extend(listenerEnv.shape);
 
 /** `osprey web`: dashboard and API alone (a ClickHouse server, or a chDB directory of its own). */
 export const webRoleEnv = storeEnv
+  .extend(secretsEnv.shape)
   .extend(logEnv.shape)
   .extend(serverEnv.shape)
   .extend(alertsEnv.shape)
@@ -107,10 +120,13 @@ export const shadowRunnerRoleEnv = storeEnv
   .extend(shadowEnv.shape)
   .extend(kafkaEnv.shape)
   .extend(logEnv.shape)
-  .extend(serverEnv.pick({ OSPREY_PORT: true, OSPREY_HOST: true }).shape);
+  .extend(listenerEnv.shape);
 
 /** One-shot commands (migrate, keys, sql) need the store, logging and, for topics, Kafka. */
-export const commandEnv = storeEnv.extend(kafkaEnv.shape).extend(logEnv.shape);
+export const commandEnv = storeEnv
+  .extend(kafkaEnv.shape)
+  .extend(logEnv.shape)
+  .extend(secretsEnv.shape);
 
 /** `osprey detect` also evaluates alert rules; their notifications wait in the delivery queue. */
 export const detectCommandEnv = commandEnv

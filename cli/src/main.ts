@@ -11,6 +11,7 @@ const USAGE = `usage: osprey <command>
   shadow-runner                        executes queued shadow runs (replays) alone
   migrate                              apply database migrations
   keys create --name N --scopes S      create an API key (scopes: ingest,read,admin)
+  secrets rotate                       re-encrypt stored secrets under OSPREY_SECRET_KEY
   sql "<SELECT …>"                     read-only query against the store, TSV output
   status                               pipeline health: broker, ingest lag per partition, last insert
   detect --model M --from T --to T [--version V]
@@ -68,6 +69,8 @@ async function main(): Promise<void> {
       return (await import('./commands/migrate')).migrateCommand();
     case 'keys':
       return (await import('./commands/keys')).keysCommand(rest[0], values);
+    case 'secrets':
+      return (await import('./commands/secrets')).secretsCommand(rest[0]);
     case 'status':
       return (await import('./commands/status')).statusCommand();
     case 'sql':

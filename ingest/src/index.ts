@@ -17,6 +17,12 @@ export {
   type EventKind,
 } from './events/event-kinds';
 export { kafkaEnv, type KafkaEnv } from './kafka/config';
+export {
+  kafkaSecurity,
+  explainKafkaError,
+  KafkaConfigError,
+  type KafkaSecurity,
+} from './kafka/security';
 export { connectKafka, ensureTopics, ReliableProducer, type KafkaConnection } from './kafka/client';
 export { kafkaNames, RECORD_HEADERS, type KafkaNames, type WorkRole } from './kafka/topics';
 export { startModelWork, type ModelWork, type ModelWorkOptions } from './kafka/work/model-work';

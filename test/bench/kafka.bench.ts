@@ -2,11 +2,20 @@
 // `osprey collector` → Kafka → `osprey ingest` → chDB, with the broker on the same 2 cores.
 // Three rates from one run: producer side only (collector → Kafka acknowledged), consumer side
 // only (ingest draining a filled topic), and end to end (both running, until the lag is 0).
+// BENCH_KAFKA_TLS=1: end to end only, over the plaintext broker and then over the TLS broker
+// (SASL_SSL + SCRAM-SHA-512, KAFKA_TLS=1 deploy/kafka/kafka.sh), with the ratio of the two.
 import { readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { mulberry32, wideEvent } from '../support/events';
-import { ensureKafka, testKafka, uniquePrefix, waitForDrain } from '../support/kafka';
+import { kafkaEnv, kafkaSecurity, type KafkaSecurity } from '@osprey/ingest';
+import {
+  ensureKafka,
+  ensureTlsKafka,
+  testKafka,
+  uniquePrefix,
+  waitForDrain,
+} from '../support/kafka';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 import { cpuMeter, histogramTotals } from './process-cpu';
 import { sendBatches } from './senders';
@@ -37,12 +46,16 @@ async function send(collector: OspreyProcess): Promise<void> {
   });
 }
 
-const drain = (prefix: string) =>
-  waitForDrain(broker, `${prefix}-ingest`, [`${prefix}.predictions`], 600_000);
+const drain = (prefix: string, to = plaintext) =>
+  waitForDrain(to.broker, `${prefix}-ingest`, [`${prefix}.predictions`], 600_000, to.security);
 
 /** A run's topics and data directories hold GBs at 2M events: remove them once measured. */
-async function cleanUp(prefix: string, processes: OspreyProcess[]): Promise<void> {
-  const admin = testKafka(broker).admin();
+async function cleanUp(
+  prefix: string,
+  processes: OspreyProcess[],
+  to: Target = plaintext,
+): Promise<void> {
+  const admin = testKafka(to.broker, to.security).admin();
   await admin.connect();
   const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
   await admin.deleteTopics({ topics });
@@ -50,12 +63,69 @@ async function cleanUp(prefix: string, processes: OspreyProcess[]): Promise<void
   for (const p of processes) rmSync(p.dataDir, { recursive: true, force: true });
 }
 
+interface Target {
+  broker: string;
+  env: Record<string, string>;
+  security: KafkaSecurity;
+}
+const plaintext: Target = { broker, env: { KAFKA_BROKERS: broker }, security: {} };
+
 const seconds = (since: number) => (performance.now() - since) / 1000;
-const env = (prefix: string) => ({
-  KAFKA_BROKERS: broker,
+const env = (prefix: string, to = plaintext) => ({
+  ...to.env,
   KAFKA_TOPIC_PREFIX: prefix,
   LOG_LEVEL: 'error',
 });
+const rate = (s: number) => Math.round(TOTAL / s).toLocaleString('en-US');
+
+if (process.env.BENCH_KAFKA_TLS === '1') {
+  const tls = await ensureTlsKafka();
+  const overTls: Target = {
+    broker: tls.broker,
+    env: tls.env,
+    security: kafkaSecurity(kafkaEnv.parse(tls.env)),
+  };
+  const endToEnd = async (to: Target) => {
+    const prefix = uniquePrefix('bench');
+    const [c, i] = await Promise.all([
+      startOsprey({ args: ['collector'], env: env(prefix, to) }),
+      startOsprey({ args: ['ingest'], env: env(prefix, to) }),
+    ]);
+    const started = performance.now();
+    await send(c);
+    await drain(prefix, to);
+    const s = seconds(started);
+    await Promise.all([c.stop(), i.stop()]);
+    await cleanUp(prefix, [c, i], to);
+    return s;
+  };
+  // Alternating rounds (BENCH_ROUNDS, default 3), so that a warming JVM or a neighbour's burst on
+  // a shared machine does not land on one side only; the ratio is of the medians.
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const plain: number[] = [];
+  const secured: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    plain.push(await endToEnd(plaintext));
+    secured.push(await endToEnd(overTls));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const row = (label: string, xs: number[]) =>
+    `| ${label} | ${xs.map((x) => x.toFixed(2)).join(', ')} | ${rate(median(xs))} |`;
+  console.log(
+    `machine: ${cpus()[0]?.model} × ${cpus().length} cores; both brokers on the same machine`,
+  );
+  console.log(
+    `events: ${TOTAL.toLocaleString('en-US')} per run (gzipped batches of ${BATCH}, ${SENDERS} senders), ${rounds} alternating rounds`,
+  );
+  console.log(
+    '| end to end: HTTP → collector → Kafka → ingest → chDB | seconds per round | events/s (median) |',
+  );
+  console.log('| --- | ---: | ---: |');
+  console.log(row('plaintext', plain));
+  console.log(row('SASL_SSL + SCRAM-SHA-512', secured));
+  console.log(`TLS / plaintext (medians): ${(median(plain) / median(secured)).toFixed(2)}×`);
+  process.exit(0);
+}
 
 // 1 + 2: fill a topic through the collector alone, then drain it with ingest alone.
 const split = uniquePrefix('bench');
@@ -99,7 +169,6 @@ function brokerPid(): number {
   return Number(readFileSync(`deploy/kafka/.cache/node-${port}/kafka.pid`, 'utf8'));
 }
 
-const rate = (s: number) => Math.round(TOTAL / s).toLocaleString('en-US');
 console.log(
   `machine: ${cpus()[0]?.model} × ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; broker on the same machine`,
 );

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Store } from '@osprey/db';
+import { SecretKeyring, type Store } from '@osprey/db';
 import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { alertsEnv, createAlerts, detectWindow, type Alerts } from '@osprey/detectors';
@@ -38,6 +39,8 @@ export async function openTestStore(): Promise<Store> {
     OSPREY_RETENTION_DAYS: 90,
   });
   await migrate(store, { retentionDays: 90 });
+  // Channel secrets are sealed at rest, as `osprey start` does with its key.
+  store.secrets = new SecretKeyring(randomBytes(32));
   return store;
 }
 

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { connectKafka, consumerLag, lagOf } from '@osprey/ingest';
+import { connectKafka, consumerLag, lagOf, type KafkaSecurity } from '@osprey/ingest';
 import { pino } from 'pino';
 import { REPO_ROOT } from './osprey-process';
 
@@ -18,6 +19,55 @@ export async function ensureKafka(port = Number(process.env.KAFKA_PORT ?? 9092))
   return `127.0.0.1:${port}`;
 }
 
+export interface TlsKafka {
+  /** SASL_SSL (SCRAM-SHA-512/256, PLAIN) listener. */
+  broker: string;
+  /** SSL listener that requires a client certificate (mutual TLS). */
+  mtlsBroker: string;
+  caFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+  username: string;
+  password: string;
+  /** The variables `osprey` needs for the SASL_SSL listener with SCRAM-SHA-512. */
+  env: Record<string, string>;
+}
+
+/**
+ * Starts (or finds running) the project's TLS-only broker (`KAFKA_TLS=1 deploy/kafka/kafka.sh`),
+ * beside the plaintext one, with the certificates and SCRAM password its start generated.
+ */
+export async function ensureTlsKafka(
+  port = Number(process.env.KAFKA_TLS_PORT ?? 19392),
+): Promise<TlsKafka> {
+  await run('bash', [SCRIPT, 'start'], {
+    env: { ...process.env, KAFKA_PORT: String(port), KAFKA_TLS: '1' },
+    timeout: 180_000,
+  });
+  const cache = join(REPO_ROOT, 'deploy', 'kafka', '.cache');
+  const tls = join(REPO_ROOT, 'deploy', 'tls', '.cache');
+  const broker = `127.0.0.1:${port}`;
+  const password = readFileSync(join(cache, `node-${port}`, 'sasl-password'), 'utf8').trim();
+  const caFile = join(tls, 'ca.pem');
+  return {
+    broker,
+    mtlsBroker: `127.0.0.1:${port + 2}`,
+    caFile,
+    clientCertFile: join(tls, 'client.pem'),
+    clientKeyFile: join(tls, 'client.key'),
+    username: 'osprey',
+    password,
+    env: {
+      KAFKA_BROKERS: broker,
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: caFile,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'osprey',
+      KAFKA_SASL_PASSWORD: password,
+    },
+  };
+}
+
 export async function stopKafka(port: number): Promise<void> {
   await run('bash', [SCRIPT, 'stop'], {
     env: { ...process.env, KAFKA_PORT: String(port) },
@@ -30,15 +80,26 @@ export function uniquePrefix(name: string): string {
   return `t-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export function testKafka(broker: string): Kafka {
-  return new Kafka({ clientId: 'osprey-test', brokers: [broker], logLevel: logLevel.NOTHING });
+export function testKafka(broker: string, security: KafkaSecurity = {}): Kafka {
+  return new Kafka({
+    clientId: 'osprey-test',
+    brokers: [broker],
+    logLevel: logLevel.NOTHING,
+    ...security,
+  });
 }
 
 /** Records the group has not consumed yet, over the given topics. */
-export async function groupLag(broker: string, group: string, topics: string[]): Promise<number> {
+export async function groupLag(
+  broker: string,
+  group: string,
+  topics: string[],
+  security?: KafkaSecurity,
+): Promise<number> {
   const conn = connectKafka({
     brokers: [broker],
     clientId: 'osprey-test',
+    security,
     logger: pino({ level: 'silent' }),
   });
   return (await consumerLag(conn, group, topics)).reduce((sum, p) => sum + p.lag, 0);
@@ -53,8 +114,9 @@ export async function waitForDrain(
   group: string,
   topics: string[],
   timeoutMs: number,
+  security?: KafkaSecurity,
 ): Promise<void> {
-  const admin = testKafka(broker).admin();
+  const admin = testKafka(broker, security).admin();
   await admin.connect();
   try {
     const deadline = Date.now() + timeoutMs;

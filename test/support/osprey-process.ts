@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,8 @@ export async function startOsprey(
     nodeArgs?: string[];
     /** How long it may take to answer /healthz (many processes starting at once take longer). */
     healthyWithinMs?: number;
+    /** The process serves HTTPS (OSPREY_TLS_CERT/KEY in env): the CA its certificate chains to. */
+    tlsCaFile?: string;
   } = {},
 ): Promise<OspreyProcess> {
   const port = opts.port ?? (await freePort());
@@ -65,7 +68,8 @@ export async function startOsprey(
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tlsCaFile ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const ca = opts.tlsCaFile ? readFileSync(opts.tlsCaFile, 'utf8') : undefined;
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
@@ -75,7 +79,10 @@ export async function startOsprey(
     if (child.exitCode !== null)
       throw new Error(`osprey exited with ${child.exitCode}:\n${output}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
+      if (
+        ca ? (await httpsStatus(`${url}/healthz`, ca)) === 200 : (await fetch(`${url}/healthz`)).ok
+      )
+        break;
     } catch {
       // not listening yet
     }
@@ -97,4 +104,14 @@ export async function startOsprey(
       return exited;
     },
   };
+}
+
+/** The status of a GET over HTTPS trusting `ca` (fetch cannot be given a CA). */
+export function httpsStatus(url: string, ca: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    httpsGet(url, { ca }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
 }

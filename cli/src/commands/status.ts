@@ -1,6 +1,6 @@
 import { parseEnv, Tables } from '@osprey/db';
 import { createStore } from '@osprey/db/store';
-import { connectKafka, consumerLag, describeBrokers } from '@osprey/ingest';
+import { connectKafka, consumerLag, describeBrokers, kafkaSecurity } from '@osprey/ingest';
 import { commandEnv } from '../env';
 import { createLogger } from '../logger';
 import { serverHoldingStore } from './via-server';
@@ -18,6 +18,7 @@ export async function statusCommand(): Promise<void> {
       brokers: env.KAFKA_BROKERS,
       clientId: `${env.KAFKA_CLIENT_ID}-status`,
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
+      security: kafkaSecurity(env),
       logger: createLogger('silent'),
     });
     try {

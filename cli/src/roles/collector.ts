@@ -9,6 +9,7 @@ import { superviseWorkers } from '../cluster/supervisor';
 import { collectorRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve, type MetricsSource } from '../server/http-server';
+import { serverTls } from '../server/tls';
 import { requestLimits } from '../server/request-limits';
 import { connectToKafka, openKafka, openStore, processRegistry } from './common';
 
@@ -90,6 +91,7 @@ async function serveCollector(
     retentionDays: env.OSPREY_RETENTION_DAYS,
   });
   const server = createHttpServer({
+    tls: serverTls(env),
     logger,
     registry: parts.metrics,
     collector,

@@ -1,7 +1,7 @@
 import { ensureAdmin, ensureApiKey, type AuthEnv, type Store, type StoreEnv } from '@osprey/db';
 import { clusterTarget, migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
-import { connectKafka, ensureTopics, type KafkaEnv } from '@osprey/ingest';
+import { connectKafka, ensureTopics, kafkaSecurity, type KafkaEnv } from '@osprey/ingest';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -32,6 +32,7 @@ export function connectToKafka(env: BrokersEnv, logger: Logger) {
     clientId: env.KAFKA_CLIENT_ID,
     topicPrefix: env.KAFKA_TOPIC_PREFIX,
     compression: env.KAFKA_COMPRESSION,
+    security: kafkaSecurity(env),
     logger,
   });
 }

@@ -5,7 +5,8 @@ import { createModels } from '@osprey/shadow-runner';
 import { detectorsRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
-import { joinAlertsAndModels, openAlerts } from './alerts';
+import { serverTls } from '../server/tls';
+import { joinAlertsAndModels, openAlerts, openSecrets } from './alerts';
 import { connectToKafka, openStore, processRegistry } from './common';
 
 /**
@@ -17,6 +18,7 @@ export async function detectorsRole(): Promise<void> {
   const env = parseEnv(detectorsRoleEnv);
   const logger = createLogger(env.LOG_LEVEL, 'osprey-detectors');
   const store = await openStore(env, logger);
+  await openSecrets(store, env, logger);
   const alerts = openAlerts(store, env, logger);
   // Rules with `action: rollback` roll their model back from here, where they are evaluated.
   joinAlertsAndModels(alerts, createModels(store, env, logger), store, logger);
@@ -41,6 +43,7 @@ export async function detectorsRole(): Promise<void> {
     alerts.worker.onlyModels(work.owns);
   }
   const server = createHttpServer({
+    tls: serverTls(env),
     logger,
     registry: processRegistry(),
     healthy: () => store.ping(),

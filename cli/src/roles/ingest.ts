@@ -3,6 +3,7 @@ import { ReliableProducer, startIngestConsumer } from '@osprey/ingest';
 import { ingestRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
+import { serverTls } from '../server/tls';
 import { openKafka, openStore, processRegistry } from './common';
 
 /** `osprey ingest`: the Kafka → ClickHouse consumer (group osprey-ingest), /healthz and /metrics. */
@@ -21,7 +22,12 @@ export async function ingestRole(): Promise<void> {
     registry,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
   });
-  const server = createHttpServer({ logger, registry, healthy: () => store.ping() });
+  const server = createHttpServer({
+    logger,
+    registry,
+    healthy: () => store.ping(),
+    tls: serverTls(env),
+  });
   await serve({
     server,
     logger,

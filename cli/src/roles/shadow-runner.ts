@@ -4,6 +4,7 @@ import { createModels, startShadowRunner } from '@osprey/shadow-runner';
 import { shadowRunnerRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
+import { serverTls } from '../server/tls';
 import { openKafka, openStore, processRegistry } from './common';
 
 /**
@@ -21,6 +22,7 @@ export async function shadowRunnerRole(): Promise<void> {
   const liveFeed = kafka && new KafkaLiveFeed(kafka, logger);
   const shadow = startShadowRunner(createModels(store, env, logger), store, env, logger, liveFeed);
   const server = createHttpServer({
+    tls: serverTls(env),
     logger,
     registry: processRegistry(),
     healthy: () => store.ping(),

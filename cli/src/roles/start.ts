@@ -12,9 +12,10 @@ import { createWebHandler } from '@osprey/web/server';
 import { startEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
+import { serverTls } from '../server/tls';
 import { createLocalAccess, localUrl } from '../server/local-access';
 import { requestLimits } from '../server/request-limits';
-import { joinAlertsAndModels, openAlerts } from './alerts';
+import { joinAlertsAndModels, openAlerts, openSecrets } from './alerts';
 import { openAuth, openKafka, openStore, processRegistry } from './common';
 
 /**
@@ -26,6 +27,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
   const env = parseEnv(startEnv);
   const logger = createLogger(env.LOG_LEVEL);
   const store = await openStore(env, logger);
+  await openSecrets(store, env, logger);
   const registry = processRegistry();
   // Embedded, this process holds the data directory: one-shot commands come through the API.
   const local = env.CLICKHOUSE_URL ? undefined : createLocalAccess(env.OSPREY_DATA_DIR);
@@ -79,6 +81,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
     runtime: { store, verifier, alerts, models, auth, detection: scheduler },
   });
   const server = createHttpServer({
+    tls: serverTls(env),
     logger,
     registry,
     collector,

@@ -4,8 +4,9 @@ import { createWebHandler } from '@osprey/web/server';
 import { webRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
+import { serverTls } from '../server/tls';
 import { requestLimits } from '../server/request-limits';
-import { joinAlertsAndModels, openAlerts } from './alerts';
+import { joinAlertsAndModels, openAlerts, openSecrets } from './alerts';
 import { openAuth, openStore, processRegistry } from './common';
 
 /** `osprey web`: the dashboard and `/api/v1` alone, reading the configured store. */
@@ -13,6 +14,7 @@ export async function webRole(): Promise<void> {
   const env = parseEnv(webRoleEnv);
   const logger = createLogger(env.LOG_LEVEL, 'osprey-web');
   const store = await openStore(env, logger);
+  await openSecrets(store, env, logger);
   const registry = processRegistry();
   // Rules evaluated on POST …/detect queue their notifications; `osprey detectors` sends them.
   const alerts = openAlerts(store, env, logger);
@@ -28,6 +30,7 @@ export async function webRole(): Promise<void> {
     },
   });
   const server = createHttpServer({
+    tls: serverTls(env),
     logger,
     registry,
     web,

@@ -1,10 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Collector } from '@osprey/ingest';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { BodyGuard, longestBodyMs, requestLimits, type RequestLimits } from './request-limits';
 import { stampClientAddress, type TrustedProxies } from './client-address';
 import { onShutdown } from './shutdown';
+import type { ServerTls } from './tls';
+
+/** What every role listens with: HTTP, or HTTPS when OSPREY_TLS_CERT/KEY are set. */
+export type HttpServer = Server | HttpsServer;
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -26,11 +31,13 @@ export function createHttpServer(parts: {
   limits?: RequestLimits;
   /** OSPREY_TRUSTED_PROXIES: whose X-Forwarded-For the client address is read from. */
   trustedProxies?: TrustedProxies;
-}): Server {
+  /** Serve HTTPS with this certificate (serverTls(env)); HTTP without. */
+  tls?: ServerTls;
+}): HttpServer {
   const { logger, registry } = parts;
   const limits = parts.limits ?? requestLimits({});
   const guard = new BodyGuard(limits);
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (!guard.admit(req, res, path)) return;
     if (path === '/healthz') {
@@ -63,7 +70,20 @@ export function createHttpServer(parts: {
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
-  });
+  };
+  const server: HttpServer = parts.tls
+    ? createHttpsServer(
+        // A client that stalls in the handshake is held to the same deadline as one that stalls
+        // in its headers; plain HTTP sent to this port fails the handshake and is closed.
+        { ...parts.tls, handshakeTimeout: limits.bodyMs },
+        handler,
+      )
+    : createServer(handler);
+  if (parts.tls) {
+    server.on('tlsClientError', (err: Error & { code?: string }) => {
+      logger.debug({ code: err.code, reason: err.message }, 'TLS handshake refused');
+    });
+  }
   // Node's own whole-request timeout (300 s by default) stays behind every route's deadline; the
   // headers have the ordinary body deadline.
   server.requestTimeout = longestBodyMs(limits) + 5_000;
@@ -71,7 +91,7 @@ export function createHttpServer(parts: {
   return server;
 }
 
-export function listen(server: Server, port: number, host: string): Promise<number> {
+export function listen(server: HttpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(
@@ -92,7 +112,7 @@ export function listen(server: Server, port: number, host: string): Promise<numb
  * requests first, then run the role's own `stop` (flush, disconnect, close the store).
  */
 export async function serve(opts: {
-  server: Server;
+  server: HttpServer;
   logger: Logger;
   port: number;
   host: string;
@@ -104,7 +124,7 @@ export async function serve(opts: {
 }): Promise<number> {
   const port = await listen(opts.server, opts.port, opts.host);
   opts.logger.info(
-    { port, url: `http://localhost:${port}`, ...opts.details },
+    { port, url: `${scheme(opts.server)}://localhost:${port}`, ...opts.details },
     `${opts.what} is up`,
   );
   onShutdown(
@@ -118,3 +138,5 @@ export async function serve(opts: {
   );
   return port;
 }
+
+const scheme = (server: HttpServer) => ('setSecureContext' in server ? 'https' : 'http');

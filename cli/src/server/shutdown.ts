@@ -1,8 +1,8 @@
-import type { Server } from 'node:http';
+import type { HttpServer } from './http-server';
 import type { Logger } from 'pino';
 
 /** On SIGINT/SIGTERM: stop taking requests, let `stop` flush what was accepted, then exit. */
-export function onShutdown(logger: Logger, stop: () => Promise<void>, server?: Server): void {
+export function onShutdown(logger: Logger, stop: () => Promise<void>, server?: HttpServer): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -1,3 +1,5 @@
+import type { SecretKeyring } from '../secrets/keyring';
+
 /** Values bound to `{name:Type}` placeholders; never concatenated into SQL. */
 export type QueryParam = string | number | boolean | null | readonly QueryParam[];
 export type QueryParams = Record<string, QueryParam>;
@@ -34,6 +36,8 @@ export interface Store {
   insertJsonLines(table: string, lines: Buffer, options?: InsertOptions): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /** Seals and opens secrets kept in tables (channel signing secrets); set by the process at start. */
+  secrets?: SecretKeyring;
 }
 
 /**

@@ -41,7 +41,11 @@ export function createAlerts(
 ): Alerts {
   const policy = new EgressPolicy(env.OSPREY_WEBHOOK_ALLOW);
   const timeoutMs = env.OSPREY_WEBHOOK_TIMEOUT_SECONDS * 1000;
-  const mailer = new Mailer({ smtpUrl: env.SMTP_URL, from: env.OSPREY_MAIL_FROM, timeoutMs });
+  const mailer = new Mailer({
+    smtp: { url: env.SMTP_URL, requireTls: env.SMTP_REQUIRE_TLS, caFile: env.SMTP_CA_FILE },
+    from: env.OSPREY_MAIL_FROM,
+    timeoutMs,
+  });
   const sender = new ChannelSender({ mailer, policy, timeoutMs, publicUrl: opts.publicUrl });
   const queue = new DeliveryQueue(store, Math.round(env.OSPREY_ALERT_GROUP_WAIT * 1000));
   const worker = new DeliveryWorker(store, queue, sender, logger, {

@@ -6,6 +6,13 @@ const seconds = (fallback: number) => z.coerce.number().nonnegative().default(fa
 export const alertsEnv = z.object({
   /** SMTP server for email channels, e.g. smtp://user:pass@mail.example.com:587 or smtps://…:465. */
   SMTP_URL: z.url({ error: 'must be a URL such as smtp://user:pass@host:587' }).optional(),
+  /**
+   * smtp:// only (smtps:// is TLS from the first byte): refuse to send unless the server upgrades
+   * the connection with STARTTLS. Default: true, except for a server on a loopback address.
+   */
+  SMTP_REQUIRE_TLS: z.enum(['true', 'false']).optional(),
+  /** PEM bundle of the CA(s) that signed the SMTP server's certificate (default: public CAs). */
+  SMTP_CA_FILE: z.string().min(1).optional(),
   /** Sender of alert emails. */
   OSPREY_MAIL_FROM: z.string().min(3).default('Osprey <osprey@localhost>'),
   /** Where the dashboard is reached; links in notifications start with it. */

@@ -32,10 +32,12 @@ export {
   deleteChannel,
   getChannel,
   listChannels,
+  resealChannelSecrets,
   updateChannel,
 } from './channels/store';
 export { signPayload, webhookHeaders, generateSecret } from './channels/signing';
 export { PAYLOAD_SCHEMA_VERSION } from './channels/message';
+export { Mailer, type Mail } from './channels/email';
 export {
   silenceInput,
   createSilence,

@@ -8,6 +8,7 @@ import kafkajs, {
   type Producer,
 } from 'kafkajs';
 import type { Logger } from 'pino';
+import { explainKafkaError, type KafkaSecurity } from './security';
 import { snappyCodec } from './snappy-codec';
 import { kafkaNames, type KafkaNames } from './topics';
 
@@ -32,6 +33,8 @@ export interface KafkaConnection {
   names: KafkaNames;
   /** How produced record batches are compressed. */
   compression: Compression;
+  /** TLS and SASL settings (from kafkaSecurity), empty for plaintext. */
+  security: KafkaSecurity;
 }
 
 export function connectKafka(opts: {
@@ -39,12 +42,15 @@ export function connectKafka(opts: {
   clientId: string;
   topicPrefix?: string;
   compression?: Compression;
+  security?: KafkaSecurity;
   logger: Logger;
 }): KafkaConnection {
   const log = opts.logger.child({ component: 'kafka' });
+  const security = opts.security ?? {};
   const kafka = new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
+    ...security,
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 100, retries: 8 },
@@ -62,6 +68,7 @@ export function connectKafka(opts: {
     brokers: opts.brokers,
     names: kafkaNames(opts.topicPrefix),
     compression: opts.compression ?? 'snappy',
+    security,
   };
 }
 
@@ -71,7 +78,11 @@ export async function ensureTopics(
   opts: { partitions: number; replicationFactor: number },
 ): Promise<string[]> {
   const admin: Admin = conn.kafka.admin();
-  await admin.connect();
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw explainKafkaError(err, conn.security) ?? err;
+  }
   try {
     const existing = new Set(await admin.listTopics());
     const { eventTopics, deadletter } = conn.names;

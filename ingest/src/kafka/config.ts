@@ -23,6 +23,16 @@ export const kafkaEnv = z.object({
   KAFKA_COMPRESSION: z.enum(['snappy', 'gzip', 'none']).default('snappy'),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().default(1),
+  /** TLS to the brokers; on by itself when a CA, certificate or SASL mechanism is given. */
+  KAFKA_SSL: z.enum(['true', 'false']).optional(),
+  /** PEM bundle of the CAs that signed the brokers' certificates (default: Node's public CAs). */
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+  /** Client certificate and key (PEM) for brokers that require mutual TLS; both or neither. */
+  KAFKA_SSL_CERT_FILE: z.string().min(1).optional(),
+  KAFKA_SSL_KEY_FILE: z.string().min(1).optional(),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
 });
 
 export type KafkaEnv = z.infer<typeof kafkaEnv>;

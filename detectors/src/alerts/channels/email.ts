@@ -1,5 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Outcome } from './outcome';
+import { explainSmtpTlsError, smtpTransportOptions, type SmtpSettings } from './smtp-transport';
 
 export interface Mail {
   to: string[];
@@ -10,21 +11,33 @@ export interface Mail {
   messageId: string;
 }
 
-/** Sends alert emails over SMTP_URL with nodemailer; one transport per process. */
+/**
+ * Sends alert emails over SMTP_URL with nodemailer; one transport per process. smtps:// is TLS
+ * from the first byte; smtp:// upgrades with STARTTLS, required unless SMTP_REQUIRE_TLS=false.
+ */
 export class Mailer {
   private transport: Transporter | undefined;
 
-  constructor(private readonly opts: { smtpUrl?: string; from: string; timeoutMs: number }) {}
+  constructor(
+    private readonly opts: {
+      smtp?: Omit<SmtpSettings, 'url'> & { url?: string };
+      from: string;
+      timeoutMs: number;
+    },
+  ) {}
 
   async send(mail: Mail): Promise<Outcome> {
-    if (!this.opts.smtpUrl) {
+    const smtp = this.opts.smtp;
+    if (!smtp?.url) {
       return { ok: false, error: 'SMTP_URL is not set; email channels need an SMTP server' };
     }
-    this.transport ??= nodemailer.createTransport(this.opts.smtpUrl, {
-      connectionTimeout: this.opts.timeoutMs,
-      greetingTimeout: this.opts.timeoutMs,
-      socketTimeout: this.opts.timeoutMs,
-    } as object);
+    try {
+      this.transport ??= nodemailer.createTransport(
+        smtpTransportOptions({ ...smtp, url: smtp.url }, this.opts.timeoutMs),
+      );
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
     try {
       const info = (await this.transport.sendMail({ from: this.opts.from, ...mail })) as {
         rejected?: unknown[];
@@ -43,7 +56,7 @@ export class Mailer {
       const permanent = e.responseCode !== undefined && e.responseCode >= 500;
       return {
         ok: false,
-        error: `${e.code ?? 'SMTP'}: ${e.message}`,
+        error: `${e.code ?? 'SMTP'}: ${explainSmtpTlsError(e) ?? e.message}`,
         permanent,
         ...(e.responseCode !== undefined && { code: e.responseCode }),
       };

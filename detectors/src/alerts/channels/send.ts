@@ -41,10 +41,17 @@ export class ChannelSender {
         ? slackPayload(d, this.opts.publicUrl)
         : webhookPayload(d, this.opts.publicUrl);
     const body = JSON.stringify(payload);
+    const secrets = liveSecrets(channel);
+    // Never unsigned: a receiver that checks signatures would drop it, one that does not is fooled.
+    if (secrets.length === 0)
+      return Promise.resolve({
+        ok: false,
+        error: channel.disabled_reason || 'the channel has no signing secret',
+      });
     return postWebhook({
       url: channel.url,
       body,
-      headers: webhookHeaders(liveSecrets(channel), d.id, body),
+      headers: webhookHeaders(secrets, d.id, body),
       timeoutMs: this.opts.timeoutMs,
       policy: this.opts.policy,
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Tables, type Store } from '@osprey/db';
+import { isSecretKeyError, SecretKeyError, SecretKeyring, Tables, type Store } from '@osprey/db';
 import { FieldError, NotFoundError } from '../errors';
 import { nextVersion } from '../version';
 import type { EgressPolicy } from './egress';
@@ -22,24 +22,101 @@ interface Row {
 const SELECT = `SELECT toString(id) AS id, name, kind, config, secrets, disabled_reason,
   toUnixTimestamp64Milli(updated_at) AS updated_at FROM ${Tables.channels} FINAL WHERE NOT deleted`;
 
-function toChannel(r: Row): Channel {
+/** Authenticated with each sealed value, so secrets copied to another channel's row do not open. */
+const secretsContext = (id: string) => `channels.secrets:${id}`;
+
+function sealSecrets(store: Store, id: string, secrets: SigningSecret[]): string {
+  if (secrets.length === 0) return '[]';
+  if (!store.secrets)
+    throw new SecretKeyError('no secret key is configured, so channel secrets cannot be stored');
+  return store.secrets.seal(JSON.stringify(secrets), secretsContext(id));
+}
+
+/** The row's secrets, sealed or (written before encryption) plaintext JSON. */
+function openSecrets(store: Store, r: Row): SigningSecret[] {
+  if (!SecretKeyring.isSealed(r.secrets)) return JSON.parse(r.secrets || '[]') as SigningSecret[];
+  if (!store.secrets)
+    throw new SecretKeyError('no secret key is configured to open channel secrets');
+  return JSON.parse(store.secrets.open(r.secrets, secretsContext(r.id))) as SigningSecret[];
+}
+
+function toChannel(store: Store, r: Row): Channel {
+  let secrets: SigningSecret[] = [];
+  let disabledReason = r.disabled_reason;
+  try {
+    secrets = openSecrets(store, r);
+  } catch (err) {
+    if (!isSecretKeyError(err)) throw err;
+    // The channel stays listed, shown disabled with the reason, and sends nothing unsigned;
+    // setting its secret again (PUT) or starting with the right key brings it back.
+    disabledReason = `its signing secret cannot be decrypted: ${err.message}`;
+  }
   return {
     ...(JSON.parse(r.config) as ChannelSpec),
     id: r.id,
-    secrets: JSON.parse(r.secrets || '[]') as SigningSecret[],
-    disabled_reason: r.disabled_reason,
+    secrets,
+    disabled_reason: disabledReason,
     updated_at: new Date(Number(r.updated_at)).toISOString(),
   } as Channel;
 }
 
 export async function listChannels(store: Store): Promise<Channel[]> {
-  return (await store.query<Row>(`${SELECT} ORDER BY name, id`)).map(toChannel);
+  return (await store.query<Row>(`${SELECT} ORDER BY name, id`)).map((r) => toChannel(store, r));
 }
 
 export async function getChannel(store: Store, id: string): Promise<Channel> {
   const [row] = await store.query<Row>(`${SELECT} AND id = {id:String}`, { id });
   if (!row) throw new NotFoundError('channel', id);
-  return toChannel(row);
+  return toChannel(store, row);
+}
+
+/**
+ * Re-seals the channel secrets that are plaintext (rows from before encryption) or, unless
+ * `plaintextOnly`, sealed under a former key, with the current OSPREY_SECRET_KEY. Rows whose
+ * secrets no configured key opens are counted and left as they are.
+ */
+export async function resealChannelSecrets(
+  store: Store,
+  opts: { plaintextOnly: boolean },
+): Promise<{ resealed: number; unreadable: number; total: number }> {
+  const keyring = store.secrets;
+  if (!keyring) throw new SecretKeyError('no secret key is configured');
+  const rows = await store.query<Row & { updated_by: string }>(
+    `SELECT toString(id) AS id, name, kind, config, secrets, disabled_reason, updated_by,
+       toUnixTimestamp64Milli(updated_at) AS updated_at FROM ${Tables.channels} FINAL WHERE NOT deleted`,
+  );
+  let resealed = 0;
+  let unreadable = 0;
+  for (const r of rows) {
+    const due = opts.plaintextOnly
+      ? !SecretKeyring.isSealed(r.secrets) && r.secrets !== '[]' && r.secrets !== ''
+      : keyring.needsResealing(r.secrets) && r.secrets !== '[]' && r.secrets !== '';
+    if (!due) continue;
+    let secrets: SigningSecret[];
+    try {
+      secrets = openSecrets(store, r);
+    } catch (err) {
+      if (!isSecretKeyError(err)) throw err;
+      unreadable++;
+      continue;
+    }
+    await store.insert(Tables.channels, [
+      {
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        config: r.config,
+        secrets: sealSecrets(store, r.id, secrets),
+        disabled_reason: r.disabled_reason,
+        deleted: false,
+        version: nextVersion(),
+        updated_at: Number(r.updated_at),
+        updated_by: r.updated_by,
+      },
+    ]);
+    resealed++;
+  }
+  return { resealed, unreadable, total: rows.length };
 }
 
 export async function existingChannelIds(store: Store): Promise<Set<string>> {
@@ -65,7 +142,7 @@ async function write(store: Store, c: Channel, actor: string, deleted = false): 
       name: spec.name,
       kind: spec.kind,
       config: JSON.stringify(spec),
-      secrets: JSON.stringify(secrets),
+      secrets: sealSecrets(store, id, secrets),
       disabled_reason,
       deleted,
       version: nextVersion(),
