@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Osprey } from '@osprey/sdk';
 import { storeEnv, type Store } from '@osprey/db';
 import { migrate } from '@osprey/db/migrate';
@@ -45,6 +46,8 @@ function modelsOnePerPartition(): string[] {
   return [...byPartition.values()].sort();
 }
 
+const SECRET_KEY = randomBytes(32).toString('base64');
+
 function roleEnv(): Record<string, string> {
   return {
     CLICKHOUSE_URL: standin.url,
@@ -55,6 +58,8 @@ function roleEnv(): Record<string, string> {
     KAFKA_TOPIC_PREFIX: prefix,
     KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
     KAFKA_SESSION_TIMEOUT_MS: '6000',
+    // With a ClickHouse server every role that reads channel secrets needs the same key.
+    OSPREY_SECRET_KEY: SECRET_KEY,
     OSPREY_DETECTOR_INTERVAL_SECONDS: '2',
     LOG_LEVEL: 'info',
   };
