@@ -18,6 +18,8 @@ const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'osprey-secrets-'));
 const legacy = { id: randomUUID(), name: 'legacy-hook-name', secret: whsec() };
 const created = { name: 'created-hook-name', secret: whsec() };
+/** A chat hook's URL carries its token: it is sealed like the signing secret. */
+const hookToken = randomBytes(18).toString('hex');
 const k1 = randomBytes(32).toString('base64');
 const k2 = randomBytes(32).toString('hex');
 let receiver: TestReceiver;
@@ -63,6 +65,8 @@ function rawBytes(dir: string): Buffer {
 }
 const storedSecrets = () =>
   sqlRows(dataDir, 'SELECT name, secrets FROM channels FINAL WHERE NOT deleted ORDER BY name');
+const storedConfigs = () =>
+  sqlRows(dataDir, 'SELECT name, config FROM channels FINAL WHERE NOT deleted ORDER BY name');
 
 beforeAll(async () => {
   receiver = await startReceiver();
@@ -97,6 +101,10 @@ describe('secrets at rest', () => {
     expect(name).toBe(legacy.name);
     expect(secrets).toMatch(new RegExp(`^osk1:${keyId(generatedKey)}:`));
     expect(secrets).not.toContain(legacy.secret);
+    const [[, config]] = (await storedConfigs()) as [[string, string]];
+    expect(JSON.parse(config)).toMatchObject({ kind: 'webhook', name: legacy.name });
+    expect(JSON.parse(config).url).toMatch(new RegExp(`^osk1:${keyId(generatedKey)}:`));
+    expect(config).not.toContain('/legacy');
   }, 90_000);
 
   it('with OSPREY_SECRET_KEY: stores new secrets sealed, still signs with the old ones, logs no secret', async () => {
@@ -106,7 +114,7 @@ describe('secrets at rest', () => {
       body: JSON.stringify({
         kind: 'webhook',
         name: created.name,
-        url: receiver.url('/created'),
+        url: receiver.url(`/created/${hookToken}`),
         secret: created.secret,
       }),
     });
@@ -126,6 +134,14 @@ describe('secrets at rest', () => {
     expect(disk.includes(created.name)).toBe(true); // the scan reads the table's bytes…
     expect(disk.includes(created.secret)).toBe(false); // …and no secret is among them
     expect(disk.includes(created.secret.slice(6, 30))).toBe(false);
+    expect(disk.includes(hookToken)).toBe(false);
+    // The API still answers the URL it was given.
+    await start({ OSPREY_SECRET_KEY: k1, OSPREY_SECRET_KEY_PREVIOUS: generatedKey });
+    const listed = (await api('/api/v1/channels')).body as { name: string; url: string }[];
+    expect(listed.find((c) => c.name === created.name)?.url).toBe(
+      receiver.url(`/created/${hookToken}`),
+    );
+    await stop();
     for (const text of logs)
       for (const secret of [legacy.secret, created.secret, k1, generatedKey])
         expect(text).not.toContain(secret);

@@ -24,6 +24,33 @@ const SELECT = `SELECT toString(id) AS id, name, kind, config, secrets, disabled
 
 /** Authenticated with each sealed value, so secrets copied to another channel's row do not open. */
 const secretsContext = (id: string) => `channels.secrets:${id}`;
+/** A webhook's URL is a secret too: Slack's, Teams' and most chat hooks carry their token in it. */
+const urlContext = (id: string) => `channels.url:${id}`;
+
+/** The channel's settings as stored: a webhook's URL sealed like its signing secrets. */
+function sealConfig(store: Store, id: string, spec: ChannelSpec): string {
+  if (spec.kind !== 'webhook' || SecretKeyring.isSealed(spec.url)) return JSON.stringify(spec);
+  if (!store.secrets)
+    throw new SecretKeyError('no secret key is configured, so webhook URLs cannot be stored');
+  return JSON.stringify({ ...spec, url: store.secrets.seal(spec.url, urlContext(id)) });
+}
+
+/** The row's settings, a webhook's URL opened (or, written before encryption, as it was). */
+function openConfig(store: Store, r: Row): ChannelSpec {
+  const spec = JSON.parse(r.config) as ChannelSpec;
+  if (spec.kind !== 'webhook' || !SecretKeyring.isSealed(spec.url)) return spec;
+  if (!store.secrets) throw new SecretKeyError('no secret key is configured to open webhook URLs');
+  return { ...spec, url: store.secrets.open(spec.url, urlContext(r.id)) };
+}
+
+/** Whether a row holds a value to seal again: plaintext, or (unless plaintextOnly) a former key's. */
+function rowDue(keyring: SecretKeyring, r: Row, plaintextOnly: boolean): boolean {
+  const due = (stored: string) =>
+    plaintextOnly ? !SecretKeyring.isSealed(stored) : keyring.needsResealing(stored);
+  const hasSecrets = r.secrets !== '[]' && r.secrets !== '';
+  const spec = JSON.parse(r.config) as ChannelSpec;
+  return (hasSecrets && due(r.secrets)) || (spec.kind === 'webhook' && due(spec.url));
+}
 
 function sealSecrets(store: Store, id: string, secrets: SigningSecret[]): string {
   if (secrets.length === 0) return '[]';
@@ -42,17 +69,20 @@ function openSecrets(store: Store, r: Row): SigningSecret[] {
 
 function toChannel(store: Store, r: Row): Channel {
   let secrets: SigningSecret[] = [];
+  let spec = JSON.parse(r.config) as ChannelSpec;
   let disabledReason = r.disabled_reason;
   try {
     secrets = openSecrets(store, r);
+    spec = openConfig(store, r);
   } catch (err) {
     if (!isSecretKeyError(err)) throw err;
-    // The channel stays listed, shown disabled with the reason, and sends nothing unsigned;
-    // setting its secret again (PUT) or starting with the right key brings it back.
-    disabledReason = `its signing secret cannot be decrypted: ${err.message}`;
+    // The channel stays listed, shown disabled with the reason, and sends nothing (unsigned or
+    // anywhere); setting it again (PUT) or starting with the right key brings it back.
+    disabledReason = `its signing secret or URL cannot be decrypted: ${err.message}`;
+    if (spec.kind === 'webhook') spec = { ...spec, url: '' };
   }
   return {
-    ...(JSON.parse(r.config) as ChannelSpec),
+    ...spec,
     id: r.id,
     secrets,
     disabled_reason: disabledReason,
@@ -88,13 +118,12 @@ export async function resealChannelSecrets(
   let resealed = 0;
   let unreadable = 0;
   for (const r of rows) {
-    const due = opts.plaintextOnly
-      ? !SecretKeyring.isSealed(r.secrets) && r.secrets !== '[]' && r.secrets !== ''
-      : keyring.needsResealing(r.secrets) && r.secrets !== '[]' && r.secrets !== '';
-    if (!due) continue;
+    if (!rowDue(keyring, r, opts.plaintextOnly)) continue;
     let secrets: SigningSecret[];
+    let spec: ChannelSpec;
     try {
       secrets = openSecrets(store, r);
+      spec = openConfig(store, r);
     } catch (err) {
       if (!isSecretKeyError(err)) throw err;
       unreadable++;
@@ -105,7 +134,7 @@ export async function resealChannelSecrets(
         id: r.id,
         name: r.name,
         kind: r.kind,
-        config: r.config,
+        config: sealConfig(store, r.id, spec),
         secrets: sealSecrets(store, r.id, secrets),
         disabled_reason: r.disabled_reason,
         deleted: false,
@@ -141,7 +170,7 @@ async function write(store: Store, c: Channel, actor: string, deleted = false): 
       id,
       name: spec.name,
       kind: spec.kind,
-      config: JSON.stringify(spec),
+      config: sealConfig(store, id, spec as ChannelSpec),
       secrets: sealSecrets(store, id, secrets),
       disabled_reason,
       deleted,
