@@ -121,6 +121,7 @@ export async function detectDrift(
       p,
       settings,
       statistics.currentSize,
+      statistics.categories,
     );
     const value = statistics.values[statisticOf(verdict.method)] ?? undefined;
     const result: FeatureDrift = {
@@ -162,6 +163,8 @@ function fromBuckets(p: NumericProfile, current: Buckets): EcdfStatistics {
 interface Computed {
   values: Record<string, number | null>;
   currentSize: number;
+  /** Categories of the reference and the window together (categorical features). */
+  categories?: number;
 }
 
 function numericStatistics(
@@ -219,5 +222,5 @@ function categoricalStatistics(
       currentSize,
     );
   }
-  return { values, currentSize };
+  return { values, currentSize, categories: categories.length };
 }

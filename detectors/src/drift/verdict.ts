@@ -43,6 +43,22 @@ export function verdictFor(
   profile: FeatureProfile,
   settings: ModelSettings,
   currentSize = 0,
+  categories = 0,
+): Verdict {
+  const verdict = chosenVerdict(name, profile, settings, currentSize);
+  // A z-test compares the share of one value and cannot see a third: once the reference and the
+  // window together hold more than two categories (one the reference never had), chi-square over
+  // them all decides, as Evidently's rule counts the categories of both sides.
+  if (verdict.method === 'z' && categories > 2)
+    return { method: 'chi2', threshold: verdict.threshold };
+  return verdict;
+}
+
+function chosenVerdict(
+  name: string,
+  profile: FeatureProfile,
+  settings: ModelSettings,
+  currentSize: number,
 ): Verdict {
   const override = settings.drift.overrides[name] ?? settings.drift.overrides['*'];
   if (settings.drift.calibrate) {

@@ -1,0 +1,103 @@
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { storeEnv, Tables, type Store } from '@osprey/db';
+import { migrate } from '@osprey/db/migrate';
+import { createStore } from '@osprey/db/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelSettings } from '../settings/model-settings';
+import { detectDrift, type FeatureDrift } from './detect-drift';
+
+// The six drift defects of issue #16 (part 1), each on data that showed it, on real chDB. The
+// peers' numbers come from detectors/fixtures/drift_defects_fixtures.py (scipy, numpy,
+// Evidently 0.7.23), which defines each data set by a formula that is rebuilt here in SQL:
+// value i of n is the inverse CDF at (i + 0.5) / n, rounded to 6 decimals.
+const fixtures = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../fixtures/drift-defects.json'), 'utf8'),
+) as Record<string, unknown>;
+
+const dir = mkdtempSync(join(tmpdir(), 'osprey-drift-defects-'));
+let store: Store;
+const HOUR = 3_600_000;
+const from = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
+const window = { from, to: from + HOUR };
+
+/** Inverse CDFs as SQL of u, and the fixture's quantile data: round(F⁻¹((i + 0.5) / n), 6). */
+const exponential = (u: string) => `-log1p(-${u})`;
+const quantiles = (n: number, inverse: (u: string) => string) =>
+  `round(${inverse(`((number + 0.5) / ${n})`)}, 6)`;
+
+/**
+ * `n` reference rows and `m` window rows of model `model`: `num` and `cat` map each feature to an
+ * SQL expression of `number` (the row) and `side` (0 reference, 1 window).
+ */
+async function insert(
+  model: string,
+  sizes: { n: number; m: number },
+  features: { num?: Record<string, string>; cat?: Record<string, string> },
+): Promise<void> {
+  const map = (f: Record<string, string> | undefined, type: string) =>
+    f && Object.keys(f).length > 0
+      ? `map(${Object.entries(f)
+          .map(([k, e]) => `'${k}', ${type}(${e})`)
+          .join(', ')})`
+      : `map()`;
+  const columns = (side: 0 | 1) =>
+    `${map(features.num, 'toFloat64')} AS num_features, ${map(features.cat, 'toString')} AS cat_features`.replaceAll(
+      'side',
+      String(side),
+    );
+  await store.command(
+    `INSERT INTO ${Tables.referenceRows} (model, version, reference_id, timestamp, num_features, cat_features)
+     SELECT {model:String}, 'v1', 'ref', now64(3), num_features, cat_features
+     FROM (SELECT number, ${columns(0)} FROM numbers({n:UInt64}))`,
+    { model, n: sizes.n },
+  );
+  await store.command(
+    `INSERT INTO ${Tables.predictions} (event_id, timestamp, model, version, num_features, cat_features, latency_ms)
+     SELECT generateUUIDv4(), fromUnixTimestamp64Milli({from:Int64} + intDiv(number * 3600000, {m:UInt64}), 'UTC'),
+            {model:String}, 'v1', num_features, cat_features, 1
+     FROM (SELECT number, ${columns(1)} FROM numbers({m:UInt64}))`,
+    { model, m: sizes.m, from },
+  );
+}
+
+async function drift(
+  model: string,
+  feature: string,
+  drift: Record<string, unknown> = {},
+): Promise<FeatureDrift> {
+  const report = await detectDrift(store, modelSettings.parse({ drift }), { model, window });
+  const f = report.features.find((x) => x.feature === feature);
+  if (!f)
+    throw new Error(`no ${feature} in ${JSON.stringify(report.features.map((x) => x.feature))}`);
+  return f;
+}
+
+beforeAll(async () => {
+  store = await createStore(storeEnv.parse({ OSPREY_DATA_DIR: join(dir, 'data') }));
+  await migrate(store, { retentionDays: 30 });
+});
+
+afterAll(async () => {
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('1. a category the reference never had', () => {
+  it('counts for a two-valued feature: 3% of a new "zz" drifts by chi-square over the union', async () => {
+    // 800 reference rows 30% a / 70% b; the window the same share of a, 3% "zz" in place of b.
+    await insert(
+      'new-category',
+      { n: 800, m: 600 },
+      { cat: { c: `if(side = 1 AND number % 100 >= 97, 'zz', if(number % 10 < 3, 'a', 'b'))` } },
+    );
+    const f = await drift('new-category', 'c');
+    expect(f.kind).toBe('binary');
+    expect(f.method).toBe('chi2');
+    expect(f.value).toBe(0);
+    expect(f.drift).toBe(true);
+    // the z-test alone would not see it
+    expect(f.statistics.z_p_value).toBeGreaterThan(0.5);
+  });
+});
