@@ -8,6 +8,7 @@ import {
   type FeatureProfile,
   type NumericProfile,
 } from '../reference/profile';
+import { FEW_VALUES, fewValueCounts } from '../reference/few-values';
 import { resolveReference, type Scope } from '../reference/resolve';
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
 import { isoWindow } from '../window';
@@ -91,9 +92,14 @@ export async function detectDrift(
   for (const [name, p] of profile.features) if (p.kind === 'numeric') numeric.set(name, p);
 
   // The numeric and the categorical pass read different columns; ClickHouse runs them side by side.
-  const [counted, categories] = await Promise.all([
+  const [counted, categories, fewValues] = await Promise.all([
     bucketCounts(store, withChunks(current, 1), new Map([...numeric].map(([k, p]) => [k, p.grid]))),
     categoryCounts(store, current),
+    fewValueCounts(
+      store,
+      current,
+      [...numeric].filter(([, p]) => p.values).map(([k]) => k),
+    ),
   ]);
   const buckets = new Map([...counted].map(([k, [b]]) => [k, b!]));
   const size = (b: Buckets) => b.counts.reduce((a, n) => a + n, 0);
@@ -114,7 +120,11 @@ export async function detectDrift(
     const isPrediction = name === PREDICTION_KEY;
     const statistics =
       p.kind === 'numeric'
-        ? numericStatistics(p, decileBins(p.grid, p.edges, buckets.get(name)!), ecdf.get(name))
+        ? withFewValues(
+            p,
+            fewValues.get(name),
+            numericStatistics(p, decileBins(p.grid, p.edges, buckets.get(name)!), ecdf.get(name)),
+          )
         : categoricalStatistics(p, categories.get(name));
     const verdict = verdictFor(
       isPrediction ? 'prediction' : name,
@@ -190,15 +200,39 @@ function numericStatistics(
   };
 }
 
+/**
+ * A numeric feature with at most FEW_VALUES distinct values on both sides together is compared
+ * value by value, as Evidently does: the categorical statistics (its chi-square, z-test and
+ * Jensen–Shannon over the values) join the numeric ones, and the verdict follows the categorical
+ * rules (`categories` set). The z-test's share is that of the smallest value, as in Evidently.
+ */
+function withFewValues(
+  p: NumericProfile,
+  current: Record<string, number> | undefined,
+  numeric: Computed,
+): Computed {
+  if (!p.values || !current || numeric.currentSize === 0) return numeric;
+  const values = [...new Set([...Object.keys(p.values), ...Object.keys(current)])].sort(
+    (a, b) => Number(a) - Number(b),
+  );
+  if (values.length > FEW_VALUES) return numeric;
+  const asCategories = categoricalStatistics(
+    { kind: values.length <= 2 ? 'binary' : 'categorical', n: p.n, counts: p.values },
+    { kind: 'categorical', n: numeric.currentSize, counts: current },
+    values,
+  );
+  return { ...asCategories, values: { ...numeric.values, ...asCategories.values } };
+}
+
 function categoricalStatistics(
   p: CategoricalProfile,
   current: CategoricalProfile | undefined,
+  ordered?: string[],
 ): Computed {
   const currentSize = current?.n ?? 0;
   if (!current || currentSize === 0) return { values: {}, currentSize };
-  const categories = [
-    ...new Set([...Object.keys(p.counts), ...Object.keys(current.counts)]),
-  ].sort();
+  const categories =
+    ordered ?? [...new Set([...Object.keys(p.counts), ...Object.keys(current.counts)])].sort();
   const refCounts = categories.map((c) => p.counts[c] ?? 0);
   const curCounts = categories.map((c) => current.counts[c] ?? 0);
   const ref = proportions(refCounts);
@@ -213,7 +247,7 @@ function categoricalStatistics(
     hellinger: hellinger(ref, cur),
   };
   if (p.kind === 'binary') {
-    // The share of one value: true for booleans, else the first category in sorted order.
+    // The share of one value: true for booleans, else the first category in order.
     const positive = categories.includes('true') ? 'true' : categories[0]!;
     values.z_p_value = twoProportionZ(
       p.counts[positive] ?? 0,

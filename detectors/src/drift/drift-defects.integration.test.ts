@@ -101,3 +101,45 @@ describe('1. a category the reference never had', () => {
     expect(f.statistics.z_p_value).toBeGreaterThan(0.5);
   });
 });
+
+/** An SQL expression of `number` that takes each value as often as `counts` says, in order. */
+function fromCounts(counts: Record<string, number>): string {
+  let below = 0;
+  const entries = Object.entries(counts);
+  const branches = entries.slice(0, -1).map(([v, n]) => `number < ${(below += n)}, ${Number(v)}`);
+  const last = Number(entries.at(-1)![0]);
+  return branches.length === 0 ? String(last) : `multiIf(${branches.join(', ')}, ${last})`;
+}
+
+describe("2. numeric features of at most 5 values follow Evidently's categorical rules", () => {
+  const cases = fixtures.low_cardinality as {
+    name: string;
+    ref: Record<string, number>;
+    cur: Record<string, number>;
+    method: string;
+    threshold: number;
+    value: number;
+  }[];
+  const METHOD: Record<string, string> = {
+    'Jensen-Shannon distance': 'jensen_shannon',
+    'Z-test p_value': 'z',
+    'chi-square p_value': 'chi2',
+  };
+  for (const c of cases) {
+    it(`${c.name}: Evidently 0.7.23's test and value (1e-9 relative)`, async () => {
+      const model = `few-${c.name.replaceAll('_', '-')}`;
+      const sum = (x: Record<string, number>) => Object.values(x).reduce((a, b) => a + b, 0);
+      await insert(
+        model,
+        { n: sum(c.ref), m: sum(c.cur) },
+        { num: { x: `if(side = 0, ${fromCounts(c.ref)}, ${fromCounts(c.cur)})` } },
+      );
+      const f = await drift(model, 'x');
+      expect(f.method).toBe(METHOD[c.method]);
+      expect(f.threshold).toBe(c.threshold);
+      expect(Math.abs(f.value! - c.value) / c.value).toBeLessThan(1e-9);
+      const isP = f.method !== 'jensen_shannon';
+      expect(f.drift).toBe(isP ? c.value < c.threshold : c.value >= c.threshold);
+    });
+  }
+});

@@ -8,6 +8,7 @@ import {
 } from '../sql/rows';
 import { addBuckets, emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
 import { bucketCounts, gridOf } from './buckets-sql';
+import { FEW_VALUES, fewValueCounts } from './few-values';
 import type { Reference } from './resolve';
 import { hellinger, jensenShannon, lInfinity, proportions, psi } from '../drift/statistics';
 
@@ -29,7 +30,7 @@ const LEVELS = Array.from({ length: FINE_QUANTILES + 1 }, (_, i) => i / FINE_QUA
 export const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 /** Stored profiles of another format are recomputed. */
-const PROFILE_FORMAT = 5;
+const PROFILE_FORMAT = 6;
 
 /**
  * The deciles are exact up to this many reference rows and taken from a random sample of that
@@ -59,6 +60,8 @@ export interface NumericProfile {
   /** Fine bucket boundaries (distinct reference quantiles), the reference counted into them. */
   grid: number[];
   buckets: Buckets;
+  /** Counts per value when the reference has at most FEW_VALUES distinct values (keys: numbers). */
+  values?: Record<string, number>;
   calibration?: Calibration;
 }
 
@@ -141,11 +144,13 @@ async function computeProfile(
     max: number;
     edges: number[];
     quantiles: number[];
+    distinct: string;
   }>(
     // Deciles exact (numpy's "linear") on the edge sample; the fine grid from a t-digest of the
     // same sample, since exact quantiles at a thousand levels partition the values once per
     // level. The grid needs only to be fine and to hold the deciles: counts against it are exact.
     `SELECT k, count() AS n, avg(v) AS mean, stddevPop(v) AS std, min(v) AS min, max(v) AS max,
+            uniqUpTo(${FEW_VALUES})(v) AS distinct,
             quantilesExactInclusiveIf(${DECILES.join(', ')})(v, edge_sample) AS edges,
             quantilesTDigestIf(${LEVELS.join(', ')})(v, edge_sample) AS quantiles
      FROM (${numericPairs(
@@ -163,7 +168,14 @@ async function computeProfile(
   const grids = new Map(numeric.map((r) => [r.k, gridOf([...r.edges, ...thinned(r.quantiles)])]));
   // For calibration, counted in CALIBRATION_CHUNKS parts (split by a hash of the row): summed, the
   // reference's own counts; apart, how much the binned distances vary within the reference.
-  const counted = await bucketCounts(store, withChunks(rows, chunks), grids);
+  const [counted, few] = await Promise.all([
+    bucketCounts(store, withChunks(rows, chunks), grids),
+    fewValueCounts(
+      store,
+      rows,
+      numeric.filter((r) => Number(r.distinct) <= FEW_VALUES).map((r) => r.k),
+    ),
+  ]);
   for (const r of numeric) {
     const grid = grids.get(r.k)!;
     const edges = r.edges;
@@ -181,6 +193,7 @@ async function computeProfile(
       bin_counts: total,
       grid,
       buckets,
+      ...(few.has(r.k) && { values: few.get(r.k)! }),
       ...(calibrate && {
         calibration: calibrated(
           total,
