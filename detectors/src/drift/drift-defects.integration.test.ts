@@ -143,3 +143,30 @@ describe("2. numeric features of at most 5 values follow Evidently's categorical
     });
   }
 });
+
+describe('3. bucket-mode KS with a point mass in the reference', () => {
+  const cases = fixtures.point_mass as {
+    name: string;
+    n: number;
+    cap: number;
+    cur_cap: number | null;
+    ks_statistic: number;
+  }[];
+  for (const c of cases) {
+    it(`${c.name}: the reference's cap holds a point mass; D within 1e-3 of scipy's exact one`, async () => {
+      const model = `mass-${c.name.replaceAll('_', '-')}`;
+      const values = quantiles(c.n, exponential);
+      await insert(
+        model,
+        { n: c.n, m: c.n },
+        {
+          num: {
+            x: `if(side = 0, least(${values}, ${c.cap}), least(${values}, ${c.cur_cap ?? 'inf'}))`,
+          },
+        },
+      );
+      const f = await drift(model, 'x', { ecdf: 'buckets' });
+      expect(Math.abs(f.statistics.ks_statistic! - c.ks_statistic)).toBeLessThan(1e-3);
+    }, 300_000);
+  }
+});

@@ -27,6 +27,20 @@ function orderedBits(x: number): bigint {
   return b & SIGN ? ~b & ALL : b | SIGN;
 }
 
+function fromOrderedBits(b: bigint): number {
+  view.setBigUint64(0, b & SIGN ? b & ~SIGN & ALL : ~b & ALL);
+  return view.getFloat64(0);
+}
+
+/**
+ * The boundary just above x that still counts as distinct from x once keys drop their lowest
+ * bits (2^11 steps of the last bit above it, ~5e-13 relative): [x, justAbove(x)) is a bucket of
+ * the value x alone.
+ */
+export function justAbove(x: number): number {
+  return fromOrderedBits(orderedBits(x) + (1n << 11n));
+}
+
 function keyOf(feature: number, x: number, bits: number): bigint {
   return (BigInt(feature) << BigInt(64 - bits)) | (orderedBits(x) >> BigInt(bits));
 }

@@ -9,6 +9,7 @@ import {
 import { addBuckets, emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
 import { bucketCounts, gridOf } from './buckets-sql';
 import { FEW_VALUES, fewValueCounts } from './few-values';
+import { pointMasses, withPointMasses } from './point-masses';
 import type { Reference } from './resolve';
 import { hellinger, jensenShannon, lInfinity, proportions, psi } from '../drift/statistics';
 
@@ -30,7 +31,7 @@ const LEVELS = Array.from({ length: FINE_QUANTILES + 1 }, (_, i) => i / FINE_QUA
 export const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 /** Stored profiles of another format are recomputed. */
-const PROFILE_FORMAT = 6;
+const PROFILE_FORMAT = 7;
 
 /**
  * The deciles are exact up to this many reference rows and taken from a random sample of that
@@ -176,6 +177,28 @@ async function computeProfile(
       numeric.filter((r) => Number(r.distinct) <= FEW_VALUES).map((r) => r.k),
     ),
   ]);
+  // Point masses get buckets of their own: found in the crowded buckets, then those features
+  // counted again on the finer grid.
+  const masses = await pointMasses(
+    store,
+    rows,
+    grids,
+    new Map(
+      [...counted].map(([k, parts]) => [
+        k,
+        parts.reduce(addBuckets, emptyBuckets(grids.get(k)!.length + 1)),
+      ]),
+    ),
+  );
+  if (masses.size > 0) {
+    for (const [k, values] of masses) grids.set(k, withPointMasses(grids.get(k)!, values));
+    const finer = await bucketCounts(
+      store,
+      withChunks(rows, chunks),
+      new Map([...masses.keys()].map((k) => [k, grids.get(k)!])),
+    );
+    for (const [k, parts] of finer) counted.set(k, parts);
+  }
   for (const r of numeric) {
     const grid = grids.get(r.k)!;
     const edges = r.edges;
