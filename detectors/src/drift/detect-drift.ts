@@ -113,6 +113,25 @@ export async function detectDrift(
   const ecdf = exact
     ? await ecdfStatistics(store, ref.rows, current, present)
     : new Map(present.map((k) => [k, fromBuckets(numeric.get(k)!, buckets.get(k)!)]));
+  if (!exact) {
+    // Where the buckets' Wasserstein distance lies within its error bound of the threshold that
+    // judges it, the verdict could go either way: those features are computed exactly.
+    const close = present.filter((k) => {
+      const p = numeric.get(k)!;
+      const { wasserstein, wassersteinBound = 0 } = ecdf.get(k)!;
+      const verdict = verdictFor(
+        k === PREDICTION_KEY ? 'prediction' : k,
+        p,
+        settings,
+        size(buckets.get(k)!),
+      );
+      return (
+        verdict.method === 'wasserstein' &&
+        Math.abs(wasserstein - verdict.threshold * normOf(p)) <= wassersteinBound
+      );
+    });
+    for (const [k, e] of await ecdfStatistics(store, ref.rows, current, close)) ecdf.set(k, e);
+  }
 
   const inputs: FeatureDrift[] = [];
   let prediction: FeatureDrift | null = null;
@@ -165,9 +184,14 @@ export async function detectDrift(
 }
 
 function fromBuckets(p: NumericProfile, current: Buckets): EcdfStatistics {
-  const { ks, wasserstein } = sketchDistances(p.grid, p.buckets, current);
+  const { ks, wasserstein, wassersteinBound } = sketchDistances(p.grid, p.buckets, current);
   const m = current.counts.reduce((a, b) => a + b, 0);
-  return { ks, ksP: asymptoticKsP(ks, p.n, m), wasserstein };
+  return { ks, ksP: asymptoticKsP(ks, p.n, m), wasserstein, wassersteinBound };
+}
+
+/** Evidently's norm of the Wasserstein distance: the reference's population standard deviation, at least 0.001. */
+function normOf(p: NumericProfile): number {
+  return Math.max(p.std, 0.001);
 }
 
 interface Computed {
@@ -191,8 +215,7 @@ function numericStatistics(
     values: {
       ks_statistic: ecdf.ks,
       ks_p_value: ecdf.ksP,
-      // Evidently's norm: the reference's population standard deviation, at least 0.001.
-      wasserstein_norm: ecdf.wasserstein / Math.max(p.std, 0.001),
+      wasserstein_norm: ecdf.wasserstein / normOf(p),
       psi: psi(ref, cur),
       jensen_shannon: jensenShannon(ref, cur),
       hellinger: hellinger(ref, cur),

@@ -170,3 +170,31 @@ describe('3. bucket-mode KS with a point mass in the reference', () => {
     }, 300_000);
   }
 });
+
+describe('4. bucket-mode Wasserstein on a heavy tail, next to the 0.1 line', () => {
+  const cases = fixtures.heavy_tail as {
+    name: string;
+    n: number;
+    alpha: number;
+    scale: number;
+    cap: number;
+    wasserstein_norm: number;
+  }[];
+  for (const c of cases) {
+    it(`${c.name}: within its error bound of the line, so computed exactly (scipy, 1e-9 relative)`, async () => {
+      const model = `tail-${c.name.replaceAll('_', '-')}`;
+      const values = quantiles(c.n, (u) => `pow(1 - ${u}, -1 / ${c.alpha})`);
+      await insert(
+        model,
+        { n: c.n, m: c.n },
+        {
+          num: { x: `if(side = 0, ${values}, least(round(${values} * ${c.scale}, 6), ${c.cap}))` },
+        },
+      );
+      const f = await drift(model, 'x', { ecdf: 'buckets' });
+      expect(f.method).toBe('wasserstein');
+      expect(Math.abs(f.value! - c.wasserstein_norm) / c.wasserstein_norm).toBeLessThan(1e-9);
+      expect(f.drift).toBe(false);
+    }, 120_000);
+  }
+});

@@ -15,6 +15,8 @@ export interface EcdfStatistics {
   ksP: number;
   /** Wasserstein-1 distance: the area between the two empirical CDFs. */
   wasserstein: number;
+  /** How far `wasserstein` may lie from the exact one (0 when computed exactly). */
+  wassersteinBound?: number;
 }
 
 /**

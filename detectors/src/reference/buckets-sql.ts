@@ -84,9 +84,11 @@ export async function bucketCounts(
     bucket: string;
     n: string;
     total: number;
+    lo: number;
+    hi: number;
   }>(
     `SELECT ${split.select} toString(bound) AS bucket,
-            count() AS n, sum(v) AS total
+            count() AS n, sum(v) AS total, min(v) AS lo, max(v) AS hi
      FROM (
        SELECT ${split.carry} v, roundDown(
          bitOr(bitShiftLeft(toUInt64(idx), ${64 - bits}),
@@ -112,6 +114,8 @@ export async function bucketCounts(
     const b = out.get(feature)![Number(r.chunk)]!;
     b.counts[bucket] = Number(r.n);
     b.sum[bucket] = r.total;
+    b.lo[bucket] = r.lo;
+    b.hi[bucket] = r.hi;
   }
   return out;
 }

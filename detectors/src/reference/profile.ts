@@ -27,7 +27,16 @@ export const FINE_QUANTILES = 1000;
  * to 8, 500 for 16, at least 200 — and KS stays within about one bucket's mass of the exact one.
  */
 const GRID_BUDGET = 8_000;
-const LEVELS = Array.from({ length: FINE_QUANTILES + 1 }, (_, i) => i / FINE_QUANTILES);
+/**
+ * Levels finer than a thousandth at both ends, kept however thin the grid: a heavy tail's top
+ * thousandth spans most of its range, and the Wasserstein distance's error bound grows with the
+ * span of the buckets where the two CDFs cross (drift/ecdf-sketch.ts).
+ */
+const TAIL_LEVELS = [0.00001, 0.0001, 0.0005, 0.9995, 0.9999, 0.99999];
+const LEVELS = [
+  ...Array.from({ length: FINE_QUANTILES + 1 }, (_, i) => i / FINE_QUANTILES),
+  ...TAIL_LEVELS,
+];
 export const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 /** Stored profiles of another format are recomputed. */
@@ -165,7 +174,7 @@ async function computeProfile(
     { ...rows.params, edge_fraction: Math.min(1, EDGE_SAMPLE_ROWS / Math.max(1, count)) },
   );
   const step = Math.min(5, Math.ceil((numeric.length * FINE_QUANTILES) / GRID_BUDGET));
-  const thinned = (q: number[]) => q.filter((_, i) => i % step === 0 || i === q.length - 1);
+  const thinned = (q: number[]) => q.filter((_, i) => i % step === 0 || i >= FINE_QUANTILES);
   const grids = new Map(numeric.map((r) => [r.k, gridOf([...r.edges, ...thinned(r.quantiles)])]));
   // For calibration, counted in CALIBRATION_CHUNKS parts (split by a hash of the row): summed, the
   // reference's own counts; apart, how much the binned distances vary within the reference.
