@@ -142,7 +142,7 @@ export async function detectDrift(
         ? withFewValues(
             p,
             fewValues.get(name),
-            numericStatistics(p, decileBins(p.grid, p.edges, buckets.get(name)!), ecdf.get(name)),
+            numericStatistics(p, buckets.get(name)!, ecdf.get(name), settings.drift.calibrate),
           )
         : categoricalStatistics(p, categories.get(name));
     const verdict = verdictFor(
@@ -203,12 +203,18 @@ interface Computed {
 
 function numericStatistics(
   p: NumericProfile,
-  currentBins: number[],
+  current: Buckets,
   ecdf: EcdfStatistics | undefined,
+  calibrate: boolean,
 ): Computed {
+  // The binned distances: on numpy's 'auto' bins when thresholds are calibrated (NannyML's,
+  // fine enough to see a tail), else on the reference's deciles (Evidently's).
+  const auto = calibrate && p.auto_edges !== undefined;
+  const edges = auto ? p.auto_edges! : p.edges;
+  const currentBins = decileBins(p.grid, edges, current);
   const currentSize = currentBins.reduce((a, b) => a + b, 0);
   if (currentSize === 0 || !ecdf) return { values: {}, currentSize };
-  const ref = proportions(p.bin_counts);
+  const ref = proportions(auto ? decileBins(p.grid, edges, p.buckets) : p.bin_counts);
   const cur = proportions(currentBins);
   return {
     currentSize,

@@ -198,3 +198,34 @@ describe('4. bucket-mode Wasserstein on a heavy tail, next to the 0.1 line', () 
     }, 120_000);
   }
 });
+
+describe('5. calibrated thresholds see drift confined to the tail', () => {
+  const [c] = fixtures.auto_bins as {
+    name: string;
+    n: number;
+    bins: number;
+    js_on_auto_bins: number;
+    js_on_deciles: number;
+  }[];
+  it("bins by numpy's 'auto' rule (NannyML's): the top 1% moved 3× further out drifts", async () => {
+    const values = quantiles(c!.n, exponential);
+    // the top 1% of the reference's values: numbers from 0.99 n on (the values rise with number)
+    await insert(
+      'tail-calibrated',
+      { n: c!.n, m: c!.n },
+      {
+        num: {
+          x: `if(side = 1 AND number >= ${0.99 * c!.n}, round(${values} * 3, 6), ${values})`,
+        },
+      },
+    );
+    const f = await drift('tail-calibrated', 'x', { calibrate: true });
+    expect(f.method).toBe('jensen_shannon');
+    expect(f.threshold_calibrated).toBe(true);
+    // the deciles cannot see it: numpy's JS on them is 0
+    expect(c!.js_on_deciles).toBe(0);
+    expect(Math.abs(f.value! - c!.js_on_auto_bins) / c!.js_on_auto_bins).toBeLessThan(1e-9);
+    expect(f.value!).toBeGreaterThan(f.threshold);
+    expect(f.drift).toBe(true);
+  });
+});

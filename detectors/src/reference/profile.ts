@@ -8,6 +8,7 @@ import {
 } from '../sql/rows';
 import { addBuckets, emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
 import { bucketCounts, gridOf } from './buckets-sql';
+import { autoBinEdges } from './auto-bins';
 import { FEW_VALUES, fewValueCounts } from './few-values';
 import { pointMasses, withPointMasses } from './point-masses';
 import type { Reference } from './resolve';
@@ -40,7 +41,7 @@ const LEVELS = [
 export const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 /** Stored profiles of another format are recomputed. */
-const PROFILE_FORMAT = 7;
+const PROFILE_FORMAT = 8;
 
 /**
  * The deciles are exact up to this many reference rows and taken from a random sample of that
@@ -70,6 +71,11 @@ export interface NumericProfile {
   /** Fine bucket boundaries (distinct reference quantiles), the reference counted into them. */
   grid: number[];
   buckets: Buckets;
+  /**
+   * Calibrated profiles: the inner edges of numpy's 'auto' bins (NannyML's), on which the binned
+   * distances and their calibration are computed instead of the deciles.
+   */
+  auto_edges?: number[];
   /** Counts per value when the reference has at most FEW_VALUES distinct values (keys: numbers). */
   values?: Record<string, number>;
   calibration?: Calibration;
@@ -153,6 +159,7 @@ async function computeProfile(
     min: number;
     max: number;
     edges: number[];
+    quartiles: number[];
     quantiles: number[];
     distinct: string;
   }>(
@@ -161,7 +168,9 @@ async function computeProfile(
     // level. The grid needs only to be fine and to hold the deciles: counts against it are exact.
     `SELECT k, count() AS n, avg(v) AS mean, stddevPop(v) AS std, min(v) AS min, max(v) AS max,
             uniqUpTo(${FEW_VALUES})(v) AS distinct,
-            quantilesExactInclusiveIf(${DECILES.join(', ')})(v, edge_sample) AS edges,
+            quantilesExactInclusiveIf(${[...DECILES, 0.25, 0.75].join(', ')})(v, edge_sample) AS exact_quantiles,
+            arraySlice(exact_quantiles, 1, ${DECILES.length}) AS edges,
+            arraySlice(exact_quantiles, ${DECILES.length + 1}, 2) AS quartiles,
             quantilesTDigestIf(${LEVELS.join(', ')})(v, edge_sample) AS quantiles
      FROM (${numericPairs(
        {
@@ -175,7 +184,18 @@ async function computeProfile(
   );
   const step = Math.min(5, Math.ceil((numeric.length * FINE_QUANTILES) / GRID_BUDGET));
   const thinned = (q: number[]) => q.filter((_, i) => i % step === 0 || i >= FINE_QUANTILES);
-  const grids = new Map(numeric.map((r) => [r.k, gridOf([...r.edges, ...thinned(r.quantiles)])]));
+  const autoEdges = new Map(
+    numeric.map((r) => [
+      r.k,
+      calibrate ? autoBinEdges(Number(r.n), r.min, r.max, r.quartiles[0]!, r.quartiles[1]!) : [],
+    ]),
+  );
+  const grids = new Map(
+    numeric.map((r) => [
+      r.k,
+      gridOf([...r.edges, ...autoEdges.get(r.k)!, ...thinned(r.quantiles)]),
+    ]),
+  );
   // For calibration, counted in CALIBRATION_CHUNKS parts (split by a hash of the row): summed, the
   // reference's own counts; apart, how much the binned distances vary within the reference.
   const [counted, few] = await Promise.all([
@@ -226,12 +246,7 @@ async function computeProfile(
       grid,
       buckets,
       ...(few.has(r.k) && { values: few.get(r.k)! }),
-      ...(calibrate && {
-        calibration: calibrated(
-          total,
-          parts.map((part) => decileBins(grid, edges, part)),
-        ),
-      }),
+      ...(calibrate && calibratedOnAutoBins(grid, autoEdges.get(r.k)!, buckets, parts)),
     });
   }
   for (const [name, c] of await chunkCategoryCounts(store, rows, chunks)) {
@@ -372,6 +387,22 @@ async function saveProfile(
       }),
     })),
   );
+}
+
+/** A calibrated numeric profile's auto bins and the calibration of the distances on them. */
+function calibratedOnAutoBins(
+  grid: number[],
+  autoEdges: number[],
+  buckets: Buckets,
+  parts: Buckets[],
+): Pick<NumericProfile, 'auto_edges' | 'calibration'> {
+  return {
+    auto_edges: autoEdges,
+    calibration: calibrated(
+      decileBins(grid, autoEdges, buckets),
+      parts.map((part) => decileBins(grid, autoEdges, part)),
+    ),
+  };
 }
 
 /** How far each non-empty part's distribution lies from the whole's, per binned distance. */
