@@ -229,3 +229,26 @@ describe('5. calibrated thresholds see drift confined to the tail', () => {
     expect(f.drift).toBe(true);
   });
 });
+
+describe('6. the KS p-value where the verdict reads it', () => {
+  it('800 reference × 50,000 window values: buckets give the exact D and p (1e-3 relative)', async () => {
+    // A small reference has fewer rows than buckets: each value is a point mass with a bucket of
+    // its own, so D is exact at every step; p is scipy's kstwo at round(nm/(n+m)).
+    await insert(
+      'ks-small-reference',
+      { n: 800, m: 50_000 },
+      {
+        num: {
+          x: `if(side = 0, ${quantiles(800, exponential)}, round(${quantiles(50_000, exponential)} * 1.1, 6))`,
+        },
+      },
+    );
+    const exact = await drift('ks-small-reference', 'x', { ecdf: 'exact' });
+    const buckets = await drift('ks-small-reference', 'x', { ecdf: 'buckets' });
+    expect(exact.method).toBe('ks');
+    expect(buckets.statistics.ks_statistic).toBeCloseTo(exact.statistics.ks_statistic!, 12);
+    const p = exact.statistics.ks_p_value!;
+    expect(Math.abs(buckets.statistics.ks_p_value! - p) / p).toBeLessThan(1e-3);
+    expect(buckets.drift).toBe(exact.drift);
+  });
+});

@@ -27,7 +27,8 @@ export async function pointMasses(
     const n = counts.reduce((a, b) => a + b, 0);
     const share = n / counts.length;
     counts.forEach((c, i) => {
-      if (c > CROWDED * share)
+      // With fewer rows than buckets every value holds more than a bucket's share.
+      if (c > CROWDED * share || (share < 1 && c > 0))
         ranges.push({
           k,
           lo: i === 0 ? -Number.MAX_VALUE : grid[i - 1]!,
