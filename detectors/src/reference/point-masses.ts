@@ -41,7 +41,8 @@ export async function pointMasses(
   if (ranges.length === 0) return out;
   const found = await store.query<{ k: string; v: number }>(
     `SELECT k, v FROM (${numericPairs(rows)})
-     WHERE arrayExists((key, lo, hi) -> k = key AND v >= lo AND v < hi,
+     WHERE has({pm_features:Array(String)}, k)
+       AND arrayExists((key, lo, hi) -> k = key AND v >= lo AND v < hi,
                        {pm_keys:Array(String)},
                        arrayMap(x -> toFloat64(x), {pm_lo:Array(String)}),
                        arrayMap(x -> toFloat64(x), {pm_hi:Array(String)}))
@@ -49,6 +50,7 @@ export async function pointMasses(
      HAVING count() > transform(k, {pm_keys:Array(String)}, {pm_min:Array(Float64)}, 0.)`,
     {
       ...rows.params,
+      pm_features: [...new Set(ranges.map((r) => r.k))],
       pm_keys: ranges.map((r) => r.k),
       // as text: the binder refuses numbers beyond 2^53 such as the open ends' ±MAX_VALUE
       pm_lo: ranges.map((r) => String(r.lo)),
