@@ -1,13 +1,12 @@
 // KS and Wasserstein-1 from bucketed counts instead of sorted values. Both sides are counted into
-// the same buckets (the reference's fine quantiles, see reference/buckets-sql.ts), so at every
-// bucket boundary both empirical CDFs are known exactly, and the KS statistic, read off there, is
-// off by at most the mass of one bucket (~1/FINE_QUANTILES of the reference). Inside a bucket each
-// side's values are taken to sit at their mean: a step model that keeps each CDF's integral over
-// the bucket exact (from the bucket's count and sum), so the Wasserstein distance is exact in every
-// bucket where the two CDFs do not cross — the open buckets below and above the reference's range,
-// where a shifted window's tail lands, included — and exact for discrete values (one value per
-// bucket). Only buckets where the CDFs cross are approximated. The cost does not grow with the
-// number of distinct values.
+// the same buckets (the reference's fine quantiles, point masses in buckets of their own, see
+// reference/buckets-sql.ts and reference/point-masses.ts), so at every bucket boundary both
+// empirical CDFs are known exactly, and the KS statistic, read off there, is off by at most the
+// largest share one side has in one bucket. Inside a bucket each side's values are taken to sit at
+// their mean: a step model that keeps each CDF's integral over the bucket exact (from the bucket's
+// count and sum), so the Wasserstein distance is exact in every bucket where the two CDFs cannot
+// cross, and off by at most `wassersteinBound` in all (crossingError below). The cost does not
+// grow with the number of distinct values.
 
 /** One side's values of one feature, counted per bucket (index 0 lies below the grid). */
 export interface Buckets {
