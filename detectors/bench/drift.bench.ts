@@ -155,11 +155,12 @@ async function timedDetect(
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(poll);
   if (code !== 0) throw new Error(`osprey detect exited with ${code}`);
-  const detection = JSON.parse(out) as { drift: { features: unknown[] } };
+  // osprey detect prints every window of the range (widened to the model's windows).
+  const detection = JSON.parse(out) as { windows: { drift: { features: unknown[] } }[] };
   return {
     seconds: seconds(started),
     peakMiB: Math.round(peakKiB / 1024),
-    features: detection.drift.features.length,
+    features: Math.max(0, ...detection.windows.map((w) => w.drift.features.length)),
   };
 }
 

@@ -8,6 +8,7 @@ import {
   type FeatureProfile,
   type NumericProfile,
 } from '../reference/profile';
+import { FEW_VALUES, fewValueCounts } from '../reference/few-values';
 import { resolveReference, type Scope } from '../reference/resolve';
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
 import { isoWindow } from '../window';
@@ -91,9 +92,14 @@ export async function detectDrift(
   for (const [name, p] of profile.features) if (p.kind === 'numeric') numeric.set(name, p);
 
   // The numeric and the categorical pass read different columns; ClickHouse runs them side by side.
-  const [counted, categories] = await Promise.all([
+  const [counted, categories, fewValues] = await Promise.all([
     bucketCounts(store, withChunks(current, 1), new Map([...numeric].map(([k, p]) => [k, p.grid]))),
     categoryCounts(store, current),
+    fewValueCounts(
+      store,
+      current,
+      [...numeric].filter(([, p]) => p.values).map(([k]) => k),
+    ),
   ]);
   const buckets = new Map([...counted].map(([k, [b]]) => [k, b!]));
   const size = (b: Buckets) => b.counts.reduce((a, n) => a + n, 0);
@@ -107,6 +113,25 @@ export async function detectDrift(
   const ecdf = exact
     ? await ecdfStatistics(store, ref.rows, current, present)
     : new Map(present.map((k) => [k, fromBuckets(numeric.get(k)!, buckets.get(k)!)]));
+  if (!exact) {
+    // Where the buckets' Wasserstein distance lies within its error bound of the threshold that
+    // judges it, the verdict could go either way: those features are computed exactly.
+    const close = present.filter((k) => {
+      const p = numeric.get(k)!;
+      const { wasserstein, wassersteinBound = 0 } = ecdf.get(k)!;
+      const verdict = verdictFor(
+        k === PREDICTION_KEY ? 'prediction' : k,
+        p,
+        settings,
+        size(buckets.get(k)!),
+      );
+      return (
+        verdict.method === 'wasserstein' &&
+        Math.abs(wasserstein - verdict.threshold * normOf(p)) <= wassersteinBound
+      );
+    });
+    for (const [k, e] of await ecdfStatistics(store, ref.rows, current, close)) ecdf.set(k, e);
+  }
 
   const inputs: FeatureDrift[] = [];
   let prediction: FeatureDrift | null = null;
@@ -114,13 +139,18 @@ export async function detectDrift(
     const isPrediction = name === PREDICTION_KEY;
     const statistics =
       p.kind === 'numeric'
-        ? numericStatistics(p, decileBins(p.grid, p.edges, buckets.get(name)!), ecdf.get(name))
+        ? withFewValues(
+            p,
+            fewValues.get(name),
+            numericStatistics(p, buckets.get(name)!, ecdf.get(name), settings.drift.calibrate),
+          )
         : categoricalStatistics(p, categories.get(name));
     const verdict = verdictFor(
       isPrediction ? 'prediction' : name,
       p,
       settings,
       statistics.currentSize,
+      statistics.categories,
     );
     const value = statistics.values[statisticOf(verdict.method)] ?? undefined;
     const result: FeatureDrift = {
@@ -154,32 +184,44 @@ export async function detectDrift(
 }
 
 function fromBuckets(p: NumericProfile, current: Buckets): EcdfStatistics {
-  const { ks, wasserstein } = sketchDistances(p.grid, p.buckets, current);
+  const { ks, wasserstein, wassersteinBound } = sketchDistances(p.grid, p.buckets, current);
   const m = current.counts.reduce((a, b) => a + b, 0);
-  return { ks, ksP: asymptoticKsP(ks, p.n, m), wasserstein };
+  return { ks, ksP: asymptoticKsP(ks, p.n, m), wasserstein, wassersteinBound };
+}
+
+/** Evidently's norm of the Wasserstein distance: the reference's population standard deviation, at least 0.001. */
+function normOf(p: NumericProfile): number {
+  return Math.max(p.std, 0.001);
 }
 
 interface Computed {
   values: Record<string, number | null>;
   currentSize: number;
+  /** Categories of the reference and the window together (categorical features). */
+  categories?: number;
 }
 
 function numericStatistics(
   p: NumericProfile,
-  currentBins: number[],
+  current: Buckets,
   ecdf: EcdfStatistics | undefined,
+  calibrate: boolean,
 ): Computed {
+  // The binned distances: on numpy's 'auto' bins when thresholds are calibrated (NannyML's,
+  // fine enough to see a tail), else on the reference's deciles (Evidently's).
+  const auto = calibrate && p.auto_edges !== undefined;
+  const edges = auto ? p.auto_edges! : p.edges;
+  const currentBins = decileBins(p.grid, edges, current);
   const currentSize = currentBins.reduce((a, b) => a + b, 0);
   if (currentSize === 0 || !ecdf) return { values: {}, currentSize };
-  const ref = proportions(p.bin_counts);
+  const ref = proportions(auto ? decileBins(p.grid, edges, p.buckets) : p.bin_counts);
   const cur = proportions(currentBins);
   return {
     currentSize,
     values: {
       ks_statistic: ecdf.ks,
       ks_p_value: ecdf.ksP,
-      // Evidently's norm: the reference's population standard deviation, at least 0.001.
-      wasserstein_norm: ecdf.wasserstein / Math.max(p.std, 0.001),
+      wasserstein_norm: ecdf.wasserstein / normOf(p),
       psi: psi(ref, cur),
       jensen_shannon: jensenShannon(ref, cur),
       hellinger: hellinger(ref, cur),
@@ -187,15 +229,39 @@ function numericStatistics(
   };
 }
 
+/**
+ * A numeric feature with at most FEW_VALUES distinct values on both sides together is compared
+ * value by value, as Evidently does: the categorical statistics (its chi-square, z-test and
+ * Jensen–Shannon over the values) join the numeric ones, and the verdict follows the categorical
+ * rules (`categories` set). The z-test's share is that of the smallest value, as in Evidently.
+ */
+function withFewValues(
+  p: NumericProfile,
+  current: Record<string, number> | undefined,
+  numeric: Computed,
+): Computed {
+  if (!p.values || !current || numeric.currentSize === 0) return numeric;
+  const values = [...new Set([...Object.keys(p.values), ...Object.keys(current)])].sort(
+    (a, b) => Number(a) - Number(b),
+  );
+  if (values.length > FEW_VALUES) return numeric;
+  const asCategories = categoricalStatistics(
+    { kind: values.length <= 2 ? 'binary' : 'categorical', n: p.n, counts: p.values },
+    { kind: 'categorical', n: numeric.currentSize, counts: current },
+    values,
+  );
+  return { ...asCategories, values: { ...numeric.values, ...asCategories.values } };
+}
+
 function categoricalStatistics(
   p: CategoricalProfile,
   current: CategoricalProfile | undefined,
+  ordered?: string[],
 ): Computed {
   const currentSize = current?.n ?? 0;
   if (!current || currentSize === 0) return { values: {}, currentSize };
-  const categories = [
-    ...new Set([...Object.keys(p.counts), ...Object.keys(current.counts)]),
-  ].sort();
+  const categories =
+    ordered ?? [...new Set([...Object.keys(p.counts), ...Object.keys(current.counts)])].sort();
   const refCounts = categories.map((c) => p.counts[c] ?? 0);
   const curCounts = categories.map((c) => current.counts[c] ?? 0);
   const ref = proportions(refCounts);
@@ -210,7 +276,7 @@ function categoricalStatistics(
     hellinger: hellinger(ref, cur),
   };
   if (p.kind === 'binary') {
-    // The share of one value: true for booleans, else the first category in sorted order.
+    // The share of one value: true for booleans, else the first category in order.
     const positive = categories.includes('true') ? 'true' : categories[0]!;
     values.z_p_value = twoProportionZ(
       p.counts[positive] ?? 0,
@@ -219,5 +285,5 @@ function categoricalStatistics(
       currentSize,
     );
   }
-  return { values, currentSize };
+  return { values, currentSize, categories: categories.length };
 }

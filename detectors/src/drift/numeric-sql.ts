@@ -1,6 +1,6 @@
 import type { Store } from '@osprey/db';
 import { numericPairs, type RowSet } from '../sql/rows';
-import { kolmogorovSf } from './special';
+import { kolmogorovNSf } from './kolmogorov-n';
 
 /** Up to this many values per side the KS p-value is exact (scipy's and ClickHouse's 'auto' rule). */
 const EXACT_KS_ROWS = 10_000;
@@ -9,12 +9,14 @@ export interface EcdfStatistics {
   /** Kolmogorov–Smirnov statistic: the largest gap between the two empirical CDFs. */
   ks: number;
   /**
-   * Two-sided p-value: exact (ClickHouse's kolmogorovSmirnovTest) up to 10,000 values per side,
-   * else the limiting Kolmogorov distribution at D·sqrt(nm/(n+m)).
+   * Two-sided p-value, as scipy's ks_2samp(method='auto'): exact (ClickHouse's
+   * kolmogorovSmirnovTest) up to 10,000 values per side, else kstwo.sf(D, round(nm/(n+m))).
    */
   ksP: number;
   /** Wasserstein-1 distance: the area between the two empirical CDFs. */
   wasserstein: number;
+  /** How far `wasserstein` may lie from the exact one (0 when computed exactly). */
+  wassersteinBound?: number;
 }
 
 /**
@@ -78,9 +80,19 @@ export async function ecdfStatistics(
   return out;
 }
 
-/** The two-sided KS p-value from the limiting Kolmogorov distribution at D·sqrt(nm/(n+m)). */
+/**
+ * scipy's two-sided asymptotic KS p-value: the one-sample distribution of D for
+ * round(nm/(n+m)) values (kstwo), not its n → ∞ limit, which errs by several percent near 0.05
+ * when one side is small.
+ */
 export function asymptoticKsP(d: number, n: number, m: number): number {
-  return kolmogorovSf(d * Math.sqrt((n * m) / (n + m)));
+  return kolmogorovNSf(Math.max(1, roundHalfEven((n * m) / (n + m))), d);
+}
+
+/** numpy's round: halves go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /**

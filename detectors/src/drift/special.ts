@@ -13,26 +13,3 @@ export function chiSquareSf(x: number, df: number): number {
 export function twoSidedNormalP(z: number): number {
   return erfc(Math.abs(z) / Math.SQRT2);
 }
-
-/**
- * P(K > x) for the Kolmogorov distribution (the limit of sqrt(n)·D): 2 Σ (-1)^(k-1) e^(-2k²x²),
- * which converges fast for x ≥ 0.2; below that the complementary series is used.
- */
-export function kolmogorovSf(x: number): number {
-  if (x <= 0) return 1;
-  if (x < 0.2) return 1;
-  if (x < 1) {
-    // 1 - sqrt(2π)/x Σ e^(-(2k-1)²π²/(8x²)), accurate where the alternating series is slow.
-    let sum = 0;
-    for (let k = 1; k <= 8; k++)
-      sum += Math.exp((-((2 * k - 1) ** 2) * Math.PI ** 2) / (8 * x * x));
-    return Math.min(1, Math.max(0, 1 - (Math.sqrt(2 * Math.PI) / x) * sum));
-  }
-  let sum = 0;
-  for (let k = 1; k <= 100; k++) {
-    const term = Math.exp(-2 * k * k * x * x);
-    sum += (k % 2 === 1 ? 1 : -1) * term;
-    if (term < 1e-300) break;
-  }
-  return Math.min(1, Math.max(0, 2 * sum));
-}

@@ -1,7 +1,6 @@
 import { emptyBuckets } from './ecdf-sketch';
 import { describe, expect, it } from 'vitest';
 import { modelSettings } from '../settings/model-settings';
-import { kolmogorovSf } from './special';
 import { chiSquare, hellinger, jensenShannon, psi, twoProportionZ } from './statistics';
 import { drifted, verdictFor } from './verdict';
 
@@ -39,21 +38,6 @@ const numeric = (n: number) => ({
   bin_counts: [],
   grid: [],
   buckets: emptyBuckets(0),
-});
-
-describe('the Kolmogorov distribution', () => {
-  it('matches scipy.stats.kstwobign.sf on both of its series', () => {
-    const scipy: [number, number][] = [
-      [0.3, 0.9999906941986655],
-      [0.5, 0.9639452436648751],
-      [0.9, 0.3927307079406543],
-      [1.0, 0.26999967167735456],
-      [1.3580986, 0.0500000106802808],
-      [2.5, 7.453306344157342e-6],
-    ];
-    for (const [x, p] of scipy)
-      expect(Math.abs(kolmogorovSf(x) - p) / p, String(x)).toBeLessThan(1e-9);
-  });
 });
 
 describe('verdict', () => {

@@ -43,6 +43,23 @@ export function verdictFor(
   profile: FeatureProfile,
   settings: ModelSettings,
   currentSize = 0,
+  categories = 0,
+): Verdict {
+  const verdict = chosenVerdict(name, profile, settings, currentSize, categories);
+  // A z-test compares the share of one value and cannot see a third: once the reference and the
+  // window together hold more than two categories (one the reference never had), chi-square over
+  // them all decides, as Evidently's rule counts the categories of both sides.
+  if (verdict.method === 'z' && categories > 2)
+    return { method: 'chi2', threshold: verdict.threshold };
+  return verdict;
+}
+
+function chosenVerdict(
+  name: string,
+  profile: FeatureProfile,
+  settings: ModelSettings,
+  currentSize: number,
+  categories: number,
 ): Verdict {
   const override = settings.drift.overrides[name] ?? settings.drift.overrides['*'];
   if (settings.drift.calibrate) {
@@ -62,10 +79,12 @@ export function verdictFor(
   }
   if (override) return override;
   const small = profile.n <= SMALL_REFERENCE;
-  if (profile.kind === 'numeric') {
+  // A numeric feature of few values (`categories` counted) follows the categorical rules.
+  if (profile.kind === 'numeric' && categories === 0) {
     return small ? { method: 'ks', threshold: 0.05 } : { method: 'wasserstein', threshold: 0.1 };
   }
-  if (small) return { method: profile.kind === 'binary' ? 'z' : 'chi2', threshold: 0.05 };
+  const twoValued = categories > 0 ? categories <= 2 : profile.kind === 'binary';
+  if (small) return { method: twoValued ? 'z' : 'chi2', threshold: 0.05 };
   return { method: 'jensen_shannon', threshold: 0.1 };
 }
 

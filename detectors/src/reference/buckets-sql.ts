@@ -27,6 +27,20 @@ function orderedBits(x: number): bigint {
   return b & SIGN ? ~b & ALL : b | SIGN;
 }
 
+function fromOrderedBits(b: bigint): number {
+  view.setBigUint64(0, b & SIGN ? b & ~SIGN & ALL : ~b & ALL);
+  return view.getFloat64(0);
+}
+
+/**
+ * The boundary just above x that still counts as distinct from x once keys drop their lowest
+ * bits (2^11 steps of the last bit above it, ~5e-13 relative): [x, justAbove(x)) is a bucket of
+ * the value x alone.
+ */
+export function justAbove(x: number): number {
+  return fromOrderedBits(orderedBits(x) + (1n << 11n));
+}
+
 function keyOf(feature: number, x: number, bits: number): bigint {
   return (BigInt(feature) << BigInt(64 - bits)) | (orderedBits(x) >> BigInt(bits));
 }
@@ -70,9 +84,11 @@ export async function bucketCounts(
     bucket: string;
     n: string;
     total: number;
+    lo: number;
+    hi: number;
   }>(
     `SELECT ${split.select} toString(bound) AS bucket,
-            count() AS n, sum(v) AS total
+            count() AS n, sum(v) AS total, min(v) AS lo, max(v) AS hi
      FROM (
        SELECT ${split.carry} v, roundDown(
          bitOr(bitShiftLeft(toUInt64(idx), ${64 - bits}),
@@ -98,6 +114,8 @@ export async function bucketCounts(
     const b = out.get(feature)![Number(r.chunk)]!;
     b.counts[bucket] = Number(r.n);
     b.sum[bucket] = r.total;
+    b.lo[bucket] = r.lo;
+    b.hi[bucket] = r.hi;
   }
   return out;
 }

@@ -8,6 +8,9 @@ import {
 } from '../sql/rows';
 import { addBuckets, emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
 import { bucketCounts, gridOf } from './buckets-sql';
+import { autoBinEdges } from './auto-bins';
+import { FEW_VALUES, fewValueCounts } from './few-values';
+import { pointMasses, withPointMasses } from './point-masses';
 import type { Reference } from './resolve';
 import { hellinger, jensenShannon, lInfinity, proportions, psi } from '../drift/statistics';
 
@@ -25,11 +28,20 @@ export const FINE_QUANTILES = 1000;
  * to 8, 500 for 16, at least 200 — and KS stays within about one bucket's mass of the exact one.
  */
 const GRID_BUDGET = 8_000;
-const LEVELS = Array.from({ length: FINE_QUANTILES + 1 }, (_, i) => i / FINE_QUANTILES);
+/**
+ * Levels finer than a thousandth at both ends, kept however thin the grid: a heavy tail's top
+ * thousandth spans most of its range, and the Wasserstein distance's error bound grows with the
+ * span of the buckets where the two CDFs cross (drift/ecdf-sketch.ts).
+ */
+const TAIL_LEVELS = [0.00001, 0.0001, 0.0005, 0.9995, 0.9999, 0.99999];
+const LEVELS = [
+  ...Array.from({ length: FINE_QUANTILES + 1 }, (_, i) => i / FINE_QUANTILES),
+  ...TAIL_LEVELS,
+];
 export const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 /** Stored profiles of another format are recomputed. */
-const PROFILE_FORMAT = 5;
+const PROFILE_FORMAT = 8;
 
 /**
  * The deciles are exact up to this many reference rows and taken from a random sample of that
@@ -59,6 +71,13 @@ export interface NumericProfile {
   /** Fine bucket boundaries (distinct reference quantiles), the reference counted into them. */
   grid: number[];
   buckets: Buckets;
+  /**
+   * Calibrated profiles: the inner edges of numpy's 'auto' bins (NannyML's), on which the binned
+   * distances and their calibration are computed instead of the deciles.
+   */
+  auto_edges?: number[];
+  /** Counts per value when the reference has at most FEW_VALUES distinct values (keys: numbers). */
+  values?: Record<string, number>;
   calibration?: Calibration;
 }
 
@@ -140,13 +159,18 @@ async function computeProfile(
     min: number;
     max: number;
     edges: number[];
+    quartiles: number[];
     quantiles: number[];
+    distinct: string;
   }>(
     // Deciles exact (numpy's "linear") on the edge sample; the fine grid from a t-digest of the
     // same sample, since exact quantiles at a thousand levels partition the values once per
     // level. The grid needs only to be fine and to hold the deciles: counts against it are exact.
     `SELECT k, count() AS n, avg(v) AS mean, stddevPop(v) AS std, min(v) AS min, max(v) AS max,
-            quantilesExactInclusiveIf(${DECILES.join(', ')})(v, edge_sample) AS edges,
+            uniqUpTo(${FEW_VALUES})(v) AS distinct,
+            quantilesExactInclusiveIf(${[...DECILES, 0.25, 0.75].join(', ')})(v, edge_sample) AS exact_quantiles,
+            arraySlice(exact_quantiles, 1, ${DECILES.length}) AS edges,
+            arraySlice(exact_quantiles, ${DECILES.length + 1}, 2) AS quartiles,
             quantilesTDigestIf(${LEVELS.join(', ')})(v, edge_sample) AS quantiles
      FROM (${numericPairs(
        {
@@ -159,11 +183,51 @@ async function computeProfile(
     { ...rows.params, edge_fraction: Math.min(1, EDGE_SAMPLE_ROWS / Math.max(1, count)) },
   );
   const step = Math.min(5, Math.ceil((numeric.length * FINE_QUANTILES) / GRID_BUDGET));
-  const thinned = (q: number[]) => q.filter((_, i) => i % step === 0 || i === q.length - 1);
-  const grids = new Map(numeric.map((r) => [r.k, gridOf([...r.edges, ...thinned(r.quantiles)])]));
+  const thinned = (q: number[]) => q.filter((_, i) => i % step === 0 || i >= FINE_QUANTILES);
+  const autoEdges = new Map(
+    numeric.map((r) => [
+      r.k,
+      calibrate ? autoBinEdges(Number(r.n), r.min, r.max, r.quartiles[0]!, r.quartiles[1]!) : [],
+    ]),
+  );
+  const grids = new Map(
+    numeric.map((r) => [
+      r.k,
+      gridOf([...r.edges, ...autoEdges.get(r.k)!, ...thinned(r.quantiles)]),
+    ]),
+  );
   // For calibration, counted in CALIBRATION_CHUNKS parts (split by a hash of the row): summed, the
   // reference's own counts; apart, how much the binned distances vary within the reference.
-  const counted = await bucketCounts(store, withChunks(rows, chunks), grids);
+  const [counted, few] = await Promise.all([
+    bucketCounts(store, withChunks(rows, chunks), grids),
+    fewValueCounts(
+      store,
+      rows,
+      numeric.filter((r) => Number(r.distinct) <= FEW_VALUES).map((r) => r.k),
+    ),
+  ]);
+  // Point masses get buckets of their own: found in the crowded buckets, then those features
+  // counted again on the finer grid.
+  const masses = await pointMasses(
+    store,
+    rows,
+    grids,
+    new Map(
+      [...counted].map(([k, parts]) => [
+        k,
+        parts.reduce(addBuckets, emptyBuckets(grids.get(k)!.length + 1)),
+      ]),
+    ),
+  );
+  if (masses.size > 0) {
+    for (const [k, values] of masses) grids.set(k, withPointMasses(grids.get(k)!, values));
+    const finer = await bucketCounts(
+      store,
+      withChunks(rows, chunks),
+      new Map([...masses.keys()].map((k) => [k, grids.get(k)!])),
+    );
+    for (const [k, parts] of finer) counted.set(k, parts);
+  }
   for (const r of numeric) {
     const grid = grids.get(r.k)!;
     const edges = r.edges;
@@ -181,12 +245,8 @@ async function computeProfile(
       bin_counts: total,
       grid,
       buckets,
-      ...(calibrate && {
-        calibration: calibrated(
-          total,
-          parts.map((part) => decileBins(grid, edges, part)),
-        ),
-      }),
+      ...(few.has(r.k) && { values: few.get(r.k)! }),
+      ...(calibrate && calibratedOnAutoBins(grid, autoEdges.get(r.k)!, buckets, parts)),
     });
   }
   for (const [name, c] of await chunkCategoryCounts(store, rows, chunks)) {
@@ -327,6 +387,22 @@ async function saveProfile(
       }),
     })),
   );
+}
+
+/** A calibrated numeric profile's auto bins and the calibration of the distances on them. */
+function calibratedOnAutoBins(
+  grid: number[],
+  autoEdges: number[],
+  buckets: Buckets,
+  parts: Buckets[],
+): Pick<NumericProfile, 'auto_edges' | 'calibration'> {
+  return {
+    auto_edges: autoEdges,
+    calibration: calibrated(
+      decileBins(grid, autoEdges, buckets),
+      parts.map((part) => decileBins(grid, autoEdges, part)),
+    ),
+  };
 }
 
 /** How far each non-empty part's distribution lies from the whole's, per binned distance. */
