@@ -254,6 +254,7 @@ export class ShadowRunner {
     try {
       // A live mirror says it is running once it listens (see live()), so that what is logged
       // after that is mirrored.
+      log.info({ mode: run.mode, resume: handoff.resume ?? false }, 'shadow run started');
       if (run.mode !== 'live') await save({});
       const check = () => this.cancelled(run.id);
       if (run.mode === 'live') {
