@@ -21,7 +21,8 @@ import { api } from '../support/upload';
 
 const PARTITIONS = 4;
 const SESSION_TIMEOUT_MS = 6000;
-const T0 = Date.parse('2026-03-01T00:00:00Z');
+// Recent events: the store's retention (30 days by default) would drop older ones.
+const T0 = Math.floor(Date.now() / 1000) * 1000 - 3 * 3_600_000;
 const API_KEY = `osp_test_shadow_replicas_${Date.now()}`;
 
 let standin: StandinProcess;
@@ -184,6 +185,8 @@ beforeAll(async () => {
 }, 360_000);
 
 afterAll(async () => {
+  if (process.env.SHREP_DEBUG)
+    runners.forEach((r, i) => require('node:fs').writeFileSync(`/tmp/shrep-runner-${i}.log`, r.logs()));
   await Promise.all(processes.map((p) => p.stop('SIGKILL')));
   await store?.close();
   await standin?.stop();
@@ -197,14 +200,18 @@ it('two replicas split the models: each queued replay is run once, by its model 
   for (const model of models)
     for (let i = 0; i < 2; i++) runs.set(await queueReplay(model, N, 40), model);
 
+  let statuses: string[] = [];
   await eventually(
     async () => {
-      for (const [id, model] of runs) if ((await getRun(model, id)).status !== 'done') return false;
-      return true;
+      statuses = [];
+      for (const [id, model] of runs) statuses.push((await getRun(model, id)).status);
+      return statuses.every((s) => s === 'done');
     },
     180_000,
     'every replay to be done',
-  );
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}: ${statuses.join(', ')}`);
+  });
   const [a, b] = runners.map((r) => runsLogged(r, 'shadow run started'));
   // Each run started by exactly one replica, and a model's runs all by the same one.
   expect([...a!, ...b!].sort()).toEqual([...runs.keys()].sort());
