@@ -185,8 +185,6 @@ beforeAll(async () => {
 }, 360_000);
 
 afterAll(async () => {
-  if (process.env.SHREP_DEBUG)
-    runners.forEach((r, i) => require('node:fs').writeFileSync(`/tmp/shrep-runner-${i}.log`, r.logs()));
   await Promise.all(processes.map((p) => p.stop('SIGKILL')));
   await store?.close();
   await standin?.stop();

@@ -85,8 +85,12 @@ export class ShadowRunner {
   private stopped = false;
   private recovered = false;
   private readonly mirrors = new Map<string, Promise<void>>();
+  /**
+   * The runs this process started and did not hand off (shared runners): never taken over here,
+   * even when a listing read before they ended says `running`.
+   */
+  private readonly started = new Set<string>();
   /** The replay the work handler is running now (shared runners). */
-  private replaying: string | undefined;
   private replay_: Promise<void> | undefined;
 
   constructor(private readonly opts: RunnerOptions) {}
@@ -186,22 +190,20 @@ export class ShadowRunner {
     for (;;) {
       if (this.stopped) return;
       const queued = await listShadowRuns(this.opts.store, { status: 'queued', model }, 1000);
-      const next = queued.filter((r) => r.mode !== 'live').at(-1);
+      const next = queued.filter((r) => r.mode !== 'live' && !this.mine(r.id)).at(-1);
       if (!next) return;
       await checkpoint();
-      this.replaying = next.id;
       this.replay_ = this.execute(next, { checkpoint });
       try {
         await this.replay_;
       } finally {
-        this.replaying = undefined;
         this.replay_ = undefined;
       }
     }
   }
 
   private mine(id: string): boolean {
-    return this.mirrors.has(id) || this.replaying === id;
+    return this.started.has(id);
   }
 
   private mirror(run: ShadowRunRow, resume: boolean): void {
@@ -209,7 +211,10 @@ export class ShadowRunner {
     this.mirrors.set(run.id, mirror);
   }
 
-  private async interrupt(run: ShadowRunRow, error: string): Promise<void> {
+  private async interrupt(listed: ShadowRunRow, error: string): Promise<void> {
+    // Read again: the listing may predate the previous owner's last progress.
+    const run = await getShadowRun(this.opts.store, listed.id);
+    if (run?.status !== listed.status) return;
     const now = Date.now();
     const cancelling = run.status === 'cancelling';
     await writeShadowRun(this.opts.store, {
@@ -251,6 +256,7 @@ export class ShadowRunner {
       await writeShadowRun(store, state);
     };
     const log = logger.child({ run: run.id, model: run.model, candidate: run.candidate_version });
+    if (this.opts.share) this.started.add(run.id);
     try {
       // A live mirror says it is running once it listens (see live()), so that what is logged
       // after that is mirrored.
@@ -271,6 +277,7 @@ export class ShadowRunner {
       log.info({ rows: state.rows_done, provider: state.provider }, 'shadow run done');
     } catch (err) {
       if (err instanceof HandedOff) {
+        this.started.delete(run.id);
         log.info({ rows: state.rows_done }, 'shadow run handed off');
         if (err.rebalance !== undefined) throw err.rebalance;
       } else if (err instanceof Cancelled) {
