@@ -1,6 +1,6 @@
 import { parseEnv } from '@osprey/db';
 import { KafkaLiveFeed, startModelWork, type ModelWork } from '@osprey/ingest';
-import { createModels, startShadowRunner, type ShadowRunner } from '@osprey/shadow-runner';
+import { createModels, startShadowRunner } from '@osprey/shadow-runner';
 import { shadowRunnerRoleEnv } from '../env';
 import { createLogger } from '../logger';
 import { createHttpServer, serve } from '../server/http-server';
@@ -21,20 +21,12 @@ export async function shadowRunnerRole(): Promise<void> {
     ? await openKafka({ ...env, KAFKA_BROKERS: env.KAFKA_BROKERS }, logger)
     : undefined;
   const liveFeed = kafka && new KafkaLiveFeed(kafka, logger);
-  let runner: ShadowRunner | undefined;
-  const work: ModelWork | undefined =
-    kafka &&
-    (await startModelWork({
-      conn: kafka,
-      role: 'shadow',
-      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
-      partitions: env.KAFKA_TOPIC_PARTITIONS,
-      replicationFactor: env.KAFKA_REPLICATION_FACTOR,
-      logger,
-      // A model's queued replays, run in the handler by the replica that owns the model.
-      run: async (model, checkpoint) => runner?.runModel(model, checkpoint),
-    }));
-  const share = work && { owns: work.owns, announce: work.announce };
+  let work: ModelWork | undefined;
+  // Until the replica joins the work group it owns no model and runs nothing.
+  const share = kafka && {
+    owns: (model: string) => work?.owns(model) ?? false,
+    announce: async (models: readonly string[]) => work?.announce(models),
+  };
   const shadow = startShadowRunner(
     createModels(store, env, logger),
     store,
@@ -43,7 +35,17 @@ export async function shadowRunnerRole(): Promise<void> {
     liveFeed,
     share,
   );
-  runner = shadow.runner;
+  if (kafka)
+    work = await startModelWork({
+      conn: kafka,
+      role: 'shadow',
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+      partitions: env.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+      logger,
+      // A model's queued replays, run in the handler by the replica that owns the model.
+      run: (model, checkpoint) => shadow.runner.runModel(model, checkpoint),
+    });
   const server = createHttpServer({
     logger,
     registry: processRegistry(),
