@@ -13,7 +13,8 @@ type Listener = (events: readonly LivePrediction[]) => void;
  * mode, in a consumer group of this process's own (`<prefix>-shadow-<uuid>`): every shadow-runner
  * replica sees all the traffic, whichever models it mirrors. The consumer runs while someone
  * listens. A mirror wants traffic from now on, not a backlog: on joining the group every
- * partition is moved to its end, so no offset is committed (the group leaves nothing behind). Records are
+ * partition is moved to its end. Offsets are committed automatically (they show the feed's lag;
+ * the broker forgets an empty group's offsets after offsets.retention.minutes). Records are
  * decoded exactly as the ingest consumer does; what it would dead-letter is skipped here.
  */
 export class KafkaLiveFeed implements LiveFeed {
@@ -66,7 +67,7 @@ export class KafkaLiveFeed implements LiveFeed {
     await consumer.connect();
     await consumer.subscribe({ topics: [names.predictions], fromBeginning: false });
     await consumer.run({
-      autoCommit: false,
+      autoCommit: true,
       eachBatch: async ({ batch }) => {
         const events: LivePrediction[] = [];
         for (const message of batch.messages) {
