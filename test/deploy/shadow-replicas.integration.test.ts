@@ -20,7 +20,9 @@ import { api } from '../support/upload';
 // `osprey web` queuing the runs and one artifact directory for all.
 
 const PARTITIONS = 4;
-const SESSION_TIMEOUT_MS = 6000;
+// Long enough that a replica busy on a loaded machine is not taken for dead (which would move its
+// models and, by design, fail its replay in progress).
+const SESSION_TIMEOUT_MS = 10_000;
 // Recent events: the store's retention (30 days by default) would drop older ones.
 const T0 = Math.floor(Date.now() / 1000) * 1000 - 3 * 3_600_000;
 const API_KEY = `osp_test_shadow_replicas_${Date.now()}`;
@@ -73,6 +75,15 @@ async function role(name: string): Promise<OspreyProcess> {
   processes.push(p);
   return p;
 }
+
+/** What a runner logs when models or runs change hands (shown when a run is not done). */
+const HANDOFF_LOGS = [
+  'model work assigned',
+  'model work revoked',
+  'shadow run handed off',
+  'took over a shadow run left by another runner',
+  'shadow run failed',
+];
 
 interface LogEntry {
   msg?: string;
@@ -202,13 +213,21 @@ it('two replicas split the models: each queued replay is run once, by its model 
   await eventually(
     async () => {
       statuses = [];
-      for (const [id, model] of runs) statuses.push((await getRun(model, id)).status);
+      for (const [id, model] of runs) {
+        const run = await getRun(model, id);
+        statuses.push(run.error ? `${run.status} (${run.error})` : run.status);
+      }
       return statuses.every((s) => s === 'done');
     },
     180_000,
     'every replay to be done',
   ).catch((err: Error) => {
-    throw new Error(`${err.message}: ${statuses.join(', ')}`);
+    const handoffs = runners.map((r) =>
+      entries(r.logs())
+        .filter((e) => HANDOFF_LOGS.includes(e.msg ?? ''))
+        .map((e) => JSON.stringify(e)),
+    );
+    throw new Error(`${err.message}: ${statuses.join(', ')}\n${handoffs.flat().join('\n')}`);
   });
   const [a, b] = runners.map((r) => runsLogged(r, 'shadow run started'));
   // Each run started by exactly one replica, and a model's runs all by the same one.
@@ -253,8 +272,8 @@ it("a SIGKILLed replica's running replay is taken over by the survivor within th
   // Never run to completion: fewer results than rows.
   expect(await resultRows(first)).toBeLessThan(N);
   // The group moves the killed replica's partitions after the session timeout; the survivor's
-  // next poll (1 s) takes the run over.
-  expect(tookOverMs).toBeLessThan(SESSION_TIMEOUT_MS + 5_000);
+  // next poll (1 s) takes the run over (the rest: the rebalance and a loaded machine).
+  expect(tookOverMs).toBeLessThan(SESSION_TIMEOUT_MS + 8_000);
 
   await eventually(
     async () => (await getRun(model, second)).status === 'done',

@@ -303,6 +303,8 @@ export class ShadowRunner {
     const request = shadowRunRequest.parse(JSON.parse(run.request));
     const scorer = await Scorer.open(store, registry, pool, run, request.output);
     try {
+      // Loading the candidate can take a while: heartbeat before the first batch.
+      if (checkpoint) await this.handoffPoint(checkpoint, scorer);
       await save({ provider: scorer.loaded.placement.provider });
       const range = {
         model: run.model,
@@ -336,6 +338,7 @@ export class ShadowRunner {
       }
       await scorer.flush();
       await save({ rows_done: scorer.done });
+      if (checkpoint) await this.handoffPoint(checkpoint, scorer);
       return await scorer.summarize(request.criteria, request.batch_size);
     } finally {
       await scorer.close();
