@@ -111,12 +111,13 @@ it('a replay stops between two batches when a rebalance begins; the next owner f
   });
   const first = await models.shadow.create('houses', request, 't');
   const second = await models.shadow.create('houses', request, 't');
-  // The group's heartbeat throws once a rebalance has begun: here at the fifth checkpoint.
+  // The group's heartbeat throws once a rebalance has begun. Checkpoints come before the run,
+  // after loading the candidate, then after each batch: the sixth follows the fourth batch.
   const rebalance = new Error('The group is rebalancing, so a rejoin is needed');
   let checkpoints = 0;
   await expect(
     runners.a!.runModel('houses', async () => {
-      if (++checkpoints === 5) throw rebalance;
+      if (++checkpoints === 6) throw rebalance;
     }),
   ).rejects.toBe(rebalance);
   expect(logged('a', 'shadow run handed off', first.id)).toBe(true);
