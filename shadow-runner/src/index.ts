@@ -1,7 +1,7 @@
 export * from './api';
 export { shadowEnv, artifactDir, type ShadowEnv } from './config';
 export { createModels, startShadowRunner, type Models } from './models';
-export { ShadowRunner } from './replay/runner';
+export { ShadowRunner, HANDED_OVER_ERROR, type RunnerShare } from './replay/runner';
 export { ShadowRuns } from './replay/runs';
 export { shadowMetricSource } from './replay/alert-metric';
 export { ArtifactStore, type Staged } from './registry/artifacts';

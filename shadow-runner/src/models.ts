@@ -10,7 +10,7 @@ import { ModelRegistry } from './registry/registry';
 import { describePlan } from './inference/availability';
 import { defaultTuning } from './inference/ep';
 import { InferencePool } from './inference/pool';
-import { ShadowRunner } from './replay/runner';
+import { ShadowRunner, type RunnerShare } from './replay/runner';
 import { ShadowRuns } from './replay/runs';
 
 /** The registry and the deployment log as one process serves them (the web app's `models`). */
@@ -65,7 +65,8 @@ export function createModels(
 
 /**
  * The replay runner with its inference pool (OSPREY_EP, OSPREY_INFERENCE_WORKERS), woken at once
- * by runs queued through `models` in this process and polling for the others.
+ * by runs queued through `models` in this process and polling for the others. With `share`
+ * (replicas sharing the models, see ShadowRunner) it runs only the owned models' runs.
  */
 export function startShadowRunner(
   models: Models,
@@ -73,6 +74,7 @@ export function startShadowRunner(
   env: ShadowEnv,
   logger: Logger,
   liveFeed?: LiveFeed,
+  share?: RunnerShare,
 ): { runner: ShadowRunner; stop(): Promise<void> } {
   const workers = env.OSPREY_INFERENCE_WORKERS;
   const pool = new InferencePool({
@@ -92,6 +94,7 @@ export function startShadowRunner(
     logger: logger.child({ component: 'shadow-runner' }),
     pollMs: env.OSPREY_SHADOW_POLL_SECONDS * 1000,
     liveFeed,
+    share,
   });
   models.shadow.onQueued(() => runner.wake());
   runner.start();

@@ -30,7 +30,7 @@ export interface KafkaNames {
   eventTopics: string[];
   deadletter: string;
   ingestGroup: string;
-  /** The shadow runner's live mirrors read predictions in this group. */
+  /** The shadow runner's live mirrors read predictions in a group of each process's own, `<this>-<uuid>`. */
   shadowGroup: string;
   /** The work topic and consumer group that share a role's models among its replicas. */
   work(role: WorkRole): { topic: string; group: string };

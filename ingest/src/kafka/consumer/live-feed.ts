@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { predictionKind } from '../../events/event-kinds';
@@ -8,21 +9,25 @@ import { decodeRecord } from './decode';
 type Listener = (events: readonly LivePrediction[]) => void;
 
 /**
- * New predictions read from the predictions topic in the consumer group `<prefix>-shadow`, for
- * the shadow runner's live mirrors in Kafka mode. The consumer runs while someone listens. A
- * mirror wants traffic from now on, not a backlog: on joining the group every assigned partition
- * is moved to its end. Offsets are committed automatically (a mirror samples traffic; a record
- * seen twice after a rebalance is harmless, one missed is not worth a ledger). Records are
+ * New predictions read from the predictions topic for the shadow runner's live mirrors in Kafka
+ * mode, in a consumer group of this process's own (`<prefix>-shadow-<uuid>`): every shadow-runner
+ * replica sees all the traffic, whichever models it mirrors. The consumer runs while someone
+ * listens. A mirror wants traffic from now on, not a backlog: on joining the group every
+ * partition is moved to its end. Offsets are committed automatically (they show the feed's lag;
+ * the broker forgets an empty group's offsets after offsets.retention.minutes). Records are
  * decoded exactly as the ingest consumer does; what it would dead-letter is skipped here.
  */
 export class KafkaLiveFeed implements LiveFeed {
   private readonly listeners = new Set<Listener>();
   private consumer: Promise<Consumer> | undefined;
+  private readonly groupId: string;
 
   constructor(
     private readonly conn: KafkaConnection,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.groupId = `${conn.names.shadowGroup}-${randomUUID()}`;
+  }
 
   async subscribe(listener: Listener): Promise<() => Promise<void>> {
     this.listeners.add(listener);
@@ -49,7 +54,7 @@ export class KafkaLiveFeed implements LiveFeed {
     const { kafka, names } = this.conn;
     const log = this.logger.child({ component: 'shadow-live-feed' });
     const consumer = kafka.consumer({
-      groupId: names.shadowGroup,
+      groupId: this.groupId,
       maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
     });
@@ -91,7 +96,7 @@ export class KafkaLiveFeed implements LiveFeed {
     } finally {
       await admin.disconnect();
     }
-    log.info({ group: names.shadowGroup, topic: names.predictions }, 'mirroring live predictions');
+    log.info({ group: this.groupId, topic: names.predictions }, 'mirroring live predictions');
     return consumer;
   }
 }

@@ -26,7 +26,10 @@ export interface ModelWork {
   announce(models: readonly string[]): Promise<void>;
   /** The work topic's partitions this replica owns now. */
   assigned(): number[];
-  /** Whether a model's partition is this replica's now (for work done outside the handler). */
+  /**
+   * Whether a model's partition is this replica's now (for work done outside the handler): false
+   * from the moment a rebalance begins here until the group assigns again.
+   */
   owns(model: string): boolean;
   stop(): Promise<void>;
 }
@@ -64,6 +67,15 @@ export async function startModelWork(opts: ModelWorkOptions): Promise<ModelWork>
     assigned = [...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
     log.info({ partitions: assigned, memberId: payload.memberId }, 'model work assigned');
   });
+  // Eager rebalancing: this replica gives up every partition before it rejoins, so from the moment
+  // it sees a rebalance it owns nothing until the group answers (work outside the handler stops).
+  consumer.on(consumer.events.REBALANCING, () => {
+    if (assigned.length > 0) log.info({ partitions: assigned }, 'model work revoked');
+    assigned = [];
+  });
+  consumer.on(consumer.events.CRASH, () => {
+    assigned = [];
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
@@ -88,6 +100,7 @@ export async function startModelWork(opts: ModelWorkOptions): Promise<ModelWork>
     assigned: () => assigned,
     owns: (model) => assigned.includes(partitionOf(model)),
     async stop() {
+      assigned = [];
       await consumer.disconnect();
       await producer.close();
     },
