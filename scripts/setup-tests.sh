@@ -29,3 +29,6 @@ install_chromium() {
 if [ ! -x /usr/bin/chromium ]; then
   step "apt-get install chromium (browser tests only)" install_chromium
 fi
+
+# podman, docker-compose and the local base images for test/deploy (no registry is reachable).
+bash scripts/setup-containers.sh
