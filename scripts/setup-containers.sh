@@ -33,17 +33,21 @@ debian_mirror() {
 build_debian_base() {
   local rootfs
   rootfs=$(mktemp -d)
-  trap 'rm -rf "$rootfs"' RETURN
   $sudo debootstrap --variant=minbase bookworm "$rootfs" "$(debian_mirror)" >/dev/null
   $sudo rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
   $sudo tar -C "$rootfs" -c . | bash scripts/podman.sh import --change 'CMD ["/bin/bash"]' - localhost/debian:bookworm >/dev/null
+  $sudo rm -rf "$rootfs"
 }
 if ! bash scripts/podman.sh image exists localhost/debian:bookworm; then
   step "debootstrap bookworm -> localhost/debian:bookworm" build_debian_base
 fi
 
+# The builds trust what this machine trusts (e.g. a TLS-inspecting proxy's CA): its CA bundle is
+# mounted into the build's RUN steps, never copied into an image.
+host_ca=/etc/ssl/certs/ca-certificates.crt
 build_node_base() {
   bash scripts/podman.sh build --format docker -q -t localhost/osprey-node:20 \
+    -v "$host_ca:/run/host-ca-certificates.crt:ro" --build-arg CURL_CA_BUNDLE=/run/host-ca-certificates.crt \
     -f deploy/docker/node-base.Containerfile deploy/docker >/dev/null
 }
 if ! bash scripts/podman.sh image exists localhost/osprey-node:20; then
