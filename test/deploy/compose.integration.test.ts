@@ -67,8 +67,8 @@ describe('deploy/compose/distributed.yml', () => {
         'web',
       ].sort(),
     );
-    expect(services.migrate.command).toEqual(['migrate']);
-    expect(services.migrate.depends_on).toEqual({
+    expect(services.migrate?.command).toEqual(['migrate']);
+    expect(services.migrate?.depends_on).toEqual({
       kafka: { condition: 'service_healthy' },
       clickhouse: { condition: 'service_healthy' },
     });
@@ -84,7 +84,7 @@ describe('deploy/compose/distributed.yml', () => {
     }
     // One artifact volume for the roles that serve or run models.
     for (const name of ['web', 'detectors-1', 'detectors-2', 'shadow-runner']) {
-      expect(JSON.stringify(services[name].volumes), name).toContain('/var/lib/osprey/artifacts');
+      expect(JSON.stringify(services[name]?.volumes), name).toContain('/var/lib/osprey/artifacts');
     }
   });
 
@@ -120,7 +120,7 @@ describe('deploy/compose/embedded.yml', () => {
     const config = await composeConfig(EMBEDDED);
     expect(Object.keys(config.services)).toEqual(['osprey']);
     expect(Object.keys(config.volumes ?? {})).toEqual(['osprey-data']);
-    expect(config.services.osprey.command).toEqual(['start', '--demo']);
+    expect(config.services.osprey?.command).toEqual(['start', '--demo']);
   });
 
   it('`up` serves the demo, healthy, from the built image', async () => {
