@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { StoreEnv } from '../config';
+import { ConfigError, type StoreEnv } from '../config';
 import type { Store } from './store';
 
 /** CLICKHOUSE_URL set ⇒ a server; otherwise chDB in OSPREY_DATA_DIR. */
@@ -13,6 +13,12 @@ export async function createStore(env: StoreEnv): Promise<Store> {
       database: env.CLICKHOUSE_DATABASE,
     });
   }
-  const { ChdbStore } = await import('./chdb-store');
+  const { ChdbStore } = await import('./chdb-store').catch((err: unknown) => {
+    // The slim container image (deploy/docker/Dockerfile, OSPREY_EMBEDDED=false) has no chDB.
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new ConfigError(
+      'this installation has no chDB (the embedded store): set CLICKHOUSE_URL to a ClickHouse server, or use the full image',
+    );
+  });
   return new ChdbStore(resolve(env.OSPREY_DATA_DIR, 'chdb'));
 }
