@@ -4,7 +4,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PODMAN_ENV, ensureOspreyImage, run } from '../support/container-image';
+import {
+  PODMAN_ENV,
+  ensureKafkaImage,
+  ensureOspreyImage,
+  podman,
+  run,
+} from '../support/container-image';
 import { freePort } from '../support/osprey-process';
 
 // deploy/compose/*.yml read by docker-compose (Debian's 1.29, installed by
@@ -20,6 +26,7 @@ type Compose = {
     {
       image?: string;
       command?: string[];
+      environment?: Record<string, string | number>;
       depends_on?: Record<string, { condition: string }>;
       healthcheck?: { test?: string[]; disable?: boolean };
       volumes?: (string | { source: string; target: string })[];
@@ -87,6 +94,57 @@ describe('deploy/compose/distributed.yml', () => {
       expect(JSON.stringify(services[name]?.volumes), name).toContain('/var/lib/osprey/artifacts');
     }
   });
+
+  // No DNS between containers here (podman's CNI backend without the dnsname plugin), so the
+  // broker and `osprey migrate` share a pod where `kafka` is 127.0.0.1, as on the compose network.
+  it('its Kafka settings run a broker (the local Kafka image) that `osprey migrate` sets up', async () => {
+    const [kafkaImage, ospreyImage, config] = await Promise.all([
+      ensureKafkaImage(),
+      ensureOspreyImage(),
+      composeConfig(DISTRIBUTED, { CLICKHOUSE_PASSWORD: 'x' }),
+    ]);
+    const kafka = config.services.kafka!;
+    const pod = `osprey-compose-kafka-${randomBytes(4).toString('hex')}`;
+    await podman(['pod', 'create', '--name', pod, '--add-host', 'kafka:127.0.0.1']);
+    try {
+      const env = Object.entries(kafka.environment ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+      await podman(['run', '-d', '--pod', pod, '--name', `${pod}-kafka`, ...env, kafkaImage]);
+      const healthy = async () =>
+        (
+          await podman(['exec', `${pod}-kafka`, ...kafka.healthcheck!.test!.slice(1)], {
+            allowFailure: true,
+          })
+        ).code === 0;
+      const deadline = Date.now() + 120_000;
+      while (!(await healthy())) {
+        if (Date.now() > deadline) {
+          const logs = await podman(['logs', `${pod}-kafka`], { allowFailure: true });
+          throw new Error(
+            `the broker never passed its health check:\n${logs.stdout}${logs.stderr}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      const migrate = await podman([
+        'run',
+        '--rm',
+        '--pod',
+        pod,
+        '--read-only',
+        '--tmpfs',
+        '/tmp',
+        '--tmpfs',
+        '/var/lib/osprey:uid=1000,gid=1000',
+        '-e',
+        `KAFKA_BROKERS=${config.services.migrate!.environment!.KAFKA_BROKERS}`,
+        ospreyImage,
+        'migrate',
+      ]);
+      expect(migrate.stdout).toContain('kafka topics are in place on kafka:9092');
+    } finally {
+      await podman(['pod', 'rm', '-f', '-t', '2', pod], { allowFailure: true });
+    }
+  }, 900_000);
 
   it('refuses to start without a ClickHouse password', async () => {
     const env = { ...process.env };

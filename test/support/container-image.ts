@@ -126,3 +126,24 @@ function holderAlive(path: string): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** The test-only Kafka image (deploy/kafka/Containerfile) from the jars deploy/kafka fetches. */
+export const KAFKA_TEST_IMAGE = 'localhost/osprey-kafka:test';
+
+export async function ensureKafkaImage(): Promise<string> {
+  await run('bash', ['deploy/kafka/kafka.sh', 'jars'], { env: process.env });
+  return withLock(join(REPO_ROOT, 'build', 'kafka-image.lock'), async () => {
+    await podman([
+      'build',
+      '--format',
+      'docker',
+      '--layers',
+      '-f',
+      'deploy/kafka/Containerfile',
+      '-t',
+      KAFKA_TEST_IMAGE,
+      'deploy/kafka',
+    ]);
+    return KAFKA_TEST_IMAGE;
+  });
+}
