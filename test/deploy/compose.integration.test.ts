@@ -134,7 +134,7 @@ describe('deploy/compose/distributed.yml', () => {
         '--tmpfs',
         '/tmp',
         '--tmpfs',
-        '/var/lib/osprey:uid=1000,gid=1000',
+        '/var/lib/osprey:rw,mode=1777',
         '-e',
         `KAFKA_BROKERS=${config.services.migrate!.environment!.KAFKA_BROKERS}`,
         ospreyImage,

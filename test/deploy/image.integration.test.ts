@@ -110,12 +110,11 @@ describe('the container image', () => {
     expect(created.status).toBe(201);
     readKey = created.json.key as string;
 
-    // Stopped once the demo's start-up work is done: its story seeded, its shadow replay run and
-    // the detectors' backfill finished. SIGTERM waits for a window or a replay in progress, which
-    // takes several seconds on a busy machine (docs/deploy.md).
+    // Stopped once the demo has seeded its story and run its shadow replay (its first seconds,
+    // docs/deploy.md); the detectors' backfill may still be running: SIGTERM ends it between
+    // windows.
     await waitForLog(name, /demo traffic running/);
     await waitForLog(name, /"msg":"shadow run done"/);
-    await waitForLog(name, /"done":(\d+),"of":\1,/);
     const stopStarted = Date.now();
     await podman(['stop', '-t', '10', name]);
     const stopMs = Date.now() - stopStarted;

@@ -142,6 +142,7 @@ export class DetectorScheduler {
       labelsSince,
       settings.window_minutes,
     )) {
+      if (this.stopped) return;
       if (window.to > due) continue;
       const scope = { model, window };
       const d = await detectPerformance(this.store, settings, scope);
