@@ -133,8 +133,6 @@ describe('deploy/compose/distributed.yml', () => {
         '--read-only',
         '--tmpfs',
         '/tmp',
-        '--tmpfs',
-        '/var/lib/osprey:rw,mode=1777',
         '-e',
         `KAFKA_BROKERS=${config.services.migrate!.environment!.KAFKA_BROKERS}`,
         ospreyImage,
