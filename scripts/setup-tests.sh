@@ -42,3 +42,5 @@ if ! command -v openssl >/dev/null; then
 fi
 # helm and the manifest validator for the chart's tests, built from source (scripts/setup-helm.sh).
 bash scripts/setup-helm.sh
+# podman, docker-compose and the local base images for test/deploy (no registry is reachable).
+bash scripts/setup-containers.sh

@@ -27,6 +27,9 @@ const config: NextConfig = {
   poweredByHeader: false,
   headers: async () => [{ source: '/:path*', headers: SECURITY_HEADERS }],
   typedRoutes: false,
+  // The container image (deploy/docker/Dockerfile) builds with OSPREY_NEXT_OUTPUT=standalone and
+  // keeps only the traced part of `next` that the server loads.
+  ...(process.env.OSPREY_NEXT_OUTPUT === 'standalone' ? { output: 'standalone' as const } : {}),
   // `npm test` and CI type-check web with `tsc -p web` (turbo run typecheck); checking again inside
   // `next build` cost a quarter of its CPU time, which every `npm start` on a fresh clone paid.
   typescript: { ignoreBuildErrors: true },

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One Apache Kafka node (KRaft: broker + controller) on 127.0.0.1 for development and tests.
-#   deploy/kafka/kafka.sh start|stop|status
+#   deploy/kafka/kafka.sh start|stop|status|jars (jars: only fetch them, for deploy/kafka/Containerfile)
 # KAFKA_PORT (default 9092) is the client port; the controller listens on KAFKA_CONTROLLER_PORT
 # (default KAFKA_PORT + 1). Jars come from Maven Central once, into deploy/kafka/.cache/.
 # KAFKA_TLS=1 makes a node that talks only TLS to clients, with certificates from
@@ -153,8 +153,9 @@ mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9
 case "${1:-}" in
+  jars) fetch_jars ;;
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|jars" >&2; exit 2 ;;
 esac

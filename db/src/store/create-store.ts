@@ -16,7 +16,13 @@ export async function createStore(env: StoreEnv): Promise<Store> {
       caCert: env.CLICKHOUSE_CA_FILE ? readCaFile(env.CLICKHOUSE_CA_FILE) : undefined,
     });
   }
-  const { ChdbStore } = await import('./chdb-store');
+  const { ChdbStore } = await import('./chdb-store').catch((err: unknown) => {
+    // The slim container image (deploy/docker/Dockerfile, OSPREY_EMBEDDED=false) has no chDB.
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new ConfigError(
+      'this installation has no chDB (the embedded store): set CLICKHOUSE_URL to a ClickHouse server, or use the full image',
+    );
+  });
   return new ChdbStore(resolve(env.OSPREY_DATA_DIR, 'chdb'));
 }
 

@@ -193,6 +193,7 @@ export class DetectorScheduler {
       labelsSince,
       settings.window_minutes,
     )) {
+      if (this.stopped) return;
       if (window.to > due) continue;
       await checkpoint();
       const scope = { model, window };
