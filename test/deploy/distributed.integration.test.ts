@@ -1,11 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { Osprey } from '@osprey/sdk';
 import { storeEnv, type Store } from '@osprey/db';
 import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startStandinProcess, type StandinProcess } from '../support/clickhouse-standin-process';
+import {
+  ROLES_SECRET_KEY,
+  startStandinProcess,
+  type StandinProcess,
+} from '../support/clickhouse-standin-process';
 import { mulberry32 } from '../support/events';
 import { eventually, stats } from '../support/http';
 import { ensureKafka, uniquePrefix } from '../support/kafka';
@@ -46,8 +49,6 @@ function modelsOnePerPartition(): string[] {
   return [...byPartition.values()].sort();
 }
 
-const SECRET_KEY = randomBytes(32).toString('base64');
-
 function roleEnv(): Record<string, string> {
   return {
     CLICKHOUSE_URL: standin.url,
@@ -58,8 +59,7 @@ function roleEnv(): Record<string, string> {
     KAFKA_TOPIC_PREFIX: prefix,
     KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
     KAFKA_SESSION_TIMEOUT_MS: '6000',
-    // With a ClickHouse server every role that reads channel secrets needs the same key.
-    OSPREY_SECRET_KEY: SECRET_KEY,
+    OSPREY_SECRET_KEY: ROLES_SECRET_KEY,
     OSPREY_DETECTOR_INTERVAL_SECONDS: '2',
     LOG_LEVEL: 'info',
   };

@@ -9,7 +9,11 @@ import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HANDED_OVER_ERROR } from '../../shadow-runner/src/replay/runner';
 import { FIXTURE_MODELS, HOUSE_FEATURES } from '../../shadow-runner/src/testing/python';
-import { startStandinProcess, type StandinProcess } from '../support/clickhouse-standin-process';
+import {
+  ROLES_SECRET_KEY,
+  startStandinProcess,
+  type StandinProcess,
+} from '../support/clickhouse-standin-process';
 import { eventually } from '../support/http';
 import { ensureKafka, uniquePrefix } from '../support/kafka';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
@@ -61,6 +65,7 @@ async function role(name: string): Promise<OspreyProcess> {
     apiKey: API_KEY,
     env: {
       CLICKHOUSE_URL: standin.url,
+      OSPREY_SECRET_KEY: ROLES_SECRET_KEY,
       KAFKA_BROKERS: broker,
       KAFKA_TOPIC_PREFIX: prefix,
       KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),

@@ -1,9 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './osprey-process';
 import { testCerts } from './test-certs';
+
+/**
+ * The OSPREY_SECRET_KEY every role of one test shares: with a ClickHouse server (here the
+ * stand-in) the processes that read or write channel secrets refuse to start without one.
+ */
+export const ROLES_SECRET_KEY = randomBytes(32).toString('base64');
 
 export interface StandinProcess {
   url: string;
