@@ -2,7 +2,6 @@ import { Osprey } from '@osprey/sdk';
 import { storeEnv, type Store } from '@osprey/db';
 import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
-import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   ROLES_SECRET_KEY,
@@ -11,7 +10,7 @@ import {
 } from '../support/clickhouse-standin-process';
 import { mulberry32 } from '../support/events';
 import { eventually, stats } from '../support/http';
-import { ensureKafka, uniquePrefix } from '../support/kafka';
+import { ensureKafka, modelsOnePerPartition, uniquePrefix } from '../support/kafka';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 
 // The distributed shape as separate processes against one store: SDK → 2 collectors → Kafka →
@@ -29,25 +28,6 @@ let store: Store;
 let broker: string;
 let prefix: string;
 const processes: OspreyProcess[] = [];
-
-/** One model name per work partition, so that two replicas own three models each. */
-function modelsOnePerPartition(): string[] {
-  const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({
-    partitionId,
-    partitionErrorCode: 0,
-    leader: 0,
-    replicas: [0],
-    isr: [0],
-  }));
-  const byPartition = new Map<number, string>();
-  for (let i = 0; byPartition.size < PARTITIONS; i++) {
-    const model = `dist-${prefix}-${i}`;
-    const p = partitioner({ topic: 'work', partitionMetadata, message: { key: model, value: '' } });
-    if (!byPartition.has(p)) byPartition.set(p, model);
-  }
-  return [...byPartition.values()].sort();
-}
 
 function roleEnv(): Record<string, string> {
   return {
@@ -125,7 +105,7 @@ afterAll(async () => {
 });
 
 it('stores every event once and detects every window once, across a killed detectors replica', async () => {
-  const models = modelsOnePerPartition();
+  const models = modelsOnePerPartition(`dist-${prefix}`, PARTITIONS);
   // The first collector creates the topics; the other roles start together.
   const collectorA = await role('collector');
   const [collectorB, , web, detectorsA, detectorsB] = await Promise.all(

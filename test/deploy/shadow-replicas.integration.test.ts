@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { storeEnv, type Store } from '@osprey/db';
 import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
-import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HANDED_OVER_ERROR } from '../../shadow-runner/src/replay/runner';
 import { FIXTURE_MODELS, HOUSE_FEATURES } from '../../shadow-runner/src/testing/python';
@@ -15,7 +14,7 @@ import {
   type StandinProcess,
 } from '../support/clickhouse-standin-process';
 import { eventually } from '../support/http';
-import { ensureKafka, uniquePrefix } from '../support/kafka';
+import { ensureKafka, modelsOnePerPartition, uniquePrefix } from '../support/kafka';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 import { api } from '../support/upload';
 
@@ -39,25 +38,6 @@ let web: OspreyProcess;
 let runners: OspreyProcess[] = [];
 const artifactDir = mkdtempSync(join(tmpdir(), 'osprey-shadow-replicas-artifacts-'));
 const processes: OspreyProcess[] = [];
-
-/** One model name per work partition, so that two replicas own two models each. */
-function modelsOnePerPartition(): string[] {
-  const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({
-    partitionId,
-    partitionErrorCode: 0,
-    leader: 0,
-    replicas: [0],
-    isr: [0],
-  }));
-  const byPartition = new Map<number, string>();
-  for (let i = 0; byPartition.size < PARTITIONS; i++) {
-    const model = `shadow-${prefix}-${i}`;
-    const p = partitioner({ topic: 'work', partitionMetadata, message: { key: model, value: '' } });
-    if (!byPartition.has(p)) byPartition.set(p, model);
-  }
-  return [...byPartition.values()].sort();
-}
 
 async function role(name: string): Promise<OspreyProcess> {
   const p = await startOsprey({
@@ -207,7 +187,7 @@ afterAll(async () => {
 });
 
 it('two replicas split the models: each queued replay is run once, by its model owner', async () => {
-  const models = modelsOnePerPartition();
+  const models = modelsOnePerPartition(`shadow-${prefix}`, PARTITIONS);
   const N = 120;
   for (const model of models) await logEvents(model, N);
   const runs = new Map<string, string>(); // run → model

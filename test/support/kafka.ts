@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { connectKafka, consumerLag, lagOf, type KafkaSecurity } from '@osprey/ingest';
 import { pino } from 'pino';
 import { REPO_ROOT } from './osprey-process';
@@ -127,4 +127,27 @@ export async function waitForDrain(
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * One model name per partition of a `partitions`-partition topic, in kafkajs' default
+ * partitioner's placement (the work topics key records by model): `stem-0`, `stem-1`, … until
+ * every partition has one, so that replicas of a work group own the same number of models.
+ */
+export function modelsOnePerPartition(stem: string, partitions: number): string[] {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+    partitionId,
+    partitionErrorCode: 0,
+    leader: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  const byPartition = new Map<number, string>();
+  for (let i = 0; byPartition.size < partitions; i++) {
+    const model = `${stem}-${i}`;
+    const p = partitioner({ topic: 'work', partitionMetadata, message: { key: model, value: '' } });
+    if (!byPartition.has(p)) byPartition.set(p, model);
+  }
+  return [...byPartition.values()].sort();
 }
