@@ -12,14 +12,10 @@ source scripts/lib/steps.sh
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo=sudo
 
-install_engine() {
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    podman buildah debootstrap runc slirp4netns uidmap docker-compose >/dev/null
-}
 if ! command -v podman >/dev/null || ! command -v docker-compose >/dev/null ||
   ! command -v debootstrap >/dev/null; then
-  step "apt-get install podman buildah debootstrap runc docker-compose (container tests only)" install_engine
+  step "apt-get install podman buildah debootstrap runc docker-compose (container tests only)" \
+    apt_install --no-install-recommends podman buildah debootstrap runc slirp4netns uidmap docker-compose
 fi
 
 # The Debian mirror apt already uses, so the base matches the packages the build installs.

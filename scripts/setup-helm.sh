@@ -35,14 +35,8 @@ build_validator() {
   (cd deploy/helm/validate && go build -o "$BIN/validate-manifests" .)
 }
 # podman kube play builds its pause image around catatonit, which Debian's podman only recommends.
-install_catatonit() {
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends catatonit >/dev/null
-}
 if ! command -v catatonit >/dev/null && [ ! -x /usr/libexec/podman/catatonit ]; then
-  step "apt-get install catatonit (podman kube play's pause image, deploy tests only)" install_catatonit
+  step "apt-get install catatonit (podman kube play's pause image, deploy tests only)" apt_install --no-install-recommends catatonit
 fi
 
 newest_source=$(find deploy/helm/validate -name '*.go' -o -name go.mod -o -name go.sum | xargs ls -t | head -1)

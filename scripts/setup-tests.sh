@@ -20,25 +20,13 @@ if [ ! -x .venv/bin/python ] || [ sdk/python/pyproject.toml -nt .venv/.osprey-in
   step "python venv (tests only): sdk/python[test], scipy, scikit-learn, skl2onnx, onnxruntime" install_venv
 fi
 
-install_chromium() {
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
-}
 if [ ! -x /usr/bin/chromium ]; then
-  step "apt-get install chromium (browser tests only)" install_chromium
+  step "apt-get install chromium (browser tests only)" apt_install chromium
 fi
 
 # The deploy tests make a test CA and a server certificate (test/support/test-certs.ts).
-install_openssl() {
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openssl >/dev/null
-}
 if ! command -v openssl >/dev/null; then
-  step "apt-get install openssl (test certificates only)" install_openssl
+  step "apt-get install openssl (test certificates only)" apt_install openssl
 fi
 # helm and the manifest validator for the chart's tests, built from source (scripts/setup-helm.sh).
 bash scripts/setup-helm.sh

@@ -7,3 +7,11 @@ step() {
   local TIMEFORMAT="    $what: %0R s (CPU: %0U s user, %0S s system)"
   time "$@"
 }
+
+# apt_install [apt-get install options…] package…: Debian packages, quietly, with sudo when not root.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
