@@ -35,20 +35,23 @@ function sealConfig(store: Store, id: string, spec: ChannelSpec): string {
   return JSON.stringify({ ...spec, url: store.secrets.seal(spec.url, urlContext(id)) });
 }
 
-/** The row's settings, a webhook's URL opened (or, written before encryption, as it was). */
-function openConfig(store: Store, r: Row): ChannelSpec {
-  const spec = JSON.parse(r.config) as ChannelSpec;
+/** A row's stored settings with a webhook's URL opened (or, written before encryption, as it was). */
+function openConfig(store: Store, id: string, spec: ChannelSpec): ChannelSpec {
   if (spec.kind !== 'webhook' || !SecretKeyring.isSealed(spec.url)) return spec;
   if (!store.secrets) throw new SecretKeyError('no secret key is configured to open webhook URLs');
-  return { ...spec, url: store.secrets.open(spec.url, urlContext(r.id)) };
+  return { ...spec, url: store.secrets.open(spec.url, urlContext(id)) };
 }
 
 /** Whether a row holds a value to seal again: plaintext, or (unless plaintextOnly) a former key's. */
-function rowDue(keyring: SecretKeyring, r: Row, plaintextOnly: boolean): boolean {
+function rowDue(
+  keyring: SecretKeyring,
+  r: Row,
+  spec: ChannelSpec,
+  plaintextOnly: boolean,
+): boolean {
   const due = (stored: string) =>
     plaintextOnly ? !SecretKeyring.isSealed(stored) : keyring.needsResealing(stored);
   const hasSecrets = r.secrets !== '[]' && r.secrets !== '';
-  const spec = JSON.parse(r.config) as ChannelSpec;
   return (hasSecrets && due(r.secrets)) || (spec.kind === 'webhook' && due(spec.url));
 }
 
@@ -73,7 +76,7 @@ function toChannel(store: Store, r: Row): Channel {
   let disabledReason = r.disabled_reason;
   try {
     secrets = openSecrets(store, r);
-    spec = openConfig(store, r);
+    spec = openConfig(store, r.id, spec);
   } catch (err) {
     if (!isSecretKeyError(err)) throw err;
     // The channel stays listed, shown disabled with the reason, and sends nothing (unsigned or
@@ -118,12 +121,13 @@ export async function resealChannelSecrets(
   let resealed = 0;
   let unreadable = 0;
   for (const r of rows) {
-    if (!rowDue(keyring, r, opts.plaintextOnly)) continue;
+    const stored = JSON.parse(r.config) as ChannelSpec;
+    if (!rowDue(keyring, r, stored, opts.plaintextOnly)) continue;
     let secrets: SigningSecret[];
     let spec: ChannelSpec;
     try {
       secrets = openSecrets(store, r);
-      spec = openConfig(store, r);
+      spec = openConfig(store, r.id, stored);
     } catch (err) {
       if (!isSecretKeyError(err)) throw err;
       unreadable++;
