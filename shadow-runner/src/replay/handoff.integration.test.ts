@@ -2,15 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { storeEnv, type Store } from '@osprey/db';
-import { migrate } from '@osprey/db/migrate';
-import { createStore } from '@osprey/db/store';
+import type { Store } from '@osprey/db';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openShadowStore } from '../testing/shadow-store';
 import { liveRunRequest, shadowRunRequest } from '../api';
-import { shadowEnv } from '../config';
-import { InferencePool } from '../inference/pool';
-import { createModels, type Models } from '../models';
+import type { InferencePool } from '../inference/pool';
+import type { Models } from '../models';
 import { FIXTURE_MODELS, HOUSE_FEATURES } from '../testing/python';
 import { HANDED_OVER_ERROR, ShadowRunner } from './runner';
 
@@ -76,13 +74,7 @@ async function resultRows(id: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  store = await createStore(storeEnv.parse({ OSPREY_DATA_DIR: join(dir, 'data') }));
-  await migrate(store, { retentionDays: 3650 });
-  models = createModels(store, {
-    ...shadowEnv.parse({ OSPREY_EP: 'cpu' }),
-    OSPREY_DATA_DIR: join(dir, 'data'),
-  });
-  pool = new InferencePool({ ep: 'cpu' });
+  ({ store, models, pool } = await openShadowStore(dir));
   runners.a = runner('a');
   runners.b = runner('b');
   await models.registry.push({

@@ -2,15 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getShadowRun, storeEnv, type Store } from '@osprey/db';
-import { migrate } from '@osprey/db/migrate';
-import { createStore } from '@osprey/db/store';
+import { getShadowRun, type Store } from '@osprey/db';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openShadowStore } from '../testing/shadow-store';
 import { liveRunRequest } from '../api';
-import { shadowEnv } from '../config';
-import { InferencePool } from '../inference/pool';
-import { createModels, type Models } from '../models';
+import type { InferencePool } from '../inference/pool';
+import type { Models } from '../models';
 import { FIXTURE_MODELS, HOUSE_FEATURES, pythonOrt } from '../testing/python';
 import { ShadowRunner } from './runner';
 
@@ -22,13 +20,7 @@ let pool: InferencePool;
 let runner: ShadowRunner;
 
 beforeAll(async () => {
-  store = await createStore(storeEnv.parse({ OSPREY_DATA_DIR: join(dir, 'data') }));
-  await migrate(store, { retentionDays: 3650 });
-  models = createModels(store, {
-    ...shadowEnv.parse({ OSPREY_EP: 'cpu' }),
-    OSPREY_DATA_DIR: join(dir, 'data'),
-  });
-  pool = new InferencePool({ ep: 'cpu' });
+  ({ store, models, pool } = await openShadowStore(dir));
   runner = new ShadowRunner({
     store,
     registry: models.registry,
