@@ -1,6 +1,7 @@
 export type { InsertOptions, QueryParams, Store } from './store/store';
 export { StoreError } from './store/store';
 export { storeEnv, parseEnv, ConfigError, type StoreEnv } from './config';
+export { readPemFile } from './pem';
 export { Tables } from './tables';
 export { secretsEnv, type SecretsEnv } from './secrets/config';
 export { SecretKeyring, SecretKeyError, isSecretKeyError, parseKey } from './secrets/keyring';

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readPemFile } from '@osprey/db';
 import { z } from 'zod';
 
 /** HTTPS served by `osprey` itself: both files or neither (then plain HTTP, e.g. behind a proxy). */
@@ -21,22 +21,13 @@ export function serverTls(env: ServerTlsEnv): ServerTls | undefined {
   if (!certFile && !keyFile) return undefined;
   if (!certFile || !keyFile)
     throw new Error('OSPREY_TLS_CERT and OSPREY_TLS_KEY go together: set both (HTTPS) or neither');
-  return { cert: readPem('OSPREY_TLS_CERT', certFile), key: readPem('OSPREY_TLS_KEY', keyFile) };
-}
-
-function readPem(variable: string, path: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(
-      `${variable}=${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
-  }
-  if (!text.includes('-----BEGIN '))
-    throw new Error(`${variable}=${path} is not a PEM file (no -----BEGIN line)`);
-  return text;
+  return {
+    cert: readPemFile('OSPREY_TLS_CERT', certFile, plainError),
+    key: readPemFile('OSPREY_TLS_KEY', keyFile, plainError),
+  };
 }
 
 /** Whether the process serves HTTPS: the scheme of its own URLs (the default OSPREY_PUBLIC_URL). */
 export const servesHttps = (env: ServerTlsEnv) => Boolean(env.OSPREY_TLS_CERT);
+
+const plainError = (message: string) => new Error(message);

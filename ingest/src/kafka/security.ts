@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readPemFile } from '@osprey/db';
 import type { SASLOptions } from 'kafkajs';
 import type { KafkaEnv } from './config';
 
@@ -64,20 +64,6 @@ export function kafkaSecurity(env: SecurityEnv): KafkaSecurity {
   return security;
 }
 
-function readPem(variable: string, path: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new KafkaConfigError(
-      `${variable}=${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
-  if (!text.includes('-----BEGIN '))
-    throw new KafkaConfigError(`${variable}=${path} is not a PEM file (no -----BEGIN line)`);
-  return text;
-}
-
 /**
  * A failure that the broker's authentication caused, told in the settings' words: kafkajs says
  * "SASL SCRAM SHA512 authentication failed" or a TLS code, neither of which names what to change.
@@ -96,4 +82,8 @@ export function explainKafkaError(err: unknown, security: KafkaSecurity): Error 
       `the TLS handshake with Kafka failed (${code}): check KAFKA_SSL_CA_FILE holds the CA that signed the brokers' certificates and that KAFKA_BROKERS names them as their certificates do`,
     );
   return undefined;
+}
+
+function readPem(variable: string, path: string): string {
+  return readPemFile(variable, path, (message) => new KafkaConfigError(message));
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readPemFile } from '@osprey/db';
 import { isIP } from 'node:net';
 
 export interface SmtpSettings {
@@ -20,7 +20,9 @@ export function smtpTransportOptions(settings: SmtpSettings, timeoutMs: number) 
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
     requireTLS,
-    ...(settings.caFile && { tls: { ca: readCa(settings.caFile) } }),
+    ...(settings.caFile && {
+      tls: { ca: readPemFile('SMTP_CA_FILE', settings.caFile, (message) => new Error(message)) },
+    }),
   };
 }
 
@@ -29,20 +31,6 @@ function isLoopback(url: URL): boolean {
   if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');
   return host === '::1';
-}
-
-function readCa(path: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(
-      `SMTP_CA_FILE=${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
-  }
-  if (!text.includes('-----BEGIN '))
-    throw new Error(`SMTP_CA_FILE=${path} is not a PEM file (no -----BEGIN line)`);
-  return text;
 }
 
 /** A TLS failure told in the settings' words; other errors are left as nodemailer words them. */
