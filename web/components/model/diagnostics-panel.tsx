@@ -34,7 +34,12 @@ function ConfusionMatrix({ m }: { m: Matrix }) {
               <tr key={m.labels[i]}>
                 <th>{m.labels[i]}</th>
                 {row.map((n, j) => (
-                  <td key={m.labels[j]} data-diagonal={i === j} data-testid="confusion-cell">
+                  <td
+                    key={m.labels[j]}
+                    data-diagonal={i === j}
+                    data-testid="confusion-cell"
+                    data-count={n}
+                  >
                     {count(n)}
                     <small>{total > 0 ? `${((n / total) * 100).toFixed(1)}%` : '—'}</small>
                   </td>
