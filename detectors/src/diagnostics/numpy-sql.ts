@@ -43,14 +43,15 @@ export function histogramBinSql(
 }
 
 /**
- * numpy's 'auto' bin count for `n` values from min to max: the width the smaller of
- * Freedman–Diaconis' (2·IQR·n^(-1/3)) and Sturges' (range / (log2 n + 1)), Sturges' where the
- * IQR is 0; at most `cap`.
+ * numpy's 'auto' bin count (numpy ≥ 2.1) for `n` values spanning `range`: the width is
+ * Freedman–Diaconis' (2·IQR·n^(-1/3)), at least half the square-root rule's (range / √n), at
+ * most Sturges' (range / (log2 n + 1)); then at most `cap` bins.
  */
 export function autoBinCount(n: number, range: number, iqr: number, cap: number): number {
   if (!(range > 0) || n < 1) return 1;
   const sturges = range / (Math.log2(n) + 1);
   const fd = 2 * iqr * n ** (-1 / 3);
-  const width = fd > 0 ? Math.min(fd, sturges) : sturges;
+  const sqrt = range / Math.sqrt(n);
+  const width = Math.min(Math.max(fd, sqrt / 2), sturges);
   return Math.max(1, Math.min(cap, Math.ceil(range / width)));
 }
