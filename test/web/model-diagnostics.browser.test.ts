@@ -24,8 +24,14 @@ const N = 600;
 let osprey: OspreyProcess;
 let browser: Browser;
 
-/** Deterministic values in [0, 1). */
-const unit = (i: number) => ((i * 7919 + 13) % 1000) / 1000;
+/** Deterministic values in [0, 1) that look random. */
+const unit = (i: number) => {
+  const x = Math.sin(i * 12.9898 + 78.233) * 43758.5453;
+  return x - Math.floor(x);
+};
+/** A deterministic standard normal (Box–Muller). */
+const normal = (i: number) =>
+  Math.sqrt(-2 * Math.log(1 - unit(2 * i))) * Math.cos(2 * Math.PI * unit(2 * i + 1));
 const regionOf = (i: number) => ['eu', 'us', 'apac'][i % 3]!;
 
 interface Diagnostics {
@@ -49,16 +55,16 @@ beforeAll(async () => {
   for (let i = 0; i < N; i++) {
     const region = regionOf(i);
     const timestamp = H0 - 2 * HOUR + Math.floor((i * 2 * HOUR) / N);
-    const label = unit(i) < 0.4 ? 1 : 0;
-    // Confident and right, except in apac where a third of the scores point the wrong way.
-    const wrong = region === 'apac' && unit(i + 7) < 0.35;
-    const score = Math.abs(label - (wrong ? 0.8 : 0.15) * unit(i + 3) - (wrong ? 0.2 : 0));
+    const label = unit(i + N) < 0.4 ? 1 : 0;
+    // A fair classifier, except in apac, where its scores carry much less signal.
+    const signal = region === 'apac' ? 0.4 : 2.5;
+    const score = 1 / (1 + Math.exp(-((2 * label - 1) * signal + normal(i))));
     const id = client.log({
       model: CLASSIFIER,
       version: 'v1',
       timestamp,
       features: { amount: 100 * unit(i) },
-      prediction: Math.min(1, Math.max(0, score)),
+      prediction: score,
       tags: { region },
     });
     client.logLabel({ model: CLASSIFIER, event_id: id, label });
@@ -75,7 +81,7 @@ beforeAll(async () => {
       client.logLabel({
         model: REGRESSION,
         event_id: priced,
-        label: price + (region === 'us' ? 120 : 20) * (unit(i + 2) - 0.5),
+        label: price + (region === 'us' ? 40 : 8) * normal(i + 3 * N),
       });
     }
   }

@@ -14,6 +14,7 @@ import {
 } from 'recharts';
 import { AXIS_TICK, COLORS, SERIES, X_AXIS } from '@/components/charts/theme';
 import styles from '@/components/charts/charts.module.css';
+import own from './diagnostics.module.css';
 
 export interface XYSeries {
   label: string;
@@ -44,7 +45,7 @@ export function UnitCurveChart(props: {
       <ComposedChart
         responsive
         style={{ width: '100%', height: props.height ?? 240 }}
-        margin={{ top: 8, right: 18, bottom: 16, left: 0 }}
+        margin={{ top: 8, right: 18, bottom: 0, left: 0 }}
       >
         <CartesianGrid stroke={COLORS.grid} />
         <XAxis
@@ -54,7 +55,6 @@ export function UnitCurveChart(props: {
           ticks={UNIT}
           tickFormatter={short}
           {...X_AXIS}
-          label={{ value: props.xLabel, position: 'insideBottom', offset: -10, fontSize: 11 }}
         />
         <YAxis
           type="number"
@@ -66,13 +66,6 @@ export function UnitCurveChart(props: {
           tickLine={false}
           axisLine={false}
           width={44}
-          label={{
-            value: props.yLabel,
-            angle: -90,
-            position: 'insideLeft',
-            offset: 12,
-            fontSize: 11,
-          }}
         />
         <Tooltip
           contentStyle={{ fontSize: 12, borderRadius: 6, borderColor: '#e4e7ec' }}
@@ -80,7 +73,12 @@ export function UnitCurveChart(props: {
           formatter={(v, name) => [short(Number(v)), name]}
         />
         {props.series.length > 1 && (
-          <Legend iconType="plainline" iconSize={14} wrapperStyle={{ fontSize: 12 }} />
+          <Legend
+            verticalAlign="top"
+            iconType="plainline"
+            iconSize={14}
+            wrapperStyle={{ fontSize: 12 }}
+          />
         )}
         {props.diagonal === 'rising' && (
           <ReferenceLine
@@ -106,6 +104,9 @@ export function UnitCurveChart(props: {
           />
         ))}
       </ComposedChart>
+      <p className={own.axisNote}>
+        x: {props.xLabel} · y: {props.yLabel}
+      </p>
     </div>
   );
 }

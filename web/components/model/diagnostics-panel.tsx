@@ -15,6 +15,10 @@ const metricText = (metric: Segments['metric'], v: number) =>
     ? `${(v * 100).toFixed(1)}%`
     : Number(v.toPrecision(4)).toLocaleString('en-US');
 
+/** A gap in accuracy reads in percentage points. */
+const gapText = (metric: Segments['metric'], v: number) =>
+  metric === 'accuracy' ? `${(v * 100).toFixed(1)} pts` : metricText(metric, v);
+
 function ConfusionMatrix({ m }: { m: Matrix }) {
   return (
     <div className={styles.tableScroll}>
@@ -182,7 +186,7 @@ function SegmentTable({ s }: { s: Segments }) {
                 className={styles.num}
                 data-tone={!r.small && r.worse_by > 2 * r.stderr ? 'bad' : undefined}
               >
-                {r.small ? `fewer than ${s.min_rows} rows` : metricText(s.metric, r.worse_by)}
+                {r.small ? `fewer than ${s.min_rows} rows` : gapText(s.metric, r.worse_by)}
               </td>
             </tr>
           ))}
