@@ -12,32 +12,44 @@ export interface ConfusionMatrix {
 /** Scores ≥ 0.5 are class 1, as the performance detector counts them. */
 export const BINARY_THRESHOLD = 0.5;
 
+/** The 2×2 matrix of a binary classifier from its counts (labels 0, 1; class 1 when score ≥ 0.5). */
+export function binaryMatrix(c: {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}): ConfusionMatrix {
+  return {
+    labels: ['0', '1'],
+    matrix: [
+      [c.tn, c.fp],
+      [c.fn, c.tp],
+    ],
+    threshold: BINARY_THRESHOLD,
+  };
+}
+
 /**
- * The confusion matrix of the labelled rows (performance.ts's labelledPredictions): binary,
- * label 0/1 against score ≥ 0.5, always 2×2; multiclass, the text (or number) label against the
- * predicted label, over every class either side names.
+ * The confusion matrix of a multiclass model's labelled rows (performance.ts's
+ * labelledPredictions): the text (or number) label against the predicted label, over every class
+ * either side names.
  */
-export async function confusionMatrix(
+export async function multiclassMatrix(
   store: Store,
   labelled: string,
   params: QueryParams,
-  binary: boolean,
 ): Promise<ConfusionMatrix> {
   const cells = await store.query<{ label: string; predicted: string; n: string }>(
-    binary
-      ? `SELECT toString(toUInt8(ln)) AS label, toString(toUInt8(pn >= ${BINARY_THRESHOLD})) AS predicted,
-                count() AS n
-         FROM (${labelled}) WHERE pn IS NOT NULL GROUP BY label, predicted`
-      : `SELECT coalesce(ls, toString(ln)) AS label, coalesce(pl, toString(pn)) AS predicted,
-                count() AS n
-         FROM (${labelled}) GROUP BY label, predicted`,
+    `SELECT coalesce(ls, toString(ln)) AS label, coalesce(pl, toString(pn)) AS predicted,
+            count() AS n
+     FROM (${labelled}) GROUP BY label, predicted`,
     params,
   );
-  const labels = binary ? ['0', '1'] : classOrder(cells.flatMap((c) => [c.label, c.predicted]));
+  const labels = classOrder(cells.flatMap((c) => [c.label, c.predicted]));
   const index = new Map(labels.map((l, i) => [l, i]));
   const matrix = labels.map(() => labels.map(() => 0));
   for (const c of cells) matrix[index.get(c.label)!]![index.get(c.predicted)!]! += Number(c.n);
-  return { labels, matrix, threshold: binary ? BINARY_THRESHOLD : null };
+  return { labels, matrix, threshold: null };
 }
 
 /** numpy.unique's order: numbers by value when every class is one, else by code point. */

@@ -4,8 +4,8 @@ import type { Scope } from '../reference/resolve';
 import type { ModelSettings } from '../settings/model-settings';
 import { predictionRows, segmentLabel } from '../sql/rows';
 import { isoWindow } from '../window';
-import { calibrationCurve, type CalibrationBin } from './calibration';
-import { confusionMatrix, type ConfusionMatrix } from './confusion-matrix';
+import { scoreSummary, type CalibrationBin } from './calibration';
+import { binaryMatrix, multiclassMatrix, type ConfusionMatrix } from './confusion-matrix';
 import { binaryCurves, THIN_BUCKETS, type Curves } from './curves';
 import { predictedVsActual, residualHistogram, type Grid, type Histogram } from './regression';
 import { MIN_SEGMENT_ROWS, segmentPerformance, type SegmentPerformance } from './segments';
@@ -88,17 +88,18 @@ export async function diagnose(
       segments,
     };
   }
-  const confusion = await confusionMatrix(store, labelled, params, task === 'binary');
-  if (task === 'multiclass') return { ...base, ...none, confusion_matrix: confusion, segments };
+  if (task === 'multiclass') {
+    const confusion = await multiclassMatrix(store, labelled, params);
+    return { ...base, ...none, confusion_matrix: confusion, segments };
+  }
   const scores = `SELECT assumeNotNull(pn) AS score, toFloat64(assumeNotNull(ln)) AS ln
                   FROM (${labelled}) WHERE pn IS NOT NULL`;
-  const uniform = await calibrationCurve(store, scores, params, 'uniform');
-  const quantile = uniform && (await calibrationCurve(store, scores, params, 'quantile'));
+  const summary = await scoreSummary(store, scores, params);
   return {
     ...base,
     ...none,
-    confusion_matrix: confusion,
-    calibration: uniform && quantile ? { uniform, quantile } : null,
+    confusion_matrix: binaryMatrix(summary.counts),
+    calibration: summary.calibration,
     curves: await binaryCurves(
       store,
       scores,

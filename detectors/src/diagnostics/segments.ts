@@ -54,11 +54,10 @@ export async function segmentPerformance(
   const regression = task === 'regression';
   const rows = `SELECT ${perRow(task)} AS e, tags FROM (${labelled})
                 ${regression ? 'WHERE pn IS NOT NULL AND ln IS NOT NULL' : task === 'binary' ? 'WHERE pn IS NOT NULL' : ''}`;
-  const [overall] = await store.query<{ n: string; m: number; sd: number }>(
-    `SELECT count() AS n, avg(e) AS m, stddevSamp(e) AS sd FROM (${rows})`,
-    params,
-  );
+  // One pass: row 0 of each labelled row's ARRAY JOIN stands for the whole (`whole`), the others
+  // for its tags, so the labelled rows are joined once.
   const groups = await store.query<{
+    whole: number;
     k: string;
     v: string;
     n: string;
@@ -66,21 +65,25 @@ export async function segmentPerformance(
     sd: number;
     values: string;
   }>(
-    `SELECT k, v, n, m, sd, values FROM (
-       SELECT k, v, count() AS n, avg(e) AS m, stddevSamp(e) AS sd,
-              count() OVER (PARTITION BY k) AS values
-       FROM (${rows}) ARRAY JOIN mapKeys(tags) AS k, mapValues(tags) AS v
-       GROUP BY k, v)
-     ORDER BY k, n >= {seg_min:UInt64} DESC, if(n >= {seg_min:UInt64}, m, 0) ${regression ? 'DESC' : 'ASC'}, n DESC, v
-     LIMIT {seg_per_key:UInt64} BY k`,
+    `SELECT whole, k, v, n, m, sd, values FROM (
+       SELECT i = 0 AS whole, if(whole, '', CAST(mapKeys(tags)[i], 'String')) AS k,
+              if(whole, '', mapValues(tags)[i]) AS v,
+              count() AS n, avg(e) AS m, stddevSamp(e) AS sd,
+              count() OVER (PARTITION BY whole, k) AS values
+       FROM (${rows}) ARRAY JOIN arrayConcat([0], arrayEnumerate(mapKeys(tags))) AS i
+       GROUP BY whole, k, v)
+     ORDER BY whole DESC, k, n >= {seg_min:UInt64} DESC, if(n >= {seg_min:UInt64}, m, 0) ${regression ? 'DESC' : 'ASC'}, n DESC, v
+     LIMIT {seg_per_key:UInt64} BY whole, k`,
     { ...params, seg_min: minRows, seg_per_key: SEGMENT_VALUES_PER_KEY },
   );
+  const overall = groups.find((g) => Number(g.whole) === 1);
+  const tagged = groups.filter((g) => Number(g.whole) !== 1);
   const n = Number(overall?.n ?? 0);
   const stderr = (m: number, sd: number, count: number) =>
     regression ? (count > 1 ? sd / Math.sqrt(count) : 0) : Math.sqrt((m * (1 - m)) / count);
   const whole =
     n > 0 ? { n, metric: overall!.m, stderr: stderr(overall!.m, overall!.sd, n) } : null;
-  const out: SegmentRow[] = groups.map((g) => {
+  const out: SegmentRow[] = tagged.map((g) => {
     const count = Number(g.n);
     return {
       key: g.k,
@@ -94,7 +97,7 @@ export async function segmentPerformance(
   });
   out.sort((a, b) => Number(a.small) - Number(b.small) || b.worse_by - a.worse_by || b.n - a.n);
   const keys = new Map<string, number>();
-  for (const g of groups) keys.set(g.k, Number(g.values));
+  for (const g of tagged) keys.set(g.k, Number(g.values));
   return {
     metric: regression ? 'mae' : 'accuracy',
     overall: whole,
