@@ -52,3 +52,4 @@ export { windowComparedWith, windowReference, type WindowReference } from './res
 export type { ComparedWith, ReferenceSource } from './reference/resolve';
 export { featureHistograms, type FeatureHistograms, type HistogramBin } from './drift/histograms';
 export { diagnose, type Diagnostics, type DiagnoseOptions } from './diagnostics/diagnose';
+export { cachedDiagnose } from './diagnostics/cache';

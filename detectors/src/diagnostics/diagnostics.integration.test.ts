@@ -7,6 +7,7 @@ import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelSettings } from '../settings/model-settings';
+import { cachedDiagnose } from './cache';
 import { rocAucBound, THIN_BUCKETS } from './curves';
 import { diagnose, type DiagnoseOptions } from './diagnose';
 
@@ -222,4 +223,38 @@ it('answers an empty diagnosis for a window without labels', async () => {
   expect(d.labelled).toBe(0);
   expect(d.curves).toBeNull();
   expect(d.segments).toBeNull();
+});
+
+it('answers a repeated diagnosis from the cache until a label or prediction arrives', async () => {
+  const model = 'cached';
+  const labelled = async (n: number, offset: number) => {
+    const rows = Array.from({ length: n }, (_, i) => ({
+      event_id: randomUUID(),
+      timestamp: from + (offset + i) * 1000,
+      model,
+      version: 'v1',
+      prediction_num: (offset + i) % 2 ? 0.9 : 0.2,
+    }));
+    await store.insert(Tables.predictions, rows);
+    await store.insert(
+      Tables.labels,
+      rows.map((r, i) => ({
+        model,
+        event_id: r.event_id,
+        label_num: i % 2,
+        timestamp: r.timestamp,
+      })),
+    );
+  };
+  await labelled(4, 0);
+  const settings = modelSettings.parse({});
+  const first = await cachedDiagnose(store, settings, { model, window });
+  expect(first.labelled).toBe(4);
+  expect(await cachedDiagnose(store, settings, { model, window })).toBe(first);
+  await labelled(1, 4);
+  const after = await cachedDiagnose(store, settings, { model, window });
+  expect(after).not.toBe(first);
+  expect(after.labelled).toBe(5);
+  const other = await cachedDiagnose(store, settings, { model, window }, { minSegmentRows: 2 });
+  expect(other).not.toBe(after);
 });

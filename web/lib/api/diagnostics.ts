@@ -1,4 +1,4 @@
-import { diagnose, loadSettings, type Diagnostics } from '@osprey/detectors';
+import { cachedDiagnose, loadSettings, type Diagnostics } from '@osprey/detectors';
 import type { Store } from '@osprey/db';
 import { z } from 'zod';
 import { isoTime } from '@/lib/api/time-range';
@@ -6,6 +6,13 @@ import { isoTime } from '@/lib/api/time-range';
 const DAY = 86_400_000;
 /** Longest range one request diagnoses: every labelled row of it is joined and scanned. */
 export const MAX_DIAGNOSTICS_DAYS = 31;
+
+const MINUTE = 60_000;
+/**
+ * A range that ends now ends at the next whole minute instead: the same question for a minute,
+ * so repeats (the dashboard refreshes every 30 s) can be answered from the cache.
+ */
+export const nextMinute = (t: number) => Math.ceil(t / MINUTE) * MINUTE;
 
 /** GET /api/v1/models/{model}/diagnostics?from&to&version&segment&min_rows */
 export const diagnosticsQuery = z
@@ -25,7 +32,7 @@ export const diagnosticsQuery = z
       .optional(),
   })
   .transform((q) => {
-    const to = q.to ? Date.parse(q.to) : Date.now();
+    const to = q.to ? Date.parse(q.to) : nextMinute(Date.now());
     const [key, ...value] = q.segment?.split('=') ?? [];
     return {
       window: { from: q.from ? Date.parse(q.from) : to - DAY, to },
@@ -40,14 +47,17 @@ export const diagnosticsQuery = z
     message: `the range may span at most ${MAX_DIAGNOSTICS_DAYS} days`,
   });
 
-/** The diagnostics of a model over a range (the last 24 hours unless told), computed now. */
+/**
+ * The diagnostics of a model over a range (the last 24 hours unless told): computed now, or the
+ * last computation of the same question when no label or prediction arrived since.
+ */
 export async function modelDiagnostics(
   store: Store,
   model: string,
   q: z.output<typeof diagnosticsQuery>,
 ): Promise<Diagnostics> {
   const settings = await loadSettings(store, model);
-  return diagnose(
+  return cachedDiagnose(
     store,
     settings,
     { model, window: q.window, version: q.version, segment: q.segment },

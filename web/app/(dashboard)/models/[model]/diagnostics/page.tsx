@@ -1,10 +1,11 @@
 import { IntentLink as Link } from '@/components/ui/intent-link';
 import { modelTags } from '@osprey/db';
-import { diagnose, loadSettings } from '@osprey/detectors';
+import { cachedDiagnose, loadSettings } from '@osprey/detectors';
 import { DiagnosticsPanel } from '@/components/model/diagnostics-panel';
 import { SegmentFilter } from '@/components/model/segment-filter';
 import styles from '@/components/model/model.module.css';
 import { PageHeader } from '@/components/ui/page-header';
+import { nextMinute } from '@/lib/api/diagnostics';
 import { RefreshControl } from '@/components/ui/refresh';
 import { resolveRange } from '@/components/ui/time-range';
 import { TimeRangePicker } from '@/components/ui/time-range-picker';
@@ -32,10 +33,11 @@ export default async function DiagnosticsPage(props: {
   const segment = tag && value !== undefined ? { tag, value } : undefined;
   const store = runtime().store;
   const settings = await loadSettings(store, model);
+  const to = range.live ? nextMinute(range.to) : range.to;
   const [diagnostics, tags] = await Promise.all([
-    diagnose(store, settings, {
+    cachedDiagnose(store, settings, {
       model,
-      window: { from: range.from, to: range.to },
+      window: { from: to - (range.to - range.from), to },
       segment: segment && { key: segment.tag, value: segment.value },
     }),
     modelTags(store, { model, from: new Date(range.from), to: new Date(range.to) }),

@@ -8,7 +8,8 @@ export const dynamic = 'force-dynamic';
 /**
  * Where a model fails over [from, to) (default the last 24 hours), from its predictions that
  * have labels: confusion matrix, calibration, ROC and precision–recall curves, residuals and
- * performance per tag value. Computed on each request, since labels arrive late.
+ * performance per tag value. Computed on request (labels arrive late); a repeat is answered from
+ * the last computation while no label or prediction arrived since.
  */
 export const GET = withAuth(
   'viewer',
