@@ -7,7 +7,7 @@ import { isoWindow } from '../window';
 import { scoreSummary, type CalibrationBin } from './calibration';
 import { binaryMatrix, multiclassMatrix, type ConfusionMatrix } from './confusion-matrix';
 import { binaryCurves, THIN_BUCKETS, type Curves } from './curves';
-import { predictedVsActual, residualHistogram, type Grid, type Histogram } from './regression';
+import { regressionSummary, type Grid, type Histogram } from './regression';
 import { MIN_SEGMENT_ROWS, segmentPerformance, type SegmentPerformance } from './segments';
 
 export interface Diagnostics {
@@ -80,11 +80,12 @@ export async function diagnose(
   if (task === 'regression') {
     const rows = `SELECT assumeNotNull(pn) AS pn, assumeNotNull(ln) AS ln FROM (${labelled})
                   WHERE pn IS NOT NULL AND ln IS NOT NULL`;
+    const summary = await regressionSummary(store, rows, params);
     return {
       ...base,
       ...none,
-      residuals: await residualHistogram(store, rows, params),
-      predicted_vs_actual: await predictedVsActual(store, rows, params),
+      residuals: summary?.residuals ?? null,
+      predicted_vs_actual: summary?.grid ?? null,
       segments,
     };
   }

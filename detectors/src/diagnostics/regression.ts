@@ -23,16 +23,30 @@ export interface Grid {
 /** Residual = label − prediction, over rows of pn, ln. */
 const residuals = (regression: string) => `SELECT ln - pn AS r FROM (${regression})`;
 
+/** Counts per value of an array of bin numbers, as ([bins], [counts]). */
+const countsSql = (bins: string) =>
+  `arrayReduce('sumMap', arrayMap(b -> [b], ${bins}), arrayMap(b -> [toUInt64(1)], ${bins}))`;
+
+/** Range ends as numpy takes them: an empty range widened by ½ either side. */
+const widened = (mn: string, mx: string, p: string) =>
+  `if(${mn} = ${mx}, ${mn} - 0.5, ${mn}) AS ${p}lo, if(${mn} = ${mx}, ${mx} + 0.5, ${mx}) AS ${p}hi`;
+
 /**
- * numpy.histogram(label − prediction, bins='auto') in two aggregates: n, min, max and the
- * quartiles (numpy's linear percentiles) choose the bin count, capped at MAX_RESIDUAL_BINS; then
- * each residual's bin by numpy's rule. Null when there are no rows.
+ * A regression model's residual histogram and predicted-vs-actual grid, in two passes over the
+ * labelled rows (rows of pn, ln). First n, min, max and the quartiles (numpy's linear
+ * percentiles) of label − prediction choose numpy.histogram's 'auto' bin count, capped at
+ * MAX_RESIDUAL_BINS. Then one pass gathers the rows and bins them: each residual by
+ * numpy.histogram's rule between its min and max; each (prediction, label) as
+ * numpy.histogram2d(prediction, label, bins=GRID_BINS, range=[[lo, hi]] * 2) over the common range
+ * of both — a value's bin is the number of edges at or below it, less one (searchsorted, right),
+ * the top edge in the last bin. Edges are computed in SQL from the rows' own min and max, never
+ * parsed from text. The grid is a density: any number of rows draws in GRID_BINS² cells.
  */
-export async function residualHistogram(
+export async function regressionSummary(
   store: Store,
   regression: string,
   params: QueryParams,
-): Promise<Histogram | null> {
+): Promise<{ residuals: Histogram; grid: Grid } | null> {
   const [shape] = await store.query<{ n: string; lo: number; hi: number; q: number[] }>(
     `SELECT count() AS n, min(r) AS lo, max(r) AS hi,
             ${percentilesSql('arraySort(groupArray(r))', '[0.75, 0.25]')} AS q
@@ -42,52 +56,47 @@ export async function residualHistogram(
   const n = Number(shape?.n ?? 0);
   if (!shape || n === 0) return null;
   const bins = autoBinCount(n, shape.hi - shape.lo, shape.q[0]! - shape.q[1]!, MAX_RESIDUAL_BINS);
-  // numpy widens an empty range by ½ either side.
-  const lo = `if(mn = mx, mn - 0.5, mn)`;
-  const hi = `if(mn = mx, mx + 0.5, mx)`;
-  const rows = await store.query<{ bin_edges: number[]; bin: number; n: string }>(
-    `WITH (SELECT (min(r), max(r)) FROM (${residuals(regression)})) AS mm,
-          mm.1 AS mn, mm.2 AS mx, ${lo} AS lo, ${hi} AS hi, {res_bins:UInt32} AS bins,
-          ${linspaceSql('lo', 'hi', 'bins')} AS edges
-     SELECT any(edges) AS bin_edges, ${histogramBinSql('r', 'lo', 'hi', 'bins', 'edges')} AS bin, count() AS n
-     FROM (${residuals(regression)}) GROUP BY bin ORDER BY bin`,
-    { ...params, res_bins: bins },
-  );
-  const counts = Array.from({ length: bins }, () => 0);
-  for (const r of rows) counts[r.bin] = Number(r.n);
-  return { edges: rows[0]!.bin_edges, counts };
-}
-
-/**
- * numpy.histogram2d(prediction, label, bins=GRID_BINS, range=[[lo, hi]] * 2) over the common
- * range of both: a value's bin is the number of edges at or below it, less one (numpy's
- * searchsorted, right), the top edge in the last bin. A density, so any number of rows draws
- * in GRID_BINS² cells.
- */
-export async function predictedVsActual(
-  store: Store,
-  regression: string,
-  params: QueryParams,
-): Promise<Grid | null> {
-  const bin = (v: string) => `if(${v} = hi, bins - 1, arrayCount(e -> e <= ${v}, edges) - 1)`;
-  const rows = await store.query<{
+  const gridBin = (v: string) =>
+    `if(${v} = ghi, {grid_bins:UInt32} - 1, arrayCount(e -> e <= ${v}, gedges) - 1)`;
+  const [r] = (await store.query<{
+    bin_edges: number[];
+    residual_counts: [number[], (number | string)[]];
     range_lo: number;
     range_hi: number;
-    i: number;
-    j: number;
-    n: string;
+    grid_counts: [number[], (number | string)[]];
   }>(
-    `WITH (SELECT (least(min(pn), min(ln)), greatest(max(pn), max(ln))) FROM (${regression})) AS mm,
-          if(mm.1 = mm.2, mm.1 - 0.5, mm.1) AS lo, if(mm.1 = mm.2, mm.2 + 0.5, mm.2) AS hi,
-          {grid_bins:UInt32} AS bins, ${linspaceSql('lo', 'hi', 'bins')} AS edges
-     SELECT any(lo) AS range_lo, any(hi) AS range_hi, ${bin('pn')} AS i, ${bin('ln')} AS j, count() AS n
-     FROM (${regression}) GROUP BY i, j`,
-    { ...params, grid_bins: GRID_BINS },
-  );
-  if (rows.length === 0) return null;
-  const counts = Array.from({ length: GRID_BINS }, () =>
-    Array.from({ length: GRID_BINS }, () => 0),
-  );
-  for (const r of rows) counts[r.i]![r.j] = Number(r.n);
-  return { range: [rows[0]!.range_lo, rows[0]!.range_hi], bins: GRID_BINS, counts };
+    `WITH groupArray((pn, ln)) AS pl, arrayMap(x -> x.2 - x.1, pl) AS r,
+          ${widened('arrayMin(r)', 'arrayMax(r)', 'r')}, {res_bins:UInt32} AS rbins,
+          ${linspaceSql('rlo', 'rhi', 'rbins')} AS redges,
+          arrayMap(v -> ${histogramBinSql('v', 'rlo', 'rhi', 'rbins', 'redges')}, r) AS rb,
+          ${widened(
+            'least(arrayMin(arrayMap(x -> x.1, pl)), arrayMin(arrayMap(x -> x.2, pl)))',
+            'greatest(arrayMax(arrayMap(x -> x.1, pl)), arrayMax(arrayMap(x -> x.2, pl)))',
+            'g',
+          )},
+          ${linspaceSql('glo', 'ghi', '{grid_bins:UInt32}')} AS gedges,
+          arrayMap(x -> ${gridBin('x.1')} * {grid_bins:UInt32} + ${gridBin('x.2')}, pl) AS cells
+     SELECT redges AS bin_edges, ${countsSql('rb')} AS residual_counts,
+            glo AS range_lo, ghi AS range_hi, ${countsSql('cells')} AS grid_counts
+     FROM (${regression})`,
+    { ...params, res_bins: bins, grid_bins: GRID_BINS },
+  )) as [
+    {
+      bin_edges: number[];
+      residual_counts: [number[], (number | string)[]];
+      range_lo: number;
+      range_hi: number;
+      grid_counts: [number[], (number | string)[]];
+    },
+  ];
+  const counts = Array.from({ length: bins }, () => 0);
+  r.residual_counts[0].forEach((b, k) => (counts[b] = Number(r.residual_counts[1][k])));
+  const grid = Array.from({ length: GRID_BINS }, () => Array.from({ length: GRID_BINS }, () => 0));
+  r.grid_counts[0].forEach((c, k) => {
+    grid[Math.floor(c / GRID_BINS)]![c % GRID_BINS] = Number(r.grid_counts[1][k]);
+  });
+  return {
+    residuals: { edges: r.bin_edges, counts },
+    grid: { range: [r.range_lo, r.range_hi], bins: GRID_BINS, counts: grid },
+  };
 }
