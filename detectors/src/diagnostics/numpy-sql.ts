@@ -41,17 +41,3 @@ export function histogramBinSql(
   const down = `if(${v} < arrayElement(${edges}, ${raw} + 1), ${raw} - 1, ${raw})`;
   return `if(${v} >= arrayElement(${edges}, ${down} + 2) AND ${down} != ${bins} - 1, ${down} + 1, ${down})`;
 }
-
-/**
- * numpy's 'auto' bin count (numpy ≥ 2.1) for `n` values spanning `range`: the width is
- * Freedman–Diaconis' (2·IQR·n^(-1/3)), at least half the square-root rule's (range / √n), at
- * most Sturges' (range / (log2 n + 1)); then at most `cap` bins.
- */
-export function autoBinCount(n: number, range: number, iqr: number, cap: number): number {
-  if (!(range > 0) || n < 1) return 1;
-  const sturges = range / (Math.log2(n) + 1);
-  const fd = 2 * iqr * n ** (-1 / 3);
-  const sqrt = range / Math.sqrt(n);
-  const width = Math.min(Math.max(fd, sqrt / 2), sturges);
-  return Math.max(1, Math.min(cap, Math.ceil(range / width)));
-}

@@ -1,5 +1,6 @@
 import type { QueryParams, Store } from '@osprey/db';
-import { autoBinCount, histogramBinSql, linspaceSql, percentilesSql } from './numpy-sql';
+import { autoBinCount } from '../reference/auto-bins';
+import { histogramBinSql, linspaceSql, percentilesSql } from './numpy-sql';
 
 /** At most this many residual bins (numpy's 'auto' gives a heavy tail thousands). */
 export const MAX_RESIDUAL_BINS = 100;
