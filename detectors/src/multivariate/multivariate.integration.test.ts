@@ -1,0 +1,223 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { storeEnv, Tables, type Store } from '@osprey/db';
+import { migrate } from '@osprey/db/migrate';
+import { createStore } from '@osprey/db/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { latestRun } from '../results/runs';
+import { detectWindow } from '../run/detect';
+import { modelSettings } from '../settings/model-settings';
+import { detectMultivariateDrift, type MultivariateDriftReport } from './detect-multivariate';
+
+// NannyML 0.13.1's DataReconstructionDriftCalculator on car-loan rows, chunks of 1,000
+// (detectors/fixtures/multivariate_fixtures.py): the reference (10,000 rows) is uploaded as a
+// reference dataset in its order, and the analysis rows are logged as 10 hourly windows of
+// 1,000 predictions, window i holding NannyML's analysis chunk i.
+const FIXTURE_DIR = join(import.meta.dirname, '../../fixtures');
+const fixtures = JSON.parse(readFileSync(join(FIXTURE_DIR, 'multivariate.json'), 'utf8')) as {
+  rows: { chunk: number };
+  plain: PeerNumbers;
+  gaps: PeerNumbers;
+};
+interface PeerChunk {
+  period: 'reference' | 'analysis';
+  value: number;
+  sampling_error: number;
+  upper_confidence_boundary: number;
+  lower_confidence_boundary: number;
+  alert: boolean;
+}
+interface PeerNumbers {
+  continuous: string[];
+  categorical: string[];
+  components: number;
+  thresholds: { lower: number | null; upper: number | null };
+  chunks: PeerChunk[];
+}
+
+/**
+ * Tolerance against NannyML: relative 1e-10. The PCA basis comes from another eigensolver
+ * (ml-matrix's tridiagonal QL here, LAPACK's eigh in sklearn) and the sums from ClickHouse, so
+ * the numbers agree to round-off (measured: ≤ 3.5e-14 relative), not bit for bit.
+ */
+const RELATIVE = 1e-10;
+const close = (actual: number | null, expected: number | null) => {
+  if (expected === null) return expect(actual).toBeNull();
+  expect(actual).not.toBeNull();
+  expect(Math.abs(actual! - expected)).toBeLessThanOrEqual(RELATIVE * Math.abs(expected));
+};
+
+const HOUR = 3_600_000;
+const start = Math.floor(Date.now() / HOUR) * HOUR - 12 * HOUR;
+const windowOf = (i: number) => ({ from: start + i * HOUR, to: start + (i + 1) * HOUR });
+
+type Row = Record<string, string>;
+const csv = gunzipSync(readFileSync(join(FIXTURE_DIR, 'multivariate-car-loan.csv.gz')))
+  .toString('utf8')
+  .trim()
+  .split('\n');
+const header = csv[0]!.split(',');
+const all: Row[] = csv.slice(1).map((line) => {
+  const cells = line.split(',');
+  return Object.fromEntries(header.map((h, i) => [h, cells[i]!]));
+});
+const reference = all.filter((r) => r.period === 'reference');
+const analysis = all.filter((r) => r.period === 'analysis');
+
+/** The fixture's "gaps" rule (see multivariate_fixtures.py): missing features and one unseen category. */
+function withGaps(rows: Row[], period: 'reference' | 'analysis'): Row[] {
+  return rows.map((r, i) => {
+    const out: Row = { ...r };
+    if (period === 'reference') {
+      if (i % 17 === 3) delete out.car_value;
+      if (i % 23 === 5) delete out.salary_range;
+    } else {
+      if (i % 11 === 2) delete out.car_value;
+      if (i % 13 === 7) out.size_of_downpayment = '50%';
+      if (i % 19 === 4) delete out.salary_range;
+    }
+    return out;
+  });
+}
+
+const NUMERIC = ['car_value', 'debt_to_income_ratio', 'loan_length', 'driver_tenure'];
+const CATEGORICAL = ['salary_range', 'size_of_downpayment'];
+function features(r: Row) {
+  const pick = (names: string[]) => names.filter((n) => n in r);
+  return {
+    num_features: Object.fromEntries(pick(NUMERIC).map((n) => [n, Number(r[n])])),
+    cat_features: Object.fromEntries(pick(CATEGORICAL).map((n) => [n, r[n]])),
+    bool_features: { repaid_loan_on_prev_car: r.repaid_loan_on_prev_car === 'true' },
+    null_features: [...NUMERIC, ...CATEGORICAL].filter((n) => !(n in r)),
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'osprey-multivariate-'));
+let store: Store;
+
+async function load(model: string, ref: Row[], cur: Row[]): Promise<void> {
+  const chunk = fixtures.rows.chunk;
+  const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  await store.insert(
+    Tables.referenceRows,
+    ref.map((r, i) => ({
+      model,
+      version: 'v1',
+      reference_id: 'car-loan',
+      timestamp: iso(start - 30 * 24 * HOUR + i * 1000),
+      ...features(r),
+    })),
+  );
+  await store.insert(
+    Tables.predictions,
+    cur.map((r, i) => ({
+      event_id: crypto.randomUUID(),
+      timestamp: iso(windowOf(Math.floor(i / chunk)).from + (i % chunk) * 1000),
+      model,
+      version: 'v1',
+      latency_ms: 1,
+      ...features(r),
+    })),
+  );
+}
+
+beforeAll(async () => {
+  store = await createStore(storeEnv.parse({ OSPREY_DATA_DIR: join(dir, 'data') }));
+  await migrate(store, { retentionDays: 30 });
+  await load('car-loan', reference, analysis);
+  await load('car-loan-gaps', withGaps(reference, 'reference'), withGaps(analysis, 'analysis'));
+}, 120_000);
+
+afterAll(async () => {
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const settings = modelSettings.parse({});
+
+describe.each([
+  ['car-loan', 'plain'],
+  ['car-loan-gaps', 'gaps'],
+] as const)('PCA reconstruction error of %s against NannyML 0.13.1', (model, variant) => {
+  const peer = fixtures[variant];
+  const analysed = peer.chunks.filter((c) => c.period === 'analysis');
+  let reports: MultivariateDriftReport[];
+
+  beforeAll(async () => {
+    reports = [];
+    for (let i = 0; i < analysed.length; i++) {
+      const { document } = await detectMultivariateDrift(store, settings, {
+        model,
+        window: windowOf(i),
+      });
+      reports.push(document);
+    }
+  }, 120_000);
+
+  it('encodes the same features and keeps the same number of components', () => {
+    const first = reports[0]!;
+    expect(first.features.numeric).toEqual(peer.continuous);
+    expect(first.features.categorical).toEqual(peer.categorical);
+    expect(first.components).toBe(peer.components);
+    expect(first.reference?.size).toBe(10_000);
+    expect(first.threshold.reference_chunks).toBe(10);
+  });
+
+  it('has NannyML’s error, sampling error, band and thresholds in every window', () => {
+    for (const [i, c] of analysed.entries()) {
+      const r = reports[i]!;
+      expect(r.current_size).toBe(fixtures.rows.chunk);
+      close(r.value, c.value);
+      close(r.sampling_error, c.sampling_error);
+      close(r.upper_confidence_bound, c.upper_confidence_boundary);
+      close(r.lower_confidence_bound, c.lower_confidence_boundary);
+      close(r.thresholds.upper, peer.thresholds.upper);
+      close(r.thresholds.lower, peer.thresholds.lower);
+    }
+  });
+
+  it('alerts in exactly the windows NannyML alerts in', () => {
+    expect(reports.map((r) => r.alert)).toEqual(analysed.map((c) => c.alert));
+    // Not a vacuous comparison: the car-loan analysis drifts in its second half.
+    expect(analysed.some((c) => c.alert)).toBe(true);
+    expect(analysed.some((c) => !c.alert)).toBe(variant === 'plain');
+  });
+});
+
+describe('multivariate drift as a detector', () => {
+  it('is stored with the window’s runs and reuses the reference’s fit', async () => {
+    const window = windowOf(9);
+    const detection = await detectWindow(store, { model: 'car-loan', window });
+    const report = detection.multivariate_drift as MultivariateDriftReport;
+    expect(report.alert).toBe(true);
+    const stored = (await latestRun(store, {
+      model: 'car-loan',
+      detector: 'multivariate_drift',
+      window,
+    })) as MultivariateDriftReport | undefined;
+    expect(stored?.value).toBe(report.value);
+    const [row] = await store.query<{ status: string; value: number; threshold: number }>(
+      `SELECT status, value, threshold FROM ${Tables.detectorResults}
+       WHERE model = 'car-loan' AND detector = 'multivariate_drift' AND statistic = 'reconstruction_error'
+       ORDER BY computed_at DESC LIMIT 1`,
+    );
+    expect(row).toMatchObject({ status: 'drift', value: stored!.value });
+    const [fits] = await store.query<{ n: string }>(
+      `SELECT count() AS n FROM ${Tables.referenceFits} WHERE model = 'car-loan'`,
+    );
+    expect(Number(fits!.n)).toBe(1);
+  });
+
+  it('says why there is no value when the model has no reference rows and no earlier window', async () => {
+    const { document, rows } = await detectMultivariateDrift(store, settings, {
+      model: 'no-such-model',
+      window: windowOf(0),
+    });
+    expect(document.value).toBeNull();
+    expect(document.alert).toBeNull();
+    expect(document.reason).toMatch(/fewer than 2 rows/);
+    expect(rows[0]).toMatchObject({ status: 'unknown', value: null });
+  });
+});
