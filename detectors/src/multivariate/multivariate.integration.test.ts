@@ -7,7 +7,10 @@ import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestRun } from '../results/runs';
-import { detectWindow } from '../run/detect';
+import { builtinSources } from '../alerts/engine/metrics';
+import { previewRule } from '../alerts/engine/preview';
+import { ruleInput } from '../alerts/rules/schema';
+import { detectWindow, type Detection } from '../run/detect';
 import { modelSettings } from '../settings/model-settings';
 import { detectMultivariateDrift, type MultivariateDriftReport } from './detect-multivariate';
 
@@ -187,10 +190,16 @@ describe.each([
 });
 
 describe('multivariate drift as a detector', () => {
+  const detections: Detection[] = [];
+  beforeAll(async () => {
+    for (let i = 0; i < 10; i++) {
+      detections.push(await detectWindow(store, { model: 'car-loan', window: windowOf(i) }));
+    }
+  }, 120_000);
+
   it('is stored with the window’s runs and reuses the reference’s fit', async () => {
     const window = windowOf(9);
-    const detection = await detectWindow(store, { model: 'car-loan', window });
-    const report = detection.multivariate_drift as MultivariateDriftReport;
+    const report = detections[9]!.multivariate_drift as MultivariateDriftReport;
     expect(report.alert).toBe(true);
     const stored = (await latestRun(store, {
       model: 'car-loan',
@@ -201,13 +210,52 @@ describe('multivariate drift as a detector', () => {
     const [row] = await store.query<{ status: string; value: number; threshold: number }>(
       `SELECT status, value, threshold FROM ${Tables.detectorResults}
        WHERE model = 'car-loan' AND detector = 'multivariate_drift' AND statistic = 'reconstruction_error'
+         AND window_start = fromUnixTimestamp64Milli({from:Int64}, 'UTC')
        ORDER BY computed_at DESC LIMIT 1`,
+      { from: window.from },
     );
     expect(row).toMatchObject({ status: 'drift', value: stored!.value });
+    expect(row!.threshold).toBe(stored!.thresholds.upper);
     const [fits] = await store.query<{ n: string }>(
       `SELECT count() AS n FROM ${Tables.referenceFits} WHERE model = 'car-loan'`,
     );
     expect(Number(fits!.n)).toBe(1);
+  });
+
+  it('gives alert rules multivariate.reconstruction_error and multivariate.alert', async () => {
+    const source = builtinSources().get('multivariate')!;
+    const report = detections[9]!.multivariate_drift as MultivariateDriftReport;
+    const sample = (metric: string, d: Detection) => source({ store, metric, detection: d });
+    expect(await sample('multivariate.reconstruction_error', detections[9]!)).toEqual([
+      { feature: null, value: report.value },
+    ]);
+    expect(await sample('multivariate.alert', detections[9]!)).toEqual([
+      { feature: null, value: 1 },
+    ]);
+    expect(await sample('multivariate.alert', detections[0]!)).toEqual([
+      { feature: null, value: 0 },
+    ]);
+  });
+
+  it('previews a rule on the stored runs: it fires once, when the drift starts', async () => {
+    const preview = await previewRule(
+      store,
+      builtinSources(),
+      ruleInput.parse({
+        name: 'multivariate drift',
+        model: 'car-loan',
+        metric: 'multivariate.alert',
+        op: '==',
+        threshold: 1,
+      }),
+      { from: windowOf(0).from, to: windowOf(10).from },
+    );
+    expect(preview.windows).toBe(10);
+    expect(preview.fired).toBe(1);
+    const firstAlert = fixtures.plain.chunks
+      .filter((c) => c.period === 'analysis')
+      .findIndex((c) => c.alert);
+    expect(preview.firings[0]!.window.from).toBe(new Date(windowOf(firstAlert).from).toISOString());
   });
 
   it('says why there is no value when the model has no reference rows and no earlier window', async () => {
