@@ -13,6 +13,7 @@ import { ruleInput } from '../alerts/rules/schema';
 import { detectWindow, type Detection } from '../run/detect';
 import { modelSettings } from '../settings/model-settings';
 import { detectMultivariateDrift, type MultivariateDriftReport } from './detect-multivariate';
+import { multivariateHistory } from './history';
 
 // NannyML 0.13.1's DataReconstructionDriftCalculator on car-loan rows, chunks of 1,000
 // (detectors/fixtures/multivariate_fixtures.py): the reference (10,000 rows) is uploaded as a
@@ -235,6 +236,24 @@ describe('multivariate drift as a detector', () => {
     expect(await sample('multivariate.alert', detections[0]!)).toEqual([
       { feature: null, value: 0 },
     ]);
+  });
+
+  it('answers the stored windows for the model page, with thresholds and alerts', async () => {
+    const points = await multivariateHistory(store, {
+      model: 'car-loan',
+      from: windowOf(0).from,
+      to: windowOf(10).from,
+    });
+    const analysed = fixtures.plain.chunks.filter((c) => c.period === 'analysis');
+    expect(points.map((p) => p.alert)).toEqual(analysed.map((c) => c.alert));
+    expect(points[0]).toMatchObject({
+      window_start: new Date(windowOf(0).from).toISOString(),
+      rows: 1000,
+      components: fixtures.plain.components,
+      features: 7,
+      reason: null,
+    });
+    close(points[3]!.upper_threshold, fixtures.plain.thresholds.upper);
   });
 
   it('previews a rule on the stored runs: it fires once, when the drift starts', async () => {
