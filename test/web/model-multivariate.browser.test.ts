@@ -110,9 +110,9 @@ describe('multivariate drift on the model page', () => {
       .poll(() => panel.innerText(), SLOW)
       .toContain('3 of 6 windows outside the reference’s thresholds');
     expect(await panel.innerText()).toContain('3 features, ');
-    expect(
-      await page.getByTestId('chart-reconstruction-error').getAttribute('data-points'),
-    ).toBe(String(WINDOWS));
+    expect(await page.getByTestId('chart-reconstruction-error').getAttribute('data-points')).toBe(
+      String(WINDOWS),
+    );
     expect(await overflowsSideways(page)).toBe(false);
     await panel.screenshot({ path: `${SCREENSHOT_DIR}/model-multivariate-1440.png` });
   }, 120_000);

@@ -80,7 +80,7 @@ export async function detectMultivariateDrift(
 
   const cur = predictionRows('cur', { ...scope, ...scope.window });
   const [agg] = (await store.query<{ n: string; mean: number; std: number }>(
-    `SELECT count() AS n, avg(err) AS mean, stddevSampStable(err) AS std FROM (${rowErrors(cur)})`,
+    `SELECT count() AS n, avg(err) AS mean, stddevSampStable(err) AS std FROM (${rowErrors(fit, cur)})`,
     { ...cur.params, ...preprocessingParams(p), ...basisParams(basis) },
   )) as [{ n: string; mean: number; std: number }];
   const n = Number(agg.n);

@@ -46,7 +46,7 @@ export async function fitReconstruction(
   const [moments] = (await store.query<{ n: string; sum: number[]; products: number[] }>(
     `SELECT count() AS n, sumForEach(z) AS sum,
             sumForEach(arrayFlatten(arrayMap(a -> arrayMap(b -> a * b, z), z))) AS products
-     FROM (${standardizedRows(rows)})`,
+     FROM (${standardizedRows(preprocessing, rows)})`,
     params,
   )) as [{ n: string; sum: number[]; products: number[] }];
   const basis = fitPca({ n: Number(moments.n), sum: moments.sum, products: moments.products });
@@ -58,7 +58,7 @@ export async function fitReconstruction(
     params: {},
   };
   const sums = await store.query<{ block: string; n: string; sum: number }>(
-    `SELECT block, count() AS n, sum(err) AS sum FROM (${rowErrors(ordered, 'block,')})
+    `SELECT block, count() AS n, sum(err) AS sum FROM (${rowErrors({ preprocessing, basis }, ordered, 'block,')})
      GROUP BY block ORDER BY block`,
     { ...params, ...basisParams(basis), mv_rows: count },
   );
