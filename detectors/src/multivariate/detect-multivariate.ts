@@ -4,10 +4,10 @@ import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
 import { predictionRows } from '../sql/rows';
 import { isoWindow } from '../window';
-import { FIT_FORMAT, fitReconstruction, referenceChunks, type FitOutcome } from './fit';
+import { FIT_FORMAT, fitReconstruction, referenceThresholds, type FitOutcome } from './fit';
 import { loadFit, saveFit } from './fit-store';
 import { basisParams, preprocessingParams, rowErrors } from './row-sql';
-import { breaches, resolveBounds, STANDARD_DEVIATION_3, type Bounds } from './thresholds';
+import { breaches, STANDARD_DEVIATION_3, type Bounds } from './thresholds';
 
 /** The family's name in reference_fits. */
 export const FAMILY = 'multivariate_drift';
@@ -30,7 +30,12 @@ export interface MultivariateDriftReport {
   sampling_error: number | null;
   lower_confidence_bound: number | null;
   upper_confidence_bound: number | null;
-  threshold: typeof STANDARD_DEVIATION_3 & { reference_chunks: number; chunk_rows: number };
+  threshold: typeof STANDARD_DEVIATION_3 & {
+    reference_chunks: number;
+    chunk_rows: number;
+    /** Set when the window is smaller than a block of the reference (see referenceThresholds). */
+    scaled_to_rows?: number;
+  };
   thresholds: Bounds;
   /** The value is outside the thresholds; null when there is no value. */
   alert: boolean | null;
@@ -87,8 +92,8 @@ export async function detectMultivariateDrift(
   report.current_size = n;
   if (n === 0) return result({ ...report, reason: 'no predictions in the window' }, ref.key);
 
-  const chunks = referenceChunks(fit.blocks, n);
-  const thresholds = resolveBounds(STANDARD_DEVIATION_3, chunks, { lower: 0 });
+  const reference = referenceThresholds(fit, n);
+  const thresholds = reference.bounds;
   // One row has no spread: NannyML's std(ddof=1) is NaN there, and so is its band.
   const se = n > 1 ? agg.std / Math.sqrt(n) : null;
   return result(
@@ -100,8 +105,9 @@ export async function detectMultivariateDrift(
       upper_confidence_bound: se === null ? null : agg.mean + BAND * se,
       threshold: {
         ...report.threshold,
-        reference_chunks: chunks.length,
-        chunk_rows: Math.round(fit.rows / chunks.length),
+        reference_chunks: reference.chunks,
+        chunk_rows: reference.chunk_rows,
+        ...(reference.scaled_to_rows !== undefined && { scaled_to_rows: reference.scaled_to_rows }),
       },
       thresholds,
       alert: breaches(agg.mean, thresholds),

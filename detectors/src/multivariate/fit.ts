@@ -3,9 +3,10 @@ import type { RowSet } from '../sql/rows';
 import { fitPca, type PcaBasis } from './pca';
 import { featureCount, fitPreprocessing, type Preprocessing } from './preprocess';
 import { basisParams, preprocessingParams, rowErrors, standardizedRows } from './row-sql';
+import { resolveBounds, spreadBounds, STANDARD_DEVIATION_3, type Bounds } from './thresholds';
 
 /** Stored fits of another format are refitted. */
-export const FIT_FORMAT = 1;
+export const FIT_FORMAT = 2;
 
 /**
  * The reference's row errors are kept summed over at most this many consecutive blocks of rows
@@ -23,6 +24,8 @@ export interface ReconstructionFit {
   basis: PcaBasis;
   /** The reference's row errors per block of consecutive rows (timestamp order): rows and Σ. */
   blocks: { rows: number[]; sums: number[] };
+  /** Population variance of the reference's row errors. */
+  error_variance: number;
 }
 
 export type FitOutcome = ReconstructionFit | { format: number; rows: number; reason: string };
@@ -67,8 +70,8 @@ export async function fitReconstruction(
   // sorted; rows tied on both are interchangeable for the blocks' counts and sums, so the same
   // reference always gives the same blocks.
   const timed: RowSet = { sql: `SELECT *, timestamp AS ts FROM (${rows.sql})`, params: {} };
-  const sums = await store.query<{ block: string; n: string; sum: number }>(
-    `SELECT block, count() AS n, sum(err) AS sum
+  const sums = await store.query<{ block: string; n: string; sum: number; squares: number }>(
+    `SELECT block, count() AS n, sum(err) AS sum, sum(err * err) AS squares
      FROM (
        SELECT err, intDiv((row_number() OVER (ORDER BY ts, err) - 1) * ${blocks}, {mv_rows:UInt64}) AS block
        FROM (${rowErrors({ preprocessing, basis }, timed, 'ts,')}))
@@ -81,7 +84,49 @@ export async function fitReconstruction(
     preprocessing,
     basis,
     blocks: { rows: sums.map((b) => Number(b.n)), sums: sums.map((b) => b.sum) },
+    error_variance: Math.max(0, total(sums, 'squares') / count - (total(sums, 'sum') / count) ** 2),
   };
+}
+
+const total = <K extends string>(rows: Record<K, number>[], key: K) =>
+  rows.reduce((a, r) => a + r[key], 0);
+
+export interface ReferenceThresholds {
+  bounds: Bounds;
+  /** Reference chunks the bounds come from, and their rows each (about). */
+  chunks: number;
+  chunk_rows: number;
+  /**
+   * Set for a window smaller than a block: the chunks' spread, scaled to the window's rows (see
+   * referenceThresholds).
+   */
+  scaled_to_rows?: number;
+}
+
+/**
+ * StandardDeviation(3) bounds for a window of `size` rows over the reference's chunks of about
+ * that size (referenceChunks), the lower bound dropped at ≤ 0. A window smaller than a block
+ * cannot get chunks of its size; the spread of its mean is then the chunks' spread with the
+ * sampling part rescaled: var(mean of m rows) ≈ τ² + σ²/m, with σ² the row errors' variance and
+ * τ² = var(block means) − σ²/(block rows) what varies between chunks beyond sampling.
+ */
+export function referenceThresholds(
+  fit: Pick<ReconstructionFit, 'blocks' | 'rows' | 'error_variance'>,
+  size: number,
+  spec = STANDARD_DEVIATION_3,
+): ReferenceThresholds {
+  const values = referenceChunks(fit.blocks, size);
+  const blockRows = fit.rows / fit.blocks.rows.length;
+  const limits = { lower: 0 };
+  const chunks = { chunks: values.length, chunk_rows: Math.round(fit.rows / values.length) };
+  if (size >= blockRows || values.length < 2) {
+    return { bounds: resolveBounds(spec, values, limits), ...chunks };
+  }
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const spread = values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length;
+  const between = Math.max(0, spread - fit.error_variance / blockRows);
+  const std = Math.sqrt(between + fit.error_variance / size);
+  return { bounds: spreadBounds(spec, mean, std, limits), ...chunks, scaled_to_rows: size };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { referenceChunks } from './fit';
+import { referenceChunks, referenceThresholds } from './fit';
 import { componentsFor, fitPca } from './pca';
 import { frequencyEncoding } from './preprocess';
 import { breaches, resolveBounds, STANDARD_DEVIATION_3 } from './thresholds';
@@ -105,5 +105,33 @@ describe('reference chunks for a window', () => {
 
   it('fall back to 10 chunks for a window larger than a fifth of the reference', () => {
     expect(referenceChunks(blocks, 300)).toHaveLength(10);
+  });
+});
+
+describe('reference thresholds for a window', () => {
+  // 100 blocks of 10 rows whose means alternate 1 ± 0.5: block-mean variance 0.25.
+  const blocks = {
+    rows: new Array<number>(100).fill(10),
+    sums: Array.from({ length: 100 }, (_, i) => 10 * (i % 2 === 0 ? 0.5 : 1.5)),
+  };
+  const fit = { blocks, rows: 1000, error_variance: 1 };
+
+  it('come from chunks of the window’s size when it spans a block or more', () => {
+    const t = referenceThresholds(fit, 20);
+    expect(t).toMatchObject({ chunks: 50, chunk_rows: 20 });
+    expect(t.scaled_to_rows).toBeUndefined();
+    // Chunks of two blocks all have mean 1: no spread at all.
+    expect(t.bounds).toEqual({ lower: 1, upper: 1 });
+  });
+
+  it('rescale the sampling part of the spread for a window smaller than a block', () => {
+    const t = referenceThresholds(fit, 2);
+    expect(t.scaled_to_rows).toBe(2);
+    // τ² = 0.25 − 1/10; the window's mean varies by τ² + 1/2.
+    const std = Math.sqrt(0.25 - 0.1 + 0.5);
+    expect(t.bounds.upper).toBeCloseTo(1 + 3 * std, 12);
+    expect(t.bounds.lower).toBeNull();
+    // Wider than the block-sized chunks' own bounds (1 ± 3 × 0.5).
+    expect(t.bounds.upper!).toBeGreaterThan(2.5);
   });
 });

@@ -11,7 +11,7 @@ export interface Bounds {
   upper: number | null;
 }
 
-export const STANDARD_DEVIATION_3: ThresholdSpec = {
+export const STANDARD_DEVIATION_3: Extract<ThresholdSpec, { type: 'standard_deviation' }> = {
   type: 'standard_deviation',
   std_lower_multiplier: 3,
   std_upper_multiplier: 3,
@@ -28,18 +28,31 @@ export function resolveBounds(
   values: number[],
   limits: { lower?: number; upper?: number } = {},
 ): Bounds {
-  let bounds: Bounds;
-  if (spec.type === 'constant') bounds = { lower: spec.lower, upper: spec.upper };
-  else {
-    const finite = values.filter(Number.isFinite);
-    if (finite.length === 0) return { lower: null, upper: null };
-    const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
-    const std = Math.sqrt(finite.reduce((a, v) => a + (v - mean) ** 2, 0) / finite.length);
-    bounds = {
+  if (spec.type === 'constant') return limited({ lower: spec.lower, upper: spec.upper }, limits);
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return { lower: null, upper: null };
+  const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+  const std = Math.sqrt(finite.reduce((a, v) => a + (v - mean) ** 2, 0) / finite.length);
+  return spreadBounds(spec, mean, std, limits);
+}
+
+/** A StandardDeviation spec's bounds around `mean` for a known spread `std`. */
+export function spreadBounds(
+  spec: Extract<ThresholdSpec, { type: 'standard_deviation' }>,
+  mean: number,
+  std: number,
+  limits: { lower?: number; upper?: number } = {},
+): Bounds {
+  return limited(
+    {
       lower: mean - spec.std_lower_multiplier * std,
       upper: mean + spec.std_upper_multiplier * std,
-    };
-  }
+    },
+    limits,
+  );
+}
+
+function limited(bounds: Bounds, limits: { lower?: number; upper?: number }): Bounds {
   return {
     lower:
       bounds.lower !== null && limits.lower !== undefined && bounds.lower <= limits.lower
