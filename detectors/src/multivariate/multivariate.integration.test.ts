@@ -277,6 +277,34 @@ describe('multivariate drift as a detector', () => {
     expect(preview.firings[0]!.window.from).toBe(new Date(windowOf(firstAlert).from).toISOString());
   });
 
+  it('widens the thresholds of a window smaller than a reference block', async () => {
+    // 10,000 reference rows in 2,000 blocks of 5: a window of 3 rows is smaller than a block.
+    const window = windowOf(11);
+    await store.insert(
+      Tables.predictions,
+      analysis.slice(0, 3).map((r, i) => ({
+        event_id: crypto.randomUUID(),
+        timestamp: new Date(window.from + i * 1000)
+          .toISOString()
+          .replace('T', ' ')
+          .replace('Z', ''),
+        model: 'car-loan',
+        version: 'v1',
+        latency_ms: 1,
+        ...features(r),
+      })),
+    );
+    const { document } = await detectMultivariateDrift(store, settings, {
+      model: 'car-loan',
+      window,
+    });
+    expect(document.current_size).toBe(3);
+    expect(document.threshold.scaled_to_rows).toBe(3);
+    const spread = (b: { upper: number | null; lower: number | null }) => b.upper! - (b.lower ?? 0);
+    expect(document.thresholds.upper!).toBeGreaterThan(fixtures.plain.thresholds.upper! + 0.3);
+    expect(spread(document.thresholds)).toBeGreaterThan(spread(fixtures.plain.thresholds));
+  });
+
   it('says why there is no value when the model has no reference rows and no earlier window', async () => {
     const { document, rows } = await detectMultivariateDrift(store, settings, {
       model: 'no-such-model',
