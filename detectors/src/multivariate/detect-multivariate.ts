@@ -134,16 +134,21 @@ function result(document: MultivariateDriftReport, referenceKey: string) {
   return { document, rows, referenceKey };
 }
 
-/** The reference's fit, stored or computed (and stored) when none matches its rows. */
+/**
+ * The reference's fit, stored or computed (and stored) when none matches its rows. A previous
+ * window's fit is not stored: that reference serves one window (and its recomputes), and every
+ * window of every model and segment would add one.
+ */
 async function referenceFit(store: Store, model: string, ref: Reference): Promise<FitOutcome> {
   const [{ n }] = (await store.query<{ n: string }>(
     `SELECT count() AS n FROM (${ref.rows.sql})`,
     ref.rows.params,
   )) as [{ n: string }];
   const rows = Number(n);
-  const stored = await loadFit<FitOutcome>(store, model, ref.key, FAMILY);
+  const kept = ref.source !== 'previous_window';
+  const stored = kept ? await loadFit<FitOutcome>(store, model, ref.key, FAMILY) : undefined;
   if (stored && stored.format === FIT_FORMAT && stored.rows === rows) return stored;
   const fit = await fitReconstruction(store, ref.rows, rows);
-  if (rows > 0) await saveFit(store, model, ref.key, FAMILY, fit);
+  if (kept && rows > 0) await saveFit(store, model, ref.key, FAMILY, fit);
   return fit;
 }

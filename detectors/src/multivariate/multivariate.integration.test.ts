@@ -104,16 +104,17 @@ let store: Store;
 async function load(model: string, ref: Row[], cur: Row[]): Promise<void> {
   const chunk = fixtures.rows.chunk;
   const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-  await store.insert(
-    Tables.referenceRows,
-    ref.map((r, i) => ({
-      model,
-      version: 'v1',
-      reference_id: 'car-loan',
-      timestamp: iso(start - 30 * 24 * HOUR + i * 1000),
-      ...features(r),
-    })),
-  );
+  if (ref.length > 0)
+    await store.insert(
+      Tables.referenceRows,
+      ref.map((r, i) => ({
+        model,
+        version: 'v1',
+        reference_id: 'car-loan',
+        timestamp: iso(start - 30 * 24 * HOUR + i * 1000),
+        ...features(r),
+      })),
+    );
   await store.insert(
     Tables.predictions,
     cur.map((r, i) => ({
@@ -303,6 +304,21 @@ describe('multivariate drift as a detector', () => {
     const spread = (b: { upper: number | null; lower: number | null }) => b.upper! - (b.lower ?? 0);
     expect(document.thresholds.upper!).toBeGreaterThan(fixtures.plain.thresholds.upper! + 0.3);
     expect(spread(document.thresholds)).toBeGreaterThan(spread(fixtures.plain.thresholds));
+  });
+
+  it('compares with the previous window when the model has no reference dataset, without storing that fit', async () => {
+    await load('car-loan-no-dataset', [], analysis.slice(0, 2_000));
+    const { document } = await detectMultivariateDrift(store, settings, {
+      model: 'car-loan-no-dataset',
+      window: windowOf(1),
+    });
+    expect(document.reference).toMatchObject({ source: 'previous_window', size: 1_000 });
+    expect(document.value).toBeGreaterThan(0);
+    expect(document.alert).toBe(false);
+    const [fits] = await store.query<{ n: string }>(
+      `SELECT count() AS n FROM ${Tables.referenceFits} WHERE model = 'car-loan-no-dataset'`,
+    );
+    expect(Number(fits!.n)).toBe(0);
   });
 
   it('says why there is no value when the model has no reference rows and no earlier window', async () => {
