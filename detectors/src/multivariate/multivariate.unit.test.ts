@@ -63,6 +63,23 @@ describe('frequency encoding', () => {
     expect(e.mean).toBeCloseTo(0.25 + 0.09 + 0.04, 15);
   });
 
+  it('keeps the most frequent categories up to a limit; the rest encode 0 like unseen ones', () => {
+    const e = frequencyEncoding(
+      'x',
+      new Map([
+        ['a', 5],
+        ['b', 3],
+        ['c', 2],
+      ]),
+      10,
+      2,
+    );
+    expect(e.values).toEqual(['a', 'b']);
+    expect(e.frequencies).toEqual([0.5, 0.3]);
+    // The mean and scale are still those of every category's code.
+    expect(e.mean).toBeCloseTo(0.25 + 0.09 + 0.04, 15);
+  });
+
   it('leaves a constant column unscaled', () => {
     expect(frequencyEncoding('x', new Map([['only', 4]]), 4).scale).toBe(1);
   });

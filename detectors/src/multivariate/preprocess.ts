@@ -7,10 +7,14 @@ import { categoryCountsSql, PREDICTION_KEY, type RowSet } from '../sql/rows';
  */
 export const MAX_FEATURES = 64;
 /**
- * Categories per feature that get their reference frequency; rarer ones beyond this many are
- * encoded 0, like a category the reference never had (each is looked up per row).
+ * Categories that get their reference share, over all features together: the most frequent of
+ * each feature, an equal part each (at least MIN_CATEGORIES). Every kept category travels as a
+ * query parameter, which a ClickHouse server takes in the URL (1 MiB by default). A category left
+ * out encodes 0, like one the reference never had; its share was below every kept one's of its
+ * feature, which bounds what that changes.
  */
 export const MAX_CATEGORIES = 10_000;
+const MIN_CATEGORIES = 100;
 
 /** A numeric feature: missing → the reference mean, then standardized. */
 export interface NumericEncoding {
@@ -102,9 +106,14 @@ export async function fitPreprocessing(
     // Mean imputation keeps the mean and adds no spread: var over all rows = Σ(x − mean)² / count.
     out.numeric.push({ name: r.k, mean: r.mean, scale: scaleOf((r.var * Number(r.n)) / count) });
   }
-  for (const [name, c] of counted) {
-    if (!chosen.has(name) || present.get(name)!.kind !== c.kind) continue;
-    (c.kind === 'b' ? out.boolean : out.categorical).push(frequencyEncoding(name, c.counts, count));
+  const encoded = [...counted].filter(
+    ([name, c]) => chosen.has(name) && present.get(name)!.kind === c.kind,
+  );
+  const limit = Math.max(MIN_CATEGORIES, Math.floor(MAX_CATEGORIES / Math.max(1, encoded.length)));
+  for (const [name, c] of encoded) {
+    (c.kind === 'b' ? out.boolean : out.categorical).push(
+      frequencyEncoding(name, c.counts, count, limit),
+    );
   }
   for (const list of [out.numeric, out.categorical, out.boolean])
     list.sort((a, b) => cmp(a.name, b.name));
@@ -120,6 +129,7 @@ export function frequencyEncoding(
   name: string,
   counts: Map<string, number>,
   rows: number,
+  limit = MAX_CATEGORIES,
 ): CategoricalEncoding {
   const entries = [...counts].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]));
   const mode = entries[0]![0];
@@ -128,7 +138,7 @@ export function frequencyEncoding(
   const frequency = imputed.map(([v, n]) => [v, n / rows] as const);
   const mean = frequency.reduce((a, [, f]) => a + f * f, 0);
   const variance = frequency.reduce((a, [, f]) => a + f * (f - mean) ** 2, 0);
-  const kept = frequency.slice(0, MAX_CATEGORIES);
+  const kept = frequency.slice(0, limit);
   return {
     name,
     mode,
