@@ -48,6 +48,8 @@ export {
   type StoredStatistic,
 } from './results/history';
 export { firstWindow, type FirstWindow } from './results/first-window';
+export { multivariateHistory, type MultivariatePoint } from './multivariate/history';
+export type { MultivariateDriftReport } from './multivariate/detect-multivariate';
 export { windowComparedWith, windowReference, type WindowReference } from './results/compared-with';
 export type { ComparedWith, ReferenceSource } from './reference/resolve';
 export { featureHistograms, type FeatureHistograms, type HistogramBin } from './drift/histograms';

@@ -7,6 +7,7 @@ import {
   featureHistograms,
   firstWindow,
   loadSettings,
+  multivariateHistory,
   performanceHistory,
   windowReference,
   type DriftHeatmap as Heatmap,
@@ -16,6 +17,7 @@ import { DriftWatcher } from '@/components/model/drift-watcher';
 import { FeatureDrilldown } from '@/components/model/feature-drilldown';
 import { FeatureSearch } from '@/components/model/feature-search';
 import { FirstWindowNotice } from '@/components/model/first-window-notice';
+import { MultivariatePanel } from '@/components/model/multivariate-panel';
 import { PerformancePanel } from '@/components/model/performance-panel';
 import { RecomputeWindows } from '@/components/model/recompute-windows';
 import { WindowLength } from '@/components/model/window-length';
@@ -99,6 +101,7 @@ export default async function ModelPage(props: {
       signedInUser(),
       segment ? loadSegmentStats(rt, { model, ...dates, segment }) : undefined,
     ]);
+  const multivariate = await multivariateHistory(rt.store, scope);
   const canEdit = abilities(user).edit;
   const m = overview.find((o) => o.model === model);
   if (!m) notFound();
@@ -292,6 +295,8 @@ export default async function ModelPage(props: {
             </>
           )}
         </section>
+
+        <MultivariatePanel points={multivariate} />
 
         {performance.length > 0 ? (
           <PerformancePanel points={performance} />
