@@ -3,9 +3,9 @@
 // BENCH_MODELS models (default 1,000) each get 1,000 reference rows and one closed hourly window
 // of 1,000 predictions with 8 numeric and 3 categorical features, a numeric prediction, a label
 // per prediction and a `region` tag of 20 values; then one DetectorScheduler pass detects every
-// model's window with every detector (drift, latency, errors, throughput, performance) and
-// stores the results, as `osprey start` does each hour. Printed: the pass, per model, and what
-// one model costs with `region` as a segment (20 values) against the same model without.
+// model's window with every detector (run/detect.ts detectScope) and stores the results, as
+// `osprey start` does each hour. Printed: the pass, per model, and what one model costs with
+// `region` as a segment (20 values) against the same model without.
 // Goal (issue #16): 1,000 models ≤ 20 s on 2 cores; 20 segment values ≤ 3× the model alone.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
