@@ -5,6 +5,7 @@ import { detectDrift, type DriftReport, type FeatureDrift } from '../drift/detec
 import { statisticOf } from '../drift/verdict';
 import { detectErrors, detectLatency, detectThroughput } from '../operational/operational';
 import { detectPerformance } from '../performance/performance';
+import { detectQuality } from '../quality/detect-quality';
 import type { Scope } from '../reference/resolve';
 import { saveRun, saveRuns, type DetectorName, type ResultRow } from '../results/runs';
 import { loadSettings, type ModelSettings } from '../settings/model-settings';
@@ -24,6 +25,7 @@ export interface Detection {
   errors: object;
   throughput: object;
   performance: object;
+  quality: object;
 }
 
 type WindowOptions = {
@@ -122,6 +124,7 @@ async function detectScope(
     errors: await detectErrors(store, settings, scope),
     throughput: await detectThroughput(store, scope),
     performance: await detectPerformance(store, settings, scope),
+    quality: await detectQuality(store, settings, scope),
   };
   // One window's runs are stored together: a replica killed mid-window leaves none of them, and
   // the replica that takes the model over detects the window again in full.
@@ -149,6 +152,7 @@ async function detectScope(
     errors: detected.errors.document,
     throughput: detected.throughput.document,
     performance: detected.performance.document,
+    quality: detected.quality.document,
   };
 }
 
