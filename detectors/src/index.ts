@@ -51,3 +51,5 @@ export { firstWindow, type FirstWindow } from './results/first-window';
 export { windowComparedWith, windowReference, type WindowReference } from './results/compared-with';
 export type { ComparedWith, ReferenceSource } from './reference/resolve';
 export { featureHistograms, type FeatureHistograms, type HistogramBin } from './drift/histograms';
+export { qualityHeatmap, type QualityCell } from './quality/quality-heatmap';
+export type { QualityReport } from './quality/detect-quality';

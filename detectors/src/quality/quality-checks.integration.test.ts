@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinSources } from '../alerts/engine/metrics';
 import { detectWindow, type Detection } from '../run/detect';
 import type { QualityReport } from './detect-quality';
+import { qualityHeatmap } from './quality-heatmap';
 
 // The checks NannyML has no calculator for (type changes, constant features, features left out
 // of events, identifiers), the stored run and the alert metrics, on real chDB.
@@ -158,6 +159,21 @@ describe('data quality beyond NannyML', () => {
       'code',
       'colour',
       'flag',
+    ]);
+  });
+
+  it("gives the heatmap's data-quality row: the window alerts, its checks named", async () => {
+    const cells = await qualityHeatmap(store, { model: MODEL, from: T0, to: T0 + HOUR });
+    expect(cells).toEqual([
+      {
+        window_end: new Date(T0 + HOUR).toISOString(),
+        status: 'alert',
+        rows_with_problems: 1,
+        threshold: 0.5,
+        current_size: 600,
+        alerts: ['code constant', 'opt missing_rate', 'x type_change_rate', 'rows with problems'],
+        alert_count: 4,
+      },
     ]);
   });
 

@@ -8,6 +8,7 @@ import {
   firstWindow,
   loadSettings,
   performanceHistory,
+  qualityHeatmap,
   windowReference,
   type DriftHeatmap as Heatmap,
 } from '@osprey/detectors';
@@ -99,6 +100,7 @@ export default async function ModelPage(props: {
       signedInUser(),
       segment ? loadSegmentStats(rt, { model, ...dates, segment }) : undefined,
     ]);
+  const quality = await qualityHeatmap(rt.store, scope);
   const canEdit = abilities(user).edit;
   const m = overview.find((o) => o.model === model);
   if (!m) notFound();
@@ -278,6 +280,7 @@ export default async function ModelPage(props: {
                   heatmap={heatmap}
                   href={href}
                   selected={feature && window ? { feature, window: window.to } : undefined}
+                  quality={quality}
                 />
               </div>
               {feature && window && (
