@@ -149,6 +149,9 @@ export function DriftHeatmap(props: {
         <span>
           <i className={`${styles.swatch} ${styles.missing}`} /> no result
         </span>
+        {props.quality && props.quality.length > 0 && (
+          <span>Data quality: red where a check alerted (hover a cell for which).</span>
+        )}
         <span>Click a cell or a feature for its distributions and statistics.</span>
       </div>
     </>
