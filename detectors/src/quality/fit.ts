@@ -109,7 +109,7 @@ export async function fitQuality(store: Store, rows: RowSet, count: number): Pro
     store,
     rows,
     basis,
-    `toUInt32(intDiv(row_number() OVER (ORDER BY timestamp, cityHash64(tuple(*))) - 1, ${chunkSize}))`,
+    await chunkNumbers(store, rows, chunkSize),
   );
   const chunks = [...chunked.keys()].sort((a, b) => a - b).map((c) => chunked.get(c)!);
   const total = sumCounts(chunks);
@@ -228,4 +228,24 @@ async function valueCounts(
     m.set(r.v, Number(r.n));
   }
   return out;
+}
+
+/**
+ * An SQL expression numbering each row's chunk: rows in time order (ties broken by a hash of the
+ * row), `size` to a chunk. The chunks' first rows are found once (one sort of two numbers per
+ * row) and each row's chunk is the number of those at or before it, so the count pass that uses
+ * it, which reads the rows once per map, does not sort them again each time.
+ */
+async function chunkNumbers(store: Store, rows: RowSet, size: number): Promise<string> {
+  const key = `(toUnixTimestamp64Milli(timestamp), xxHash32(tuple(*)))`;
+  const [found] = await store.query<{ firsts: [string, number][] }>(
+    `SELECT arrayMap(i -> sorted[i * ${size} + 1], range(1, toUInt64(ceil(length(sorted) / ${size})))) AS firsts
+     FROM (SELECT arraySort(groupArray(${key})) AS sorted FROM (${rows.sql}))`,
+    rows.params,
+  );
+  const firsts = found?.firsts ?? [];
+  if (firsts.length === 0) return '0';
+  // Computed numbers (a millisecond time and a 32-bit hash), not input: written into the SQL.
+  const literal = firsts.map(([t, h]) => `(${BigInt(t)}, ${Number(h)})`).join(', ');
+  return `toUInt32(arrayCount(first -> first <= ${key}, [${literal}]))`;
 }
