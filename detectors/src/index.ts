@@ -55,3 +55,5 @@ export type { ComparedWith, ReferenceSource } from './reference/resolve';
 export { featureHistograms, type FeatureHistograms, type HistogramBin } from './drift/histograms';
 export { diagnose, type Diagnostics, type DiagnoseOptions } from './diagnostics/diagnose';
 export { cachedDiagnose } from './diagnostics/cache';
+export { qualityHeatmap, type QualityCell } from './quality/quality-heatmap';
+export type { QualityReport } from './quality/detect-quality';

@@ -1,9 +1,10 @@
 import { IntentLink } from '@/components/ui/intent-link';
 import type { ReactNode } from 'react';
-import type { DriftCell, DriftHeatmap as Heatmap } from '@osprey/detectors';
+import type { DriftCell, DriftHeatmap as Heatmap, QualityCell } from '@osprey/detectors';
 import { clock, statistic } from '@/components/ui/format';
 import { truncate } from '@/components/ui/text';
 import styles from './heatmap.module.css';
+import { QualityRow } from './quality-row';
 
 /** How strongly a verdict value sits on its side of the threshold: 1 (clearly) … 3 (far/near). */
 function level(c: DriftCell): number {
@@ -31,6 +32,7 @@ export function DriftHeatmap(props: {
   heatmap: Heatmap;
   href: (feature: string, windowEnd: string) => string;
   selected?: { feature: string; window: string };
+  quality?: QualityCell[];
 }) {
   const { windows, rows, dataset } = props.heatmap;
   const columns = windows.length;
@@ -107,6 +109,9 @@ export function DriftHeatmap(props: {
             dataset,
             undefined,
           )}
+        {props.quality && props.quality.length > 0 && (
+          <QualityRow windows={windows} cells={props.quality} />
+        )}
         {rows.map((r) =>
           line(
             r.feature,
@@ -144,6 +149,9 @@ export function DriftHeatmap(props: {
         <span>
           <i className={`${styles.swatch} ${styles.missing}`} /> no result
         </span>
+        {props.quality && props.quality.length > 0 && (
+          <span>Data quality: red where a check alerted (hover a cell for which).</span>
+        )}
         <span>Click a cell or a feature for its distributions and statistics.</span>
       </div>
     </>

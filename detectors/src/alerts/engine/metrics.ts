@@ -1,4 +1,5 @@
 import type { Store } from '@osprey/db';
+import { quality } from '../../quality/alert-metrics';
 import type { Detection } from '../../run/detect';
 
 /** One value a rule compares: per feature for drift, else for the whole model (feature null). */
@@ -78,6 +79,7 @@ export function builtinSources(): Map<string, MetricSource> {
     ['latency', latency],
     ['performance', performance],
     ['multivariate', multivariate],
+    ['quality', quality],
     [
       'error_rate',
       ({ detection }) => [{ feature: null, value: field(detection.errors, 'error_rate') }],

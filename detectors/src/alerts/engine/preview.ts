@@ -34,6 +34,7 @@ const DETECTOR_OF: Record<string, DetectorName> = {
   throughput: 'throughput',
   performance: 'performance',
   multivariate: 'multivariate_drift',
+  quality: 'quality',
   shadow: 'errors',
 };
 
@@ -177,6 +178,7 @@ async function storedDetections(
         throughput: {},
         performance: {},
         multivariate_drift: {},
+        quality: {},
       } as Omit<Detection, 'window' | 'model' | 'version' | 'segment'>),
       [detector]: document,
     };

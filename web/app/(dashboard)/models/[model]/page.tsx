@@ -9,6 +9,7 @@ import {
   loadSettings,
   multivariateHistory,
   performanceHistory,
+  qualityHeatmap,
   windowReference,
   type DriftHeatmap as Heatmap,
 } from '@osprey/detectors';
@@ -102,6 +103,7 @@ export default async function ModelPage(props: {
       segment ? loadSegmentStats(rt, { model, ...dates, segment }) : undefined,
     ]);
   const multivariate = await multivariateHistory(rt.store, scope);
+  const quality = await qualityHeatmap(rt.store, scope);
   const canEdit = abilities(user).edit;
   const m = overview.find((o) => o.model === model);
   if (!m) notFound();
@@ -282,6 +284,7 @@ export default async function ModelPage(props: {
                   heatmap={heatmap}
                   href={href}
                   selected={feature && window ? { feature, window: window.to } : undefined}
+                  quality={quality}
                 />
               </div>
               {feature && window && (

@@ -1,0 +1,167 @@
+import type { QueryParams, Store } from '@osprey/db';
+import type { RowSet } from '../sql/rows';
+
+/** How a feature's values were logged: in num_features, cat_features or bool_features. */
+export type ValueType = 'numeric' | 'categorical' | 'boolean';
+const TYPE_CODES: Record<ValueType, number> = { numeric: 1, categorical: 2, boolean: 3 };
+const CODE_TYPES: Record<number, ValueType> = { 1: 'numeric', 2: 'categorical', 3: 'boolean' };
+
+/** What the count pass needs to know of the reference, per feature. */
+export interface CountsBasis {
+  type: ValueType;
+  /** Reference range of a numeric feature (values outside count as out of range). */
+  min?: number;
+  max?: number;
+  /** Values the reference had (as ClickHouse's toString writes them); unset: unseen not counted. */
+  seen?: readonly string[];
+}
+
+/** A feature's counts in one window (or reference chunk), per type it was logged as. */
+export interface FeatureCounts {
+  present: Partial<Record<ValueType, number>>;
+  /** Rows logging the feature as null (explicitly; a feature left out is missing too). */
+  nulls: number;
+  out_of_range: number;
+  unseen: number;
+  /** Distinct values of the reference's type, up to 2 (3 means more than 2). */
+  distinct: number;
+}
+
+export interface Counts {
+  rows: number;
+  /** Rows with at least one problem: a reference feature missing, out of range, unseen or retyped. */
+  rows_with_problems: number;
+  features: Map<string, FeatureCounts>;
+}
+
+// Between a feature's name and its value in the seen set: no name or value carries it in practice,
+// and a collision could only hide an unseen value, never invent one.
+const SEP = '\u0001';
+
+/**
+ * The data-quality counts of a row set in one ClickHouse query for all features together: per
+ * (feature, type logged as) presence, out-of-range and unseen counts and up to 2 distinct values,
+ * the explicit nulls, and per row whether anything was wrong. The reference's ranges, types and
+ * seen sets travel as array parameters looked up with transform() (hash look-ups). With `chunk`,
+ * an expression numbering the rows' chunks, everything is counted per chunk.
+ */
+export async function qualityCounts(
+  store: Store,
+  rows: RowSet,
+  basis: ReadonlyMap<string, CountsBasis>,
+  chunk?: string,
+): Promise<Map<number, Counts>> {
+  const { sql, params } = qualityCountsSql(rows, basis, chunk);
+  const result = await store.query<{
+    chunk: number;
+    t: number;
+    k: string;
+    n: string;
+    out_of_range: string;
+    unseen: string;
+    distinct: string;
+    problems: string;
+  }>(sql, params);
+  const out = new Map<number, Counts>();
+  for (const r of result) {
+    const c = Number(r.chunk);
+    let counts = out.get(c);
+    if (!counts) {
+      counts = { rows: 0, rows_with_problems: 0, features: new Map() };
+      out.set(c, counts);
+    }
+    const t = Number(r.t);
+    if (t === ROWS) {
+      counts.rows = Number(r.n);
+      counts.rows_with_problems = Number(r.problems);
+      continue;
+    }
+    let f = counts.features.get(r.k);
+    if (!f) {
+      f = { present: {}, nulls: 0, out_of_range: 0, unseen: 0, distinct: 0 };
+      counts.features.set(r.k, f);
+    }
+    if (t === NULLS) {
+      f.nulls = Number(r.n);
+      continue;
+    }
+    const type = CODE_TYPES[t]!;
+    f.present[type] = Number(r.n);
+    // Values of another type than the reference's are type changes, counted as nothing else.
+    if (basis.get(r.k)?.type !== type) continue;
+    f.out_of_range = Number(r.out_of_range);
+    f.unseen = Number(r.unseen);
+    f.distinct = Number(r.distinct);
+  }
+  return out;
+}
+
+const NULLS = 0;
+const ROWS = 255;
+
+export function qualityCountsSql(
+  rows: RowSet,
+  basis: ReadonlyMap<string, CountsBasis>,
+  chunk?: string,
+): { sql: string; params: QueryParams } {
+  // A sentinel first entry: transform() refuses empty arrays.
+  const keys = ['\u0000', ...basis.keys()];
+  const fits = [{ type: 'numeric' as const }, ...basis.values()];
+  const seen = fits.flatMap((b, i) => (b.seen ?? []).map((v) => `${keys[i]}${SEP}${v}`));
+  const params: QueryParams = {
+    ...rows.params,
+    q_keys: keys,
+    q_types: fits.map((b, i) => (i === 0 ? 0 : TYPE_CODES[b.type])),
+    // As text: the binding refuses infinities and whole numbers beyond 2^53; JavaScript's
+    // shortest round-trip form parses back to the same double.
+    q_lo: fits.map((b) => (b.min === undefined ? '-inf' : String(b.min))),
+    q_hi: fits.map((b) => (b.max === undefined ? 'inf' : String(b.max))),
+    q_has_seen: fits.map((b) => (b.seen ? 1 : 0)),
+    q_seen: ['\u0000', ...seen],
+    q_seen_ones: [0, ...seen.map(() => 1)],
+    q_features: basis.size,
+  };
+  const typeOf = (k: string) =>
+    `transform(${k}, {q_keys:Array(String)}, {q_types:Array(UInt8)}, toUInt8(0))`;
+  const outOfRange = (k: string, v: string) =>
+    `(${v} < transform(${k}, {q_keys:Array(String)}, arrayMap(x -> toFloat64(x), {q_lo:Array(String)}), -inf)
+      OR ${v} > transform(${k}, {q_keys:Array(String)}, arrayMap(x -> toFloat64(x), {q_hi:Array(String)}), inf))`;
+  const unseen = (k: string, s: string) =>
+    `(transform(${k}, {q_keys:Array(String)}, {q_has_seen:Array(UInt8)}, toUInt8(0)) = 1
+      AND transform(concat(${k}, '${SEP}', ${s}), {q_seen:Array(String)}, {q_seen_ones:Array(UInt8)}, toUInt8(0)) = 0)`;
+  const c = chunk === undefined ? '0' : 'chunk';
+  const source =
+    chunk === undefined ? `(${rows.sql})` : `(SELECT *, ${chunk} AS chunk FROM (${rows.sql}))`;
+  const perFeature = (t: number, map: string, value: (v: string) => string, range: boolean) => `
+    SELECT ${c} AS chunk, ${t} AS t, CAST(k, 'String') AS k, count() AS n,
+           ${range ? `countIf(${outOfRange('k', 'v')})` : '0'} AS out_of_range,
+           countIf(${unseen('k', value('v'))}) AS unseen, uniqUpTo(2)(v) AS distinct, 0 AS problems
+    FROM ${source} ARRAY JOIN mapKeys(${map}) AS k, mapValues(${map}) AS v GROUP BY chunk, k`;
+  const rowProblem = [
+    `arrayExists((k, v) -> ${typeOf('k')} NOT IN (0, 1) OR ${outOfRange('k', 'v')} OR ${unseen('k', 'toString(v)')},
+       mapKeys(num_features), mapValues(num_features))`,
+    `arrayExists((k, v) -> ${typeOf('k')} NOT IN (0, 2) OR ${unseen('k', 'v')},
+       mapKeys(cat_features), mapValues(cat_features))`,
+    `arrayExists((k, v) -> ${typeOf('k')} NOT IN (0, 3) OR ${unseen('k', "if(v, 'true', 'false')")},
+       mapKeys(bool_features), mapValues(bool_features))`,
+    // A reference feature neither logged with a value of any type: missing.
+    `length(arrayDistinct(arrayFilter(k -> ${typeOf('k')} != 0, arrayConcat(
+       CAST(mapKeys(num_features), 'Array(String)'), CAST(mapKeys(cat_features), 'Array(String)'),
+       CAST(mapKeys(bool_features), 'Array(String)'))))) < {q_features:UInt32}`,
+  ].join(' OR ');
+  const sql = `
+    ${perFeature(1, 'num_features', (v) => `toString(${v})`, true)}
+    UNION ALL
+    ${perFeature(2, 'cat_features', (v) => v, false)}
+    UNION ALL
+    ${perFeature(3, 'bool_features', (v) => `if(${v}, 'true', 'false')`, false)}
+    UNION ALL
+    SELECT ${c} AS chunk, ${NULLS} AS t, CAST(k, 'String') AS k, count() AS n, 0 AS out_of_range,
+           0 AS unseen, 0 AS distinct, 0 AS problems
+    FROM ${source} ARRAY JOIN null_features AS k GROUP BY chunk, k
+    UNION ALL
+    SELECT ${c} AS chunk, ${ROWS} AS t, '' AS k, count() AS n, 0 AS out_of_range, 0 AS unseen,
+           0 AS distinct, countIf(${rowProblem}) AS problems
+    FROM ${source} GROUP BY chunk`;
+  return { sql, params };
+}

@@ -1,0 +1,133 @@
+import { Tables, type Store } from '@osprey/db';
+import { resolveReference, type Reference, type Scope } from '../reference/resolve';
+import type { ResultRow } from '../results/runs';
+import type { ModelSettings } from '../settings/model-settings';
+import { predictionRows } from '../sql/rows';
+import { isoWindow } from '../window';
+import { qualityCounts } from './counts-sql';
+import { finishQuality, type FeatureQuality, type JudgedRate, type QualityResult } from './finish';
+import { fitQuality, QUALITY_FIT_FORMAT, QUALITY_THRESHOLDS, type QualityFit } from './fit';
+
+export interface QualityReport extends Partial<QualityResult> {
+  window: { from: string; to: string };
+  reference: { source: string; key: string; size: number } | null;
+  thresholds: typeof QUALITY_THRESHOLDS;
+}
+
+/**
+ * Data quality of one window against the model's reference: per feature the missing, unseen,
+ * out-of-range and type-change rates and whether it turned constant, and the share of rows with
+ * any problem, each judged against thresholds fitted on the reference (NannyML's defaults).
+ */
+export async function detectQuality(
+  store: Store,
+  settings: ModelSettings,
+  scope: Scope,
+): Promise<{ document: QualityReport; rows: ResultRow[]; referenceKey: string }> {
+  const base = { window: isoWindow(scope.window), thresholds: QUALITY_THRESHOLDS };
+  const ref = await resolveReference(store, settings, scope);
+  const fit = ref && (await qualityFit(store, scope.model, ref));
+  if (!ref || !fit || fit.rows === 0)
+    return { document: { ...base, reference: null }, rows: [], referenceKey: ref?.key ?? '' };
+  const current = predictionRows('cur', { ...scope, ...scope.window });
+  const counts = (await qualityCounts(store, current, new Map(Object.entries(fit.features)))).get(
+    0,
+  ) ?? { rows: 0, rows_with_problems: 0, features: new Map() };
+  const result = finishQuality(fit, counts);
+  return {
+    document: {
+      ...base,
+      reference: { source: ref.source, key: ref.key, size: fit.rows },
+      ...result,
+    },
+    rows: qualityRows(result, fit.rows),
+    referenceKey: ref.key,
+  };
+}
+
+/** The stored rows: one per feature and rate (plus `constant`), one for the rows with problems. */
+export function qualityRows(result: QualityResult, referenceSize: number): ResultRow[] {
+  const row = (
+    target: 'feature' | 'model',
+    feature: string,
+    kind: string,
+    statistic: string,
+    r: JudgedRate,
+    currentSize: number,
+  ): ResultRow => ({
+    target,
+    feature,
+    kind,
+    statistic,
+    value: r.value,
+    threshold: r.upper_threshold,
+    is_verdict: true,
+    status: r.alert === null ? 'unknown' : r.alert ? 'alert' : 'ok',
+    reference_size: referenceSize,
+    current_size: currentSize,
+  });
+  const rows: ResultRow[] = [
+    row('model', '', 'dataset', 'rows_with_problems', result.rows_with_problems, result.rows),
+  ];
+  for (const f of result.features) {
+    const add = (statistic: string, r: JudgedRate | null) => {
+      if (r) rows.push(row('feature', f.feature, f.type, statistic, r, result.rows));
+    };
+    add('missing_rate', f.missing_rate);
+    add('unseen_rate', f.unseen_rate);
+    add('out_of_range_rate', f.out_of_range_rate);
+    add('type_change_rate', f.type_change_rate);
+    add('constant', constantRate(f));
+  }
+  return rows;
+}
+
+function constantRate(f: FeatureQuality): JudgedRate {
+  const value = f.constant === null ? null : Number(f.constant);
+  return { value, lower_threshold: null, upper_threshold: 0, alert: f.constant };
+}
+
+// Stored in reference_profiles beside the drift profile, under a key of its own.
+const fitKey = (ref: Reference) => `quality:${ref.key}`;
+
+/** The reference's fit, stored or fitted now; refitted when the reference's row count changes. */
+export async function qualityFit(
+  store: Store,
+  model: string,
+  ref: Reference,
+): Promise<QualityFit | undefined> {
+  const [{ n }] = (await store.query<{ n: string }>(
+    `SELECT count() AS n FROM (${ref.rows.sql})`,
+    ref.rows.params,
+  )) as [{ n: string }];
+  const count = Number(n);
+  const stored = await loadFit(store, model, fitKey(ref));
+  if (stored && stored.rows === count && stored.format === QUALITY_FIT_FORMAT) return stored;
+  if (count === 0) return undefined;
+  const fit = await fitQuality(store, ref.rows, count);
+  await saveFit(store, model, fitKey(ref), fit);
+  return fit;
+}
+
+async function loadFit(store: Store, model: string, key: string): Promise<QualityFit | undefined> {
+  const rows = await store.query<{ profile: string }>(
+    `SELECT argMax(profile, computed_at) AS profile FROM ${Tables.referenceProfiles}
+     WHERE model = {model:String} AND reference_key = {key:String} AND feature = ''
+     GROUP BY target, feature`,
+    { model, key },
+  );
+  return rows[0] ? (JSON.parse(rows[0].profile) as QualityFit) : undefined;
+}
+
+async function saveFit(store: Store, model: string, key: string, fit: QualityFit): Promise<void> {
+  await store.insert(Tables.referenceProfiles, [
+    {
+      model,
+      reference_key: key,
+      target: 'feature',
+      feature: '',
+      kind: 'numeric',
+      profile: JSON.stringify(fit),
+    },
+  ]);
+}
