@@ -96,8 +96,7 @@ export function expectedCalibrationError(
   if (bins < 1) return 0;
   const width = Math.floor(n / bins);
   const order = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) =>
-      probability[a]! - probability[b]! || (tieBreak ? tieBreak[a]! - tieBreak[b]! : 0),
+    (a, b) => probability[a]! - probability[b]! || (tieBreak ? tieBreak[a]! - tieBreak[b]! : 0),
   );
   const edges: number[] = [];
   for (let e = 0; e <= n; e += width) edges.push(e);

@@ -121,7 +121,17 @@ export async function cbpeState(
             uniqExactIf(length(pv), length(pv) > 0) AS lengths, maxIf(length(pv), length(pv) > 0) AS k
      FROM (${rows.sql})`,
     rows.params,
-  )) as [{ n: string; scores: string; vectors: string; binary: string; classes: string[]; lengths: string; k: number }];
+  )) as [
+    {
+      n: string;
+      scores: string;
+      vectors: string;
+      binary: string;
+      classes: string[];
+      lengths: string;
+      k: number;
+    },
+  ];
   const n = Number(shape.n);
   if (n === 0) return { reason: 'the reference has no labelled rows' };
   const stored = await loadState(store, model, ref.key, n);

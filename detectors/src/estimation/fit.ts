@@ -125,7 +125,8 @@ export async function fitMulticlass(
   const matrices = Array.from({ length: chunkCount }, () =>
     Array.from({ length: k }, () => Array<number>(k).fill(0)),
   );
-  for (const r of cells) matrices[Number(r.chunk)]![Number(r.yi) - 1]![Number(r.pi) - 1]! += Number(r.n);
+  for (const r of cells)
+    matrices[Number(r.chunk)]![Number(r.yi) - 1]![Number(r.pi) - 1]! += Number(r.n);
   const wholePoints = classes.map((_, c) => mergePoints(points.map((chunk) => chunk[c]!)));
   const whole = matrices.reduce(
     (acc, m) => acc.map((row, i) => row.map((v, j) => v + m[i]![j]!)),
