@@ -58,6 +58,14 @@ const performance: MetricSource = ({ metric, detection }) => {
   return name in metrics ? [{ feature: null, value: num(metrics[name]) }] : [];
 };
 
+/** CBPE's estimate of a metric (detectors/src/estimation), e.g. estimated.roc_auc. */
+const estimated: MetricSource = ({ metric, detection }) => {
+  const name = metric.slice('estimated.'.length);
+  const doc = detection.estimated_performance as { metrics?: Record<string, { value?: unknown }> };
+  const m = doc?.metrics ?? {};
+  return name in m ? [{ feature: null, value: num(m[name]!.value) }] : [];
+};
+
 /**
  * The built-in metric families. `shadow` has no source until the shadow runner registers one
  * (AlertEngine.registerMetricSource): until then shadow.disagreement rules are not evaluated.
@@ -67,6 +75,7 @@ export function builtinSources(): Map<string, MetricSource> {
     ['drift', drift],
     ['latency', latency],
     ['performance', performance],
+    ['estimated', estimated],
     [
       'error_rate',
       ({ detection }) => [{ feature: null, value: field(detection.errors, 'error_rate') }],

@@ -51,6 +51,7 @@ describe('alert rule schema', () => {
     'error_rate',
     'throughput',
     'performance.f1',
+    'estimated.roc_auc',
     'shadow.disagreement',
   ])('%s is a valid metric', (metric) => expect(firstIssue({ ...valid, metric })).toBe('ok'));
 
