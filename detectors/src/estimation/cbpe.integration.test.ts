@@ -183,6 +183,29 @@ describe('CBPE matches NannyML 0.13.1', () => {
   });
 });
 
+describe('without a labelled reference', () => {
+  it('says why nothing was estimated', async () => {
+    // A model with predictions and no reference dataset: its previous window is the reference,
+    // which CBPE does not learn from.
+    await store.insert(Tables.predictions, [
+      {
+        event_id: crypto.randomUUID(),
+        timestamp: T1,
+        model: 'unlabelled',
+        version: 'v1',
+        prediction_num: 0.7,
+      },
+    ]);
+    const { document, rows } = await detectEstimatedPerformance(store, settings, {
+      model: 'unlabelled',
+      window: windowOf(0, peer.car_loan.chunk_size),
+    });
+    expect(document.metrics).toEqual({});
+    expect(document.reason).toContain('labelled reference');
+    expect(rows).toEqual([]);
+  });
+});
+
 describe('estimated_performance is stored with the window', () => {
   it('beside the realized performance detector', async () => {
     const window = windowOf(9, peer.car_loan.chunk_size);

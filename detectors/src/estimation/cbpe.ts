@@ -99,43 +99,46 @@ export async function detectEstimatedPerformance(
   return { document, rows: resultRows(document), referenceKey: ref.key };
 }
 
+/** What the labelled reference holds: scores or vectors, and which labels. */
+interface ReferenceShape {
+  scores: string;
+  vectors: string;
+  binary: string;
+  classes: string[];
+  lengths: string;
+  k: number;
+}
+
 /** The reference's fitted state, stored or fitted now; or why it cannot be. */
 export async function cbpeState(
   store: Store,
   model: string,
   ref: Reference,
 ): Promise<{ state: CbpeState } | { reason: string }> {
+  // A previous-window reference moves with every window: it would be fitted again each time.
+  if (ref.source === 'previous_window') {
+    return {
+      reason:
+        'CBPE learns from a labelled reference: log a reference dataset with labels, or choose a labelled time range',
+    };
+  }
   const rows = labelledReference(ref, model);
-  const [shape] = (await store.query<{
-    n: string;
-    scores: string;
-    vectors: string;
-    binary: string;
-    classes: string[];
-    lengths: string;
-    k: number;
-  }>(
-    `SELECT count() AS n, countIf(pn IS NOT NULL) AS scores, countIf(length(pv) > 0) AS vectors,
+  const [counted] = await store.query<{ n: string }>(
+    `SELECT count() AS n FROM (${rows.sql})`,
+    rows.params,
+  );
+  const n = Number(counted?.n ?? 0);
+  if (n === 0) return { reason: 'the reference has no labelled rows' };
+  const stored = await loadState(store, model, ref.key, n);
+  if (stored) return { state: stored };
+  const [shape] = (await store.query<ReferenceShape>(
+    `SELECT countIf(pn IS NOT NULL) AS scores, countIf(length(pv) > 0) AS vectors,
             countIf(pn IS NOT NULL AND ${OUTCOME} IN (0, 1)) AS binary,
             groupUniqArrayIf(${MAX_CLASSES + 1})(${CLASS_NAME}, length(pv) > 0) AS classes,
             uniqExactIf(length(pv), length(pv) > 0) AS lengths, maxIf(length(pv), length(pv) > 0) AS k
      FROM (${rows.sql})`,
     rows.params,
-  )) as [
-    {
-      n: string;
-      scores: string;
-      vectors: string;
-      binary: string;
-      classes: string[];
-      lengths: string;
-      k: number;
-    },
-  ];
-  const n = Number(shape.n);
-  if (n === 0) return { reason: 'the reference has no labelled rows' };
-  const stored = await loadState(store, model, ref.key, n);
-  if (stored) return { state: stored };
+  )) as [ReferenceShape];
   let state: CbpeState;
   if (Number(shape.vectors) > 0) {
     const classes = sortClasses(shape.classes);

@@ -88,7 +88,7 @@ export function EstimatedPerformancePanel(props: {
                 format="number"
                 height={170}
                 yDomain={['auto', 'auto']}
-                legend={i === 0}
+                legend={false}
               />
             </div>
           );
