@@ -10,6 +10,8 @@ import { latestRun } from '../results/runs';
 import { detectWindow } from '../run/detect';
 import { modelSettings } from '../settings/model-settings';
 import { detectEstimatedPerformance, type Estimate } from './cbpe';
+import { calibratedSql } from './estimate-sql';
+import { calibrate } from './isotonic';
 
 // CBPE against NannyML 0.13.1 on its synthetic car-loan (binary) and multiclass data sets, on
 // real chDB. detectors/fixtures/cbpe_fixtures.py wrote the rows (cbpe-*.csv.gz) and NannyML's
@@ -180,6 +182,20 @@ describe('CBPE matches NannyML 0.13.1', () => {
       auc: 2e-6,
       aucSe: 0.005,
     });
+  });
+});
+
+describe('the calibration map in SQL', () => {
+  it('is scikit-learn interpolation: linear between points, clipped outside, exact at them', async () => {
+    const map = { x: [0.1, 0.3, 0.3000001, 0.8], y: [0.05, 0.2, 0.6, 0.9] };
+    const scores = [0, 0.1, 0.2, 0.3, 0.30000005, 0.5, 0.8, 0.95, 1];
+    const params = {};
+    const sql = calibratedSql('s', map, 'm', params);
+    const got = await store.query<{ p: number }>(
+      `SELECT ${sql} AS p FROM (SELECT arrayJoin({scores:Array(Float64)}) AS s)`,
+      { ...params, scores },
+    );
+    got.forEach((r, i) => expect(r.p).toBeCloseTo(calibrate(map, scores[i]!), 12));
   });
 });
 

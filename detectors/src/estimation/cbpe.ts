@@ -18,7 +18,7 @@ import { loadState, saveState } from './state-store';
 import { confidenceBand, outside, UNIT_INTERVAL } from './thresholds';
 
 /** More classes than this are not estimated (a label that is really an id). */
-const MAX_CLASSES = 1_000;
+const MAX_CLASSES = 100;
 
 /** One estimated metric of a window, NannyML's columns. */
 export interface Estimate {

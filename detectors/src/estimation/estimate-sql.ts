@@ -3,20 +3,6 @@ import type { RowSet } from '../sql/rows';
 import type { CalibrationMap } from './isotonic';
 import { BINARY_CUTOFF } from './realized';
 
-/**
- * The calibration map applied in SQL: linear interpolation between the map's points, found by
- * the first point above the score, clipped to its range. `xs`/`ys` are Array(Float64)
- * expressions; empty arrays leave the score as it is.
- */
-function calibrated(s: string, xs: string, ys: string): string {
-  const i = `arrayFirstIndex(x -> x > ${s}, ${xs})`;
-  return `if(empty(${xs}), ${s},
-    if(${s} <= ${xs}[1], ${ys}[1],
-      if(${s} >= ${xs}[-1], ${ys}[-1],
-        ${ys}[${i} - 1] + (${ys}[${i}] - ${ys}[${i} - 1]) * (${s} - ${xs}[${i} - 1])
-                        / (${xs}[${i}] - ${xs}[${i} - 1]))))`;
-}
-
 /** Sums of the calibrated probabilities a window's expected confusion matrix is made of. */
 export interface ClassSums {
   /** Rows scored. */
@@ -34,10 +20,41 @@ export interface ClassSums {
   auc_area: number;
 }
 
-const mapParams = (maps: (CalibrationMap | null)[]): QueryParams => ({
-  est_xs: maps.map((m) => m?.x ?? []),
-  est_ys: maps.map((m) => m?.y ?? []),
-});
+/**
+ * A calibration map applied in SQL to the score `s`: the map's points as constant arrays
+ * (`roundDown` binary-searches the point at or below the score, `transform` looks up its
+ * neighbour), linear between them, clipped to their range. No map: the score as it is.
+ */
+export function calibratedSql(
+  s: string,
+  map: CalibrationMap | null,
+  name: string,
+  params: QueryParams,
+): string {
+  if (!map) return s;
+  const arr = (suffix: string, values: number[]) => {
+    params[`${name}_${suffix}`] = values;
+    return `{${name}_${suffix}:Array(Float64)}`;
+  };
+  const xs = arr('x', map.x);
+  const at = (suffix: string, values: number[]) =>
+    `transform(roundDown(${s}, ${xs}), ${xs}, ${arr(suffix, values)}, 0)`;
+  const x0 = `roundDown(${s}, ${xs})`;
+  const y0 = at('y', map.y);
+  const x1 = at('x1', [...map.x.slice(1), map.x.at(-1)!]);
+  const y1 = at('y1', [...map.y.slice(1), map.y.at(-1)!]);
+  return `if(${x1} = ${x0}, ${y0},
+    ${y0} + (${y1} - ${y0}) * (least(greatest(${s}, ${x0}), ${x1}) - ${x0}) / (${x1} - ${x0}))`;
+}
+
+/**
+ * The expected confusion sums and ROC area over groups of identical scores (`s`, `m` rows, `p`
+ * calibrated, `pred` the predicted class) of one class, ordered by s descending: m rows of equal p
+ * add (1 − p)(m·C + p·m²/2) to the area, whatever their order.
+ */
+const SUMS = `sum(m) AS n, sumIf(p * m, pred) AS tp, sumIf((1 - p) * m, pred) AS fp,
+              sumIf(p * m, NOT pred) AS fn, sum(p * m) AS expected,
+              sum((1 - p) * (m * cum + p * m * m / 2)) AS auc_area`;
 
 /** CBPE's sums for a binary classifier's window (scores in prediction_num). */
 export async function binarySums(
@@ -45,16 +62,17 @@ export async function binarySums(
   rows: RowSet,
   map: CalibrationMap | null,
 ): Promise<ClassSums> {
+  const params: QueryParams = { ...rows.params };
   const [r] = await store.query<Record<keyof ClassSums, number | string>>(
-    `SELECT count() AS n, sumIf(p, pred) AS tp, sumIf(1 - p, pred) AS fp, sumIf(p, NOT pred) AS fn,
-            sum(p) AS expected, sum((1 - p) * (c + p / 2)) AS auc_area
+    `SELECT ${SUMS}
      FROM (
-       SELECT p, s >= ${BINARY_CUTOFF} AS pred,
-              sum(p) OVER (ORDER BY s DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS c
+       SELECT p, m, s >= ${BINARY_CUTOFF} AS pred,
+              sum(p * m) OVER (ORDER BY s DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS cum
        FROM (
-         SELECT s, ${calibrated('s', '{est_xs:Array(Array(Float64))}[1]', '{est_ys:Array(Array(Float64))}[1]')} AS p
-         FROM (SELECT assumeNotNull(prediction_num) AS s FROM (${rows.sql}) WHERE prediction_num IS NOT NULL)))`,
-    { ...rows.params, ...mapParams([map]) },
+         SELECT s, m, ${calibratedSql('s', map, 'est_map', params)} AS p
+         FROM (SELECT assumeNotNull(prediction_num) AS s, count() AS m FROM (${rows.sql})
+               WHERE prediction_num IS NOT NULL GROUP BY s)))`,
+    params,
   );
   return numbers(r!);
 }
@@ -71,25 +89,22 @@ export async function multiclassSums(
   maps: (CalibrationMap | null)[],
 ): Promise<{ classes: ClassSums[]; skipped: number }> {
   const k = maps.length;
-  const params = { ...rows.params, ...mapParams(maps), est_k: k };
-  const xs = '{est_xs:Array(Array(Float64))}';
-  const ys = '{est_ys:Array(Array(Float64))}';
+  const params: QueryParams = { ...rows.params, est_k: k };
+  const q = maps.map((map, c) => calibratedSql(`v[${c + 1}]`, map, `est_map${c}`, params));
   const perClass = await store.query<Record<keyof ClassSums | 'c', number | string>>(
-    `SELECT c, count() AS n, sumIf(pc, pred) AS tp, sumIf(1 - pc, pred) AS fp, sumIf(pc, NOT pred) AS fn,
-            sum(pc) AS expected, sum((1 - pc) * (cum + pc / 2)) AS auc_area
+    `SELECT c, ${SUMS}
      FROM (
-       SELECT c, pc, pred,
-              sum(pc) OVER (PARTITION BY c ORDER BY s DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS cum
+       SELECT c, p, m, pred,
+              sum(p * m) OVER (PARTITION BY c ORDER BY s DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS cum
        FROM (
-         SELECT c, v[c] AS s, p[c] AS pc, yhat = c AS pred
+         SELECT c, m, v[c] AS s, cal[c] AS p, yhat = c AS pred
          FROM (
-           SELECT v, yhat, arraySum(q) AS total,
-                  if(total > 0, arrayMap(x -> x / total, q), arrayMap(x -> 1 / {est_k:UInt32}, q)) AS p
+           SELECT v, m, yhat, arraySum(q) AS total,
+                  if(total > 0, arrayMap(x -> x / total, q), arrayMap(x -> 1 / {est_k:UInt32}, q)) AS cal
            FROM (
-             SELECT v, arrayFirstIndex(x -> x = arrayMax(v), v) AS yhat,
-                    arrayMap(c -> ${calibrated('v[c]', `${xs}[c]`, `${ys}[c]`)}, range(1, {est_k:UInt32} + 1)) AS q
-             FROM (SELECT arrayMap(x -> toFloat64(x), prediction_vec) AS v FROM (${rows.sql})
-                   WHERE length(prediction_vec) = {est_k:UInt32})))
+             SELECT v, m, arrayFirstIndex(x -> x = arrayMax(v), v) AS yhat, [${q.join(',\n')}] AS q
+             FROM (SELECT arrayMap(x -> toFloat64(x), prediction_vec) AS v, count() AS m
+                   FROM (${rows.sql}) WHERE length(prediction_vec) = {est_k:UInt32} GROUP BY v)))
          ARRAY JOIN range(1, {est_k:UInt32} + 1) AS c))
      GROUP BY c ORDER BY c`,
     params,
