@@ -91,29 +91,48 @@ export async function multiclassSums(
   const k = maps.length;
   const params: QueryParams = { ...rows.params, est_k: k };
   const q = maps.map((map, c) => calibratedSql(`v[${c + 1}]`, map, `est_map${c}`, params));
-  const perClass = await store.query<Record<keyof ClassSums | 'c', number | string>>(
-    `SELECT c, ${SUMS}
+  // One row of arrays, each class's sums from it: sorting an array by another (arraySort with
+  // two arrays) is several times faster here than a window function partitioned by class.
+  const perClass = maps.map((_, i) => {
+    const c = i + 1;
+    const pred = (sum: string) => `arraySum(arrayMap((q, m, y) -> if(${sum}, 0), cals, ms, yh))`;
+    // (p·m, (1 − p)·m, raw score) by raw score descending, split where the score changes: rows
+    // of one score form one step of the ROC curve, as the area's expectation over their orders.
+    const sorted = `arraySort((x, k) -> -k,
+      arrayZip(arrayMap((q, m) -> q[${c}] * m, cals, ms), arrayMap((q, m) -> (1 - q[${c}]) * m, cals, ms),
+               arrayMap(v -> v[${c}], vs)) AS z${c}, arrayMap(t -> t.3, z${c}))`;
+    const steps = `arraySplit((t, first) -> first, ${sorted} AS s${c},
+      arrayMap((d, j) -> j = 1 OR d != 0, arrayDifference(arrayMap(t -> t.3, s${c})) AS d${c},
+               arrayEnumerate(d${c})))`;
+    const tpSteps = `arrayMap(g -> arraySum(arrayMap(t -> t.1, g)), ${steps} AS g${c})`;
+    const fpSteps = `arrayMap(g -> arraySum(arrayMap(t -> t.2, g)), g${c})`;
+    return `tuple(arraySum(ms),
+      ${pred(`y = ${c}, q[${c}] * m`)}, ${pred(`y = ${c}, (1 - q[${c}]) * m`)},
+      ${pred(`y != ${c}, q[${c}] * m`)}, arraySum(arrayMap((q, m) -> q[${c}] * m, cals, ms)),
+      arraySum(arrayMap((f, p, after) -> f * (after - p / 2), ${fpSteps}, ${tpSteps} AS p${c},
+                        arrayCumSum(p${c}))))`;
+  });
+  const [row] = await store.query<{ sums: [number, number, number, number, number, number][] }>(
+    `SELECT [${perClass.join(',\n')}] AS sums
      FROM (
-       SELECT c, p, m, pred,
-              sum(p * m) OVER (PARTITION BY c ORDER BY s DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS cum
+       SELECT groupArray(v) AS vs, groupArray(m) AS ms, groupArray(yhat) AS yh, groupArray(cal) AS cals
        FROM (
-         SELECT c, m, v[c] AS s, cal[c] AS p, yhat = c AS pred
+         SELECT v, m, yhat, arraySum(q) AS total,
+                if(total > 0, arrayMap(x -> x / total, q), arrayMap(x -> 1 / {est_k:UInt32}, q)) AS cal
          FROM (
-           SELECT v, m, yhat, arraySum(q) AS total,
-                  if(total > 0, arrayMap(x -> x / total, q), arrayMap(x -> 1 / {est_k:UInt32}, q)) AS cal
-           FROM (
-             SELECT v, m, arrayFirstIndex(x -> x = arrayMax(v), v) AS yhat, [${q.join(',\n')}] AS q
-             FROM (SELECT arrayMap(x -> toFloat64(x), prediction_vec) AS v, count() AS m
-                   FROM (${rows.sql}) WHERE length(prediction_vec) = {est_k:UInt32} GROUP BY v)))
-         ARRAY JOIN range(1, {est_k:UInt32} + 1) AS c))
-     GROUP BY c ORDER BY c`,
+           SELECT v, m, arrayFirstIndex(x -> x = arrayMax(v), v) AS yhat, [${q.join(',\n')}] AS q
+           FROM (SELECT arrayMap(x -> toFloat64(x), prediction_vec) AS v, count() AS m
+                 FROM (${rows.sql}) WHERE length(prediction_vec) = {est_k:UInt32} GROUP BY v))))`,
     params,
+  );
+  const classes = (row?.sums ?? []).map(([n, tp, fp, fn, expected, auc_area]) =>
+    numbers({ n, tp, fp, fn, expected, auc_area }),
   );
   const [skip] = await store.query<{ skipped: string }>(
     `SELECT countIf(length(prediction_vec) != {est_k:UInt32}) AS skipped FROM (${rows.sql})`,
     params,
   );
-  return { classes: perClass.map(numbers), skipped: Number(skip?.skipped ?? 0) };
+  return { classes, skipped: Number(skip?.skipped ?? 0) };
 }
 
 function numbers(r: Record<string, number | string>): ClassSums {
