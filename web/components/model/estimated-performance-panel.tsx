@@ -53,6 +53,10 @@ export function EstimatedPerformancePanel(props: {
             ? 'no alerts'
             : `alerts in ${alerts} ${alerts === 1 ? 'window' : 'windows'}`}
         </span>
+        <span className={styles.panelNote} data-testid="estimated-legend">
+          bold: estimated · thin: ±3 SE band · dashed black: realized (labelled windows) · dashed
+          orange: thresholds
+        </span>
       </div>
       <div className={`${styles.panelBody} ${styles.chartGrid}`}>
         {metrics.map((m, i) => {
