@@ -200,6 +200,61 @@ describe('the calibration map in SQL', () => {
   });
 });
 
+describe('a labelled time range as the reference', () => {
+  it('fits as the same rows logged as a labelled dataset do', async () => {
+    // 10,000 car-loan reference rows twice: as model "ds"'s labelled dataset, and as model
+    // "rng"'s predictions whose labels came through the labels table, its reference a range.
+    const rows = csv('cbpe-car-loan.csv.gz');
+    const reference = rows.filter((r) => r.period === 'r').slice(0, 10_000);
+    const window = { from: T1, to: T1 + 5_000 };
+    const analysis = rows.filter((r) => r.period === 'a').slice(0, 5_000);
+    const predictions = (model: string, list: typeof rows, t: number) =>
+      list.map((r, i) => ({
+        event_id: crypto.randomUUID(),
+        timestamp: t + i,
+        model,
+        version: 'v1',
+        prediction_num: Number(r.y_pred_proba),
+        latency_ms: 1,
+      }));
+    await store.insert(
+      Tables.referenceRows,
+      reference.map((r, i) => ({
+        model: 'ds',
+        version: 'v1',
+        reference_id: 'validation',
+        timestamp: T0 + i,
+        prediction_num: Number(r.y_pred_proba),
+        label_num: Number(r.repaid),
+      })),
+    );
+    const logged = predictions('rng', reference, T0);
+    await store.insert(Tables.predictions, [
+      ...logged,
+      ...predictions('rng', analysis, T1),
+      ...predictions('ds', analysis, T1),
+    ]);
+    await store.insert(
+      Tables.labels,
+      logged.map((p, i) => ({
+        model: 'rng',
+        event_id: p.event_id,
+        request_id: '',
+        label_num: Number(reference[i]!.repaid),
+        timestamp: p.timestamp,
+      })),
+    );
+    const ranged = modelSettings.parse({
+      reference: { source: 'range', from: T0, to: T0 + reference.length },
+    });
+    const fromRange = await detectEstimatedPerformance(store, ranged, { model: 'rng', window });
+    const fromDataset = await detectEstimatedPerformance(store, settings, { model: 'ds', window });
+    expect(fromRange.document.reason).toBeUndefined();
+    expect(fromRange.document.reference?.labelled_rows).toBe(10_000);
+    expect(fromRange.document.metrics).toEqual(fromDataset.document.metrics);
+  });
+});
+
 describe('without a labelled reference', () => {
   it('says why nothing was estimated', async () => {
     // A model with predictions and no reference dataset: its previous window is the reference,

@@ -2,8 +2,11 @@ import { Tables } from '@osprey/db';
 import type { Reference } from '../reference/resolve';
 import type { RowSet } from '../sql/rows';
 
+/** Rows with something to calibrate: a score or a probability vector. */
+const SCORED = '(prediction_num IS NOT NULL OR length(prediction_vec) > 0)';
+
 /**
- * The reference's rows that carry a label, as (ts, pn, pv, lnum, lstr): a dataset's own labels
+ * The reference's scored rows that carry a label, as (ts, pn, pv, lnum, lstr): a dataset's own labels
  * (reference rows may carry one), or for a reference of logged predictions (a time range, the
  * previous window) the labels logged for them, joined as the performance detector joins them.
  */
@@ -12,7 +15,7 @@ export function labelledReference(ref: Reference, model: string): RowSet {
   if (ref.source === 'dataset') {
     return {
       sql: `SELECT ${columns}, label_num AS lnum, label_str AS lstr FROM (${ref.rows.sql})
-            WHERE lnum IS NOT NULL OR lstr IS NOT NULL`,
+            WHERE (lnum IS NOT NULL OR lstr IS NOT NULL) AND ${SCORED}`,
       params: ref.rows.params,
     };
   }
@@ -28,7 +31,7 @@ export function labelledReference(ref: Reference, model: string): RowSet {
         SELECT request_id, argMax(label_num, timestamp) AS ln, argMax(label_str, timestamp) AS ls
         FROM ${Tables.labels} WHERE model = {est_model:String} AND request_id != '' GROUP BY request_id
       ) AS lr ON p.request_id = lr.request_id
-      WHERE lnum IS NOT NULL OR lstr IS NOT NULL
+      WHERE (lnum IS NOT NULL OR lstr IS NOT NULL) AND ${SCORED}
       SETTINGS join_use_nulls = 1`,
     params: { ...ref.rows.params, est_model: model },
   };
