@@ -18,6 +18,8 @@ export const Tables = {
   referenceRowsLanding: 'reference_rows_landing',
   modelSettings: 'model_settings',
   referenceProfiles: 'reference_profiles',
+  /** A detector family's state fitted on a reference (0070). */
+  referenceFits: 'reference_fits',
   detectorRuns: 'detector_runs',
   detectorResults: 'detector_results',
   alertRules: 'alert_rules',

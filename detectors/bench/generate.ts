@@ -4,12 +4,25 @@ import { Tables, type Store } from '@osprey/db';
  * Benchmark data generated inside ClickHouse (no rows cross into Node): `rows` reference rows
  * (reference_rows, id "bench") and `rows` predictions in [from, from + 1 h) for model "bench",
  * with `numeric` numeric and `categorical` categorical features. The current rows drift on every
- * third numeric feature (mean +0.3σ) and on the first categorical one.
+ * third numeric feature (mean +0.3σ) and on the first categorical one. With `models`, as many
+ * models "bench-0", "bench-1", … get `rows` of each, every prediction a label (by request_id)
+ * and a `region` tag of `regions` values.
  */
 export async function generateDriftData(
   store: Store,
-  opts: { rows: number; numeric: number; categorical: number; from: number },
+  opts: {
+    rows: number;
+    numeric: number;
+    categorical: number;
+    from: number;
+    models?: number;
+    regions?: number;
+  },
 ): Promise<void> {
+  const models = opts.models ?? 1;
+  const model = models === 1 ? `'bench'` : `concat('bench-', toString(number % ${models}))`;
+  const perModel = models === 1 ? 'number' : `intDiv(number, ${models})`;
+  const regions = opts.regions ?? 1;
   // Deterministic per row and feature: uniforms from a hash of (row, feature, seed, side), normals
   // by Box–Muller. (ClickHouse's rand functions would be evaluated once inside arrayMap.)
   const uniform = (seed: number, side: number) =>
@@ -30,16 +43,25 @@ export async function generateDriftData(
   const ref = features(0);
   const cur = features(1);
   await store.command(
-    `INSERT INTO ${Tables.referenceRows} (model, version, reference_id, timestamp, num_features, cat_features, prediction_num)
-     SELECT 'bench', 'v1', 'bench', now64(3), ${ref.num}, ${ref.cat}, round(randNormal(100, 15), 2)
+    `INSERT INTO ${Tables.referenceRows} (model, version, reference_id, timestamp, num_features, cat_features, prediction_num, tags)
+     SELECT ${model}, 'v1', 'bench', now64(3), ${ref.num}, ${ref.cat}, round(randNormal(100, 15), 2),
+            map('region', concat('r', toString(number % ${regions})))
      FROM numbers({rows:UInt64})`,
-    { rows: opts.rows },
+    { rows: opts.rows * models },
   );
   await store.command(
-    `INSERT INTO ${Tables.predictions} (event_id, timestamp, model, version, num_features, cat_features, prediction_num, latency_ms)
-     SELECT generateUUIDv4(), fromUnixTimestamp64Milli({from:Int64} + intDiv(number * 3600000, {rows:UInt64}), 'UTC'),
-            'bench', 'v1', ${cur.num}, ${cur.cat}, round(randNormal(104, 15), 2), round(randExponential(0.1), 2)
-     FROM numbers({rows:UInt64})`,
-    { rows: opts.rows, from: opts.from },
+    `INSERT INTO ${Tables.predictions} (event_id, timestamp, model, version, num_features, cat_features, prediction_num, latency_ms, tags, request_id)
+     SELECT generateUUIDv4(), fromUnixTimestamp64Milli({from:Int64} + intDiv(${perModel} * 3600000, {rows:UInt64}), 'UTC'),
+            ${model}, 'v1', ${cur.num}, ${cur.cat}, round(randNormal(104, 15), 2), round(randExponential(0.1), 2),
+            map('region', concat('r', toString(number % ${regions}))), toString(number)
+     FROM numbers({total:UInt64})`,
+    { rows: opts.rows, total: opts.rows * models, from: opts.from },
+  );
+  if (models === 1) return;
+  await store.command(
+    `INSERT INTO ${Tables.labels} (model, event_id, request_id, label_num, timestamp)
+     SELECT ${model}, NULL, toString(number), round(randNormal(104, 15), 2), now64(3)
+     FROM numbers({total:UInt64})`,
+    { total: opts.rows * models },
   );
 }

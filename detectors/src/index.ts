@@ -54,6 +54,10 @@ export {
 } from './estimation/cbpe';
 export { estimatedPerformanceHistory, type EstimatedPoint } from './estimation/history';
 export { firstWindow, type FirstWindow } from './results/first-window';
+export { multivariateHistory, type MultivariatePoint } from './multivariate/history';
+export type { MultivariateDriftReport } from './multivariate/detect-multivariate';
 export { windowComparedWith, windowReference, type WindowReference } from './results/compared-with';
 export type { ComparedWith, ReferenceSource } from './reference/resolve';
 export { featureHistograms, type FeatureHistograms, type HistogramBin } from './drift/histograms';
+export { diagnose, type Diagnostics, type DiagnoseOptions } from './diagnostics/diagnose';
+export { cachedDiagnose } from './diagnostics/cache';

@@ -12,7 +12,7 @@ import { FEW_VALUES, fewValueCounts } from '../reference/few-values';
 import { resolveReference, type Scope } from '../reference/resolve';
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
 import { isoWindow } from '../window';
-import { predictionRows, PREDICTION_KEY, withChunks } from '../sql/rows';
+import { predictionRows, PREDICTION_KEY } from '../sql/rows';
 import { sketchDistances, type Buckets } from './ecdf-sketch';
 import { asymptoticKsP, ecdfStatistics, exactEcdf, type EcdfStatistics } from './numeric-sql';
 import {
@@ -92,8 +92,8 @@ export async function detectDrift(
   for (const [name, p] of profile.features) if (p.kind === 'numeric') numeric.set(name, p);
 
   // The numeric and the categorical pass read different columns; ClickHouse runs them side by side.
-  const [counted, categories, fewValues] = await Promise.all([
-    bucketCounts(store, withChunks(current, 1), new Map([...numeric].map(([k, p]) => [k, p.grid]))),
+  const [buckets, categories, fewValues] = await Promise.all([
+    bucketCounts(store, current, new Map([...numeric].map(([k, p]) => [k, p.grid]))),
     categoryCounts(store, current),
     fewValueCounts(
       store,
@@ -101,7 +101,6 @@ export async function detectDrift(
       [...numeric].filter(([, p]) => p.values).map(([k]) => k),
     ),
   ]);
-  const buckets = new Map([...counted].map(([k, [b]]) => [k, b!]));
   const size = (b: Buckets) => b.counts.reduce((a, n) => a + n, 0);
   // Only features with values on both sides (ClickHouse's KS test refuses an empty sample).
   const present = [...numeric.keys()].filter((k) => size(buckets.get(k)!) > 0);
@@ -151,6 +150,7 @@ export async function detectDrift(
       settings,
       statistics.currentSize,
       statistics.categories,
+      statistics.referenceBins,
     );
     const value = statistics.values[statisticOf(verdict.method)] ?? undefined;
     const result: FeatureDrift = {
@@ -199,6 +199,8 @@ interface Computed {
   currentSize: number;
   /** Categories of the reference and the window together (categorical features). */
   categories?: number;
+  /** The reference counted in the bins (or categories) of the binned distances. */
+  referenceBins?: number[];
 }
 
 function numericStatistics(
@@ -214,10 +216,12 @@ function numericStatistics(
   const currentBins = decileBins(p.grid, edges, current);
   const currentSize = currentBins.reduce((a, b) => a + b, 0);
   if (currentSize === 0 || !ecdf) return { values: {}, currentSize };
-  const ref = proportions(auto ? decileBins(p.grid, edges, p.buckets) : p.bin_counts);
+  const referenceBins = auto ? decileBins(p.grid, edges, p.buckets) : p.bin_counts;
+  const ref = proportions(referenceBins);
   const cur = proportions(currentBins);
   return {
     currentSize,
+    referenceBins,
     values: {
       ks_statistic: ecdf.ks,
       ks_p_value: ecdf.ksP,
@@ -285,5 +289,5 @@ function categoricalStatistics(
       currentSize,
     );
   }
-  return { values, currentSize, categories: categories.length };
+  return { values, currentSize, categories: categories.length, referenceBins: refCounts };
 }

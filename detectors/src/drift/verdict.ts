@@ -1,5 +1,6 @@
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
-import { CALIBRATION_CHUNKS, type FeatureProfile } from '../reference/profile';
+import type { FeatureProfile } from '../reference/profile';
+import { calibratedThreshold, isCalibratedMethod } from './calibrated-threshold';
 
 /** Which statistic decides, and how: p-values drift below the threshold, distances at or above. */
 export interface Verdict {
@@ -44,8 +45,9 @@ export function verdictFor(
   settings: ModelSettings,
   currentSize = 0,
   categories = 0,
+  referenceBins?: readonly number[],
 ): Verdict {
-  const verdict = chosenVerdict(name, profile, settings, currentSize, categories);
+  const verdict = chosenVerdict(name, profile, settings, currentSize, categories, referenceBins);
   // A z-test compares the share of one value and cannot see a third: once the reference and the
   // window together hold more than two categories (one the reference never had), chi-square over
   // them all decides, as Evidently's rule counts the categories of both sides.
@@ -60,21 +62,19 @@ function chosenVerdict(
   settings: ModelSettings,
   currentSize: number,
   categories: number,
+  referenceBins: readonly number[] | undefined,
 ): Verdict {
   const override = settings.drift.overrides[name] ?? settings.drift.overrides['*'];
   if (settings.drift.calibrate) {
+    // The binned distances only (on the bins `referenceBins` counts the reference in); a test or
+    // Wasserstein chosen by an override keeps its own threshold.
     const method = override?.method ?? 'jensen_shannon';
-    const moments =
-      profile.calibration?.[method as keyof NonNullable<FeatureProfile['calibration']>];
-    if (moments) {
-      // The tenths measured how far a subset of n/10 reference values lies from the whole
-      // (variance ∝ 10/n − 1/n); a window of m independent values lies further or closer
-      // (∝ 1/m + 1/n). PSI scales like that variance, the other distances like its root.
-      const n = profile.n;
-      const part = n / CALIBRATION_CHUNKS;
-      const ratio = currentSize > 0 ? (1 / currentSize + 1 / n) / (1 / part - 1 / n) : 1;
-      const scale = method === 'psi' ? ratio : Math.sqrt(ratio);
-      return { method, threshold: (moments.mean + 3 * moments.std) * scale, calibrated: true };
+    if (isCalibratedMethod(method) && referenceBins && currentSize > 0) {
+      return {
+        method,
+        threshold: calibratedThreshold(method, referenceBins, currentSize),
+        calibrated: true,
+      };
     }
   }
   if (override) return override;

@@ -2,10 +2,10 @@ import { Tables, type QueryParams, type Store } from '@osprey/db';
 import type { Scope } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
-import { predictionRows } from '../sql/rows';
+import { predictionRows, type RowSet } from '../sql/rows';
 import { isoWindow } from '../window';
 
-type Task = 'binary' | 'multiclass' | 'regression';
+export type Task = 'binary' | 'multiclass' | 'regression';
 
 /** sklearn's log_loss clips probabilities to [eps, 1 - eps] with float64's eps. */
 const EPS = 2.220446049250313e-16;
@@ -19,37 +19,8 @@ const EPS = 2.220446049250313e-16;
  */
 export async function detectPerformance(store: Store, settings: ModelSettings, scope: Scope) {
   const cur = predictionRows('cur', { ...scope, ...scope.window });
-  const labelled = `
-    SELECT p.prediction_num AS pn, p.prediction_label AS pl,
-           coalesce(le.ln, lr.ln) AS ln, coalesce(le.ls, lr.ls) AS ls
-    FROM (${cur.sql}) AS p
-    LEFT JOIN (
-      SELECT event_id, argMax(label_num, timestamp) AS ln, argMax(label_str, timestamp) AS ls
-      FROM ${Tables.labels} WHERE model = {cur_model:String} AND event_id IS NOT NULL GROUP BY event_id
-    ) AS le ON p.event_id = le.event_id
-    LEFT JOIN (
-      SELECT request_id, argMax(label_num, timestamp) AS ln, argMax(label_str, timestamp) AS ls
-      FROM ${Tables.labels} WHERE model = {cur_model:String} AND request_id != '' GROUP BY request_id
-    ) AS lr ON p.request_id = lr.request_id
-    WHERE (ln IS NOT NULL OR ls IS NOT NULL) AND (pn IS NOT NULL OR pl IS NOT NULL)
-    SETTINGS join_use_nulls = 1`;
-  const [shape] = (await store.query<{ n: string; text: string; binary: string }>(
-    `SELECT count() AS n, countIf(ls IS NOT NULL OR pl IS NOT NULL) AS text,
-            countIf(ln IN (0, 1)) AS binary
-     FROM (${labelled})`,
-    cur.params,
-  )) as [{ n: string; text: string; binary: string }];
-  const n = Number(shape.n);
-  const task: Task =
-    settings.task === 'regression'
-      ? 'regression'
-      : Number(shape.text) > 0
-        ? 'multiclass'
-        : Number(shape.binary) === n && n > 0
-          ? 'binary'
-          : settings.task === 'classification'
-            ? 'multiclass'
-            : 'regression';
+  const labelled = labelledPredictions(cur);
+  const { task, n } = await labelledTask(store, settings, labelled, cur.params);
   const metrics = n === 0 ? {} : await METRICS[task](store, labelled, cur.params);
   const document = { window: isoWindow(scope.window), task, labelled: n, metrics };
   const rows: ResultRow[] = Object.entries(metrics).map(([statistic, value]) => ({
@@ -154,4 +125,53 @@ function classScores(tp: number, fp: number, fn: number): ClassScores {
   const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   return { precision, recall, f1 };
+}
+
+/**
+ * The rows of `cur` (a predictionRows set with prefix 'cur') that have a label: pn / pl the
+ * prediction, ln / ls the label, tags. Labels join by event_id, or by request_id (the latest
+ * label of each wins), whenever they arrived.
+ */
+export function labelledPredictions(cur: RowSet): string {
+  return `
+    SELECT p.prediction_num AS pn, p.prediction_label AS pl, p.tags AS tags,
+           coalesce(le.ln, lr.ln) AS ln, coalesce(le.ls, lr.ls) AS ls
+    FROM (${cur.sql}) AS p
+    LEFT JOIN (
+      SELECT event_id, argMax(label_num, timestamp) AS ln, argMax(label_str, timestamp) AS ls
+      FROM ${Tables.labels} WHERE model = {cur_model:String} AND event_id IS NOT NULL GROUP BY event_id
+    ) AS le ON p.event_id = le.event_id
+    LEFT JOIN (
+      SELECT request_id, argMax(label_num, timestamp) AS ln, argMax(label_str, timestamp) AS ls
+      FROM ${Tables.labels} WHERE model = {cur_model:String} AND request_id != '' GROUP BY request_id
+    ) AS lr ON p.request_id = lr.request_id
+    WHERE (ln IS NOT NULL OR ls IS NOT NULL) AND (pn IS NOT NULL OR pl IS NOT NULL)
+    SETTINGS join_use_nulls = 1`;
+}
+
+/** The task of the labelled rows (see detectPerformance) and how many there are. */
+export async function labelledTask(
+  store: Store,
+  settings: ModelSettings,
+  labelled: string,
+  params: QueryParams,
+): Promise<{ task: Task; n: number }> {
+  const [shape] = (await store.query<{ n: string; text: string; binary: string }>(
+    `SELECT count() AS n, countIf(ls IS NOT NULL OR pl IS NOT NULL) AS text,
+            countIf(ln IN (0, 1)) AS binary
+     FROM (${labelled})`,
+    params,
+  )) as [{ n: string; text: string; binary: string }];
+  const n = Number(shape.n);
+  const task: Task =
+    settings.task === 'regression'
+      ? 'regression'
+      : Number(shape.text) > 0
+        ? 'multiclass'
+        : Number(shape.binary) === n && n > 0
+          ? 'binary'
+          : settings.task === 'classification'
+            ? 'multiclass'
+            : 'regression';
+  return { task, n };
 }

@@ -1,6 +1,6 @@
 import type { Store } from '@osprey/db';
 import { emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
-import { numericPairs, type ChunkedRows } from '../sql/rows';
+import { numericPairs, type RowSet } from '../sql/rows';
 
 /**
  * Counting every numeric value of a window into its feature's fine reference buckets in one pass.
@@ -53,19 +53,14 @@ export function gridOf(quantiles: readonly number[]): number[] {
   return sorted.filter((x, i) => i === 0 || keyOf(1, x, bits) !== keyOf(1, sorted[i - 1]!, bits));
 }
 
-/** Per feature, per chunk: its values counted into buckets of its grid (length grid + 1). */
+/** Per feature: its values counted into buckets of its grid (length grid + 1). */
 export async function bucketCounts(
   store: Store,
-  split: ChunkedRows,
+  rows: RowSet,
   grids: Map<string, number[]>,
-): Promise<Map<string, Buckets[]>> {
+): Promise<Map<string, Buckets>> {
   const keys = [...grids.keys()];
-  const out = new Map(
-    keys.map((k) => [
-      k,
-      Array.from({ length: split.chunks }, () => emptyBuckets(grids.get(k)!.length + 1)),
-    ]),
-  );
+  const out = new Map(keys.map((k) => [k, emptyBuckets(grids.get(k)!.length + 1)]));
   if (keys.length === 0) return out;
   const bits = featureBits(keys.length);
   // Boundary key → (feature, bucket). Each feature's floor (value bits all zero) lies below every
@@ -80,30 +75,29 @@ export async function bucketCounts(
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map(String);
   const counted = await store.query<{
-    chunk: number;
     bucket: string;
     n: string;
     total: number;
     lo: number;
     hi: number;
   }>(
-    `SELECT ${split.select} toString(bound) AS bucket,
+    `SELECT toString(bound) AS bucket,
             count() AS n, sum(v) AS total, min(v) AS lo, max(v) AS hi
      FROM (
-       SELECT ${split.carry} v, roundDown(
+       SELECT v, roundDown(
          bitOr(bitShiftLeft(toUInt64(idx), ${64 - bits}),
                bitShiftRight(if(bitTest(b, 63), bitNot(b), bitOr(b, toUInt64(9223372036854775808))), ${bits})),
          arrayMap(x -> toUInt64(x), {bucket_bounds:Array(String)})) AS bound
        FROM (
-         SELECT ${split.carry} v, reinterpretAsUInt64(v + 0.) AS b,
+         SELECT v, reinterpretAsUInt64(v + 0.) AS b,
            transform(k, {bucket_keys:Array(String)}, {bucket_index:Array(UInt32)}, toUInt32(0)) AS idx
-         FROM (${numericPairs(split.rows, split.carry)})
+         FROM (${numericPairs(rows)})
        )
        WHERE idx > 0
      )
-     GROUP BY ${split.carry} bound`,
+     GROUP BY bound`,
     {
-      ...split.rows.params,
+      ...rows.params,
       bucket_keys: keys,
       bucket_index: keys.map((_, i) => i + 1),
       bucket_bounds: boundaries,
@@ -111,7 +105,7 @@ export async function bucketCounts(
   );
   for (const r of counted) {
     const [feature, bucket] = bucketOf.get(r.bucket)!;
-    const b = out.get(feature)![Number(r.chunk)]!;
+    const b = out.get(feature)!;
     b.counts[bucket] = Number(r.n);
     b.sum[bucket] = r.total;
     b.lo[bucket] = r.lo;

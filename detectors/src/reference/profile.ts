@@ -1,18 +1,11 @@
 import { Tables, type Store } from '@osprey/db';
-import {
-  categoryCountsSql,
-  numericPairs,
-  PREDICTION_KEY,
-  withChunks,
-  type RowSet,
-} from '../sql/rows';
-import { addBuckets, emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
+import { categoryCountsSql, numericPairs, PREDICTION_KEY, type RowSet } from '../sql/rows';
+import type { Buckets } from '../drift/ecdf-sketch';
 import { bucketCounts, gridOf } from './buckets-sql';
 import { autoBinEdges } from './auto-bins';
 import { FEW_VALUES, fewValueCounts } from './few-values';
 import { pointMasses, withPointMasses } from './point-masses';
 import type { Reference } from './resolve';
-import { hellinger, jensenShannon, lInfinity, proportions, psi } from '../drift/statistics';
 
 /**
  * Each numeric feature's reference is cut at up to this many quantiles: the fine buckets that KS
@@ -41,7 +34,7 @@ const LEVELS = [
 export const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 /** Stored profiles of another format are recomputed. */
-const PROFILE_FORMAT = 8;
+const PROFILE_FORMAT = 9;
 
 /**
  * The deciles are exact up to this many reference rows and taken from a random sample of that
@@ -49,14 +42,6 @@ const PROFILE_FORMAT = 8;
  * features). Counts against the edges stay exact either way.
  */
 const EDGE_SAMPLE_ROWS = 200_000;
-
-/** Parts of the reference whose distances to the whole calibrate thresholds (NannyML-style). */
-export const CALIBRATION_CHUNKS = 10;
-
-/** Mean and standard deviation of a binned distance between reference parts and the whole. */
-export type Calibration = Partial<
-  Record<'psi' | 'jensen_shannon' | 'hellinger' | 'l_infinity', { mean: number; std: number }>
->;
 
 export interface NumericProfile {
   kind: 'numeric';
@@ -73,19 +58,17 @@ export interface NumericProfile {
   buckets: Buckets;
   /**
    * Calibrated profiles: the inner edges of numpy's 'auto' bins (NannyML's), on which the binned
-   * distances and their calibration are computed instead of the deciles.
+   * distances and their calibrated thresholds are computed instead of the deciles.
    */
   auto_edges?: number[];
   /** Counts per value when the reference has at most FEW_VALUES distinct values (keys: numbers). */
   values?: Record<string, number>;
-  calibration?: Calibration;
 }
 
 export interface CategoricalProfile {
   kind: 'categorical' | 'binary';
   n: number;
   counts: Record<string, number>;
-  calibration?: Calibration;
 }
 
 export type FeatureProfile = NumericProfile | CategoricalProfile;
@@ -98,7 +81,7 @@ export type FeatureProfile = NumericProfile | CategoricalProfile;
 export interface ReferenceProfile {
   format?: number;
   rows: number;
-  /** Whether the features carry calibration (computed only once a model asks for it). */
+  /** Whether numeric features carry their 'auto' bins (computed only once a model calibrates). */
   calibrated: boolean;
   features: Map<string, FeatureProfile>;
 }
@@ -144,7 +127,6 @@ async function computeProfile(
   count: number,
   calibrate: boolean,
 ): Promise<ReferenceProfile> {
-  const chunks = calibrate ? CALIBRATION_CHUNKS : 1;
   const features = new Map<string, FeatureProfile>();
   const keep = (name: string, p: FeatureProfile) => {
     // A name logged with values of two types keeps the type most of its values have.
@@ -196,10 +178,8 @@ async function computeProfile(
       gridOf([...r.edges, ...autoEdges.get(r.k)!, ...thinned(r.quantiles)]),
     ]),
   );
-  // For calibration, counted in CALIBRATION_CHUNKS parts (split by a hash of the row): summed, the
-  // reference's own counts; apart, how much the binned distances vary within the reference.
   const [counted, few] = await Promise.all([
-    bucketCounts(store, withChunks(rows, chunks), grids),
+    bucketCounts(store, rows, grids),
     fewValueCounts(
       store,
       rows,
@@ -208,31 +188,20 @@ async function computeProfile(
   ]);
   // Point masses get buckets of their own: found in the crowded buckets, then those features
   // counted again on the finer grid.
-  const masses = await pointMasses(
-    store,
-    rows,
-    grids,
-    new Map(
-      [...counted].map(([k, parts]) => [
-        k,
-        parts.reduce(addBuckets, emptyBuckets(grids.get(k)!.length + 1)),
-      ]),
-    ),
-  );
+  const masses = await pointMasses(store, rows, grids, counted);
   if (masses.size > 0) {
     for (const [k, values] of masses) grids.set(k, withPointMasses(grids.get(k)!, values));
     const finer = await bucketCounts(
       store,
-      withChunks(rows, chunks),
+      rows,
       new Map([...masses.keys()].map((k) => [k, grids.get(k)!])),
     );
-    for (const [k, parts] of finer) counted.set(k, parts);
+    for (const [k, buckets] of finer) counted.set(k, buckets);
   }
   for (const r of numeric) {
     const grid = grids.get(r.k)!;
     const edges = r.edges;
-    const parts = counted.get(r.k)!;
-    const buckets = parts.reduce(addBuckets, emptyBuckets(grid.length + 1));
+    const buckets = counted.get(r.k)!;
     const total = decileBins(grid, edges, buckets);
     keep(r.k, {
       kind: 'numeric',
@@ -246,21 +215,10 @@ async function computeProfile(
       grid,
       buckets,
       ...(few.has(r.k) && { values: few.get(r.k)! }),
-      ...(calibrate && calibratedOnAutoBins(grid, autoEdges.get(r.k)!, buckets, parts)),
+      ...(calibrate && { auto_edges: autoEdges.get(r.k)! }),
     });
   }
-  for (const [name, c] of await chunkCategoryCounts(store, rows, chunks)) {
-    const categories = [...new Set(c.chunks.flatMap((counts) => Object.keys(counts)))].sort();
-    const parts = c.chunks.map((counts) => categories.map((k) => counts[k] ?? 0));
-    const total = parts.reduce((sum, part) => sum.map((n, i) => n + part[i]!));
-    const counts = Object.fromEntries(categories.map((k, i) => [k, total[i]!]));
-    keep(name, {
-      kind: c.kind,
-      n: c.n,
-      counts,
-      ...(calibrate && { calibration: calibrated(total, parts) }),
-    });
-  }
+  for (const [name, c] of await categoryCounts(store, rows)) keep(name, c);
   return { rows: count, calibrated: calibrate, features };
 }
 
@@ -283,52 +241,22 @@ export async function categoryCounts(
   store: Store,
   rows: RowSet,
 ): Promise<Map<string, CategoricalProfile>> {
-  const chunked = await chunkCategoryCounts(store, rows, 1);
-  return new Map([...chunked].map(([k, c]) => [k, { kind: c.kind, n: c.n, counts: c.chunks[0]! }]));
-}
-
-interface ChunkedCategories {
-  kind: CategoricalProfile['kind'];
-  n: number;
-  chunks: Record<string, number>[];
-}
-
-/** categoryCounts of each of `chunks` random parts of the rows. */
-async function chunkCategoryCounts(
-  store: Store,
-  rows: RowSet,
-  chunks: number,
-): Promise<Map<string, ChunkedCategories>> {
-  const split = withChunks(rows, chunks);
-  const counted = await store.query<{
-    chunk: number;
-    t: 'c' | 'b';
-    k: string;
-    v: string;
-    n: string;
-  }>(
-    `SELECT ${split.select} t, k, v, n FROM (${categoryCountsSql(split.rows, split.carry)})`,
+  const counted = await store.query<{ t: 'c' | 'b'; k: string; v: string; n: string }>(
+    `SELECT t, k, v, n FROM (${categoryCountsSql(rows)})`,
     rows.params,
   );
-  const out = new Map<string, ChunkedCategories>();
+  const out = new Map<string, CategoricalProfile>();
   for (const r of counted) {
     let c = out.get(r.k);
     if (!c) {
-      c = {
-        kind: r.t === 'b' ? 'binary' : 'categorical',
-        n: 0,
-        chunks: Array.from({ length: chunks }, () => ({})),
-      };
+      c = { kind: r.t === 'b' ? 'binary' : 'categorical', n: 0, counts: {} };
       out.set(r.k, c);
     }
-    c.chunks[Number(r.chunk)]![r.v] = Number(r.n);
+    c.counts[r.v] = Number(r.n);
     c.n += Number(r.n);
   }
   // Two categories make a binary feature, tested with the two-proportion z-test.
-  for (const c of out.values()) {
-    const categories = new Set(c.chunks.flatMap((counts) => Object.keys(counts)));
-    if (categories.size <= 2) c.kind = 'binary';
-  }
+  for (const c of out.values()) if (Object.keys(c.counts).length <= 2) c.kind = 'binary';
   return out;
 }
 
@@ -387,39 +315,4 @@ async function saveProfile(
       }),
     })),
   );
-}
-
-/** A calibrated numeric profile's auto bins and the calibration of the distances on them. */
-function calibratedOnAutoBins(
-  grid: number[],
-  autoEdges: number[],
-  buckets: Buckets,
-  parts: Buckets[],
-): Pick<NumericProfile, 'auto_edges' | 'calibration'> {
-  return {
-    auto_edges: autoEdges,
-    calibration: calibrated(
-      decileBins(grid, autoEdges, buckets),
-      parts.map((part) => decileBins(grid, autoEdges, part)),
-    ),
-  };
-}
-
-/** How far each non-empty part's distribution lies from the whole's, per binned distance. */
-function calibrated(total: number[], parts: number[][]): Calibration {
-  const whole = proportions(total);
-  const each = parts.filter((p) => p.some((n) => n > 0)).map((p) => proportions(p));
-  if (each.length < 2) return {};
-  const moments = (f: (p: number[], q: number[]) => number) => {
-    const values = each.map((q) => f(whole, q));
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1);
-    return { mean, std: Math.sqrt(variance) };
-  };
-  return {
-    psi: moments(psi),
-    jensen_shannon: moments(jensenShannon),
-    hellinger: moments(hellinger),
-    l_infinity: moments(lInfinity),
-  };
 }

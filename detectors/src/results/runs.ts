@@ -4,7 +4,13 @@ import { segmentLabel, type Segment } from '../sql/rows';
 import type { Window } from '../window';
 
 export type DetectorName =
-  'drift' | 'latency' | 'errors' | 'throughput' | 'performance' | 'estimated_performance';
+  | 'drift'
+  | 'latency'
+  | 'errors'
+  | 'throughput'
+  | 'performance'
+  | 'estimated_performance'
+  | 'multivariate_drift';
 
 /** One statistic of a run, as a detector_results row (see db/migrations/0010_detector_results.sql). */
 export interface ResultRow {

@@ -6,6 +6,7 @@ import { statisticOf } from '../drift/verdict';
 import { detectErrors, detectLatency, detectThroughput } from '../operational/operational';
 import { detectEstimatedPerformance } from '../estimation/cbpe';
 import { detectPerformance } from '../performance/performance';
+import { detectMultivariateDrift } from '../multivariate/detect-multivariate';
 import type { Scope } from '../reference/resolve';
 import { saveRun, saveRuns, type DetectorName, type ResultRow } from '../results/runs';
 import { loadSettings, type ModelSettings } from '../settings/model-settings';
@@ -26,6 +27,7 @@ export interface Detection {
   throughput: object;
   performance: object;
   estimated_performance: object;
+  multivariate_drift: object;
 }
 
 type WindowOptions = {
@@ -125,6 +127,7 @@ async function detectScope(
     throughput: await detectThroughput(store, scope),
     performance: await detectPerformance(store, settings, scope),
     estimated_performance: await detectEstimatedPerformance(store, settings, scope),
+    multivariate_drift: await detectMultivariateDrift(store, settings, scope),
   };
   // One window's runs are stored together: a replica killed mid-window leaves none of them, and
   // the replica that takes the model over detects the window again in full.
@@ -153,6 +156,7 @@ async function detectScope(
     throughput: detected.throughput.document,
     performance: detected.performance.document,
     estimated_performance: detected.estimated_performance.document,
+    multivariate_drift: detected.multivariate_drift.document,
   };
 }
 

@@ -60,7 +60,8 @@ export const modelSettings = z.strictObject({
       overrides: z.record(z.string().min(1), verdictOverride).default({}),
       /**
        * Thresholds calibrated on the reference, as NannyML does: mean + 3σ of the verdict's
-       * distance between random tenths of the reference and the whole. Applies to the binned
+       * distance under no drift, simulated at the window's size from the reference's own bins
+       * (drift/calibrated-threshold.ts). Applies to the binned
        * distances (psi, jensen_shannon, hellinger, l_infinity); the default method becomes
        * jensen_shannon.
        */

@@ -90,43 +90,17 @@ export function numericPairs(rows: RowSet, extra = ''): string {
 /**
  * Counts per (t, k, v) of a row set's categorical features ('c', plus the label prediction) and
  * boolean features ('b', as 'true' / 'false'): one grouped pass per map, so each groups on its own
- * key and value types (one pass over all three as strings costs twice as much). `extra` is a
- * column to carry and group by too, ending in a comma.
+ * key and value types (one pass over all three as strings costs twice as much).
  */
-export function categoryCountsSql(rows: RowSet, extra = ''): string {
+export function categoryCountsSql(rows: RowSet): string {
   const from = `FROM (${rows.sql})`;
   return `
-    SELECT ${extra} 'c' AS t, CAST(k, 'String') AS k, v, count() AS n ${from}
-      ARRAY JOIN mapKeys(cat_features) AS k, mapValues(cat_features) AS v GROUP BY ${extra} k, v
+    SELECT 'c' AS t, CAST(k, 'String') AS k, v, count() AS n ${from}
+      ARRAY JOIN mapKeys(cat_features) AS k, mapValues(cat_features) AS v GROUP BY k, v
     UNION ALL
-    SELECT ${extra} 'b' AS t, CAST(k, 'String') AS k, if(b, 'true', 'false') AS v, count() AS n ${from}
-      ARRAY JOIN mapKeys(bool_features) AS k, mapValues(bool_features) AS b GROUP BY ${extra} k, b
+    SELECT 'b' AS t, CAST(k, 'String') AS k, if(b, 'true', 'false') AS v, count() AS n ${from}
+      ARRAY JOIN mapKeys(bool_features) AS k, mapValues(bool_features) AS b GROUP BY k, b
     UNION ALL
-    SELECT ${extra} 'c' AS t, '${PREDICTION_KEY}' AS k, CAST(assumeNotNull(prediction_label), 'String') AS v, count() AS n
-      ${from} WHERE prediction_label IS NOT NULL GROUP BY ${extra} v`;
-}
-
-export interface ChunkedRows {
-  chunks: number;
-  rows: RowSet;
-  carry: string;
-  select: string;
-}
-
-/**
- * The rows split into `chunks` parts by a hash of the whole row, so the same reference always
- * splits (and calibrates) the same way: `carry` passes the part number through the pairs and the
- * grouping, `select` names it in the result. One part adds nothing to the windows' counts.
- */
-export function withChunks(rows: RowSet, chunks: number): ChunkedRows {
-  if (chunks === 1) return { chunks, rows, carry: '', select: '0 AS chunk,' };
-  return {
-    chunks,
-    rows: {
-      sql: `SELECT *, toUInt32(cityHash64(tuple(*)) % ${chunks}) AS chunk FROM (${rows.sql})`,
-      params: rows.params,
-    },
-    carry: 'chunk,',
-    select: 'chunk,',
-  };
+    SELECT 'c' AS t, '${PREDICTION_KEY}' AS k, CAST(assumeNotNull(prediction_label), 'String') AS v, count() AS n
+      ${from} WHERE prediction_label IS NOT NULL GROUP BY v`;
 }

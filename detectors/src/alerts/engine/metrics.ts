@@ -66,6 +66,16 @@ const estimated: MetricSource = ({ metric, detection }) => {
   return name in m ? [{ feature: null, value: num(m[name]!.value) }] : [];
 };
 
+/** multivariate.reconstruction_error, or multivariate.alert: 1 outside the reference's thresholds. */
+const multivariate: MetricSource = ({ metric, detection }) => {
+  const report = detection.multivariate_drift as { value?: unknown; alert?: unknown };
+  if (metric === 'multivariate.alert')
+    return [
+      { feature: null, value: typeof report.alert === 'boolean' ? Number(report.alert) : null },
+    ];
+  return [{ feature: null, value: num(report.value) }];
+};
+
 /**
  * The built-in metric families. `shadow` has no source until the shadow runner registers one
  * (AlertEngine.registerMetricSource): until then shadow.disagreement rules are not evaluated.
@@ -76,6 +86,7 @@ export function builtinSources(): Map<string, MetricSource> {
     ['latency', latency],
     ['performance', performance],
     ['estimated', estimated],
+    ['multivariate', multivariate],
     [
       'error_rate',
       ({ detection }) => [{ feature: null, value: field(detection.errors, 'error_rate') }],

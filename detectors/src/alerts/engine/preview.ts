@@ -34,6 +34,7 @@ const DETECTOR_OF: Record<string, DetectorName> = {
   throughput: 'throughput',
   performance: 'performance',
   estimated: 'estimated_performance',
+  multivariate: 'multivariate_drift',
   shadow: 'errors',
 };
 
@@ -177,6 +178,7 @@ async function storedDetections(
         throughput: {},
         performance: {},
         estimated_performance: {},
+        multivariate_drift: {},
       } as Omit<Detection, 'window' | 'model' | 'version' | 'segment'>),
       [detector]: document,
     };

@@ -32,6 +32,7 @@ describe('alert rule schema', () => {
   it.each([
     [{ ...valid, metric: 'drift.nope' }, 'metric: drift statistics are dataset'],
     [{ ...valid, metric: 'latency.p42' }, 'metric: must be drift.<statistic>'],
+    [{ ...valid, metric: 'multivariate.psi' }, 'metric: must be drift.<statistic>'],
     [{ ...valid, op: '=>' }, 'op: must be one of'],
     [{ ...valid, threshold: '0.2' }, 'threshold: required, a number'],
     [{ ...valid, for: 0 }, 'for: '],
@@ -52,6 +53,8 @@ describe('alert rule schema', () => {
     'throughput',
     'performance.f1',
     'estimated.roc_auc',
+    'multivariate.reconstruction_error',
+    'multivariate.alert',
     'shadow.disagreement',
   ])('%s is a valid metric', (metric) => expect(firstIssue({ ...valid, metric })).toBe('ok'));
 

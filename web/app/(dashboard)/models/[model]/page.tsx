@@ -8,6 +8,7 @@ import {
   featureHistograms,
   firstWindow,
   loadSettings,
+  multivariateHistory,
   performanceHistory,
   windowReference,
   type DriftHeatmap as Heatmap,
@@ -18,6 +19,7 @@ import { EstimatedPerformancePanel } from '@/components/model/estimated-performa
 import { FeatureDrilldown } from '@/components/model/feature-drilldown';
 import { FeatureSearch } from '@/components/model/feature-search';
 import { FirstWindowNotice } from '@/components/model/first-window-notice';
+import { MultivariatePanel } from '@/components/model/multivariate-panel';
 import { PerformancePanel } from '@/components/model/performance-panel';
 import { RecomputeWindows } from '@/components/model/recompute-windows';
 import { WindowLength } from '@/components/model/window-length';
@@ -102,6 +104,7 @@ export default async function ModelPage(props: {
       segment ? loadSegmentStats(rt, { model, ...dates, segment }) : undefined,
     ]);
   const estimated = await estimatedPerformanceHistory(rt.store, scope);
+  const multivariate = await multivariateHistory(rt.store, scope);
   const canEdit = abilities(user).edit;
   const m = overview.find((o) => o.model === model);
   if (!m) notFound();
@@ -172,6 +175,7 @@ export default async function ModelPage(props: {
         · last prediction {ago(m.last_seen, range.to)} ·{' '}
         <Link href={`/versions?model=${encodeURIComponent(model)}`}>deployments</Link> ·{' '}
         <Link href={`/shadow?model=${encodeURIComponent(model)}`}>shadow runs</Link> ·{' '}
+        <Link href={`/models/${encodeURIComponent(model)}/diagnostics?${base}`}>diagnostics</Link> ·{' '}
         <Link href="/alerts">alerts</Link>
       </div>
       <div className={styles.windowBar} data-testid="window-bar">
@@ -294,6 +298,8 @@ export default async function ModelPage(props: {
             </>
           )}
         </section>
+
+        <MultivariatePanel points={multivariate} />
 
         {performance.length > 0 ? (
           <PerformancePanel points={performance} />

@@ -1,0 +1,88 @@
+// npm run bench:many-models — what one scheduler pass costs when a team runs many models.
+//
+// BENCH_MODELS models (default 1,000) each get 1,000 reference rows and one closed hourly window
+// of 1,000 predictions with 8 numeric and 3 categorical features, a numeric prediction, a label
+// per prediction and a `region` tag of 20 values; then one DetectorScheduler pass detects every
+// model's window with every detector (run/detect.ts detectScope) and stores the results, as
+// `osprey start` does each hour. Printed: the pass, per model, and what one model costs with
+// `region` as a segment (20 values) against the same model without.
+// Goal (issue #16): 1,000 models ≤ 20 s on 2 cores; 20 segment values ≤ 3× the model alone.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Tables } from '@osprey/db';
+import { migrate } from '@osprey/db/migrate';
+import { createStore } from '@osprey/db/store';
+import pino from 'pino';
+import { detectWindow } from '../src/run/detect';
+import { DetectorScheduler } from '../src/scheduler/scheduler';
+import { saveSettings } from '../src/settings/model-settings';
+import { generateDriftData } from './generate';
+
+const MODELS = Number(process.env.BENCH_MODELS ?? 1_000);
+const ROWS = 1_000;
+const HOUR = 3_600_000;
+const from = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
+const window = { from, to: from + HOUR };
+
+const dir = mkdtempSync(join(tmpdir(), 'osprey-bench-many-models-'));
+const store = await createStore({
+  OSPREY_DATA_DIR: dir,
+  CLICKHOUSE_USER: 'default',
+  CLICKHOUSE_PASSWORD: '',
+  CLICKHOUSE_DATABASE: 'default',
+  OSPREY_RETENTION_DAYS: 90,
+});
+await migrate(store, { retentionDays: 90 });
+const seconds = (since: number) => (performance.now() - since) / 1000;
+
+let t = performance.now();
+await generateDriftData(store, {
+  rows: ROWS,
+  numeric: 8,
+  categorical: 3,
+  from,
+  models: MODELS,
+  regions: 20,
+});
+await store.command(`OPTIMIZE TABLE ${Tables.predictions} FINAL`);
+console.log(`generated ${MODELS} models × ${ROWS} rows in ${seconds(t).toFixed(1)} s`);
+
+// One pass, as the scheduler runs it an hour after the window closed (past every grace period).
+const scheduler = new DetectorScheduler(store, pino({ level: 'warn' }), {
+  intervalMs: HOUR,
+  backfillDays: 1,
+  now: () => window.to + HOUR,
+});
+t = performance.now();
+await scheduler.pass();
+const pass = seconds(t);
+const [stored] = await store.query<{ models: string }>(
+  `SELECT uniqExact(model) AS models FROM ${Tables.detectorRuns} WHERE detector = 'drift'`,
+);
+if (Number(stored!.models) !== MODELS) {
+  throw new Error(`the pass stored drift for ${stored!.models} of ${MODELS} models`);
+}
+
+// One model alone against the same model with its 20 regions as segments (medians of 3).
+const median = async (f: () => Promise<unknown>) => {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    await f();
+    times.push(seconds(start));
+  }
+  return times.sort((a, b) => a - b)[1]!;
+};
+const alone = await median(() => detectWindow(store, { model: 'bench-0', window }));
+await saveSettings(store, 'bench-1', { segments: ['region'] }, 'bench');
+const segmented = await median(() => detectWindow(store, { model: 'bench-1', window }));
+
+console.log(`
+${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' ')}
+pass over ${MODELS} models: ${pass.toFixed(1)} s, ${((pass / MODELS) * 1000).toFixed(0)} ms a model (goal ≤ 20 s for 1,000)
+one model, repeat: ${(alone * 1000).toFixed(0)} ms; with 20 segment values: ${(segmented * 1000).toFixed(0)} ms, ${(segmented / alone).toFixed(1)}× (goal ≤ 3×)`);
+await store.close();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,154 @@
+import type { Store } from '@osprey/db';
+import { resolveReference, type Reference, type Scope } from '../reference/resolve';
+import type { ResultRow } from '../results/runs';
+import type { ModelSettings } from '../settings/model-settings';
+import { predictionRows } from '../sql/rows';
+import { isoWindow } from '../window';
+import { FIT_FORMAT, fitReconstruction, referenceThresholds, type FitOutcome } from './fit';
+import { loadFit, saveFit } from './fit-store';
+import { basisParams, preprocessingParams, rowErrors } from './row-sql';
+import { breaches, STANDARD_DEVIATION_3, type Bounds } from './thresholds';
+
+/** The family's name in reference_fits. */
+export const FAMILY = 'multivariate_drift';
+
+/** NannyML's SAMPLING_ERROR_RANGE: the band is value ± 3 SE. */
+const BAND = 3;
+
+export interface MultivariateDriftReport {
+  window: { from: string; to: string };
+  method: 'pca_reconstruction_error';
+  reference: { key: string; source: Reference['source']; size: number } | null;
+  features: { numeric: string[]; categorical: string[]; left_out: string[] };
+  /** Kept components and the share of the reference's variance they explain. */
+  components: number | null;
+  explained_variance: number | null;
+  current_size: number;
+  /** Mean row reconstruction error of the window; null with a reason when none is computed. */
+  value: number | null;
+  /** std(row errors, ddof 1) / √n. */
+  sampling_error: number | null;
+  lower_confidence_bound: number | null;
+  upper_confidence_bound: number | null;
+  threshold: typeof STANDARD_DEVIATION_3 & {
+    reference_chunks: number;
+    chunk_rows: number;
+    /** Set when the window is smaller than a block of the reference (see referenceThresholds). */
+    scaled_to_rows?: number;
+  };
+  thresholds: Bounds;
+  /** The value is outside the thresholds; null when there is no value. */
+  alert: boolean | null;
+  reason?: string;
+}
+
+/**
+ * Multivariate drift of one window: the mean PCA reconstruction error of its rows against the
+ * reference's fit (fitted once per reference and stored), computed in ClickHouse, with its
+ * sampling error, band and StandardDeviation(3) thresholds from reference chunks of about the
+ * window's size.
+ */
+export async function detectMultivariateDrift(
+  store: Store,
+  settings: ModelSettings,
+  scope: Scope,
+): Promise<{ document: MultivariateDriftReport; rows: ResultRow[]; referenceKey: string }> {
+  const ref = await resolveReference(store, settings, scope);
+  const fit = ref ? await referenceFit(store, scope.model, ref) : undefined;
+  const report: MultivariateDriftReport = {
+    window: isoWindow(scope.window),
+    method: 'pca_reconstruction_error',
+    reference: ref && fit ? { key: ref.key, source: ref.source, size: fit.rows } : null,
+    features: { numeric: [], categorical: [], left_out: [] },
+    components: null,
+    explained_variance: null,
+    current_size: 0,
+    value: null,
+    sampling_error: null,
+    lower_confidence_bound: null,
+    upper_confidence_bound: null,
+    threshold: { ...STANDARD_DEVIATION_3, reference_chunks: 0, chunk_rows: 0 },
+    thresholds: { lower: null, upper: null },
+    alert: null,
+  };
+  if (!ref || !fit) return result({ ...report, reason: 'the model has no reference' }, '');
+  if ('reason' in fit) return result({ ...report, reason: fit.reason }, ref.key);
+  const { preprocessing: p, basis } = fit;
+  const k = basis.components.length;
+  report.features = {
+    numeric: p.numeric.map((f) => f.name),
+    categorical: [...p.categorical, ...p.boolean].map((f) => f.name).sort(),
+    left_out: p.left_out,
+  };
+  report.components = k;
+  report.explained_variance = basis.explained_variance_ratio.slice(0, k).reduce((a, b) => a + b, 0);
+
+  const cur = predictionRows('cur', { ...scope, ...scope.window });
+  const [agg] = (await store.query<{ n: string; mean: number; std: number }>(
+    `SELECT count() AS n, avg(err) AS mean, stddevSampStable(err) AS std FROM (${rowErrors(fit, cur)})`,
+    { ...cur.params, ...preprocessingParams(p), ...basisParams(basis) },
+  )) as [{ n: string; mean: number; std: number }];
+  const n = Number(agg.n);
+  report.current_size = n;
+  if (n === 0) return result({ ...report, reason: 'no predictions in the window' }, ref.key);
+
+  const reference = referenceThresholds(fit, n);
+  const thresholds = reference.bounds;
+  // One row has no spread: NannyML's std(ddof=1) is NaN there, and so is its band.
+  const se = n > 1 ? agg.std / Math.sqrt(n) : null;
+  return result(
+    {
+      ...report,
+      value: agg.mean,
+      sampling_error: se,
+      lower_confidence_bound: se === null ? null : Math.max(0, agg.mean - BAND * se),
+      upper_confidence_bound: se === null ? null : agg.mean + BAND * se,
+      threshold: {
+        ...report.threshold,
+        reference_chunks: reference.chunks,
+        chunk_rows: reference.chunk_rows,
+        ...(reference.scaled_to_rows !== undefined && { scaled_to_rows: reference.scaled_to_rows }),
+      },
+      thresholds,
+      alert: breaches(agg.mean, thresholds),
+    },
+    ref.key,
+  );
+}
+
+function result(document: MultivariateDriftReport, referenceKey: string) {
+  const rows: ResultRow[] = [
+    {
+      target: 'model',
+      feature: '',
+      kind: 'multivariate',
+      statistic: 'reconstruction_error',
+      value: document.value,
+      threshold: document.thresholds.upper,
+      is_verdict: true,
+      status: document.alert === null ? 'unknown' : document.alert ? 'drift' : 'ok',
+      reference_size: document.reference?.size ?? 0,
+      current_size: document.current_size,
+    },
+  ];
+  return { document, rows, referenceKey };
+}
+
+/**
+ * The reference's fit, stored or computed (and stored) when none matches its rows. A previous
+ * window's fit is not stored: that reference serves one window (and its recomputes), and every
+ * window of every model and segment would add one.
+ */
+async function referenceFit(store: Store, model: string, ref: Reference): Promise<FitOutcome> {
+  const [{ n }] = (await store.query<{ n: string }>(
+    `SELECT count() AS n FROM (${ref.rows.sql})`,
+    ref.rows.params,
+  )) as [{ n: string }];
+  const rows = Number(n);
+  const kept = ref.source !== 'previous_window';
+  const stored = kept ? await loadFit<FitOutcome>(store, model, ref.key, FAMILY) : undefined;
+  if (stored && stored.format === FIT_FORMAT && stored.rows === rows) return stored;
+  const fit = await fitReconstruction(store, ref.rows, rows);
+  if (kept && rows > 0) await saveFit(store, model, ref.key, FAMILY, fit);
+  return fit;
+}
