@@ -37,12 +37,14 @@ export function calibratedSql(
     return `{${name}_${suffix}:Array(Float64)}`;
   };
   const xs = arr('x', map.x);
-  const at = (suffix: string, values: number[]) =>
-    `transform(roundDown(${s}, ${xs}), ${xs}, ${arr(suffix, values)}, 0)`;
+  const ys = arr('y', map.y);
+  // Each point's right-hand neighbour (the last point its own), derived here rather than sent.
+  const next = (a: string) => `arrayPushBack(arrayPopFront(${a}), ${a}[-1])`;
   const x0 = `roundDown(${s}, ${xs})`;
-  const y0 = at('y', map.y);
-  const x1 = at('x1', [...map.x.slice(1), map.x.at(-1)!]);
-  const y1 = at('y1', [...map.y.slice(1), map.y.at(-1)!]);
+  const at = (values: string) => `transform(${x0}, ${xs}, ${values}, 0)`;
+  const y0 = at(ys);
+  const x1 = at(next(xs));
+  const y1 = at(next(ys));
   return `if(${x1} = ${x0}, ${y0},
     ${y0} + (${y1} - ${y0}) * (least(greatest(${s}, ${x0}), ${x1}) - ${x0}) / (${x1} - ${x0}))`;
 }
