@@ -47,6 +47,12 @@ export {
   type PerformancePoint,
   type StoredStatistic,
 } from './results/history';
+export {
+  detectEstimatedPerformance,
+  type Estimate,
+  type EstimatedPerformance,
+} from './estimation/cbpe';
+export { estimatedPerformanceHistory, type EstimatedPoint } from './estimation/history';
 export { firstWindow, type FirstWindow } from './results/first-window';
 export { multivariateHistory, type MultivariatePoint } from './multivariate/history';
 export type { MultivariateDriftReport } from './multivariate/detect-multivariate';

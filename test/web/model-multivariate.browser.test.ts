@@ -97,7 +97,7 @@ describe('multivariate drift on the model page', () => {
       osprey.url,
       osprey.apiKey,
       'GET',
-      `/api/v1/models/${model}/multivariate_drift?from=${last.from.toISOString()}&to=${last.to.toISOString()}`,
+      `/api/v1/models/${model}/multivariate-drift?from=${last.from.toISOString()}&to=${last.to.toISOString()}`,
     );
     expect(stored.status).toBe(200);
     expect(stored.body.alert).toBe(true);

@@ -62,7 +62,8 @@ const detectorCases: RouteCase[] = (
     'errors',
     'throughput',
     'performance',
-    'multivariate_drift',
+    'estimated-performance',
+    'multivariate-drift',
     'quality',
   ] as const
 ).map((detector) => ({

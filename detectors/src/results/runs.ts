@@ -4,7 +4,14 @@ import { segmentLabel, type Segment } from '../sql/rows';
 import type { Window } from '../window';
 
 export type DetectorName =
-  'drift' | 'latency' | 'errors' | 'throughput' | 'performance' | 'multivariate_drift' | 'quality';
+  | 'drift'
+  | 'latency'
+  | 'errors'
+  | 'throughput'
+  | 'performance'
+  | 'estimated_performance'
+  | 'multivariate_drift'
+  | 'quality';
 
 /** One statistic of a run, as a detector_results row (see db/migrations/0010_detector_results.sql). */
 export interface ResultRow {

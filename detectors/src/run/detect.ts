@@ -4,6 +4,7 @@ import type { AlertTransition } from '../alerts/engine/engine';
 import { detectDrift, type DriftReport, type FeatureDrift } from '../drift/detect-drift';
 import { statisticOf } from '../drift/verdict';
 import { detectErrors, detectLatency, detectThroughput } from '../operational/operational';
+import { detectEstimatedPerformance } from '../estimation/cbpe';
 import { detectPerformance } from '../performance/performance';
 import { detectMultivariateDrift } from '../multivariate/detect-multivariate';
 import { detectQuality } from '../quality/detect-quality';
@@ -26,6 +27,7 @@ export interface Detection {
   errors: object;
   throughput: object;
   performance: object;
+  estimated_performance: object;
   multivariate_drift: object;
   quality: object;
 }
@@ -126,6 +128,7 @@ async function detectScope(
     errors: await detectErrors(store, settings, scope),
     throughput: await detectThroughput(store, scope),
     performance: await detectPerformance(store, settings, scope),
+    estimated_performance: await detectEstimatedPerformance(store, settings, scope),
     multivariate_drift: await detectMultivariateDrift(store, settings, scope),
     quality: await detectQuality(store, settings, scope),
   };
@@ -155,6 +158,7 @@ async function detectScope(
     errors: detected.errors.document,
     throughput: detected.throughput.document,
     performance: detected.performance.document,
+    estimated_performance: detected.estimated_performance.document,
     multivariate_drift: detected.multivariate_drift.document,
     quality: detected.quality.document,
   };

@@ -59,6 +59,14 @@ const performance: MetricSource = ({ metric, detection }) => {
   return name in metrics ? [{ feature: null, value: num(metrics[name]) }] : [];
 };
 
+/** CBPE's estimate of a metric (detectors/src/estimation), e.g. estimated.roc_auc. */
+const estimated: MetricSource = ({ metric, detection }) => {
+  const name = metric.slice('estimated.'.length);
+  const doc = detection.estimated_performance as { metrics?: Record<string, { value?: unknown }> };
+  const m = doc?.metrics ?? {};
+  return name in m ? [{ feature: null, value: num(m[name]!.value) }] : [];
+};
+
 /** multivariate.reconstruction_error, or multivariate.alert: 1 outside the reference's thresholds. */
 const multivariate: MetricSource = ({ metric, detection }) => {
   const report = detection.multivariate_drift as { value?: unknown; alert?: unknown };
@@ -78,6 +86,7 @@ export function builtinSources(): Map<string, MetricSource> {
     ['drift', drift],
     ['latency', latency],
     ['performance', performance],
+    ['estimated', estimated],
     ['multivariate', multivariate],
     ['quality', quality],
     [

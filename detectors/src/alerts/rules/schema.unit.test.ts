@@ -52,6 +52,7 @@ describe('alert rule schema', () => {
     'error_rate',
     'throughput',
     'performance.f1',
+    'estimated.roc_auc',
     'multivariate.reconstruction_error',
     'multivariate.alert',
     'shadow.disagreement',

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { modelTags } from '@osprey/db';
 import {
   driftHeatmap,
+  estimatedPerformanceHistory,
   featureDriftHistory,
   featureHistograms,
   firstWindow,
@@ -15,6 +16,7 @@ import {
 } from '@osprey/detectors';
 import { DriftHeatmap } from '@/components/model/drift-heatmap';
 import { DriftWatcher } from '@/components/model/drift-watcher';
+import { EstimatedPerformancePanel } from '@/components/model/estimated-performance-panel';
 import { FeatureDrilldown } from '@/components/model/feature-drilldown';
 import { FeatureSearch } from '@/components/model/feature-search';
 import { FirstWindowNotice } from '@/components/model/first-window-notice';
@@ -102,6 +104,7 @@ export default async function ModelPage(props: {
       signedInUser(),
       segment ? loadSegmentStats(rt, { model, ...dates, segment }) : undefined,
     ]);
+  const estimated = await estimatedPerformanceHistory(rt.store, scope);
   const multivariate = await multivariateHistory(rt.store, scope);
   const quality = await qualityHeatmap(rt.store, scope);
   const canEdit = abilities(user).edit;
@@ -317,6 +320,7 @@ export default async function ModelPage(props: {
             </p>
           </section>
         )}
+        <EstimatedPerformancePanel points={estimated} realized={performance} />
       </div>
       <DriftWatcher
         model={model}
