@@ -6,6 +6,7 @@ import { Osprey } from '@osprey/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../support/events';
 import { quantileExactLow, stats } from '../support/http';
+import { sqlRows } from '../support/osprey-cli';
 import { REPO_ROOT, freePort, startOsprey, type OspreyProcess } from '../support/osprey-process';
 
 // Both SDKs against a real `osprey start`: what they send is what the read API computes.
@@ -16,6 +17,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await osprey?.stop();
 });
+
+const python = () =>
+  existsSync(join(REPO_ROOT, '.venv/bin/python')) ? join(REPO_ROOT, '.venv/bin/python') : 'python3';
 
 function expectStats(
   actual: Awaited<ReturnType<typeof stats>>,
@@ -82,11 +86,8 @@ describe('SDKs end to end', () => {
 
   it('stores 1,000 events logged through the Python SDK, with exact stats', async () => {
     const model = `py-sdk-${Date.now()}`;
-    const python = existsSync(join(REPO_ROOT, '.venv/bin/python'))
-      ? join(REPO_ROOT, '.venv/bin/python')
-      : 'python3';
     const { stdout } = await promisify(execFile)(
-      python,
+      python(),
       [
         join(REPO_ROOT, 'sdk/python/scripts/send_events.py'),
         '--url',
@@ -138,5 +139,61 @@ describe('SDKs end to end', () => {
     } finally {
       await late.stop();
     }
+  });
+
+  // Last: it stops the shared server to read its store.
+  it('stores a labelled reference from both SDKs: numbers and class names apart, none as null', async () => {
+    const model = `labelled-ref-${Date.now()}`;
+    const client = new Osprey({ url: osprey.url, apiKey: osprey.apiKey });
+    const upload = await client.logReference(model, 'ts', [
+      { features: { x: 1 }, prediction: 0.9, label: 1 },
+      { features: { x: 2 }, prediction: 'b', label: 'churned' },
+      { features: { x: 3 }, prediction: 0.2 },
+    ]);
+    await client.close();
+    expect(upload).toMatchObject({ accepted: 3, rejected: [] });
+    const script = [
+      'import json, sys, pandas as pd',
+      'from osprey import Osprey',
+      'frame = pd.DataFrame({"x": [4.0, 5.0], "score": [0.7, 0.1], "truth": [0.0, None]})',
+      'with Osprey(sys.argv[1], sys.argv[2]) as c:',
+      '    u = c.log_reference(sys.argv[3], "py", frame, prediction_column="score", label_column="truth")',
+      'print(json.dumps([u.accepted, u.rejected]))',
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(
+      python(),
+      ['-c', script, osprey.url, osprey.apiKey, model],
+      { env: { ...process.env, PYTHONPATH: join(REPO_ROOT, 'sdk/python') } },
+    );
+    expect(JSON.parse(stdout.trim())).toEqual([2, []]);
+    // The collector names a bad label and keeps the rest of the batch.
+    const res = await fetch(`${osprey.url}/v1/reference`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${osprey.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { model, version: 'raw', features: { x: 6 }, label: { class: 1 } },
+        { model, version: 'raw', features: { x: 7 }, label: 0 },
+      ]),
+    });
+    expect(await res.json()).toEqual({
+      accepted: 1,
+      rejected: [{ index: 0, error: 'label: must be a number or a string' }],
+    });
+
+    await osprey.stop(); // chDB opens a data directory in one process only
+    expect(
+      await sqlRows(
+        osprey.dataDir,
+        `SELECT version, num_features['x'], ifNull(toString(label_num), 'null'), ifNull(label_str, 'null')
+         FROM reference_rows WHERE model = '${model}' ORDER BY num_features['x']`,
+      ),
+    ).toEqual([
+      ['ts', '1', '1', 'null'],
+      ['ts', '2', 'null', 'churned'],
+      ['ts', '3', 'null', 'null'],
+      ['py', '4', '0', 'null'],
+      ['py', '5', 'null', 'null'],
+      ['raw', '7', '0', 'null'],
+    ]);
   });
 });

@@ -83,6 +83,11 @@ export const predictionValue = z.union(
   { error: unionError('must be a number, a string or an array of numbers') },
 );
 
+/** Ground truth: a number (regression, 0/1 classes) or a class name. */
+export const labelValue = z.union([z.number(), stringValue], {
+  error: unionError('must be a number or a string'),
+});
+
 export const featureValue = z.union([z.number(), stringValue, z.boolean(), z.null()], {
   error: unionError('must be a number, string, boolean or null'),
 });

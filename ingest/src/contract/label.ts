@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventId, modelName, requestId, stringValue, timestamp, unionError } from './fields';
+import { eventId, labelValue, modelName, requestId, timestamp } from './fields';
 
 /** A label must name the prediction it belongs to. */
 export function hasJoinKey(label: { event_id?: unknown; request_id?: unknown }): boolean {
@@ -11,9 +11,7 @@ export const labelEvent = z
   .strictObject(
     {
       model: modelName,
-      label: z.union([z.number(), stringValue], {
-        error: unionError('must be a number or a string'),
-      }),
+      label: labelValue,
       event_id: eventId.optional(),
       request_id: requestId.optional(),
       timestamp: timestamp.optional(),

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { features, modelName, predictionValue, tags, timestamp, versionName } from './fields';
+import {
+  features,
+  labelValue,
+  modelName,
+  predictionValue,
+  tags,
+  timestamp,
+  versionName,
+} from './fields';
 
 /** Names one uploaded reference dataset; every batch of one upload carries the same id. */
 export const referenceId = z
@@ -11,6 +19,8 @@ export const referenceId = z
  * typically its training or validation data), logged through `POST /v1/reference`. The detectors
  * compare production windows with it. Rows of one upload share a `reference_id` (the SDK helpers
  * set one per call; default "default"); the most recent upload is a model's dataset reference.
+ * A row's `label` (its ground truth, when the reference is labelled data such as a validation
+ * set) lets the estimators learn how the model's outputs relate to its real performance.
  */
 export const referenceEvent = z.strictObject(
   {
@@ -18,6 +28,7 @@ export const referenceEvent = z.strictObject(
     version: versionName,
     features: features,
     prediction: predictionValue.optional(),
+    label: labelValue.optional(),
     reference_id: referenceId.optional(),
     tags: tags.optional(),
     timestamp: timestamp.optional(),

@@ -9,6 +9,8 @@ export const REFERENCE_COLUMNS = [
   'timestamp',
   ...FEATURE_COLUMNS,
   'tags',
+  'label_num',
+  'label_str',
 ] as const;
 
 export const DEFAULT_REFERENCE_ID = 'default';
@@ -20,6 +22,8 @@ export type ReferenceRow = [
   timestamp: number,
   ...FeatureValues,
   tags: Record<string, string>,
+  label_num: number | null,
+  label_str: string | null,
 ];
 
 export function toReferenceRow(row: ReferenceEvent & { timestamp: number }): ReferenceRow {
@@ -35,5 +39,7 @@ export function toReferenceRow(row: ReferenceEvent & { timestamp: number }): Ref
     f.nulls,
     ...splitPrediction(row.prediction),
     row.tags ?? {},
+    typeof row.label === 'number' ? row.label : null,
+    typeof row.label === 'string' ? row.label : null,
   ];
 }

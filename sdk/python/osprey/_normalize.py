@@ -247,15 +247,19 @@ def prediction_event(raw: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def label(raw: Any) -> float | int | str:
+    value = _plain(raw)
+    if isinstance(value, str):
+        return value
+    number = _finite_number(value)
+    if number is None:
+        raise InvalidEvent("label: must be a finite number or a string")
+    return number
+
+
 def label_event(raw: Mapping[str, Any]) -> dict[str, Any]:
     """A logged label (as built by log_label()) as a contract-valid wire event."""
-    value = _plain(raw["label"])
-    if not isinstance(value, str):
-        number = _finite_number(value)
-        if number is None:
-            raise InvalidEvent("label: must be a finite number or a string")
-        value = number
-    out: dict[str, Any] = {"model": model_name(raw["model"]), "label": value}
+    out: dict[str, Any] = {"model": model_name(raw["model"]), "label": label(raw["label"])}
     if raw.get("event_id") is not None:
         out["event_id"] = event_id(raw["event_id"])
     if raw.get("request_id") is not None:
@@ -267,9 +271,9 @@ def label_event(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def reference_row(raw: Any, model: str, version: str, ref_id: str) -> dict[str, Any]:
-    """One reference row `{"features", "prediction"?, "tags"?}` as a contract-valid wire row, with
-    the upload's model, version and reference_id (already checked). Values are checked and
-    converted like log()'s; a prediction of None is no prediction; other keys are not sent."""
+    """One reference row `{"features", "prediction"?, "label"?, "tags"?}` as a contract-valid wire
+    row, with the upload's model, version and reference_id (already checked). Values are checked
+    and converted like log()'s; a prediction or label of None is none; other keys are not sent."""
     if not isinstance(raw, Mapping):
         raise InvalidEvent(f"row: must be a mapping with features, prediction and tags, not {type(raw).__name__}")
     if raw.get("features") is None:
@@ -277,6 +281,8 @@ def reference_row(raw: Any, model: str, version: str, ref_id: str) -> dict[str, 
     out: dict[str, Any] = {"model": model, "version": version, "reference_id": ref_id, "features": features(raw["features"])}
     if raw.get("prediction") is not None:
         out["prediction"] = prediction(raw["prediction"])
+    if _plain(raw.get("label")) is not None:
+        out["label"] = label(raw["label"])
     if raw.get("tags") is not None:
         out["tags"] = tags(raw["tags"])
     return out

@@ -47,6 +47,7 @@ def upload(
     *,
     reference_id: str | None,
     prediction_column: Any,
+    label_column: Any,
     batch_rows: int,
 ) -> ReferenceUpload:
     ref_id = new_event_id() if reference_id is None else reference_id
@@ -58,7 +59,7 @@ def upload(
         raise ValueError(f"log_reference: {exc}") from None
     if type(batch_rows) is not int or batch_rows < 1:
         raise ValueError("log_reference: batch_rows must be an int >= 1")
-    source = _row_source(rows, prediction_column, batch_rows)
+    source = _row_source(rows, {"prediction": prediction_column, "label": label_column}, batch_rows)
 
     delivery = _ReferenceDelivery(config, post, reporter, model, version, ref_id)
     rejected = delivery.rejected
@@ -133,36 +134,45 @@ class _ReferenceDelivery(Delivery):
         return f"row {self._indices[offset]}"
 
 
-def _row_source(rows: Any, prediction_column: Any, chunk_rows: int) -> Iterator[Any]:
+def _row_source(rows: Any, columns: Mapping[str, Any], chunk_rows: int) -> Iterator[Any]:
+    """`columns`: the DataFrame column holding each row field ("prediction", "label"), or None."""
     pd = sys.modules.get("pandas")
     if pd is not None and isinstance(rows, pd.DataFrame):
-        return _frame_rows(rows, prediction_column, chunk_rows)
-    if prediction_column is not None:
-        raise ValueError("log_reference: prediction_column applies to a pandas DataFrame only; dict rows carry their own 'prediction'")
+        return _frame_rows(rows, columns, chunk_rows)
+    for field, column in columns.items():
+        if column is not None:
+            raise ValueError(f"log_reference: {field}_column applies to a pandas DataFrame only; dict rows carry their own {field!r}")
     if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
         raise TypeError(
-            "log_reference: rows must be an iterable of {'features': ..., 'prediction': ..., 'tags': ...} "
+            "log_reference: rows must be an iterable of {'features': ..., 'prediction': ..., 'label': ..., 'tags': ...} "
             f"dicts or a pandas DataFrame, not {type(rows).__name__}"
         )
     return iter(rows)
 
 
-def _frame_rows(frame: Any, prediction_column: Any, chunk_rows: int) -> Iterator[dict[str, Any]]:
-    """Each DataFrame row as {"features": {column: value}, "prediction": value}, read a chunk at a
-    time. Missing values of any dtype (NaN, None, pd.NA, NaT) become None: a null feature, or no
-    prediction; numpy scalars are converted by the normaliser, as for log()."""
-    columns = list(frame.columns)
-    if len(set(columns)) != len(columns):
+def _frame_rows(frame: Any, columns: Mapping[str, Any], chunk_rows: int) -> Iterator[dict[str, Any]]:
+    """Each DataFrame row as {"features": {column: value}, "prediction": value, "label": value},
+    read a chunk at a time; the prediction and label columns are the named ones, every other column
+    is a feature. Missing values of any dtype (NaN, None, pd.NA, NaT) become None: a null feature,
+    or no prediction / label; numpy scalars are converted by the normaliser, as for log()."""
+    names = list(frame.columns)
+    if len(set(names)) != len(names):
         raise ValueError("log_reference: the DataFrame's column names must be unique")
-    if prediction_column is not None and prediction_column not in columns:
-        raise ValueError(f"log_reference: prediction_column {prediction_column!r} is not a column of the DataFrame")
-    at = None if prediction_column is None else columns.index(prediction_column)
-    names = [c for i, c in enumerate(columns) if i != at]
+    fields: dict[str, int] = {}
+    for field, column in columns.items():
+        if column is None:
+            continue
+        if column not in names:
+            raise ValueError(f"log_reference: {field}_column {column!r} is not a column of the DataFrame")
+        if names.index(column) in fields.values():
+            raise ValueError(f"log_reference: {field}_column {column!r} is already the {next(f for f, i in fields.items() if i == names.index(column))} column")
+        fields[field] = names.index(column)
+    features = [(i, c) for i, c in enumerate(names) if i not in fields.values()]
     for start in range(0, len(frame), chunk_rows):
         chunk = frame.iloc[start : start + chunk_rows]
         chunk = chunk.astype(object).where(chunk.notna(), None)
         for values in chunk.itertuples(index=False, name=None):
-            if at is None:
-                yield {"features": dict(zip(names, values))}
-            else:
-                yield {"features": dict(zip(names, values[:at] + values[at + 1 :])), "prediction": values[at]}
+            row: dict[str, Any] = {"features": {c: values[i] for i, c in features}}
+            for field, i in fields.items():
+                row[field] = values[i]
+            yield row

@@ -200,14 +200,18 @@ class Osprey:
         reference_id: str | None = None,
         prediction_column: Any = None,
         batch_rows: int = _reference.DEFAULT_BATCH_ROWS,
+        label_column: Any = None,
     ) -> ReferenceUpload:
         """Uploads a reference dataset for `model` `version` — what its inputs and outputs should
         look like, e.g. its training data — to `/v1/reference`; the newest upload becomes the
         model's reference for drift detection.
 
-        `rows`: an iterable of `{"features": {...}, "prediction": ..., "tags": {...}}` dicts
-        (prediction and tags optional), or a pandas DataFrame whose columns are the features,
-        except `prediction_column` (if given), which is the prediction. Values are checked and
+        `rows`: an iterable of `{"features": {...}, "prediction": ..., "label": ..., "tags": {...}}`
+        dicts (prediction, label and tags optional), or a pandas DataFrame whose columns are the
+        features, except `prediction_column` and `label_column` (if given), which are the
+        prediction and the label. A label is the row's ground truth, when the reference is labelled
+        data such as a validation set: it lets Osprey estimate performance before production
+        labels arrive. Values are checked and
         converted like log()'s (numpy included; NaN and missing values become null features, or no
         prediction). Every row is sent with `reference_id` (default: a new UUID).
 
@@ -229,6 +233,7 @@ class Osprey:
             rows,
             reference_id=reference_id,
             prediction_column=prediction_column,
+            label_column=label_column,
             batch_rows=batch_rows,
         )
 

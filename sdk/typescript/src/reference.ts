@@ -33,7 +33,7 @@ export async function uploadReference(
   }
   if (!isIterable(rows)) {
     throw new TypeError(
-      'Osprey.logReference: rows must be an iterable or async iterable of { features, prediction?, tags? }',
+      'Osprey.logReference: rows must be an iterable or async iterable of { features, prediction?, label?, tags? }',
     );
   }
 

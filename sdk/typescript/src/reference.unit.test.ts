@@ -59,6 +59,31 @@ describe('logReference', () => {
     expect(osprey.stats()).toMatchObject({ sent: 0, queued: 0, inFlight: 0, retries: 0 });
   });
 
+  it("sends a row's label, a number or a class name; null is none and anything else refused", async () => {
+    const collector = await collectorWith();
+    const { osprey } = client(collector.url);
+    const input = [
+      { ...row(0), label: 1 },
+      { ...row(1), label: 'churned' },
+      { ...row(2), label: null },
+      { ...row(3), label: Number.NaN },
+      { ...row(4), label: { class: 1 } },
+    ] as ReferenceRow[];
+    const upload = await osprey.logReference('m', 'v1', input);
+
+    const problem = 'label: must be a finite number or a string';
+    expect(upload.rejected).toEqual([
+      { index: 3, error: problem },
+      { index: 4, error: problem },
+    ]);
+    expect(collector.received(PATH).map((e) => [amounts([e])[0], e.label])).toEqual([
+      [0, 1],
+      [1, 'churned'],
+      [2, undefined],
+    ]);
+    expect('label' in collector.received(PATH)[2]!).toBe(false);
+  });
+
   it('sends exactly the contract fields, copied and checked like log()', async () => {
     const collector = await collectorWith();
     const { osprey } = client(collector.url);

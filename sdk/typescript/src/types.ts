@@ -35,6 +35,11 @@ export interface ReferenceRow {
   features: Record<string, FeatureValue | undefined>;
   /** What the model predicted for this row, if known; `null` counts as none. */
   prediction?: Prediction | null;
+  /**
+   * The row's ground truth, when the reference is labelled data (e.g. a validation set): lets
+   * Osprey estimate performance before production labels arrive. `null` counts as none.
+   */
+  label?: number | string | null;
   tags?: Record<string, string>;
 }
 

@@ -22,6 +22,7 @@ export interface WireReference {
   reference_id: string;
   features: Record<string, FeatureValue>;
   prediction: number | string | number[] | undefined;
+  label: number | string | undefined;
   tags: Record<string, string> | undefined;
 }
 
@@ -114,8 +115,8 @@ export function toWireLabel(input: unknown, now: number): WireLabel | string {
   const model = e.model;
   if (typeof model !== 'string' || !MODEL.test(model)) return MODEL_PROBLEM;
   const label = e.label;
-  if (!(typeof label === 'string' || (typeof label === 'number' && Number.isFinite(label)))) {
-    return 'label: must be a finite number or a string';
+  if (!isLabel(label)) {
+    return LABEL_PROBLEM;
   }
   const eventId = e.event_id;
   const requestId = e.request_id;
@@ -147,9 +148,9 @@ export function checkReferenceUpload(
 }
 
 /**
- * Checks and copies one reference row, `{ features, prediction?, tags? }`, with the same rules as
- * `toWirePrediction()`: features are required, a prediction is optional (`null` counts as none),
- * other fields are not sent. `model`, `version` and `referenceId` must have passed
+ * Checks and copies one reference row, `{ features, prediction?, label?, tags? }`, with the same
+ * rules as `toWirePrediction()`: features are required, a prediction and a label are optional
+ * (`null` counts as none), other fields are not sent. `model`, `version` and `referenceId` must have passed
  * `checkReferenceUpload()`. Returns the problem as `"<field>: <problem>"` instead of throwing.
  */
 export function toWireReference(
@@ -171,23 +172,33 @@ export function toWireReference(
     if (p === undefined) return PREDICTION_PROBLEM;
     prediction = p;
   }
+  let label: WireReference['label'];
+  if (e.label !== undefined && e.label !== null) {
+    if (!isLabel(e.label)) return LABEL_PROBLEM;
+    label = e.label;
+  }
   let tags: Record<string, string> | undefined;
   if (e.tags !== undefined) {
     const t = copyTags(e.tags);
     if (typeof t === 'string') return t;
     tags = t;
   }
-  return { model, version, reference_id: referenceId, features, prediction, tags };
+  return { model, version, reference_id: referenceId, features, prediction, label, tags };
 }
 
 const MODEL_PROBLEM = 'model: must be 1-128 characters of A-Z a-z 0-9 _ . -';
 const VERSION_PROBLEM = 'version: must be a string of 1-128 characters';
 const PREDICTION_PROBLEM =
   'prediction: must be a finite number, a string or an array of at most 4096 finite numbers';
+const LABEL_PROBLEM = 'label: must be a finite number or a string';
 const REFERENCE_ID_PROBLEM = 'reference_id: must be 1-128 characters of A-Z a-z 0-9 _ . : -';
 const EVENT_ID_PROBLEM = 'event_id: must be a UUID';
 const REQUEST_ID_PROBLEM = 'request_id: must be a string of 1-256 characters';
 const TIMESTAMP_PROBLEM = 'timestamp: must be epoch milliseconds, a Date or ISO-8601 text';
+
+function isLabel(v: unknown): v is number | string {
+  return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+}
 
 function isVersion(v: unknown): v is string {
   return typeof v === 'string' && v.length > 0 && v.length <= 128;

@@ -318,3 +318,41 @@ print(json.dumps([upload.accepted, upload.rejected]))
     check = "import sys, osprey; print(sorted(m for m in ('numpy', 'pandas') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True, timeout=30)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_rows_carry_their_label_a_number_or_a_class_name(collector, make_client):
+    np = pytest.importorskip("numpy")
+    upload = make_client().log_reference(
+        "m",
+        "v1",
+        [
+            {"features": {"x": 0}, "label": 1},
+            {"features": {"x": 1}, "label": "churned"},
+            {"features": {"x": 2}, "label": np.float32(0.5)},
+            {"features": {"x": 3}, "label": None},
+            {"features": {"x": 4}, "label": float("nan")},
+            {"features": {"x": 5}, "label": {"class": 1}},
+        ],
+    )
+    assert [(e["features"]["x"], e.get("label", "none")) for e in collector.received(PATH)] == [
+        (0, 1), (1, "churned"), (2, 0.5), (3, "none"),
+    ]
+    problem = "label: must be a finite number or a string"
+    assert upload.rejected == [(4, problem), (5, problem)] and upload.accepted == 4
+
+
+def test_dataframe_label_column_is_the_label_and_not_a_feature(collector, make_client):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": [1.5, 2.5, 3.5], "score": [0.9, 0.2, 0.6], "truth": [1, None, 0]})
+    client = make_client()
+    upload = client.log_reference("m", "v1", frame, prediction_column="score", label_column="truth")
+    assert [(e["features"], e["prediction"], e.get("label")) for e in collector.received(PATH)] == [
+        ({"a": 1.5}, 0.9, 1), ({"a": 2.5}, 0.2, None), ({"a": 3.5}, 0.6, 0),
+    ]
+    assert "label" not in collector.received(PATH)[1] and upload.accepted == 3
+    with pytest.raises(ValueError, match="label_column 'nope' is not a column"):
+        client.log_reference("m", "v1", frame, label_column="nope")
+    with pytest.raises(ValueError, match="label_column 'score' is already the prediction column"):
+        client.log_reference("m", "v1", frame, prediction_column="score", label_column="score")
+    with pytest.raises(ValueError, match="label_column applies to a pandas DataFrame only"):
+        client.log_reference("m", "v1", [{"features": {}}], label_column="truth")
