@@ -56,6 +56,8 @@ const at = (iso: string) =>
 const NUMERIC = ['car_age', 'km_driven', 'price_new', 'accident_count', 'door_count'];
 const CATEGORICAL = ['fuel', 'transmission'];
 const MODEL = 'car-price';
+/** The same data with its reference logged as a labelled reference dataset (reference_rows). */
+const DATASET_MODEL = 'car-price-dataset';
 
 const dir = mkdtempSync(join(tmpdir(), 'osprey-dle-'));
 let store: Store;
@@ -100,6 +102,34 @@ beforeAll(async () => {
       timestamp: new Date(at(l[col('timestamp')]!) + 60_000).toISOString(),
     })),
   );
+  await store.insert(
+    Tables.referenceRows,
+    lines
+      .filter((l) => l[col('period')] === 'reference')
+      .map((l) => ({
+        model: DATASET_MODEL,
+        version: 'v1',
+        reference_id: 'validation',
+        timestamp: new Date(at(l[col('timestamp')]!)).toISOString(),
+        num_features: Object.fromEntries(NUMERIC.map((f) => [f, Number(l[col(f)])])),
+        cat_features: Object.fromEntries(CATEGORICAL.map((f) => [f, l[col(f)]])),
+        prediction_num: Number(l[col('y_pred')]),
+        label_num: Number(l[col('y_true')]),
+      })),
+  );
+  const analysis = lines.filter((l) => l[col('period')] === 'analysis');
+  await store.insert(
+    Tables.predictions,
+    analysis.map((l) => ({
+      event_id: crypto.randomUUID(),
+      timestamp: new Date(at(l[col('timestamp')]!)).toISOString(),
+      model: DATASET_MODEL,
+      version: 'v1',
+      num_features: Object.fromEntries(NUMERIC.map((f) => [f, Number(l[col(f)])])),
+      cat_features: Object.fromEntries(CATEGORICAL.map((f) => [f, l[col(f)]])),
+      prediction_num: Number(l[col('y_pred')]),
+    })),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -109,9 +139,9 @@ afterAll(async () => {
 
 const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
-describe('DLE against NannyML 0.13.1 on the car-price data', () => {
-  const documents = new Map<FixtureChunk, DleDocument>();
+const documents = new Map<FixtureChunk, DleDocument>();
 
+describe('DLE against NannyML 0.13.1 on the car-price data', () => {
   beforeAll(async () => {
     for (const chunk of fixture.chunks) {
       const { document } = await detectDle(store, settings, {
@@ -180,6 +210,30 @@ describe('DLE against NannyML 0.13.1 on the car-price data', () => {
     const alerted = [...documents].filter(([, d]) => d.metrics.mae!.alert).map(([c]) => c.index);
     expect(alerted).toEqual([5, 6, 7, 8, 9]);
   });
+});
+
+describe('DLE on a labelled reference dataset (reference_rows.label_num)', () => {
+  it('estimates analysis chunks without their labels as from the labelled range', async () => {
+    const dataset = modelSettings.parse({});
+    // The last chunk before NannyML alerts and the first it alerts on.
+    for (const chunk of fixture.chunks.filter(
+      (c) => c.period === 'analysis' && [4, 5].includes(c.index),
+    )) {
+      const window = windowOf(chunk);
+      const { document: d } = await detectDle(store, dataset, { model: DATASET_MODEL, window });
+      const range = documents.get(chunk)!;
+      expect(d.reference).toMatchObject({ key: 'dataset:validation', labelled: 20_000 });
+      expect([d.rows, d.labelled]).toEqual([chunk.rows, 0]);
+      for (const m of ['mae', 'rmse'] as const) {
+        expect(d.metrics[m]!.realized).toBeNull();
+        expect(d.metrics[m]!.alert).toBe(chunk[m].alert);
+        expect(relative(d.metrics[m]!.value!, range.metrics[m]!.value!)).toBeLessThan(1e-9);
+        expect(relative(d.metrics[m]!.upper_threshold!, chunk[m].upper_threshold)).toBeLessThan(
+          1e-9,
+        );
+      }
+    }
+  }, 120_000);
 });
 
 describe('the nanny scored in SQL', () => {
