@@ -3,7 +3,8 @@ import { Tables, type Store } from '@osprey/db';
 import { segmentLabel, type Segment } from '../sql/rows';
 import type { Window } from '../window';
 
-export type DetectorName = 'drift' | 'latency' | 'errors' | 'throughput' | 'performance';
+export type DetectorName =
+  'drift' | 'latency' | 'errors' | 'throughput' | 'performance' | 'estimated_performance';
 
 /** One statistic of a run, as a detector_results row (see db/migrations/0010_detector_results.sql). */
 export interface ResultRow {

@@ -4,6 +4,7 @@ import type { AlertTransition } from '../alerts/engine/engine';
 import { detectDrift, type DriftReport, type FeatureDrift } from '../drift/detect-drift';
 import { statisticOf } from '../drift/verdict';
 import { detectErrors, detectLatency, detectThroughput } from '../operational/operational';
+import { detectDle } from '../estimation/dle/detect-dle';
 import { detectPerformance } from '../performance/performance';
 import type { Scope } from '../reference/resolve';
 import { saveRun, saveRuns, type DetectorName, type ResultRow } from '../results/runs';
@@ -24,6 +25,7 @@ export interface Detection {
   errors: object;
   throughput: object;
   performance: object;
+  estimated_performance: object;
 }
 
 type WindowOptions = {
@@ -122,6 +124,7 @@ async function detectScope(
     errors: await detectErrors(store, settings, scope),
     throughput: await detectThroughput(store, scope),
     performance: await detectPerformance(store, settings, scope),
+    estimated_performance: await detectDle(store, settings, scope),
   };
   // One window's runs are stored together: a replica killed mid-window leaves none of them, and
   // the replica that takes the model over detects the window again in full.
@@ -149,6 +152,7 @@ async function detectScope(
     errors: detected.errors.document,
     throughput: detected.throughput.document,
     performance: detected.performance.document,
+    estimated_performance: detected.estimated_performance.document,
   };
 }
 

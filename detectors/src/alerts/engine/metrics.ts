@@ -58,6 +58,15 @@ const performance: MetricSource = ({ metric, detection }) => {
   return name in metrics ? [{ feature: null, value: num(metrics[name]) }] : [];
 };
 
+/** Label-free estimates (estimation/): estimated.<metric> is that metric's estimated value. */
+const estimated: MetricSource = ({ metric, detection }) => {
+  const name = metric.slice('estimated.'.length);
+  const metrics =
+    (detection.estimated_performance as { metrics?: Record<string, { value?: unknown }> })
+      .metrics ?? {};
+  return name in metrics ? [{ feature: null, value: num(metrics[name]!.value) }] : [];
+};
+
 /**
  * The built-in metric families. `shadow` has no source until the shadow runner registers one
  * (AlertEngine.registerMetricSource): until then shadow.disagreement rules are not evaluated.
@@ -67,6 +76,7 @@ export function builtinSources(): Map<string, MetricSource> {
     ['drift', drift],
     ['latency', latency],
     ['performance', performance],
+    ['estimated', estimated],
     [
       'error_rate',
       ({ detection }) => [{ feature: null, value: field(detection.errors, 'error_rate') }],

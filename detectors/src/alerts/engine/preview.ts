@@ -33,6 +33,7 @@ const DETECTOR_OF: Record<string, DetectorName> = {
   error_rate: 'errors',
   throughput: 'throughput',
   performance: 'performance',
+  estimated: 'estimated_performance',
   shadow: 'errors',
 };
 
@@ -169,10 +170,14 @@ async function storedDetections(
       model: r.model,
       version: null,
       segment: r.segment || null,
-      ...({ drift: {}, latency: {}, errors: {}, throughput: {}, performance: {} } as Omit<
-        Detection,
-        'window' | 'model' | 'version' | 'segment'
-      >),
+      ...({
+        drift: {},
+        latency: {},
+        errors: {},
+        throughput: {},
+        performance: {},
+        estimated_performance: {},
+      } as Omit<Detection, 'window' | 'model' | 'version' | 'segment'>),
       [detector]: document,
     };
   });

@@ -21,9 +21,9 @@ export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export const ACTIONS = ['none', 'rollback'] as const;
 
 const METRIC =
-  /^(drift\.[a-z0-9_]+|latency\.(p50|p90|p95|p99|max)|error_rate|throughput|performance\.[a-z0-9_]+|shadow\.disagreement)$/;
+  /^(drift\.[a-z0-9_]+|latency\.(p50|p90|p95|p99|max)|error_rate|throughput|performance\.[a-z0-9_]+|estimated\.[a-z0-9_]+|shadow\.disagreement)$/;
 const METRIC_HELP =
-  'must be drift.<statistic>, drift.dataset, latency.p50|p90|p95|p99|max, error_rate, throughput, performance.<metric> or shadow.disagreement';
+  'must be drift.<statistic>, drift.dataset, latency.p50|p90|p95|p99|max, error_rate, throughput, performance.<metric>, estimated.<metric> or shadow.disagreement';
 
 const metric = z
   .string({ error: `required; ${METRIC_HELP}` })

@@ -6,7 +6,10 @@ import { storeEnv, Tables, type Store } from '@osprey/db';
 import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinSources } from '../../alerts/engine/metrics';
 import { resolveReference } from '../../reference/resolve';
+import { latestRun } from '../../results/runs';
+import { detectWindow } from '../../run/detect';
 import { modelSettings, type ModelSettings } from '../../settings/model-settings';
 import { dleState } from './dle-cache';
 import { detectDle, type DleDocument } from './detect-dle';
@@ -233,6 +236,40 @@ describe('DLE on a labelled reference dataset (reference_rows.label_num)', () =>
         );
       }
     }
+  }, 120_000);
+});
+
+describe('DLE as a detector of every window', () => {
+  it('is stored as estimated_performance, with result rows and the estimated.mae alert metric', async () => {
+    await store.insert(Tables.modelSettings, [
+      { model: MODEL, settings: JSON.stringify(settings), updated_by: 'test' },
+    ]);
+    const chunk = fixture.chunks.find((c) => c.period === 'analysis' && c.index === 5)!;
+    const window = windowOf(chunk);
+    const detection = await detectWindow(store, { model: MODEL, window });
+    const stored = (await latestRun(store, {
+      model: MODEL,
+      detector: 'estimated_performance',
+      window,
+    })) as DleDocument;
+    expect(stored).toEqual(JSON.parse(JSON.stringify(detection.estimated_performance)));
+    expect(stored.metrics.mae!.alert).toBe(true);
+    const rows = await store.query<{ statistic: string; status: string; value: number }>(
+      `SELECT statistic, status, value FROM ${Tables.detectorResults}
+       WHERE model = {m:String} AND detector = 'estimated_performance' AND is_verdict
+       ORDER BY statistic`,
+      { m: MODEL },
+    );
+    expect(rows.map((r) => [r.statistic, r.status])).toEqual([
+      ['mae', 'alert'],
+      ['rmse', 'alert'],
+    ]);
+    const samples = await builtinSources().get('estimated')!({
+      store,
+      metric: 'estimated.mae',
+      detection,
+    });
+    expect(samples).toEqual([{ feature: null, value: stored.metrics.mae!.value }]);
   }, 120_000);
 });
 
