@@ -70,14 +70,16 @@ export async function detectDle(
       'DLE learns from a fixed labelled reference: log a reference dataset with labels, or choose a time range whose predictions have labels',
     );
   const refRows = ref.source === 'dataset' ? ref.rows : withLabelNum(ref.rows, scope.model);
-  const state = await dleState(store, scope.model, ref, refRows);
-  if (!state.nannies)
-    return skip('the reference has no rows with both a numeric prediction and a label', ref.key);
+  const state = await dleState(store, scope.model, ref, refRows, {
+    regression: settings.task === 'regression',
+  });
   if (settings.task === undefined && state.binary_labels)
     return skip(
       'the reference labels are all 0 or 1 (a classifier); set the model task to "regression" to estimate with DLE',
       ref.key,
     );
+  if (!state.nannies)
+    return skip('the reference has no rows with both a numeric prediction and a label', ref.key);
   const window = await scoreWindow(store, state, scope);
   const document: DleDocument = {
     ...base,

@@ -19,6 +19,7 @@ export async function dleState(
   model: string,
   ref: Reference,
   rows: RowSet,
+  opts: { regression?: boolean } = {},
 ): Promise<DleState> {
   const [now] = (await store.query<{ n: string; labelled: string }>(
     `SELECT count() AS n, countIf(prediction_num IS NOT NULL AND label_num IS NOT NULL) AS labelled
@@ -29,10 +30,11 @@ export async function dleState(
   if (
     stored?.format === DLE_FORMAT &&
     stored.rows === Number(now.n) &&
-    stored.labelled === Number(now.labelled)
+    stored.labelled === Number(now.labelled) &&
+    (stored.nannies !== undefined || !opts.regression || stored.labelled === 0)
   )
     return stored;
-  const state = await fitDle(store, rows);
+  const state = await fitDle(store, rows, opts);
   if (state.rows > 0) await saveState(store, model, ref.key, state);
   return state;
 }

@@ -273,6 +273,48 @@ describe('DLE as a detector of every window', () => {
   }, 120_000);
 });
 
+describe('when DLE does not estimate', () => {
+  const window = { from: reference.to, to: reference.to + 3_600_000 };
+
+  it('skips a classifier (labels all 0/1) unless the settings say regression', async () => {
+    const model = 'scores';
+    await store.command(
+      `INSERT INTO ${Tables.referenceRows} (model, version, reference_id, timestamp, num_features, prediction_num, label_num)
+       SELECT {model:String}, 'v1', 'ref', fromUnixTimestamp64Milli({t:Int64} + number), map('x', toFloat64(number % 7)),
+              (number % 10) / 10, number % 2
+       FROM numbers(200)`,
+      { model, t: window.from },
+    );
+    await store.command(
+      `INSERT INTO ${Tables.predictions} (event_id, timestamp, model, version, num_features, prediction_num)
+       SELECT generateUUIDv4(), fromUnixTimestamp64Milli({t:Int64} + number), {model:String}, 'v1',
+              map('x', toFloat64(number % 5)), (number % 10) / 10
+       FROM numbers(50)`,
+      { model, t: window.from },
+    );
+    const inferred = await detectDle(store, modelSettings.parse({}), { model, window });
+    expect(inferred.document.skipped).toMatch(/all 0 or 1/);
+    expect(inferred.rows).toEqual([]);
+    const regression = modelSettings.parse({ task: 'regression' });
+    const forced = await detectDle(store, regression, { model, window });
+    expect(forced.document.skipped).toBeUndefined();
+    expect(forced.document.rows).toBe(50);
+    expect(forced.document.reference).toMatchObject({ labelled: 200, trained_rows: 200 });
+    const classifier = modelSettings.parse({ task: 'classification' });
+    expect((await detectDle(store, classifier, { model, window })).document.skipped).toMatch(
+      /classifier/,
+    );
+  });
+
+  it('says what to do when the reference is the previous window', async () => {
+    const { document } = await detectDle(store, modelSettings.parse({}), {
+      model: 'no-reference',
+      window,
+    });
+    expect(document.skipped).toMatch(/log a reference dataset with labels/);
+  });
+});
+
 describe('the nanny scored in SQL', () => {
   it('gives what the fitted trees give in TypeScript, row for row on average', async () => {
     const ref = (await resolveReference(store, settings, { model: MODEL, window: reference }))!;

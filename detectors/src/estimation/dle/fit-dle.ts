@@ -72,9 +72,15 @@ const LABELLED = 'prediction_num IS NOT NULL AND label_num IS NOT NULL';
 export async function fitDle(
   store: Store,
   rows: RowSet,
-  boosting: BoostingParams = DEFAULT_BOOSTING,
-  threshold: StandardDeviationThreshold = DEFAULT_THRESHOLD,
+  opts: {
+    /** Train even when every label is 0 or 1 (the model's settings say regression). */
+    regression?: boolean;
+    boosting?: BoostingParams;
+    threshold?: StandardDeviationThreshold;
+  } = {},
 ): Promise<DleState> {
+  const boosting = opts.boosting ?? DEFAULT_BOOSTING;
+  const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
   const [totals] = (await store.query<{
     rows: string;
     labelled: string;
@@ -128,7 +134,8 @@ export async function fitDle(
       ),
     },
   };
-  if (labelled === 0) return state;
+  // A classifier's reference (labels all 0/1) is not trained on unless the settings say regression.
+  if (labelled === 0 || (state.binary_labels && !opts.regression)) return state;
   const training = await trainingRows(store, rows, inputs);
   const error = training.prediction.map((p, i) => p - training.label[i]!);
   const abs = Float64Array.from(error, Math.abs);
