@@ -47,6 +47,11 @@ export {
   type PerformancePoint,
   type StoredStatistic,
 } from './results/history';
+export {
+  estimatedPerformanceHistory,
+  type EstimatedPoint,
+  type EstimatedValue,
+} from './estimation/dle/estimated-history';
 export { firstWindow, type FirstWindow } from './results/first-window';
 export { windowComparedWith, windowReference, type WindowReference } from './results/compared-with';
 export type { ComparedWith, ReferenceSource } from './reference/resolve';

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { modelTags } from '@osprey/db';
 import {
   driftHeatmap,
+  estimatedPerformanceHistory,
   featureDriftHistory,
   featureHistograms,
   firstWindow,
@@ -13,6 +14,7 @@ import {
 } from '@osprey/detectors';
 import { DriftHeatmap } from '@/components/model/drift-heatmap';
 import { DriftWatcher } from '@/components/model/drift-watcher';
+import { EstimatedPerformancePanel } from '@/components/model/estimated-performance-panel';
 import { FeatureDrilldown } from '@/components/model/feature-drilldown';
 import { FeatureSearch } from '@/components/model/feature-search';
 import { FirstWindowNotice } from '@/components/model/first-window-notice';
@@ -99,6 +101,7 @@ export default async function ModelPage(props: {
       signedInUser(),
       segment ? loadSegmentStats(rt, { model, ...dates, segment }) : undefined,
     ]);
+  const estimated = await estimatedPerformanceHistory(rt.store, scope);
   const canEdit = abilities(user).edit;
   const m = overview.find((o) => o.model === model);
   if (!m) notFound();
@@ -308,6 +311,7 @@ export default async function ModelPage(props: {
             </p>
           </section>
         )}
+        {estimated.length > 0 && <EstimatedPerformancePanel points={estimated} />}
       </div>
       <DriftWatcher
         model={model}
