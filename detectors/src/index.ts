@@ -50,7 +50,6 @@ export {
 export {
   estimatedPerformanceHistory,
   type EstimatedPoint,
-  type EstimatedValue,
 } from './estimation/dle/estimated-history';
 export { firstWindow, type FirstWindow } from './results/first-window';
 export { windowComparedWith, windowReference, type WindowReference } from './results/compared-with';

@@ -56,7 +56,7 @@ const m = '/api/v1/models/houses';
 const ISO_OR_MS = 'must be an ISO-8601 time or epoch milliseconds';
 
 const detectorCases: RouteCase[] = (
-  ['drift', 'latency', 'errors', 'throughput', 'performance'] as const
+  ['drift', 'latency', 'errors', 'throughput', 'performance', 'estimated-performance'] as const
 ).map((detector) => ({
   method: 'GET',
   path: () => `${m}/${detector}`,

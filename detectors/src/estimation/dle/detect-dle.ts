@@ -32,7 +32,7 @@ export interface DleDocument {
   method: 'dle';
   task: 'regression';
   /** Why nothing was estimated (no labelled reference, a classifier, …); absent when estimated. */
-  skipped?: string;
+  reason?: string;
   /** Rows with a numeric prediction in the window, and how many of them have labels. */
   rows: number;
   labelled: number;
@@ -57,8 +57,8 @@ export async function detectDle(
     method: 'dle' as const,
     task: 'regression' as const,
   };
-  const skip = (skipped: string, referenceKey = '') => ({
-    document: { ...base, skipped, rows: 0, labelled: 0, metrics: {} },
+  const skip = (reason: string, referenceKey = '') => ({
+    document: { ...base, reason, rows: 0, labelled: 0, metrics: {} },
     rows: [],
     referenceKey,
   });
@@ -198,11 +198,12 @@ function resultRows(document: DleDocument, state: DleState): ResultRow[] {
       is_verdict: true,
       status: m.value === null ? 'unknown' : m.alert ? 'alert' : 'ok',
     });
+    // The realized value stays in the document: the dashboard reads it from the performance
+    // detector's rows (the same join), as for CBPE.
     const info = [
       'sampling_error',
       'lower_confidence_boundary',
       'upper_confidence_boundary',
-      'realized',
       'lower_threshold',
       'upper_threshold',
     ] as const;

@@ -157,7 +157,7 @@ describe('DLE against NannyML 0.13.1 on the car-price data', () => {
 
   it('scores each chunk of 2,000 rows as one window, all labelled', () => {
     for (const [chunk, d] of documents) {
-      expect(d.skipped).toBeUndefined();
+      expect(d.reason).toBeUndefined();
       expect([d.rows, d.labelled]).toEqual([chunk.rows, chunk.rows]);
       expect(d.reference).toMatchObject({ rows: 20_000, labelled: 20_000, trained_rows: 20_000 });
     }
@@ -293,15 +293,15 @@ describe('when DLE does not estimate', () => {
       { model, t: window.from },
     );
     const inferred = await detectDle(store, modelSettings.parse({}), { model, window });
-    expect(inferred.document.skipped).toMatch(/all 0 or 1/);
+    expect(inferred.document.reason).toMatch(/all 0 or 1/);
     expect(inferred.rows).toEqual([]);
     const regression = modelSettings.parse({ task: 'regression' });
     const forced = await detectDle(store, regression, { model, window });
-    expect(forced.document.skipped).toBeUndefined();
+    expect(forced.document.reason).toBeUndefined();
     expect(forced.document.rows).toBe(50);
     expect(forced.document.reference).toMatchObject({ labelled: 200, trained_rows: 200 });
     const classifier = modelSettings.parse({ task: 'classification' });
-    expect((await detectDle(store, classifier, { model, window })).document.skipped).toMatch(
+    expect((await detectDle(store, classifier, { model, window })).document.reason).toMatch(
       /classifier/,
     );
   });
@@ -311,7 +311,7 @@ describe('when DLE does not estimate', () => {
       model: 'no-reference',
       window,
     });
-    expect(document.skipped).toMatch(/log a reference dataset with labels/);
+    expect(document.reason).toMatch(/log a reference dataset with labels/);
   });
 });
 

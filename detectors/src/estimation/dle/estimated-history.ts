@@ -1,16 +1,15 @@
 import type { Store } from '@osprey/db';
 import { latestRows, type HistoryScope } from '../../results/history';
 
-/** An estimated metric of one window, as its stored result rows have it. */
+/** An estimated metric of one window, as its stored result rows have it (NannyML's columns). */
 export interface EstimatedValue {
   value: number | null;
+  sampling_error: number | null;
+  lower_confidence_boundary: number | null;
+  upper_confidence_boundary: number | null;
+  lower_threshold: number | null;
+  upper_threshold: number | null;
   alert: boolean;
-  sampling_error?: number;
-  lower_confidence_boundary?: number;
-  upper_confidence_boundary?: number;
-  realized?: number;
-  lower_threshold?: number;
-  upper_threshold?: number;
 }
 
 /** Label-free estimates per window (the estimated_performance detector), oldest first. */
@@ -29,7 +28,6 @@ const PARTS = [
   'sampling_error',
   'lower_confidence_boundary',
   'upper_confidence_boundary',
-  'realized',
   'lower_threshold',
   'upper_threshold',
 ] as const;
@@ -40,7 +38,7 @@ export async function estimatedPerformanceHistory(
 ): Promise<EstimatedPoint[]> {
   const rows = await latestRows(store, 'estimated_performance', scope);
   const points = new Map<string, EstimatedPoint>();
-  for (const r of rows.filter((row) => row.is_verdict)) {
+  for (const r of rows) {
     let p = points.get(r.window_end);
     if (!p) {
       p = {
@@ -52,13 +50,22 @@ export async function estimatedPerformanceHistory(
       };
       points.set(r.window_end, p);
     }
-    p.metrics[r.statistic] = { value: r.value, alert: r.status === 'alert' };
-  }
-  for (const r of rows.filter((row) => !row.is_verdict)) {
-    const part = PARTS.find((k) => r.statistic.endsWith(`_${k}`));
-    const metric =
-      part && points.get(r.window_end)?.metrics[r.statistic.slice(0, -part.length - 1)];
-    if (metric && part && r.value !== null) metric[part] = r.value;
+    const part = r.is_verdict ? undefined : PARTS.find((s) => r.statistic.endsWith(`_${s}`));
+    const name = part ? r.statistic.slice(0, -part.length - 1) : r.statistic;
+    const metric = (p.metrics[name] ??= {
+      value: null,
+      sampling_error: null,
+      lower_confidence_boundary: null,
+      upper_confidence_boundary: null,
+      lower_threshold: null,
+      upper_threshold: null,
+      alert: false,
+    });
+    if (part) metric[part] = r.value;
+    else {
+      metric.value = r.value;
+      metric.alert = r.status === 'alert';
+    }
   }
   return [...points.values()];
 }

@@ -14,7 +14,7 @@ import {
 } from '@osprey/detectors';
 import { DriftHeatmap } from '@/components/model/drift-heatmap';
 import { DriftWatcher } from '@/components/model/drift-watcher';
-import { EstimatedPerformancePanel } from '@/components/model/estimated-performance-panel';
+import { EstimatedRegressionPanel } from '@/components/model/estimated-regression-panel';
 import { FeatureDrilldown } from '@/components/model/feature-drilldown';
 import { FeatureSearch } from '@/components/model/feature-search';
 import { FirstWindowNotice } from '@/components/model/first-window-notice';
@@ -311,7 +311,7 @@ export default async function ModelPage(props: {
             </p>
           </section>
         )}
-        {estimated.length > 0 && <EstimatedPerformancePanel points={estimated} />}
+        <EstimatedRegressionPanel points={estimated} realized={performance} />
       </div>
       <DriftWatcher
         model={model}

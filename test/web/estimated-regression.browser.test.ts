@@ -119,16 +119,16 @@ describe('estimated performance (DLE) on the model page', () => {
       await page.goto(
         `${osprey.url}/models/${MODEL}?from=${new Date(T0 - HOUR).toISOString()}&to=${new Date(T0 + 5 * HOUR).toISOString()}`,
       );
-      const panel = page.getByTestId('estimated-performance');
+      const panel = page.getByTestId('estimated-regression');
       await expect.poll(() => panel.count(), { timeout: 20_000 }).toBe(1);
-      expect(await page.getByTestId('estimated-alerts').innerText()).toBe(
+      expect(await page.getByTestId('estimated-regression-alerts').innerText()).toBe(
         '2 of 4 windows outside the thresholds',
       );
       expect(await page.getByTestId('chart-estimated-mae').count()).toBe(1);
       expect(await page.getByTestId('chart-estimated-rmse').count()).toBe(1);
       expect(await overflowsSideways(page)).toBe(false);
       await panel.scrollIntoViewIfNeeded();
-      await panel.screenshot({ path: `${SCREENSHOT_DIR}/estimated-performance-${width}.png` });
+      await panel.screenshot({ path: `${SCREENSHOT_DIR}/estimated-regression-${width}.png` });
       await page.close();
     }
   }, 180_000);
