@@ -276,7 +276,7 @@ describe('DLE as a detector of every window', () => {
 describe('when DLE does not estimate', () => {
   const window = { from: reference.to, to: reference.to + 3_600_000 };
 
-  it('skips a classifier (labels all 0/1) unless the settings say regression', async () => {
+  it('skips a classifier (labels all 0/1) unless the settings say regression, and scores a segment with the whole model’s nannies', async () => {
     const model = 'scores';
     await store.command(
       `INSERT INTO ${Tables.referenceRows} (model, version, reference_id, timestamp, num_features, prediction_num, label_num)
@@ -286,9 +286,9 @@ describe('when DLE does not estimate', () => {
       { model, t: window.from },
     );
     await store.command(
-      `INSERT INTO ${Tables.predictions} (event_id, timestamp, model, version, num_features, prediction_num)
+      `INSERT INTO ${Tables.predictions} (event_id, timestamp, model, version, num_features, prediction_num, tags)
        SELECT generateUUIDv4(), fromUnixTimestamp64Milli({t:Int64} + number), {model:String}, 'v1',
-              map('x', toFloat64(number % 5)), (number % 10) / 10
+              map('x', toFloat64(number % 5)), (number % 10) / 10, map('region', if(number < 20, 'eu', 'us'))
        FROM numbers(50)`,
       { model, t: window.from },
     );
@@ -300,6 +300,18 @@ describe('when DLE does not estimate', () => {
     expect(forced.document.reason).toBeUndefined();
     expect(forced.document.rows).toBe(50);
     expect(forced.document.reference).toMatchObject({ labelled: 200, trained_rows: 200 });
+    // A segment's window is scored with the whole model's nannies; its sampling error uses its rows.
+    const eu = await detectDle(store, regression, {
+      model,
+      window,
+      segment: { key: 'region', value: 'eu' },
+    });
+    expect(eu.document.reference!.key).toBe(forced.document.reference!.key);
+    expect(eu.document.rows).toBe(20);
+    expect(eu.document.metrics.mae!.sampling_error).toBeCloseTo(
+      forced.document.metrics.mae!.sampling_error! * Math.sqrt(50 / 20),
+      12,
+    );
     const classifier = modelSettings.parse({ task: 'classification' });
     expect((await detectDle(store, classifier, { model, window })).document.reason).toMatch(
       /classifier/,
