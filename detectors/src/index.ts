@@ -47,11 +47,8 @@ export {
   type PerformancePoint,
   type StoredStatistic,
 } from './results/history';
-export {
-  detectEstimatedPerformance,
-  type Estimate,
-  type EstimatedPerformance,
-} from './estimation/cbpe';
+export { detectCbpe, type Estimate, type EstimatedPerformance } from './estimation/cbpe';
+export { detectEstimatedPerformance } from './estimation/detect-estimated';
 export { estimatedPerformanceHistory, type EstimatedPoint } from './estimation/history';
 export { firstWindow, type FirstWindow } from './results/first-window';
 export { multivariateHistory, type MultivariatePoint } from './multivariate/history';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestRun } from '../results/runs';
 import { detectWindow } from '../run/detect';
 import { modelSettings } from '../settings/model-settings';
-import { detectEstimatedPerformance, type Estimate } from './cbpe';
+import { detectCbpe, type Estimate } from './cbpe';
 import { calibratedSql } from './estimate-sql';
 import { calibrate } from './isotonic';
 
@@ -132,7 +132,7 @@ async function compare(
   expect(analysis).toHaveLength(10);
   let alerts = 0;
   for (const [k, chunk] of analysis.entries()) {
-    const { document } = await detectEstimatedPerformance(store, settings, {
+    const { document } = await detectCbpe(store, settings, {
       model,
       window: windowOf(k, fixture.chunk_size),
     });
@@ -247,8 +247,8 @@ describe('a labelled time range as the reference', () => {
     const ranged = modelSettings.parse({
       reference: { source: 'range', from: T0, to: T0 + reference.length },
     });
-    const fromRange = await detectEstimatedPerformance(store, ranged, { model: 'rng', window });
-    const fromDataset = await detectEstimatedPerformance(store, settings, { model: 'ds', window });
+    const fromRange = await detectCbpe(store, ranged, { model: 'rng', window });
+    const fromDataset = await detectCbpe(store, settings, { model: 'ds', window });
     expect(fromRange.document.reason).toBeUndefined();
     expect(fromRange.document.reference?.labelled_rows).toBe(10_000);
     expect(fromRange.document.metrics).toEqual(fromDataset.document.metrics);
@@ -268,7 +268,7 @@ describe('without a labelled reference', () => {
         prediction_num: 0.7,
       },
     ]);
-    const { document, rows } = await detectEstimatedPerformance(store, settings, {
+    const { document, rows } = await detectCbpe(store, settings, {
       model: 'unlabelled',
       window: windowOf(0, peer.car_loan.chunk_size),
     });

@@ -55,7 +55,7 @@ export interface EstimatedPerformance {
  * expected confusion matrix and ROC curve of the calibrated probabilities in one ClickHouse
  * aggregate (estimate-sql.ts), finished here into the metrics with their band and alert.
  */
-export async function detectEstimatedPerformance(
+export async function detectCbpe(
   store: Store,
   settings: ModelSettings,
   scope: Scope,

@@ -4,7 +4,7 @@ import type { AlertTransition } from '../alerts/engine/engine';
 import { detectDrift, type DriftReport, type FeatureDrift } from '../drift/detect-drift';
 import { statisticOf } from '../drift/verdict';
 import { detectErrors, detectLatency, detectThroughput } from '../operational/operational';
-import { detectEstimatedPerformance } from '../estimation/cbpe';
+import { detectEstimatedPerformance } from '../estimation/detect-estimated';
 import { detectPerformance } from '../performance/performance';
 import { detectMultivariateDrift } from '../multivariate/detect-multivariate';
 import { detectQuality } from '../quality/detect-quality';

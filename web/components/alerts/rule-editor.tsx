@@ -46,6 +46,7 @@ const METRICS: { group: string; metrics: string[] }[] = [
       'r2',
     ].map((m) => `performance.${m}`),
   },
+  { group: 'Estimated performance (no labels)', metrics: ['estimated.mae', 'estimated.rmse'] },
   { group: 'Shadow', metrics: ['shadow.disagreement'] },
 ];
 const OPS = ['>', '>=', '<', '<=', '==', '!='];

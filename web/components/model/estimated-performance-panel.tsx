@@ -24,7 +24,7 @@ export function EstimatedPerformancePanel(props: {
   points: EstimatedPoint[];
   realized: PerformancePoint[];
 }) {
-  const { points } = props;
+  const points = props.points.filter((p) => p.task !== 'regression');
   if (points.length === 0) {
     return (
       <section className={styles.panel} data-testid="estimated-performance">
@@ -32,9 +32,10 @@ export function EstimatedPerformancePanel(props: {
           <h2>Estimated performance (CBPE)</h2>
         </div>
         <p className={styles.hint}>
-          No estimates in this range. A classifier&apos;s performance is estimated from its scores
-          before labels arrive once its reference dataset carries labels (<code>label</code> on the
-          rows of <code>logReference</code> / <code>log_reference</code>).
+          No estimates in this range. A model&apos;s performance is estimated before labels arrive
+          once its reference dataset carries labels (<code>label</code> on the rows of{' '}
+          <code>logReference</code> / <code>log_reference</code>): from scores for a classifier
+          (CBPE), from features and predictions for a regression model (DLE).
         </p>
       </section>
     );

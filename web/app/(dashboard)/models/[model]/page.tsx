@@ -17,6 +17,7 @@ import {
 import { DriftHeatmap } from '@/components/model/drift-heatmap';
 import { DriftWatcher } from '@/components/model/drift-watcher';
 import { EstimatedPerformancePanel } from '@/components/model/estimated-performance-panel';
+import { EstimatedRegressionPanel } from '@/components/model/estimated-regression-panel';
 import { FeatureDrilldown } from '@/components/model/feature-drilldown';
 import { FeatureSearch } from '@/components/model/feature-search';
 import { FirstWindowNotice } from '@/components/model/first-window-notice';
@@ -320,7 +321,11 @@ export default async function ModelPage(props: {
             </p>
           </section>
         )}
-        <EstimatedPerformancePanel points={estimated} realized={performance} />
+        {estimated.some((p) => p.task === 'regression') ? (
+          <EstimatedRegressionPanel points={estimated} realized={performance} />
+        ) : (
+          <EstimatedPerformancePanel points={estimated} realized={performance} />
+        )}
       </div>
       <DriftWatcher
         model={model}

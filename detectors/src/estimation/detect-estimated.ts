@@ -1,0 +1,23 @@
+import type { Store } from '@osprey/db';
+import type { Scope } from '../reference/resolve';
+import type { ModelSettings } from '../settings/model-settings';
+import { detectCbpe } from './cbpe';
+import { detectDle } from './dle/detect-dle';
+
+/**
+ * The `estimated_performance` detector: a window's performance before its labels arrive — CBPE
+ * for a classifier, DLE for a regression model. The model's `task` setting decides; without one,
+ * the labelled reference does: CBPE first, and DLE where CBPE finds no classes to estimate. When
+ * neither applies, CBPE's document says why.
+ */
+export async function detectEstimatedPerformance(
+  store: Store,
+  settings: ModelSettings,
+  scope: Scope,
+): Promise<Awaited<ReturnType<typeof detectCbpe>> | Awaited<ReturnType<typeof detectDle>>> {
+  if (settings.task === 'regression') return detectDle(store, settings, scope);
+  const cbpe = await detectCbpe(store, settings, scope);
+  if (cbpe.document.reason === undefined || settings.task === 'classification') return cbpe;
+  const dle = await detectDle(store, settings, scope);
+  return dle.document.reason === undefined ? dle : cbpe;
+}
