@@ -4,6 +4,7 @@ import type { ResultRow } from '../../results/runs';
 import type { ModelSettings } from '../../settings/model-settings';
 import { predictionRows } from '../../sql/rows';
 import { isoWindow } from '../../window';
+import { ESTIMATE_PARTS } from '../history';
 import { dleState } from './dle-cache';
 import type { DleMetric, DleState } from './fit-dle';
 import { withLabelNum } from './labels-sql';
@@ -198,14 +199,7 @@ function resultRows(document: DleDocument, state: DleState): ResultRow[] {
     });
     // The realized value stays in the document: the dashboard reads it from the performance
     // detector's rows (the same join), as for CBPE.
-    const info = [
-      'sampling_error',
-      'lower_confidence_boundary',
-      'upper_confidence_boundary',
-      'lower_threshold',
-      'upper_threshold',
-    ] as const;
-    for (const key of info) {
+    for (const key of ESTIMATE_PARTS) {
       if (m[key] !== null) rows.push({ ...common, statistic: `${name}_${key}`, value: m[key] });
     }
   }
