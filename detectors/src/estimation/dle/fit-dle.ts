@@ -65,6 +65,16 @@ const HASH =
   'cityHash64(timestamp, num_features, cat_features, bool_features, prediction_num, label_num)';
 const LABELLED = 'prediction_num IS NOT NULL AND label_num IS NOT NULL';
 
+/** The labelled reference's totals, as ClickHouse returns them (counts as strings). */
+interface ReferenceTotals {
+  rows: string;
+  labelled: string;
+  binary: string;
+  abs_std: number;
+  sq_std: number;
+  sq_mean: number;
+}
+
 /**
  * Fits DLE on a reference whose rows carry labels (reference_rows.label_num): the sampling-error
  * components and thresholds from the realized errors, and one nanny per metric trained on
@@ -82,14 +92,7 @@ export async function fitDle(
 ): Promise<DleState> {
   const boosting = opts.boosting ?? DEFAULT_BOOSTING;
   const threshold = opts.threshold ?? STANDARD_DEVIATION_3;
-  const [totals] = (await store.query<{
-    rows: string;
-    labelled: string;
-    binary: string;
-    abs_std: number;
-    sq_std: number;
-    sq_mean: number;
-  }>(
+  const [totals] = (await store.query<ReferenceTotals>(
     `SELECT count() AS rows, countIf(${LABELLED}) AS labelled,
             countIf(${LABELLED} AND label_num IN (0, 1)) AS binary,
             stddevPopStableIf(abs(prediction_num - label_num), ${LABELLED}) AS abs_std,
@@ -97,16 +100,7 @@ export async function fitDle(
             avgIf(pow(prediction_num - label_num, 2), ${LABELLED}) AS sq_mean
      FROM (${rows.sql})`,
     rows.params,
-  )) as [
-    {
-      rows: string;
-      labelled: string;
-      binary: string;
-      abs_std: number;
-      sq_std: number;
-      sq_mean: number;
-    },
-  ];
+  )) as [ReferenceTotals];
   const count = Number(totals.rows);
   const labelled = Number(totals.labelled);
   const inputs = await nannyInputs(store, rows);
