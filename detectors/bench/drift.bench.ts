@@ -12,11 +12,10 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Tables } from '@osprey/db';
-import { migrate } from '@osprey/db/migrate';
-import { createStore } from '@osprey/db/store';
 import { detectDrift } from '../src/drift/detect-drift';
 import { modelSettings } from '../src/settings/model-settings';
 import { generateDriftData } from './generate';
+import { openBenchStore } from './store';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -28,23 +27,11 @@ const from = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
 const window = { from, to: from + HOUR };
 const settings = modelSettings.parse({});
 
-async function openStore(dir: string) {
-  const store = await createStore({
-    OSPREY_DATA_DIR: dir,
-    CLICKHOUSE_USER: 'default',
-    CLICKHOUSE_PASSWORD: '',
-    CLICKHOUSE_DATABASE: 'default',
-    OSPREY_RETENTION_DAYS: 90,
-  });
-  await migrate(store, { retentionDays: 90 });
-  return store;
-}
-
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
 // Part 1: Osprey against Evidently.
 const dir = mkdtempSync(join(tmpdir(), 'osprey-bench-drift-'));
-const store = await openStore(dir);
+const store = await openBenchStore(dir);
 let t = performance.now();
 await generateDriftData(store, { rows: ROWS, numeric: 15, categorical: 5, from });
 const generateSeconds = seconds(t);
@@ -93,7 +80,7 @@ rmSync(dir, { recursive: true, force: true });
 
 // Part 2: 10M × 100 in a detector process of its own.
 const bigDir = mkdtempSync(join(tmpdir(), 'osprey-bench-drift-big-'));
-const bigStore = await openStore(bigDir);
+const bigStore = await openBenchStore(bigDir);
 t = performance.now();
 await generateDriftData(bigStore, {
   rows: Math.min(BIG_ROWS, 1_000_000),

@@ -11,13 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tables } from '@osprey/db';
-import { migrate } from '@osprey/db/migrate';
-import { createStore } from '@osprey/db/store';
 import pino from 'pino';
 import { detectWindow } from '../src/run/detect';
 import { DetectorScheduler } from '../src/scheduler/scheduler';
 import { saveSettings } from '../src/settings/model-settings';
 import { generateDriftData } from './generate';
+import { openBenchStore } from './store';
 
 const MODELS = Number(process.env.BENCH_MODELS ?? 1_000);
 const ROWS = 1_000;
@@ -26,14 +25,7 @@ const from = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
 const window = { from, to: from + HOUR };
 
 const dir = mkdtempSync(join(tmpdir(), 'osprey-bench-many-models-'));
-const store = await createStore({
-  OSPREY_DATA_DIR: dir,
-  CLICKHOUSE_USER: 'default',
-  CLICKHOUSE_PASSWORD: '',
-  CLICKHOUSE_DATABASE: 'default',
-  OSPREY_RETENTION_DAYS: 90,
-});
-await migrate(store, { retentionDays: 90 });
+const store = await openBenchStore(dir);
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
 let t = performance.now();

@@ -5,25 +5,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate } from '@osprey/db/migrate';
-import { createStore } from '@osprey/db/store';
 import { detectMultivariateDrift } from '../src/multivariate/detect-multivariate';
 import { modelSettings } from '../src/settings/model-settings';
 import { generateDriftData } from './generate';
+import { openBenchStore } from './store';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const HOUR = 3_600_000;
 const from = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
 const window = { from, to: from + HOUR };
 const dir = mkdtempSync(join(tmpdir(), 'osprey-bench-multivariate-'));
-const store = await createStore({
-  OSPREY_DATA_DIR: dir,
-  CLICKHOUSE_USER: 'default',
-  CLICKHOUSE_PASSWORD: '',
-  CLICKHOUSE_DATABASE: 'default',
-  OSPREY_RETENTION_DAYS: 90,
-});
-await migrate(store, { retentionDays: 90 });
+const store = await openBenchStore(dir);
 await generateDriftData(store, { rows: ROWS, numeric: 15, categorical: 5, from });
 const settings = modelSettings.parse({});
 // CPU seconds of this process (chDB's threads included) beside wall time: on a shared machine

@@ -1,14 +1,5 @@
 /** Deterministic pseudo-random numbers, so tests and benchmarks can recompute what they sent. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '@osprey/detectors/random';
 
 const CATEGORIES = ['north', 'south', 'east', 'west', 'centre', 'harbour', 'hills'];
 

@@ -2,16 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  SCREENSHOT_DIR,
-  adminEnv,
-  launchBrowser,
-  overflowsSideways,
-  signedInPage,
-} from '../support/browser';
-import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+import { describe, expect, it } from 'vitest';
+import { SCREENSHOT_DIR, overflowsSideways } from '../support/browser';
+import { liveOsprey } from '../support/live-osprey';
 import { api, postAll } from '../support/upload';
 
 // CBPE end to end through a real `osprey start`: a labelled reference through POST /v1/reference,
@@ -37,22 +30,13 @@ const reference = rows.filter((r) => r.period === 'r').slice(0, 10_000);
 const analysis = rows.filter((r) => r.period === 'a');
 const windowRows = [0, 1, 30, 31].map((k) => analysis.slice(k * PER_WINDOW, (k + 1) * PER_WINDOW));
 
-let osprey: OspreyProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  [osprey, browser] = await Promise.all([startOsprey({ env: adminEnv() }), launchBrowser()]);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await osprey?.stop();
-});
+const live = liveOsprey();
 
 describe('estimated performance (CBPE)', () => {
   it('is estimated per window from a labelled reference, served by the API and drawn on the model page', async () => {
     await postAll(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       '/v1/reference',
       reference.map((r, i) => ({
         model: 'loans',
@@ -77,23 +61,23 @@ describe('estimated performance (CBPE)', () => {
       })),
     );
     await postAll(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       '/v1/predictions',
       predictions.map(({ label: _label, ...p }) => p),
     );
     // Labels for the first two windows only: the others are estimated without them.
     await postAll(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       '/v1/labels',
       predictions
         .slice(0, 2 * PER_WINDOW)
         .map((p) => ({ model: 'loans', event_id: p.event_id, label: p.label })),
     );
     const detected = await api<{ windows: unknown[] }>(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       'POST',
       '/api/v1/models/loans/detect',
       { from: new Date(T0).toISOString(), to: new Date(T0 + 4 * HOUR).toISOString() },
@@ -108,14 +92,14 @@ describe('estimated performance (CBPE)', () => {
       metrics: Record<string, { value: number; alert: boolean; lower_threshold: number }>;
     };
     const first = await api<Doc>(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       'GET',
       `/api/v1/models/loans/estimated-performance?${window(0)}`,
     );
     const last = await api<Doc>(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       'GET',
       `/api/v1/models/loans/estimated-performance?${window(3)}`,
     );
@@ -134,9 +118,9 @@ describe('estimated performance (CBPE)', () => {
     expect(last.body.metrics.accuracy!.alert).toBe(true);
     expect(first.body.metrics.accuracy!.alert).toBe(false);
 
-    const page = await signedInPage(browser, osprey.url, 1440);
+    const page = await live.page(1440);
     await page.goto(
-      `${osprey.url}/models/loans?from=${new Date(T0).toISOString()}&to=${new Date(T0 + 4 * HOUR).toISOString()}`,
+      `${live.osprey.url}/models/loans?from=${new Date(T0).toISOString()}&to=${new Date(T0 + 4 * HOUR).toISOString()}`,
     );
     const panel = page.getByTestId('estimated-performance');
     await expect.poll(() => panel.innerText(), SLOW).toContain('Estimated performance (CBPE)');

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  SCREENSHOT_DIR,
-  adminEnv,
-  launchBrowser,
-  overflowsSideways,
-  signedInPage,
-} from '../support/browser';
-import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+import { describe, expect, it } from 'vitest';
+import { SCREENSHOT_DIR, overflowsSideways } from '../support/browser';
+import { liveOsprey } from '../support/live-osprey';
 import { api, postAll } from '../support/upload';
 
 // DLE end to end: a regression model's labelled reference through POST /v1/reference, unlabelled
@@ -20,16 +13,7 @@ const HOUR = 3_600_000;
 const T0 = Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR;
 const MODEL = 'house-prices';
 
-let osprey: OspreyProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  [osprey, browser] = await Promise.all([startOsprey({ env: adminEnv() }), launchBrowser()]);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await osprey?.stop();
-});
+const live = liveOsprey();
 
 /** Row i's x in [lo, hi) and its label 2x + e, |e| ≈ x/2 on average (deterministic). */
 const row = (i: number, lo: number, hi: number) => {
@@ -41,8 +25,8 @@ const row = (i: number, lo: number, hi: number) => {
 describe('estimated performance (DLE) on the model page', () => {
   it('estimates MAE without labels, alerts on windows of smaller error, and draws them', async () => {
     await postAll(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       '/v1/reference',
       Array.from({ length: 1_000 }, (_, i) => {
         const r = row(i, 0, 10);
@@ -60,8 +44,8 @@ describe('estimated performance (DLE) on the model page', () => {
     // Two windows like the reference, then two of small x (small errors).
     const ids = Array.from({ length: 4 * 300 }, () => randomUUID());
     await postAll(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       '/v1/predictions',
       ids.map((event_id, i) => {
         const w = Math.floor(i / 300);
@@ -78,16 +62,16 @@ describe('estimated performance (DLE) on the model page', () => {
       }),
     );
     await postAll(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       '/v1/labels',
       ids
         .slice(0, 300)
         .map((event_id, i) => ({ model: MODEL, event_id, label: row(i, 0, 10).label })),
     );
     const detected = await api<{ windows: { estimated_performance: unknown }[] }>(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       'POST',
       `/api/v1/models/${MODEL}/detect`,
       { from: new Date(T0).toISOString(), to: new Date(T0 + 4 * HOUR).toISOString() },
@@ -99,15 +83,15 @@ describe('estimated performance (DLE) on the model page', () => {
       method: string;
       rows: number;
       metrics: Record<string, { value: number; alert: boolean; lower_threshold: number }>;
-    }>(osprey.url, osprey.apiKey, 'GET', `/api/v1/models/${MODEL}/estimated-performance`);
+    }>(live.osprey.url, live.osprey.apiKey, 'GET', `/api/v1/models/${MODEL}/estimated-performance`);
     expect(latest.status).toBe(200);
     expect(latest.body).toMatchObject({ method: 'dle', rows: 300 });
     // x in [0, 2): |error| averages about 0.5, far below the reference's ≈ 2.5.
     expect(latest.body.metrics.mae!.value).toBeLessThan(latest.body.metrics.mae!.lower_threshold);
     expect(latest.body.metrics.mae!.alert).toBe(true);
     const first = await api<{ labelled: number; metrics: Record<string, { realized: number }> }>(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       'GET',
       `/api/v1/models/${MODEL}/estimated-performance?from=${new Date(T0).toISOString()}&to=${new Date(T0 + HOUR).toISOString()}`,
     );
@@ -115,9 +99,9 @@ describe('estimated performance (DLE) on the model page', () => {
     expect(first.body.metrics.mae!.realized).toBeCloseTo(2.5, 0);
 
     for (const width of [1280, 1440]) {
-      const page = await signedInPage(browser, osprey.url, width);
+      const page = await live.page(width);
       await page.goto(
-        `${osprey.url}/models/${MODEL}?from=${new Date(T0 - HOUR).toISOString()}&to=${new Date(T0 + 5 * HOUR).toISOString()}`,
+        `${live.osprey.url}/models/${MODEL}?from=${new Date(T0 - HOUR).toISOString()}&to=${new Date(T0 + 5 * HOUR).toISOString()}`,
       );
       const panel = page.getByTestId('estimated-regression');
       await expect.poll(() => panel.count(), { timeout: 20_000 }).toBe(1);

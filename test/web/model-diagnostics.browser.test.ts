@@ -1,14 +1,7 @@
 import { Osprey } from '@osprey/sdk';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  SCREENSHOT_DIR,
-  adminEnv,
-  launchBrowser,
-  overflowsSideways,
-  signedInPage,
-} from '../support/browser';
-import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+import { expect, it } from 'vitest';
+import { SCREENSHOT_DIR, overflowsSideways } from '../support/browser';
+import { liveOsprey } from '../support/live-osprey';
 
 // The diagnostics of a binary classifier whose 'apac' traffic it gets wrong and of a regression
 // model: the API's answer, then the page reached from the model page, showing the same numbers.
@@ -20,9 +13,6 @@ const FROM = new Date(H0 - 2 * HOUR).toISOString();
 const TO = new Date(H0 + HOUR).toISOString();
 const RANGE = `from=${encodeURIComponent(FROM)}&to=${encodeURIComponent(TO)}`;
 const N = 600;
-
-let osprey: OspreyProcess;
-let browser: Browser;
 
 /** Deterministic values in [0, 1) that look random. */
 const unit = (i: number) => {
@@ -44,52 +34,50 @@ interface Diagnostics {
 }
 
 async function diagnostics(model: string, query = RANGE): Promise<Response> {
-  return fetch(`${osprey.url}/api/v1/models/${model}/diagnostics?${query}`, {
-    headers: { authorization: `Bearer ${osprey.apiKey}` },
+  return fetch(`${live.osprey.url}/api/v1/models/${model}/diagnostics?${query}`, {
+    headers: { authorization: `Bearer ${live.osprey.apiKey}` },
   });
 }
 
-beforeAll(async () => {
-  [osprey, browser] = await Promise.all([startOsprey({ env: adminEnv() }), launchBrowser()]);
-  const client = new Osprey({ url: osprey.url, apiKey: osprey.apiKey });
-  for (let i = 0; i < N; i++) {
-    const region = regionOf(i);
-    const timestamp = H0 - 2 * HOUR + Math.floor((i * 2 * HOUR) / N);
-    const label = unit(i + N) < 0.4 ? 1 : 0;
-    // A fair classifier, except in apac, where its scores carry much less signal.
-    const signal = region === 'apac' ? 0.4 : 2.5;
-    const score = 1 / (1 + Math.exp(-((2 * label - 1) * signal + normal(i))));
-    const id = client.log({
-      model: CLASSIFIER,
-      version: 'v1',
-      timestamp,
-      features: { amount: 100 * unit(i) },
-      prediction: score,
-      tags: { region },
-    });
-    client.logLabel({ model: CLASSIFIER, event_id: id, label });
-    const price = 1000 + 500 * unit(i + 1);
-    const priced = client.log({
-      model: REGRESSION,
-      version: 'v1',
-      timestamp,
-      features: { area: 40 + 100 * unit(i) },
-      prediction: price,
-      tags: { region },
-    });
-    if (i < 400) {
-      client.logLabel({
-        model: REGRESSION,
-        event_id: priced,
-        label: price + (region === 'us' ? 40 : 8) * normal(i + 3 * N),
+const live = liveOsprey({
+  timeout: 180_000,
+  setup: async () => {
+    const client = new Osprey({ url: live.osprey.url, apiKey: live.osprey.apiKey });
+    for (let i = 0; i < N; i++) {
+      const region = regionOf(i);
+      const timestamp = H0 - 2 * HOUR + Math.floor((i * 2 * HOUR) / N);
+      const label = unit(i + N) < 0.4 ? 1 : 0;
+      // A fair classifier, except in apac, where its scores carry much less signal.
+      const signal = region === 'apac' ? 0.4 : 2.5;
+      const score = 1 / (1 + Math.exp(-((2 * label - 1) * signal + normal(i))));
+      const id = client.log({
+        model: CLASSIFIER,
+        version: 'v1',
+        timestamp,
+        features: { amount: 100 * unit(i) },
+        prediction: score,
+        tags: { region },
       });
+      client.logLabel({ model: CLASSIFIER, event_id: id, label });
+      const price = 1000 + 500 * unit(i + 1);
+      const priced = client.log({
+        model: REGRESSION,
+        version: 'v1',
+        timestamp,
+        features: { area: 40 + 100 * unit(i) },
+        prediction: price,
+        tags: { region },
+      });
+      if (i < 400) {
+        client.logLabel({
+          model: REGRESSION,
+          event_id: priced,
+          label: price + (region === 'us' ? 40 : 8) * normal(i + 3 * N),
+        });
+      }
     }
-  }
-  await client.close(30_000);
-}, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await osprey?.stop();
+    await client.close(30_000);
+  },
 });
 
 it('answers a classifier diagnosis over a range, and refuses bad input naming the field', async () => {
@@ -109,15 +97,15 @@ it('answers a classifier diagnosis over a range, and refuses bad input naming th
   const long = await diagnostics(CLASSIFIER, `from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z`);
   expect(long.status).toBe(400);
   expect(await long.json()).toEqual({ error: 'from: the range may span at most 31 days' });
-  const anonymous = await fetch(`${osprey.url}/api/v1/models/${CLASSIFIER}/diagnostics`);
+  const anonymous = await fetch(`${live.osprey.url}/api/v1/models/${CLASSIFIER}/diagnostics`);
   expect(anonymous.status).toBe(401);
 }, 60_000);
 
 it('reaches the diagnostics from the model page and shows the API numbers', async () => {
   const d = (await (await diagnostics(CLASSIFIER)).json()) as Diagnostics;
   for (const width of [1280, 1440]) {
-    const page = await signedInPage(browser, osprey.url, width);
-    await page.goto(`${osprey.url}/models/${CLASSIFIER}?${RANGE}`);
+    const page = await live.page(width);
+    await page.goto(`${live.osprey.url}/models/${CLASSIFIER}?${RANGE}`);
     await page.getByRole('link', { name: 'diagnostics' }).click();
     await page.waitForURL(/\/models\/diag-loans\/diagnostics\?/);
     const cells = await page
@@ -146,8 +134,8 @@ it('shows a regression model residuals, its predicted-vs-actual density and MAE 
   expect(d.task).toBe('regression');
   expect(d.labelled).toBe(400);
   expect(d.segments.rows[0]).toMatchObject({ key: 'region', value: 'us' });
-  const page = await signedInPage(browser, osprey.url, 1280);
-  await page.goto(`${osprey.url}/models/${REGRESSION}/diagnostics?${RANGE}`);
+  const page = await live.page(1280);
+  await page.goto(`${live.osprey.url}/models/${REGRESSION}/diagnostics?${RANGE}`);
   expect(await page.getByTestId('residuals').getAttribute('data-bins')).toBe(
     String(d.residuals!.counts.length),
   );

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  SCREENSHOT_DIR,
-  adminEnv,
-  launchBrowser,
-  overflowsSideways,
-  signedInPage,
-} from '../support/browser';
-import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+import { describe, expect, it } from 'vitest';
+import { SCREENSHOT_DIR, overflowsSideways } from '../support/browser';
+import { liveOsprey } from '../support/live-osprey';
 import { api, postAll } from '../support/upload';
 
 // Multivariate drift on the model page, in a real browser against a real `osprey start`: two
@@ -29,26 +22,14 @@ const features = (i: number, flipped: boolean) => {
   return { x, y: (flipped ? 10 - x : x) + noise, colour: ['red', 'green', 'blue'][i % 3] };
 };
 
-let osprey: OspreyProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  [osprey, browser] = await Promise.all([
-    startOsprey({ env: adminEnv({ OSPREY_DETECTORS: 'off' }) }),
-    launchBrowser(),
-  ]);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await osprey?.stop();
-});
+const live = liveOsprey({ env: { OSPREY_DETECTORS: 'off' } });
 
 describe('multivariate drift on the model page', () => {
   it('charts the reconstruction error per window against the reference’s thresholds', async () => {
     const model = 'joint';
     await postAll(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       '/v1/reference',
       Array.from({ length: 3_000 }, (_, i) => ({
         model,
@@ -59,8 +40,8 @@ describe('multivariate drift on the model page', () => {
       })),
     );
     await postAll(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       '/v1/predictions',
       Array.from({ length: WINDOWS * ROWS }, (_, i) => {
         const w = Math.floor(i / ROWS);
@@ -76,8 +57,8 @@ describe('multivariate drift on the model page', () => {
       }),
     );
     const detected = await api<{ windows: { multivariate_drift: { alert: boolean } }[] }>(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       'POST',
       `/api/v1/models/${model}/detect`,
       { from: new Date(T0).toISOString(), to: new Date(T0 + WINDOWS * HOUR).toISOString() },
@@ -94,8 +75,8 @@ describe('multivariate drift on the model page', () => {
 
     const last = { from: new Date(T0 + 5 * HOUR), to: new Date(T0 + 6 * HOUR) };
     const stored = await api<{ value: number; thresholds: { upper: number }; alert: boolean }>(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       'GET',
       `/api/v1/models/${model}/multivariate-drift?from=${last.from.toISOString()}&to=${last.to.toISOString()}`,
     );
@@ -103,8 +84,8 @@ describe('multivariate drift on the model page', () => {
     expect(stored.body.alert).toBe(true);
     expect(stored.body.value).toBeGreaterThan(stored.body.thresholds.upper);
 
-    const page = await signedInPage(browser, osprey.url, 1440);
-    await page.goto(`${osprey.url}/models/${model}?range=24h`);
+    const page = await live.page(1440);
+    await page.goto(`${live.osprey.url}/models/${model}?range=24h`);
     const panel = page.getByTestId('multivariate');
     await expect
       .poll(() => panel.innerText(), SLOW)

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  SCREENSHOT_DIR,
-  adminEnv,
-  launchBrowser,
-  overflowsSideways,
-  signedInPage,
-} from '../support/browser';
-import { startOsprey, type OspreyProcess } from '../support/osprey-process';
+import { describe, expect, it } from 'vitest';
+import { SCREENSHOT_DIR, overflowsSideways } from '../support/browser';
+import { liveOsprey } from '../support/live-osprey';
 import { api, postAll } from '../support/upload';
 
 // The model page's data-quality row in a real browser against a real `osprey start`: four hour
@@ -19,16 +12,7 @@ const T0 = Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR;
 const SLOW = { timeout: 20_000 };
 const COLOURS = ['red', 'green', 'blue'];
 
-let osprey: OspreyProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  [osprey, browser] = await Promise.all([startOsprey({ env: adminEnv() }), launchBrowser()]);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await osprey?.stop();
-});
+const live = liveOsprey();
 
 const features = (i: number, broken: boolean) => ({
   x: broken && i % 5 === 0 ? null : i % 40,
@@ -39,8 +23,8 @@ const features = (i: number, broken: boolean) => ({
 describe('the model page’s data quality', () => {
   it('marks the windows whose quality checks alerted, and names the checks', async () => {
     await postAll(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       '/v1/reference',
       Array.from({ length: 1_500 }, (_, i) => ({
         model: 'quality',
@@ -51,8 +35,8 @@ describe('the model page’s data quality', () => {
       })),
     );
     await postAll(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       '/v1/predictions',
       Array.from({ length: 4 * 200 }, (_, i) => {
         const w = Math.floor(i / 200);
@@ -68,8 +52,8 @@ describe('the model page’s data quality', () => {
       }),
     );
     const detected = await api<{ windows: { quality: { features_with_alerts: number } }[] }>(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       'POST',
       '/api/v1/models/quality/detect',
       { from: new Date(T0).toISOString(), to: new Date(T0 + 4 * HOUR).toISOString() },
@@ -89,8 +73,8 @@ describe('the model page’s data quality', () => {
         unseen_rate: { value: number } | null;
       }[];
     }>(
-      osprey.url,
-      osprey.apiKey,
+      live.osprey.url,
+      live.osprey.apiKey,
       'GET',
       `/api/v1/models/quality/quality?from=${last.from}&to=${last.to}`,
     );
@@ -101,8 +85,8 @@ describe('the model page’s data quality', () => {
     const colour = report.body.features.find((f) => f.feature === 'colour')!;
     expect(colour.unseen_rate!.value).toBe(0.1);
 
-    const page = await signedInPage(browser, osprey.url, 1280);
-    await page.goto(`${osprey.url}/models/quality?range=24h&feature=x`);
+    const page = await live.page(1280);
+    await page.goto(`${live.osprey.url}/models/quality?range=24h&feature=x`);
     const row = page.getByTestId('quality-row');
     await expect.poll(() => row.count(), SLOW).toBe(1);
     const cells = row.locator('[data-status]');

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../random';
 import { hellinger, jensenShannon, lInfinity, proportions, psi } from './statistics';
 
 /** The binned distances a threshold can be calibrated for. */
@@ -46,7 +47,7 @@ export function calibratedThreshold(
 
   const p = proportions(referenceCounts);
   const size = 1 / (1 / windowSize + 1 / n);
-  const draw = poissonSampler(seededUniform(SEED));
+  const draw = poissonSampler(mulberry32(SEED));
   const distance = DISTANCES[method];
   const values: number[] = [];
   for (let i = 0; i < CALIBRATION_DRAWS; i++) {
@@ -60,17 +61,6 @@ export function calibratedThreshold(
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(key, threshold);
   return threshold;
-}
-
-/** mulberry32: a small, fast generator of uniforms in [0, 1), seeded. */
-function seededUniform(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Below this mean a count is drawn exactly; above, from the normal with its mean and variance. */

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 as random } from '../random';
 import { calibratedThreshold } from './calibrated-threshold';
 import { jensenShannon, proportions } from './statistics';
-
-/** mulberry32: a small seeded generator, so the windows below are the same every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Counts of `size` rows drawn from `p` (inverse CDF per row, by binary search). */
 function sample(p: number[], size: number, rand: () => number): number[] {

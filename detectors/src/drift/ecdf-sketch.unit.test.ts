@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 as rng } from '../random';
 import { gridOf } from '../reference/buckets-sql';
 import { emptyBuckets, sketchDistances, type Buckets } from './ecdf-sketch';
-
-// Deterministic draws, so a failure reproduces.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normals(n: number, mean: number, sd: number, seed: number): number[] {
   const u = rng(seed);

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../random';
 import { fitIsotonic, calibrate, type CalibrationMap, type ScorePoints } from './isotonic';
 
 /** NannyML's needs_calibration: 10 stratified splits with 10% held out, ECE in 10 bins. */
@@ -133,16 +134,4 @@ export function rocAuc(points: ScorePoints): number | null {
 
 function sum(values: number[]): number {
   return values.reduce((a, v) => a + v, 0);
-}
-
-/** A small seeded generator, so a reference always calibrates the same way. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

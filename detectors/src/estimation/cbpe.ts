@@ -12,6 +12,7 @@ import {
   MULTICLASS_METRICS,
   type CbpeState,
 } from './fit';
+import { ESTIMATE_PARTS } from './history';
 import { CLASS_NAME, labelledReference, OUTCOME } from './labelled-reference';
 import { samplingError } from './sampling-error';
 import { loadState, saveState } from './state-store';
@@ -236,13 +237,7 @@ function resultRows(d: EstimatedPerformance): ResultRow[] {
       status: e.value === null ? 'unknown' : e.alert ? 'alert' : 'ok',
       reference_size: d.reference?.labelled_rows,
     });
-    for (const part of [
-      'sampling_error',
-      'lower_confidence_boundary',
-      'upper_confidence_boundary',
-      'lower_threshold',
-      'upper_threshold',
-    ] as const) {
+    for (const part of ESTIMATE_PARTS) {
       rows.push({ ...common, statistic: `${metric}_${part}`, value: e[part] });
     }
   }

@@ -1,5 +1,5 @@
 import type { Store } from '@osprey/db';
-import { latestRows, type HistoryScope } from '../results/history';
+import { byWindow, latestRows, type HistoryScope } from '../results/history';
 import type { Estimate } from './cbpe';
 
 /** One window's estimated performance, as the dashboard plots it. */
@@ -11,7 +11,8 @@ export interface EstimatedPoint {
   metrics: Record<string, Estimate>;
 }
 
-const PARTS = [
+/** The parts stored beside each estimate, as `<metric>_<part>` rows (CBPE and DLE alike). */
+export const ESTIMATE_PARTS = [
   'sampling_error',
   'lower_confidence_boundary',
   'upper_confidence_boundary',
@@ -25,35 +26,34 @@ export async function estimatedPerformanceHistory(
   scope: HistoryScope,
 ): Promise<EstimatedPoint[]> {
   const rows = await latestRows(store, 'estimated_performance', scope);
-  const points = new Map<string, EstimatedPoint>();
-  for (const r of rows) {
-    let p = points.get(r.window_end);
-    if (!p) {
-      p = {
-        window_start: r.window_start,
-        window_end: r.window_end,
-        task: r.kind,
-        rows: r.current_size,
-        metrics: {},
-      };
-      points.set(r.window_end, p);
-    }
-    const part = r.is_verdict ? undefined : PARTS.find((s) => r.statistic.endsWith(`_${s}`));
-    const metric = part ? r.statistic.slice(0, -part.length - 1) : r.statistic;
-    const e = (p.metrics[metric] ??= {
-      value: null,
-      sampling_error: null,
-      lower_confidence_boundary: null,
-      upper_confidence_boundary: null,
-      lower_threshold: null,
-      upper_threshold: null,
-      alert: false,
-    });
-    if (part) e[part] = r.value;
-    else {
-      e.value = r.value;
-      e.alert = r.status === 'alert';
-    }
-  }
-  return [...points.values()];
+  return byWindow(
+    rows,
+    (r): EstimatedPoint => ({
+      window_start: r.window_start,
+      window_end: r.window_end,
+      task: r.kind,
+      rows: r.current_size,
+      metrics: {},
+    }),
+    (p, r) => {
+      const part = r.is_verdict
+        ? undefined
+        : ESTIMATE_PARTS.find((s) => r.statistic.endsWith(`_${s}`));
+      const metric = part ? r.statistic.slice(0, -part.length - 1) : r.statistic;
+      const e = (p.metrics[metric] ??= {
+        value: null,
+        sampling_error: null,
+        lower_confidence_boundary: null,
+        upper_confidence_boundary: null,
+        lower_threshold: null,
+        upper_threshold: null,
+        alert: false,
+      });
+      if (part) e[part] = r.value;
+      else {
+        e.value = r.value;
+        e.alert = r.status === 'alert';
+      }
+    },
+  );
 }

@@ -1,5 +1,5 @@
-import { Tables } from '@osprey/db';
 import type { Reference } from '../reference/resolve';
+import { latestLabelJoins } from '../sql/labels';
 import type { RowSet } from '../sql/rows';
 
 /** Rows with something to calibrate: a score or a probability vector. */
@@ -23,14 +23,7 @@ export function labelledReference(ref: Reference, model: string): RowSet {
     sql: `
       SELECT ${columns}, coalesce(le.ln, lr.ln) AS lnum, coalesce(le.ls, lr.ls) AS lstr
       FROM (${ref.rows.sql}) AS p
-      LEFT JOIN (
-        SELECT event_id, argMax(label_num, timestamp) AS ln, argMax(label_str, timestamp) AS ls
-        FROM ${Tables.labels} WHERE model = {est_model:String} AND event_id IS NOT NULL GROUP BY event_id
-      ) AS le ON p.event_id = le.event_id
-      LEFT JOIN (
-        SELECT request_id, argMax(label_num, timestamp) AS ln, argMax(label_str, timestamp) AS ls
-        FROM ${Tables.labels} WHERE model = {est_model:String} AND request_id != '' GROUP BY request_id
-      ) AS lr ON p.request_id = lr.request_id
+      ${latestLabelJoins('est_model')}
       WHERE (lnum IS NOT NULL OR lstr IS NOT NULL) AND ${SCORED}
       SETTINGS join_use_nulls = 1`,
     params: { ...ref.rows.params, est_model: model },

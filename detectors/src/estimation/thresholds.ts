@@ -1,21 +1,30 @@
 /**
- * Alert thresholds and confidence bands of the label-free estimators (CBPE here, DLE beside it),
- * as NannyML computes them (nannyml/thresholds.py, sampling_error/__init__.py): thresholds are
- * objects stored as `{type, params}` with the estimator's config, their resolved bounds in its
- * fitted state.
+ * Alert thresholds and confidence bands, as NannyML computes them (nannyml/thresholds.py,
+ * sampling_error/__init__.py), shared by the label-free estimators (CBPE, DLE) and data quality:
+ * thresholds are objects stored as `{type, params}` with the detector's config, their resolved
+ * bounds in its fitted state.
  */
+
+/** NannyML's StandardDeviationThreshold: mean ± multiplier × population σ of the chunks' values. */
+export interface StandardDeviationSpec {
+  type: 'standard_deviation';
+  std_lower_multiplier: number;
+  std_upper_multiplier: number;
+}
 
 /** How a metric's alert bounds come from its values on the reference's chunks. */
 export type ThresholdSpec =
-  | { type: 'standard_deviation'; std_lower_multiplier: number; std_upper_multiplier: number }
-  | { type: 'constant'; lower: number | null; upper: number | null };
+  StandardDeviationSpec | { type: 'constant'; lower: number | null; upper: number | null };
+
+/** A StandardDeviation spec with the same multiplier on both sides. */
+export const standardDeviation = (multiplier = 3): StandardDeviationSpec => ({
+  type: 'standard_deviation',
+  std_lower_multiplier: multiplier,
+  std_upper_multiplier: multiplier,
+});
 
 /** NannyML's default: mean ± 3 population standard deviations of the reference chunks' values. */
-export const STANDARD_DEVIATION_3: ThresholdSpec = {
-  type: 'standard_deviation',
-  std_lower_multiplier: 3,
-  std_upper_multiplier: 3,
-};
+export const STANDARD_DEVIATION_3: StandardDeviationSpec = standardDeviation(3);
 
 /** Resolved bounds; null: no bound on that side. */
 export interface Bounds {
@@ -32,18 +41,34 @@ export interface Limits {
 export const UNIT_INTERVAL: Limits = { lower: 0, upper: 1 };
 
 /**
- * The bounds of `spec` over the reference chunks' values (NaN and null values left out). A bound
- * past a metric limit becomes the limit (NannyML's calculate_threshold_values).
+ * How the mean and σ of a StandardDeviation threshold are summed. `plain`: left to right, null and
+ * non-finite values left out. `numpy`: numpy's pairwise summation with only NaN left out
+ * (np.nanmean, np.nanstd), so bounds agree with NannyML's to the last bit and a value lying on a
+ * bound alerts the same way (data quality needs this).
+ */
+export type Arithmetic = 'plain' | 'numpy';
+
+/**
+ * The bounds of `spec` over the reference chunks' values. A bound past a metric limit becomes the
+ * limit (NannyML's calculate_threshold_values: `lower <= limit` → limit).
  */
 export function resolveThreshold(
   spec: ThresholdSpec,
   values: readonly (number | null)[],
   limits: Limits = {},
+  arithmetic: Arithmetic = 'plain',
 ): Bounds {
   let lower: number | null;
   let upper: number | null;
   if (spec.type === 'constant') {
     ({ lower, upper } = spec);
+  } else if (arithmetic === 'numpy') {
+    const kept = values.filter((v): v is number => v !== null && !Number.isNaN(v));
+    if (kept.length === 0) return { lower: null, upper: null };
+    const mean = numpySum(kept) / kept.length;
+    const std = Math.sqrt(numpySum(kept.map((v) => (v - mean) * (v - mean))) / kept.length);
+    lower = mean - std * spec.std_lower_multiplier;
+    upper = mean + std * spec.std_upper_multiplier;
   } else {
     const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
     if (finite.length === 0) return { lower: null, upper: null };
@@ -75,4 +100,28 @@ export function outside(value: number | null, bounds: Bounds): boolean {
     (bounds.lower !== null && value < bounds.lower) ||
     (bounds.upper !== null && value > bounds.upper)
   );
+}
+
+/**
+ * numpy's pairwise summation (numpy/_core/src/umath/loops_utils.h.src), which np.sum, nanmean and
+ * nanstd use: the same rounding, so thresholds agree with NannyML's to the last bit and a value
+ * lying on a threshold alerts the same way.
+ */
+export function numpySum(a: readonly number[], from = 0, n = a.length): number {
+  if (n < 8) {
+    let s = -0;
+    for (let i = from; i < from + n; i++) s += a[i]!;
+    return s;
+  }
+  if (n <= 128) {
+    const r = a.slice(from, from + 8);
+    const whole = n - (n % 8);
+    for (let i = 8; i < whole; i += 8) for (let j = 0; j < 8; j++) r[j]! += a[from + i + j]!;
+    let s = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
+    for (let i = whole; i < n; i++) s += a[from + i]!;
+    return s;
+  }
+  let half = Math.floor(n / 2);
+  half -= half % 8;
+  return numpySum(a, from, half) + numpySum(a, from + half, n - half);
 }

@@ -1,7 +1,8 @@
-import { Tables, type QueryParams, type Store } from '@osprey/db';
+import type { QueryParams, Store } from '@osprey/db';
 import type { Scope } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
+import { latestLabelJoins } from '../sql/labels';
 import { predictionRows, type RowSet } from '../sql/rows';
 import { isoWindow } from '../window';
 
@@ -137,14 +138,7 @@ export function labelledPredictions(cur: RowSet): string {
     SELECT p.prediction_num AS pn, p.prediction_label AS pl, p.tags AS tags,
            coalesce(le.ln, lr.ln) AS ln, coalesce(le.ls, lr.ls) AS ls
     FROM (${cur.sql}) AS p
-    LEFT JOIN (
-      SELECT event_id, argMax(label_num, timestamp) AS ln, argMax(label_str, timestamp) AS ls
-      FROM ${Tables.labels} WHERE model = {cur_model:String} AND event_id IS NOT NULL GROUP BY event_id
-    ) AS le ON p.event_id = le.event_id
-    LEFT JOIN (
-      SELECT request_id, argMax(label_num, timestamp) AS ln, argMax(label_str, timestamp) AS ls
-      FROM ${Tables.labels} WHERE model = {cur_model:String} AND request_id != '' GROUP BY request_id
-    ) AS lr ON p.request_id = lr.request_id
+    ${latestLabelJoins('cur_model')}
     WHERE (ln IS NOT NULL OR ls IS NOT NULL) AND (pn IS NOT NULL OR pl IS NOT NULL)
     SETTINGS join_use_nulls = 1`;
 }

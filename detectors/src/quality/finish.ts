@@ -6,14 +6,12 @@ import {
   type FeatureFit,
   type QualityFit,
 } from './fit';
+import { confidenceBand, UNIT_INTERVAL } from '../estimation/thresholds';
 import { breaches, resolveBounds, type Bounds } from './thresholds';
 
 // Constant thresholds need no reference chunks.
 const UNSEEN_BOUNDS = resolveBounds(QUALITY_THRESHOLDS.unseen_rate, []);
 const RANGE_BOUNDS = resolveBounds(QUALITY_THRESHOLDS.out_of_range_rate, []);
-
-/** NannyML's SAMPLING_ERROR_RANGE: the band is value ± 3 SE. */
-const SAMPLING_ERROR_RANGE = 3;
 /**
  * A feature is called constant in a window only when that many rows taking one value would be
  * this unlikely by chance, drawn from the reference (its most common value's share to the power
@@ -63,6 +61,15 @@ export interface QualityResult {
   features_with_alerts: number;
 }
 
+/** NannyML's band: the rate ± 3 SE, within [0, 1]. */
+function band(value: number | null, se: number | null) {
+  const b = value === null ? null : confidenceBand(value, se!, UNIT_INTERVAL);
+  return {
+    lower_confidence_boundary: b?.lower ?? null,
+    upper_confidence_boundary: b?.upper ?? null,
+  };
+}
+
 const judged = (value: number | null, bounds: Bounds): JudgedRate => ({
   value,
   lower_threshold: bounds.lower,
@@ -110,10 +117,7 @@ function featureQuality(
     missing_rate: {
       ...judged(missing, f.missing.bounds),
       sampling_error: se,
-      lower_confidence_boundary:
-        missing === null ? null : Math.max(missing - SAMPLING_ERROR_RANGE * se!, 0),
-      upper_confidence_boundary:
-        missing === null ? null : Math.min(missing + SAMPLING_ERROR_RANGE * se!, 1),
+      ...band(missing, se),
     },
     unseen_rate: f.seen ? judged(rate(c?.unseen ?? 0), UNSEEN_BOUNDS) : null,
     out_of_range_rate:

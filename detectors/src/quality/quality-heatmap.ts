@@ -1,5 +1,5 @@
 import type { Store } from '@osprey/db';
-import { latestRows, type HistoryScope } from '../results/history';
+import { byWindow, latestRows, type HistoryScope } from '../results/history';
 
 /** A window's data quality in one cell: alert when any check of any feature, or the rows, alerts. */
 export interface QualityCell {
@@ -24,35 +24,32 @@ export async function qualityHeatmap(store: Store, scope: HistoryScope): Promise
   const rows = await latestRows(store, 'quality', scope, [
     "(target = 'model' OR status = 'alert')",
   ]);
-  const cells = new Map<string, QualityCell>();
-  for (const r of rows) {
-    let cell = cells.get(r.window_end);
-    if (!cell) {
-      cell = {
-        window_end: r.window_end,
-        status: 'unknown',
-        rows_with_problems: null,
-        threshold: null,
-        current_size: 0,
-        alerts: [],
-        alert_count: 0,
-      };
-      cells.set(r.window_end, cell);
-    }
-    if (r.target === 'model') {
-      cell.rows_with_problems = r.value;
-      cell.threshold = r.threshold;
-      cell.current_size = r.current_size;
-      if (cell.status === 'unknown' && r.status === 'ok') cell.status = 'ok';
-    }
-    if (r.status === 'alert') {
-      cell.status = 'alert';
-      cell.alert_count++;
-      if (cell.alerts.length < SHOWN_ALERTS)
-        cell.alerts.push(
-          r.target === 'model' ? 'rows with problems' : `${r.feature} ${r.statistic}`,
-        );
-    }
-  }
-  return [...cells.values()];
+  return byWindow(
+    rows,
+    (r): QualityCell => ({
+      window_end: r.window_end,
+      status: 'unknown',
+      rows_with_problems: null,
+      threshold: null,
+      current_size: 0,
+      alerts: [],
+      alert_count: 0,
+    }),
+    (cell, r) => {
+      if (r.target === 'model') {
+        cell.rows_with_problems = r.value;
+        cell.threshold = r.threshold;
+        cell.current_size = r.current_size;
+        if (cell.status === 'unknown' && r.status === 'ok') cell.status = 'ok';
+      }
+      if (r.status === 'alert') {
+        cell.status = 'alert';
+        cell.alert_count++;
+        if (cell.alerts.length < SHOWN_ALERTS)
+          cell.alerts.push(
+            r.target === 'model' ? 'rows with problems' : `${r.feature} ${r.statistic}`,
+          );
+      }
+    },
+  );
 }

@@ -159,20 +159,38 @@ export async function performanceHistory(
   scope: HistoryScope,
 ): Promise<PerformancePoint[]> {
   const rows = await latestRows(store, 'performance', scope);
-  const points = new Map<string, PerformancePoint>();
+  return byWindow(
+    rows,
+    (r): PerformancePoint => ({
+      window_start: r.window_start,
+      window_end: r.window_end,
+      task: r.kind,
+      labelled: r.current_size,
+      metrics: {},
+    }),
+    (p, r) => {
+      p.metrics[r.statistic] = r.value;
+    },
+  );
+}
+
+/**
+ * Stored rows folded into one point per window (keyed by window_end), in the rows' order: `start`
+ * makes a window's point from its first row, `add` folds every row (the first included) into it.
+ */
+export function byWindow<P>(
+  rows: readonly StoredStatistic[],
+  start: (r: StoredStatistic) => P,
+  add: (point: P, r: StoredStatistic) => void,
+): P[] {
+  const points = new Map<string, P>();
   for (const r of rows) {
     let p = points.get(r.window_end);
-    if (!p) {
-      p = {
-        window_start: r.window_start,
-        window_end: r.window_end,
-        task: r.kind,
-        labelled: r.current_size,
-        metrics: {},
-      };
+    if (p === undefined) {
+      p = start(r);
       points.set(r.window_end, p);
     }
-    p.metrics[r.statistic] = r.value;
+    add(p, r);
   }
   return [...points.values()];
 }

@@ -4,15 +4,13 @@ import type { ResultRow } from '../../results/runs';
 import type { ModelSettings } from '../../settings/model-settings';
 import { predictionRows } from '../../sql/rows';
 import { isoWindow } from '../../window';
+import { ESTIMATE_PARTS } from '../history';
 import { dleState } from './dle-cache';
 import type { DleMetric, DleState } from './fit-dle';
 import { withLabelNum } from './labels-sql';
 import { inputParams, inputSql } from './nanny-inputs';
-import { outside, type Bounds } from './thresholds';
+import { confidenceBand, outside, type Bounds } from '../thresholds';
 import { ensembleSql } from './trees-sql';
-
-/** NannyML's confidence band: the estimate ± 3 sampling errors, not below the metric's 0. */
-const BAND_SES = 3;
 
 /** One estimated metric of a window, as NannyML's DLE result has it per chunk. */
 export interface EstimatedMetric {
@@ -164,12 +162,13 @@ export function estimatedMetrics(
     const v = value[m];
     const e = se[m];
     const bounds: Bounds = state.thresholds[m];
-    const band = v !== null && e !== null;
+    // NannyML's confidence band: the estimate ± 3 sampling errors, not below the metric's 0.
+    const band = v !== null && e !== null ? confidenceBand(v, e, { lower: 0 }) : null;
     return {
       value: v,
       sampling_error: e,
-      lower_confidence_boundary: band ? Math.max(0, v - BAND_SES * e) : null,
-      upper_confidence_boundary: band ? v + BAND_SES * e : null,
+      lower_confidence_boundary: band?.lower ?? null,
+      upper_confidence_boundary: band?.upper ?? null,
       realized: w.labelled > 0 ? realized[m] : null,
       lower_threshold: bounds.lower,
       upper_threshold: bounds.upper,
@@ -200,14 +199,7 @@ function resultRows(document: DleDocument, state: DleState): ResultRow[] {
     });
     // The realized value stays in the document: the dashboard reads it from the performance
     // detector's rows (the same join), as for CBPE.
-    const info = [
-      'sampling_error',
-      'lower_confidence_boundary',
-      'upper_confidence_boundary',
-      'lower_threshold',
-      'upper_threshold',
-    ] as const;
-    for (const key of info) {
+    for (const key of ESTIMATE_PARTS) {
       if (m[key] !== null) rows.push({ ...common, statistic: `${name}_${key}`, value: m[key] });
     }
   }

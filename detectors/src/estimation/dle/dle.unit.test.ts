@@ -3,20 +3,20 @@ import { ruleInput } from '../../alerts/rules/schema';
 import { parseState, serializeState } from './dle-cache';
 import { estimatedMetrics } from './detect-dle';
 import type { DleState } from './fit-dle';
-import { outside, standardDeviationBounds, DEFAULT_THRESHOLD } from './thresholds';
+import { outside, resolveThreshold, STANDARD_DEVIATION_3 } from '../thresholds';
 import { ensembleSql } from './trees-sql';
 
-describe('standardDeviationBounds (NannyML StandardDeviationThreshold)', () => {
+describe('resolveThreshold for DLE (NannyML StandardDeviationThreshold)', () => {
   it('is mean ± 3 population standard deviations', () => {
     // mean 2, population std √(2/3)
-    const b = standardDeviationBounds([1, 2, 3], DEFAULT_THRESHOLD);
+    const b = resolveThreshold(STANDARD_DEVIATION_3, [1, 2, 3]);
     expect(b.lower).toBeCloseTo(2 - 3 * Math.sqrt(2 / 3), 12);
     expect(b.upper).toBeCloseTo(2 + 3 * Math.sqrt(2 / 3), 12);
   });
 
   it('replaces a bound past the metric limit by the limit', () => {
     // mean 2.55, population std 2.45: the lower bound −4.8 becomes 0.
-    const b = standardDeviationBounds([0.1, 5], DEFAULT_THRESHOLD, { lower: 0, upper: null });
+    const b = resolveThreshold(STANDARD_DEVIATION_3, [0.1, 5], { lower: 0 });
     expect(b.lower).toBe(0);
     expect(b.upper).toBeCloseTo(9.9, 12);
   });

@@ -14,11 +14,11 @@ import {
   type Ensemble,
 } from './oblivious-trees';
 import {
-  DEFAULT_THRESHOLD,
-  standardDeviationBounds,
+  resolveThreshold,
+  STANDARD_DEVIATION_3,
   type Bounds,
-  type StandardDeviationThreshold,
-} from './thresholds';
+  type StandardDeviationSpec,
+} from '../thresholds';
 
 /** Stored states of another format are fitted again. */
 export const DLE_FORMAT = 1;
@@ -55,7 +55,7 @@ export interface DleState {
   nannies?: { mae: Nanny; rmse: Nanny };
   /** NannyML's sampling-error components: population std of |e|, and of e² with its mean. */
   sampling: { abs_std: number; sq_std: number; sq_mean: number };
-  threshold: StandardDeviationThreshold;
+  threshold: StandardDeviationSpec;
   /** Realized MAE and RMSE of each reference chunk, in timestamp order. */
   reference_chunks: { rows: number; mae: number; rmse: number }[];
   thresholds: Record<DleMetric, Bounds>;
@@ -64,6 +64,16 @@ export interface DleState {
 const HASH =
   'cityHash64(timestamp, num_features, cat_features, bool_features, prediction_num, label_num)';
 const LABELLED = 'prediction_num IS NOT NULL AND label_num IS NOT NULL';
+
+/** The labelled reference's totals, as ClickHouse returns them (counts as strings). */
+interface ReferenceTotals {
+  rows: string;
+  labelled: string;
+  binary: string;
+  abs_std: number;
+  sq_std: number;
+  sq_mean: number;
+}
 
 /**
  * Fits DLE on a reference whose rows carry labels (reference_rows.label_num): the sampling-error
@@ -77,19 +87,12 @@ export async function fitDle(
     /** Train even when every label is 0 or 1 (the model's settings say regression). */
     regression?: boolean;
     boosting?: BoostingParams;
-    threshold?: StandardDeviationThreshold;
+    threshold?: StandardDeviationSpec;
   } = {},
 ): Promise<DleState> {
   const boosting = opts.boosting ?? DEFAULT_BOOSTING;
-  const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
-  const [totals] = (await store.query<{
-    rows: string;
-    labelled: string;
-    binary: string;
-    abs_std: number;
-    sq_std: number;
-    sq_mean: number;
-  }>(
+  const threshold = opts.threshold ?? STANDARD_DEVIATION_3;
+  const [totals] = (await store.query<ReferenceTotals>(
     `SELECT count() AS rows, countIf(${LABELLED}) AS labelled,
             countIf(${LABELLED} AND label_num IN (0, 1)) AS binary,
             stddevPopStableIf(abs(prediction_num - label_num), ${LABELLED}) AS abs_std,
@@ -97,16 +100,7 @@ export async function fitDle(
             avgIf(pow(prediction_num - label_num, 2), ${LABELLED}) AS sq_mean
      FROM (${rows.sql})`,
     rows.params,
-  )) as [
-    {
-      rows: string;
-      labelled: string;
-      binary: string;
-      abs_std: number;
-      sq_std: number;
-      sq_mean: number;
-    },
-  ];
+  )) as [ReferenceTotals];
   const count = Number(totals.rows);
   const labelled = Number(totals.labelled);
   const inputs = await nannyInputs(store, rows);
@@ -123,15 +117,15 @@ export async function fitDle(
     threshold,
     reference_chunks: chunks,
     thresholds: {
-      mae: standardDeviationBounds(
+      mae: resolveThreshold(
+        threshold,
         chunks.map((c) => c.mae),
-        threshold,
-        { lower: 0, upper: null },
+        { lower: 0 },
       ),
-      rmse: standardDeviationBounds(
-        chunks.map((c) => c.rmse),
+      rmse: resolveThreshold(
         threshold,
-        { lower: 0, upper: null },
+        chunks.map((c) => c.rmse),
+        { lower: 0 },
       ),
     },
   };

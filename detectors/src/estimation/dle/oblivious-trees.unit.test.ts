@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 as random } from '../../random';
 import { binColumn, cutPoints, fitEnsemble, predictRow, DEFAULT_BOOSTING } from './oblivious-trees';
-
-/** A deterministic pseudo-random stream in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function dataset(n: number, f: (x: number[]) => number, seed = 1) {
   const next = random(seed);

@@ -30,13 +30,14 @@ import { SegmentFilter } from '@/components/model/segment-filter';
 import { SegmentKeys } from '@/components/model/segment-keys';
 import { TrafficPanels } from '@/components/model/traffic-panels';
 import styles from '@/components/model/model.module.css';
+import { modelPageQuery, one, type Params } from '@/components/model/page-query';
 import { ago, clock, compact, ms, number, rate } from '@/components/ui/format';
 import { someOf } from '@/components/ui/text';
 import { PageHeader } from '@/components/ui/page-header';
 import { RefreshControl } from '@/components/ui/refresh';
 import { Stat, StatRow } from '@/components/ui/stat';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { aligned, resolveRange } from '@/components/ui/time-range';
+import { aligned } from '@/components/ui/time-range';
 import { TimeRangePicker } from '@/components/ui/time-range-picker';
 import { abilities, signedInUser } from '@/lib/actions/session';
 import { recomputeJobs } from '@/lib/api/recompute';
@@ -49,9 +50,6 @@ import { runtime } from '@/server/runtime';
 export const dynamic = 'force-dynamic';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-type Params = Record<string, string | string[] | undefined>;
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 export async function generateMetadata(props: { params: Promise<{ model: string }> }) {
   return { title: `${decodeURIComponent((await props.params).model)} · Osprey` };
@@ -77,12 +75,7 @@ export default async function ModelPage(props: {
   params: Promise<{ model: string }>;
   searchParams: Promise<Params>;
 }) {
-  const model = decodeURIComponent((await props.params).model);
-  const sp = await props.searchParams;
-  const range = resolveRange(sp);
-  const tag = one(sp.tag);
-  const value = one(sp.value);
-  const segment = tag && value !== undefined ? { tag, value } : undefined;
+  const { model, sp, range, segment } = await modelPageQuery(props);
   const search = one(sp.q)?.trim() || undefined;
   const scope = {
     model,

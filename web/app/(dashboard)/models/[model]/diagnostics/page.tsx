@@ -4,17 +4,14 @@ import { cachedDiagnose, loadSettings } from '@osprey/detectors';
 import { DiagnosticsPanel } from '@/components/model/diagnostics-panel';
 import { SegmentFilter } from '@/components/model/segment-filter';
 import styles from '@/components/model/model.module.css';
+import { modelPageQuery, one, type Params } from '@/components/model/page-query';
 import { PageHeader } from '@/components/ui/page-header';
 import { nextMinute } from '@/lib/api/diagnostics';
 import { RefreshControl } from '@/components/ui/refresh';
-import { resolveRange } from '@/components/ui/time-range';
 import { TimeRangePicker } from '@/components/ui/time-range-picker';
 import { runtime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
-
-type Params = Record<string, string | string[] | undefined>;
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 export async function generateMetadata(props: { params: Promise<{ model: string }> }) {
   return { title: `${decodeURIComponent((await props.params).model)} diagnostics · Osprey` };
@@ -25,12 +22,7 @@ export default async function DiagnosticsPage(props: {
   params: Promise<{ model: string }>;
   searchParams: Promise<Params>;
 }) {
-  const model = decodeURIComponent((await props.params).model);
-  const sp = await props.searchParams;
-  const range = resolveRange(sp);
-  const tag = one(sp.tag);
-  const value = one(sp.value);
-  const segment = tag && value !== undefined ? { tag, value } : undefined;
+  const { model, sp, range, segment } = await modelPageQuery(props);
   const store = runtime().store;
   const settings = await loadSettings(store, model);
   const to = range.live ? nextMinute(range.to) : range.to;

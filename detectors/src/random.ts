@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a small, fast, seeded generator of uniforms in [0, 1). The one generator every
+ * detector, test and benchmark uses, so the same seed gives the same stream everywhere (thresholds
+ * calibrate the same way, fixtures and recorded results do not move).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
