@@ -24,6 +24,7 @@ UUID_PATTERN = re.compile(
 MAX_NAME_LEN = 128
 MAX_KEY_LEN = 256
 MAX_TAG_VALUE_LEN = 1024
+MAX_LABEL_LEN = 1024
 MAX_ERROR_LEN = 4096
 MAX_PREDICTION_ITEMS = 4096
 MAX_LATENCY_MS = 86_400_000
@@ -250,6 +251,8 @@ def prediction_event(raw: Mapping[str, Any]) -> dict[str, Any]:
 def label(raw: Any) -> float | int | str:
     value = _plain(raw)
     if isinstance(value, str):
+        if len(value) > MAX_LABEL_LEN:
+            raise InvalidEvent(f"label: must be at most {MAX_LABEL_LEN} characters")
         return value
     number = _finite_number(value)
     if number is None:

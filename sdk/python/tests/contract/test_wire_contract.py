@@ -191,13 +191,14 @@ def test_numpy_and_dataframe_reference_rows_validate() -> None:
 
     REFERENCE.validate(reference_wire(
         {"features": {"f": np.float32(1), "i": np.int64(2), "b": np.bool_(False), "n": np.float64("nan")},
-         "prediction": np.array([0.25, 0.75])}
+         "prediction": np.array([0.25, 0.75]), "label": np.int64(1)}
     ))
     frame = pd.DataFrame({
         "x": [1.5, np.nan], "c": ["a", None], "k": pd.array([1, None], dtype="Int64"), "b": [True, False],
-        "p": [0.2, np.nan],
+        "p": [0.2, np.nan], "y": ["churned", None],
     })
-    rows = list(_frame_rows(frame, "p", 5000))
+    rows = list(_frame_rows(frame, {"prediction": "p", "label": "y"}, 5000))
+    assert [r.get("label") for r in rows] == ["churned", None]
     assert len(rows) == 2
     for raw in rows:
         REFERENCE.validate(reference_wire(raw))
@@ -211,6 +212,8 @@ INVALID_REFERENCE_ROWS = [
     {"features": {"a": 1}, "prediction": [0.0] * 4097},
     {"features": {"a": 1}, "prediction": ["a"]},
     {"features": {"a": 1}, "tags": {"k": "v" * 1025}},
+    {"features": {"a": 1}, "label": {"class": 1}},
+    {"features": {"a": 1}, "label": "v" * 1025},
 ]
 
 
