@@ -68,13 +68,15 @@ describe('logReference', () => {
       { ...row(2), label: null },
       { ...row(3), label: Number.NaN },
       { ...row(4), label: { class: 1 } },
+      { ...row(5), label: 'x'.repeat(1025) },
     ] as ReferenceRow[];
     const upload = await osprey.logReference('m', 'v1', input);
 
-    const problem = 'label: must be a finite number or a string';
+    const problem = 'label: must be a finite number or a string of at most 1024 characters';
     expect(upload.rejected).toEqual([
       { index: 3, error: problem },
       { index: 4, error: problem },
+      { index: 5, error: problem },
     ]);
     expect(collector.received(PATH).map((e) => [amounts([e])[0], e.label])).toEqual([
       [0, 1],

@@ -190,14 +190,16 @@ const MODEL_PROBLEM = 'model: must be 1-128 characters of A-Z a-z 0-9 _ . -';
 const VERSION_PROBLEM = 'version: must be a string of 1-128 characters';
 const PREDICTION_PROBLEM =
   'prediction: must be a finite number, a string or an array of at most 4096 finite numbers';
-const LABEL_PROBLEM = 'label: must be a finite number or a string';
+const LABEL_PROBLEM = 'label: must be a finite number or a string of at most 1024 characters';
 const REFERENCE_ID_PROBLEM = 'reference_id: must be 1-128 characters of A-Z a-z 0-9 _ . : -';
 const EVENT_ID_PROBLEM = 'event_id: must be a UUID';
 const REQUEST_ID_PROBLEM = 'request_id: must be a string of 1-256 characters';
 const TIMESTAMP_PROBLEM = 'timestamp: must be epoch milliseconds, a Date or ISO-8601 text';
 
 function isLabel(v: unknown): v is number | string {
-  return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+  return (
+    (typeof v === 'string' && v.length <= 1024) || (typeof v === 'number' && Number.isFinite(v))
+  );
 }
 
 function isVersion(v: unknown): v is string {
