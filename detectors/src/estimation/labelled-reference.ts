@@ -23,7 +23,7 @@ export function labelledReference(ref: Reference, model: string): RowSet {
     sql: `
       SELECT ${columns}, coalesce(le.ln, lr.ln) AS lnum, coalesce(le.ls, lr.ls) AS lstr
       FROM (${ref.rows.sql}) AS p
-      ${latestLabelJoins('est_model')}
+      ${latestLabelJoins('est_model', ref.rows.sql)}
       WHERE (lnum IS NOT NULL OR lstr IS NOT NULL) AND ${SCORED}
       SETTINGS join_use_nulls = 1`,
     params: { ...ref.rows.params, est_model: model },

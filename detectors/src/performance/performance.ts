@@ -138,7 +138,7 @@ export function labelledPredictions(cur: RowSet): string {
     SELECT p.prediction_num AS pn, p.prediction_label AS pl, p.tags AS tags,
            coalesce(le.ln, lr.ln) AS ln, coalesce(le.ls, lr.ls) AS ls
     FROM (${cur.sql}) AS p
-    ${latestLabelJoins('cur_model')}
+    ${latestLabelJoins('cur_model', cur.sql)}
     WHERE (ln IS NOT NULL OR ls IS NOT NULL) AND (pn IS NOT NULL OR pl IS NOT NULL)
     SETTINGS join_use_nulls = 1`;
 }

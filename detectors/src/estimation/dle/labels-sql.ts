@@ -11,7 +11,7 @@ export function withLabelNum(rows: RowSet, model: string): RowSet {
   return {
     sql: `SELECT p.*, coalesce(le.ln, lr.ln) AS label_num
       FROM (${rows.sql}) AS p
-      ${latestLabelJoins('dle_label_model', true)}
+      ${latestLabelJoins('dle_label_model', rows.sql, true)}
       SETTINGS join_use_nulls = 1`,
     params: { ...rows.params, dle_label_model: model },
   };
