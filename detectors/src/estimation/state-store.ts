@@ -1,5 +1,5 @@
 import type { Store } from '@osprey/db';
-import { loadFit, saveFit } from '../multivariate/fit-store';
+import { loadFit, saveFit } from '../reference/fit-store';
 import type { CbpeState } from './fit';
 
 /** Stored states of another format are fitted again. */

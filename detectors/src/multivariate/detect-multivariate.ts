@@ -5,7 +5,7 @@ import type { ModelSettings } from '../settings/model-settings';
 import { predictionRows } from '../sql/rows';
 import { isoWindow } from '../window';
 import { FIT_FORMAT, fitReconstruction, referenceThresholds, type FitOutcome } from './fit';
-import { loadFit, saveFit } from './fit-store';
+import { loadFit, saveFit } from '../reference/fit-store';
 import { basisParams, preprocessingParams, rowErrors } from './row-sql';
 import { breaches, STANDARD_DEVIATION_3, type Bounds } from './thresholds';
 

@@ -219,7 +219,7 @@ describe('multivariate drift as a detector', () => {
     expect(row).toMatchObject({ status: 'drift', value: stored!.value });
     expect(row!.threshold).toBe(stored!.thresholds.upper);
     const [fits] = await store.query<{ n: string }>(
-      `SELECT count() AS n FROM ${Tables.referenceFits} WHERE model = 'car-loan'`,
+      `SELECT count() AS n FROM ${Tables.referenceFits} WHERE model = 'car-loan' AND family = 'multivariate_drift'`,
     );
     expect(Number(fits!.n)).toBe(1);
   });

@@ -1,4 +1,5 @@
-import { Tables, type Store } from '@osprey/db';
+import type { Store } from '@osprey/db';
+import { loadFit, saveFit } from '../reference/fit-store';
 import { resolveReference, type Reference, type Scope } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
@@ -87,8 +88,7 @@ function constantRate(f: FeatureQuality): JudgedRate {
   return { value, lower_threshold: null, upper_threshold: 0, alert: f.constant };
 }
 
-// Stored in reference_profiles beside the drift profile, under a key of its own.
-const fitKey = (ref: Reference) => `quality:${ref.key}`;
+const FAMILY = 'quality';
 
 /** The reference's fit, stored or fitted now; refitted when the reference's row count changes. */
 export async function qualityFit(
@@ -101,33 +101,10 @@ export async function qualityFit(
     ref.rows.params,
   )) as [{ n: string }];
   const count = Number(n);
-  const stored = await loadFit(store, model, fitKey(ref));
+  const stored = await loadFit<QualityFit>(store, model, ref.key, FAMILY);
   if (stored && stored.rows === count && stored.format === QUALITY_FIT_FORMAT) return stored;
   if (count === 0) return undefined;
   const fit = await fitQuality(store, ref.rows, count);
-  await saveFit(store, model, fitKey(ref), fit);
+  await saveFit(store, model, ref.key, FAMILY, fit);
   return fit;
-}
-
-async function loadFit(store: Store, model: string, key: string): Promise<QualityFit | undefined> {
-  const rows = await store.query<{ profile: string }>(
-    `SELECT argMax(profile, computed_at) AS profile FROM ${Tables.referenceProfiles}
-     WHERE model = {model:String} AND reference_key = {key:String} AND feature = ''
-     GROUP BY target, feature`,
-    { model, key },
-  );
-  return rows[0] ? (JSON.parse(rows[0].profile) as QualityFit) : undefined;
-}
-
-async function saveFit(store: Store, model: string, key: string, fit: QualityFit): Promise<void> {
-  await store.insert(Tables.referenceProfiles, [
-    {
-      model,
-      reference_key: key,
-      target: 'feature',
-      feature: '',
-      kind: 'numeric',
-      profile: JSON.stringify(fit),
-    },
-  ]);
 }

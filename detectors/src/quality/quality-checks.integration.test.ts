@@ -194,7 +194,7 @@ describe('data quality beyond NannyML', () => {
     expect(one.features!.find((f) => f.feature === 'code')!.constant).toBeNull();
     // the reference was fitted once and reused
     const fits = await store.query<{ n: string }>(
-      `SELECT count() AS n FROM ${Tables.referenceProfiles} WHERE model = {m:String} AND startsWith(reference_key, 'quality:')`,
+      `SELECT count() AS n FROM ${Tables.referenceFits} WHERE model = {m:String} AND family = 'quality'`,
       { m: MODEL },
     );
     expect(Number(fits[0]!.n)).toBe(1);

@@ -1,13 +1,11 @@
-import { Tables, type Store } from '@osprey/db';
+import type { Store } from '@osprey/db';
+import { loadFit, saveFit } from '../../reference/fit-store';
 import type { Reference } from '../../reference/resolve';
 import type { RowSet } from '../../sql/rows';
 import { DLE_FORMAT, fitDle, type DleState } from './fit-dle';
 
-/**
- * DLE's fitted state rides in reference_profiles under the reference's key plus this suffix, so
- * the drift profile of the same reference (read by key) never sees it.
- */
-const KEY_SUFFIX = '|dle';
+const FAMILY = 'dle';
+const CODEC = { parse: parseState, stringify: serializeState };
 
 /**
  * The reference's fitted DLE state, stored or fitted now (and stored). A stored state is used
@@ -26,7 +24,7 @@ export async function dleState(
      FROM (${rows.sql})`,
     rows.params,
   )) as [{ n: string; labelled: string }];
-  const stored = await loadState(store, model, ref.key);
+  const stored = await loadFit(store, model, ref.key, FAMILY, CODEC);
   if (
     stored?.format === DLE_FORMAT &&
     stored.rows === Number(now.n) &&
@@ -35,30 +33,8 @@ export async function dleState(
   )
     return stored;
   const state = await fitDle(store, rows, opts);
-  if (state.rows > 0) await saveState(store, model, ref.key, state);
+  if (state.rows > 0) await saveFit(store, model, ref.key, FAMILY, state, CODEC);
   return state;
-}
-
-async function loadState(store: Store, model: string, key: string): Promise<DleState | undefined> {
-  const rows = await store.query<{ profile: string }>(
-    `SELECT argMax(profile, computed_at) AS profile FROM ${Tables.referenceProfiles}
-     WHERE model = {model:String} AND reference_key = {key:String} GROUP BY reference_key`,
-    { model, key: key + KEY_SUFFIX },
-  );
-  return rows[0] ? parseState(rows[0].profile) : undefined;
-}
-
-async function saveState(store: Store, model: string, key: string, state: DleState) {
-  await store.insert(Tables.referenceProfiles, [
-    {
-      model,
-      reference_key: key + KEY_SUFFIX,
-      target: 'prediction',
-      feature: '',
-      kind: 'numeric',
-      profile: serializeState(state),
-    },
-  ]);
 }
 
 /** JSON has no −∞ (a cut that only NaN stays left of): it is written as null. */

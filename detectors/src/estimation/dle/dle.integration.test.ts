@@ -357,11 +357,11 @@ describe('the nanny scored in SQL', () => {
     );
   });
 
-  it('is fitted once and then read back from reference_profiles', async () => {
+  it('is fitted once and then read back from reference_fits', async () => {
     const ref = (await resolveReference(store, settings, { model: MODEL, window: reference }))!;
     const [{ n }] = (await store.query<{ n: string }>(
-      `SELECT count() AS n FROM ${Tables.referenceProfiles} WHERE model = {m:String} AND reference_key = {k:String}`,
-      { m: MODEL, k: `${ref.key}|dle` },
+      `SELECT count() AS n FROM ${Tables.referenceFits} WHERE model = {m:String} AND reference_key = {k:String} AND family = 'dle'`,
+      { m: MODEL, k: ref.key },
     )) as [{ n: string }];
     expect(Number(n)).toBe(1);
   });

@@ -1,0 +1,46 @@
+import { Tables, type Store } from '@osprey/db';
+
+/**
+ * Every family's fitted state of a reference (CBPE, DLE, multivariate drift, data quality) lives
+ * in reference_fits, keyed by (model, reference, family). `parse` / `stringify` for states that
+ * plain JSON cannot carry (DLE's −∞ cuts).
+ */
+export interface FitCodec<T> {
+  parse(text: string): T;
+  stringify(fit: T): string;
+}
+
+const JSON_CODEC: FitCodec<never> = {
+  parse: (t) => JSON.parse(t) as never,
+  stringify: JSON.stringify,
+};
+
+/** A family's fitted state as stored in reference_fits: the latest for (model, reference, family). */
+export async function loadFit<T>(
+  store: Store,
+  model: string,
+  referenceKey: string,
+  family: string,
+  codec: Pick<FitCodec<T>, 'parse'> = JSON_CODEC,
+): Promise<T | undefined> {
+  const rows = await store.query<{ fit: string }>(
+    `SELECT argMax(fit, computed_at) AS fit FROM ${Tables.referenceFits}
+     WHERE model = {model:String} AND reference_key = {key:String} AND family = {family:String}
+     HAVING count() > 0`,
+    { model, key: referenceKey, family },
+  );
+  return rows[0] ? codec.parse(rows[0].fit) : undefined;
+}
+
+export async function saveFit<T extends object>(
+  store: Store,
+  model: string,
+  referenceKey: string,
+  family: string,
+  fit: T,
+  codec: Pick<FitCodec<T>, 'stringify'> = JSON_CODEC,
+): Promise<void> {
+  await store.insert(Tables.referenceFits, [
+    { model, reference_key: referenceKey, family, fit: codec.stringify(fit) },
+  ]);
+}
