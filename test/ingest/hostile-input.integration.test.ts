@@ -62,7 +62,7 @@ describe('hostile input at the collector', () => {
     });
     expect(label).toMatchObject({ status: 200, json: { accepted: 1, rejected: [] } });
     const reference = await send('/v1/reference', [
-      { model, version: 'v1', features: { [`f${LONE}`]: LONE }, prediction: LONE },
+      { model, version: 'v1', features: { [`f${LONE}`]: LONE }, prediction: LONE, label: LONE },
       { model, version: 'v1', features: { x: 2 }, prediction: 2 },
     ]);
     expect(reference).toMatchObject({ status: 200, json: { accepted: 2, rejected: [] } });
@@ -181,11 +181,11 @@ describe('hostile input at the collector', () => {
     ).toEqual([['truth\ufffd']]);
     const reference = await sqlRows(
       osprey.dataDir,
-      `SELECT cat_features, ifNull(prediction_label, 'none') FROM reference_rows WHERE model = '${model}' ORDER BY prediction_label NULLS LAST`,
+      `SELECT cat_features, ifNull(prediction_label, 'none'), ifNull(label_str, 'none') FROM reference_rows WHERE model = '${model}' ORDER BY prediction_label NULLS LAST`,
     );
     expect(reference).toEqual([
-      ['{"f\ufffd":"\ufffd"}', '\ufffd'],
-      ['{}', 'none'],
+      ['{"f\ufffd":"\ufffd"}', '\ufffd', '\ufffd'],
+      ['{}', 'none', 'none'],
     ]);
   });
 });
