@@ -7,6 +7,8 @@ import { liveOsprey } from '../support/live-osprey';
 // model: the API's answer, then the page reached from the model page, showing the same numbers.
 const CLASSIFIER = 'diag-loans';
 const REGRESSION = 'diag-prices';
+const MULTICLASS = 'diag-cards';
+const CARDS = ['gold', 'platinum', 'standard'];
 const HOUR = 3_600_000;
 const H0 = Math.floor(Date.now() / HOUR) * HOUR;
 const FROM = new Date(H0 - 2 * HOUR).toISOString();
@@ -29,6 +31,7 @@ interface Diagnostics {
   labelled: number;
   confusion_matrix: { labels: string[]; matrix: number[][] } | null;
   curves: { roc_auc: number; thinned: { points: number } } | null;
+  class_curves: { classes: { label: string }[]; roc_auc_macro: number } | null;
   residuals: { counts: number[] } | null;
   segments: { rows: { key: string; value: string; n: number; worse_by: number }[] };
 }
@@ -75,6 +78,20 @@ const live = liveOsprey({
           label: price + (region === 'us' ? 40 : 8) * normal(i + 3 * N),
         });
       }
+    }
+    // A three-class model that logs only its probability vectors (classes in sorted order).
+    for (let i = 0; i < 300; i++) {
+      const truth = i % 3;
+      const logits = CARDS.map((_, k) => (k === truth ? 1.5 : 0) + normal(i * 3 + k + 5 * N));
+      const total = logits.reduce((a, x) => a + Math.exp(x), 0);
+      const id = client.log({
+        model: MULTICLASS,
+        version: 'v1',
+        timestamp: H0 - 2 * HOUR + i * 20_000,
+        features: { spend: 100 * unit(i + 2 * N) },
+        prediction: logits.map((x) => Math.exp(x) / total),
+      });
+      client.logLabel({ model: MULTICLASS, event_id: id, label: CARDS[truth]! });
     }
     await client.close(30_000);
   },
@@ -146,6 +163,29 @@ it('shows a regression model residuals, its predicted-vs-actual density and MAE 
   expect(await page.getByTestId('confusion-matrix').count()).toBe(0);
   await page.screenshot({
     path: `${SCREENSHOT_DIR}/model-diagnostics-regression.png`,
+    fullPage: true,
+  });
+  await page.close();
+}, 60_000);
+
+it('draws a multiclass model one-vs-rest curves from its probability vectors', async () => {
+  const d = (await (await diagnostics(MULTICLASS)).json()) as Diagnostics;
+  expect(d.task).toBe('multiclass');
+  expect(d.labelled).toBe(300);
+  // The predicted class is the entry of highest probability, so the matrix covers every row.
+  expect(d.confusion_matrix!.labels).toEqual(CARDS);
+  expect(d.confusion_matrix!.matrix.flat().reduce((a, b) => a + b, 0)).toBe(300);
+  expect(d.class_curves!.classes.map((c) => c.label)).toEqual(CARDS);
+  expect(d.class_curves!.roc_auc_macro).toBeGreaterThan(0.6);
+  const page = await live.page(1280);
+  await page.goto(`${live.osprey.url}/models/${MULTICLASS}/diagnostics?${RANGE}`);
+  expect(await page.getByTestId('class-curves').getAttribute('data-classes')).toBe('3');
+  for (const chart of ['roc-curve', 'pr-curve', 'calibration-curve']) {
+    await expect.poll(() => page.getByTestId(chart).locator('path.recharts-curve').count()).toBe(3);
+  }
+  expect(await overflowsSideways(page)).toBe(false);
+  await page.screenshot({
+    path: `${SCREENSHOT_DIR}/model-diagnostics-multiclass.png`,
     fullPage: true,
   });
   await page.close();

@@ -1,4 +1,6 @@
 import type { QueryParams, Store } from '@osprey/db';
+import { classOrder } from '../performance/class-order';
+import { LABEL_CLASS, PREDICTED_CLASS } from '../performance/performance';
 
 export interface ConfusionMatrix {
   /** Class names, in sklearn's order (sorted; numerically when all are numbers). */
@@ -40,9 +42,8 @@ export async function multiclassMatrix(
   params: QueryParams,
 ): Promise<ConfusionMatrix> {
   const cells = await store.query<{ label: string; predicted: string; n: string }>(
-    `SELECT coalesce(ls, toString(ln)) AS label, coalesce(pl, toString(pn)) AS predicted,
-            count() AS n
-     FROM (${labelled}) GROUP BY label, predicted`,
+    `SELECT ${LABEL_CLASS} AS label, assumeNotNull(${PREDICTED_CLASS}) AS predicted, count() AS n
+     FROM (${labelled}) WHERE ${PREDICTED_CLASS} IS NOT NULL GROUP BY label, predicted`,
     params,
   );
   const labels = classOrder(cells.flatMap((c) => [c.label, c.predicted]));
@@ -50,13 +51,4 @@ export async function multiclassMatrix(
   const matrix = labels.map(() => labels.map(() => 0));
   for (const c of cells) matrix[index.get(c.label)!]![index.get(c.predicted)!]! += Number(c.n);
   return { labels, matrix, threshold: null };
-}
-
-/** numpy.unique's order: numbers by value when every class is one, else by code point. */
-export function classOrder(names: string[]): string[] {
-  const unique = [...new Set(names)];
-  const numeric = unique.every((n) => n.trim() !== '' && Number.isFinite(Number(n)));
-  return numeric
-    ? unique.sort((a, b) => Number(a) - Number(b))
-    : unique.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -5,6 +5,7 @@ import type { ModelSettings } from '../settings/model-settings';
 import { predictionRows, segmentLabel } from '../sql/rows';
 import { isoWindow } from '../window';
 import { scoreSummary, type CalibrationBin } from './calibration';
+import { multiclassCurves, type MulticlassCurves } from './class-curves';
 import { binaryMatrix, multiclassMatrix, type ConfusionMatrix } from './confusion-matrix';
 import { binaryCurves, THIN_BUCKETS, type Curves } from './curves';
 import { regressionSummary, type Grid, type Histogram } from './regression';
@@ -24,6 +25,8 @@ export interface Diagnostics {
   calibration: { uniform: CalibrationBin[]; quantile: CalibrationBin[] } | null;
   /** Binary classifiers. */
   curves: Curves | null;
+  /** Multiclass classifiers: one-vs-rest curves from the probability vectors. */
+  class_curves: MulticlassCurves | null;
   residuals: Histogram | null;
   predicted_vs_actual: Grid | null;
   segments: SegmentPerformance | null;
@@ -50,8 +53,7 @@ export async function diagnose(
 ): Promise<Diagnostics> {
   const cur = predictionRows('cur', { ...scope, ...scope.window });
   const labelled = labelledPredictions(cur);
-  const params = cur.params;
-  const { task, n } = await labelledTask(store, settings, labelled, params);
+  const { task, n, params, vectors } = await labelledTask(store, settings, labelled, cur.params);
   const base = {
     window: isoWindow(scope.window),
     model: scope.model,
@@ -64,11 +66,13 @@ export async function diagnose(
     confusion_matrix: null,
     calibration: null,
     curves: null,
+    class_curves: null,
     residuals: null,
     predicted_vs_actual: null,
     segments: null,
   };
   if (n === 0) return { ...base, ...none };
+  const buckets = opts.curveBuckets === undefined ? THIN_BUCKETS : opts.curveBuckets;
   const segments = await segmentPerformance(
     store,
     labelled,
@@ -91,7 +95,9 @@ export async function diagnose(
   }
   if (task === 'multiclass') {
     const confusion = await multiclassMatrix(store, labelled, params);
-    return { ...base, ...none, confusion_matrix: confusion, segments };
+    const classes = vectors?.classes.length ? vectors.classes : confusion.labels;
+    const curves = await multiclassCurves(store, labelled, params, classes, buckets);
+    return { ...base, ...none, confusion_matrix: confusion, class_curves: curves, segments };
   }
   const scores = `SELECT assumeNotNull(pn) AS score, toFloat64(assumeNotNull(ln)) AS ln
                   FROM (${labelled}) WHERE pn IS NOT NULL`;
@@ -101,12 +107,7 @@ export async function diagnose(
     ...none,
     confusion_matrix: binaryMatrix(summary.counts),
     calibration: summary.calibration,
-    curves: await binaryCurves(
-      store,
-      scores,
-      params,
-      opts.curveBuckets === undefined ? THIN_BUCKETS : opts.curveBuckets,
-    ),
+    curves: await binaryCurves(store, scores, params, buckets),
     segments,
   };
 }

@@ -8,8 +8,8 @@ import { createStore } from '@osprey/db/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelSettings } from '../settings/model-settings';
 import { cachedDiagnose } from './cache';
-import { rocAucBound, THIN_BUCKETS } from './curves';
-import { diagnose, type DiagnoseOptions } from './diagnose';
+import { rocAucBound, THIN_BUCKETS, type Curves } from './curves';
+import { diagnose, type DiagnoseOptions, type Diagnostics } from './diagnose';
 
 // Diagnostics against scikit-learn and numpy on rows of NannyML's synthetic car-loan,
 // multiclass and car-price datasets plus one continuous-score set, on real chDB. The numbers
@@ -28,6 +28,8 @@ interface Case {
     score?: number[];
     prediction?: number[];
     predicted?: string[];
+    /** Class probabilities in the sorted class order (float32 values). */
+    proba?: number[][];
     label: (number | string)[];
     tags: Record<string, string[]>;
   };
@@ -59,6 +61,7 @@ async function log(c: Case, byRequest: boolean): Promise<void> {
     version: 'v1',
     prediction_num: c.rows.score?.[i % n] ?? c.rows.prediction?.[i % n] ?? null,
     prediction_label: c.rows.predicted?.[i % n] ?? null,
+    prediction_vec: c.rows.proba?.[i % n] ?? [],
     tags: Object.fromEntries(Object.entries(c.rows.tags).map(([k, v]) => [k, v[i % n]!])),
   }));
   await store.insert(Tables.predictions, predictions);
@@ -84,6 +87,34 @@ const run = (name: string, opts?: DiagnoseOptions) =>
 function expectClose(actual: number[], expected: number[], tolerance = EXACT) {
   expect(actual).toHaveLength(expected.length);
   actual.forEach((a, i) => expect(Math.abs(a - expected[i]!)).toBeLessThanOrEqual(tolerance));
+}
+
+/** Every point of sklearn's roc_curve, precision_recall_curve and calibration_curve, and the areas. */
+function expectCurves(
+  curves: Curves,
+  calibration: NonNullable<Diagnostics['calibration']>,
+  e: Case['expected'],
+) {
+  expectClose(curves.roc.fpr, e.roc.fpr);
+  expectClose(curves.roc.tpr, e.roc.tpr);
+  expect(curves.roc.thresholds[0]).toBeNull();
+  expectClose(curves.roc.thresholds.slice(1) as number[], e.roc.thresholds.slice(1));
+  expectClose(curves.pr.precision, e.pr.precision);
+  expectClose(curves.pr.recall, e.pr.recall);
+  expectClose(curves.pr.thresholds, e.pr.thresholds);
+  expect(Math.abs(curves.roc_auc! - e.roc_auc)).toBeLessThanOrEqual(EXACT);
+  expect(Math.abs(curves.average_precision! - e.average_precision)).toBeLessThanOrEqual(EXACT);
+  for (const strategy of ['uniform', 'quantile'] as const) {
+    const bins = calibration[strategy];
+    expectClose(
+      bins.map((b) => b.fraction_positive),
+      e.calibration[strategy].prob_true,
+    );
+    expectClose(
+      bins.map((b) => b.mean_predicted),
+      e.calibration[strategy].prob_pred,
+    );
+  }
 }
 
 function expectSegments(actual: Segment[], expected: Segment[], relative = false) {
@@ -125,27 +156,7 @@ describe.each(['car_loan', 'continuous'])('binary classifier: %s', (name) => {
       matrix: e.confusion_matrix,
       threshold: 0.5,
     });
-    const curves = d.curves!;
-    expectClose(curves.roc.fpr, e.roc.fpr);
-    expectClose(curves.roc.tpr, e.roc.tpr);
-    expect(curves.roc.thresholds[0]).toBeNull();
-    expectClose(curves.roc.thresholds.slice(1) as number[], e.roc.thresholds.slice(1));
-    expectClose(curves.pr.precision, e.pr.precision);
-    expectClose(curves.pr.recall, e.pr.recall);
-    expectClose(curves.pr.thresholds, e.pr.thresholds);
-    expect(Math.abs(curves.roc_auc! - e.roc_auc)).toBeLessThanOrEqual(EXACT);
-    expect(Math.abs(curves.average_precision! - e.average_precision)).toBeLessThanOrEqual(EXACT);
-    for (const strategy of ['uniform', 'quantile'] as const) {
-      const bins = d.calibration![strategy];
-      expectClose(
-        bins.map((b) => b.fraction_positive),
-        e.calibration[strategy].prob_true,
-      );
-      expectClose(
-        bins.map((b) => b.mean_predicted),
-        e.calibration[strategy].prob_pred,
-      );
-    }
+    expectCurves(d.curves!, d.calibration!, e);
     expectSegments(d.segments!.rows, e.segments);
     expect(Math.abs(d.segments!.overall!.metric - e.overall.metric)).toBeLessThanOrEqual(EXACT);
   });
@@ -200,6 +211,45 @@ it('multiclass (labels joined by request id): confusion matrix and segments as s
   });
   expect(d.curves).toBeNull();
   expectSegments(d.segments!.rows, c.expected.segments);
+});
+
+it('multiclass: one-vs-rest ROC, PR and calibration curves per class from prediction_vec, as sklearn', async () => {
+  const e = fixture('multiclass').expected;
+  const d = await run('multiclass', { curveBuckets: null });
+  const curves = d.class_curves!;
+  expect(curves.reason).toBeUndefined();
+  expect(curves.rows).toBe(fixture('multiclass').rows.label.length);
+  expect(curves.classes.map((c) => c.label)).toEqual(e.labels);
+  curves.classes.forEach((c, i) => expectCurves(c.curves, c.calibration!, e.class_curves[i]));
+  expect(Math.abs(curves.roc_auc_macro! - e.roc_auc_macro)).toBeLessThanOrEqual(EXACT);
+  expect(Math.abs(curves.average_precision_macro! - e.average_precision_macro)).toBeLessThanOrEqual(
+    EXACT,
+  );
+});
+
+it('multiclass: says why there are no curves when the vectors do not have one entry per class', async () => {
+  const rows = Array.from({ length: 30 }, (_, i) => ({
+    event_id: randomUUID(),
+    timestamp: from + i * 1000,
+    model: 'short-vectors',
+    version: 'v1',
+    prediction_label: ['a', 'b', 'c'][i % 3]!,
+    prediction_vec: [0.5, 0.5],
+  }));
+  await store.insert(Tables.predictions, rows);
+  await store.insert(
+    Tables.labels,
+    rows.map((r, i) => ({
+      model: r.model,
+      event_id: r.event_id,
+      label_str: ['a', 'b', 'c'][(i + 1) % 3]!,
+      timestamp: r.timestamp,
+    })),
+  );
+  const d = await run('short-vectors');
+  expect(d.task).toBe('multiclass');
+  expect(d.class_curves!.classes).toEqual([]);
+  expect(d.class_curves!.reason).toMatch(/2 entries but the labels and predictions name 3 classes/);
 });
 
 it('regression: residual histogram, predicted-vs-actual grid and MAE per segment as numpy', async () => {

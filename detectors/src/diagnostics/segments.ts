@@ -1,5 +1,5 @@
 import type { QueryParams, Store } from '@osprey/db';
-import type { Task } from '../performance/performance';
+import { LABEL_CLASS, PREDICTED_CLASS, type Task } from '../performance/performance';
 import { BINARY_THRESHOLD } from './confusion-matrix';
 
 /** Segments with fewer labelled rows are listed after the others, whatever their metric. */
@@ -34,7 +34,7 @@ export interface SegmentPerformance {
 function perRow(task: Task): string {
   if (task === 'regression') return `abs(assumeNotNull(ln) - assumeNotNull(pn))`;
   if (task === 'binary') return `toFloat64(toUInt8(assumeNotNull(pn) >= ${BINARY_THRESHOLD}) = ln)`;
-  return `toFloat64(coalesce(ls, toString(ln)) = coalesce(pl, toString(pn)))`;
+  return `toFloat64(${LABEL_CLASS} = ${PREDICTED_CLASS})`;
 }
 
 /**
@@ -53,7 +53,7 @@ export async function segmentPerformance(
 ): Promise<SegmentPerformance> {
   const regression = task === 'regression';
   const rows = `SELECT ${perRow(task)} AS e, tags FROM (${labelled})
-                ${regression ? 'WHERE pn IS NOT NULL AND ln IS NOT NULL' : task === 'binary' ? 'WHERE pn IS NOT NULL' : ''}`;
+                WHERE ${regression ? 'pn IS NOT NULL AND ln IS NOT NULL' : task === 'binary' ? 'pn IS NOT NULL' : `${PREDICTED_CLASS} IS NOT NULL`}`;
   // One pass: row 0 of each labelled row's ARRAY JOIN stands for the whole (`whole`), the others
   // for its tags, so the labelled rows are joined once.
   const groups = await store.query<{

@@ -1,4 +1,5 @@
 import type { Store } from '@osprey/db';
+import { classOrder } from '../performance/class-order';
 import { resolveReference, type Reference, type Scope } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
@@ -142,7 +143,7 @@ export async function cbpeState(
   )) as [ReferenceShape];
   let state: CbpeState;
   if (Number(shape.vectors) > 0) {
-    const classes = sortClasses(shape.classes);
+    const classes = classOrder(shape.classes);
     if (classes.length > MAX_CLASSES) return { reason: `more than ${MAX_CLASSES} classes` };
     if (Number(shape.lengths) !== 1 || Number(shape.k) !== classes.length) {
       return {
@@ -163,15 +164,6 @@ export async function cbpeState(
   state.rows = n;
   await saveState(store, model, ref.key, state);
   return { state };
-}
-
-/**
- * The order of the classes in prediction_vec: the reference's labels sorted — as numbers when
- * they all are (0, 1, …, 10), else as text — which is NannyML's sorted class order too.
- */
-export function sortClasses(classes: string[]): string[] {
-  const numeric = classes.every((c) => c.trim() !== '' && Number.isFinite(Number(c)));
-  return [...classes].sort(numeric ? (a, b) => Number(a) - Number(b) : undefined);
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);

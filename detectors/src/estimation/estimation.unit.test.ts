@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtinSources } from '../alerts/engine/metrics';
 import type { Detection } from '../run/detect';
-import { sortClasses } from './cbpe';
 import { expectedCalibrationError, rocAuc } from './calibration';
 import { calibrate, fitIsotonic } from './isotonic';
 import { aucComponent, samplingError } from './sampling-error';
@@ -90,17 +89,6 @@ describe('thresholds and bands', () => {
       lower: 0.96,
       upper: 1,
     });
-  });
-});
-
-describe('class order of prediction_vec', () => {
-  it('sorts numeric labels as numbers and others as text', () => {
-    expect(sortClasses(['10', '2', '0', '1'])).toEqual(['0', '1', '2', '10']);
-    expect(sortClasses(['upmarket', 'highstreet', 'prepaid'])).toEqual([
-      'highstreet',
-      'prepaid',
-      'upmarket',
-    ]);
   });
 });
 

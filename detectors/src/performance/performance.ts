@@ -1,4 +1,5 @@
-import type { QueryParams, Store } from '@osprey/db';
+import { Tables, type QueryParams, type Store } from '@osprey/db';
+import { classOrder } from './class-order';
 import type { Scope } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
@@ -21,9 +22,15 @@ const EPS = 2.220446049250313e-16;
 export async function detectPerformance(store: Store, settings: ModelSettings, scope: Scope) {
   const cur = predictionRows('cur', { ...scope, ...scope.window });
   const labelled = labelledPredictions(cur);
-  const { task, n } = await labelledTask(store, settings, labelled, cur.params);
-  const metrics = n === 0 ? {} : await METRICS[task](store, labelled, cur.params);
-  const document = { window: isoWindow(scope.window), task, labelled: n, metrics };
+  const { task, n, params, vectors } = await labelledTask(store, settings, labelled, cur.params);
+  const metrics = n === 0 ? {} : await METRICS[task](store, labelled, params);
+  const document = {
+    window: isoWindow(scope.window),
+    task,
+    labelled: n,
+    ...(vectors ? { vectors } : {}),
+    metrics,
+  };
   const rows: ResultRow[] = Object.entries(metrics).map(([statistic, value]) => ({
     target: 'model',
     feature: '',
@@ -68,9 +75,8 @@ const METRICS: Record<Task, Compute> = {
 
   async multiclass(store, labelled, params) {
     const cells = await store.query<{ label: string; predicted: string; n: string }>(
-      `SELECT coalesce(ls, toString(ln)) AS label, coalesce(pl, toString(pn)) AS predicted,
-              count() AS n
-       FROM (${labelled}) GROUP BY label, predicted`,
+      `SELECT ${LABEL_CLASS} AS label, assumeNotNull(${PREDICTED_CLASS}) AS predicted, count() AS n
+       FROM (${labelled}) WHERE ${PREDICTED_CLASS} IS NOT NULL GROUP BY label, predicted`,
       params,
     );
     const classes = [...new Set(cells.flatMap((c) => [c.label, c.predicted]))].sort();
@@ -129,43 +135,129 @@ function classScores(tp: number, fp: number, fn: number): ClassScores {
 }
 
 /**
- * The rows of `cur` (a predictionRows set with prefix 'cur') that have a label: pn / pl the
- * prediction, ln / ls the label, tags. Labels join by event_id, or by request_id (the latest
- * label of each wins), whenever they arrived.
+ * The rows of `cur` (a predictionRows set with prefix 'cur') that have a label: pn / pl / pv the
+ * prediction (number, label or probability vector), ln / ls the label, tags. Labels join by
+ * event_id, or by request_id (the latest label of each wins), whenever they arrived.
  */
 export function labelledPredictions(cur: RowSet): string {
   return `
-    SELECT p.prediction_num AS pn, p.prediction_label AS pl, p.tags AS tags,
+    SELECT p.prediction_num AS pn, p.prediction_label AS pl, p.prediction_vec AS pv, p.tags AS tags,
            coalesce(le.ln, lr.ln) AS ln, coalesce(le.ls, lr.ls) AS ls
     FROM (${cur.sql}) AS p
     ${latestLabelJoins('cur_model', cur.sql)}
-    WHERE (ln IS NOT NULL OR ls IS NOT NULL) AND (pn IS NOT NULL OR pl IS NOT NULL)
+    WHERE (ln IS NOT NULL OR ls IS NOT NULL)
+      AND (pn IS NOT NULL OR pl IS NOT NULL OR length(pv) > 0)
     SETTINGS join_use_nulls = 1`;
 }
 
-/** The task of the labelled rows (see detectPerformance) and how many there are. */
+/** A labelled row's class as text. */
+export const LABEL_CLASS = 'assumeNotNull(coalesce(ls, toString(ln)))';
+
+/**
+ * A classifier row's predicted class as text: its label or number, else the class of its highest
+ * probability (the first on ties, as numpy's argmax) when its vector has one entry per class of
+ * {vec_classes} (labelledTask's params); else NULL.
+ */
+export const PREDICTED_CLASS = `coalesce(pl, toString(pn),
+  if(length(pv) > 0 AND length(pv) = length({vec_classes:Array(String)}),
+     arrayElement({vec_classes:Array(String)}, indexOf(pv, arrayMax(pv))), NULL))`;
+
+/** Most classes read from labels to name the entries of probability vectors. */
+const MAX_VECTOR_CLASSES = 1000;
+
+export interface LabelledTask {
+  task: Task;
+  /** Labelled rows. */
+  n: number;
+  /** The query's params plus vec_classes, which PREDICTED_CLASS reads. */
+  params: QueryParams;
+  /**
+   * For rows whose prediction is a probability vector: the class of each entry (the labels
+   * sorted, as CBPE reads the vectors), or why the vectors cannot be read.
+   */
+  vectors?: { rows: number; classes: string[]; reason?: string };
+}
+
+/**
+ * The task of the labelled rows (see detectPerformance), how many there are, and the classes of
+ * their probability vectors: the window's labels sorted when they name one class per entry, else
+ * every label the model ever got (a window may lack a rare class).
+ */
 export async function labelledTask(
   store: Store,
   settings: ModelSettings,
   labelled: string,
   params: QueryParams,
-): Promise<{ task: Task; n: number }> {
-  const [shape] = (await store.query<{ n: string; text: string; binary: string }>(
+): Promise<LabelledTask> {
+  const [shape] = (await store.query<{
+    n: string;
+    text: string;
+    binary: string;
+    vectors: string;
+    lengths: string;
+    k: string;
+    classes: string[];
+  }>(
     `SELECT count() AS n, countIf(ls IS NOT NULL OR pl IS NOT NULL) AS text,
-            countIf(ln IN (0, 1)) AS binary
+            countIf(ln IN (0, 1)) AS binary, countIf(length(pv) > 0) AS vectors,
+            uniqExactIf(length(pv), length(pv) > 0) AS lengths, maxIf(length(pv), length(pv) > 0) AS k,
+            groupUniqArrayIf(${MAX_VECTOR_CLASSES + 1})(${LABEL_CLASS}, length(pv) > 0) AS classes
      FROM (${labelled})`,
     params,
-  )) as [{ n: string; text: string; binary: string }];
+  )) as [
+    {
+      n: string;
+      text: string;
+      binary: string;
+      vectors: string;
+      lengths: string;
+      k: string;
+      classes: string[];
+    },
+  ];
   const n = Number(shape.n);
+  const vectorRows = Number(shape.vectors);
   const task: Task =
     settings.task === 'regression'
       ? 'regression'
-      : Number(shape.text) > 0
+      : Number(shape.text) > 0 || vectorRows > 0
         ? 'multiclass'
         : Number(shape.binary) === n && n > 0
           ? 'binary'
           : settings.task === 'classification'
             ? 'multiclass'
             : 'regression';
-  return { task, n };
+  if (vectorRows === 0 || task === 'regression')
+    return { task, n, params: { ...params, vec_classes: [] } };
+  const vectors = await vectorClasses(store, params, {
+    rows: vectorRows,
+    lengths: Number(shape.lengths),
+    k: Number(shape.k),
+    classes: shape.classes,
+  });
+  return { task, n, params: { ...params, vec_classes: vectors.classes }, vectors };
+}
+
+async function vectorClasses(
+  store: Store,
+  params: QueryParams,
+  shape: { rows: number; lengths: number; k: number; classes: string[] },
+): Promise<NonNullable<LabelledTask['vectors']>> {
+  const none = (reason: string) => ({ rows: shape.rows, classes: [], reason });
+  if (shape.lengths !== 1) return none('the probability vectors differ in length');
+  let classes = shape.classes;
+  if (classes.length < shape.k) {
+    const [all] = (await store.query<{ classes: string[] }>(
+      `SELECT groupUniqArray(${MAX_VECTOR_CLASSES + 1})(coalesce(label_str, toString(label_num))) AS classes
+       FROM ${Tables.labels} WHERE model = {cur_model:String}`,
+      params,
+    )) as [{ classes: string[] }];
+    classes = all.classes;
+  }
+  if (classes.length !== shape.k) {
+    return none(
+      `the probability vectors have ${shape.k} entries but the labels name ${classes.length} classes`,
+    );
+  }
+  return { rows: shape.rows, classes: classOrder(classes) };
 }

@@ -196,6 +196,69 @@ function SegmentTable({ s }: { s: Segments }) {
   );
 }
 
+/** One-vs-rest curves of a multiclass model: one line per class in each chart. */
+function ClassCurves({ curves }: { curves: NonNullable<Diagnostics['class_curves']> }) {
+  if (curves.classes.length === 0) {
+    return (
+      <p className={styles.hint} data-testid="class-curves-reason">
+        No one-vs-rest curves: {curves.reason}.
+      </p>
+    );
+  }
+  const series = (points: (c: (typeof curves.classes)[number]) => { x: number; y: number }[]) =>
+    curves.classes.map((c) => ({ label: c.label, points: points(c) }));
+  const calibrated = curves.classes.every((c) => c.calibration !== null);
+  return (
+    <div className={d.grid} data-testid="class-curves" data-classes={curves.classes.length}>
+      <div className={d.card}>
+        <h3>
+          ROC, one vs rest{' '}
+          <span className={d.cardNote}>macro AUC {fixed(curves.roc_auc_macro)}</span>
+        </h3>
+        <UnitCurveChart
+          series={series((c) => c.curves.roc.fpr.map((x, i) => ({ x, y: c.curves.roc.tpr[i]! })))}
+          xLabel="false positive rate"
+          yLabel="true positive rate"
+          diagonal="rising"
+          testId="roc-curve"
+        />
+      </div>
+      <div className={d.card}>
+        <h3>
+          Precision–recall{' '}
+          <span className={d.cardNote}>macro AP {fixed(curves.average_precision_macro)}</span>
+        </h3>
+        <UnitCurveChart
+          series={series((c) =>
+            c.curves.pr.recall.map((x, i) => ({ x, y: c.curves.pr.precision[i]! })),
+          )}
+          xLabel="recall"
+          yLabel="precision"
+          testId="pr-curve"
+        />
+      </div>
+      <div className={d.card}>
+        <h3>
+          Calibration <span className={d.cardNote}>10 uniform bins per class</span>
+        </h3>
+        {calibrated ? (
+          <UnitCurveChart
+            series={series((c) =>
+              c.calibration!.uniform.map((b) => ({ x: b.mean_predicted, y: b.fraction_positive })),
+            )}
+            xLabel="mean probability"
+            yLabel="share of the class"
+            diagonal="rising"
+            testId="calibration-curve"
+          />
+        ) : (
+          <p className={styles.hint}>Probabilities outside [0, 1] are not probabilities.</p>
+        )}
+      </div>
+    </div>
+  );
+}
+
 /**
  * Where a model fails over a range: a classifier's confusion matrix and curves, a regression
  * model's residuals, and performance per tag value, worst first.
@@ -213,6 +276,7 @@ export function DiagnosticsPanel({ diagnostics }: { diagnostics: Diagnostics }) 
           <div className={styles.panelBody}>
             {matrix && <ConfusionMatrix m={matrix} />}
             <Curves diagnostics={diagnostics} />
+            {diagnostics.class_curves && <ClassCurves curves={diagnostics.class_curves} />}
           </div>
         </section>
       )}

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { classOrder } from './confusion-matrix';
+import { classOrder } from './class-order';
 
 describe('classOrder (numpy.unique order of the confusion matrix labels)', () => {
+  it('drops duplicates', () => {
+    expect(classOrder(['b', 'a', 'b'])).toEqual(['a', 'b']);
+  });
   it('sorts numeric classes by value, not as text', () => {
     expect(classOrder(['10', '2', '1', '2'])).toEqual(['1', '2', '10']);
   });
