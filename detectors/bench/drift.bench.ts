@@ -2,7 +2,10 @@
 // 1. 1M reference × 1M current rows, 20 features (15 numeric, 5 categorical) + the prediction:
 //    Osprey's full drift report (detectDrift, in process on chDB) against Evidently's
 //    DataDriftPreset on the same rows (exported to Parquet; a venv of its own, .venv-bench,
-//    because Evidently 0.7 needs pandas < 3), in the same run.
+//    because Evidently 0.7 needs pandas < 3), in the same run; then, on the same data dir, the
+//    whole `POST /api/v1/models/bench/detect` of a running `osprey start` measured from outside
+//    (every detector: drift, operational, performance, CBPE on the labelled reference, PCA
+//    multivariate drift, data quality; stored), first call (every fit computed) and repeats.
 // 2. 10M rows × 100 features (1M reference rows): `osprey detect` as its own process, wall time
 //    and peak RSS.
 // BENCH_ROWS / BENCH_BIG_ROWS / BENCH_BIG_FEATURES resize the parts; BENCH_SKIP_EVIDENTLY=1.
@@ -15,6 +18,7 @@ import { Tables } from '@osprey/db';
 import { detectDrift } from '../src/drift/detect-drift';
 import { modelSettings } from '../src/settings/model-settings';
 import { generateDriftData } from './generate';
+import { startOsprey } from '../../test/support/osprey-process';
 import { openBenchStore } from './store';
 
 const run = promisify(execFile);
@@ -22,6 +26,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const BIG_ROWS = Number(process.env.BENCH_BIG_ROWS ?? 10_000_000);
 const BIG_FEATURES = Number(process.env.BENCH_BIG_FEATURES ?? 100);
+const REPEATS = 5;
 const HOUR = 3_600_000;
 const from = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
 const window = { from, to: from + HOUR };
@@ -33,7 +38,7 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 const dir = mkdtempSync(join(tmpdir(), 'osprey-bench-drift-'));
 const store = await openBenchStore(dir);
 let t = performance.now();
-await generateDriftData(store, { rows: ROWS, numeric: 15, categorical: 5, from });
+await generateDriftData(store, { rows: ROWS, numeric: 15, categorical: 5, from, classifier: true });
 const generateSeconds = seconds(t);
 t = performance.now();
 const first = await detectDrift(store, settings, { model: 'bench', window });
@@ -75,7 +80,11 @@ if (!process.env.BENCH_SKIP_EVIDENTLY) {
   );
   evidently = JSON.parse(stdout.trim().split('\n').at(-1)!) as typeof evidently;
 }
+// The POST below fits every family itself, as a model's first detection does.
+await store.command(`TRUNCATE TABLE ${Tables.referenceProfiles}`);
+await store.command(`TRUNCATE TABLE ${Tables.referenceFits}`);
 await store.close();
+const detectCall = await timedDetectCalls(dir);
 rmSync(dir, { recursive: true, force: true });
 
 // Part 2: 10M × 100 in a detector process of its own.
@@ -105,6 +114,53 @@ const bigGenerateSeconds = seconds(t);
 await bigStore.close();
 const big = await timedDetect(bigDir);
 rmSync(bigDir, { recursive: true, force: true });
+
+/**
+ * `osprey start` on the data dir (scheduler off), and the whole POST …/detect of part 1's window
+ * timed from this process: the first call, then REPEATS more (their median). Also says which
+ * families produced a value, so a family that silently skipped would show.
+ */
+async function timedDetectCalls(
+  dataDir: string,
+): Promise<{ first: number; repeat: number; repeats: number[]; families: string }> {
+  const osprey = await startOsprey({ dataDir, env: { OSPREY_DETECTORS: 'off' } });
+  try {
+    const call = async () => {
+      const t0 = performance.now();
+      const res = await fetch(`${osprey.url}/api/v1/models/bench/detect`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${osprey.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          from: new Date(window.from).toISOString(),
+          to: new Date(window.to).toISOString(),
+        }),
+      });
+      const body = (await res.json()) as { windows: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      if (res.status !== 200)
+        throw new Error(`detect answered ${res.status}: ${JSON.stringify(body)}`);
+      return { seconds: seconds(t0), window: body.windows[0]! };
+    };
+    const first = await call();
+    const repeats: number[] = [];
+    for (let i = 0; i < REPEATS; i++) repeats.push((await call()).seconds);
+    const w = first.window;
+    const families = [
+      `drift ${w.drift.features.filter((f: { drift: boolean }) => f.drift).length} of ${w.drift.features.length} drifted`,
+      `CBPE ${w.estimated_performance.method} roc_auc ${w.estimated_performance.metrics?.roc_auc?.value?.toFixed(3) ?? w.estimated_performance.reason}`,
+      `multivariate error ${w.multivariate_drift.value?.toFixed(3) ?? w.multivariate_drift.reason}`,
+      `quality ${w.quality.features?.length ?? 0} features checked`,
+    ].join('; ');
+    const sorted = [...repeats].sort((a, b) => a - b);
+    return {
+      first: first.seconds,
+      repeat: sorted[Math.floor(sorted.length / 2)]!,
+      repeats,
+      families,
+    };
+  } finally {
+    await osprey.stop();
+  }
+}
 
 /** `osprey detect` on the data dir, with its wall time and peak RSS (VmHWM, polled). */
 async function timedDetect(
@@ -172,6 +228,18 @@ if (evidently) {
   );
   console.log(
     `ratio Evidently / Osprey: ${(evidently.seconds / firstSeconds).toFixed(1)}× (first window), ${(evidently.seconds / secondSeconds).toFixed(1)}× (profile reused)`,
+  );
+}
+console.log(
+  `| whole POST …/detect, first call (every family fitted) | ${detectCall.first.toFixed(2)} | |`,
+);
+console.log(
+  `| whole POST …/detect, repeat (median of ${REPEATS}: ${detectCall.repeats.map((x) => x.toFixed(2)).join(', ')}) | ${detectCall.repeat.toFixed(2)} | |`,
+);
+console.log(`detect call: ${detectCall.families}`);
+if (evidently) {
+  console.log(
+    `ratio Evidently / whole detect call: ${(evidently.seconds / detectCall.first).toFixed(1)}× (first), ${(evidently.seconds / detectCall.repeat).toFixed(1)}× (repeat)`,
   );
 }
 console.log(

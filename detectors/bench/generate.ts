@@ -6,7 +6,9 @@ import { Tables, type Store } from '@osprey/db';
  * with `numeric` numeric and `categorical` categorical features. The current rows drift on every
  * third numeric feature (mean +0.3σ) and on the first categorical one. With `models`, as many
  * models "bench-0", "bench-1", … get `rows` of each, every prediction a label (by request_id)
- * and a `region` tag of `regions` values.
+ * and a `region` tag of `regions` values. With `classifier`, the prediction is a binary
+ * classifier's score in [0, 1] and every reference row carries its 0/1 label (calibrated: label 1
+ * with the score's probability), so CBPE has a labelled reference; the window's scores shift up.
  */
 export async function generateDriftData(
   store: Store,
@@ -17,6 +19,7 @@ export async function generateDriftData(
     from: number;
     models?: number;
     regions?: number;
+    classifier?: boolean;
   },
 ): Promise<void> {
   const models = opts.models ?? 1;
@@ -42,9 +45,17 @@ export async function generateDriftData(
   });
   const ref = features(0);
   const cur = features(1);
+  // One uniform per row (outside the features' lambdas, where `i` is not defined).
+  const rowUniform = (seed: number, side: number) =>
+    `((cityHash64(number, ${seed}, ${side}) % 4294967291) + 0.5) / 4294967291`;
+  const score = (current: 0 | 1) =>
+    `round(pow(${rowUniform(5, current)}, ${current ? 0.8 : 1}), 4)`;
+  const prediction = (current: 0 | 1) =>
+    opts.classifier ? score(current) : `round(randNormal(${current ? 104 : 100}, 15), 2)`;
+  const label = opts.classifier ? `toFloat64(${rowUniform(6, 0)} < ${score(0)})` : 'NULL';
   await store.command(
-    `INSERT INTO ${Tables.referenceRows} (model, version, reference_id, timestamp, num_features, cat_features, prediction_num, tags)
-     SELECT ${model}, 'v1', 'bench', now64(3), ${ref.num}, ${ref.cat}, round(randNormal(100, 15), 2),
+    `INSERT INTO ${Tables.referenceRows} (model, version, reference_id, timestamp, num_features, cat_features, prediction_num, label_num, tags)
+     SELECT ${model}, 'v1', 'bench', now64(3), ${ref.num}, ${ref.cat}, ${prediction(0)}, ${label},
             map('region', concat('r', toString(number % ${regions})))
      FROM numbers({rows:UInt64})`,
     { rows: opts.rows * models },
@@ -52,7 +63,7 @@ export async function generateDriftData(
   await store.command(
     `INSERT INTO ${Tables.predictions} (event_id, timestamp, model, version, num_features, cat_features, prediction_num, latency_ms, tags, request_id)
      SELECT generateUUIDv4(), fromUnixTimestamp64Milli({from:Int64} + intDiv(${perModel} * 3600000, {rows:UInt64}), 'UTC'),
-            ${model}, 'v1', ${cur.num}, ${cur.cat}, round(randNormal(104, 15), 2), round(randExponential(0.1), 2),
+            ${model}, 'v1', ${cur.num}, ${cur.cat}, ${prediction(1)}, round(randExponential(0.1), 2),
             map('region', concat('r', toString(number % ${regions}))), toString(number)
      FROM numbers({total:UInt64})`,
     { rows: opts.rows, total: opts.rows * models, from: opts.from },
