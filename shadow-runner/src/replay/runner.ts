@@ -301,7 +301,9 @@ export class ShadowRunner {
   ): Promise<{ summary: string; verdict: string }> {
     const { store, registry, pool } = this.opts;
     const request = shadowRunRequest.parse(JSON.parse(run.request));
-    const scorer = await Scorer.open(store, registry, pool, run, request.output);
+    const scorer = await Scorer.open(store, registry, pool, run, request.output, {
+      sideBySide: true,
+    });
     try {
       // Loading the candidate can take a while: heartbeat before the first batch.
       if (checkpoint) await this.handoffPoint(checkpoint, scorer);

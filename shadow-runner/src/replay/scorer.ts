@@ -12,6 +12,7 @@ import { specFeatures } from '../registry/input-spec';
 import type { ModelRegistry } from '../registry/registry';
 import { chooseOutput, compareBatch, type OutputChoice } from './compare';
 import type { VerdictCriteria } from './schema';
+import { SideBySide, type SideBySideSkipped } from './side-by-side';
 import { buildFeeds } from './tensors';
 import { decide } from './verdict';
 
@@ -34,6 +35,8 @@ export class Scorer {
     private readonly choice: OutputChoice,
     readonly columns: string[],
     readonly loaded: LoadedModel,
+    /** Production's model run beside the candidate (replays), or why it is not. */
+    private readonly sideBySide: SideBySide | SideBySideSkipped | undefined,
   ) {}
 
   static async open(
@@ -42,13 +45,25 @@ export class Scorer {
     pool: InferencePool,
     run: ShadowRunRow,
     output: string | undefined,
+    opts: { sideBySide?: boolean } = {},
   ): Promise<Scorer> {
     const candidate = await registry.require(run.model, run.candidate_version);
     const choice = chooseOutput(candidate.signature, output);
     const key = `${candidate.sha256}:${run.id}`;
     const loaded = await pool.load(key, registry.artifacts.pathOf(candidate.sha256));
+    let sideBySide: SideBySide | SideBySideSkipped | undefined;
+    try {
+      sideBySide = opts.sideBySide
+        ? await SideBySide.open(store, registry, pool, run, candidate, choice)
+        : undefined;
+    } catch (err) {
+      await pool.unload(key);
+      throw err;
+    }
     const columns = specFeatures(candidate.input_spec);
-    return new Scorer(store, pool, run, key, candidate, choice, columns, loaded);
+    if (sideBySide instanceof SideBySide)
+      for (const f of sideBySide.features) if (!columns.includes(f)) columns.push(f);
+    return new Scorer(store, pool, run, key, candidate, choice, columns, loaded, sideBySide);
   }
 
   /** Scores one batch; its results are written in the background (see flush). */
@@ -65,7 +80,17 @@ export class Scorer {
             rows.map((r) => r.event_id),
           );
     const feeds = buildFeeds(rows, candidate.input_spec, candidate.signature, this.columns);
-    const [result, labelled] = await Promise.all([this.pool.run(this.key, feeds), labels]);
+    const twin = this.sideBySide instanceof SideBySide ? this.sideBySide : undefined;
+    const runCandidate = () => this.pool.run(this.key, feeds);
+    const [both, labelled] = await Promise.all([
+      twin
+        ? twin.run(runCandidate, twin.feeds(rows, this.columns))
+        : runCandidate().then((candidate) => ({ candidate, production: undefined })),
+      labels,
+    ]);
+    const result = both.candidate;
+    if (twin && both.production)
+      twin.add(rows, { candidate: result, production: both.production }, labelled);
     this.batchMs.push(result.runMs);
     const results = compareBatch(
       run.id,
@@ -109,7 +134,8 @@ export class Scorer {
       inference_rows_per_second:
         inferenceSeconds > 0 ? Math.round(this.done / inferenceSeconds) : null,
     };
-    const verdict = decide(this.choice.task, aggregates, latency.p95_ms, criteria);
+    const side = this.sideBySide instanceof SideBySide ? this.sideBySide.report() : this.sideBySide;
+    const verdict = decide(this.choice.task, aggregates, latency.p95_ms, criteria, side);
     const summary = {
       task: this.choice.task,
       output: this.choice.output,
@@ -118,6 +144,7 @@ export class Scorer {
       provider: this.loaded.placement.provider,
       nodes: this.loaded.placement.nodes,
       provider_attempts: this.loaded.attempts,
+      ...(side && { side_by_side: side }),
       ...extra,
     };
     return { summary: JSON.stringify(summary), verdict: JSON.stringify(verdict) };
@@ -125,6 +152,7 @@ export class Scorer {
 
   async close(): Promise<void> {
     await this.flush().catch(() => undefined);
+    if (this.sideBySide instanceof SideBySide) await this.sideBySide.close();
     await this.pool.unload(this.key);
   }
 }
