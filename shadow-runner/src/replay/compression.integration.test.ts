@@ -11,7 +11,7 @@ import type { Models } from '../models';
 import { openShadowStore } from '../testing/shadow-store';
 import { FIXTURE_MODELS, HOUSE_FEATURES, pythonOrt } from '../testing/python';
 import { ShadowRunner } from './runner';
-import type { SideBySideReport } from './side-by-side';
+import type { SideBySideReport } from './side-by-side-report';
 
 /**
  * The compression example: production is the house-price MLP (v1), logged by a service that

@@ -12,7 +12,8 @@ import { specFeatures } from '../registry/input-spec';
 import type { ModelRegistry } from '../registry/registry';
 import { chooseOutput, compareBatch, type OutputChoice } from './compare';
 import type { VerdictCriteria } from './schema';
-import { SideBySide, type SideBySideSkipped } from './side-by-side';
+import { SideBySide } from './side-by-side';
+import type { SideBySideSkipped } from './side-by-side-report';
 import { buildFeeds } from './tensors';
 import { decide } from './verdict';
 

@@ -1,6 +1,6 @@
 import type { ShadowAggregates } from '@osprey/db';
 import type { Check, Verdict, VerdictCriteria } from './schema';
-import type { SideBySideReport, SideBySideSkipped } from './side-by-side';
+import type { SideBySideReport, SideBySideSkipped } from './side-by-side-report';
 
 /**
  * Promote when no check fails; a check without data (no labels, say) is reported, not counted —

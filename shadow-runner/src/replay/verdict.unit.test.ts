@@ -2,7 +2,7 @@ import type { ShadowAggregates } from '@osprey/db';
 import { describe, expect, it } from 'vitest';
 import { chooseOutput } from './compare';
 import { shadowRunRequest, verdictCriteria } from './schema';
-import type { SideBySideReport } from './side-by-side';
+import type { SideBySideReport } from './side-by-side-report';
 import { decide } from './verdict';
 
 const base: ShadowAggregates = {
