@@ -80,7 +80,13 @@ export class SideBySide {
         skipped: `production ${production.version} is a ${productionChoice.task} model and the candidate a ${choice.task} one`,
       };
     const key = `${production.sha256}:${run.id}:production`;
-    await pool.load(key, registry.artifacts.pathOf(production.sha256));
+    try {
+      await pool.load(key, registry.artifacts.pathOf(production.sha256));
+    } catch (err) {
+      // The candidate's replay goes on: production's model is extra.
+      const why = err instanceof Error ? err.message : String(err);
+      return { skipped: `production ${production.version} did not load: ${why}` };
+    }
     return new SideBySide(pool, key, candidate, choice, production, productionChoice);
   }
 
