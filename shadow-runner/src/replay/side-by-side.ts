@@ -84,6 +84,7 @@ export class SideBySide {
       await pool.load(key, registry.artifacts.pathOf(production.sha256));
     } catch (err) {
       // The candidate's replay goes on: production's model is extra.
+      await pool.unload(key).catch(() => undefined);
       const why = err instanceof Error ? err.message : String(err);
       return { skipped: `production ${production.version} did not load: ${why}` };
     }
