@@ -227,7 +227,7 @@ it('an admin starts a shadow replay and watches its progress bar reach 100%, the
   expect(models).toMatch(/Version\s+v2\s+v1/);
   expect(models).toMatch(/Model size\s+33\.0 KiB\s+433 B/);
   expect(await side.locator('[data-testid=side-speedup]').innerText()).toMatch(
-    /Speed-up\s+[\d.,]+×/,
+    /speed-up\s+[\d.,]+×/i,
   );
   expect(await side.locator('[data-testid=side-by-side-agreement]').innerText()).toMatch(
     /Candidate vs production recomputed\s+500\s/,
