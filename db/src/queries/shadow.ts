@@ -9,13 +9,13 @@ export interface ReplayRange {
   version?: string;
 }
 
-const RANGE = `model = {model:String}
+export const REPLAY_RANGE = `model = {model:String}
   AND timestamp >= fromUnixTimestamp64Milli({from:Int64})
   AND timestamp < fromUnixTimestamp64Milli({to:Int64})
   AND error = ''
   AND ({version:String} = '' OR version = {version:String})`;
 
-const rangeParams = (r: ReplayRange) => ({
+export const rangeParams = (r: ReplayRange) => ({
   model: r.model,
   from: r.from,
   to: r.to,
@@ -34,7 +34,7 @@ export async function loggedFeatures(
          arrayMap(k -> (k, 'string'), mapKeys(cat_features)),
          arrayMap(k -> (k, 'boolean'), mapKeys(bool_features)),
          arrayMap(k -> (k, 'null'), null_features))) AS f, f.1 AS name, f.2 AS kind
-       FROM ${Tables.predictions} WHERE ${RANGE})
+       FROM ${Tables.predictions} WHERE ${REPLAY_RANGE})
      GROUP BY name, kind`,
     rangeParams(range),
   );
@@ -45,7 +45,7 @@ export async function loggedFeatures(
 
 export async function countReplayRows(store: Store, range: ReplayRange): Promise<number> {
   const rows = await store.query<{ n: string }>(
-    `SELECT count() AS n FROM ${Tables.predictions} WHERE ${RANGE}`,
+    `SELECT count() AS n FROM ${Tables.predictions} WHERE ${REPLAY_RANGE}`,
     rangeParams(range),
   );
   return Number(rows[0]?.n ?? 0);
@@ -65,7 +65,7 @@ export interface ReplayRow {
  * Feature i (bound as {fi:String}) as a number. One expression per feature, not arrayMap with a
  * lambda over the names: six times faster on chDB (14 ms against 84 ms for 4096 rows).
  */
-const featureValue = (i: number) =>
+export const featureValue = (i: number) =>
   `if(mapContains(num_features, {f${i}:String}), num_features[{f${i}:String}],
      if(mapContains(bool_features, {f${i}:String}), toFloat64(bool_features[{f${i}:String}]), nan))`;
 
@@ -91,7 +91,7 @@ export async function replaySlice(
     `SELECT toString(event_id) AS id, toUnixTimestamp64Milli(timestamp) AS ts, version,
        [${features.map((_, i) => featureValue(i)).join(', ')}] AS x, prediction_num, prediction_label
      FROM ${Tables.predictions}
-     WHERE ${RANGE}
+     WHERE ${REPLAY_RANGE}
      ORDER BY timestamp, event_id
      LIMIT {limit:UInt64}`,
     {

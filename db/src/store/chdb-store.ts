@@ -4,6 +4,7 @@ import {
   StoreError,
   parseJsonLines,
   toJsonLines,
+  type BinaryFormat,
   type InsertOptions,
   type QueryParams,
   type Store,
@@ -47,6 +48,11 @@ export class ChdbStore implements Store {
       session.queryBindAsync(sql, params, { format: 'JSONEachRow' }),
     );
     return parseJsonLines<T>(result.text());
+  }
+
+  async queryBinary(sql: string, params: QueryParams, format: BinaryFormat): Promise<Uint8Array> {
+    const result = await this.run(() => this.session.queryBindAsync(sql, params, { format }));
+    return result.bytes();
   }
 
   async command(sql: string, params: QueryParams = {}): Promise<void> {

@@ -6,10 +6,11 @@ import {
 } from '@clickhouse/client';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { text } from 'node:stream/consumers';
+import { buffer, text } from 'node:stream/consumers';
 import {
   StoreError,
   parseJsonLines,
+  type BinaryFormat,
   type InsertOptions,
   type QueryParams,
   type Store,
@@ -71,6 +72,17 @@ export class ClickHouseStore implements Store {
         clickhouse_settings: { readonly: '1', default_format: 'JSONEachRow' },
       });
       return parseJsonLines<T>(await text(stream));
+    });
+  }
+
+  async queryBinary(sql: string, params: QueryParams, format: BinaryFormat): Promise<Uint8Array> {
+    return this.run(async () => {
+      // The client's format names stop at its own parsers: the format goes in the text.
+      const { stream } = await this.client.exec({
+        query: `${sql}\nFORMAT ${format}`,
+        query_params: params,
+      });
+      return new Uint8Array(await buffer(stream));
     });
   }
 

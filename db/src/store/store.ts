@@ -4,6 +4,9 @@ import type { SecretKeyring } from '../secrets/keyring';
 export type QueryParam = string | number | boolean | null | readonly QueryParam[];
 export type QueryParams = Record<string, QueryParam>;
 
+/** The binary result formats `queryBinary` answers in. */
+export type BinaryFormat = 'RowBinary';
+
 export interface InsertOptions {
   /** Same token ⇒ the insert is applied once (within the table's deduplication window). */
   deduplicationToken?: string;
@@ -28,6 +31,11 @@ export interface Store {
    * (`readonly` itself included) and table functions that reach files, URLs or other servers.
    */
   queryReadOnly<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
+  /**
+   * Runs a SELECT-like statement and returns its result in a binary format (`RowBinary`): the
+   * bytes as the engine wrote them, for a reader that decodes them straight into typed arrays.
+   */
+  queryBinary(sql: string, params: QueryParams, format: BinaryFormat): Promise<Uint8Array>;
   /** Runs a statement without a result (DDL, ALTER, INSERT … SELECT). */
   command(sql: string, params?: QueryParams): Promise<void>;
   /** Inserts rows (objects keyed by column) into a table in one insert. */

@@ -1,4 +1,4 @@
-import type { ReplayRow, ShadowResultRow } from '@osprey/db';
+import type { ReplayColumns, ShadowResultRow } from '@osprey/db';
 import { RegistryError } from '../api';
 import type { ModelSignature } from '../inference/session';
 import type { WireTensors } from '../inference/tensors';
@@ -40,46 +40,48 @@ export function compareBatch(
   runId: string,
   candidateVersion: string,
   model: string,
-  rows: readonly ReplayRow[],
+  batch: ReplayColumns,
   outputs: WireTensors,
   choice: OutputChoice,
   labels: Map<string, { num: number | null; str: string | null }>,
   batchMs: number,
 ): ShadowResultRow[] {
+  const n = batch.n;
   const out = outputs[choice.output]!;
-  const width = rows.length > 0 ? out.data.length / rows.length : 1;
+  const width = n > 0 ? out.data.length / n : 1;
   const score = choice.score ? outputs[choice.score] : undefined;
   const regression = choice.task === 'regression';
-  const results: ShadowResultRow[] = new Array(rows.length);
+  const results: ShadowResultRow[] = new Array(n);
   // One object literal per row (same shape every time): this loop runs for every replayed event.
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const label = labels.size > 0 ? labels.get(row.event_id) : undefined;
+  for (let i = 0; i < n; i++) {
+    const eventId = batch.eventId(i);
+    const label = labels.size > 0 ? labels.get(eventId) : undefined;
     const value = out.data[i * width]!;
+    const productionNum = batch.predictionNumNull[i] ? null : batch.predictionNum[i]!;
     let candidateNum: number | null = null;
     let candidateLabel: string | null = null;
-    let productionLabel = row.prediction_label;
+    let productionLabel = batch.predictionLabel[i] ?? null;
     let absDiff: number | null = null;
     let agree: number | null = null;
     if (regression) {
       const cand = Number(value);
       candidateNum = Number.isFinite(cand) ? cand : null;
-      if (row.prediction_num !== null && candidateNum !== null)
-        absDiff = Math.abs(candidateNum - row.prediction_num);
+      if (productionNum !== null && candidateNum !== null)
+        absDiff = Math.abs(candidateNum - productionNum);
     } else {
       candidateLabel = String(value);
-      productionLabel ??= row.prediction_num !== null ? String(row.prediction_num) : null;
+      productionLabel ??= productionNum !== null ? String(productionNum) : null;
       candidateNum = score ? Number(score.data[i * 2 + 1]) : null;
       agree = productionLabel === null ? null : productionLabel === candidateLabel ? 1 : 0;
     }
     results[i] = {
       run_id: runId,
-      event_id: row.event_id,
-      timestamp: row.ts,
+      event_id: eventId,
+      timestamp: batch.ts[i]!,
       model,
-      production_version: row.version,
+      production_version: batch.version[i]!,
       candidate_version: candidateVersion,
-      production_num: row.prediction_num,
+      production_num: productionNum,
       production_label: productionLabel,
       candidate_num: candidateNum,
       candidate_label: candidateLabel,

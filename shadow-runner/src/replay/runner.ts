@@ -1,7 +1,9 @@
 import {
+  columnsFromRows,
   getShadowRun,
   hasLabelsSince,
   listShadowRuns,
+  sampleBound,
   writeShadowRun,
   type ShadowRunRow,
   type Store,
@@ -319,15 +321,16 @@ export class ShadowRunner {
         scorer.columns,
         run.rows_total,
         request.batch_size,
+        sampleBound(1),
       );
       const labelsSince = (await hasLabelsSince(store, run.model, request.from))
         ? request.from
         : undefined;
       let lastCheck = Date.now();
       while (scorer.done < limit) {
-        const rows = await pages.next(Math.min(request.batch_size, limit - scorer.done));
-        if (rows.length === 0) break;
-        await scorer.score(rows, labelsSince);
+        const batch = await pages.next(Math.min(request.batch_size, limit - scorer.done));
+        if (!batch) break;
+        await scorer.score(batch, labelsSince);
         if (checkpoint) await this.handoffPoint(checkpoint, scorer);
         if (Date.now() - lastCheck >= this.progressMs) {
           lastCheck = Date.now();
@@ -406,7 +409,7 @@ export class ShadowRunner {
         for (;;) {
           const rows = await source.next(request.batch_size);
           if (rows.length === 0) break;
-          await scorer.score(rows, undefined);
+          await scorer.score(columnsFromRows(rows, scorer.columns.length), undefined);
           if (rows.length < request.batch_size) break;
         }
         stop = await cancelled();

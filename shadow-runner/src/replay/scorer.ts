@@ -2,7 +2,7 @@ import {
   aggregateShadowResults,
   insertShadowResults,
   labelsForEvents,
-  type ReplayRow,
+  type ReplayColumns,
   type ShadowRunRow,
   type Store,
 } from '@osprey/db';
@@ -52,8 +52,8 @@ export class Scorer {
   }
 
   /** Scores one batch; its results are written in the background (see flush). */
-  async score(rows: readonly ReplayRow[], labelsSince: number | undefined): Promise<void> {
-    if (rows.length === 0) return;
+  async score(batch: ReplayColumns, labelsSince: number | undefined): Promise<void> {
+    if (batch.n === 0) return;
     const { candidate, run } = this;
     const labels =
       labelsSince === undefined
@@ -62,16 +62,16 @@ export class Scorer {
             this.store,
             run.model,
             labelsSince,
-            rows.map((r) => r.event_id),
+            Array.from({ length: batch.n }, (_, i) => batch.eventId(i)),
           );
-    const feeds = buildFeeds(rows, candidate.input_spec, candidate.signature, this.columns);
+    const feeds = buildFeeds(batch, candidate.input_spec, candidate.signature, this.columns);
     const [result, labelled] = await Promise.all([this.pool.run(this.key, feeds), labels]);
     this.batchMs.push(result.runMs);
     const results = compareBatch(
       run.id,
       run.candidate_version,
       run.model,
-      rows,
+      batch,
       result.outputs,
       this.choice,
       labelled,
@@ -80,7 +80,7 @@ export class Scorer {
     await this.writing;
     this.writing = insertShadowResults(this.store, results);
     this.writing.catch(() => undefined); // awaited by the next batch or flush()
-    this.done += rows.length;
+    this.done += batch.n;
   }
 
   /** Waits for the results written so far. */
