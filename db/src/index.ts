@@ -12,6 +12,7 @@ export * from './queries/models';
 export * from './queries/registry';
 export * from './queries/shadow';
 export * from './queries/replay-columns';
+export * from './queries/shadow-batches';
 export * from './queries/shadow-runs';
 export * from './queries/shadow-comparison';
 export * from './queries/users';

@@ -10,6 +10,7 @@ import { buffer, text } from 'node:stream/consumers';
 import {
   StoreError,
   parseJsonLines,
+  quoteIdentifier,
   type BinaryFormat,
   type InsertOptions,
   type QueryParams,
@@ -117,6 +118,22 @@ export class ClickHouseStore implements Store {
     });
   }
 
+  async insertRowBinary(
+    table: string,
+    columns: readonly (readonly [name: string, type: string])[],
+    bytes: Uint8Array,
+  ): Promise<void> {
+    if (bytes.length === 0) return;
+    await this.run(async () => {
+      const { stream } = await this.client.exec({
+        query: `INSERT INTO ${quoteIdentifier(table)} (${columns.map(([name]) => quoteIdentifier(name)).join(', ')}) FORMAT RowBinary`,
+        values: Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]),
+      });
+      stream.resume();
+      await finished(stream);
+    });
+  }
+
   async ping(): Promise<boolean> {
     return (await this.client.ping()).success;
   }
@@ -150,6 +167,4 @@ function dedupSettings(options: InsertOptions): ClickHouseSettings {
 }
 
 /** Table names come from our own constants; quoting keeps them inert all the same. */
-export function quoteIdentifier(name: string): string {
-  return '`' + name.replaceAll('\\', '\\\\').replaceAll('`', '\\`') + '`';
-}
+export { quoteIdentifier };

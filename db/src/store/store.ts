@@ -42,6 +42,15 @@ export interface Store {
   insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>;
   /** Inserts rows already serialised as JSON lines: objects, or arrays with `options.columns`. */
   insertJsonLines(table: string, lines: Buffer, options?: InsertOptions): Promise<void>;
+  /**
+   * Inserts rows already serialised as RowBinary into `columns` (name and ClickHouse type, in the
+   * order of each row's values), in one insert.
+   */
+  insertRowBinary(
+    table: string,
+    columns: readonly (readonly [name: string, type: string])[],
+    bytes: Uint8Array,
+  ): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
   /** Seals and opens secrets kept in tables (channel signing secrets); set by the process at start. */
@@ -90,4 +99,9 @@ export function parseJsonLines<T>(text: string): T[] {
   const rows: T[] = [];
   for (const line of text.split('\n')) if (line.length > 0) rows.push(JSON.parse(line) as T);
   return rows;
+}
+
+/** A table or column name as a ClickHouse identifier (DDL and insert targets take no parameters). */
+export function quoteIdentifier(name: string): string {
+  return '`' + name.replaceAll('\\', '\\\\').replaceAll('`', '\\`') + '`';
 }

@@ -1,6 +1,5 @@
 import {
   aggregateShadowResults,
-  insertShadowResults,
   labelsForEvents,
   type ReplayColumns,
   type ShadowRunRow,
@@ -13,17 +12,29 @@ import type { ModelRegistry } from '../registry/registry';
 import { chooseOutput, compareBatch, type OutputChoice } from './compare';
 import type { VerdictCriteria } from './schema';
 import { buildFeeds } from './tensors';
+import type { BatchChoice } from './batch-size';
+import { ResultWriter } from './result-writer';
 import { decide } from './verdict';
+import type { WireTensors } from '../inference/tensors';
+
+/** A batch through the candidate, waiting to be compared and written. */
+export interface Inferred {
+  batch: ReplayColumns;
+  outputs: WireTensors;
+  runMs: number;
+  labels: Map<string, { num: number | null; str: string | null }>;
+}
 
 /**
  * Scores batches of logged events with a run's candidate: labels looked up (when any arrived),
- * tensors built from the input spec, inference in the pool, one shadow_results row per event
- * written while the next batch is read and run (one insert in flight). Shared by replay and live.
+ * tensors built from the input spec, inference in the pool, the comparison written as one
+ * shadow_batches row per batch and a shadow_results row per kept event (ResultWriter: gathered,
+ * one insert in flight). Shared by replay (through runPipeline) and live.
  */
 export class Scorer {
   readonly batchMs: number[] = [];
   done = 0;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writer: ResultWriter;
 
   private constructor(
     private readonly store: Store,
@@ -34,7 +45,9 @@ export class Scorer {
     private readonly choice: OutputChoice,
     readonly columns: string[],
     readonly loaded: LoadedModel,
-  ) {}
+  ) {
+    this.writer = new ResultWriter(store);
+  }
 
   static async open(
     store: Store,
@@ -51,13 +64,18 @@ export class Scorer {
     return new Scorer(store, pool, run, key, candidate, choice, columns, loaded);
   }
 
-  /** Scores one batch; its results are written in the background (see flush). */
+  /** Scores one batch: inference, then its results queued for writing (see flush). */
   async score(batch: ReplayColumns, labelsSince: number | undefined): Promise<void> {
     if (batch.n === 0) return;
+    await this.record(await this.infer(batch, labelsSince));
+  }
+
+  /** The candidate's outputs for a batch, and the labels that arrived for its events. */
+  async infer(batch: ReplayColumns, labelsSince: number | undefined): Promise<Inferred> {
     const { candidate, run } = this;
     const labels =
       labelsSince === undefined
-        ? Promise.resolve(new Map())
+        ? Promise.resolve(new Map<string, { num: number | null; str: string | null }>())
         : labelsForEvents(
             this.store,
             run.model,
@@ -66,32 +84,37 @@ export class Scorer {
           );
     const feeds = buildFeeds(batch, candidate.input_spec, candidate.signature, this.columns);
     const [result, labelled] = await Promise.all([this.pool.run(this.key, feeds), labels]);
-    this.batchMs.push(result.runMs);
-    const results = compareBatch(
+    return { batch, outputs: result.outputs, runMs: result.runMs, labels: labelled };
+  }
+
+  /** Compares an inferred batch with production and queues its results for writing. */
+  async record({ batch, outputs, runMs, labels }: Inferred): Promise<void> {
+    const { run } = this;
+    this.batchMs.push(runMs);
+    const compared = compareBatch(
       run.id,
+      this.batchMs.length - 1,
       run.candidate_version,
       run.model,
       batch,
-      result.outputs,
+      outputs,
       this.choice,
-      labelled,
-      result.runMs,
+      labels,
+      runMs,
     );
-    await this.writing;
-    this.writing = insertShadowResults(this.store, results);
-    this.writing.catch(() => undefined); // awaited by the next batch or flush()
+    await this.writer.add(compared);
     this.done += batch.n;
   }
 
-  /** Waits for the results written so far. */
+  /** Waits for the results recorded so far to be written. */
   flush(): Promise<void> {
-    return this.writing;
+    return this.writer.flush();
   }
 
   /** The summary (aggregated in ClickHouse over the run's results so far) and the verdict. */
   async summarize(
     criteria: VerdictCriteria,
-    batchSize: number,
+    batch: BatchChoice,
     extra: Record<string, unknown> = {},
   ): Promise<{ summary: string; verdict: string }> {
     await this.flush();
@@ -102,7 +125,8 @@ export class Scorer {
     const inferenceSeconds = this.batchMs.reduce((a, b) => a + b, 0) / 1000;
     const latency = {
       batches: this.batchMs.length,
-      batch_size: batchSize,
+      batch_size: batch.size,
+      batch_size_chosen_by: batch.chosen_by,
       p50_ms: q(0.5),
       p95_ms: q(0.95),
       max_ms: sorted.at(-1) ?? null,
