@@ -222,7 +222,6 @@ describe('compression example: quantized and distilled candidates beside product
     const s = side(run);
     expect(s.size_ratio).toBeLessThan(0.05);
     expect(s.speedup).toBeGreaterThan(1);
-    expect(s.candidate.rows_per_second).toBeGreaterThan(s.production.rows_per_second!);
     expect((s.agreement.candidate_vs_recomputed as { mae: number }).mae).toBeCloseTo(
       apart(out.distilled, (i) => out.mlp[i]!).mae,
       2,

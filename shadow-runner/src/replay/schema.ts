@@ -53,7 +53,8 @@ export const shadowRunRequest = z
     version: z.string().min(1).optional(),
     /** The candidate output compared with production's prediction (default: see docs/shadow.md). */
     output: z.string().min(1).optional(),
-    batch_size: z.number().int().min(1).max(65_536).default(4096),
+    /** Events per inference batch (default: by execution provider, see batch-size.ts). */
+    batch_size: z.number().int().min(1).max(65_536).optional(),
     criteria: verdictCriteria.default(verdictCriteria.parse({})),
   })
   .refine((r) => r.from < r.to, { message: 'must be after from', path: ['to'] });

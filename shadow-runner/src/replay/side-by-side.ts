@@ -1,4 +1,4 @@
-import { latestDeployment, type ReplayRow, type ShadowRunRow, type Store } from '@osprey/db';
+import { latestDeployment, type ReplayColumns, type ShadowRunRow, type Store } from '@osprey/db';
 import type { ModelVersion } from '../api';
 import type { InferencePool } from '../inference/pool';
 import type { RunResult } from '../inference/protocol';
@@ -96,9 +96,9 @@ export class SideBySide {
     return specFeatures(this.production.input_spec);
   }
 
-  /** Production's input for `rows` (built before the candidate's tensors are sent away). */
-  feeds(rows: readonly ReplayRow[], columns: readonly string[]): WireTensors {
-    return buildFeeds(rows, this.production.input_spec, this.production.signature, columns);
+  /** Production's input for a batch (tensors of its own: the candidate's are sent away). */
+  feeds(batch: ReplayColumns, columns: readonly string[]): WireTensors {
+    return buildFeeds(batch, this.production.input_spec, this.production.signature, columns);
   }
 
   /** Runs the candidate (`runCandidate`) and production one after the other. */
@@ -117,24 +117,24 @@ export class SideBySide {
 
   /** Adds one batch: both models' times and outputs, what production logged, the labels. */
   add(
-    rows: readonly ReplayRow[],
-    results: { candidate: RunResult; production: RunResult },
+    batch: ReplayColumns,
+    results: { candidate: Pick<RunResult, 'outputs' | 'runMs'>; production: RunResult },
     labels: Map<string, { num: number | null; str: string | null }>,
   ): void {
-    const n = rows.length;
+    const { n } = batch;
     this.speed.candidate.add(results.candidate.runMs, n);
     this.speed.production.add(results.production.runMs, n);
     const cand = column(results.candidate.outputs, this.choice.output, n);
     const prod = column(results.production.outputs, this.productionChoice.output, n);
     for (let i = 0; i < n; i++) {
-      const row = rows[i]!;
-      const label = labels.size > 0 ? labels.get(row.event_id) : undefined;
+      const label = labels.size > 0 ? labels.get(batch.eventId(i)) : undefined;
+      const loggedNum = batch.predictionNumNull[i] ? null : batch.predictionNum[i]!;
       if (this.choice.task === 'regression') {
         const c = finite(cand(i));
         const p = finite(prod(i));
         this.vsRecomputed.addNumber(c, p);
-        this.vsLogged.addNumber(c, row.prediction_num);
-        this.recomputedVsLogged.addNumber(p, row.prediction_num);
+        this.vsLogged.addNumber(c, loggedNum);
+        this.recomputedVsLogged.addNumber(p, loggedNum);
         if (label?.num != null) {
           this.labelled.candidate.addNumber(c, label.num);
           this.labelled.production.addNumber(p, label.num);
@@ -142,8 +142,7 @@ export class SideBySide {
       } else {
         const c = String(cand(i));
         const p = String(prod(i));
-        const logged =
-          row.prediction_label ?? (row.prediction_num !== null ? String(row.prediction_num) : null);
+        const logged = batch.predictionLabel[i] ?? (loggedNum !== null ? String(loggedNum) : null);
         this.vsRecomputed.addLabel(c, p);
         this.vsLogged.addLabel(c, logged);
         this.recomputedVsLogged.addLabel(p, logged);
