@@ -42,6 +42,9 @@ export async function productionToCompare(
  * same inference pool, one model after the other (alternating which goes first, so neither
  * always finds the caches warm). Speed is each model's time inside session.run; agreement is
  * accumulated exactly, batch by batch, against production's recomputed and logged outputs.
+ * With several pool workers, the replay's next batch may run beside this one's second model:
+ * both models share that contention alike, so the speed-up stays fair, the absolute latencies
+ * are a loaded machine's.
  */
 export class SideBySide {
   private readonly speed = { candidate: new SpeedMeter(), production: new SpeedMeter() };
