@@ -30,7 +30,12 @@ let store: Store;
 let models: Models;
 let pool: InferencePool;
 let runner: ShadowRunner;
-const out: Record<'mlp' | 'int8' | 'distilled', number[]> = { mlp: [], int8: [], distilled: [] };
+const out: Record<'mlp' | 'int8' | 'distilled' | 'above', number[]> = {
+  mlp: [],
+  int8: [],
+  distilled: [],
+  above: [],
+};
 /** What the service logged: production's answer in float64, off the float32 model's by a little. */
 const logged = (i: number) => out.mlp[i]! + ((i % 5) - 2) * 0.01;
 const label = (i: number) => out.mlp[i]! + (i % 2 ? 15_000 : -25_000);
@@ -64,7 +69,8 @@ beforeAll(async () => {
       pythonOrt(file(`${m}.onnx`), inputs, BATCH).then((o) => o.price!),
     ),
   );
-  Object.assign(out, { mlp, int8, distilled });
+  const above = (await pythonOrt(file('house_price_above_400k.onnx'), inputs)).label!;
+  Object.assign(out, { mlp, int8, distilled, above });
   const rows = houses.map((h, i) => ({
     event_id: randomUUID(),
     timestamp: T0 + i * 1000,
@@ -87,6 +93,28 @@ beforeAll(async () => {
     'predictions',
     rows.map((r) => ({ ...r, event_id: randomUUID(), model: 'unproduced' })),
   );
+  // A classifier whose service logged a wrong label for every 10th event.
+  const flipped = (i: number) => String(i % 10 === 0 ? 1 - above[i]! : above[i]!);
+  const aboveRows = rows.map((r, i) => ({
+    ...r,
+    event_id: randomUUID(),
+    model: 'above',
+    prediction_num: null,
+    prediction_label: flipped(i),
+  }));
+  await store.insert('predictions', aboveRows);
+  // Truth for the first 100: the model's answer, except every 4th.
+  await store.insert(
+    'labels',
+    aboveRows.slice(0, 100).map((r, i) => ({
+      model: 'above',
+      event_id: r.event_id,
+      request_id: '',
+      label_num: null,
+      label_str: String(i % 4 === 0 ? 1 - above[i]! : above[i]!),
+      timestamp: r.timestamp + 60_000,
+    })),
+  );
   await store.insert(
     'labels',
     rows.slice(0, LABELLED).map((r, i) => ({
@@ -103,6 +131,8 @@ beforeAll(async () => {
     ['prices', 'v1-int8', 'house_price_mlp_int8.onnx'],
     ['prices', 'v1-distilled', 'house_price_mlp_distilled.onnx'],
     ['unproduced', 'v2', 'house_price_mlp_distilled.onnx'],
+    ['above', 'v1', 'house_price_above_400k.onnx'],
+    ['above', 'v1-again', 'house_price_above_400k.onnx'],
   ] as const)
     await models.registry.push({
       model: m,
@@ -112,6 +142,7 @@ beforeAll(async () => {
       actor,
     });
   await models.deployments.promote({ model: 'prices', version: 'v1', reason: 'MLP', actor });
+  await models.deployments.promote({ model: 'above', version: 'v1', reason: 'first', actor });
 }, 120_000);
 afterAll(async () => {
   await runner?.stop();
@@ -232,6 +263,37 @@ describe('compression example: quantized and distilled candidates beside product
       { name: 'mae_delta', pass: true },
     ]);
     expect(run.verdict!.decision).toBe('promote');
+  });
+
+  it('classification: label agreement with recomputed and logged production', async () => {
+    const run = await replay('above', { candidate_version: 'v1-again' });
+    const s = side(run);
+    const wrong = Math.ceil(N / 10);
+    expect(s.task).toBe('classification');
+    expect(s.agreement).toEqual({
+      candidate_vs_recomputed: { compared: N, agreement: 1 },
+      candidate_vs_logged: { compared: N, agreement: (N - wrong) / N },
+      recomputed_vs_logged: { compared: N, agreement: (N - wrong) / N },
+    });
+    expect(s.labelled).toMatchObject({
+      events: 100,
+      candidate_accuracy: 0.75,
+      production_accuracy: 0.75,
+      accuracy_delta: 0,
+      mae_delta: null,
+    });
+    await expect(
+      models.shadow.create(
+        'above',
+        shadowRunRequest.parse({
+          candidate_version: 'v1-again',
+          from: T0,
+          to: T0 + N * 1000,
+          criteria: { max_mae_delta: 0 },
+        }),
+        actor,
+      ),
+    ).rejects.toMatchObject({ status: 400, field: 'criteria.max_mae_delta' });
   });
 
   it('without a registered production model: no side by side, and a speed-up cannot be asked for', async () => {
