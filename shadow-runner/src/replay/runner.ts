@@ -39,6 +39,11 @@ export interface RunnerOptions {
   pollMs: number;
   /** Progress is written (and cancellation checked) at most this often. */
   progressMs?: number;
+  /**
+   * Events of a replay kept as shadow_results rows of their own however large the run, besides
+   * every disagreement and every labelled event (default SAMPLE_EVENTS).
+   */
+  sampleEvents?: number;
   /** How often a live mirror scores what arrived (default 1 s; sooner once a batch is full). */
   liveTickMs?: number;
   /**
@@ -333,7 +338,7 @@ export class ShadowRunner {
         scorer.columns,
         run.rows_total,
         batch.size,
-        sampleBound(SAMPLE_EVENTS / Math.max(1, limit)),
+        sampleBound((this.opts.sampleEvents ?? SAMPLE_EVENTS) / Math.max(1, limit)),
       );
       const labelsSince = (await hasLabelsSince(store, run.model, request.from))
         ? request.from
