@@ -1,4 +1,4 @@
-export type { InsertOptions, QueryParams, Store } from './store/store';
+export type { BinaryFormat, InsertOptions, QueryParams, Store } from './store/store';
 export { StoreError } from './store/store';
 export { storeEnv, parseEnv, ConfigError, type StoreEnv } from './config';
 export { readPemFile } from './pem';
@@ -11,6 +11,8 @@ export * from './queries/audit';
 export * from './queries/models';
 export * from './queries/registry';
 export * from './queries/shadow';
+export * from './queries/replay-columns';
+export * from './queries/shadow-batches';
 export * from './queries/shadow-runs';
 export * from './queries/shadow-comparison';
 export * from './queries/users';

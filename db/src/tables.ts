@@ -33,6 +33,7 @@ export const Tables = {
   deployments: 'deployments',
   shadowRuns: 'shadow_runs',
   shadowResults: 'shadow_results',
+  shadowBatches: 'shadow_batches',
   users: 'users',
   sessions: 'sessions',
 } as const;

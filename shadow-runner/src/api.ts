@@ -7,6 +7,7 @@ import type { ModelSignature } from './inference/session';
 
 export type { ModelSignature, ValueSpec } from './inference/session';
 export * from './replay/schema';
+export type * from './replay/side-by-side-report';
 
 /** Model and version names end up in URLs and artifact listings: plain characters only. */
 export const modelName = z

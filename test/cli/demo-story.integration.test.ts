@@ -96,6 +96,20 @@ describe('osprey start --demo', () => {
     expect(['promote', 'hold']).toContain(run!.verdict!.decision);
     expect(run!.summary).toMatchObject({ labelled: expect.any(Number) });
     expect(run!.summary!.labelled).toBeGreaterThan(10_000);
+    // v1 is registered: the replay recomputed it beside v2, and its log is what it computes.
+    const side = (run!.summary as Record<string, unknown>).side_by_side as {
+      candidate: { version: string; rows: number };
+      production: { version: string; rows: number };
+      speedup: number | null;
+      agreement: { recomputed_vs_logged: { compared: number; max_abs_diff: number } };
+    };
+    expect(side).toMatchObject({
+      candidate: { version: 'v2', rows: run!.progress.rows_total },
+      production: { version: 'v1', rows: run!.progress.rows_total },
+      speedup: expect.any(Number),
+    });
+    expect(side.agreement.recomputed_vs_logged.compared).toBe(run!.progress.rows_total);
+    expect(side.agreement.recomputed_vs_logged.max_abs_diff).toBeLessThan(1);
   });
 
   it('logs what the registered v1 model predicts: a replay of v1 against itself agrees', async () => {

@@ -221,6 +221,17 @@ it('an admin starts a shadow replay and watches its progress bar reach 100%, the
   expect(await page.locator('[data-testid=diff-histogram] .recharts-bar-rectangle').count()).toBe(
     40,
   );
+  // Production (v2, registered) was recomputed beside the candidate on the same batches.
+  const side = page.locator('[data-testid=side-by-side]');
+  const models = await side.locator('[data-testid=side-by-side-models]').innerText();
+  expect(models).toMatch(/Version\s+v2\s+v1/);
+  expect(models).toMatch(/Model size\s+33\.0 KiB\s+433 B/);
+  expect(await side.locator('[data-testid=side-speedup]').innerText()).toMatch(
+    /speed-up\s+[\d.,]+×/i,
+  );
+  expect(await side.locator('[data-testid=side-by-side-agreement]').innerText()).toMatch(
+    /Candidate vs production recomputed\s+500\s/,
+  );
   await page.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-shadow-run.png`, fullPage: true });
   await page.context().close();
 });

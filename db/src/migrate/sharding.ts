@@ -34,5 +34,6 @@ export const SHARDING_KEYS: Readonly<Record<string, string>> = {
   [Tables.notifications]: 'cityHash64(delivery_id)',
   [Tables.deployments]: 'cityHash64(model)',
   [Tables.shadowResults]: 'cityHash64(run_id, event_id)',
+  [Tables.shadowBatches]: 'cityHash64(run_id, batch)',
   [Tables.auditLog]: 'cityHash64(timestamp, action, target)',
 };

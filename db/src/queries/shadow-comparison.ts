@@ -1,9 +1,13 @@
 import type { Store } from '../store/store';
 import { Tables } from '../tables';
+import { shadowEvents } from './shadow-batches';
 
 /** A run's outputs side by side, small enough to chart: what the dashboard's run page draws. */
 export interface ShadowComparison {
-  /** Up to `points` events (the same ones on every read: chosen by a hash of event_id). */
+  /**
+   * Up to `points` events (the same ones on every read: the lowest cityHash64(event_id); a run
+   * writes per-event rows for every event below its sample bound, so these are among them).
+   */
   scatter: { production: number; candidate: number }[];
   /** candidate − production in equal-width bins between the 0.5th and 99.5th percentiles. */
   diff_histogram: { from: number; to: number; count: number }[];
@@ -34,18 +38,18 @@ export async function shadowComparison(
       `SELECT q[1] AS lo, q[2] AS hi, n FROM (
          SELECT quantilesExactOrNull(0.005, 0.995)(candidate_num - production_num) AS q,
                 countIf(production_num IS NOT NULL AND candidate_num IS NOT NULL) AS n
-         FROM ${Tables.shadowResults} WHERE ${where})`,
+         FROM ${shadowEvents('run')})`,
       { id: runId },
     ),
     store.query<{ p: string; c: string; n: string }>(
-      `SELECT production_label AS p, candidate_label AS c, count() AS n FROM ${Tables.shadowResults}
-       WHERE ${where} AND production_label IS NOT NULL AND candidate_label IS NOT NULL
+      `SELECT production_label AS p, candidate_label AS c, count() AS n FROM ${shadowEvents('run')}
+       WHERE production_label IS NOT NULL AND candidate_label IS NOT NULL
        GROUP BY p, c ORDER BY n DESC, p, c LIMIT 100`,
       { id: runId },
     ),
     store.query<{ v: string; n: string }>(
-      `SELECT production_version AS v, count() AS n FROM ${Tables.shadowResults}
-       WHERE ${where} GROUP BY v ORDER BY n DESC, v LIMIT 20`,
+      `SELECT production_version AS v, count() AS n FROM ${shadowEvents('run')}
+       GROUP BY v ORDER BY n DESC, v LIMIT 20`,
       { id: runId },
     ),
   ]);
@@ -72,8 +76,8 @@ async function histogram(
   const rows = await store.query<{ b: number; n: string }>(
     `SELECT least(greatest(toInt32(floor((candidate_num - production_num - {lo:Float64}) / {width:Float64})), 0),
               {last:Int32}) AS b, count() AS n
-     FROM ${Tables.shadowResults}
-     WHERE run_id = toUUID({id:String}) AND production_num IS NOT NULL AND candidate_num IS NOT NULL
+     FROM ${shadowEvents('run')}
+     WHERE production_num IS NOT NULL AND candidate_num IS NOT NULL
      GROUP BY b ORDER BY b`,
     { id: runId, lo, width, last: bins - 1 },
   );

@@ -1,5 +1,6 @@
 import type { Store } from '../store/store';
 import { Tables } from '../tables';
+import { shadowEvents } from './shadow-batches';
 
 /** The part of the log a replay reads: one model, `[from, to)`, optionally one logged version. */
 export interface ReplayRange {
@@ -9,13 +10,13 @@ export interface ReplayRange {
   version?: string;
 }
 
-const RANGE = `model = {model:String}
+export const REPLAY_RANGE = `model = {model:String}
   AND timestamp >= fromUnixTimestamp64Milli({from:Int64})
   AND timestamp < fromUnixTimestamp64Milli({to:Int64})
   AND error = ''
   AND ({version:String} = '' OR version = {version:String})`;
 
-const rangeParams = (r: ReplayRange) => ({
+export const rangeParams = (r: ReplayRange) => ({
   model: r.model,
   from: r.from,
   to: r.to,
@@ -34,7 +35,7 @@ export async function loggedFeatures(
          arrayMap(k -> (k, 'string'), mapKeys(cat_features)),
          arrayMap(k -> (k, 'boolean'), mapKeys(bool_features)),
          arrayMap(k -> (k, 'null'), null_features))) AS f, f.1 AS name, f.2 AS kind
-       FROM ${Tables.predictions} WHERE ${RANGE})
+       FROM ${Tables.predictions} WHERE ${REPLAY_RANGE})
      GROUP BY name, kind`,
     rangeParams(range),
   );
@@ -45,7 +46,7 @@ export async function loggedFeatures(
 
 export async function countReplayRows(store: Store, range: ReplayRange): Promise<number> {
   const rows = await store.query<{ n: string }>(
-    `SELECT count() AS n FROM ${Tables.predictions} WHERE ${RANGE}`,
+    `SELECT count() AS n FROM ${Tables.predictions} WHERE ${REPLAY_RANGE}`,
     rangeParams(range),
   );
   return Number(rows[0]?.n ?? 0);
@@ -65,7 +66,7 @@ export interface ReplayRow {
  * Feature i (bound as {fi:String}) as a number. One expression per feature, not arrayMap with a
  * lambda over the names: six times faster on chDB (14 ms against 84 ms for 4096 rows).
  */
-const featureValue = (i: number) =>
+export const featureValue = (i: number) =>
   `if(mapContains(num_features, {f${i}:String}), num_features[{f${i}:String}],
      if(mapContains(bool_features, {f${i}:String}), toFloat64(bool_features[{f${i}:String}]), nan))`;
 
@@ -91,7 +92,7 @@ export async function replaySlice(
     `SELECT toString(event_id) AS id, toUnixTimestamp64Milli(timestamp) AS ts, version,
        [${features.map((_, i) => featureValue(i)).join(', ')}] AS x, prediction_num, prediction_label
      FROM ${Tables.predictions}
-     WHERE ${RANGE}
+     WHERE ${REPLAY_RANGE}
      ORDER BY timestamp, event_id
      LIMIT {limit:UInt64}`,
     {
@@ -293,7 +294,7 @@ export async function aggregateShadowResults(
        avgOrNullIf(candidate_label = label_str, label_str IS NOT NULL) AS candidate_accuracy,
        countIf(production_num IS NOT NULL) AS production_nums,
        countIf(candidate_num IS NOT NULL) AS candidate_nums
-     FROM ${Tables.shadowResults} WHERE run_id = toUUID({id:String})`,
+     FROM ${shadowEvents('run')}`,
     { id: runId },
   );
   // Output drift: two-sample KS between production's and the candidate's numeric outputs.
@@ -302,11 +303,11 @@ export async function aggregateShadowResults(
     const [k] = await store.query<{ stat: number; p: number }>(
       `SELECT r.1 AS stat, r.2 AS p FROM (
          SELECT kolmogorovSmirnovTest('two-sided')(v, side) AS r FROM (
-           SELECT production_num AS v, toUInt8(0) AS side FROM ${Tables.shadowResults}
-           WHERE run_id = toUUID({id:String}) AND production_num IS NOT NULL
+           SELECT production_num AS v, toUInt8(0) AS side FROM ${shadowEvents('run')}
+           WHERE production_num IS NOT NULL
            UNION ALL
-           SELECT candidate_num AS v, toUInt8(1) AS side FROM ${Tables.shadowResults}
-           WHERE run_id = toUUID({id:String}) AND candidate_num IS NOT NULL))`,
+           SELECT candidate_num AS v, toUInt8(1) AS side FROM ${shadowEvents('run')}
+           WHERE candidate_num IS NOT NULL))`,
       { id: runId },
     );
     ks = { stat: k?.stat ?? null, p: k?.p ?? null };
@@ -328,6 +329,9 @@ export async function aggregateShadowResults(
   };
 }
 
+/** A number differs from production's by more than this share of it: a disagreement. */
+export const DISAGREEMENT_TOLERANCE = 0.01;
+
 /**
  * The share of a window's events on which the model's latest shadow run (the one that scored
  * most recently in the window) disagrees with production: a different label, or for numbers a
@@ -337,20 +341,16 @@ export async function shadowDisagreement(
   store: Store,
   model: string,
   window: { from: number; to: number },
-  tolerance = 0.01,
+  tolerance = DISAGREEMENT_TOLERANCE,
 ): Promise<{ value: number | null; rows: number; run_id: string | null }> {
   const [r] = await store.query<{ d: number | null; n: string; run: string }>(
     `WITH latest AS (
-       SELECT run_id FROM ${Tables.shadowResults}
-       WHERE model = {model:String} AND timestamp >= fromUnixTimestamp64Milli({from:Int64})
-         AND timestamp < fromUnixTimestamp64Milli({to:Int64})
-       ORDER BY scored_at DESC LIMIT 1)
+       SELECT run_id FROM ${shadowEvents('window')} ORDER BY scored_at DESC LIMIT 1)
      SELECT avgOrNull(if(agree IS NOT NULL, 1 - agree,
          if(abs_diff IS NOT NULL, toUInt8(abs_diff > {tolerance:Float64} * greatest(abs(production_num), 1e-12)), NULL))) AS d,
        count() AS n, toString(any(run_id)) AS run
-     FROM ${Tables.shadowResults}
-     WHERE run_id IN latest AND timestamp >= fromUnixTimestamp64Milli({from:Int64})
-       AND timestamp < fromUnixTimestamp64Milli({to:Int64})`,
+     FROM ${shadowEvents('window')}
+     WHERE run_id IN latest`,
     { model, from: window.from, to: window.to, tolerance },
   );
   const rows = Number(r?.n ?? 0);

@@ -3,7 +3,9 @@ import { Session } from 'chdb';
 import {
   StoreError,
   parseJsonLines,
+  quoteIdentifier,
   toJsonLines,
+  type BinaryFormat,
   type InsertOptions,
   type QueryParams,
   type Store,
@@ -49,6 +51,11 @@ export class ChdbStore implements Store {
     return parseJsonLines<T>(result.text());
   }
 
+  async queryBinary(sql: string, params: QueryParams, format: BinaryFormat): Promise<Uint8Array> {
+    const result = await this.run(() => this.session.queryBindAsync(sql, params, { format }));
+    return result.bytes();
+  }
+
   async command(sql: string, params: QueryParams = {}): Promise<void> {
     await this.run(() => this.session.queryBindAsync(sql, params, { format: 'TSV' }));
   }
@@ -74,6 +81,25 @@ export class ChdbStore implements Store {
           : { format: 'JSONEachRow' }),
         settings,
       }),
+    );
+  }
+
+  async insertRowBinary(
+    table: string,
+    columns: readonly (readonly [name: string, type: string])[],
+    bytes: Uint8Array,
+  ): Promise<void> {
+    if (bytes.length === 0) return;
+    // chDB's insert takes text formats only; the format() table function reads binary rows from a
+    // bound string (base64: a bound string is text).
+    const names = columns.map(([name]) => quoteIdentifier(name)).join(', ');
+    await this.command(
+      `INSERT INTO ${quoteIdentifier(table)} (${names})
+       SELECT * FROM format(RowBinary, {structure:String}, base64Decode({data:String}))`,
+      {
+        structure: columns.map(([name, type]) => `${quoteIdentifier(name)} ${type}`).join(', '),
+        data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+      },
     );
   }
 

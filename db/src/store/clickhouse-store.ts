@@ -6,10 +6,12 @@ import {
 } from '@clickhouse/client';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { text } from 'node:stream/consumers';
+import { buffer, text } from 'node:stream/consumers';
 import {
   StoreError,
   parseJsonLines,
+  quoteIdentifier,
+  type BinaryFormat,
   type InsertOptions,
   type QueryParams,
   type Store,
@@ -74,6 +76,17 @@ export class ClickHouseStore implements Store {
     });
   }
 
+  async queryBinary(sql: string, params: QueryParams, format: BinaryFormat): Promise<Uint8Array> {
+    return this.run(async () => {
+      // The client's format names stop at its own parsers: the format goes in the text.
+      const { stream } = await this.client.exec({
+        query: `${sql}\nFORMAT ${format}`,
+        query_params: params,
+      });
+      return new Uint8Array(await buffer(stream));
+    });
+  }
+
   async command(sql: string, params: QueryParams = {}): Promise<void> {
     await this.run(() => this.client.command({ query: sql, query_params: params }));
   }
@@ -99,6 +112,22 @@ export class ClickHouseStore implements Store {
           : `INSERT INTO ${quoteIdentifier(table)} FORMAT JSONEachRow`,
         values: Readable.from([lines]),
         clickhouse_settings: dedupSettings(options),
+      });
+      stream.resume();
+      await finished(stream);
+    });
+  }
+
+  async insertRowBinary(
+    table: string,
+    columns: readonly (readonly [name: string, type: string])[],
+    bytes: Uint8Array,
+  ): Promise<void> {
+    if (bytes.length === 0) return;
+    await this.run(async () => {
+      const { stream } = await this.client.exec({
+        query: `INSERT INTO ${quoteIdentifier(table)} (${columns.map(([name]) => quoteIdentifier(name)).join(', ')}) FORMAT RowBinary`,
+        values: Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]),
       });
       stream.resume();
       await finished(stream);
@@ -138,6 +167,4 @@ function dedupSettings(options: InsertOptions): ClickHouseSettings {
 }
 
 /** Table names come from our own constants; quoting keeps them inert all the same. */
-export function quoteIdentifier(name: string): string {
-  return '`' + name.replaceAll('\\', '\\\\').replaceAll('`', '\\`') + '`';
-}
+export { quoteIdentifier };

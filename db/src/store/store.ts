@@ -4,6 +4,9 @@ import type { SecretKeyring } from '../secrets/keyring';
 export type QueryParam = string | number | boolean | null | readonly QueryParam[];
 export type QueryParams = Record<string, QueryParam>;
 
+/** The binary result formats `queryBinary` answers in. */
+export type BinaryFormat = 'RowBinary';
+
 export interface InsertOptions {
   /** Same token ⇒ the insert is applied once (within the table's deduplication window). */
   deduplicationToken?: string;
@@ -28,12 +31,26 @@ export interface Store {
    * (`readonly` itself included) and table functions that reach files, URLs or other servers.
    */
   queryReadOnly<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
+  /**
+   * Runs a SELECT-like statement and returns its result in a binary format (`RowBinary`): the
+   * bytes as the engine wrote them, for a reader that decodes them straight into typed arrays.
+   */
+  queryBinary(sql: string, params: QueryParams, format: BinaryFormat): Promise<Uint8Array>;
   /** Runs a statement without a result (DDL, ALTER, INSERT … SELECT). */
   command(sql: string, params?: QueryParams): Promise<void>;
   /** Inserts rows (objects keyed by column) into a table in one insert. */
   insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>;
   /** Inserts rows already serialised as JSON lines: objects, or arrays with `options.columns`. */
   insertJsonLines(table: string, lines: Buffer, options?: InsertOptions): Promise<void>;
+  /**
+   * Inserts rows already serialised as RowBinary into `columns` (name and ClickHouse type, in the
+   * order of each row's values), in one insert.
+   */
+  insertRowBinary(
+    table: string,
+    columns: readonly (readonly [name: string, type: string])[],
+    bytes: Uint8Array,
+  ): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
   /** Seals and opens secrets kept in tables (channel signing secrets); set by the process at start. */
@@ -82,4 +99,9 @@ export function parseJsonLines<T>(text: string): T[] {
   const rows: T[] = [];
   for (const line of text.split('\n')) if (line.length > 0) rows.push(JSON.parse(line) as T);
   return rows;
+}
+
+/** A table or column name as a ClickHouse identifier (DDL and insert targets take no parameters). */
+export function quoteIdentifier(name: string): string {
+  return '`' + name.replaceAll('\\', '\\\\').replaceAll('`', '\\`') + '`';
 }

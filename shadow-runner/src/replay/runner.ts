@@ -1,7 +1,9 @@
 import {
+  columnsFromRows,
   getShadowRun,
   hasLabelsSince,
   listShadowRuns,
+  sampleBound,
   writeShadowRun,
   type ShadowRunRow,
   type Store,
@@ -14,7 +16,15 @@ import { CANCEL_ACTION, rowToMs } from './runs';
 import { liveRunRequest, shadowRunRequest } from './schema';
 import { Scorer } from './scorer';
 import { feedSource, tableSource, type LiveSource } from './live-sources';
+import { chooseBatch } from './batch-size';
+import { runPipeline } from './pipeline';
 import { SliceReader } from './slices';
+
+/**
+ * Events of a replay kept as shadow_results rows of their own however large the run (besides
+ * every disagreement and every labelled event): the dashboard's scatter draws 1,500 of them.
+ */
+const SAMPLE_EVENTS = 10_000;
 
 const LIVE_SUMMARY_MS = 10_000;
 /** Batches a live mirror may fall behind before it drops (and counts) new events. */
@@ -29,6 +39,11 @@ export interface RunnerOptions {
   pollMs: number;
   /** Progress is written (and cancellation checked) at most this often. */
   progressMs?: number;
+  /**
+   * Events of a replay kept as shadow_results rows of their own however large the run, besides
+   * every disagreement and every labelled event (default SAMPLE_EVENTS).
+   */
+  sampleEvents?: number;
   /** How often a live mirror scores what arrived (default 1 s; sooner once a batch is full). */
   liveTickMs?: number;
   /**
@@ -301,11 +316,15 @@ export class ShadowRunner {
   ): Promise<{ summary: string; verdict: string }> {
     const { store, registry, pool } = this.opts;
     const request = shadowRunRequest.parse(JSON.parse(run.request));
-    const scorer = await Scorer.open(store, registry, pool, run, request.output);
+    const scorer = await Scorer.open(store, registry, pool, run, request.output, {
+      sideBySide: true,
+    });
     try {
       // Loading the candidate can take a while: heartbeat before the first batch.
       if (checkpoint) await this.handoffPoint(checkpoint, scorer);
-      await save({ provider: scorer.loaded.placement.provider });
+      const provider = scorer.loaded.placement.provider;
+      await save({ provider });
+      const batch = chooseBatch(request.batch_size, provider);
       const range = {
         model: run.model,
         from: request.from,
@@ -313,33 +332,41 @@ export class ShadowRunner {
         version: request.version,
       };
       const limit = Math.min(run.rows_total, request.limit ?? Infinity);
-      const pages = new SliceReader(
+      const reader = new SliceReader(
         store,
         range,
         scorer.columns,
         run.rows_total,
-        request.batch_size,
+        batch.size,
+        sampleBound((this.opts.sampleEvents ?? SAMPLE_EVENTS) / Math.max(1, limit)),
       );
       const labelsSince = (await hasLabelsSince(store, run.model, request.from))
         ? request.from
         : undefined;
+      let taken = 0;
       let lastCheck = Date.now();
-      while (scorer.done < limit) {
-        const rows = await pages.next(Math.min(request.batch_size, limit - scorer.done));
-        if (rows.length === 0) break;
-        await scorer.score(rows, labelsSince);
-        if (checkpoint) await this.handoffPoint(checkpoint, scorer);
-        if (Date.now() - lastCheck >= this.progressMs) {
+      await runPipeline({
+        read: async () => {
+          if (taken >= limit) return undefined;
+          const next = await reader.next(Math.min(batch.size, limit - taken));
+          taken += next?.n ?? 0;
+          return next;
+        },
+        infer: (b) => scorer.infer(b, labelsSince),
+        record: (inferred) => scorer.record(inferred),
+        between: async () => {
+          if (checkpoint) await this.handoffPoint(checkpoint, scorer);
+          if (Date.now() - lastCheck < this.progressMs) return;
           lastCheck = Date.now();
           await scorer.flush();
           if (await cancelled()) throw new Cancelled();
           await save({ rows_done: scorer.done });
-        }
-      }
+        },
+      });
       await scorer.flush();
       await save({ rows_done: scorer.done });
       if (checkpoint) await this.handoffPoint(checkpoint, scorer);
-      return await scorer.summarize(request.criteria, request.batch_size);
+      return await scorer.summarize(request.criteria, batch);
     } finally {
       await scorer.close();
     }
@@ -391,9 +418,13 @@ export class ShadowRunner {
     };
     let source: LiveSource | undefined;
     const summarize = () =>
-      scorer.summarize(request.criteria, request.batch_size, {
-        live: { source: liveFeed ? 'feed' : 'table', dropped: source?.dropped ?? 0 },
-      });
+      scorer.summarize(
+        request.criteria,
+        { size: request.batch_size, chosen_by: 'request' },
+        {
+          live: { source: liveFeed ? 'feed' : 'table', dropped: source?.dropped ?? 0 },
+        },
+      );
     try {
       source = liveFeed
         ? await feedSource(liveFeed, filter, LIVE_QUEUE_BATCHES * request.batch_size)
@@ -406,7 +437,7 @@ export class ShadowRunner {
         for (;;) {
           const rows = await source.next(request.batch_size);
           if (rows.length === 0) break;
-          await scorer.score(rows, undefined);
+          await scorer.score(columnsFromRows(rows, scorer.columns.length), undefined);
           if (rows.length < request.batch_size) break;
         }
         stop = await cancelled();

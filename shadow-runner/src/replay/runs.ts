@@ -14,8 +14,15 @@ import { RegistryError, type DeploymentChange, type ModelVersion } from '../api'
 import type { Deployments } from '../registry/deployments';
 import { specFeatures } from '../registry/input-spec';
 import type { ModelRegistry } from '../registry/registry';
-import { chooseOutput } from './compare';
-import type { LiveRunRequest, ShadowRun, ShadowRunRequest, Verdict } from './schema';
+import { chooseOutput, type Task } from './compare';
+import type {
+  LiveRunRequest,
+  ShadowRun,
+  ShadowRunRequest,
+  Verdict,
+  VerdictCriteria,
+} from './schema';
+import { productionToCompare } from './side-by-side';
 
 export const CANCEL_ACTION = 'shadow_run.cancel';
 
@@ -40,7 +47,22 @@ export class ShadowRuns {
 
   async create(model: string, request: ShadowRunRequest, actor: string): Promise<ShadowRun> {
     const candidate = await this.registry.require(model, request.candidate_version);
-    chooseOutput(candidate.signature, request.output);
+    const { task } = chooseOutput(candidate.signature, request.output);
+    checkMaeDelta(task, request.criteria);
+    if (request.criteria.min_speedup != null) {
+      const production = await productionToCompare(
+        this.store,
+        this.registry,
+        model,
+        candidate.version,
+      );
+      if ('skipped' in production)
+        throw new RegistryError(
+          400,
+          `a speed-up is measured against production's registered model, and ${production.skipped}`,
+          'criteria.min_speedup',
+        );
+    }
     const range = { model, from: request.from, to: request.to, version: request.version };
     const when = `between ${new Date(request.from).toISOString()} and ${new Date(request.to).toISOString()}`;
     await this.checkFeatures(candidate, range, when);
@@ -63,7 +85,13 @@ export class ShadowRuns {
    */
   async createLive(model: string, request: LiveRunRequest, actor: string): Promise<ShadowRun> {
     const candidate = await this.registry.require(model, request.candidate_version);
-    chooseOutput(candidate.signature, request.output);
+    checkMaeDelta(chooseOutput(candidate.signature, request.output).task, request.criteria);
+    if (request.criteria.min_speedup != null)
+      throw new RegistryError(
+        400,
+        'speed-up is measured in replays only (a live mirror runs the candidate alone)',
+        'criteria.min_speedup',
+      );
     const now = Date.now();
     const range = { model, from: now - 7 * 86_400_000, to: now + 60_000, version: request.version };
     if ((await countReplayRows(this.store, range)) > 0)
@@ -203,6 +231,15 @@ export class ShadowRuns {
       shadowRunId: id,
     });
   }
+}
+
+function checkMaeDelta(task: Task, criteria: VerdictCriteria): void {
+  if (task === 'classification' && criteria.max_mae_delta != null)
+    throw new RegistryError(
+      400,
+      'the candidate answers with labels (classification); an MAE delta applies to regression outputs',
+      'criteria.max_mae_delta',
+    );
 }
 
 /** A state row with its times as epoch ms, as writeShadowRun takes it. */

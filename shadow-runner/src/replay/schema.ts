@@ -26,6 +26,18 @@ export const verdictCriteria = z.object({
   min_labelled: z.number().int().min(1).default(30),
   /** Largest p95 of the candidate's batch latency in ms (null: not checked). */
   max_batch_latency_p95_ms: z.number().positive().nullable().default(1000),
+  /**
+   * Replays: least speed-up of the candidate over production's registered model run beside it
+   * (ratio of median per-row latencies; docs/shadow.md "Side by side"). Unset: not checked; set,
+   * a speed-up that could not be measured holds the candidate.
+   */
+  min_speedup: z.number().positive('must be above 0').nullable().optional(),
+  /**
+   * Regression, with labels: largest candidate MAE − production MAE, in the output's units (0:
+   * no worse; negative: must be better). Production's MAE is of its recomputed outputs when it
+   * was run beside the candidate, else of what it logged. Unset: not checked.
+   */
+  max_mae_delta: z.number().nullable().optional(),
 });
 export type VerdictCriteria = z.infer<typeof verdictCriteria>;
 
@@ -41,7 +53,8 @@ export const shadowRunRequest = z
     version: z.string().min(1).optional(),
     /** The candidate output compared with production's prediction (default: see docs/shadow.md). */
     output: z.string().min(1).optional(),
-    batch_size: z.number().int().min(1).max(65_536).default(4096),
+    /** Events per inference batch (default: by execution provider, see batch-size.ts). */
+    batch_size: z.number().int().min(1).max(65_536).optional(),
     criteria: verdictCriteria.default(verdictCriteria.parse({})),
   })
   .refine((r) => r.from < r.to, { message: 'must be after from', path: ['to'] });

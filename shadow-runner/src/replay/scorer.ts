@@ -1,8 +1,7 @@
 import {
   aggregateShadowResults,
-  insertShadowResults,
   labelsForEvents,
-  type ReplayRow,
+  type ReplayColumns,
   type ShadowRunRow,
   type Store,
 } from '@osprey/db';
@@ -12,18 +11,35 @@ import { specFeatures } from '../registry/input-spec';
 import type { ModelRegistry } from '../registry/registry';
 import { chooseOutput, compareBatch, type OutputChoice } from './compare';
 import type { VerdictCriteria } from './schema';
+import { SideBySide } from './side-by-side';
+import type { SideBySideSkipped } from './side-by-side-report';
 import { buildFeeds } from './tensors';
+import type { BatchChoice } from './batch-size';
+import { ResultWriter } from './result-writer';
 import { decide } from './verdict';
+import type { WireTensors } from '../inference/tensors';
+import type { RunResult } from '../inference/protocol';
+
+/** A batch through the candidate, waiting to be compared and written. */
+export interface Inferred {
+  batch: ReplayColumns;
+  outputs: WireTensors;
+  runMs: number;
+  labels: Map<string, { num: number | null; str: string | null }>;
+  /** Production's model on the same batch (side by side). */
+  production?: RunResult;
+}
 
 /**
  * Scores batches of logged events with a run's candidate: labels looked up (when any arrived),
- * tensors built from the input spec, inference in the pool, one shadow_results row per event
- * written while the next batch is read and run (one insert in flight). Shared by replay and live.
+ * tensors built from the input spec, inference in the pool, the comparison written as one
+ * shadow_batches row per batch and a shadow_results row per kept event (ResultWriter: gathered,
+ * one insert in flight). Shared by replay (through runPipeline) and live.
  */
 export class Scorer {
   readonly batchMs: number[] = [];
   done = 0;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writer: ResultWriter;
 
   private constructor(
     private readonly store: Store,
@@ -34,7 +50,11 @@ export class Scorer {
     private readonly choice: OutputChoice,
     readonly columns: string[],
     readonly loaded: LoadedModel,
-  ) {}
+    /** Production's model run beside the candidate (replays), or why it is not. */
+    private readonly sideBySide: SideBySide | SideBySideSkipped | undefined,
+  ) {
+    this.writer = new ResultWriter(store);
+  }
 
   static async open(
     store: Store,
@@ -42,56 +62,91 @@ export class Scorer {
     pool: InferencePool,
     run: ShadowRunRow,
     output: string | undefined,
+    opts: { sideBySide?: boolean } = {},
   ): Promise<Scorer> {
     const candidate = await registry.require(run.model, run.candidate_version);
     const choice = chooseOutput(candidate.signature, output);
     const key = `${candidate.sha256}:${run.id}`;
     const loaded = await pool.load(key, registry.artifacts.pathOf(candidate.sha256));
+    let sideBySide: SideBySide | SideBySideSkipped | undefined;
+    try {
+      sideBySide = opts.sideBySide
+        ? await SideBySide.open(store, registry, pool, run, candidate, choice)
+        : undefined;
+    } catch (err) {
+      await pool.unload(key);
+      throw err;
+    }
     const columns = specFeatures(candidate.input_spec);
-    return new Scorer(store, pool, run, key, candidate, choice, columns, loaded);
+    if (sideBySide instanceof SideBySide)
+      for (const f of sideBySide.features) if (!columns.includes(f)) columns.push(f);
+    return new Scorer(store, pool, run, key, candidate, choice, columns, loaded, sideBySide);
   }
 
-  /** Scores one batch; its results are written in the background (see flush). */
-  async score(rows: readonly ReplayRow[], labelsSince: number | undefined): Promise<void> {
-    if (rows.length === 0) return;
+  private get twin(): SideBySide | undefined {
+    return this.sideBySide instanceof SideBySide ? this.sideBySide : undefined;
+  }
+
+  /** Scores one batch: inference, then its results queued for writing (see flush). */
+  async score(batch: ReplayColumns, labelsSince: number | undefined): Promise<void> {
+    if (batch.n === 0) return;
+    await this.record(await this.infer(batch, labelsSince));
+  }
+
+  /** The candidate's outputs for a batch, and the labels that arrived for its events. */
+  async infer(batch: ReplayColumns, labelsSince: number | undefined): Promise<Inferred> {
     const { candidate, run } = this;
     const labels =
       labelsSince === undefined
-        ? Promise.resolve(new Map())
+        ? Promise.resolve(new Map<string, { num: number | null; str: string | null }>())
         : labelsForEvents(
             this.store,
             run.model,
             labelsSince,
-            rows.map((r) => r.event_id),
+            Array.from({ length: batch.n }, (_, i) => batch.eventId(i)),
           );
-    const feeds = buildFeeds(rows, candidate.input_spec, candidate.signature, this.columns);
-    const [result, labelled] = await Promise.all([this.pool.run(this.key, feeds), labels]);
-    this.batchMs.push(result.runMs);
-    const results = compareBatch(
-      run.id,
-      run.candidate_version,
-      run.model,
-      rows,
-      result.outputs,
-      this.choice,
-      labelled,
-      result.runMs,
-    );
-    await this.writing;
-    this.writing = insertShadowResults(this.store, results);
-    this.writing.catch(() => undefined); // awaited by the next batch or flush()
-    this.done += rows.length;
+    const feeds = buildFeeds(batch, candidate.input_spec, candidate.signature, this.columns);
+    const runCandidate = () => this.pool.run(this.key, feeds);
+    const twin = this.twin;
+    const [both, labelled] = await Promise.all([
+      twin
+        ? twin.run(runCandidate, twin.feeds(batch, this.columns))
+        : runCandidate().then((candidate) => ({ candidate, production: undefined })),
+      labels,
+    ]);
+    const { outputs, runMs } = both.candidate;
+    return { batch, outputs, runMs, labels: labelled, production: both.production };
   }
 
-  /** Waits for the results written so far. */
+  /** Compares an inferred batch with production and queues its results for writing. */
+  async record({ batch, outputs, runMs, labels, production }: Inferred): Promise<void> {
+    const { run } = this;
+    if (production) this.twin?.add(batch, { candidate: { outputs, runMs }, production }, labels);
+    this.batchMs.push(runMs);
+    const compared = compareBatch(
+      run.id,
+      this.batchMs.length - 1,
+      run.candidate_version,
+      run.model,
+      batch,
+      outputs,
+      this.choice,
+      labels,
+      runMs,
+    );
+    await this.writer.add(compared);
+    this.done += batch.n;
+  }
+
+  /** Waits for the results recorded so far to be written. */
   flush(): Promise<void> {
-    return this.writing;
+    return this.writer.flush();
   }
 
   /** The summary (aggregated in ClickHouse over the run's results so far) and the verdict. */
   async summarize(
     criteria: VerdictCriteria,
-    batchSize: number,
+    batch: BatchChoice,
     extra: Record<string, unknown> = {},
   ): Promise<{ summary: string; verdict: string }> {
     await this.flush();
@@ -102,14 +157,16 @@ export class Scorer {
     const inferenceSeconds = this.batchMs.reduce((a, b) => a + b, 0) / 1000;
     const latency = {
       batches: this.batchMs.length,
-      batch_size: batchSize,
+      batch_size: batch.size,
+      batch_size_chosen_by: batch.chosen_by,
       p50_ms: q(0.5),
       p95_ms: q(0.95),
       max_ms: sorted.at(-1) ?? null,
       inference_rows_per_second:
         inferenceSeconds > 0 ? Math.round(this.done / inferenceSeconds) : null,
     };
-    const verdict = decide(this.choice.task, aggregates, latency.p95_ms, criteria);
+    const side = this.sideBySide instanceof SideBySide ? this.sideBySide.report() : this.sideBySide;
+    const verdict = decide(this.choice.task, aggregates, latency.p95_ms, criteria, side);
     const summary = {
       task: this.choice.task,
       output: this.choice.output,
@@ -118,6 +175,7 @@ export class Scorer {
       provider: this.loaded.placement.provider,
       nodes: this.loaded.placement.nodes,
       provider_attempts: this.loaded.attempts,
+      ...(side && { side_by_side: side }),
       ...extra,
     };
     return { summary: JSON.stringify(summary), verdict: JSON.stringify(verdict) };
@@ -125,6 +183,7 @@ export class Scorer {
 
   async close(): Promise<void> {
     await this.flush().catch(() => undefined);
+    await this.twin?.close();
     await this.pool.unload(this.key);
   }
 }

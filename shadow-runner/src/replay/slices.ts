@@ -1,16 +1,31 @@
-import { replaySlice, type ReplayRange, type ReplayRow, type Store } from '@osprey/db';
+import {
+  replaySliceColumns,
+  sliceColumns,
+  type ReplayColumns,
+  type ReplayRange,
+  type Store,
+} from '@osprey/db';
+import { concatColumns } from './columns';
 
 /**
- * Batches of a run's events, oldest first, read as time slices sized to hold about a batch each
- * (from the run's count over its range); a slice that turns out much fuller is split in two and
- * read again. The next slice is read while the caller works on the current batch.
+ * Events read per query: a chDB query costs ~15 ms however few rows it returns, so slices hold
+ * many batches (4,096-row slices read at ~200k rows/s, 65,536-row ones at ~1M rows/s).
+ */
+export const SLICE_ROWS = 65_536;
+
+/**
+ * Batches of a run's events, oldest first, as columns: read as time slices sized to hold about
+ * SLICE_ROWS events each (from the run's count over its range); a slice that turns out much
+ * fuller is split in two and read again. The next slice is read while the caller works on the
+ * current one.
  */
 export class SliceReader {
-  private readonly buffer: ReplayRow[] = [];
+  private buffer: ReplayColumns[] = [];
+  private buffered = 0;
   private readonly sliceMs: number;
   private readonly maxRows: number;
   private cursor: number;
-  private pending: Promise<ReplayRow[]> | undefined;
+  private pending: Promise<ReplayColumns[]> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -18,24 +33,44 @@ export class SliceReader {
     private readonly columns: readonly string[],
     total: number,
     batch: number,
+    private readonly sample: bigint,
   ) {
     const span = range.to - range.from;
-    this.sliceMs = Math.max(1, Math.ceil((span * batch) / Math.max(1, total)));
-    this.maxRows = Math.max(8 * batch, 65_536);
+    const rows = Math.max(batch, SLICE_ROWS);
+    this.sliceMs = Math.max(1, Math.ceil((span * rows) / Math.max(1, total)));
+    this.maxRows = 4 * rows;
     this.cursor = range.from;
   }
 
-  async next(size: number): Promise<ReplayRow[]> {
-    while (this.buffer.length < size && (this.pending || this.cursor < this.range.to)) {
+  /** The next `size` events (fewer at the end of the range; none after it). */
+  async next(size: number): Promise<ReplayColumns | undefined> {
+    while (this.buffered < size && (this.pending || this.cursor < this.range.to)) {
       this.pending ??= this.readAhead();
-      const rows = await this.pending;
+      const slices = await this.pending;
       this.pending = this.cursor < this.range.to ? this.readAhead() : undefined;
-      for (const row of rows) this.buffer.push(row);
+      for (const s of slices) if (s.n > 0) this.buffer.push(s);
+      this.buffered = this.buffer.reduce((a, s) => a + s.n, 0);
     }
-    return this.buffer.splice(0, size);
+    if (this.buffered === 0) return undefined;
+    const parts: ReplayColumns[] = [];
+    let want = Math.min(size, this.buffered);
+    while (want > 0) {
+      const head = this.buffer[0]!;
+      if (head.n <= want) {
+        parts.push(this.buffer.shift()!);
+        want -= head.n;
+      } else {
+        parts.push(sliceColumns(head, 0, want));
+        this.buffer[0] = sliceColumns(head, want, head.n);
+        want = 0;
+      }
+    }
+    const batch = parts.length === 1 ? parts[0]! : concatColumns(parts);
+    this.buffered -= batch.n;
+    return batch;
   }
 
-  private readAhead(): Promise<ReplayRow[]> {
+  private readAhead(): Promise<ReplayColumns[]> {
     const slice = { from: this.cursor, to: Math.min(this.range.to, this.cursor + this.sliceMs) };
     this.cursor = slice.to;
     const p = this.read(slice);
@@ -43,19 +78,21 @@ export class SliceReader {
     return p;
   }
 
-  private async read(slice: { from: number; to: number }): Promise<ReplayRow[]> {
-    const rows = await replaySlice(this.store, this.range, this.columns, slice, this.maxRows);
-    if (rows) return rows;
+  private async read(slice: { from: number; to: number }): Promise<ReplayColumns[]> {
+    const { store, range, columns, sample } = this;
+    const rows = await replaySliceColumns(store, range, columns, slice, this.maxRows, sample);
+    if (rows) return [rows];
     const mid = Math.floor((slice.from + slice.to) / 2);
     if (mid === slice.from) {
-      const all = await replaySlice(
-        this.store,
-        this.range,
-        this.columns,
+      const all = await replaySliceColumns(
+        store,
+        range,
+        columns,
         slice,
         Number.MAX_SAFE_INTEGER,
+        sample,
       );
-      return all ?? [];
+      return all ? [all] : [];
     }
     return [
       ...(await this.read({ from: slice.from, to: mid })),

@@ -1,12 +1,18 @@
 import type { ShadowAggregates } from '@osprey/db';
 import type { Check, Verdict, VerdictCriteria } from './schema';
+import type { SideBySideReport, SideBySideSkipped } from './side-by-side-report';
 
-/** Promote when no check fails; a check without data (no labels, say) is reported, not counted. */
+/**
+ * Promote when no check fails; a check without data (no labels, say) is reported, not counted —
+ * except a required speed-up that could not be measured, which holds. The speed-up and MAE-delta
+ * checks are listed only when their criteria are set.
+ */
 export function decide(
   task: 'regression' | 'classification',
   a: ShadowAggregates,
   latencyP95Ms: number | null,
   c: VerdictCriteria,
+  side?: SideBySideReport | SideBySideSkipped,
 ): Verdict {
   const checks: Check[] = [];
   const check = (
@@ -45,5 +51,34 @@ export function decide(
     );
   }
   check('batch_latency_p95_ms', latencyP95Ms, c.max_batch_latency_p95_ms, (v, t) => v <= t);
+  const measured = side && !('skipped' in side) ? side : undefined;
+  if (c.min_speedup != null) {
+    const value = measured?.speedup ?? null;
+    checks.push({
+      name: 'speedup',
+      value,
+      threshold: c.min_speedup,
+      pass: value !== null && value >= c.min_speedup,
+    });
+  }
+  if (c.max_mae_delta != null && task === 'regression')
+    check(
+      'mae_delta',
+      maeDelta(a, measured, c.min_labelled),
+      c.max_mae_delta,
+      (v, t) => v <= t + 1e-12,
+    );
   return { decision: checks.some((x) => x.pass === false) ? 'hold' : 'promote', checks };
+}
+
+/** Candidate MAE − production MAE on the same labelled events (enough of them), or null. */
+function maeDelta(
+  a: ShadowAggregates,
+  side: SideBySideReport | undefined,
+  minLabelled: number,
+): number | null {
+  if (side) return side.labelled.events >= minLabelled ? side.labelled.mae_delta : null;
+  if (a.labelled < minLabelled || a.candidate_mae === null || a.production_mae === null)
+    return null;
+  return a.candidate_mae - a.production_mae;
 }

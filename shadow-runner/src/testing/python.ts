@@ -12,6 +12,8 @@ const PYTHON = join(REPO_ROOT, '.venv', 'bin', 'python');
 export async function pythonOrt(
   model: string,
   inputs: Record<string, { dims: number[]; data: ArrayLike<number> }>,
+  /** Run the rows this many at a time (as a replay's batches); default all at once. */
+  batch?: number,
 ): Promise<Record<string, number[]>> {
   const payload = Object.fromEntries(
     Object.entries(inputs).map(([k, t]) => [k, { dims: t.dims, data: Array.from(t.data) }]),
@@ -28,7 +30,7 @@ export async function pythonOrt(
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(err))));
   });
-  child.stdin!.end(JSON.stringify({ model, inputs: payload }));
+  child.stdin!.end(JSON.stringify({ model, inputs: payload, batch }));
   return JSON.parse(await out) as Record<string, number[]>;
 }
 

@@ -15,8 +15,10 @@ const CHECK_LABELS: Record<string, string> = {
   candidate_mae: 'Candidate MAE vs labels',
   candidate_accuracy: 'Candidate accuracy vs labels',
   batch_latency_p95_ms: 'Batch latency p95 (ms)',
+  speedup: 'Speed-up over production (×)',
+  mae_delta: 'MAE change vs production (labels)',
 };
-const AT_LEAST = new Set(['agreement', 'candidate_accuracy']);
+const AT_LEAST = new Set(['agreement', 'candidate_accuracy', 'speedup']);
 
 /**
  * The verdict's checks and the promote button: enabled on a passing verdict for editors; on a

@@ -5,8 +5,10 @@ import { AutoRefresh } from '@/components/actions/auto-refresh';
 import { Panel, cx, ui } from '@/components/actions/primitives';
 import { DifferenceHistogram, OutputScatter } from '@/components/shadow/comparison-charts';
 import { RunHeader } from '@/components/shadow/run-header';
+import { SideBySidePanel } from '@/components/shadow/side-by-side';
 import { ConfusionTable, SummaryStats, SummaryTable } from '@/components/shadow/summary';
 import { VerdictPanel } from '@/components/shadow/verdict-panel';
+import type { SideBySideReport, SideBySideSkipped } from '@osprey/shadow-runner/api';
 import { models } from '@/lib/api/models';
 import { actor, number, when } from '@/lib/actions/format';
 import { actorNames } from '@/lib/actions/server-data';
@@ -37,6 +39,7 @@ export default async function ShadowRunPage(props: {
     limit?: number;
   } | null;
   const hasNumbers = comparison.scatter.length > 0;
+  const side = run.summary?.side_by_side as SideBySideReport | SideBySideSkipped | undefined;
   return (
     <div className={ui.page}>
       <PageHeader
@@ -79,6 +82,7 @@ export default async function ShadowRunPage(props: {
         canEdit={can.edit}
         canForce={can.admin}
       />
+      {side && <SideBySidePanel side={side} />}
       {(hasNumbers || comparison.diff_histogram.length > 0) && (
         <div className={ui.grid2}>
           <Panel title="Candidate vs production" count={comparison.scatter.length}>
