@@ -60,3 +60,10 @@ export { diagnose, type Diagnostics, type DiagnoseOptions } from './diagnostics/
 export { cachedDiagnose } from './diagnostics/cache';
 export { qualityHeatmap, type QualityCell } from './quality/quality-heatmap';
 export type { QualityReport } from './quality/detect-quality';
+export { embeddingMap, type EmbeddingMap, type MapCell } from './embedding-map/embedding-map';
+export {
+  nearestExamples,
+  type Example,
+  type NearestExamples,
+} from './embedding-map/nearest-examples';
+export { embeddingNames } from './embedding-map/names';

@@ -2,19 +2,19 @@ import type { Store } from '@osprey/db';
 import { loadFit, saveFit } from '../reference/fit-store';
 import type { Reference } from '../reference/resolve';
 import { principalPlane, type PrincipalPlane } from './principal-plane';
-import { cellSql, projectionParams, projectionSql } from './projection-sql';
 import type { VectorRows } from './vector-rows';
 
 /** The family's name in reference_fits; fits are keyed by reference and embedding name. */
 export const FAMILY = 'embedding_map';
-const FIT_FORMAT = 1;
-/** Cells per axis of the density grid. */
-export const GRID = 24;
+const FIT_FORMAT = 2;
 /** Reference vectors the plane is fitted on (a seeded sample). */
 export const FIT_SAMPLE = 5_000;
 /** Points of each side drawn on the map. */
 export const SHOWN_POINTS = 1_000;
-/** The grid spans the reference sample's 0.5–99.5% quantiles, widened by this share each side. */
+/** An extent spans its points' LOW–HIGH quantiles (a few far points do not squash the rest)… */
+export const LOW = 0.005;
+export const HIGH = 0.995;
+/** …widened by this share of its span each side. */
 const MARGIN = 0.1;
 
 export interface Extent {
@@ -28,20 +28,16 @@ export interface MapFit {
   rows: number;
   dimension: number;
   plane: PrincipalPlane;
+  /** Where the reference sample lies on the plane. */
   extent: Extent;
-  /** Reference rows per grid cell (row-major, GRID × GRID; every row, clamped into the grid). */
-  cells: number[];
-  /** Reference rows that fell outside the extent (clamped into edge cells). */
-  outside: number;
   /** A seeded sample of the reference's projected points. */
   points: [number, number][];
 }
 
 /**
  * The reference's map of one embedding: the plane of its first two principal components (fitted
- * on a seeded sample, principal-plane.ts), the grid's extent, and the reference's density on the
- * grid — every reference row projected and counted in ClickHouse. Stored per reference and name
- * and fitted again when the reference's row count changes.
+ * on a seeded sample, principal-plane.ts), where the sample lies on it, and the points to draw.
+ * Stored per reference and name, and fitted again when the reference's row count changes.
  */
 export async function mapFit(
   store: Store,
@@ -57,8 +53,9 @@ export async function mapFit(
   )) as [{ n: string; dims: string; dim: string }];
   const n = Number(counted.n);
   if (n < 2) return { reason: `the reference has ${n} vectors of "${name}"` };
-  if (Number(counted.dims) !== 1)
+  if (Number(counted.dims) !== 1) {
     return { reason: `the reference's "${name}" vectors differ in length` };
+  }
   const key = `${ref.key}|${name}`;
   const stored = await loadFit<MapFit>(store, model, key, FAMILY);
   if (stored?.format === FIT_FORMAT && stored.rows === n) return stored;
@@ -69,30 +66,12 @@ export async function mapFit(
   );
   const plane = principalPlane(sample.map((r) => r.vector));
   const projected = sample.map((r) => project(plane, r.vector));
-  const extent = {
-    x: widen(projected.map((p) => p[0])),
-    y: widen(projected.map((p) => p[1])),
-  };
-  const params = { ...rows.params, ...projectionParams(plane, extent, GRID) };
-  const cells = new Array<number>(GRID * GRID).fill(0);
-  const counts = await store.query<{ cell: number; n: string; outside: string }>(
-    `SELECT ${cellSql(GRID)} AS cell, count() AS n, countIf(NOT inside) AS outside
-     FROM (SELECT ${projectionSql()} FROM (${rows.sql})) GROUP BY cell`,
-    params,
-  );
-  let outside = 0;
-  for (const c of counts) {
-    cells[c.cell] = Number(c.n);
-    outside += Number(c.outside);
-  }
   const fit: MapFit = {
     format: FIT_FORMAT,
     rows: n,
     dimension: Number(counted.dim),
     plane,
-    extent,
-    cells,
-    outside,
+    extent: { x: spread(projected.map((p) => p[0])), y: spread(projected.map((p) => p[1])) },
     points: projected.slice(0, SHOWN_POINTS),
   };
   await saveFit(store, model, key, FAMILY, fit);
@@ -112,11 +91,15 @@ export function project(plane: PrincipalPlane, v: ArrayLike<number>): [number, n
   return [x, y];
 }
 
-function widen(values: number[]): [number, number] {
+/** The LOW–HIGH quantiles of `values`, widened. */
+function spread(values: number[]): [number, number] {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  const lo = at(0.005);
-  const hi = at(0.995);
+  return widened(at(LOW), at(HIGH));
+}
+
+/** [lo, hi] widened by MARGIN of its span each side. */
+export function widened(lo: number, hi: number): [number, number] {
   const span = hi - lo || Math.abs(lo) || 1;
   return [lo - MARGIN * span, hi + MARGIN * span];
 }

@@ -172,6 +172,7 @@ export default async function ModelPage(props: {
         <Link href={`/versions?model=${encodeURIComponent(model)}`}>deployments</Link> ·{' '}
         <Link href={`/shadow?model=${encodeURIComponent(model)}`}>shadow runs</Link> ·{' '}
         <Link href={`/models/${encodeURIComponent(model)}/diagnostics?${base}`}>diagnostics</Link> ·{' '}
+        <Link href={`/models/${encodeURIComponent(model)}/embeddings?${base}`}>embeddings</Link> ·{' '}
         <Link href="/alerts">alerts</Link>
       </div>
       <div className={styles.windowBar} data-testid="window-bar">
