@@ -8,6 +8,7 @@ import {
   componentCounts,
   referenceEmbeddings,
   sampleVectors,
+  vectorShape,
   windowEmbeddingNames,
   windowEmbeddings,
   windowMoments,
@@ -41,7 +42,7 @@ export interface EmbeddingDrift {
 
 export interface EmbeddingDriftReport {
   window: { from: string; to: string };
-  reference: { key: string; source: Reference['source'] } & Reference['detail'] | null;
+  reference: ({ key: string; source: Reference['source'] } & Reference['detail']) | null;
   /** The method whose verdict is each embedding's drift (Evidently's default: the classifier). */
   method: EmbeddingMethod;
   embeddings: EmbeddingDrift[];
@@ -67,13 +68,15 @@ export async function detectEmbeddingDrift(
     embeddings: [],
   };
   // prediction_embeddings carries no tags: a segment's vectors are not told apart.
-  if (scope.segment) return result({ ...report, reason: 'embedding drift is per model, not per segment' }, '');
+  if (scope.segment)
+    return result({ ...report, reason: 'embedding drift is per model, not per segment' }, '');
   const names = await windowEmbeddingNames(store, scope);
   if (names.length === 0) return result({ ...report, reason: 'no embeddings in the window' }, '');
   const ref = await resolveReference(store, settings, scope);
   if (!ref) return result({ ...report, reason: 'the model has no reference' }, '');
   report.reference = { key: ref.key, source: ref.source, ...ref.detail };
-  for (const name of names) report.embeddings.push(await detectOne(store, scope, ref, name, method));
+  for (const name of names)
+    report.embeddings.push(await detectOne(store, scope, ref, name, method));
   return result(report, ref.key);
 }
 
@@ -99,14 +102,15 @@ async function detectOne(
   if ('reason' in fit) return { ...out, reason: fit.reason };
   out.dimension = fit.dim;
   const rows = windowEmbeddings('cur', scope, name);
-  const moments = await windowMoments(store, rows, fit);
-  out.current_size = moments.rows;
-  if (moments.dims[0] !== fit.dim || moments.dims[1] !== fit.dim)
+  const shape = await vectorShape(store, rows);
+  out.current_size = shape.rows;
+  if (shape.rows < 2) return { ...out, reason: 'the window has fewer than 2 vectors' };
+  if (shape.dims[0] !== fit.dim || shape.dims[1] !== fit.dim)
     return {
       ...out,
-      reason: `the window's vectors have ${moments.dims[0]} to ${moments.dims[1]} dimensions, the reference's ${fit.dim}`,
+      reason: `the window's vectors have ${shape.dims[0]} to ${shape.dims[1]} dimensions, the reference's ${fit.dim}`,
     };
-  if (moments.rows < 2) return { ...out, reason: 'the window has fewer than 2 vectors' };
+  const moments = await windowMoments(store, rows, fit);
   const counts = await componentCounts(store, rows, fit);
   const referenceSample = fitSample(fit);
   const windowSample = await sampleVectors(store, rows, moments.rows, fit.dim);
@@ -134,18 +138,29 @@ async function referenceFit(
   const rows = referenceEmbeddings(ref, scope, name);
   const key = `${ref.key}|embedding=${name}`;
   const kept = ref.source !== 'previous_window';
-  const stored = kept ? await loadFit<EmbeddingFitOutcome>(store, scope.model, key, FAMILY) : undefined;
-  if (stored && stored.format === FIT_FORMAT && stored.rows === (await countRows(store, rows.sql, rows.params)))
+  const stored = kept
+    ? await loadFit<EmbeddingFitOutcome>(store, scope.model, key, FAMILY)
+    : undefined;
+  if (
+    stored &&
+    stored.format === FIT_FORMAT &&
+    stored.rows === (await countRows(store, rows.sql, rows.params))
+  )
     return stored;
   const fit = await fitEmbedding(store, rows);
   if (kept && fit.rows > 0) await saveFit(store, scope.model, key, FAMILY, fit);
   return fit;
 }
 
-async function countRows(store: Store, sql: string, params: Record<string, unknown>): Promise<number> {
-  const [r] = (await store.query<{ n: string }>(`SELECT count() AS n FROM (${sql})`, params as never)) as [
-    { n: string },
-  ];
+async function countRows(
+  store: Store,
+  sql: string,
+  params: Record<string, unknown>,
+): Promise<number> {
+  const [r] = (await store.query<{ n: string }>(
+    `SELECT count() AS n FROM (${sql})`,
+    params as never,
+  )) as [{ n: string }];
   return Number(r.n);
 }
 

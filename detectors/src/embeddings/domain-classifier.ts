@@ -63,7 +63,13 @@ export function domainClassifier(
   }
   const roc_auc = meanFoldAuc(scores, y, fold);
   if (referenceRows >= BOOTSTRAP_BELOW_ROWS)
-    return { roc_auc, threshold: CLASSIFIER_THRESHOLD, threshold_kind: 'constant', folds: FOLDS, epochs };
+    return {
+      roc_auc,
+      threshold: CLASSIFIER_THRESHOLD,
+      threshold_kind: 'constant',
+      folds: FOLDS,
+      epochs,
+    };
   const randomAucs: number[] = [];
   for (let r = 0; r < RANDOM_SCORINGS; r++) {
     const noise = Float64Array.from({ length: size }, () => random());

@@ -69,7 +69,12 @@ export async function windowEmbeddingNames(store: Store, scope: Scope): Promise<
        AND timestamp < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
        ${scope.version !== undefined ? 'AND version = {version:String}' : ''}
      ORDER BY name`,
-    { model: scope.model, from: scope.window.from, to: scope.window.to, version: scope.version ?? '' },
+    {
+      model: scope.model,
+      from: scope.window.from,
+      to: scope.window.to,
+      version: scope.version ?? '',
+    },
   );
   return rows.map((r) => r.name);
 }
@@ -101,13 +106,41 @@ export async function referenceMoments(store: Store, rows: RowSet): Promise<Refe
             minForEach(vector) AS lo, maxForEach(vector) AS hi
      FROM (${rows.sql})`,
     rows.params,
-  )) as [{ n: string; dmin: number; dmax: number; mean: number[]; std: number[]; lo: number[]; hi: number[] }];
-  return { rows: Number(r.n), dims: [r.dmin, r.dmax], mean: r.mean, std: r.std, lo: r.lo, hi: r.hi };
+  )) as [
+    {
+      n: string;
+      dmin: number;
+      dmax: number;
+      mean: number[];
+      std: number[];
+      lo: number[];
+      hi: number[];
+    },
+  ];
+  return {
+    rows: Number(r.n),
+    dims: [r.dmin, r.dmax],
+    mean: r.mean,
+    std: r.std,
+    lo: r.lo,
+    hi: r.hi,
+  };
+}
+
+/** Count and smallest / largest vector length, from the lengths alone (no vector is read). */
+export async function vectorShape(
+  store: Store,
+  rows: RowSet,
+): Promise<{ rows: number; dims: [number, number] }> {
+  const [r] = (await store.query<{ n: string; dmin: number; dmax: number }>(
+    `SELECT count() AS n, min(length(vector)) AS dmin, max(length(vector)) AS dmax FROM (${rows.sql})`,
+    rows.params,
+  )) as [{ n: string; dmin: number; dmax: number }];
+  return { rows: Number(r.n), dims: [r.dmin, r.dmax] };
 }
 
 export interface WindowMoments {
   rows: number;
-  dims: [number, number];
   mean: number[];
   /** ClickHouse's L2Distance and cosineDistance between the window's and the reference's means. */
   euclidean: number;
@@ -117,7 +150,10 @@ export interface WindowMoments {
   above_excess: number[];
 }
 
-/** One pass over the window: count, mean, its distances to the reference's mean, tails beyond its range. */
+/**
+ * One pass over the window (its vectors of the reference's dimension: see vectorShape): count,
+ * mean, its distances to the reference's mean, tails beyond the reference's range.
+ */
 export async function windowMoments(
   store: Store,
   rows: RowSet,
@@ -125,8 +161,6 @@ export async function windowMoments(
 ): Promise<WindowMoments> {
   const [r] = (await store.query<{
     n: string;
-    dmin: number;
-    dmax: number;
     mean: number[];
     euclidean: number;
     cosine: number;
@@ -134,8 +168,7 @@ export async function windowMoments(
     above: number[];
   }>(
     `WITH {emb_mean:Array(Float64)} AS M, {emb_lo:Array(Float64)} AS L, {emb_hi:Array(Float64)} AS H
-     SELECT count() AS n, min(length(vector)) AS dmin, max(length(vector)) AS dmax,
-            avgForEach(vector) AS mean,
+     SELECT count() AS n, avgForEach(vector) AS mean,
             L2Distance(mean, M) AS euclidean, cosineDistance(mean, M) AS cosine,
             sumForEach(arrayMap((x, l) -> greatest(l - x, 0), vector, L)) AS below,
             sumForEach(arrayMap((x, h) -> greatest(x - h, 0), vector, H)) AS above
@@ -144,8 +177,6 @@ export async function windowMoments(
   )) as [
     {
       n: string;
-      dmin: number;
-      dmax: number;
       mean: number[];
       euclidean: number;
       cosine: number;
@@ -155,7 +186,6 @@ export async function windowMoments(
   ];
   return {
     rows: Number(r.n),
-    dims: [r.dmin, r.dmax],
     mean: r.mean,
     euclidean: r.euclidean,
     cosine: r.cosine,

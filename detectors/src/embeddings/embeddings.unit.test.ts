@@ -7,7 +7,12 @@ import { meanDistanceThresholds } from './mean-distance';
 import { mmd } from './mmd';
 import { rocAuc } from './roc-auc';
 import { columnMeans, cosineDistance, euclidean, type Vectors } from './vectors';
-import { driftedShare, normedWasserstein, wasserstein1, type ComponentHistogram } from './wasserstein';
+import {
+  driftedShare,
+  normedWasserstein,
+  wasserstein1,
+  type ComponentHistogram,
+} from './wasserstein';
 
 const { vectors, scenarios } = loadEmbeddingFixtures();
 
@@ -20,9 +25,13 @@ function histogram(values: number[], lo: number, hi: number): ComponentHistogram
   const below = { count: 0, excess: 0 };
   const above = { count: 0, excess: 0 };
   for (const x of values) {
-    if (x < lo) (below.count++, (below.excess += lo - x));
-    else if (x > hi) (above.count++, (above.excess += x - hi));
-    else counts[hi === lo ? 0 : Math.min(BINS - 1, Math.floor(((x - lo) * BINS) / (hi - lo)))]!++;
+    if (x < lo) {
+      below.count++;
+      below.excess += lo - x;
+    } else if (x > hi) {
+      above.count++;
+      above.excess += x - hi;
+    } else counts[hi === lo ? 0 : Math.min(BINS - 1, Math.floor(((x - lo) * BINS) / (hi - lo)))]!++;
   }
   return { counts, below, above };
 }

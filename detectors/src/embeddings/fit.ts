@@ -31,7 +31,9 @@ export async function fitEmbedding(store: Store, rows: RowSet): Promise<Embeddin
   const unfit = (reason: string) => ({ format: FIT_FORMAT, rows: moments.rows, reason });
   if (moments.rows < 2) return unfit('the reference has fewer than 2 vectors of this embedding');
   if (moments.dims[0] !== moments.dims[1])
-    return unfit(`the reference's vectors have ${moments.dims[0]} to ${moments.dims[1]} dimensions`);
+    return unfit(
+      `the reference's vectors have ${moments.dims[0]} to ${moments.dims[1]} dimensions`,
+    );
   const counts = await componentCounts(store, rows, moments);
   const sample = await sampleVectors(store, rows, moments.rows, moments.dims[0]);
   return {

@@ -1,4 +1,11 @@
-import { columnMeans, cosineDistance, drawIndices, euclidean, quantile, type Vectors } from './vectors';
+import {
+  columnMeans,
+  cosineDistance,
+  drawIndices,
+  euclidean,
+  quantile,
+  type Vectors,
+} from './vectors';
 
 /** Evidently's N_BOOTSTRAP and quantile_probability for the distance method. */
 export const BOOTSTRAP_REPLICATES = 100;

@@ -6,7 +6,7 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
   let positives = 0;
   let negatives = 0;
   let area = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     let pos = 0;
     let neg = 0;
