@@ -12,6 +12,7 @@ import { latestRun } from '../results/runs';
 import { detectWindow } from '../run/detect';
 import { modelSettings, saveSettings } from '../settings/model-settings';
 import { detectEmbeddingDrift, type EmbeddingDriftReport } from './detect-embeddings';
+import { embeddingDriftFields } from './drift-fields';
 import { loadEmbeddingFixtures, rowsOf } from './fixtures';
 import type { Vectors } from './vectors';
 
@@ -248,6 +249,18 @@ describe('embedding drift in a window’s detection', () => {
       { from: windowOf(0).from, to: windowOf(1).to },
     );
     expect(preview).toMatchObject({ windows: 1, fired: 1 });
+
+    // GET …/drift's fields: the same window's embeddings; none for a window never detected.
+    const fields = await embeddingDriftFields(store, { model, window: detection.drift.window });
+    expect(fields).toEqual({ embedding_method: 'domain_classifier', embeddings: doc.embeddings });
+    const later = {
+      from: new Date(windowOf(5).from).toISOString(),
+      to: new Date(windowOf(5).to).toISOString(),
+    };
+    expect(await embeddingDriftFields(store, { model, window: later })).toEqual({
+      embedding_method: null,
+      embeddings: [],
+    });
   });
 
   it('says why per name: another dimension in the window, without costing the other names', async () => {
