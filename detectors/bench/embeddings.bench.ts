@@ -70,7 +70,7 @@ const vector = (seed: number, shift = '0') =>
 
 const dir = mkdtempSync(join(tmpdir(), 'osprey-bench-embeddings-'));
 const store = await openBenchStore(dir);
-let t = performance.now();
+const t = performance.now();
 await store.command(
   `INSERT INTO ${Tables.referenceEmbeddings}
    SELECT 'bench', 'v1', 'bench', fromUnixTimestamp64Milli(toInt64({from:Int64} - 86400000 + number), 'UTC'),
@@ -91,8 +91,14 @@ const generateSeconds = seconds(t);
 let evidently: object | undefined;
 if (!process.env.BENCH_SKIP_EVIDENTLY) {
   for (const [name, sql] of [
-    ['reference', `SELECT vector FROM ${Tables.referenceEmbeddings} WHERE model = 'bench' ORDER BY timestamp`],
-    ['current', `SELECT vector FROM ${Tables.predictionEmbeddings} WHERE model = 'bench' ORDER BY timestamp`],
+    [
+      'reference',
+      `SELECT vector FROM ${Tables.referenceEmbeddings} WHERE model = 'bench' ORDER BY timestamp`,
+    ],
+    [
+      'current',
+      `SELECT vector FROM ${Tables.predictionEmbeddings} WHERE model = 'bench' ORDER BY timestamp`,
+    ],
   ] as const) {
     await store.command(
       `INSERT INTO FUNCTION file('${join(dir, `${name}.bin`)}', 'RowBinary', 'vector Array(Float32)') ${sql}`,
@@ -154,7 +160,12 @@ console.log(
 async function timedChild(command: string, args: string[]): Promise<Record<string, unknown>> {
   const started = performance.now();
   const child = spawn(command, args, {
-    env: { ...process.env, LOG_LEVEL: 'error', EVIDENTLY_DISABLE_TELEMETRY: '1', DO_NOT_TRACK: '1' },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'error',
+      EVIDENTLY_DISABLE_TELEMETRY: '1',
+      DO_NOT_TRACK: '1',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

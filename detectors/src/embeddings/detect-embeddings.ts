@@ -5,13 +5,12 @@ import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
 import { isoWindow } from '../window';
 import {
-  componentCounts,
+  componentSums,
   referenceEmbeddings,
   sampleVectors,
   vectorShape,
   windowEmbeddingNames,
   windowEmbeddings,
-  windowMoments,
 } from './embedding-sql';
 import { FIT_FORMAT, fitEmbedding, fitSample, type EmbeddingFitOutcome } from './fit';
 import {
@@ -53,7 +52,7 @@ export interface EmbeddingDriftReport {
  * Embedding drift of one window, per embedding name logged in it: every method computed (see
  * methods.ts), one of them the verdict. The reference's aggregates and sample are fitted once per
  * reference and name and stored (reference_fits, family embedding_drift); the window takes one
- * pass for its moments, one for its histograms and one for its sample.
+ * grouped pass for its histograms, means and tails, and one for its sample.
  */
 export async function detectEmbeddingDrift(
   store: Store,
@@ -110,11 +109,10 @@ async function detectOne(
       ...out,
       reason: `the window's vectors have ${shape.dims[0]} to ${shape.dims[1]} dimensions, the reference's ${fit.dim}`,
     };
-  const moments = await windowMoments(store, rows, fit);
-  const counts = await componentCounts(store, rows, fit);
+  const sums = await componentSums(store, rows, fit);
   const referenceSample = fitSample(fit);
-  const windowSample = await sampleVectors(store, rows, moments.rows, fit.dim);
-  const methods = computeMethods(fit, referenceSample, moments, counts, windowSample);
+  const windowSample = await sampleVectors(store, rows, shape.rows, fit.dim);
+  const methods = computeMethods(fit, referenceSample, sums, windowSample);
   const verdict = methods[method];
   return {
     ...out,

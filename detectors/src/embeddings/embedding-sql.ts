@@ -79,52 +79,30 @@ export async function windowEmbeddingNames(store: Store, scope: Scope): Promise<
   return rows.map((r) => r.name);
 }
 
-export interface ReferenceMoments {
+/** Count, vector lengths and the per-component range of a row set. */
+export interface VectorRange {
   rows: number;
   /** Smallest and largest vector length: a dimension change shows as two different numbers. */
   dims: [number, number];
-  mean: number[];
-  /** Population standard deviation per component (Evidently's np.std). */
-  std: number[];
   lo: number[];
   hi: number[];
 }
 
-/** One pass over the reference: count, per-component mean, std, min and max. */
-export async function referenceMoments(store: Store, rows: RowSet): Promise<ReferenceMoments> {
+/** The reference's first pass: count, lengths, per-component min and max (the bins' range). */
+export async function vectorRange(store: Store, rows: RowSet): Promise<VectorRange> {
   const [r] = (await store.query<{
     n: string;
     dmin: number;
     dmax: number;
-    mean: number[];
-    std: number[];
     lo: number[];
     hi: number[];
   }>(
     `SELECT count() AS n, min(length(vector)) AS dmin, max(length(vector)) AS dmax,
-            avgForEach(vector) AS mean, stddevPopStableForEach(vector) AS std,
             minForEach(vector) AS lo, maxForEach(vector) AS hi
      FROM (${rows.sql})`,
     rows.params,
-  )) as [
-    {
-      n: string;
-      dmin: number;
-      dmax: number;
-      mean: number[];
-      std: number[];
-      lo: number[];
-      hi: number[];
-    },
-  ];
-  return {
-    rows: Number(r.n),
-    dims: [r.dmin, r.dmax],
-    mean: r.mean,
-    std: r.std,
-    lo: r.lo,
-    hi: r.hi,
-  };
+  )) as [{ n: string; dmin: number; dmax: number; lo: number[]; hi: number[] }];
+  return { rows: Number(r.n), dims: [r.dmin, r.dmax], lo: r.lo, hi: r.hi };
 }
 
 /** Count and smallest / largest vector length, from the lengths alone (no vector is read). */
@@ -139,87 +117,48 @@ export async function vectorShape(
   return { rows: Number(r.n), dims: [r.dmin, r.dmax] };
 }
 
-export interface WindowMoments {
-  rows: number;
-  mean: number[];
-  /** ClickHouse's L2Distance and cosineDistance between the window's and the reference's means. */
-  euclidean: number;
-  cosine: number;
-  /** Per component: window values below the reference's min / above its max, summed distance beyond. */
-  below_excess: number[];
-  above_excess: number[];
-}
-
 /**
- * One pass over the window (its vectors of the reference's dimension: see vectorShape): count,
- * mean, its distances to the reference's mean, tails beyond the reference's range.
+ * Per component, on the reference's range: counts in the BINS bins, below the min and above the
+ * max; the mean; the summed distance beyond each edge (below, above); and, when asked, the
+ * population standard deviation.
  */
-export async function windowMoments(
-  store: Store,
-  rows: RowSet,
-  reference: Pick<ReferenceMoments, 'mean' | 'lo' | 'hi'>,
-): Promise<WindowMoments> {
-  const [r] = (await store.query<{
-    n: string;
-    mean: number[];
-    euclidean: number;
-    cosine: number;
-    below: number[];
-    above: number[];
-  }>(
-    `WITH {emb_mean:Array(Float64)} AS M, {emb_lo:Array(Float64)} AS L, {emb_hi:Array(Float64)} AS H
-     SELECT count() AS n, avgForEach(vector) AS mean,
-            L2Distance(mean, M) AS euclidean, cosineDistance(mean, M) AS cosine,
-            sumForEach(arrayMap((x, l) -> greatest(l - x, 0), vector, L)) AS below,
-            sumForEach(arrayMap((x, h) -> greatest(x - h, 0), vector, H)) AS above
-     FROM (${rows.sql})`,
-    { ...rows.params, emb_mean: reference.mean, emb_lo: reference.lo, emb_hi: reference.hi },
-  )) as [
-    {
-      n: string;
-      mean: number[];
-      euclidean: number;
-      cosine: number;
-      below: number[];
-      above: number[];
-    },
-  ];
-  return {
-    rows: Number(r.n),
-    mean: r.mean,
-    euclidean: r.euclidean,
-    cosine: r.cosine,
-    below_excess: r.below,
-    above_excess: r.above,
-  };
-}
-
-/** Per component: counts in the BINS bins of the reference's range, below it and above it. */
-export interface ComponentCounts {
+export interface ComponentSums {
+  rows: number;
   bins: number[][];
   below: number[];
   above: number[];
+  mean: number[];
+  below_excess: number[];
+  above_excess: number[];
+  std?: number[];
 }
 
 /**
- * Every component's histogram on the reference's [lo, hi] in one grouped pass: each value becomes
- * a slot number, component × (BINS + 2) + bin, grouped as a UInt16 where the slots fit (up to 385
- * components; a 16-bit key groups in a flat array, 2–3× faster than a hashed 32-bit one).
+ * One grouped pass for every per-component aggregate: each value becomes a slot, component ×
+ * (BINS + 2) + bin (0 below the reference's min, BINS + 1 above its max), and each slot sums
+ * count, x − min (and its square). The slot is grouped as a UInt16 where the slots fit (up to 385
+ * components; a 16-bit key groups in a flat array, 2–3× faster than a hashed 32-bit one). Means,
+ * tails and spread come from the slots' sums, so the histograms cost no pass of their own;
+ * values are taken from the component's min, which keeps Σd² − (Σd)²/n from cancelling.
  */
-export async function componentCounts(
+export async function componentSums(
   store: Store,
   rows: RowSet,
-  range: Pick<ReferenceMoments, 'lo' | 'hi'>,
-): Promise<ComponentCounts> {
+  range: Pick<VectorRange, 'lo' | 'hi'>,
+  opts: { spread?: boolean } = {},
+): Promise<ComponentSums> {
   const d = range.lo.length;
   const key = d * SLOTS <= 65_536 ? 'toUInt16' : 'toUInt32';
   const scale = range.lo.map((l, j) => (range.hi[j]! > l ? BINS / (range.hi[j]! - l) : 0));
-  const counts = await store.query<{ k: number; n: string }>(
+  const slots = await store.query<{ k: number; n: string; s: number; q?: number }>(
     `WITH {emb_lo:Array(Float64)} AS L, {emb_hi:Array(Float64)} AS H, {emb_scale:Array(Float64)} AS S,
           {emb_offset:Array(UInt32)} AS O
-     SELECT k, count() AS n FROM (${rows.sql})
-     ARRAY JOIN arrayMap((x, l, h, s, o) -> ${key}(o + if(x < l, 0, if(x > h, ${BINS + 1},
-                 1 + least(${BINS - 1}, toInt64(floor((x - l) * s)))))), vector, L, H, S, O) AS k
+     SELECT k, count() AS n, sum(d) AS s ${opts.spread ? ', sum(d * d) AS q' : ''}
+     FROM (${rows.sql})
+     ARRAY JOIN
+       arrayMap((x, l, h, s, o) -> ${key}(o + if(x < l, 0, if(x > h, ${BINS + 1},
+                 1 + least(${BINS - 1}, toInt64(floor((x - l) * s)))))), vector, L, H, S, O) AS k,
+       arrayMap((x, l) -> toFloat64(x) - l, vector, L) AS d
      GROUP BY k`,
     {
       ...rows.params,
@@ -229,19 +168,38 @@ export async function componentCounts(
       emb_offset: range.lo.map((_, j) => j * SLOTS),
     },
   );
-  const out: ComponentCounts = {
+  const zeros = () => new Array<number>(d).fill(0);
+  const out = {
     bins: Array.from({ length: d }, () => new Array<number>(BINS).fill(0)),
-    below: new Array<number>(d).fill(0),
-    above: new Array<number>(d).fill(0),
+    below: zeros(),
+    above: zeros(),
+    below_excess: zeros(),
+    above_excess: zeros(),
   };
-  for (const { k, n } of counts) {
+  const sum = zeros();
+  const squares = zeros();
+  const counts = zeros();
+  for (const { k, n, s, q } of slots) {
     const j = Math.floor(k / SLOTS);
     const slot = k % SLOTS;
-    if (slot === 0) out.below[j] = Number(n);
-    else if (slot === BINS + 1) out.above[j] = Number(n);
-    else out.bins[j]![slot - 1] = Number(n);
+    const count = Number(n);
+    counts[j]! += count;
+    sum[j]! += s;
+    squares[j]! += q ?? 0;
+    if (slot === 0) {
+      out.below[j] = count;
+      out.below_excess[j] = -s;
+    } else if (slot === BINS + 1) {
+      out.above[j] = count;
+      out.above_excess[j] = s - count * (range.hi[j]! - range.lo[j]!);
+    } else out.bins[j]![slot - 1] = count;
   }
-  return out;
+  const rowsSeen = counts[0] ?? 0;
+  const mean = sum.map((s, j) => range.lo[j]! + s / rowsSeen);
+  const std = opts.spread
+    ? squares.map((q, j) => Math.sqrt(Math.max(0, q / rowsSeen - (sum[j]! / rowsSeen) ** 2)))
+    : undefined;
+  return { rows: rowsSeen, ...out, mean, ...(std && { std }) };
 }
 
 /**

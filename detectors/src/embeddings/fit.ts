@@ -1,6 +1,6 @@
 import type { Store } from '@osprey/db';
 import type { RowSet } from '../sql/rows';
-import { componentCounts, referenceMoments, sampleVectors } from './embedding-sql';
+import { componentSums, sampleVectors, vectorRange } from './embedding-sql';
 import type { Vectors } from './vectors';
 
 /** Stored fits of another format are refitted. */
@@ -25,26 +25,27 @@ export interface EmbeddingFit {
 
 export type EmbeddingFitOutcome = EmbeddingFit | { format: number; rows: number; reason: string };
 
-/** Three passes over the reference: moments, per-component histograms, a seeded sample. */
+/**
+ * Three passes over the reference: its range (the bins' edges); every component's histogram,
+ * mean and spread in one grouped pass; a seeded sample.
+ */
 export async function fitEmbedding(store: Store, rows: RowSet): Promise<EmbeddingFitOutcome> {
-  const moments = await referenceMoments(store, rows);
-  const unfit = (reason: string) => ({ format: FIT_FORMAT, rows: moments.rows, reason });
-  if (moments.rows < 2) return unfit('the reference has fewer than 2 vectors of this embedding');
-  if (moments.dims[0] !== moments.dims[1])
-    return unfit(
-      `the reference's vectors have ${moments.dims[0]} to ${moments.dims[1]} dimensions`,
-    );
-  const counts = await componentCounts(store, rows, moments);
-  const sample = await sampleVectors(store, rows, moments.rows, moments.dims[0]);
+  const range = await vectorRange(store, rows);
+  const unfit = (reason: string) => ({ format: FIT_FORMAT, rows: range.rows, reason });
+  if (range.rows < 2) return unfit('the reference has fewer than 2 vectors of this embedding');
+  if (range.dims[0] !== range.dims[1])
+    return unfit(`the reference's vectors have ${range.dims[0]} to ${range.dims[1]} dimensions`);
+  const sums = await componentSums(store, rows, range, { spread: true });
+  const sample = await sampleVectors(store, rows, range.rows, range.dims[0]);
   return {
     format: FIT_FORMAT,
-    rows: moments.rows,
-    dim: moments.dims[0],
-    mean: moments.mean,
-    std: moments.std,
-    lo: moments.lo,
-    hi: moments.hi,
-    bins: counts.bins,
+    rows: range.rows,
+    dim: range.dims[0],
+    mean: sums.mean,
+    std: sums.std!,
+    lo: range.lo,
+    hi: range.hi,
+    bins: sums.bins,
     sample_rows: sample.count,
     sample: Buffer.from(Float32Array.from(sample.data).buffer).toString('base64'),
   };

@@ -1,10 +1,10 @@
 import { mulberry32 } from '../random';
 import { domainClassifier } from './domain-classifier';
-import type { ComponentCounts, WindowMoments } from './embedding-sql';
+import type { ComponentSums } from './embedding-sql';
 import type { EmbeddingFit } from './fit';
 import { meanDistanceThresholds } from './mean-distance';
 import { MMD_ALPHA, mmd } from './mmd';
-import { head, type Vectors } from './vectors';
+import { cosineDistance, euclidean, head, type Vectors } from './vectors';
 import {
   COMPONENT_THRESHOLD,
   driftedShare,
@@ -60,10 +60,15 @@ export interface EmbeddingMethods {
 export function computeMethods(
   fit: EmbeddingFit,
   referenceSample: Vectors,
-  window: WindowMoments,
-  counts: ComponentCounts,
+  window: ComponentSums,
   windowSample: Vectors,
 ): EmbeddingMethods {
+  // From the grouped pass's sums: ClickHouse's L2Distance / cosineDistance would need a pass of
+  // their own over the window (avgForEach), for two numbers computed here from the same means.
+  const distance = {
+    euclidean: euclidean(window.mean, fit.mean),
+    cosine: cosineDistance(window.mean, fit.mean),
+  };
   const distances = meanDistanceThresholds(
     referenceSample,
     fit.mean,
@@ -78,9 +83,9 @@ export function computeMethods(
         fit.hi[j]!,
         { counts: fit.bins[j]! },
         {
-          counts: counts.bins[j]!,
-          below: { count: counts.below[j]!, excess: window.below_excess[j]! },
-          above: { count: counts.above[j]!, excess: window.above_excess[j]! },
+          counts: window.bins[j]!,
+          below: { count: window.below[j]!, excess: window.below_excess[j]! },
+          above: { count: window.above[j]!, excess: window.above_excess[j]! },
         },
       ),
       fit.std[j]!,
@@ -102,15 +107,15 @@ export function computeMethods(
     value === null || !Number.isFinite(value) ? null : value > threshold;
   return {
     distance_euclidean: {
-      value: window.euclidean,
+      value: distance.euclidean,
       threshold: distances.euclidean,
-      drift: above(window.euclidean, distances.euclidean),
+      drift: above(distance.euclidean, distances.euclidean),
       bootstrap_sizes: distances.sizes,
     },
     distance_cosine: {
-      value: window.cosine,
+      value: distance.cosine,
       threshold: distances.cosine,
-      drift: above(window.cosine, distances.cosine),
+      drift: above(distance.cosine, distances.cosine),
     },
     ratio: {
       value: share.share,
