@@ -6,6 +6,11 @@ import { vectorsOf, type Vectors } from './vectors';
 /** Equal-width bins per component on the reference's [min, max], plus one below and one above. */
 export const BINS = 168;
 const SLOTS = BINS + 2;
+/**
+ * Rows per block of the grouped pass: ARRAY JOIN makes a row of every value, so a block of the
+ * default 65,536 vectors of 384 components is 25M rows (~350 MB a thread); this bounds it.
+ */
+const BLOCK_ROWS = 8_192;
 /** Rows sampled per side for the methods that need rows (mean bootstrap, MMD, classifier). */
 export const SAMPLE_ROWS = 2_000;
 /** The sample's seed: the same rows every time for the same data. */
@@ -159,9 +164,11 @@ export async function componentSums(
        arrayMap((x, l, h, s, o) -> ${key}(o + if(x < l, 0, if(x > h, ${BINS + 1},
                  1 + least(${BINS - 1}, toInt64(floor((x - l) * s)))))), vector, L, H, S, O) AS k,
        arrayMap((x, l) -> toFloat64(x) - l, vector, L) AS d
-     GROUP BY k`,
+     GROUP BY k
+     SETTINGS max_block_size = {emb_block:UInt64}`,
     {
       ...rows.params,
+      emb_block: BLOCK_ROWS,
       emb_lo: range.lo,
       emb_hi: range.hi,
       emb_scale: scale,

@@ -44,8 +44,7 @@ export function mmd(
     const a = i * d;
     for (let j = i + 1; j < size; j++) {
       const b = j * d;
-      let dot = 0;
-      for (let k = 0; k < d; k++) dot += z[a + k]! * z[b + k]!;
+      const dot = dotProduct(z, a, b, d);
       kernel[i * size + j] = Math.max(0, norms[i]! + norms[j]! - 2 * dot);
     }
   }
@@ -58,41 +57,69 @@ export function mmd(
     for (let j = i + 1; j < size; j++)
       kernel[i * size + j] = Math.exp(-gamma * kernel[i * size + j]!);
 
-  const group = new Uint8Array(size);
-  group.fill(1, m);
-  const observed = mmd2u(kernel, group, m, n);
+  let total = 0;
+  for (let i = 0; i < size; i++) for (let j = i + 1; j < size; j++) total += kernel[i * size + j]!;
+  const range = (from: number, to: number) =>
+    Uint32Array.from({ length: to - from }, (_, i) => from + i);
+  const observed = mmd2u(kernel, size, total, range(0, m), range(m, size));
   let atLeast = 0;
   for (let p = 0; p < permutations; p++) {
     const order = permutation(random, size);
-    const shuffled = new Uint8Array(size);
-    for (let i = 0; i < size; i++) shuffled[order[i]!] = i < m ? 0 : 1;
-    if (mmd2u(kernel, shuffled, m, n) >= observed) atLeast++;
+    const x = order.slice(0, m).sort();
+    const y = order.slice(m).sort();
+    if (mmd2u(kernel, size, total, x, y) >= observed) atLeast++;
   }
   return { mmd2: Math.max(0, observed), gamma, p_value: (atLeast + 1) / (permutations + 1) };
 }
 
-/** MMD²_u from the upper triangle of the kernel (its diagonal, 1, is left out as Evidently does). */
-function mmd2u(kernel: Float64Array, group: Uint8Array, m: number, n: number): number {
-  const size = m + n;
-  let xx = 0;
-  let yy = 0;
-  let xy = 0;
-  for (let i = 0; i < size; i++) {
-    const gi = group[i]!;
-    const row = i * size;
-    for (let j = i + 1; j < size; j++) {
-      const k = kernel[row + j]!;
-      const gj = group[j]!;
-      if (gi !== gj) xy += k;
-      else if (gi === 0) xx += k;
-      else yy += k;
-    }
-  }
+/**
+ * MMD²_u from the kernel's upper triangle (its diagonal, 1, is left out as Evidently does): the
+ * sums within each group over their sorted rows, the cross sum as what is left of the total.
+ */
+function mmd2u(
+  kernel: Float64Array,
+  size: number,
+  total: number,
+  x: Uint32Array,
+  y: Uint32Array,
+): number {
+  const m = x.length;
+  const n = y.length;
+  const xx = within(kernel, size, x);
+  const yy = within(kernel, size, y);
+  const xy = total - xx - yy;
   return (2 * xx) / (m * (m - 1)) + (2 * yy) / (n * (n - 1)) - (2 * xy) / (m * n);
+}
+
+/** Σ kernel[a][b] over the pairs a < b of the sorted rows. */
+function within(kernel: Float64Array, size: number, rows: Uint32Array): number {
+  let s = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]! * size;
+    for (let j = i + 1; j < rows.length; j++) s += kernel[row + rows[j]!]!;
+  }
+  return s;
 }
 
 function medianOf(values: Float64Array): number {
   const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** z[a..a+d) · z[b..b+d), four running sums (about twice as fast as one in V8). */
+function dotProduct(z: Float64Array, a: number, b: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < d; k += 4) {
+    s0 += z[a + k]! * z[b + k]!;
+    s1 += z[a + k + 1]! * z[b + k + 1]!;
+    s2 += z[a + k + 2]! * z[b + k + 2]!;
+    s3 += z[a + k + 3]! * z[b + k + 3]!;
+  }
+  for (; k < d; k++) s0 += z[a + k]! * z[b + k]!;
+  return s0 + s1 + (s2 + s3);
 }
