@@ -69,3 +69,4 @@ export {
   type NearestExamples,
 } from './embedding-map/nearest-examples';
 export { embeddingNames } from './embedding-map/names';
+export { embeddingDriftHistory, type EmbeddingDriftPoint } from './embeddings/history';

@@ -94,8 +94,25 @@ it('answers the map over a range with the new questions region marked, and refus
 }, 60_000);
 
 it('draws the map from the model page, and lists the new questions nearest a new point', async () => {
+  // Every detector over the range's windows, embedding drift among them.
+  const detect = await fetch(`${live.osprey.url}/api/v1/models/${MODEL}/detect`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${live.osprey.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      from: new Date(H0 - 2 * HOUR).toISOString(),
+      to: new Date(H0).toISOString(),
+    }),
+  });
+  expect(detect.status).toBe(200);
   const page = await live.page(1440);
   await page.goto(`${live.osprey.url}/models/${MODEL}?${RANGE}`);
+  // The model page charts the drift of each embedding per window: every window here drifted.
+  const count = page.getByTestId('embedding-drift-count');
+  expect(await count.getAttribute('data-name')).toBe('query');
+  expect(await count.textContent()).toMatch(/query: 2 of 2 windows drifted/);
+  await page
+    .getByTestId('embeddings')
+    .screenshot({ path: `${SCREENSHOT_DIR}/model-embedding-drift.png` });
   await page.getByRole('link', { name: 'embeddings' }).click();
   await page.waitForURL(/\/models\/emb-search\/embeddings\?/);
   const map = page.getByTestId('embedding-map');
