@@ -36,6 +36,13 @@ export const Tables = {
   shadowBatches: 'shadow_batches',
   users: 'users',
   sessions: 'sessions',
+  /** Vector features and text fields, one row per event and name (0080–0083, issue #18). */
+  predictionEmbeddings: 'prediction_embeddings',
+  referenceEmbeddings: 'reference_embeddings',
+  predictionTexts: 'prediction_texts',
+  referenceTexts: 'reference_texts',
+  /** The dimension each (model, embedding name) was first logged with (0084). */
+  embeddingDimensions: 'embedding_dimensions',
 } as const;
 
 /** Tables whose rows expire after OSPREY_RETENTION_DAYS. */
@@ -46,4 +53,6 @@ export const RETAINED_TABLES = [
   Tables.predictions1h,
   Tables.predictionsSegments1m,
   Tables.predictionsSegments1h,
+  Tables.predictionEmbeddings,
+  Tables.predictionTexts,
 ] as const;

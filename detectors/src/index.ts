@@ -53,6 +53,8 @@ export { estimatedPerformanceHistory, type EstimatedPoint } from './estimation/h
 export { firstWindow, type FirstWindow } from './results/first-window';
 export { multivariateHistory, type MultivariatePoint } from './multivariate/history';
 export type { MultivariateDriftReport } from './multivariate/detect-multivariate';
+export { embeddingDriftFields, type EmbeddingDriftFields } from './embeddings/drift-fields';
+export type { EmbeddingDrift, EmbeddingDriftReport } from './embeddings/detect-embeddings';
 export { windowComparedWith, windowReference, type WindowReference } from './results/compared-with';
 export type { ComparedWith, ReferenceSource } from './reference/resolve';
 export { featureHistograms, type FeatureHistograms, type HistogramBin } from './drift/histograms';
@@ -60,3 +62,11 @@ export { diagnose, type Diagnostics, type DiagnoseOptions } from './diagnostics/
 export { cachedDiagnose } from './diagnostics/cache';
 export { qualityHeatmap, type QualityCell } from './quality/quality-heatmap';
 export type { QualityReport } from './quality/detect-quality';
+export { embeddingMap, type EmbeddingMap, type MapCell } from './embedding-map/embedding-map';
+export {
+  nearestExamples,
+  type Example,
+  type NearestExamples,
+} from './embedding-map/nearest-examples';
+export { embeddingNames } from './embedding-map/names';
+export { embeddingDriftHistory, type EmbeddingDriftPoint } from './embeddings/history';

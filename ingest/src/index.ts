@@ -5,6 +5,7 @@ export { toPredictionRow, type PredictionRow } from './rows/prediction-row';
 export { toLabelRow, type LabelRow } from './rows/label-row';
 export { DEFAULT_REFERENCE_ID } from './rows/reference-row';
 export { StoreSink } from './sinks/store-sink';
+export { StoreDimensionClaims, type DimensionClaims } from './embeddings/dimension-claims';
 export { parseEvents } from './collector/parse-events';
 export { LIMITS } from './contract/limits';
 export {

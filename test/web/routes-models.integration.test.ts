@@ -65,6 +65,7 @@ const detectorCases: RouteCase[] = (
     'estimated-performance',
     'multivariate-drift',
     'quality',
+    'embedding-drift',
   ] as const
 ).map((detector) => ({
   method: 'GET',

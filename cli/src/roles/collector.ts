@@ -1,6 +1,12 @@
 import cluster from 'node:cluster';
 import { ApiKeyVerifier, findApiKeyByHash, parseEnv, type ApiKey } from '@osprey/db';
-import { ReliableProducer, createCollector, type KafkaConnection } from '@osprey/ingest';
+import {
+  ReliableProducer,
+  StoreDimensionClaims,
+  createCollector,
+  type DimensionClaims,
+  type KafkaConnection,
+} from '@osprey/ingest';
 import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import type { z } from 'zod';
@@ -14,6 +20,12 @@ import { requestLimits } from '../server/request-limits';
 import { connectToKafka, openKafka, openStore, processRegistry } from './common';
 
 type CollectorRoleEnv = z.infer<typeof collectorRoleEnv>;
+
+interface EmbeddingClaim {
+  model: string;
+  name: string;
+  dimension: number;
+}
 
 /**
  * `osprey collector`: the HTTP collector alone, producing to Kafka; scale it on its own. With
@@ -31,6 +43,10 @@ export async function collectorRole(): Promise<void> {
     new AggregatorRegistry();
     await serveCollector(env, logger.child({ worker: cluster.worker!.id }), {
       lookup: (hash) => callPrimary<ApiKey | undefined>('apiKey', hash),
+      dimensions: {
+        claim: (model, name, dimension) =>
+          callPrimary<number>('embeddingDimension', { model, name, dimension }),
+      },
       registry,
       metrics: {
         metrics: () => callPrimary<string>('metrics'),
@@ -48,6 +64,7 @@ export async function collectorRole(): Promise<void> {
     const registry = processRegistry();
     await serveCollector(env, logger, {
       lookup: store,
+      dimensions: new StoreDimensionClaims(store),
       registry,
       metrics: registry,
       healthy: () => store.ping(),
@@ -57,12 +74,15 @@ export async function collectorRole(): Promise<void> {
     return;
   }
   await openKafka(env, logger);
+  const dimensionClaims = new StoreDimensionClaims(store);
   await superviseWorkers({
     count: processes,
     logger,
     what: 'collector',
     methods: {
       apiKey: (hash: string) => findApiKeyByHash(store, hash),
+      embeddingDimension: ({ model, name, dimension }: EmbeddingClaim) =>
+        dimensionClaims.claim(model, name, dimension),
       healthy: () => store.ping(),
     },
     stop: () => store.close(),
@@ -74,6 +94,7 @@ async function serveCollector(
   logger: Logger,
   parts: {
     lookup: ConstructorParameters<typeof ApiKeyVerifier>[0];
+    dimensions: DimensionClaims;
     registry: ReturnType<typeof processRegistry>;
     metrics: MetricsSource;
     healthy: () => Promise<boolean>;
@@ -84,6 +105,7 @@ async function serveCollector(
   const producer = new ReliableProducer(parts.kafka);
   const collector = createCollector({
     destination: { producer },
+    dimensions: parts.dimensions,
     verifier: new ApiKeyVerifier(parts.lookup),
     logger,
     registry: parts.registry,

@@ -4,6 +4,7 @@ import {
   KafkaLiveFeed,
   PredictionTap,
   ReliableProducer,
+  StoreDimensionClaims,
   createCollector,
   startIngestConsumer,
 } from '@osprey/ingest';
@@ -54,6 +55,7 @@ export async function start(opts: { demo: boolean }): Promise<void> {
   const liveFeed = kafka ? new KafkaLiveFeed(kafka, logger) : tap;
   const collector = createCollector({
     destination: producer ? { producer } : { store },
+    dimensions: new StoreDimensionClaims(store),
     tap,
     verifier,
     logger,

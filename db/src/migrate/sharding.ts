@@ -27,6 +27,12 @@ export const SHARDING_KEYS: Readonly<Record<string, string>> = {
   // One upload is read whole; its rows spread over the shards like predictions.
   [Tables.referenceRows]: 'cityHash64(model, reference_id, timestamp)',
   [Tables.referenceRowsLanding]: 'cityHash64(model, reference_id, timestamp)',
+  // An event's vectors and texts spread like its prediction; a (model, name) range is scanned by
+  // every shard in parallel. A reference's spread like its rows.
+  [Tables.predictionEmbeddings]: 'cityHash64(event_id)',
+  [Tables.predictionTexts]: 'cityHash64(event_id)',
+  [Tables.referenceEmbeddings]: 'cityHash64(model, reference_id, timestamp)',
+  [Tables.referenceTexts]: 'cityHash64(model, reference_id, timestamp)',
   // The detectors' history: one window's run and its results on one shard.
   [Tables.detectorRuns]: 'cityHash64(model, window_start)',
   [Tables.detectorResults]: 'cityHash64(model, window_start)',

@@ -72,6 +72,8 @@ export class ChdbStore implements Store {
       // A landing table's materialized view inserts under the same token (db/migrations/0030).
       settings.deduplicate_blocks_in_dependent_materialized_views = '1';
     }
+    if (options.trailingColumnsOptional)
+      settings.input_format_json_compact_allow_variable_number_of_columns = '1';
     await this.run(() =>
       this.session.insert({
         table,

@@ -98,7 +98,7 @@ export class ClickHouseStore implements Store {
         table,
         values: rows as object[],
         format: 'JSONEachRow',
-        clickhouse_settings: dedupSettings(options),
+        clickhouse_settings: insertSettings(options),
       }),
     );
   }
@@ -111,7 +111,7 @@ export class ClickHouseStore implements Store {
           ? `INSERT INTO ${quoteIdentifier(table)} (${options.columns.map(quoteIdentifier).join(', ')}) FORMAT JSONCompactEachRow`
           : `INSERT INTO ${quoteIdentifier(table)} FORMAT JSONEachRow`,
         values: Readable.from([lines]),
-        clickhouse_settings: dedupSettings(options),
+        clickhouse_settings: insertSettings(options),
       });
       stream.resume();
       await finished(stream);
@@ -156,14 +156,16 @@ export class ClickHouseStore implements Store {
   }
 }
 
-function dedupSettings(options: InsertOptions): ClickHouseSettings {
-  // A landing table's materialized view inserts under the same token (db/migrations/0030).
-  return options.deduplicationToken
-    ? {
-        insert_deduplication_token: options.deduplicationToken,
-        deduplicate_blocks_in_dependent_materialized_views: 1,
-      }
-    : {};
+function insertSettings(options: InsertOptions): ClickHouseSettings {
+  const settings: ClickHouseSettings = {};
+  if (options.deduplicationToken) {
+    settings.insert_deduplication_token = options.deduplicationToken;
+    // A landing table's materialized view inserts under the same token (db/migrations/0030).
+    settings.deduplicate_blocks_in_dependent_materialized_views = 1;
+  }
+  if (options.trailingColumnsOptional)
+    settings.input_format_json_compact_allow_variable_number_of_columns = 1;
+  return settings;
 }
 
 /** Table names come from our own constants; quoting keeps them inert all the same. */

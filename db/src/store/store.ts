@@ -15,6 +15,13 @@ export interface InsertOptions {
    * (JSONCompactEachRow), rather than an object keyed by column (JSONEachRow).
    */
   columns?: readonly string[];
+  /**
+   * With `columns`: a line may stop before the last columns, which then take their defaults
+   * (input_format_json_compact_allow_variable_number_of_columns). For columns most rows leave
+   * empty (a prediction's embeddings and texts): rows without them stay as short as before, and
+   * rows written before the columns existed still insert.
+   */
+  trailingColumnsOptional?: boolean;
 }
 
 /**

@@ -11,11 +11,12 @@ export type DetectorName =
   | 'performance'
   | 'estimated_performance'
   | 'multivariate_drift'
+  | 'embedding_drift'
   | 'quality';
 
 /** One statistic of a run, as a detector_results row (see db/migrations/0010_detector_results.sql). */
 export interface ResultRow {
-  target: 'feature' | 'prediction' | 'model';
+  target: 'feature' | 'prediction' | 'model' | 'embedding';
   feature: string;
   kind: string;
   statistic: string;

@@ -7,6 +7,7 @@ import { detectErrors, detectLatency, detectThroughput } from '../operational/op
 import { detectEstimatedPerformance } from '../estimation/detect-estimated';
 import { detectPerformance } from '../performance/performance';
 import { detectMultivariateDrift } from '../multivariate/detect-multivariate';
+import { detectEmbeddingDrift } from '../embeddings/detect-embeddings';
 import { detectQuality } from '../quality/detect-quality';
 import type { Scope } from '../reference/resolve';
 import { saveRun, saveRuns, type DetectorName, type ResultRow } from '../results/runs';
@@ -30,6 +31,7 @@ export interface Detection {
   estimated_performance: object;
   multivariate_drift: object;
   quality: object;
+  embedding_drift: object;
 }
 
 type WindowOptions = {
@@ -131,6 +133,7 @@ async function detectScope(
     estimated_performance: await detectEstimatedPerformance(store, settings, scope),
     multivariate_drift: await detectMultivariateDrift(store, settings, scope),
     quality: await detectQuality(store, settings, scope),
+    embedding_drift: await detectEmbeddingDrift(store, settings, scope),
   };
   // One window's runs are stored together: a replica killed mid-window leaves none of them, and
   // the replica that takes the model over detects the window again in full.
@@ -161,6 +164,7 @@ async function detectScope(
     estimated_performance: detected.estimated_performance.document,
     multivariate_drift: detected.multivariate_drift.document,
     quality: detected.quality.document,
+    embedding_drift: detected.embedding_drift.document,
   };
 }
 

@@ -11,6 +11,8 @@ import {
   type Normalized,
 } from '../events/event-kinds';
 import type { PredictionEvent } from '../contract/prediction';
+import type { DimensionClaims } from '../embeddings/dimension-claims';
+import { DimensionRegistry } from '../embeddings/dimension-registry';
 import type { ReliableProducer } from '../kafka/client';
 import type { PredictionTap } from '../live/prediction-tap';
 import { SinkUnavailableError, type EventSink } from '../sinks/event-sink';
@@ -33,6 +35,8 @@ export interface CollectorDeps {
   registry: Registry;
   config: CollectorEnv;
   retentionDays: number;
+  /** Where each (model, embedding name)'s dimension is claimed: the store, or the primary's. */
+  dimensions: DimensionClaims;
   /** Embedded mode: stored predictions are handed to in-process listeners (live shadow mirrors). */
   tap?: PredictionTap;
 }
@@ -79,6 +83,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     config.OSPREY_MAX_CONCURRENT_PARSES,
     config.OSPREY_MAX_WAITING_REQUESTS,
   );
+  const dimensions = new DimensionRegistry(deps.dimensions);
   const bodyBudget = new BodyBudget(config.OSPREY_MAX_BUFFERED_BODY_BYTES);
   const routes: Record<string, EventKind> = {
     '/v1/predictions': predictionKind as EventKind,
@@ -124,6 +129,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     } finally {
       raw.release();
     }
+    if (kind !== labelKind) prepared = await checkDimensions(prepared);
     const { written, indices, rejected, tapped } = startWrite(kind, prepared);
     let refused: RefusedRow[];
     try {
@@ -157,6 +163,32 @@ export function createCollector(deps: CollectorDeps): Collector {
     if (rejected.length > 0) metrics.rejected.inc({ kind: kind.name }, rejected.length);
     sendJson(res, 200, { accepted, rejected });
     return 200;
+  }
+
+  /** Moves the events whose vectors have another dimension than their name's to the rejections. */
+  async function checkDimensions(prepared: Prepared): Promise<Prepared> {
+    const { events, indices, rejected } = prepared;
+    if (!events.some((e) => (e as { embeddings?: unknown }).embeddings !== undefined))
+      return prepared;
+    let checked: Awaited<ReturnType<DimensionRegistry['check']>>;
+    try {
+      checked = await dimensions.check(events as unknown as { model: string }[]);
+    } catch (err) {
+      logger.error({ err }, 'embedding dimensions could not be read');
+      throw new HttpError(
+        503,
+        'embedding dimensions are unavailable; nothing from this request was stored, retry',
+        RETRY_AFTER,
+      );
+    }
+    if (checked.rejected.length === 0) return prepared;
+    for (const r of checked.rejected) rejected.push({ index: indices[r.index]!, error: r.error });
+    rejected.sort((a, b) => a.index - b.index);
+    return {
+      events: checked.kept.map((i) => events[i]!),
+      indices: checked.kept.map((i) => indices[i]!),
+      rejected,
+    };
   }
 
   /**

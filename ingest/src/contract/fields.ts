@@ -51,7 +51,7 @@ export const timestamp = z
 
 export const eventId = z.uuid({ error: 'must be a UUID' });
 
-const FINITE = 'must be a finite number (not NaN or ±Infinity)';
+export const FINITE = 'must be a finite number (not NaN or ±Infinity)';
 
 const TOO_LONG = `must be at most ${LIMITS.stringValueLength} characters`;
 
@@ -93,7 +93,7 @@ export const featureValue = z.union([z.number(), stringValue, z.boolean(), z.nul
 });
 
 /** A map key: never empty, bounded, never the prototype's name. */
-const mapKey = (what: string) =>
+export const mapKey = (what: string) =>
   z
     .string()
     .min(1, `${what} names must not be empty`)
@@ -102,7 +102,7 @@ const mapKey = (what: string) =>
     .meta({ not: { enum: [...RESERVED_NAMES] } });
 
 /** A map with at most `max` entries; the bound is also in the JSON Schema (maxProperties). */
-const boundedRecord = <V extends z.ZodType>(
+export const boundedRecord = <V extends z.ZodType>(
   key: ReturnType<typeof mapKey>,
   value: V,
   max: number,

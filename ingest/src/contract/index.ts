@@ -20,3 +20,4 @@ export {
   type Validator,
 } from './validator';
 export { contractJsonSchemas } from './json-schema';
+export { embeddings, embeddingVector, texts, FLOAT32_MAX } from './embeddings';

@@ -22,6 +22,14 @@ export const LIMITS = {
   errorLength: 4096,
   /** Characters in a request_id. */
   requestIdLength: 256,
+  /** Numbers in one embedding (sentence encoders give 384-1,536; 4,096 covers the large ones). */
+  embeddingDimension: 4096,
+  /** Embeddings per event (a query and a document, a few towers: 16 leaves room). */
+  embeddingsPerEvent: 16,
+  /** Text fields per event. */
+  textsPerEvent: 16,
+  /** Characters (UTF-16 code units) in one text field: a long prompt or a page of a document. */
+  textLength: 10_000,
 } as const;
 
 /**

@@ -10,6 +10,7 @@ import {
   timestamp,
   versionName,
 } from './fields';
+import { embeddings, texts } from './embeddings';
 import { LIMITS } from './limits';
 
 /** A prediction event must say what came out: a prediction, or the error instead. */
@@ -29,6 +30,8 @@ export const predictionEvent = z
       model: modelName,
       version: versionName,
       features: features,
+      embeddings: embeddings.optional(),
+      text: texts.optional(),
       prediction: predictionValue.optional(),
       latency_ms: finiteNumber('must be a number')
         .nonnegative('must be >= 0')

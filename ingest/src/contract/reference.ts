@@ -8,6 +8,7 @@ import {
   timestamp,
   versionName,
 } from './fields';
+import { embeddings, texts } from './embeddings';
 
 /** Names one uploaded reference dataset; every batch of one upload carries the same id. */
 export const referenceId = z
@@ -27,6 +28,8 @@ export const referenceEvent = z.strictObject(
     model: modelName,
     version: versionName,
     features: features,
+    embeddings: embeddings.optional(),
+    text: texts.optional(),
     prediction: predictionValue.optional(),
     label: labelValue.optional(),
     reference_id: referenceId.optional(),

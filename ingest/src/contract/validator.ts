@@ -43,7 +43,7 @@ function allFinite(value: unknown): boolean {
  */
 function reservedKey(input: unknown): string | undefined {
   if (input === null || typeof input !== 'object') return undefined;
-  for (const map of ['features', 'tags'] as const) {
+  for (const map of ['features', 'tags', 'embeddings', 'text'] as const) {
     const value = (input as Record<string, unknown>)[map];
     if (value === null || typeof value !== 'object') continue;
     for (const name of RESERVED_NAMES)

@@ -32,6 +32,8 @@ export interface EventKind<E = unknown> {
   retained: boolean;
   /** The table's columns a row fills, in the order of `toRow`'s values. */
   columns: readonly string[];
+  /** Whether a row may stop before its last columns (its vectors and texts, rows/embedding-columns). */
+  trailingColumnsOptional: boolean;
   toRow(event: Normalized<E>): unknown[];
   /** Kafka key: one model's events stay in order on one partition. */
   key(event: E): string;
@@ -49,6 +51,7 @@ export const predictionKind: EventKind<PredictionEvent> = {
   },
   retained: true,
   columns: PREDICTION_COLUMNS,
+  trailingColumnsOptional: true,
   toRow: (e) => toPredictionRow(e as Normalized<PredictionEvent> & { event_id: string }),
   key: (e) => e.model,
 };
@@ -64,6 +67,7 @@ export const labelKind: EventKind<LabelEvent> = {
   },
   retained: true,
   columns: LABEL_COLUMNS,
+  trailingColumnsOptional: false,
   toRow: (e) => toLabelRow(e),
   key: (e) => e.model,
 };
@@ -84,6 +88,7 @@ export const referenceKind: EventKind<ReferenceEvent> = {
   },
   retained: false,
   columns: REFERENCE_COLUMNS,
+  trailingColumnsOptional: true,
   toRow: (e) => toReferenceRow(e),
   key: (e) => e.model,
 };

@@ -1,4 +1,5 @@
 import type { PredictionEvent } from '../contract/prediction';
+import { EMBEDDING_COLUMNS, embeddingValues, type EmbeddingValues } from './embedding-columns';
 import { FEATURE_COLUMNS, splitFeatures, splitPrediction, type FeatureValues } from './features';
 
 /**
@@ -16,6 +17,7 @@ export const PREDICTION_COLUMNS = [
   'error',
   'tags',
   'request_id',
+  ...EMBEDDING_COLUMNS,
 ] as const;
 
 export type PredictionRow = [
@@ -28,6 +30,7 @@ export type PredictionRow = [
   error: string,
   tags: Record<string, string>,
   request_id: string,
+  ...([] | EmbeddingValues),
 ];
 
 /** The event is normalized (see event-kinds). */
@@ -49,5 +52,6 @@ export function toPredictionRow(
     event.error ?? '',
     event.tags ?? {},
     event.request_id ?? '',
+    ...embeddingValues(event),
   ];
 }

@@ -1,4 +1,5 @@
 import type { ReferenceEvent } from '../contract/reference';
+import { EMBEDDING_COLUMNS, embeddingValues, type EmbeddingValues } from './embedding-columns';
 import { FEATURE_COLUMNS, splitFeatures, splitPrediction, type FeatureValues } from './features';
 
 /** The `reference_rows` columns a row fills, in order (see db/migrations/0006_reference_rows.sql). */
@@ -11,6 +12,7 @@ export const REFERENCE_COLUMNS = [
   'tags',
   'label_num',
   'label_str',
+  ...EMBEDDING_COLUMNS,
 ] as const;
 
 export const DEFAULT_REFERENCE_ID = 'default';
@@ -24,6 +26,7 @@ export type ReferenceRow = [
   tags: Record<string, string>,
   label_num: number | null,
   label_str: string | null,
+  ...([] | EmbeddingValues),
 ];
 
 export function toReferenceRow(row: ReferenceEvent & { timestamp: number }): ReferenceRow {
@@ -41,5 +44,6 @@ export function toReferenceRow(row: ReferenceEvent & { timestamp: number }): Ref
     row.tags ?? {},
     typeof row.label === 'number' ? row.label : null,
     typeof row.label === 'string' ? row.label : null,
+    ...embeddingValues(row),
   ];
 }

@@ -13,7 +13,14 @@ export class StoreSink implements EventSink {
     for (const kind of EVENT_KINDS)
       this.writers.set(
         kind,
-        new BatchWriter(store, kind.table, kind.columns, options, metrics, kind.insertTable),
+        new BatchWriter(
+          store,
+          kind.table,
+          { columns: kind.columns, trailingColumnsOptional: kind.trailingColumnsOptional },
+          options,
+          metrics,
+          kind.insertTable,
+        ),
       );
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { StoreError, type Store } from '@osprey/db';
+import { StoreError, type InsertOptions, type Store } from '@osprey/db';
 import { insertIsolating, type RefusedRow } from './isolate';
 
 export interface BatchWriterOptions {
@@ -43,6 +43,9 @@ interface Waiter {
  * A row the store refuses fails nobody else's (isolate.ts): `write` answers which of its rows
  * were refused, and every other row of the batch is stored.
  */
+/** How a writer's row lines are laid out (InsertOptions). */
+export type RowFormat = Pick<InsertOptions, 'columns' | 'trailingColumnsOptional'>;
+
 export class BatchWriter {
   private pending: string[] = [];
   private waiters: Waiter[] = [];
@@ -55,8 +58,8 @@ export class BatchWriter {
   constructor(
     private readonly store: Store,
     readonly table: string,
-    /** The columns of each row line (JSON arrays), as in InsertOptions. */
-    private readonly columns: readonly string[] | undefined,
+    /** The columns of each row line (JSON arrays), as in InsertOptions; undefined for objects. */
+    private readonly rowFormat: RowFormat | undefined,
     private readonly options: BatchWriterOptions,
     private readonly metrics?: WriterMetrics,
     /** Where the rows are inserted, if not `table` itself (a landing table). */
@@ -171,7 +174,7 @@ export class BatchWriter {
       try {
         await this.store.insertJsonLines(this.insertInto, payload, {
           deduplicationToken,
-          columns: this.columns,
+          ...this.rowFormat,
         });
         this.metrics?.onInsert(this.table, lines.length, (performance.now() - started) / 1000);
         return;

@@ -1,4 +1,5 @@
 import type { Store } from '@osprey/db';
+import { embeddingSamples, isEmbeddingMetric } from '../../embeddings/alert-metrics';
 import { quality } from '../../quality/alert-metrics';
 import type { Detection } from '../../run/detect';
 
@@ -30,7 +31,9 @@ const field = (doc: object, ...path: string[]): number | null =>
     ),
   );
 
-const drift: MetricSource = ({ metric, detection: { drift: report } }) => {
+const drift: MetricSource = ({ metric, detection }) => {
+  if (isEmbeddingMetric(metric)) return embeddingSamples(metric, detection.embedding_drift);
+  const report = detection.drift;
   const statistic = metric.slice('drift.'.length);
   if (statistic === 'dataset') {
     return [{ feature: null, value: report.reference ? report.drift_share : null }];

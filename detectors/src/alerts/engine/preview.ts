@@ -7,6 +7,7 @@ import { FieldError } from '../errors';
 import { parseDuration } from '../rules/duration';
 import type { AlertRule, RuleSpec } from '../rules/schema';
 import { breaches, candidates, scopeOf, type AlertScope, type Candidate } from './instance';
+import { isEmbeddingMetric } from '../../embeddings/alert-metrics';
 import { metricFamily, type MetricSource } from './metrics';
 import { step, type InstanceState } from './transition';
 
@@ -78,7 +79,7 @@ export async function previewRule(
 ): Promise<RulePreview> {
   const family = metricFamily(spec.metric);
   const source = sources.get(family);
-  const detector = DETECTOR_OF[family];
+  const detector = isEmbeddingMetric(spec.metric) ? 'embedding_drift' : DETECTOR_OF[family];
   if (!source || !detector)
     throw new FieldError('metric', `${spec.metric} cannot be evaluated in this process`);
   const rule: AlertRule = { ...spec, id: 'preview', updated_at: new Date(range.to).toISOString() };
@@ -181,6 +182,7 @@ async function storedDetections(
         estimated_performance: {},
         multivariate_drift: {},
         quality: {},
+        embedding_drift: {},
       } as Omit<Detection, 'window' | 'model' | 'version' | 'segment'>),
       [detector]: document,
     };

@@ -14,6 +14,9 @@ export const DRIFT_STATISTICS = [
   'z_p_value',
   /** 1 when the feature's verdict is drift, else 0. */
   'verdict',
+  /** Per embedding name: 1 when its verdict is drift, else 0; the verdict method's value. */
+  'embedding',
+  'embedding_score',
 ] as const;
 export const LATENCY_STATISTICS = ['p50', 'p90', 'p95', 'p99', 'max'] as const;
 export const OPS = ['>', '>=', '<', '<=', '==', '!='] as const;
@@ -23,7 +26,7 @@ export const ACTIONS = ['none', 'rollback'] as const;
 const METRIC =
   /^(drift\.[a-z0-9_]+|latency\.(p50|p90|p95|p99|max)|error_rate|throughput|performance\.[a-z0-9_]+|estimated\.[a-z0-9_]+|multivariate\.(reconstruction_error|alert)|quality\.(missing_rate|unseen_rate|out_of_range_rate|type_change|constant|alert|rows_with_problems)|shadow\.disagreement)$/;
 const METRIC_HELP =
-  'must be drift.<statistic>, drift.dataset, latency.p50|p90|p95|p99|max, error_rate, throughput, performance.<metric>, estimated.<metric>, multivariate.reconstruction_error|alert, quality.missing_rate|unseen_rate|out_of_range_rate|type_change|constant|alert|rows_with_problems or shadow.disagreement';
+  'must be drift.<statistic>, drift.dataset, drift.embedding, drift.embedding_score, latency.p50|p90|p95|p99|max, error_rate, throughput, performance.<metric>, estimated.<metric>, multivariate.reconstruction_error|alert, quality.missing_rate|unseen_rate|out_of_range_rate|type_change|constant|alert|rows_with_problems or shadow.disagreement';
 
 const metric = z
   .string({ error: `required; ${METRIC_HELP}` })

@@ -212,7 +212,7 @@ async function insertChunk(
   chunk: Decoded[],
   token: string,
 ): Promise<void> {
-  const { insertTable: table, columns } = kindOf(ctx, payload.batch.topic);
+  const { insertTable: table, columns, trailingColumnsOptional } = kindOf(ctx, payload.batch.topic);
   const lines: string[] = [];
   const origin: { message: KafkaMessage; index: number }[] = [];
   for (const d of chunk) {
@@ -229,6 +229,7 @@ async function insertChunk(
     ctx.store.insertJsonLines(table, Buffer.from(part.join('\n')), {
       deduplicationToken: range ? `${token}/${range}` : token,
       columns,
+      trailingColumnsOptional,
     }),
   );
   if (refused.length === 0) return;

@@ -9,6 +9,7 @@ import {
   firstWindow,
   loadSettings,
   multivariateHistory,
+  embeddingDriftHistory,
   performanceHistory,
   qualityHeatmap,
   windowReference,
@@ -22,6 +23,7 @@ import { FeatureDrilldown } from '@/components/model/feature-drilldown';
 import { FeatureSearch } from '@/components/model/feature-search';
 import { FirstWindowNotice } from '@/components/model/first-window-notice';
 import { MultivariatePanel } from '@/components/model/multivariate-panel';
+import { EmbeddingsPanel } from '@/components/model/embeddings-panel';
 import { PerformancePanel } from '@/components/model/performance-panel';
 import { RecomputeWindows } from '@/components/model/recompute-windows';
 import { WindowLength } from '@/components/model/window-length';
@@ -100,6 +102,7 @@ export default async function ModelPage(props: {
     ]);
   const estimated = await estimatedPerformanceHistory(rt.store, scope);
   const multivariate = await multivariateHistory(rt.store, scope);
+  const embeddingDrift = await embeddingDriftHistory(rt.store, scope);
   const quality = await qualityHeatmap(rt.store, scope);
   const canEdit = abilities(user).edit;
   const m = overview.find((o) => o.model === model);
@@ -172,6 +175,7 @@ export default async function ModelPage(props: {
         <Link href={`/versions?model=${encodeURIComponent(model)}`}>deployments</Link> ·{' '}
         <Link href={`/shadow?model=${encodeURIComponent(model)}`}>shadow runs</Link> ·{' '}
         <Link href={`/models/${encodeURIComponent(model)}/diagnostics?${base}`}>diagnostics</Link> ·{' '}
+        <Link href={`/models/${encodeURIComponent(model)}/embeddings?${base}`}>embeddings</Link> ·{' '}
         <Link href="/alerts">alerts</Link>
       </div>
       <div className={styles.windowBar} data-testid="window-bar">
@@ -297,6 +301,13 @@ export default async function ModelPage(props: {
         </section>
 
         <MultivariatePanel points={multivariate} />
+
+        {embeddingDrift.length > 0 && (
+          <EmbeddingsPanel
+            points={embeddingDrift}
+            mapHref={`/models/${encodeURIComponent(model)}/embeddings?${base}&name=`}
+          />
+        )}
 
         {performance.length > 0 ? (
           <PerformancePanel points={performance} />

@@ -1,0 +1,87 @@
+"""Vector features and text fields: accepted as numpy arrays and lists, checked like features."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import API_KEY
+from osprey import Osprey
+
+np = pytest.importorskip("numpy", reason="numpy is not installed; install the [test] extra to run the numpy tests")
+
+
+def test_vectors_and_texts_are_sent_as_float_lists_and_strings(collector, make_client):
+    client = make_client(flush_interval=60)
+    reused = np.array([0.5, -0.25, 3.0], dtype=np.float32)
+    client.log(
+        "search", "v1", {"lang": "en"}, 0.9,
+        embeddings={"query": reused, "doc": [1, 2.5], "t": (np.float32(0.5),)},
+        text={"prompt": "where is the station", "long": "y" * 9_999 + "😀"},
+    )
+    reused[:] = 9.0  # the caller's next request reuses the buffer
+    client.log("search", "v1", {}, 0.1, embeddings=None, text=None)
+    assert client.flush(timeout=5)
+    first, second = collector.received()
+    assert first["embeddings"] == {"query": [0.5, -0.25, 3.0], "doc": [1.0, 2.5], "t": [0.5]}
+    # 10,000 UTF-16 units as the collector counts them: the emoji (two units) would pass the limit.
+    assert first["text"] == {"prompt": "where is the station", "long": "y" * 9_999}
+    assert "embeddings" not in second and "text" not in second
+    assert client.stats()["invalid"] == 0
+
+
+@pytest.mark.parametrize(
+    "embeddings, message",
+    [
+        ({"q": np.array([0.0, np.nan])}, "embeddings.q.1: must be a finite number within float32 range"),
+        ({"q": np.array([np.inf], dtype=np.float32)}, "embeddings.q.0: must be a finite number within float32 range"),
+        ({"q": [1.0, 1e39]}, "embeddings.q.1: must be a finite number within float32 range"),
+        ({"q": [1.0, float("nan")]}, "embeddings.q.1: must be a finite number within float32 range"),
+        ({"q": [1, "2"]}, "embeddings.q.1: must be a finite number within float32 range"),
+        ({"q": [True]}, "embeddings.q.0: must be a finite number within float32 range"),
+        ({"q": []}, "embeddings.q: must be an array of 1-4096 numbers"),
+        ({"q": np.zeros(4097, dtype=np.float32)}, "embeddings.q: must be an array of 1-4096 numbers"),
+        ({"q": np.zeros((2, 2))}, "embeddings.q: must be an array of 1-4096 numbers"),
+        ({"q": np.array(["a"])}, "embeddings.q: must be an array of 1-4096 numbers, not <U1"),
+        ({"q": 0.5}, "embeddings.q: must be an array of 1-4096 numbers"),
+        ({"": [1.0]}, "embeddings: names must be strings of 1-256 characters"),
+        ({f"e{i}": [1.0] for i in range(17)}, "embeddings: must have at most 16 entries"),
+        ([[1.0]], "embeddings: must be a mapping of embedding name to array of numbers, not list"),
+    ],
+)
+def test_bad_vectors_are_counted_invalid_with_the_field_named(collector, make_client, problems, embeddings, message):
+    client = make_client(flush_interval=60)
+    client.log("search", "v1", {}, 0.5, embeddings=embeddings)
+    assert client.flush(timeout=5)
+    assert client.stats()["invalid"] == 1 and collector.received() == []
+    invalid = [p.message for p in problems if p.kind == "invalid"]
+    assert len(invalid) == 1 and invalid[0].endswith(f" not sent: {message}"), invalid
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ({"t": 5}, "text.t: must be a string, not int"),
+        ("hello", "text: must be a mapping of text name to string, not str"),
+        ({f"t{i}": "x" for i in range(17)}, "text: must have at most 16 entries"),
+    ],
+)
+def test_bad_texts_are_counted_invalid(collector, make_client, problems, text, message):
+    client = make_client(flush_interval=60)
+    client.log("search", "v1", {}, 0.5, text=text)
+    assert client.flush(timeout=5)
+    invalid = [p.message for p in problems if p.kind == "invalid"]
+    assert len(invalid) == 1 and invalid[0].endswith(f" not sent: {message}"), invalid
+
+
+def test_reference_rows_carry_vectors_and_texts(collector):
+    with Osprey(collector.url, API_KEY) as client:
+        upload = client.log_reference(
+            "search", "v1",
+            [
+                {"features": {"x": 1}, "embeddings": {"q": np.array([1.0, 2.0], dtype=np.float32)}, "text": {"t": "a"}},
+                {"features": {"x": 2}, "embeddings": {"q": [float("inf"), 1.0]}},
+            ],
+        )
+    assert upload.rejected == [(1, "embeddings.q.0: must be a finite number within float32 range")]
+    (row,) = collector.received("/v1/reference")
+    assert row["embeddings"] == {"q": [1.0, 2.0]} and row["text"] == {"t": "a"}
