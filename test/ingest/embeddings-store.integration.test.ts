@@ -193,3 +193,30 @@ describe('embedding dimension claims', () => {
     }
   });
 });
+
+describe('retention', () => {
+  it('applies OSPREY_RETENTION_DAYS to the prediction embedding and text tables, not the reference ones', async () => {
+    await migrate(store, { retentionDays: 30 });
+    const tables = await store.query<{ name: string; ttl: string }>(
+      `SELECT name, extract(create_table_query, 'toIntervalDay\\((\\d+)\\)') AS ttl
+       FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}
+       ORDER BY name`,
+      {
+        names: [
+          Tables.predictions,
+          Tables.predictionEmbeddings,
+          Tables.predictionTexts,
+          Tables.referenceEmbeddings,
+          Tables.referenceTexts,
+        ],
+      },
+    );
+    expect(tables).toEqual([
+      { name: Tables.predictionEmbeddings, ttl: '30' },
+      { name: Tables.predictionTexts, ttl: '30' },
+      { name: Tables.predictions, ttl: '30' },
+      { name: Tables.referenceEmbeddings, ttl: '' },
+      { name: Tables.referenceTexts, ttl: '' },
+    ]);
+  });
+});
