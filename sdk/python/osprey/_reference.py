@@ -62,7 +62,7 @@ def upload(
     if type(batch_rows) is not int or batch_rows < 1:
         raise ValueError("log_reference: batch_rows must be an int >= 1")
     columns = {"prediction": prediction_column, "label": label_column}
-    source = _row_source(rows, columns, {"embeddings": list(embedding_columns), "text": list(text_columns)}, batch_rows)
+    source = _row_source(rows, columns, batch_rows, {"embeddings": list(embedding_columns), "text": list(text_columns)})
 
     delivery = _ReferenceDelivery(config, post, reporter, model, version, ref_id)
     rejected = delivery.rejected
@@ -137,16 +137,16 @@ class _ReferenceDelivery(Delivery):
         return f"row {self._indices[offset]}"
 
 
-def _row_source(rows: Any, columns: Mapping[str, Any], maps: Mapping[str, list[Any]], chunk_rows: int) -> Iterator[Any]:
+def _row_source(rows: Any, columns: Mapping[str, Any], chunk_rows: int, maps: Mapping[str, list[Any]] | None = None) -> Iterator[Any]:
     """`columns`: the DataFrame column holding each row field ("prediction", "label"), or None;
     `maps`: the DataFrame columns holding each row map's entries ("embeddings", "text")."""
     pd = sys.modules.get("pandas")
     if pd is not None and isinstance(rows, pd.DataFrame):
-        return _frame_rows(rows, columns, maps, chunk_rows)
+        return _frame_rows(rows, columns, chunk_rows, maps)
     for field, column in columns.items():
         if column is not None:
             raise ValueError(f"log_reference: {field}_column applies to a pandas DataFrame only; dict rows carry their own {field!r}")
-    for field, names in maps.items():
+    for field, names in (maps or {}).items():
         if names:
             raise ValueError(f"log_reference: {field} columns apply to a pandas DataFrame only; dict rows carry their own {field!r}")
     if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
@@ -157,7 +157,9 @@ def _row_source(rows: Any, columns: Mapping[str, Any], maps: Mapping[str, list[A
     return iter(rows)
 
 
-def _frame_rows(frame: Any, columns: Mapping[str, Any], maps: Mapping[str, list[Any]], chunk_rows: int) -> Iterator[dict[str, Any]]:
+def _frame_rows(
+    frame: Any, columns: Mapping[str, Any], chunk_rows: int, maps: Mapping[str, list[Any]] | None = None
+) -> Iterator[dict[str, Any]]:
     """Each DataFrame row as {"features": {column: value}, "prediction": value, "label": value},
     read a chunk at a time; the prediction and label columns are the named ones, the embedding and
     text columns (one array or one string a cell; a missing value leaves the name out) go to
@@ -177,7 +179,7 @@ def _frame_rows(frame: Any, columns: Mapping[str, Any], maps: Mapping[str, list[
         fields[field] = names.index(column)
     taken = set(fields.values())
     entries: dict[str, list[tuple[int, Any]]] = {}
-    for field, wanted in maps.items():
+    for field, wanted in (maps or {}).items():
         for column in wanted:
             if column not in names:
                 raise ValueError(f"log_reference: {field} column {column!r} is not a column of the DataFrame")

@@ -111,3 +111,18 @@ def test_a_dataframe_reference_takes_embedding_and_text_columns(collector):
     assert [r.get("embeddings") for r in rows] == [{"query_vec": [1.0, 2.0]}, {}, {"query_vec": [5.0, 6.0]}]
     assert [r.get("text") for r in rows] == [{"prompt": "a b"}, {"prompt": "c"}, {}]
     assert [r["prediction"] for r in rows] == [0.1, 0.2, 0.3]
+
+
+def test_a_float32_array_is_sent_in_nine_digits_that_name_each_float32_exactly(collector, make_client):
+    client = make_client(flush_interval=60)
+    rng = np.random.default_rng(7)
+    vector = np.concatenate([
+        rng.standard_normal(380).astype(np.float32),
+        np.array([3.4028235e38, -1.1754944e-38, 1e-45, -0.0], dtype=np.float32),
+    ])
+    client.log("search", "v1", {}, 0.5, embeddings={"q": vector, "as_list": [0.1, 2]})
+    assert client.flush(timeout=5)
+    (event,) = collector.received()
+    sent = np.array(event["embeddings"]["q"], dtype=np.float64)
+    assert np.array_equal(sent.astype(np.float32), vector)
+    assert event["embeddings"]["as_list"] == [0.1, 2.0]  # lists keep their numbers as they are
