@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Tables, storeEnv, type Store } from '@osprey/db';
+import { Tables, embeddingDimensions, storeEnv, type Store } from '@osprey/db';
 import { createStore } from '@osprey/db/store';
 import { migrate } from '@osprey/db/migrate';
 import {
@@ -190,6 +190,35 @@ describe('embedding dimension claims', () => {
       ]);
       expect(answers[0]).toBe(answers[1]);
       expect(await new StoreDimensionClaims(store).claim(model, 'q', 64)).toBe(answers[0]);
+      // What readers of the vectors filter on is the collector's answer.
+      expect(await embeddingDimensions(store, model)).toEqual(new Map([['q', answers[0]]]));
     }
+  });
+});
+
+describe('retention', () => {
+  it('applies OSPREY_RETENTION_DAYS to the prediction embedding and text tables, not the reference ones', async () => {
+    await migrate(store, { retentionDays: 30 });
+    const tables = await store.query<{ name: string; ttl: string }>(
+      `SELECT name, extract(create_table_query, 'toIntervalDay\\((\\d+)\\)') AS ttl
+       FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}
+       ORDER BY name`,
+      {
+        names: [
+          Tables.predictions,
+          Tables.predictionEmbeddings,
+          Tables.predictionTexts,
+          Tables.referenceEmbeddings,
+          Tables.referenceTexts,
+        ],
+      },
+    );
+    expect(tables).toEqual([
+      { name: Tables.predictionEmbeddings, ttl: '30' },
+      { name: Tables.predictionTexts, ttl: '30' },
+      { name: Tables.predictions, ttl: '30' },
+      { name: Tables.referenceEmbeddings, ttl: '' },
+      { name: Tables.referenceTexts, ttl: '' },
+    ]);
   });
 });

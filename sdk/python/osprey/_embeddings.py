@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._normalize import MAX_KEY_LEN, InvalidEvent
+from ._serialize import JsonText
 
 MAX_DIMENSION = 4096
 MAX_EMBEDDINGS = 16
@@ -44,7 +45,7 @@ def _name(field: str, key: Any) -> str:
     return str(key)
 
 
-def _ndarray_vector(name: str, array: Any, np: Any) -> list[float]:
+def _ndarray_vector(name: str, array: Any, np: Any) -> JsonText:
     if array.ndim != 1 or not 0 < array.shape[0] <= MAX_DIMENSION:
         raise InvalidEvent(f"embeddings.{name}: {_VECTOR_PROBLEM}")
     if array.dtype.kind not in "fiu":
@@ -53,7 +54,10 @@ def _ndarray_vector(name: str, array: Any, np: Any) -> list[float]:
     bad = ~(np.abs(values) <= FLOAT32_MAX)  # NaN compares False: caught with ±inf
     if bad.any():
         raise InvalidEvent(f"embeddings.{name}.{int(np.argmax(bad))}: {_NUMBER_PROBLEM}")
-    return values.tolist()
+    # Stored as Float32: 9 significant digits name each float32 exactly, and format in half the
+    # time of json's 17-digit floats, in 40% fewer bytes (the sender thread's main cost).
+    floats = array.astype(np.float32, copy=False).tolist()
+    return JsonText("[" + ",".join(["%.9g" % x for x in floats]) + "]")
 
 
 def _list_vector(name: str, values: Any) -> list[float]:
@@ -73,14 +77,14 @@ def _list_vector(name: str, values: Any) -> list[float]:
     return out
 
 
-def embeddings(raw: Any) -> dict[str, list[float]]:
+def embeddings(raw: Any) -> dict[str, list[float] | JsonText]:
     """`{"name": vector}` with numpy arrays, lists or tuples (of numbers) as vectors."""
     if not isinstance(raw, Mapping):
         raise InvalidEvent(f"embeddings: must be a mapping of embedding name to array of numbers, not {type(raw).__name__}")
     if len(raw) > MAX_EMBEDDINGS:
         raise InvalidEvent(f"embeddings: must have at most {MAX_EMBEDDINGS} entries")
     np = sys.modules.get("numpy")
-    out: dict[str, list[float]] = {}
+    out: dict[str, list[float] | JsonText] = {}
     for key, vector in raw.items():
         name = _name("embeddings", key)
         if np is not None and isinstance(vector, np.ndarray):

@@ -7,7 +7,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -210,6 +210,8 @@ class Osprey:
         prediction_column: Any = None,
         batch_rows: int = _reference.DEFAULT_BATCH_ROWS,
         label_column: Any = None,
+        embedding_columns: Sequence[Any] = (),
+        text_columns: Sequence[Any] = (),
     ) -> ReferenceUpload:
         """Uploads a reference dataset for `model` `version` — what its inputs and outputs should
         look like, e.g. its training data — to `/v1/reference`; the newest upload becomes the
@@ -219,9 +221,10 @@ class Osprey:
         "embeddings": {...}, "text": {...}}` dicts (all but features optional; embeddings and text
         as in log()), or a pandas DataFrame whose columns are the
         features, except `prediction_column` and `label_column` (if given), which are the
-        prediction and the label. A label is the row's ground truth, when the reference is labelled
-        data such as a validation set: it lets Osprey estimate performance before production
-        labels arrive. Values are checked and
+        prediction and the label, and `embedding_columns` / `text_columns`, whose cells (an array,
+        a string) are the row's embeddings and texts under the column's name. A label is the row's
+        ground truth, when the reference is labelled data such as a validation set: it lets Osprey
+        estimate performance before production labels arrive. Values are checked and
         converted like log()'s (numpy included; NaN and missing values become null features, or no
         prediction). Every row is sent with `reference_id` (default: a new UUID).
 
@@ -244,6 +247,8 @@ class Osprey:
             reference_id=reference_id,
             prediction_column=prediction_column,
             label_column=label_column,
+            embedding_columns=embedding_columns,
+            text_columns=text_columns,
             batch_rows=batch_rows,
         )
 

@@ -85,3 +85,44 @@ def test_reference_rows_carry_vectors_and_texts(collector):
     assert upload.rejected == [(1, "embeddings.q.0: must be a finite number within float32 range")]
     (row,) = collector.received("/v1/reference")
     assert row["embeddings"] == {"q": [1.0, 2.0]} and row["text"] == {"t": "a"}
+
+
+def test_a_dataframe_reference_takes_embedding_and_text_columns(collector):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "x": [1.0, 2.0, 3.0],
+            "query_vec": [np.array([1.0, 2.0], dtype=np.float32), None, np.array([5.0, 6.0])],
+            "prompt": ["a b", "c", None],
+            "score": [0.1, 0.2, 0.3],
+        }
+    )
+    with Osprey(collector.url, API_KEY) as client:
+        upload = client.log_reference(
+            "search", "v1", frame, prediction_column="score", embedding_columns=["query_vec"], text_columns=["prompt"]
+        )
+        with pytest.raises(ValueError, match="embeddings column 'nope' is not a column"):
+            client.log_reference("search", "v1", frame, embedding_columns=["nope"])
+        with pytest.raises(ValueError, match="apply to a pandas DataFrame only"):
+            client.log_reference("search", "v1", [{"features": {}}], text_columns=["prompt"])
+    assert upload.accepted == 3 and upload.rejected == []
+    rows = collector.received("/v1/reference")
+    assert [r["features"] for r in rows] == [{"x": 1.0}, {"x": 2.0}, {"x": 3.0}]
+    assert [r.get("embeddings") for r in rows] == [{"query_vec": [1.0, 2.0]}, {}, {"query_vec": [5.0, 6.0]}]
+    assert [r.get("text") for r in rows] == [{"prompt": "a b"}, {"prompt": "c"}, {}]
+    assert [r["prediction"] for r in rows] == [0.1, 0.2, 0.3]
+
+
+def test_a_float32_array_is_sent_in_nine_digits_that_name_each_float32_exactly(collector, make_client):
+    client = make_client(flush_interval=60)
+    rng = np.random.default_rng(7)
+    vector = np.concatenate([
+        rng.standard_normal(380).astype(np.float32),
+        np.array([3.4028235e38, -1.1754944e-38, 1e-45, -0.0], dtype=np.float32),
+    ])
+    client.log("search", "v1", {}, 0.5, embeddings={"q": vector, "as_list": [0.1, 2]})
+    assert client.flush(timeout=5)
+    (event,) = collector.received()
+    sent = np.array(event["embeddings"]["q"], dtype=np.float64)
+    assert np.array_equal(sent.astype(np.float32), vector)
+    assert event["embeddings"]["as_list"] == [0.1, 2.0]  # lists keep their numbers as they are
