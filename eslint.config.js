@@ -14,6 +14,7 @@ export default tseslint.config(
       '**/.next/**',
       '**/dist/**',
       '**/.venv/**',
+      '.venv-bench/**',
       '.osprey/**',
       'test-results/**',
       'sdk/python/**',
