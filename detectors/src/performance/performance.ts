@@ -189,32 +189,17 @@ export async function labelledTask(
   labelled: string,
   params: QueryParams,
 ): Promise<LabelledTask> {
-  const [shape] = (await store.query<{
-    n: string;
-    text: string;
-    binary: string;
-    vectors: string;
-    lengths: string;
-    k: string;
+  type Shape = Record<'n' | 'text' | 'binary' | 'vectors' | 'lengths' | 'k', string> & {
     classes: string[];
-  }>(
+  };
+  const [shape] = (await store.query<Shape>(
     `SELECT count() AS n, countIf(ls IS NOT NULL OR pl IS NOT NULL) AS text,
             countIf(ln IN (0, 1)) AS binary, countIf(length(pv) > 0) AS vectors,
             uniqExactIf(length(pv), length(pv) > 0) AS lengths, maxIf(length(pv), length(pv) > 0) AS k,
             groupUniqArrayIf(${MAX_VECTOR_CLASSES + 1})(${LABEL_CLASS}, length(pv) > 0) AS classes
      FROM (${labelled})`,
     params,
-  )) as [
-    {
-      n: string;
-      text: string;
-      binary: string;
-      vectors: string;
-      lengths: string;
-      k: string;
-      classes: string[];
-    },
-  ];
+  )) as [Shape];
   const n = Number(shape.n);
   const vectorRows = Number(shape.vectors);
   const task: Task =

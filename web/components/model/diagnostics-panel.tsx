@@ -4,6 +4,8 @@ import styles from './model.module.css';
 import d from './diagnostics.module.css';
 
 type Matrix = NonNullable<Diagnostics['confusion_matrix']>;
+type Curves = NonNullable<Diagnostics['curves']>;
+type CalibrationBin = NonNullable<Diagnostics['calibration']>['uniform'][number];
 type Segments = NonNullable<Diagnostics['segments']>;
 type Grid = NonNullable<Diagnostics['predicted_vs_actual']>;
 
@@ -60,27 +62,26 @@ function ConfusionMatrix({ m }: { m: Matrix }) {
   );
 }
 
-function Curves({ diagnostics }: { diagnostics: Diagnostics }) {
-  const c = diagnostics.curves;
-  const cal = diagnostics.calibration;
-  if (!c) return null;
-  const roc = c.roc.fpr.map((x, i) => ({ x, y: c.roc.tpr[i]! }));
-  const pr = c.pr.recall.map((x, i) => ({ x, y: c.pr.precision[i]! }));
-  const thinned =
-    c.thinned.points < c.thresholds
-      ? `${count(c.thinned.points)} of ${count(c.thresholds)} thresholds drawn`
-      : `${count(c.thresholds)} thresholds`;
+type Points = { x: number; y: number }[];
+type Series = { label: string; points: Points }[];
+
+/** ROC, precision–recall and calibration side by side, one line per series in each. */
+function CurveCards(props: {
+  roc: { title: string; note: string; series: Series };
+  pr: { note: string; series: Series };
+  /** Null when a score is not a probability. */
+  calibration: { note: string; series: Series | null; xLabel: string; yLabel: string };
+  testId?: string;
+  classes?: number;
+}) {
   return (
-    <div className={d.grid}>
+    <div className={d.grid} data-testid={props.testId} data-classes={props.classes}>
       <div className={d.card}>
         <h3>
-          ROC curve{' '}
-          <span className={d.cardNote}>
-            AUC {fixed(c.roc_auc)} · {thinned}
-          </span>
+          {props.roc.title} <span className={d.cardNote}>{props.roc.note}</span>
         </h3>
         <UnitCurveChart
-          series={[{ label: 'ROC', points: roc }]}
+          series={props.roc.series}
           xLabel="false positive rate"
           yLabel="true positive rate"
           diagonal="rising"
@@ -89,10 +90,10 @@ function Curves({ diagnostics }: { diagnostics: Diagnostics }) {
       </div>
       <div className={d.card}>
         <h3>
-          Precision–recall <span className={d.cardNote}>AP {fixed(c.average_precision)}</span>
+          Precision–recall <span className={d.cardNote}>{props.pr.note}</span>
         </h3>
         <UnitCurveChart
-          series={[{ label: 'precision', points: pr }]}
+          series={props.pr.series}
           xLabel="recall"
           yLabel="precision"
           testId="pr-curve"
@@ -100,16 +101,13 @@ function Curves({ diagnostics }: { diagnostics: Diagnostics }) {
       </div>
       <div className={d.card}>
         <h3>
-          Calibration <span className={d.cardNote}>10 bins; the diagonal is calibrated</span>
+          Calibration <span className={d.cardNote}>{props.calibration.note}</span>
         </h3>
-        {cal ? (
+        {props.calibration.series ? (
           <UnitCurveChart
-            series={(['uniform', 'quantile'] as const).map((s) => ({
-              label: `${s} bins`,
-              points: cal[s].map((b) => ({ x: b.mean_predicted, y: b.fraction_positive })),
-            }))}
-            xLabel="mean score"
-            yLabel="share positive"
+            series={props.calibration.series}
+            xLabel={props.calibration.xLabel}
+            yLabel={props.calibration.yLabel}
             diagonal="rising"
             testId="calibration-curve"
           />
@@ -118,6 +116,45 @@ function Curves({ diagnostics }: { diagnostics: Diagnostics }) {
         )}
       </div>
     </div>
+  );
+}
+
+const rocPoints = (c: Curves): Points => c.roc.fpr.map((x, i) => ({ x, y: c.roc.tpr[i]! }));
+const prPoints = (c: Curves): Points => c.pr.recall.map((x, i) => ({ x, y: c.pr.precision[i]! }));
+const calibrationPoints = (bins: CalibrationBin[]): Points =>
+  bins.map((b) => ({ x: b.mean_predicted, y: b.fraction_positive }));
+
+function BinaryCurves({ diagnostics }: { diagnostics: Diagnostics }) {
+  const c = diagnostics.curves;
+  const cal = diagnostics.calibration;
+  if (!c) return null;
+  const thinned =
+    c.thinned.points < c.thresholds
+      ? `${count(c.thinned.points)} of ${count(c.thresholds)} thresholds drawn`
+      : `${count(c.thresholds)} thresholds`;
+  return (
+    <CurveCards
+      roc={{
+        title: 'ROC curve',
+        note: `AUC ${fixed(c.roc_auc)} · ${thinned}`,
+        series: [{ label: 'ROC', points: rocPoints(c) }],
+      }}
+      pr={{
+        note: `AP ${fixed(c.average_precision)}`,
+        series: [{ label: 'precision', points: prPoints(c) }],
+      }}
+      calibration={{
+        note: '10 bins; the diagonal is calibrated',
+        series:
+          cal &&
+          (['uniform', 'quantile'] as const).map((s) => ({
+            label: `${s} bins`,
+            points: calibrationPoints(cal[s]),
+          })),
+        xLabel: 'mean score',
+        yLabel: 'share positive',
+      }}
+    />
   );
 }
 
@@ -205,57 +242,29 @@ function ClassCurves({ curves }: { curves: NonNullable<Diagnostics['class_curves
       </p>
     );
   }
-  const series = (points: (c: (typeof curves.classes)[number]) => { x: number; y: number }[]) =>
+  const series = (points: (c: (typeof curves.classes)[number]) => Points) =>
     curves.classes.map((c) => ({ label: c.label, points: points(c) }));
   const calibrated = curves.classes.every((c) => c.calibration !== null);
   return (
-    <div className={d.grid} data-testid="class-curves" data-classes={curves.classes.length}>
-      <div className={d.card}>
-        <h3>
-          ROC, one vs rest{' '}
-          <span className={d.cardNote}>macro AUC {fixed(curves.roc_auc_macro)}</span>
-        </h3>
-        <UnitCurveChart
-          series={series((c) => c.curves.roc.fpr.map((x, i) => ({ x, y: c.curves.roc.tpr[i]! })))}
-          xLabel="false positive rate"
-          yLabel="true positive rate"
-          diagonal="rising"
-          testId="roc-curve"
-        />
-      </div>
-      <div className={d.card}>
-        <h3>
-          Precision–recall{' '}
-          <span className={d.cardNote}>macro AP {fixed(curves.average_precision_macro)}</span>
-        </h3>
-        <UnitCurveChart
-          series={series((c) =>
-            c.curves.pr.recall.map((x, i) => ({ x, y: c.curves.pr.precision[i]! })),
-          )}
-          xLabel="recall"
-          yLabel="precision"
-          testId="pr-curve"
-        />
-      </div>
-      <div className={d.card}>
-        <h3>
-          Calibration <span className={d.cardNote}>10 uniform bins per class</span>
-        </h3>
-        {calibrated ? (
-          <UnitCurveChart
-            series={series((c) =>
-              c.calibration!.uniform.map((b) => ({ x: b.mean_predicted, y: b.fraction_positive })),
-            )}
-            xLabel="mean probability"
-            yLabel="share of the class"
-            diagonal="rising"
-            testId="calibration-curve"
-          />
-        ) : (
-          <p className={styles.hint}>Probabilities outside [0, 1] are not probabilities.</p>
-        )}
-      </div>
-    </div>
+    <CurveCards
+      testId="class-curves"
+      classes={curves.classes.length}
+      roc={{
+        title: 'ROC, one vs rest',
+        note: `macro AUC ${fixed(curves.roc_auc_macro)}`,
+        series: series((c) => rocPoints(c.curves)),
+      }}
+      pr={{
+        note: `macro AP ${fixed(curves.average_precision_macro)}`,
+        series: series((c) => prPoints(c.curves)),
+      }}
+      calibration={{
+        note: '10 uniform bins per class',
+        series: calibrated ? series((c) => calibrationPoints(c.calibration!.uniform)) : null,
+        xLabel: 'mean probability',
+        yLabel: 'share of the class',
+      }}
+    />
   );
 }
 
@@ -275,7 +284,7 @@ export function DiagnosticsPanel({ diagnostics }: { diagnostics: Diagnostics }) 
           </div>
           <div className={styles.panelBody}>
             {matrix && <ConfusionMatrix m={matrix} />}
-            <Curves diagnostics={diagnostics} />
+            <BinaryCurves diagnostics={diagnostics} />
             {diagnostics.class_curves && <ClassCurves curves={diagnostics.class_curves} />}
           </div>
         </section>
