@@ -9,10 +9,11 @@ import {
   type NumericProfile,
 } from '../reference/profile';
 import { FEW_VALUES, fewValueCounts } from '../reference/few-values';
-import { resolveReference, type Scope } from '../reference/resolve';
+import { resolveReference, type Reference, type Scope } from '../reference/resolve';
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
 import { isoWindow } from '../window';
-import { predictionRows, PREDICTION_KEY } from '../sql/rows';
+import { predictionRows, PREDICTION_KEY, type RowSet } from '../sql/rows';
+import { hasTexts, predictionShaped, textDescriptorRows } from '../text/descriptors';
 import { sketchDistances, type Buckets } from './ecdf-sketch';
 import { asymptoticKsP, ecdfStatistics, exactEcdf, type EcdfStatistics } from './numeric-sql';
 import {
@@ -84,10 +85,49 @@ export async function detectDrift(
   };
   const ref = await resolveReference(store, settings, scope);
   if (!ref) return empty;
-  const profile = await referenceProfile(store, scope.model, ref, {
+  const current = predictionRows('cur', { ...scope, ...scope.window });
+  const [data, text] = await Promise.all([
+    driftAgainst(store, settings, scope.model, ref, current),
+    scope.segment ? undefined : textDrift(store, settings, scope, ref),
+  ]);
+  const inputs = [...data.features, ...(text?.features ?? [])];
+  const judged = inputs.filter((f) => f.drift !== null);
+  const driftedCount = judged.filter((f) => f.drift).length;
+  const share = judged.length === 0 ? 0 : driftedCount / judged.length;
+  return {
+    window: isoWindow(scope.window),
+    reference: { source: ref.source, key: ref.key, size: data.referenceRows, ...ref.detail },
+    dataset_drift: judged.length > 0 && share >= settings.drift.drift_share,
+    drift_share: share,
+    drifted_features: driftedCount,
+    ecdf: data.ecdf,
+    features: inputs,
+    prediction: data.prediction,
+  };
+}
+
+interface Drifts {
+  features: FeatureDrift[];
+  prediction: FeatureDrift | null;
+  ecdf: DriftReport['ecdf'];
+  referenceRows: number;
+}
+
+/**
+ * Every feature's drift (and the prediction's) between the reference's rows and `current`, rows
+ * shaped like predictions': the reference profile (stored under the reference's key), then the
+ * window counted against it.
+ */
+async function driftAgainst(
+  store: Store,
+  settings: ModelSettings,
+  model: string,
+  ref: Reference,
+  current: RowSet,
+): Promise<Drifts> {
+  const profile = await referenceProfile(store, model, ref, {
     calibrate: settings.drift.calibrate,
   });
-  const current = predictionRows('cur', { ...scope, ...scope.window });
   const numeric = new Map<string, NumericProfile>();
   for (const [name, p] of profile.features) if (p.kind === 'numeric') numeric.set(name, p);
 
@@ -168,19 +208,45 @@ export async function detectDrift(
     if (isPrediction) prediction = result;
     else inputs.push(result);
   }
-  const judged = inputs.filter((f) => f.drift !== null);
-  const driftedCount = judged.filter((f) => f.drift).length;
-  const share = judged.length === 0 ? 0 : driftedCount / judged.length;
   return {
-    window: isoWindow(scope.window),
-    reference: { source: ref.source, key: ref.key, size: profile.rows, ...ref.detail },
-    dataset_drift: judged.length > 0 && share >= settings.drift.drift_share,
-    drift_share: share,
-    drifted_features: driftedCount,
-    ecdf: present.length === 0 ? null : exact ? 'exact' : 'buckets',
     features: inputs,
     prediction,
+    ecdf: present.length === 0 ? null : exact ? 'exact' : 'buckets',
+    referenceRows: profile.rows,
   };
+}
+
+/**
+ * The drift of the window's text fields, through their numeric descriptors (text/descriptors.ts:
+ * `text:<name>:<descriptor>` features) against the reference dataset's texts; undefined when the
+ * reference is not a dataset (the out-of-vocabulary share needs its vocabulary) or the window
+ * logged no text. A segment's window is not split by tag here: texts carry no tags.
+ */
+async function textDrift(
+  store: Store,
+  settings: ModelSettings,
+  scope: Scope,
+  ref: Reference,
+): Promise<Drifts | undefined> {
+  if (ref.source !== 'dataset') return undefined;
+  const referenceId = ref.detail.reference_id!;
+  const window = {
+    kind: 'window' as const,
+    model: scope.model,
+    ...scope.window,
+    version: scope.version,
+  };
+  if (!(await hasTexts(store, window))) return undefined;
+  const vocabulary = { referenceId };
+  const reference: Reference = {
+    ...ref,
+    key: `${ref.key}|text`,
+    rows: predictionShaped(
+      textDescriptorRows('ref', { kind: 'reference', model: scope.model, referenceId }, vocabulary),
+    ),
+  };
+  const current = predictionShaped(textDescriptorRows('cur', window, vocabulary));
+  return driftAgainst(store, settings, scope.model, reference, current);
 }
 
 function fromBuckets(p: NumericProfile, current: Buckets): EcdfStatistics {

@@ -1,4 +1,4 @@
-import { Tables, type QueryParams } from '@osprey/db';
+import { Tables, type QueryParams, type Store } from '@osprey/db';
 import type { RowSet } from '../sql/rows';
 
 /**
@@ -115,4 +115,40 @@ export function textDescriptorRows(
       )`,
     params,
   };
+}
+
+/**
+ * A descriptor row set with the rest of predictions' feature and prediction columns, empty, so
+ * every pass of the drift detector (categories, booleans, the prediction) reads it as it reads
+ * predictions and finds only the numeric descriptors.
+ */
+export function predictionShaped(rows: RowSet): RowSet {
+  return {
+    sql: `SELECT timestamp, num_features, prediction_num,
+            CAST(map(), 'Map(String, String)') AS cat_features,
+            CAST(map(), 'Map(String, Bool)') AS bool_features,
+            CAST([], 'Array(String)') AS null_features,
+            CAST(NULL, 'Nullable(String)') AS prediction_label,
+            CAST([], 'Array(Float32)') AS prediction_vec,
+            CAST(map(), 'Map(String, String)') AS tags
+          FROM (${rows.sql})`,
+    params: rows.params,
+  };
+}
+
+/** Whether any text was logged in the window (the scan stops at the first one). */
+export async function hasTexts(
+  store: Store,
+  window: Extract<TextSource, { kind: 'window' }>,
+): Promise<boolean> {
+  const rows = await store.query<{ one: number }>(
+    `SELECT 1 AS one FROM ${Tables.predictionTexts}
+     WHERE model = {model:String}
+       AND timestamp >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+       AND timestamp < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+       ${window.version === undefined ? '' : 'AND version = {version:String}'}
+     LIMIT 1`,
+    { model: window.model, from: window.from, to: window.to, version: window.version ?? '' },
+  );
+  return rows.length > 0;
 }
