@@ -35,19 +35,19 @@ const COLUMNS = [
   ['batch_ms', 'Float32'],
   ['ts_min', "DateTime64(3, 'UTC')"],
   ['ts_max', "DateTime64(3, 'UTC')"],
-  ['timestamp', "Array(DateTime64(3, 'UTC'))"],
+  ['ts_offset', 'Array(UInt32)'],
   ['production_version', 'Array(String)'],
-  ['production_num', 'Array(Nullable(Float64))'],
+  ['production_num', 'Array(Float64)'],
   ['production_label', 'Array(Nullable(String))'],
-  ['candidate_num', 'Array(Nullable(Float64))'],
+  ['candidate_num', 'Array(Float64)'],
   ['candidate_label', 'Array(Nullable(String))'],
-  ['abs_diff', 'Array(Nullable(Float64))'],
-  ['agree', 'Array(Nullable(UInt8))'],
-  ['label_num', 'Array(Nullable(Float64))'],
+  ['abs_diff', 'Array(Float64)'],
+  ['agree', 'Array(UInt8)'],
+  ['label_num', 'Array(Float64)'],
   ['label_str', 'Array(Nullable(String))'],
 ] as const;
 
-/** Writes batches in one insert (RowBinary: the arrays are copied, never printed as text). */
+/** Writes batches in one insert (RowBinary: the typed arrays are copied, never printed as text). */
 export async function insertShadowBatches(
   store: Store,
   batches: readonly ShadowBatch[],
@@ -57,46 +57,40 @@ export async function insertShadowBatches(
 }
 
 export function encodeShadowBatches(batches: readonly ShadowBatch[]): Uint8Array {
-  const w = new RowBinaryWriter(batches.reduce((a, b) => a + 256 + b.n * 64, 0));
+  const w = new RowBinaryWriter(batches.reduce((a, b) => a + 256 + b.n * 50, 0));
   for (const b of batches) {
-    w.uuid(b.run_id);
-    w.u32(b.batch);
-    w.string(b.model);
-    w.string(b.candidate_version);
-    w.f32(b.batch_ms);
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < b.n; i++) {
       lo = Math.min(lo, b.timestamp[i]!);
       hi = Math.max(hi, b.timestamp[i]!);
     }
-    w.i64(b.n > 0 ? lo : 0);
-    w.i64(b.n > 0 ? hi : 0);
-    w.varint(b.n);
-    for (let i = 0; i < b.n; i++) w.i64(b.timestamp[i]!);
-    w.varint(b.n);
-    for (let i = 0; i < b.n; i++) w.string(b.production_version[i]!);
-    w.nullableFloats(b.production_num, b.n);
+    if (b.n === 0) lo = hi = 0;
+    if (hi - lo >= 2 ** 32) throw new Error('a shadow batch spans more than 49 days of events');
+    const offsets = new Uint32Array(b.n);
+    for (let i = 0; i < b.n; i++) offsets[i] = b.timestamp[i]! - lo;
+    w.uuid(b.run_id);
+    w.u32(b.batch);
+    w.string(b.model);
+    w.string(b.candidate_version);
+    w.f32(b.batch_ms);
+    w.ms64(lo);
+    w.ms64(hi);
+    w.array(offsets);
+    w.strings(b.production_version, b.n);
+    w.array(b.production_num);
     w.nullableStrings(b.production_label, b.n);
-    w.nullableFloats(b.candidate_num, b.n);
+    w.array(b.candidate_num);
     w.nullableStrings(b.candidate_label, b.n);
-    w.nullableFloats(b.abs_diff, b.n);
-    w.varint(b.n);
-    for (let i = 0; i < b.n; i++) {
-      const a = b.agree[i]!;
-      if (a === AGREE_NULL) w.u8(1);
-      else {
-        w.u8(0);
-        w.u8(a);
-      }
-    }
-    w.nullableFloats(b.label_num, b.n);
+    w.array(b.abs_diff);
+    w.array(b.agree);
+    w.array(b.label_num);
     w.nullableStrings(b.label_str, b.n);
   }
   return w.bytes();
 }
 
-/** ClickHouse RowBinary, little-endian, into one growing buffer. */
+/** ClickHouse RowBinary (little-endian, like the typed arrays here) into one growing buffer. */
 class RowBinaryWriter {
   private buf: Buffer;
   private p = 0;
@@ -116,11 +110,6 @@ class RowBinaryWriter {
     this.buf = next;
   }
 
-  u8(v: number): void {
-    this.room(1);
-    this.buf[this.p++] = v;
-  }
-
   u32(v: number): void {
     this.room(4);
     this.p = this.buf.writeUInt32LE(v, this.p);
@@ -131,14 +120,10 @@ class RowBinaryWriter {
     this.p = this.buf.writeFloatLE(v, this.p);
   }
 
-  i64(v: number): void {
+  /** Epoch ms as a DateTime64(3): an Int64. */
+  ms64(v: number): void {
     this.room(8);
-    this.p = this.buf.writeBigInt64LE(BigInt(v), this.p);
-  }
-
-  f64(v: number): void {
-    this.room(8);
-    this.p = this.buf.writeDoubleLE(v, this.p);
+    this.p = this.buf.writeBigInt64LE(BigInt(Math.round(v)), this.p);
   }
 
   varint(v: number): void {
@@ -168,27 +153,50 @@ class RowBinaryWriter {
     this.p += 16;
   }
 
-  nullableFloats(values: Float64Array, n: number): void {
+  /** An array of fixed-size numbers: its length, then the typed array's bytes as they are. */
+  array(values: Float64Array | Uint32Array | Uint8Array): void {
+    this.varint(values.length);
+    this.room(values.byteLength);
+    this.buf.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), this.p);
+    this.p += values.byteLength;
+  }
+
+  strings(values: readonly string[], n: number): void {
     this.varint(n);
-    this.room(9 * n);
+    let last: string | undefined;
+    let encoded = Buffer.alloc(0);
     for (let i = 0; i < n; i++) {
-      const v = values[i]!;
-      if (Number.isNaN(v)) this.buf[this.p++] = 1;
-      else {
-        this.buf[this.p++] = 0;
-        this.p = this.buf.writeDoubleLE(v, this.p);
+      // Consecutive events mostly share their version: encode it once per run.
+      if (values[i] !== last) {
+        last = values[i]!;
+        const bytes = Buffer.from(last);
+        encoded = Buffer.alloc(bytes.length + 10);
+        let len = bytes.length;
+        let q = 0;
+        while (len >= 0x80) {
+          encoded[q++] = (len % 0x80) | 0x80;
+          len = Math.floor(len / 0x80);
+        }
+        encoded[q++] = len;
+        bytes.copy(encoded, q);
+        encoded = encoded.subarray(0, q + bytes.length);
       }
+      this.room(encoded.length);
+      encoded.copy(this.buf, this.p);
+      this.p += encoded.length;
     }
   }
 
   nullableStrings(values: readonly (string | null)[], n: number): void {
     this.varint(n);
+    this.room(n);
     for (let i = 0; i < n; i++) {
       const v = values[i] ?? null;
-      if (v === null) this.u8(1);
+      if (v === null) this.buf[this.p++] = 1;
       else {
-        this.u8(0);
+        this.buf[this.p++] = 0;
         this.string(v);
+        this.room(n - i);
       }
     }
   }
@@ -196,16 +204,14 @@ class RowBinaryWriter {
 
 const EVENT_COLUMNS = `run_id, model, timestamp, production_version, production_num,
   production_label, candidate_num, candidate_label, abs_diff, agree, label_num, label_str, scored_at`;
-const ARRAYS = `timestamp, production_version, production_num, production_label, candidate_num,
-  candidate_label, abs_diff, agree, label_num, label_str`;
 const WINDOW = `timestamp >= fromUnixTimestamp64Milli({from:Int64})
   AND timestamp < fromUnixTimestamp64Milli({to:Int64})`;
 
 /**
- * Scored events, one row each with shadow_results' column names, for the queries that aggregate
- * over them: one run's (bound {id:String}) or, with `window`, one model's between {from:Int64}
- * and {to:Int64} (bound {model:String}). Runs scored before shadow_batches existed have rows in
- * shadow_results only, and are read from there.
+ * Scored events, one row each with shadow_results' column names and nulls, for the queries that
+ * aggregate over them: one run's (bound {id:String}) or, with `window`, one model's between
+ * {from:Int64} and {to:Int64} (bound {model:String}). Runs scored before shadow_batches existed
+ * have rows in shadow_results only, and are read from there.
  */
 export function shadowEvents(filter: 'run' | 'window'): string {
   const batches =
@@ -215,10 +221,23 @@ export function shadowEvents(filter: 'run' | 'window'): string {
          AND ts_min < fromUnixTimestamp64Milli({to:Int64})`;
   const events =
     filter === 'run' ? `run_id = toUUID({id:String})` : `model = {model:String} AND ${WINDOW}`;
+  // The arrays are renamed as they are joined (an alias equal to a column name would be cyclic);
+  // both branches list EVENT_COLUMNS in order, as UNION ALL matches columns by position.
   return `(
-    SELECT ${EVENT_COLUMNS} FROM (SELECT run_id, model, scored_at, ${ARRAYS}
-      FROM ${Tables.shadowBatches} WHERE ${batches})
-    ARRAY JOIN ${ARRAYS}
+    SELECT run_id, model,
+      fromUnixTimestamp64Milli(toUnixTimestamp64Milli(ts_min) + off, 'UTC') AS timestamp,
+      pv AS production_version, if(isNaN(pn), NULL, pn) AS production_num,
+      pl AS production_label, if(isNaN(cn), NULL, cn) AS candidate_num,
+      cl AS candidate_label, if(isNaN(ad), NULL, ad) AS abs_diff,
+      if(ag = ${AGREE_NULL}, NULL, ag) AS agree, if(isNaN(ln), NULL, ln) AS label_num,
+      ls AS label_str, scored_at
+    FROM (
+      SELECT run_id, model, scored_at, ts_min, off, pv, pn, pl, cn, cl, ad, ag, ln, ls
+      FROM ${Tables.shadowBatches}
+      ARRAY JOIN ts_offset AS off, production_version AS pv, production_num AS pn,
+        production_label AS pl, candidate_num AS cn, candidate_label AS cl, abs_diff AS ad,
+        agree AS ag, label_num AS ln, label_str AS ls
+      WHERE ${batches})
     ${filter === 'window' ? `WHERE ${WINDOW}` : ''}
     UNION ALL
     SELECT ${EVENT_COLUMNS} FROM ${Tables.shadowResults}

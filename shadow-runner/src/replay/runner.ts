@@ -364,7 +364,7 @@ export class ShadowRunner {
       await scorer.flush();
       await save({ rows_done: scorer.done });
       if (checkpoint) await this.handoffPoint(checkpoint, scorer);
-      return await scorer.summarize(request.criteria, batch);
+      return await scorer.summarize(request.criteria, batch, {}, reader.readMs);
     } finally {
       await scorer.close();
     }

@@ -34,6 +34,8 @@ export interface Inferred {
 export class Scorer {
   readonly batchMs: number[] = [];
   done = 0;
+  /** Main-thread time building tensors and comparing outputs, ms. */
+  private prepareMs = 0;
   private readonly writer: ResultWriter;
 
   private constructor(
@@ -82,7 +84,9 @@ export class Scorer {
             labelsSince,
             Array.from({ length: batch.n }, (_, i) => batch.eventId(i)),
           );
+    const started = performance.now();
     const feeds = buildFeeds(batch, candidate.input_spec, candidate.signature, this.columns);
+    this.prepareMs += performance.now() - started;
     const [result, labelled] = await Promise.all([this.pool.run(this.key, feeds), labels]);
     return { batch, outputs: result.outputs, runMs: result.runMs, labels: labelled };
   }
@@ -91,6 +95,7 @@ export class Scorer {
   async record({ batch, outputs, runMs, labels }: Inferred): Promise<void> {
     const { run } = this;
     this.batchMs.push(runMs);
+    const started = performance.now();
     const compared = compareBatch(
       run.id,
       this.batchMs.length - 1,
@@ -102,6 +107,7 @@ export class Scorer {
       labels,
       runMs,
     );
+    this.prepareMs += performance.now() - started;
     await this.writer.add(compared);
     this.done += batch.n;
   }
@@ -116,8 +122,16 @@ export class Scorer {
     criteria: VerdictCriteria,
     batch: BatchChoice,
     extra: Record<string, unknown> = {},
+    readMs?: number,
   ): Promise<{ summary: string; verdict: string }> {
     await this.flush();
+    // Busy time per stage; the stages overlap, so they add up to more than the run took.
+    const stages_ms = {
+      read: readMs === undefined ? null : Math.round(readMs),
+      infer: Math.round(this.batchMs.reduce((a, b) => a + b, 0)),
+      prepare_and_compare: Math.round(this.prepareMs),
+      write: Math.round(this.writer.writeMs),
+    };
     const aggregates = await aggregateShadowResults(this.store, this.run.id);
     const sorted = [...this.batchMs].sort((a, b) => a - b);
     const q = (p: number) =>
@@ -139,6 +153,7 @@ export class Scorer {
       output: this.choice.output,
       ...aggregates,
       latency,
+      stages_ms,
       provider: this.loaded.placement.provider,
       nodes: this.loaded.placement.nodes,
       provider_attempts: this.loaded.attempts,

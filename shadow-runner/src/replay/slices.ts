@@ -26,6 +26,8 @@ export class SliceReader {
   private readonly maxRows: number;
   private cursor: number;
   private pending: Promise<ReplayColumns[]> | undefined;
+  /** Time spent in slice queries and decoding, ms (overlaps the other stages). */
+  readMs = 0;
 
   constructor(
     private readonly store: Store,
@@ -80,7 +82,9 @@ export class SliceReader {
 
   private async read(slice: { from: number; to: number }): Promise<ReplayColumns[]> {
     const { store, range, columns, sample } = this;
+    const started = performance.now();
     const rows = await replaySliceColumns(store, range, columns, slice, this.maxRows, sample);
+    this.readMs += performance.now() - started;
     if (rows) return [rows];
     const mid = Math.floor((slice.from + slice.to) / 2);
     if (mid === slice.from) {
