@@ -163,43 +163,49 @@ class RowBinaryWriter {
 
   strings(values: readonly string[], n: number): void {
     this.varint(n);
-    let last: string | undefined;
-    let encoded = Buffer.alloc(0);
-    for (let i = 0; i < n; i++) {
-      // Consecutive events mostly share their version: encode it once per run.
-      if (values[i] !== last) {
-        last = values[i]!;
-        const bytes = Buffer.from(last);
-        encoded = Buffer.alloc(bytes.length + 10);
-        let len = bytes.length;
-        let q = 0;
-        while (len >= 0x80) {
-          encoded[q++] = (len % 0x80) | 0x80;
-          len = Math.floor(len / 0x80);
-        }
-        encoded[q++] = len;
-        bytes.copy(encoded, q);
-        encoded = encoded.subarray(0, q + bytes.length);
-      }
-      this.room(encoded.length);
-      encoded.copy(this.buf, this.p);
-      this.p += encoded.length;
+    for (let i = 0; i < n;) {
+      // Consecutive events mostly share their version: one fill per run of equal values.
+      let j = i + 1;
+      while (j < n && values[j] === values[i]) j++;
+      const encoded = encodeString(values[i]!);
+      this.room(encoded.length * (j - i));
+      this.buf.fill(encoded, this.p, this.p + encoded.length * (j - i));
+      this.p += encoded.length * (j - i);
+      i = j;
     }
   }
 
   nullableStrings(values: readonly (string | null)[], n: number): void {
     this.varint(n);
     this.room(n);
-    for (let i = 0; i < n; i++) {
-      const v = values[i] ?? null;
-      if (v === null) this.buf[this.p++] = 1;
-      else {
-        this.buf[this.p++] = 0;
-        this.string(v);
-        this.room(n - i);
+    for (let i = 0; i < n;) {
+      if ((values[i] ?? null) === null) {
+        let j = i + 1;
+        while (j < n && (values[j] ?? null) === null) j++;
+        this.buf.fill(1, this.p, this.p + (j - i));
+        this.p += j - i;
+        i = j;
+        continue;
       }
+      this.buf[this.p++] = 0;
+      this.string(values[i]!);
+      this.room(n - i);
+      i++;
     }
   }
+}
+
+/** A String in RowBinary: its varint length, then its UTF-8 bytes. */
+function encodeString(s: string): Buffer {
+  const bytes = Buffer.from(s);
+  const head: number[] = [];
+  let len = bytes.length;
+  while (len >= 0x80) {
+    head.push((len % 0x80) | 0x80);
+    len = Math.floor(len / 0x80);
+  }
+  head.push(len);
+  return Buffer.concat([Buffer.from(head), bytes]);
 }
 
 const EVENT_COLUMNS = `run_id, model, timestamp, production_version, production_num,

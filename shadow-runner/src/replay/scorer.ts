@@ -122,17 +122,22 @@ export class Scorer {
     criteria: VerdictCriteria,
     batch: BatchChoice,
     extra: Record<string, unknown> = {},
-    readMs?: number,
+    timing: { readMs?: number; scoringMs?: number } = {},
   ): Promise<{ summary: string; verdict: string }> {
     await this.flush();
-    // Busy time per stage; the stages overlap, so they add up to more than the run took.
-    const stages_ms = {
-      read: readMs === undefined ? null : Math.round(readMs),
-      infer: Math.round(this.batchMs.reduce((a, b) => a + b, 0)),
-      prepare_and_compare: Math.round(this.prepareMs),
-      write: Math.round(this.writer.writeMs),
-    };
+    const started = performance.now();
     const aggregates = await aggregateShadowResults(this.store, this.run.id);
+    const ms = (v: number | undefined) => (v === undefined ? null : Math.round(v));
+    // Busy time per stage; the stages overlap, so they add up to more than `scoring`, the wall
+    // time from the first read to the last write.
+    const stages_ms = {
+      scoring: ms(timing.scoringMs),
+      read: ms(timing.readMs),
+      infer: ms(this.batchMs.reduce((a, b) => a + b, 0)),
+      prepare_and_compare: ms(this.prepareMs),
+      write: ms(this.writer.writeMs),
+      summarize: ms(performance.now() - started),
+    };
     const sorted = [...this.batchMs].sort((a, b) => a - b);
     const q = (p: number) =>
       sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : null;
