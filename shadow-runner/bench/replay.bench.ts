@@ -13,7 +13,8 @@
  * compressed candidate close to production): those 2% disagree and are kept as rows, with the
  * ~10,000-event sample. DISAGREE=1 logs unrelated numbers instead (every event kept: worst case).
  *
- *   npm run bench:shadow            # ROWS=200000 BATCH=4096 MODELS=gbr,mlp by default
+ *   npm run bench:shadow   # ROWS=200000 (GBR) MLP_ROWS=50000 BATCH=4096 MODELS=gbr,mlp by default
+ *   SPIN=off npm run bench:shadow   # the pool's intra-op threads sleep when idle (OSPREY_INFERENCE_SPIN)
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,12 +27,16 @@ import { createStore } from '@osprey/db/store';
 import pino from 'pino';
 import { shadowRunRequest } from '../src/api';
 import { shadowEnv } from '../src/config';
+import { defaultTuning } from '../src/inference/ep';
 import { InferencePool } from '../src/inference/pool';
 import { createModels, type Models } from '../src/models';
 import { ShadowRunner } from '../src/replay/runner';
 import { FIXTURE_MODELS, HOUSE_FEATURES, REPO_ROOT } from '../src/testing/python';
 
-const ROWS = Number(process.env.ROWS ?? 200_000);
+const GBR_ROWS = Number(process.env.ROWS ?? 200_000);
+// 2M FLOPs an event: 200,000 of them take minutes a pass on 2 cores.
+const MLP_ROWS = Number(process.env.MLP_ROWS ?? 50_000);
+let ROWS = GBR_ROWS;
 const BATCH = Number(process.env.BATCH ?? 4096);
 const MODELS = (process.env.MODELS ?? 'gbr,mlp').split(',');
 const DISAGREE = process.env.DISAGREE === '1';
@@ -43,6 +48,7 @@ interface Candidate {
   name: string;
   file: string;
   features: string[];
+  rows: number;
   /** One event's features. */
   make: (rand: () => number) => number[];
 }
@@ -54,6 +60,7 @@ function candidates(): Candidate[] {
       name: 'house_price_gbr.onnx (60 trees)',
       file: join(FIXTURE_MODELS, 'house_price_gbr.onnx'),
       features: HOUSE_FEATURES,
+      rows: GBR_ROWS,
       make: (rand) => {
         const rooms = 1 + Math.floor(rand() * 7);
         const garden = rand() < 0.5 ? 1 : 0;
@@ -72,6 +79,7 @@ function candidates(): Candidate[] {
         name: 'mlp_1m.onnx (32 → 1024 → 1024 → 1)',
         file: mlpPath,
         features: Array.from({ length: 32 }, (_, j) => `f${j}`),
+        rows: MLP_ROWS,
         make: (rand) => Array.from({ length: 32 }, () => rand() * 2 - 1),
       };
     },
@@ -89,7 +97,7 @@ const models = createModels(store, {
   ...shadowEnv.parse({ OSPREY_EP: 'cpu' }),
   OSPREY_DATA_DIR: join(dir, 'data'),
 });
-const pool = new InferencePool({ ep: 'cpu' });
+const pool = new InferencePool({ ep: 'cpu', tuning: defaultTuning(1, process.env.SPIN !== 'off') });
 const lines: string[] = [];
 const load = loadavg().map((l) => l.toFixed(1));
 for (const [k, candidate] of candidates().entries())
@@ -98,13 +106,14 @@ await pool.close();
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 console.log(
-  `bench:shadow — ${ROWS} rows, batch ${BATCH}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), load average ${load.join(' ')} at start, ${loadavg()
+  `bench:shadow — batch ${BATCH}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), load average ${load.join(' ')} at start, ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')} at end${DISAGREE ? ', every event disagreeing' : ''}`,
 );
 for (const line of lines) console.log(line);
 
 async function bench(candidate: Candidate, model: string, t0: number): Promise<string[]> {
+  ROWS = candidate.rows;
   const width = candidate.features.length;
   // Demo-like inputs; python and the pool get exactly the tensors the replay builds.
   let seed = 7;
@@ -188,7 +197,7 @@ async function bench(candidate: Candidate, model: string, t0: number): Promise<s
   const perK = (ms: number) => ((ms / ROWS) * 4096).toFixed(1);
   return [
     '',
-    `${candidate.name}: ${Number(kept[0]!.n)} of ${ROWS} events kept as shadow_results rows`,
+    `${candidate.name}, ${ROWS} events: ${Number(kept[0]!.n)} kept as shadow_results rows`,
     `| path | rows/s | vs python |`,
     '| --- | ---: | ---: |',
     `| python onnxruntime ${python.onnxruntime}, session.run per batch | ${python.rows_per_second} | 1.00× |`,
@@ -226,6 +235,9 @@ async function logEvents(
   });
   for (let i = 0; i < rows.length; i += 50_000)
     await store.insert('predictions', rows.slice(i, i + 50_000));
+  // A replay reads settled history: the parts just inserted are merged before it is timed, so
+  // their background merges do not run inside the replay's time.
+  await store.command('OPTIMIZE TABLE predictions FINAL');
 }
 
 async function replay(models: Models, model: string, t0: number) {
