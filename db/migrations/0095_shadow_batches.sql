@@ -8,8 +8,8 @@
 -- the run's sample (the dashboard's scatter), every disagreement and every labelled event.
 -- * Written as RowBinary whose arrays are the runner's typed arrays byte for byte, so numbers
 --   are plain Float64 with NaN where shadow_results holds null (production logged no number, the
---   candidate's output was not finite), agree is 255 where it is null, and event times are
---   milliseconds after ts_min. db/src/queries/shadow-batches.ts (shadowEvents) turns them back
+--   candidate's output was not finite), agree is 255 where it is null, and event times are epoch
+--   milliseconds. db/src/queries/shadow-batches.ts (shadowEvents) turns them back
 --   into shadow_results' columns and nulls for every reader.
 -- * ts_min/ts_max bound the batch's event times, so a time window skips batches unread.
 CREATE TABLE IF NOT EXISTS shadow_batches
@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS shadow_batches
     batch_ms           Float32,
     ts_min             DateTime64(3, 'UTC'),
     ts_max             DateTime64(3, 'UTC'),
-    ts_offset          Array(UInt32),
+    ts_ms              Array(Int64),
     production_version Array(LowCardinality(String)),
     production_num     Array(Float64),
     production_label   Array(Nullable(String)),

@@ -89,6 +89,17 @@ describe.each(backends)('shadow batches on $name', ({ open }) => {
     expect(rows.map((r) => ({ ...r, timestamp: Number(r.timestamp) }))).toEqual(events);
   });
 
+  it('keeps the exact time of events months apart in one batch (a quiet model)', async () => {
+    const run = randomUUID();
+    const events = [0, 1, 2].map((k) => ({ ...event(k), timestamp: T0 + k * 60 * 86_400_000 + k }));
+    await insertShadowBatches(store, [batch(run, 0, events)]);
+    const rows = await store.query<{ t: string }>(
+      `SELECT toUnixTimestamp64Milli(timestamp) AS t FROM ${shadowEvents('run')} ORDER BY t`,
+      { id: run },
+    );
+    expect(rows.map((r) => Number(r.t))).toEqual(events.map((e) => e.timestamp));
+  });
+
   it('reads a run scored before shadow_batches from shadow_results, and a window of a model', async () => {
     const legacy = randomUUID();
     const events = Array.from({ length: 10 }, (_, i) => event(i + 100));

@@ -35,7 +35,7 @@ const COLUMNS = [
   ['batch_ms', 'Float32'],
   ['ts_min', "DateTime64(3, 'UTC')"],
   ['ts_max', "DateTime64(3, 'UTC')"],
-  ['ts_offset', 'Array(UInt32)'],
+  ['ts_ms', 'Array(Int64)'],
   ['production_version', 'Array(String)'],
   ['production_num', 'Array(Float64)'],
   ['production_label', 'Array(Nullable(String))'],
@@ -61,14 +61,17 @@ export function encodeShadowBatches(batches: readonly ShadowBatch[]): Uint8Array
   for (const b of batches) {
     let lo = Infinity;
     let hi = -Infinity;
+    // Int64 epoch ms as little-endian (low, high) 32-bit halves: no BigInt per event.
+    const ms = new Int32Array(2 * b.n);
     for (let i = 0; i < b.n; i++) {
-      lo = Math.min(lo, b.timestamp[i]!);
-      hi = Math.max(hi, b.timestamp[i]!);
+      const t = b.timestamp[i]!;
+      lo = Math.min(lo, t);
+      hi = Math.max(hi, t);
+      const high = Math.floor(t / 4294967296);
+      ms[2 * i] = t - high * 4294967296;
+      ms[2 * i + 1] = high;
     }
     if (b.n === 0) lo = hi = 0;
-    if (hi - lo >= 2 ** 32) throw new Error('a shadow batch spans more than 49 days of events');
-    const offsets = new Uint32Array(b.n);
-    for (let i = 0; i < b.n; i++) offsets[i] = b.timestamp[i]! - lo;
     w.uuid(b.run_id);
     w.u32(b.batch);
     w.string(b.model);
@@ -76,7 +79,8 @@ export function encodeShadowBatches(batches: readonly ShadowBatch[]): Uint8Array
     w.f32(b.batch_ms);
     w.ms64(lo);
     w.ms64(hi);
-    w.array(offsets);
+    w.varint(b.n);
+    w.raw(ms);
     w.strings(b.production_version, b.n);
     w.array(b.production_num);
     w.nullableStrings(b.production_label, b.n);
@@ -154,8 +158,12 @@ class RowBinaryWriter {
   }
 
   /** An array of fixed-size numbers: its length, then the typed array's bytes as they are. */
-  array(values: Float64Array | Uint32Array | Uint8Array): void {
+  array(values: Float64Array | Uint8Array): void {
     this.varint(values.length);
+    this.raw(values);
+  }
+
+  raw(values: Float64Array | Int32Array | Uint8Array): void {
     this.room(values.byteLength);
     this.buf.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), this.p);
     this.p += values.byteLength;
@@ -231,16 +239,16 @@ export function shadowEvents(filter: 'run' | 'window'): string {
   // both branches list EVENT_COLUMNS in order, as UNION ALL matches columns by position.
   return `(
     SELECT run_id, model,
-      fromUnixTimestamp64Milli(toUnixTimestamp64Milli(ts_min) + off, 'UTC') AS timestamp,
+      fromUnixTimestamp64Milli(t, 'UTC') AS timestamp,
       pv AS production_version, if(isNaN(pn), NULL, pn) AS production_num,
       pl AS production_label, if(isNaN(cn), NULL, cn) AS candidate_num,
       cl AS candidate_label, if(isNaN(ad), NULL, ad) AS abs_diff,
       if(ag = ${AGREE_NULL}, NULL, ag) AS agree, if(isNaN(ln), NULL, ln) AS label_num,
       ls AS label_str, scored_at
     FROM (
-      SELECT run_id, model, scored_at, ts_min, off, pv, pn, pl, cn, cl, ad, ag, ln, ls
+      SELECT run_id, model, scored_at, t, pv, pn, pl, cn, cl, ad, ag, ln, ls
       FROM ${Tables.shadowBatches}
-      ARRAY JOIN ts_offset AS off, production_version AS pv, production_num AS pn,
+      ARRAY JOIN ts_ms AS t, production_version AS pv, production_num AS pn,
         production_label AS pl, candidate_num AS cn, candidate_label AS cl, abs_diff AS ad,
         agree AS ag, label_num AS ln, label_str AS ls
       WHERE ${batches})
