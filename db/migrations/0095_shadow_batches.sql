@@ -6,8 +6,12 @@
 -- ClickHouse's time (22 ms per 4,096 on 2 cores), five times the candidate's inference.
 -- shadow_results (0023) keeps one row per event only for the events worth reading one by one:
 -- the run's sample (the dashboard's scatter), every disagreement and every labelled event.
+-- * Written as RowBinary whose arrays are the runner's typed arrays byte for byte, so numbers
+--   are plain Float64 with NaN where shadow_results holds null (production logged no number, the
+--   candidate's output was not finite), agree is 255 where it is null, and event times are epoch
+--   milliseconds. db/src/queries/shadow-batches.ts (shadowEvents) turns them back
+--   into shadow_results' columns and nulls for every reader.
 -- * ts_min/ts_max bound the batch's event times, so a time window skips batches unread.
--- * Nullable arrays hold null where shadow_results would (no number logged, output not finite).
 CREATE TABLE IF NOT EXISTS shadow_batches
 (
     run_id             UUID,
@@ -17,15 +21,15 @@ CREATE TABLE IF NOT EXISTS shadow_batches
     batch_ms           Float32,
     ts_min             DateTime64(3, 'UTC'),
     ts_max             DateTime64(3, 'UTC'),
-    timestamp          Array(DateTime64(3, 'UTC')),
+    ts_ms              Array(Int64),
     production_version Array(LowCardinality(String)),
-    production_num     Array(Nullable(Float64)),
+    production_num     Array(Float64),
     production_label   Array(Nullable(String)),
-    candidate_num      Array(Nullable(Float64)),
+    candidate_num      Array(Float64),
     candidate_label    Array(Nullable(String)),
-    abs_diff           Array(Nullable(Float64)),
-    agree              Array(Nullable(UInt8)),
-    label_num          Array(Nullable(Float64)),
+    abs_diff           Array(Float64),
+    agree              Array(UInt8),
+    label_num          Array(Float64),
     label_str          Array(Nullable(String)),
     scored_at          DateTime64(3, 'UTC') DEFAULT now64(3)
 )

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeEnv, type Store } from '@osprey/db';
+import { randomUUID } from 'node:crypto';
+import {
+  AGREE_NULL,
+  insertShadowBatches,
+  replaySlice,
+  replaySliceColumns,
+  sampleBound,
+  shadowEvents,
+  storeEnv,
+  type Store,
+} from '@osprey/db';
 import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { startStandinProcess, type StandinProcess } from '../support/clickhouse-standin-process';
@@ -95,6 +105,79 @@ describe.each([
     );
     await expect(wrong.query('SELECT 1')).rejects.toMatchObject({ code: 516 });
     await wrong.close();
+  });
+
+  it('carries the shadow runner binary paths: RowBinary results and RowBinary inserts', async () => {
+    // Within the 30 days of retention this store was migrated with.
+    const T0 = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
+    const range = { model: 'binary', from: T0, to: T0 + 100_000 };
+    await store.insert(
+      'predictions',
+      Array.from({ length: 40 }, (_, i) => ({
+        event_id: randomUUID(),
+        timestamp: T0 + i * 1000,
+        model: 'binary',
+        version: i % 2 ? 'v1' : 'vé',
+        num_features: { a: i / 3 },
+        bool_features: { b: i % 3 === 0 },
+        prediction_num: i % 5 ? i * 2 : null,
+        prediction_label: i % 4 ? null : `l${i}`,
+      })),
+    );
+    const rows = (await replaySlice(store, range, ['a', 'b'], range, 100))!;
+    const cols = (await replaySliceColumns(store, range, ['a', 'b'], range, 100, sampleBound(1)))!;
+    expect(cols.n).toBe(40);
+    expect(
+      rows.map((r, i) => [
+        cols.eventId(i),
+        cols.ts[i],
+        cols.version[i],
+        [cols.x[2 * i], cols.x[2 * i + 1]],
+        cols.predictionNumNull[i] ? null : cols.predictionNum[i],
+        cols.predictionLabel[i],
+      ]),
+    ).toEqual(
+      rows.map((r) => [r.event_id, r.ts, r.version, r.x, r.prediction_num, r.prediction_label]),
+    );
+
+    const run = randomUUID();
+    const n = cols.n;
+    await insertShadowBatches(store, [
+      {
+        run_id: run,
+        batch: 0,
+        model: 'binary',
+        candidate_version: 'v2',
+        batch_ms: 1.5,
+        n,
+        timestamp: cols.ts,
+        production_version: cols.version,
+        production_num: cols.predictionNum,
+        production_label: cols.predictionLabel,
+        candidate_num: cols.x.filter((_, j) => j % 2 === 0),
+        candidate_label: cols.predictionLabel.map((l) => (l === null ? null : `${l} ✓`)),
+        abs_diff: new Float64Array(n).fill(0.5),
+        agree: new Uint8Array(n).map((_, i) => (i % 3 === 0 ? AGREE_NULL : i % 2)),
+        label_num: new Float64Array(n).map((_, i) => (i < 5 ? i : NaN)),
+        label_str: cols.predictionLabel,
+      },
+    ]);
+    const back = await store.query<{
+      n: string;
+      pn: string;
+      agree: string;
+      labels: string;
+      l: string;
+    }>(
+      `SELECT count() AS n, countIf(production_num IS NULL) AS pn, sum(agree) AS agree,
+         countIf(label_num IS NOT NULL) AS labels, any(candidate_label) AS l
+       FROM ${shadowEvents('run')}`,
+      { id: run },
+    );
+    expect(back[0]).toMatchObject({ n: '40', pn: '8', labels: '5' });
+    expect(Number(back[0]!.agree)).toBe(
+      Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 0 : i % 2)).reduce((a, b) => a + b, 0),
+    );
   });
 
   it.runIf(tls)('refuses the server without the CA that signed its certificate', async () => {

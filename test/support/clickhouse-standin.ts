@@ -24,7 +24,10 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { Session } from 'chdb';
@@ -67,7 +70,56 @@ const HTTP_SETTINGS = new Set([
   'user',
   'password',
 ]);
-const INSERT_FORMATS = new Set(['JSONEachRow', 'JSONCompactEachRow', 'CSV', 'TSV', 'TabSeparated']);
+const INSERT_FORMATS = new Set([
+  'JSONEachRow',
+  'JSONCompactEachRow',
+  'CSV',
+  'TSV',
+  'TabSeparated',
+  'RowBinary',
+]);
+
+/**
+ * RowBinary, which chDB's insert does not take: the body goes to a file the engine reads with the
+ * table's own column types, as a server parses the body it receives.
+ */
+async function insertRowBinary(
+  session: Session,
+  table: string,
+  columns: string[] | undefined,
+  body: Buffer,
+): Promise<{ rowsWritten: number }> {
+  const types = (
+    await session.queryBindAsync(
+      `SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {t:String}
+         AND default_kind NOT IN ('MATERIALIZED', 'ALIAS') ORDER BY position`,
+      { t: table },
+      { format: 'JSONEachRow' },
+    )
+  )
+    .text()
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as { name: string; type: string });
+  const named = columns ?? types.map((t) => t.name);
+  const structure = named
+    .map((c) => `${quoteIdentifier(c)} ${types.find((t) => t.name === c)?.type ?? 'String'}`)
+    .join(', ');
+  const dir = await mkdtemp(join(tmpdir(), 'standin-rows-'));
+  try {
+    const path = join(dir, 'rows.bin');
+    await writeFile(path, body);
+    const out = await session.queryBindAsync(
+      `INSERT INTO ${quoteIdentifier(table)} (${named.map(quoteIdentifier).join(', ')})
+       SELECT * FROM file({path:String}, RowBinary, {structure:String})`,
+      { path, structure },
+      { format: 'TSV' },
+    );
+    return { rowsWritten: out.rowsRead };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 const INSERT_RE =
   /^\s*INSERT\s+INTO\s+(`(?:[^`\\]|\\.)+`|[A-Za-z_][\w.]*)\s*(?:\(([^)]*)\))?\s*FORMAT\s+(\w+)\s*$/i;
 
@@ -155,6 +207,7 @@ export async function startClickHouseStandin(options: StandinOptions): Promise<S
         .filter((c) => c.length > 0);
       const summary = await writers.use(async (session) => {
         await session.queryAsync(`USE ${quoteIdentifier(database)}`);
+        if (insert[3] === 'RowBinary') return insertRowBinary(session, table, columns, body);
         return session.insert({
           table,
           values: body,

@@ -82,6 +82,7 @@ export async function replaySliceColumns(
 /** Decodes replaySliceColumns's RowBinary rows (see its SELECT for the layout). */
 export function decodeReplayRows(bytes: Uint8Array, k: number, capacity: number): ReplayColumns {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // A row is at least 36+1 (id) + 8 (ts) + 1 (version) + 8k + 1 + 1 + 1 bytes.
   const most = Math.min(capacity, Math.floor(buf.length / (49 + 8 * k)));
   const x = new Float64Array(most * k);
@@ -93,7 +94,7 @@ export function decodeReplayRows(bytes: Uint8Array, k: number, capacity: number)
   const predictionLabel: (string | null)[] = [];
   const version: string[] = [];
   let lastVersion = '';
-  let lastVersionAt = -1;
+  let lastVersionAt = 0;
   let lastVersionLen = -1;
   let p = 0;
   let n = 0;
@@ -112,14 +113,14 @@ export function decodeReplayRows(bytes: Uint8Array, k: number, capacity: number)
     idAt[n] = p;
     if (idLen !== 36) throw new Error(`replay rows: event id of ${idLen} bytes, not 36`);
     p += idLen;
-    ts[n] = Number(buf.readBigInt64LE(p));
+    // An Int64 of epoch ms: exact as a double (well inside 2^53).
+    ts[n] = view.getUint32(p, true) + view.getInt32(p + 4, true) * 4294967296;
     p += 8;
     const vLen = varint();
     // Consecutive events mostly share their version: decode it once per run of equal bytes.
-    if (
-      vLen !== lastVersionLen ||
-      buf.compare(buf, lastVersionAt, lastVersionAt + vLen, p, p + vLen) !== 0
-    ) {
+    let same = vLen === lastVersionLen;
+    for (let j = 0; same && j < vLen; j++) same = buf[p + j] === buf[lastVersionAt + j];
+    if (!same) {
       lastVersion = buf.toString('utf8', p, p + vLen);
       lastVersionLen = vLen;
     }
@@ -127,15 +128,21 @@ export function decodeReplayRows(bytes: Uint8Array, k: number, capacity: number)
     version.push(lastVersion);
     p += vLen;
     // Non-finite values as NaN and a NaN prediction as none: what the JSON reader made of them.
+    const row = n * k;
     for (let j = 0; j < k; j++, p += 8) {
-      const v = buf.readDoubleLE(p);
-      x[n * k + j] = Number.isFinite(v) ? v : NaN;
+      const v = view.getFloat64(p, true);
+      x[row + j] = Number.isFinite(v) ? v : NaN;
     }
-    const logged = buf[p++] === 1 ? NaN : ((p += 8), buf.readDoubleLE(p - 8));
-    if (Number.isNaN(logged) || !Number.isFinite(logged)) {
+    let logged = NaN;
+    if (buf[p++] !== 1) {
+      logged = view.getFloat64(p, true);
+      p += 8;
+    }
+    if (Number.isFinite(logged)) predictionNum[n] = logged;
+    else {
       predictionNum[n] = NaN;
       predictionNumNull[n] = 1;
-    } else predictionNum[n] = logged;
+    }
     if (buf[p++] === 1) predictionLabel.push(null);
     else {
       const len = varint();

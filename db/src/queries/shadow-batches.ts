@@ -35,19 +35,19 @@ const COLUMNS = [
   ['batch_ms', 'Float32'],
   ['ts_min', "DateTime64(3, 'UTC')"],
   ['ts_max', "DateTime64(3, 'UTC')"],
-  ['timestamp', "Array(DateTime64(3, 'UTC'))"],
+  ['ts_ms', 'Array(Int64)'],
   ['production_version', 'Array(String)'],
-  ['production_num', 'Array(Nullable(Float64))'],
+  ['production_num', 'Array(Float64)'],
   ['production_label', 'Array(Nullable(String))'],
-  ['candidate_num', 'Array(Nullable(Float64))'],
+  ['candidate_num', 'Array(Float64)'],
   ['candidate_label', 'Array(Nullable(String))'],
-  ['abs_diff', 'Array(Nullable(Float64))'],
-  ['agree', 'Array(Nullable(UInt8))'],
-  ['label_num', 'Array(Nullable(Float64))'],
+  ['abs_diff', 'Array(Float64)'],
+  ['agree', 'Array(UInt8)'],
+  ['label_num', 'Array(Float64)'],
   ['label_str', 'Array(Nullable(String))'],
 ] as const;
 
-/** Writes batches in one insert (RowBinary: the arrays are copied, never printed as text). */
+/** Writes batches in one insert (RowBinary: the typed arrays are copied, never printed as text). */
 export async function insertShadowBatches(
   store: Store,
   batches: readonly ShadowBatch[],
@@ -57,46 +57,44 @@ export async function insertShadowBatches(
 }
 
 export function encodeShadowBatches(batches: readonly ShadowBatch[]): Uint8Array {
-  const w = new RowBinaryWriter(batches.reduce((a, b) => a + 256 + b.n * 64, 0));
+  const w = new RowBinaryWriter(batches.reduce((a, b) => a + 256 + b.n * 50, 0));
   for (const b of batches) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    // Int64 epoch ms as little-endian (low, high) 32-bit halves: no BigInt per event.
+    const ms = new Int32Array(2 * b.n);
+    for (let i = 0; i < b.n; i++) {
+      const t = b.timestamp[i]!;
+      lo = Math.min(lo, t);
+      hi = Math.max(hi, t);
+      const high = Math.floor(t / 4294967296);
+      ms[2 * i] = t - high * 4294967296;
+      ms[2 * i + 1] = high;
+    }
+    if (b.n === 0) lo = hi = 0;
     w.uuid(b.run_id);
     w.u32(b.batch);
     w.string(b.model);
     w.string(b.candidate_version);
     w.f32(b.batch_ms);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < b.n; i++) {
-      lo = Math.min(lo, b.timestamp[i]!);
-      hi = Math.max(hi, b.timestamp[i]!);
-    }
-    w.i64(b.n > 0 ? lo : 0);
-    w.i64(b.n > 0 ? hi : 0);
+    w.ms64(lo);
+    w.ms64(hi);
     w.varint(b.n);
-    for (let i = 0; i < b.n; i++) w.i64(b.timestamp[i]!);
-    w.varint(b.n);
-    for (let i = 0; i < b.n; i++) w.string(b.production_version[i]!);
-    w.nullableFloats(b.production_num, b.n);
+    w.raw(ms);
+    w.strings(b.production_version, b.n);
+    w.array(b.production_num);
     w.nullableStrings(b.production_label, b.n);
-    w.nullableFloats(b.candidate_num, b.n);
+    w.array(b.candidate_num);
     w.nullableStrings(b.candidate_label, b.n);
-    w.nullableFloats(b.abs_diff, b.n);
-    w.varint(b.n);
-    for (let i = 0; i < b.n; i++) {
-      const a = b.agree[i]!;
-      if (a === AGREE_NULL) w.u8(1);
-      else {
-        w.u8(0);
-        w.u8(a);
-      }
-    }
-    w.nullableFloats(b.label_num, b.n);
+    w.array(b.abs_diff);
+    w.array(b.agree);
+    w.array(b.label_num);
     w.nullableStrings(b.label_str, b.n);
   }
   return w.bytes();
 }
 
-/** ClickHouse RowBinary, little-endian, into one growing buffer. */
+/** ClickHouse RowBinary (little-endian, like the typed arrays here) into one growing buffer. */
 class RowBinaryWriter {
   private buf: Buffer;
   private p = 0;
@@ -116,11 +114,6 @@ class RowBinaryWriter {
     this.buf = next;
   }
 
-  u8(v: number): void {
-    this.room(1);
-    this.buf[this.p++] = v;
-  }
-
   u32(v: number): void {
     this.room(4);
     this.p = this.buf.writeUInt32LE(v, this.p);
@@ -131,14 +124,10 @@ class RowBinaryWriter {
     this.p = this.buf.writeFloatLE(v, this.p);
   }
 
-  i64(v: number): void {
+  /** Epoch ms as a DateTime64(3): an Int64. */
+  ms64(v: number): void {
     this.room(8);
-    this.p = this.buf.writeBigInt64LE(BigInt(v), this.p);
-  }
-
-  f64(v: number): void {
-    this.room(8);
-    this.p = this.buf.writeDoubleLE(v, this.p);
+    this.p = this.buf.writeBigInt64LE(BigInt(Math.round(v)), this.p);
   }
 
   varint(v: number): void {
@@ -168,44 +157,75 @@ class RowBinaryWriter {
     this.p += 16;
   }
 
-  nullableFloats(values: Float64Array, n: number): void {
+  /** An array of fixed-size numbers: its length, then the typed array's bytes as they are. */
+  array(values: Float64Array | Uint8Array): void {
+    this.varint(values.length);
+    this.raw(values);
+  }
+
+  raw(values: Float64Array | Int32Array | Uint8Array): void {
+    this.room(values.byteLength);
+    this.buf.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), this.p);
+    this.p += values.byteLength;
+  }
+
+  strings(values: readonly string[], n: number): void {
     this.varint(n);
-    this.room(9 * n);
-    for (let i = 0; i < n; i++) {
-      const v = values[i]!;
-      if (Number.isNaN(v)) this.buf[this.p++] = 1;
-      else {
-        this.buf[this.p++] = 0;
-        this.p = this.buf.writeDoubleLE(v, this.p);
-      }
+    for (let i = 0; i < n;) {
+      // Consecutive events mostly share their version: one fill per run of equal values.
+      let j = i + 1;
+      while (j < n && values[j] === values[i]) j++;
+      const encoded = encodeString(values[i]!);
+      this.room(encoded.length * (j - i));
+      this.buf.fill(encoded, this.p, this.p + encoded.length * (j - i));
+      this.p += encoded.length * (j - i);
+      i = j;
     }
   }
 
   nullableStrings(values: readonly (string | null)[], n: number): void {
     this.varint(n);
-    for (let i = 0; i < n; i++) {
-      const v = values[i] ?? null;
-      if (v === null) this.u8(1);
-      else {
-        this.u8(0);
-        this.string(v);
+    this.room(n);
+    for (let i = 0; i < n;) {
+      if ((values[i] ?? null) === null) {
+        let j = i + 1;
+        while (j < n && (values[j] ?? null) === null) j++;
+        this.buf.fill(1, this.p, this.p + (j - i));
+        this.p += j - i;
+        i = j;
+        continue;
       }
+      this.buf[this.p++] = 0;
+      this.string(values[i]!);
+      this.room(n - i);
+      i++;
     }
   }
 }
 
+/** A String in RowBinary: its varint length, then its UTF-8 bytes. */
+function encodeString(s: string): Buffer {
+  const bytes = Buffer.from(s);
+  const head: number[] = [];
+  let len = bytes.length;
+  while (len >= 0x80) {
+    head.push((len % 0x80) | 0x80);
+    len = Math.floor(len / 0x80);
+  }
+  head.push(len);
+  return Buffer.concat([Buffer.from(head), bytes]);
+}
+
 const EVENT_COLUMNS = `run_id, model, timestamp, production_version, production_num,
   production_label, candidate_num, candidate_label, abs_diff, agree, label_num, label_str, scored_at`;
-const ARRAYS = `timestamp, production_version, production_num, production_label, candidate_num,
-  candidate_label, abs_diff, agree, label_num, label_str`;
 const WINDOW = `timestamp >= fromUnixTimestamp64Milli({from:Int64})
   AND timestamp < fromUnixTimestamp64Milli({to:Int64})`;
 
 /**
- * Scored events, one row each with shadow_results' column names, for the queries that aggregate
- * over them: one run's (bound {id:String}) or, with `window`, one model's between {from:Int64}
- * and {to:Int64} (bound {model:String}). Runs scored before shadow_batches existed have rows in
- * shadow_results only, and are read from there.
+ * Scored events, one row each with shadow_results' column names and nulls, for the queries that
+ * aggregate over them: one run's (bound {id:String}) or, with `window`, one model's between
+ * {from:Int64} and {to:Int64} (bound {model:String}). Runs scored before shadow_batches existed
+ * have rows in shadow_results only, and are read from there.
  */
 export function shadowEvents(filter: 'run' | 'window'): string {
   const batches =
@@ -215,10 +235,23 @@ export function shadowEvents(filter: 'run' | 'window'): string {
          AND ts_min < fromUnixTimestamp64Milli({to:Int64})`;
   const events =
     filter === 'run' ? `run_id = toUUID({id:String})` : `model = {model:String} AND ${WINDOW}`;
+  // The arrays are renamed as they are joined (an alias equal to a column name would be cyclic);
+  // both branches list EVENT_COLUMNS in order, as UNION ALL matches columns by position.
   return `(
-    SELECT ${EVENT_COLUMNS} FROM (SELECT run_id, model, scored_at, ${ARRAYS}
-      FROM ${Tables.shadowBatches} WHERE ${batches})
-    ARRAY JOIN ${ARRAYS}
+    SELECT run_id, model,
+      fromUnixTimestamp64Milli(t, 'UTC') AS timestamp,
+      pv AS production_version, if(isNaN(pn), NULL, pn) AS production_num,
+      pl AS production_label, if(isNaN(cn), NULL, cn) AS candidate_num,
+      cl AS candidate_label, if(isNaN(ad), NULL, ad) AS abs_diff,
+      if(ag = ${AGREE_NULL}, NULL, ag) AS agree, if(isNaN(ln), NULL, ln) AS label_num,
+      ls AS label_str, scored_at
+    FROM (
+      SELECT run_id, model, scored_at, t, pv, pn, pl, cn, cl, ad, ag, ln, ls
+      FROM ${Tables.shadowBatches}
+      ARRAY JOIN ts_ms AS t, production_version AS pv, production_num AS pn,
+        production_label AS pl, candidate_num AS cn, candidate_label AS cl, abs_diff AS ad,
+        agree AS ag, label_num AS ln, label_str AS ls
+      WHERE ${batches})
     ${filter === 'window' ? `WHERE ${WINDOW}` : ''}
     UNION ALL
     SELECT ${EVENT_COLUMNS} FROM ${Tables.shadowResults}

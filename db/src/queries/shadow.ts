@@ -303,10 +303,10 @@ export async function aggregateShadowResults(
     const [k] = await store.query<{ stat: number; p: number }>(
       `SELECT r.1 AS stat, r.2 AS p FROM (
          SELECT kolmogorovSmirnovTest('two-sided')(v, side) AS r FROM (
-           SELECT production_num AS v, toUInt8(0) AS side FROM ${shadowEvents('run')}
+           SELECT assumeNotNull(production_num) AS v, toUInt8(0) AS side FROM ${shadowEvents('run')}
            WHERE production_num IS NOT NULL
            UNION ALL
-           SELECT candidate_num AS v, toUInt8(1) AS side FROM ${shadowEvents('run')}
+           SELECT assumeNotNull(candidate_num) AS v, toUInt8(1) AS side FROM ${shadowEvents('run')}
            WHERE candidate_num IS NOT NULL))`,
       { id: runId },
     );

@@ -92,8 +92,10 @@ export function compareBatch(
     if (regression) {
       const cand = Number(value);
       candidateNum = Number.isFinite(cand) ? cand : null;
-      if (productionNum !== null && candidateNum !== null)
-        absDiff = Math.abs(candidateNum - productionNum);
+      const d =
+        productionNum !== null && candidateNum !== null ? candidateNum - productionNum : NaN;
+      // Non-finite (two huge numbers apart) as none: what the JSON rows stored.
+      if (Number.isFinite(d)) absDiff = Math.abs(d);
       differs =
         productionNum !== null &&
         (absDiff === null ||

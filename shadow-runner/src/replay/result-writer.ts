@@ -17,6 +17,8 @@ export class ResultWriter {
   private kept: ComparedBatch['kept'] = [];
   private events = 0;
   private writing: Promise<void> = Promise.resolve();
+  /** Time spent encoding and inserting, ms (overlaps the other stages). */
+  writeMs = 0;
 
   constructor(
     private readonly store: Store,
@@ -43,10 +45,13 @@ export class ResultWriter {
     this.batches = [];
     this.kept = [];
     this.events = 0;
+    const started = performance.now();
     this.writing = Promise.all([
       insertShadowBatches(store, batches),
       insertShadowResults(store, kept),
-    ]).then(() => undefined);
+    ]).then(() => {
+      this.writeMs += performance.now() - started;
+    });
     this.writing.catch(() => undefined); // awaited by the next write or flush()
   }
 }

@@ -345,6 +345,7 @@ export class ShadowRunner {
         : undefined;
       let taken = 0;
       let lastCheck = Date.now();
+      const scoringFrom = performance.now();
       await runPipeline({
         read: async () => {
           if (taken >= limit) return undefined;
@@ -366,7 +367,15 @@ export class ShadowRunner {
       await scorer.flush();
       await save({ rows_done: scorer.done });
       if (checkpoint) await this.handoffPoint(checkpoint, scorer);
-      return await scorer.summarize(request.criteria, batch);
+      return await scorer.summarize(
+        request.criteria,
+        batch,
+        {},
+        {
+          readMs: reader.readMs,
+          scoringMs: performance.now() - scoringFrom,
+        },
+      );
     } finally {
       await scorer.close();
     }

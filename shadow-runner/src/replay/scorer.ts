@@ -39,6 +39,8 @@ export interface Inferred {
 export class Scorer {
   readonly batchMs: number[] = [];
   done = 0;
+  /** Main-thread time building tensors and comparing outputs, ms. */
+  private prepareMs = 0;
   private readonly writer: ResultWriter;
 
   private constructor(
@@ -105,7 +107,9 @@ export class Scorer {
             labelsSince,
             Array.from({ length: batch.n }, (_, i) => batch.eventId(i)),
           );
+    const started = performance.now();
     const feeds = buildFeeds(batch, candidate.input_spec, candidate.signature, this.columns);
+    this.prepareMs += performance.now() - started;
     const runCandidate = () => this.pool.run(this.key, feeds);
     const twin = this.twin;
     const [both, labelled] = await Promise.all([
@@ -123,6 +127,7 @@ export class Scorer {
     const { run } = this;
     if (production) this.twin?.add(batch, { candidate: { outputs, runMs }, production }, labels);
     this.batchMs.push(runMs);
+    const started = performance.now();
     const compared = compareBatch(
       run.id,
       this.batchMs.length - 1,
@@ -134,6 +139,7 @@ export class Scorer {
       labels,
       runMs,
     );
+    this.prepareMs += performance.now() - started;
     await this.writer.add(compared);
     this.done += batch.n;
   }
@@ -148,9 +154,22 @@ export class Scorer {
     criteria: VerdictCriteria,
     batch: BatchChoice,
     extra: Record<string, unknown> = {},
+    timing: { readMs?: number; scoringMs?: number } = {},
   ): Promise<{ summary: string; verdict: string }> {
     await this.flush();
+    const started = performance.now();
     const aggregates = await aggregateShadowResults(this.store, this.run.id);
+    const ms = (v: number | undefined) => (v === undefined ? null : Math.round(v));
+    // Busy time per stage; the stages overlap, so they add up to more than `scoring`, the wall
+    // time from the first read to the last write.
+    const stages_ms = {
+      scoring: ms(timing.scoringMs),
+      read: ms(timing.readMs),
+      infer: ms(this.batchMs.reduce((a, b) => a + b, 0)),
+      prepare_and_compare: ms(this.prepareMs),
+      write: ms(this.writer.writeMs),
+      summarize: ms(performance.now() - started),
+    };
     const sorted = [...this.batchMs].sort((a, b) => a - b);
     const q = (p: number) =>
       sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : null;
@@ -172,6 +191,7 @@ export class Scorer {
       output: this.choice.output,
       ...aggregates,
       latency,
+      stages_ms,
       provider: this.loaded.placement.provider,
       nodes: this.loaded.placement.nodes,
       provider_attempts: this.loaded.attempts,

@@ -21,11 +21,15 @@ export const SLICE_ROWS = 65_536;
  */
 export class SliceReader {
   private buffer: ReplayColumns[] = [];
+  /** Events of buffer[0] already handed out. */
+  private headTaken = 0;
   private buffered = 0;
   private readonly sliceMs: number;
   private readonly maxRows: number;
   private cursor: number;
   private pending: Promise<ReplayColumns[]> | undefined;
+  /** Time spent in slice queries and decoding, ms (overlaps the other stages). */
+  readMs = 0;
 
   constructor(
     private readonly store: Store,
@@ -34,9 +38,10 @@ export class SliceReader {
     total: number,
     batch: number,
     private readonly sample: bigint,
+    sliceRows = SLICE_ROWS,
   ) {
     const span = range.to - range.from;
-    const rows = Math.max(batch, SLICE_ROWS);
+    const rows = Math.max(batch, sliceRows);
     this.sliceMs = Math.max(1, Math.ceil((span * rows) / Math.max(1, total)));
     this.maxRows = 4 * rows;
     this.cursor = range.from;
@@ -49,20 +54,22 @@ export class SliceReader {
       const slices = await this.pending;
       this.pending = this.cursor < this.range.to ? this.readAhead() : undefined;
       for (const s of slices) if (s.n > 0) this.buffer.push(s);
-      this.buffered = this.buffer.reduce((a, s) => a + s.n, 0);
+      this.buffered = this.buffer.reduce((a, s) => a + s.n, 0) - this.headTaken;
     }
     if (this.buffered === 0) return undefined;
     const parts: ReplayColumns[] = [];
     let want = Math.min(size, this.buffered);
     while (want > 0) {
       const head = this.buffer[0]!;
-      if (head.n <= want) {
-        parts.push(this.buffer.shift()!);
-        want -= head.n;
-      } else {
-        parts.push(sliceColumns(head, 0, want));
-        this.buffer[0] = sliceColumns(head, want, head.n);
-        want = 0;
+      const take = Math.min(want, head.n - this.headTaken);
+      parts.push(
+        take === head.n ? head : sliceColumns(head, this.headTaken, this.headTaken + take),
+      );
+      this.headTaken += take;
+      want -= take;
+      if (this.headTaken === head.n) {
+        this.buffer.shift();
+        this.headTaken = 0;
       }
     }
     const batch = parts.length === 1 ? parts[0]! : concatColumns(parts);
@@ -80,7 +87,9 @@ export class SliceReader {
 
   private async read(slice: { from: number; to: number }): Promise<ReplayColumns[]> {
     const { store, range, columns, sample } = this;
+    const started = performance.now();
     const rows = await replaySliceColumns(store, range, columns, slice, this.maxRows, sample);
+    this.readMs += performance.now() - started;
     if (rows) return [rows];
     const mid = Math.floor((slice.from + slice.to) / 2);
     if (mid === slice.from) {
