@@ -58,8 +58,8 @@ export async function detectEmbeddingDrift(
   store: Store,
   settings: ModelSettings,
   scope: Scope,
-  method: EmbeddingMethod = DEFAULT_METHOD,
 ): Promise<{ document: EmbeddingDriftReport; rows: ResultRow[]; referenceKey: string }> {
+  const method = settings.embeddings?.method ?? DEFAULT_METHOD;
   const report: EmbeddingDriftReport = {
     window: isoWindow(scope.window),
     reference: null,

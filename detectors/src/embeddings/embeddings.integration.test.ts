@@ -280,6 +280,32 @@ describe('embedding drift in a window’s detection', () => {
     ]);
   });
 
+  it('takes the verdict method from the model settings', async () => {
+    const { document, rows } = await detectEmbeddingDrift(
+      store,
+      modelSettings.parse({ ...settings, embeddings: { method: 'distance_euclidean' } }),
+      { model: 'emb-rotated', window: windowOf(0) },
+    );
+    expect(document.method).toBe('distance_euclidean');
+    // The rotation keeps the means: by their distance, no drift (the classifier says the same).
+    expect(document.embeddings[0]).toMatchObject({
+      drift: false,
+      verdict: { method: 'distance_euclidean' },
+    });
+    expect(rows.filter((r) => r.is_verdict).map((r) => r.statistic)).toEqual([
+      'distance_euclidean',
+    ]);
+    const ratio = await detectEmbeddingDrift(
+      store,
+      modelSettings.parse({ ...settings, embeddings: { method: 'ratio' } }),
+      { model: 'emb-rotated', window: windowOf(0) },
+    );
+    expect(ratio.document.embeddings[0]!.drift).toBe(true);
+    expect(() => modelSettings.parse({ embeddings: { method: 'pca' } })).toThrow(
+      /must be one of domain_classifier, distance_euclidean, distance_cosine, ratio, mmd/,
+    );
+  });
+
   it('compares with the previous window when there is no dataset, without storing that fit', async () => {
     const model = 'emb-previous';
     await logWindow(model, vectors.reference!, 0);
