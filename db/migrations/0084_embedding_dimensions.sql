@@ -2,7 +2,7 @@
 -- that meets a name it has not cached reads the claims; with none it inserts its own and reads
 -- again, and the earliest claim wins (registered_at, then the smaller dimension): every replica,
 -- reading the same rows, resolves the same dimension. ingest/src/embeddings/dimension-registry.ts
--- has the rule; docs/contract.md "Embeddings and text" states it.
+-- has the rule; README.md "Embeddings and text" states it.
 -- ReplacingMergeTree only so that on a cluster every node holds every claim (the small tables'
 -- placement, db/src/migrate/cluster.ts); registered_at is in the key, so claims never collapse and
 -- the earliest one is never replaced by a later duplicate.

@@ -41,6 +41,9 @@ beforeAll(async () => {
     ...wideEvent(rand, model),
     event_id: crypto.randomUUID(),
     timestamp: Date.now(),
+    // Vectors and texts (#18) ride on their prediction's insert and must not double either.
+    embeddings: { e: [rand(), rand(), rand(), rand()] },
+    text: { t: 'a replayed text' },
   });
   for (let sent = 0; sent < EVENTS; sent += 5_000) {
     // 5,000 events: 98 records of 50 and 100 records of one.
@@ -100,4 +103,17 @@ it('loses nothing and doubles nothing when the ingest process is killed -9 five 
     perMinute: EVENTS,
     perHour: EVENTS,
   });
+  const [[vectors, vectorIds, texts, textIds]] = (await sqlRows(
+    dataDir,
+    `SELECT (SELECT count() FROM prediction_embeddings WHERE startsWith(model, 'crash-')),
+            (SELECT uniqExact(event_id) FROM prediction_embeddings WHERE startsWith(model, 'crash-')),
+            (SELECT count() FROM prediction_texts WHERE startsWith(model, 'crash-')),
+            (SELECT uniqExact(event_id) FROM prediction_texts WHERE startsWith(model, 'crash-'))`,
+  )) as [[string, string, string, string]];
+  expect([vectors, vectorIds, texts, textIds].map(Number)).toEqual([
+    EVENTS,
+    EVENTS,
+    EVENTS,
+    EVENTS,
+  ]);
 }, 600_000);

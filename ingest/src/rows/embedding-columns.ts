@@ -6,10 +6,7 @@
  */
 export const EMBEDDING_COLUMNS = ['embeddings', 'texts'] as const;
 
-export type EmbeddingValues = [
-  embeddings: Record<string, number[]>,
-  texts: Record<string, string>,
-];
+export type EmbeddingValues = [embeddings: Record<string, number[]>, texts: Record<string, string>];
 
 /** The trailing values for an event, or none when it has neither vectors nor texts. */
 export function embeddingValues(event: {

@@ -78,12 +78,26 @@ def feature_pool(n: int, rng: random.Random) -> list[dict[str, Any]]:
     return pool
 
 
+def embedding_pool(n: int) -> list[Any] | None:
+    """384-d float32 vectors, as a sentence encoder returns them; None without numpy."""
+    try:
+        import numpy as np
+    except ImportError:
+        print("numpy is not installed: the embedding run is skipped")
+        return None
+    rng = np.random.default_rng(1)
+    return [rng.standard_normal(384).astype(np.float32) for _ in range(n)]
+
+
 def percentile(sorted_ns: list[int], q: float) -> float:
     return sorted_ns[min(len(sorted_ns) - 1, int(q * len(sorted_ns)))] / 1000.0
 
 
-def run(client: Osprey, pool: list[dict[str, Any]], calls: int, rate: float | None) -> tuple["array[int]", bytearray]:
-    """Per-call durations (ns), and per call 1 if that call's event was dropped (buffer full)."""
+def run(
+    client: Osprey, pool: list[dict[str, Any]], calls: int, rate: float | None, vectors: list[Any] | None = None
+) -> tuple["array[int]", bytearray]:
+    """Per-call durations (ns), and per call 1 if that call's event was dropped (buffer full).
+    With `vectors`, each call also logs one of them as a 384-d embedding (issue #18)."""
     samples = array("q", bytes(8 * calls))
     dropped = bytearray(calls)
     counts = client._buffer._counts  # read outside the timed window, to tell drops apart
@@ -101,9 +115,15 @@ def run(client: Osprey, pool: list[dict[str, Any]], calls: int, rate: float | No
                 time.sleep(ahead / 1e9)
         feats = pool[i % npool]
         before = counts["dropped"]
-        t0 = clock()
-        log("churn-bench", "v1", feats, 0.42, latency_ms=3.7, tags=tags)
-        samples[i] = clock() - t0
+        if vectors is None:
+            t0 = clock()
+            log("churn-bench", "v1", feats, 0.42, latency_ms=3.7, tags=tags)
+            samples[i] = clock() - t0
+        else:
+            embeddings = {"query": vectors[i % len(vectors)]}
+            t0 = clock()
+            log("churn-bench", "v1", feats, 0.42, latency_ms=3.7, tags=tags, embeddings=embeddings)
+            samples[i] = clock() - t0
         dropped[i] = counts["dropped"] != before
     return samples, dropped
 
@@ -123,6 +143,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="median and p99 µs per Osprey.log() call")
     parser.add_argument("--calls", type=int, default=200_000)
     parser.add_argument("--rate", type=float, default=20_000, help="events/s for the paced run")
+    parser.add_argument(
+        "--embedding-rate", type=float, default=2_000,
+        help="events/s for the embedding run (the sender encodes 384 floats an event)",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -130,7 +154,7 @@ def main() -> int:
         return 0
 
     print(f"python {platform.python_version()} ({platform.python_implementation()}) on {platform.platform()}")
-    print(f"cpu: {platform.processor() or platform.machine()}, {os.cpu_count()} logical CPUs")
+    print(f"cpu: {platform.processor() or platform.machine()}, {os.cpu_count()} logical CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     server = subprocess.Popen([sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None
@@ -144,13 +168,18 @@ def main() -> int:
         print(f"timer pair (perf_counter_ns twice) median {pairs[len(pairs) // 2] / 1000:.3f} µs — included in every sample")
         pool = feature_pool(1000, random.Random(1))
 
-        for name, rate in (("paced", args.rate), ("burst", None)):
+        vectors = embedding_pool(256)
+        runs = [("paced", args.rate, None), ("burst", None, None)]
+        if vectors is not None:
+            runs.append(("paced, + 384-d float32 embedding", args.embedding_rate, vectors))
+        for name, rate, with_vectors in runs:
+            calls = args.calls if with_vectors is None else args.calls // 4
             with Osprey(url, "osk_bench_key_not_secret") as client:
-                run(client, pool, 10_000, rate)  # warm-up
+                run(client, pool, 10_000, rate, with_vectors)  # warm-up
                 client.flush(timeout=30)
                 base = client.stats()
                 started = time.perf_counter()
-                samples, dropped = run(client, pool, args.calls, rate)
+                samples, dropped = run(client, pool, calls, rate, with_vectors)
                 elapsed = time.perf_counter() - started
                 client.flush(timeout=60)
                 stats = {k: v - base[k] for k, v in client.stats().items()}

@@ -245,6 +245,7 @@ def prediction_event(raw: Mapping[str, Any]) -> dict[str, Any]:
         out["tags"] = tags(raw["tags"])
     if raw.get("request_id") is not None:
         out["request_id"] = request_id(raw["request_id"])
+    _vectors_and_texts(raw, out)
     return out
 
 
@@ -274,7 +275,7 @@ def label_event(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def reference_row(raw: Any, model: str, version: str, ref_id: str) -> dict[str, Any]:
-    """One reference row `{"features", "prediction"?, "label"?, "tags"?}` as a contract-valid wire
+    """One reference row `{"features", "prediction"?, "label"?, "tags"?, "embeddings"?, "text"?}` as a contract-valid wire
     row, with the upload's model, version and reference_id (already checked). Values are checked
     and converted like log()'s; a prediction or label of None is none; other keys are not sent."""
     if not isinstance(raw, Mapping):
@@ -288,4 +289,17 @@ def reference_row(raw: Any, model: str, version: str, ref_id: str) -> dict[str, 
         out["label"] = label(raw["label"])
     if raw.get("tags") is not None:
         out["tags"] = tags(raw["tags"])
+    _vectors_and_texts(raw, out)
     return out
+
+
+def _vectors_and_texts(raw: Mapping[str, Any], out: dict[str, Any]) -> None:
+    """The event's `embeddings` and `text`, when given (None counts as none)."""
+    if raw.get("embeddings") is not None:
+        out["embeddings"] = _embeddings.embeddings(raw["embeddings"])
+    if raw.get("text") is not None:
+        out["text"] = _embeddings.texts(raw["text"])
+
+
+# Last: _embeddings uses InvalidEvent and MAX_KEY_LEN from this module.
+from . import _embeddings  # noqa: E402

@@ -49,6 +49,8 @@ def upload(
     prediction_column: Any,
     label_column: Any,
     batch_rows: int,
+    embedding_columns: Sequence[Any] = (),
+    text_columns: Sequence[Any] = (),
 ) -> ReferenceUpload:
     ref_id = new_event_id() if reference_id is None else reference_id
     try:
@@ -59,7 +61,8 @@ def upload(
         raise ValueError(f"log_reference: {exc}") from None
     if type(batch_rows) is not int or batch_rows < 1:
         raise ValueError("log_reference: batch_rows must be an int >= 1")
-    source = _row_source(rows, {"prediction": prediction_column, "label": label_column}, batch_rows)
+    columns = {"prediction": prediction_column, "label": label_column}
+    source = _row_source(rows, columns, batch_rows, {"embeddings": list(embedding_columns), "text": list(text_columns)})
 
     delivery = _ReferenceDelivery(config, post, reporter, model, version, ref_id)
     rejected = delivery.rejected
@@ -134,14 +137,18 @@ class _ReferenceDelivery(Delivery):
         return f"row {self._indices[offset]}"
 
 
-def _row_source(rows: Any, columns: Mapping[str, Any], chunk_rows: int) -> Iterator[Any]:
-    """`columns`: the DataFrame column holding each row field ("prediction", "label"), or None."""
+def _row_source(rows: Any, columns: Mapping[str, Any], chunk_rows: int, maps: Mapping[str, list[Any]] | None = None) -> Iterator[Any]:
+    """`columns`: the DataFrame column holding each row field ("prediction", "label"), or None;
+    `maps`: the DataFrame columns holding each row map's entries ("embeddings", "text")."""
     pd = sys.modules.get("pandas")
     if pd is not None and isinstance(rows, pd.DataFrame):
-        return _frame_rows(rows, columns, chunk_rows)
+        return _frame_rows(rows, columns, chunk_rows, maps)
     for field, column in columns.items():
         if column is not None:
             raise ValueError(f"log_reference: {field}_column applies to a pandas DataFrame only; dict rows carry their own {field!r}")
+    for field, names in (maps or {}).items():
+        if names:
+            raise ValueError(f"log_reference: {field} columns apply to a pandas DataFrame only; dict rows carry their own {field!r}")
     if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
         raise TypeError(
             "log_reference: rows must be an iterable of {'features': ..., 'prediction': ..., 'label': ..., 'tags': ...} "
@@ -150,10 +157,13 @@ def _row_source(rows: Any, columns: Mapping[str, Any], chunk_rows: int) -> Itera
     return iter(rows)
 
 
-def _frame_rows(frame: Any, columns: Mapping[str, Any], chunk_rows: int) -> Iterator[dict[str, Any]]:
+def _frame_rows(
+    frame: Any, columns: Mapping[str, Any], chunk_rows: int, maps: Mapping[str, list[Any]] | None = None
+) -> Iterator[dict[str, Any]]:
     """Each DataFrame row as {"features": {column: value}, "prediction": value, "label": value},
-    read a chunk at a time; the prediction and label columns are the named ones, every other column
-    is a feature. Missing values of any dtype (NaN, None, pd.NA, NaT) become None: a null feature,
+    read a chunk at a time; the prediction and label columns are the named ones, the embedding and
+    text columns (one array or one string a cell; a missing value leaves the name out) go to
+    "embeddings" and "text" by column name, every other column is a feature. Missing values of any dtype (NaN, None, pd.NA, NaT) become None: a null feature,
     or no prediction / label; numpy scalars are converted by the normaliser, as for log()."""
     names = list(frame.columns)
     if len(set(names)) != len(names):
@@ -167,7 +177,17 @@ def _frame_rows(frame: Any, columns: Mapping[str, Any], chunk_rows: int) -> Iter
         if names.index(column) in fields.values():
             raise ValueError(f"log_reference: {field}_column {column!r} is already the {next(f for f, i in fields.items() if i == names.index(column))} column")
         fields[field] = names.index(column)
-    features = [(i, c) for i, c in enumerate(names) if i not in fields.values()]
+    taken = set(fields.values())
+    entries: dict[str, list[tuple[int, Any]]] = {}
+    for field, wanted in (maps or {}).items():
+        for column in wanted:
+            if column not in names:
+                raise ValueError(f"log_reference: {field} column {column!r} is not a column of the DataFrame")
+            if names.index(column) in taken:
+                raise ValueError(f"log_reference: column {column!r} is named twice")
+            taken.add(names.index(column))
+            entries.setdefault(field, []).append((names.index(column), column))
+    features = [(i, c) for i, c in enumerate(names) if i not in taken]
     for start in range(0, len(frame), chunk_rows):
         chunk = frame.iloc[start : start + chunk_rows]
         chunk = chunk.astype(object).where(chunk.notna(), None)
@@ -175,4 +195,6 @@ def _frame_rows(frame: Any, columns: Mapping[str, Any], chunk_rows: int) -> Iter
             row: dict[str, Any] = {"features": {c: values[i] for i, c in features}}
             for field, i in fields.items():
                 row[field] = values[i]
+            for field, cells in entries.items():
+                row[field] = {str(c): values[i] for i, c in cells if values[i] is not None}
             yield row

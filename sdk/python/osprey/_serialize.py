@@ -35,9 +35,25 @@ def _well_formed(text: str) -> str:
     return _SURROGATES.sub(_pair_or_replacement, text)
 
 
+class JsonText(str):
+    """A value already written as JSON (a float32 vector, _embeddings.py), spliced in as it is."""
+
+
+def _encode(event: dict[str, Any]) -> str:
+    vectors = event.get("embeddings")
+    if not vectors or not any(type(v) is JsonText for v in vectors.values()):
+        return _encoder.encode(event)
+    # The encoder has no raw values: the event without its vectors, then the vectors after it.
+    rest = _encoder.encode({k: v for k, v in event.items() if k != "embeddings"})
+    parts = ",".join(
+        f"{_encoder.encode(name)}:{v if type(v) is JsonText else _encoder.encode(v)}" for name, v in vectors.items()
+    )
+    return f'{rest[:-1]},"embeddings":{{{parts}}}}}'
+
+
 def encode_event(event: dict[str, Any]) -> bytes:
     """One event as UTF-8 JSON (lone surrogates as U+FFFD). Raises ValueError (NaN) or TypeError."""
-    text = _encoder.encode(event)
+    text = _encode(event)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:

@@ -7,12 +7,12 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._buffer import Buffer
-from . import _reference, _serialize
+from . import _embeddings, _reference, _serialize
 from ._ids import new_event_id
 from ._reference import ReferenceUpload
 from ._report import ErrorHandler, Reporter
@@ -106,12 +106,17 @@ class Osprey:
         request_id: str | None = None,
         event_id: str | None = None,
         timestamp: float | str | None = None,
+        embeddings: Mapping[str, Any] | None = None,
+        text: Mapping[str, str] | None = None,
     ) -> str:
         """Queues one prediction and returns its event_id (a new UUID unless given). Every argument
         may be given by keyword, as the TypeScript SDK's `log({model, version, features, ...})`:
         `client.log(model="m", version="v1", features={...}, prediction=0.9)`. Never raises,
         never blocks: invalid events are counted as `invalid`, and events that find the buffer
-        full as `dropped`. Values are checked and converted (numpy included) on the sender thread."""
+        full as `dropped`. Values are checked and converted (numpy included) on the sender thread.
+        `embeddings`: vector features by name, numpy arrays or lists of numbers (stored as float32;
+        at most 16, 1-4096 dimensions each; a name keeps the dimension of its first vector).
+        `text`: text fields by name (at most 16, each cut to 10,000 characters)."""
         try:
             eid = new_event_id() if event_id is None else event_id if type(event_id) is str else str(event_id)
             event: dict[str, Any] = {
@@ -136,6 +141,10 @@ class Osprey:
                 event["tags"] = _copy_mapping(tags)
             if request_id is not None:
                 event["request_id"] = request_id
+            if embeddings is not None:
+                event["embeddings"] = _embeddings.snapshot(embeddings)
+            if text is not None:
+                event["text"] = dict(text) if type(text) is dict else _copy_mapping(text)
             self._buffer.put(("prediction", event))
             return eid
         except Exception as exc:
@@ -201,17 +210,21 @@ class Osprey:
         prediction_column: Any = None,
         batch_rows: int = _reference.DEFAULT_BATCH_ROWS,
         label_column: Any = None,
+        embedding_columns: Sequence[Any] = (),
+        text_columns: Sequence[Any] = (),
     ) -> ReferenceUpload:
         """Uploads a reference dataset for `model` `version` — what its inputs and outputs should
         look like, e.g. its training data — to `/v1/reference`; the newest upload becomes the
         model's reference for drift detection.
 
-        `rows`: an iterable of `{"features": {...}, "prediction": ..., "label": ..., "tags": {...}}`
-        dicts (prediction, label and tags optional), or a pandas DataFrame whose columns are the
+        `rows`: an iterable of `{"features": {...}, "prediction": ..., "label": ..., "tags": {...},
+        "embeddings": {...}, "text": {...}}` dicts (all but features optional; embeddings and text
+        as in log()), or a pandas DataFrame whose columns are the
         features, except `prediction_column` and `label_column` (if given), which are the
-        prediction and the label. A label is the row's ground truth, when the reference is labelled
-        data such as a validation set: it lets Osprey estimate performance before production
-        labels arrive. Values are checked and
+        prediction and the label, and `embedding_columns` / `text_columns`, whose cells (an array,
+        a string) are the row's embeddings and texts under the column's name. A label is the row's
+        ground truth, when the reference is labelled data such as a validation set: it lets Osprey
+        estimate performance before production labels arrive. Values are checked and
         converted like log()'s (numpy included; NaN and missing values become null features, or no
         prediction). Every row is sent with `reference_id` (default: a new UUID).
 
@@ -234,6 +247,8 @@ class Osprey:
             reference_id=reference_id,
             prediction_column=prediction_column,
             label_column=label_column,
+            embedding_columns=embedding_columns,
+            text_columns=text_columns,
             batch_rows=batch_rows,
         )
 

@@ -13,6 +13,7 @@ export {
   type WebhookHeaders,
 } from './webhooks';
 export type {
+  Embedding,
   FeatureValue,
   LabelEvent,
   LogReferenceOptions,

@@ -6,6 +6,9 @@ export type FeatureValue = number | string | boolean | null;
 /** What a model predicted: a number, a class name, or a vector (arrays and typed arrays). */
 export type Prediction = number | string | readonly number[] | ArrayLike<number>;
 
+/** One vector feature: an array or a typed array of numbers (stored as float32). */
+export type Embedding = readonly number[] | ArrayLike<number>;
+
 /** One prediction, as given to `log()`. */
 export interface PredictionEvent {
   /** 1-128 characters of A-Z a-z 0-9 _ . - */
@@ -14,6 +17,14 @@ export interface PredictionEvent {
   version: string;
   /** Feature name to value. Copied at `log()` time, so the caller may reuse the object. */
   features?: Record<string, FeatureValue | undefined>;
+  /**
+   * Vector features by name (arrays or typed arrays, e.g. a Float32Array from the encoder): at
+   * most 16, each of 1-4096 finite float32 numbers, copied at `log()` time. A name keeps the
+   * dimension of the first vector logged under it; the collector refuses any other.
+   */
+  embeddings?: Record<string, Embedding>;
+  /** Text fields by name (a prompt, a query): at most 16, each cut to 10,000 characters. */
+  text?: Record<string, string>;
   /** Required unless `error` is set. */
   prediction?: Prediction;
   /** How long the prediction took, >= 0. */
@@ -33,6 +44,10 @@ export interface PredictionEvent {
 export interface ReferenceRow {
   /** Feature name to value, like `PredictionEvent.features`. Required. */
   features: Record<string, FeatureValue | undefined>;
+  /** Vector features, like `PredictionEvent.embeddings`; `null` counts as none. */
+  embeddings?: Record<string, Embedding> | null;
+  /** Text fields, like `PredictionEvent.text`; `null` counts as none. */
+  text?: Record<string, string> | null;
   /** What the model predicted for this row, if known; `null` counts as none. */
   prediction?: Prediction | null;
   /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { copyEmbeddings, copyTexts } from './embeddings';
 import type { FeatureValue } from './types';
 
 /** A prediction as sent: only the fields the collector knows, plain data, never circular. */
@@ -8,6 +9,8 @@ export interface WirePrediction {
   model: string;
   version: string;
   features: Record<string, FeatureValue>;
+  embeddings: Record<string, number[]> | undefined;
+  text: Record<string, string> | undefined;
   prediction: number | string | number[] | undefined;
   latency_ms: number | undefined;
   error: string | undefined;
@@ -21,6 +24,8 @@ export interface WireReference {
   version: string;
   reference_id: string;
   features: Record<string, FeatureValue>;
+  embeddings: Record<string, number[]> | undefined;
+  text: Record<string, string> | undefined;
   prediction: number | string | number[] | undefined;
   label: number | string | undefined;
   tags: Record<string, string> | undefined;
@@ -57,6 +62,8 @@ export function toWirePrediction(input: unknown, now: number): WirePrediction | 
   if (!isVersion(version)) return VERSION_PROBLEM;
   const features = copyFeatures(e.features);
   if (typeof features === 'string') return features;
+  const vectors = copyVectorsAndTexts(e);
+  if (typeof vectors === 'string') return vectors;
 
   let prediction: WirePrediction['prediction'];
   if (e.prediction !== undefined) {
@@ -100,6 +107,8 @@ export function toWirePrediction(input: unknown, now: number): WirePrediction | 
     model,
     version,
     features,
+    embeddings: vectors.embeddings,
+    text: vectors.text,
     prediction,
     latency_ms: latency,
     error,
@@ -166,6 +175,8 @@ export function toWireReference(
   }
   const features = copyFeatures(e.features);
   if (typeof features === 'string') return features;
+  const vectors = copyVectorsAndTexts(e);
+  if (typeof vectors === 'string') return vectors;
   let prediction: WireReference['prediction'];
   if (e.prediction !== undefined && e.prediction !== null) {
     const p = copyPrediction(e.prediction);
@@ -183,7 +194,17 @@ export function toWireReference(
     if (typeof t === 'string') return t;
     tags = t;
   }
-  return { model, version, reference_id: referenceId, features, prediction, label, tags };
+  return {
+    model,
+    version,
+    reference_id: referenceId,
+    features,
+    embeddings: vectors.embeddings,
+    text: vectors.text,
+    prediction,
+    label,
+    tags,
+  };
 }
 
 const MODEL_PROBLEM = 'model: must be 1-128 characters of A-Z a-z 0-9 _ . -';
@@ -256,6 +277,27 @@ function copyPrediction(v: unknown): number | string | number[] | undefined {
     out[i] = x;
   }
   return out;
+}
+
+/** An event's `embeddings` and `text`, each copied when present (`null` counts as none). */
+function copyVectorsAndTexts(
+  e: Record<string, unknown>,
+):
+  | { embeddings: Record<string, number[]> | undefined; text: Record<string, string> | undefined }
+  | string {
+  let embeddings: Record<string, number[]> | undefined;
+  if (e.embeddings !== undefined && e.embeddings !== null) {
+    const copy = copyEmbeddings(e.embeddings);
+    if (typeof copy === 'string') return copy;
+    embeddings = copy;
+  }
+  let text: Record<string, string> | undefined;
+  if (e.text !== undefined && e.text !== null) {
+    const copy = copyTexts(e.text);
+    if (typeof copy === 'string') return copy;
+    text = copy;
+  }
+  return { embeddings, text };
 }
 
 function copyTags(v: unknown): Record<string, string> | string {

@@ -58,6 +58,8 @@ VALID_PREDICTIONS = [
     prediction(prediction=1, timestamp="2026-01-31T12:00:00Z"),
     prediction(prediction=1, timestamp=dt.datetime(2026, 1, 31, tzinfo=dt.timezone.utc)),
     prediction(prediction=1, event_id=uuid.uuid4()),
+    prediction(prediction=1, embeddings={"q": [0.5, -3.4e38, 3]}, text={"t": "x" * 20_000, "e": ""}),
+    prediction(prediction=1, embeddings={"q": [0.0] * 4096, "d": (1,)}, text={"t": "😀" * 6_000}),
     prediction(prediction=1, tags={"n": 1, "b": True}),
     prediction(model="a" * 128, version="v" * 128, prediction=[0.0] * 4096),
 ]
@@ -100,6 +102,15 @@ INVALID_PREDICTIONS = [
     prediction(prediction=1, tags={"k": "v" * 1025}),
     prediction(prediction=1, request_id=""),
     prediction(prediction=1, event_id="123"),
+    prediction(prediction=1, embeddings={"q": [0.0] * 4097}),
+    prediction(prediction=1, embeddings={"q": []}),
+    prediction(prediction=1, embeddings={"q": [1e39]}),
+    prediction(prediction=1, embeddings={"q": ["1"]}),
+    prediction(prediction=1, embeddings={"": [1]}),
+    prediction(prediction=1, embeddings={f"e{i}": [1] for i in range(17)}),
+    prediction(prediction=1, embeddings=[1]),
+    prediction(prediction=1, text={"t": 1}),
+    prediction(prediction=1, text={f"t{i}": "" for i in range(17)}),
 ]
 # Rules the JSON Schema cannot express but the collector's zod contract enforces; the SDK too.
 INVALID_BEYOND_THE_SCHEMA = [

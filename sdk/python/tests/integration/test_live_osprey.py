@@ -106,3 +106,19 @@ def test_reference_upload_is_accepted_in_batches() -> None:
         frame = pd.DataFrame({"x": [0.5, float("nan"), 2.5], "segment": ["a", None, "c"], "score": [0.1, 0.2, None]})
         from_frame = client.log_reference(model, "v2", frame, prediction_column="score", reference_id="holdout:v2")
         assert (from_frame.reference_id, from_frame.accepted, from_frame.rejected) == ("holdout:v2", 3, [])
+
+
+def test_vectors_and_texts_are_accepted_and_a_dimension_change_is_rejected() -> None:
+    np = pytest.importorskip("numpy")
+    model = f"sdk-py-emb-{uuid.uuid4().hex[:12]}"
+    problems: list[OspreyError] = []
+    with Osprey(URL, API_KEY, on_error=problems.append) as client:
+        for i in range(50):
+            client.log(model, "v1", {"i": i}, 0.5, embeddings={"q": np.full(16, i, dtype=np.float32)}, text={"t": f"text {i}"})
+        assert client.flush(timeout=POLL_TIMEOUT_S)
+        client.log(model, "v1", {}, 0.5, embeddings={"q": [1.0, 2.0]})
+        assert client.flush(timeout=POLL_TIMEOUT_S)
+        stats = client.stats()
+    assert stats["sent"] == 50 and stats["rejected"] == 1 and stats["invalid"] == 0
+    rejected = [p.message for p in problems if p.kind == "rejected"]
+    assert len(rejected) == 1 and "embeddings.q: expected 16 dimensions, got 2" in rejected[0], rejected
