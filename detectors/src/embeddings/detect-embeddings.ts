@@ -139,27 +139,11 @@ async function referenceFit(
   const stored = kept
     ? await loadFit<EmbeddingFitOutcome>(store, scope.model, key, FAMILY)
     : undefined;
-  if (
-    stored &&
-    stored.format === FIT_FORMAT &&
-    stored.rows === (await countRows(store, rows.sql, rows.params))
-  )
+  if (stored?.format === FIT_FORMAT && stored.rows === (await vectorShape(store, rows)).rows)
     return stored;
   const fit = await fitEmbedding(store, rows);
   if (kept && fit.rows > 0) await saveFit(store, scope.model, key, FAMILY, fit);
   return fit;
-}
-
-async function countRows(
-  store: Store,
-  sql: string,
-  params: Record<string, unknown>,
-): Promise<number> {
-  const [r] = (await store.query<{ n: string }>(
-    `SELECT count() AS n FROM (${sql})`,
-    params as never,
-  )) as [{ n: string }];
-  return Number(r.n);
 }
 
 /** One detector_results row per embedding and method; the verdict method's carries is_verdict. */

@@ -92,6 +92,30 @@ describe.each(Object.entries(scenarios))('against Evidently 0.7.23: %s', (name, 
   });
 });
 
+describe('degenerate samples', () => {
+  it('constant vectors: finite values, no drift, nothing thrown', () => {
+    const constant = (n: number) => ({
+      count: n,
+      dim: 4,
+      data: new Float64Array(n * 4).fill(0.25),
+    });
+    const r = mmd(constant(30), constant(20), mulberry32(1), 20);
+    expect(r).toMatchObject({ mmd2: 0, gamma: 1 });
+    expect(r.p_value).toBe(1);
+    const c = domainClassifier(constant(30), constant(20), 30, mulberry32(1));
+    expect(c.roc_auc).toBe(0.5);
+    expect(c.roc_auc! > c.threshold).toBe(false);
+    const t = meanDistanceThresholds(
+      constant(30),
+      columnMeans(constant(30)),
+      30,
+      20,
+      mulberry32(1),
+    );
+    expect(t.euclidean).toBe(0);
+  });
+});
+
 describe('roc auc', () => {
   it('counts ties half, as scikit-learn', () => {
     expect(rocAuc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).toBe(0.75);
