@@ -15,6 +15,7 @@ export * from './queries/shadow-runs';
 export * from './queries/shadow-comparison';
 export * from './queries/users';
 export * from './queries/sessions';
+export * from './queries/embedding-dimensions';
 export * from './rollups/index';
 export { hashPassword, verifyPassword, dummyPasswordHash } from './auth/password';
 export { authEnv, ensureAdmin, type AuthEnv } from './auth/users-env';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Tables, storeEnv, type Store } from '@osprey/db';
+import { Tables, embeddingDimensions, storeEnv, type Store } from '@osprey/db';
 import { createStore } from '@osprey/db/store';
 import { migrate } from '@osprey/db/migrate';
 import {
@@ -190,6 +190,8 @@ describe('embedding dimension claims', () => {
       ]);
       expect(answers[0]).toBe(answers[1]);
       expect(await new StoreDimensionClaims(store).claim(model, 'q', 64)).toBe(answers[0]);
+      // What readers of the vectors filter on is the collector's answer.
+      expect(await embeddingDimensions(store, model)).toEqual(new Map([['q', answers[0]]]));
     }
   });
 });
