@@ -1,4 +1,4 @@
-import type { Store } from '@osprey/db';
+import { embeddingDimension, type Store } from '@osprey/db';
 import { loadFit, saveFit } from '../reference/fit-store';
 import { resolveReference, type Reference, type Scope } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
@@ -96,11 +96,12 @@ async function detectOne(
     verdict: { method, value: null, threshold: null },
     drift: null,
   };
-  const fit = await referenceFit(store, scope, ref, name);
+  const registered = await embeddingDimension(store, scope.model, name);
+  const fit = await referenceFit(store, scope, ref, name, registered);
   out.reference_size = fit.rows;
   if ('reason' in fit) return { ...out, reason: fit.reason };
   out.dimension = fit.dim;
-  const rows = windowEmbeddings('cur', scope, name);
+  const rows = windowEmbeddings('cur', scope, name, registered);
   const shape = await vectorShape(store, rows);
   out.current_size = shape.rows;
   if (shape.rows < 2) return { ...out, reason: 'the window has fewer than 2 vectors' };
@@ -132,8 +133,9 @@ async function referenceFit(
   scope: Scope,
   ref: Reference,
   name: string,
+  dimension: number | undefined,
 ): Promise<EmbeddingFitOutcome> {
-  const rows = referenceEmbeddings(ref, scope, name);
+  const rows = referenceEmbeddings(ref, scope, name, dimension);
   const key = `${ref.key}|embedding=${name}`;
   const kept = ref.source !== 'previous_window';
   const stored = kept

@@ -16,23 +16,46 @@ export const SAMPLE_ROWS = 2_000;
 /** The sample's seed: the same rows every time for the same data. */
 const SAMPLE_SEED = 18;
 
-/** One embedding's vectors in the window: prediction_embeddings of the model, name and range. */
-export function windowEmbeddings(prefix: string, scope: Scope, name: string): RowSet {
-  return predictionEmbeddings(prefix, scope, name, scope.window.from, scope.window.to);
+/**
+ * One embedding's vectors in the window: prediction_embeddings of the model, name and range;
+ * with `dimension` (the registered one, db embeddingDimension) only vectors of that length — a
+ * replica can store a batch of another length in the rare race for the first claim.
+ */
+export function windowEmbeddings(
+  prefix: string,
+  scope: Scope,
+  name: string,
+  dimension?: number,
+): RowSet {
+  return predictionEmbeddings(prefix, scope, name, scope.window.from, scope.window.to, dimension);
 }
 
-/** The reference's vectors of one embedding: the dataset's reference_embeddings, or a range of predictions. */
-export function referenceEmbeddings(ref: Reference, scope: Scope, name: string): RowSet {
+/**
+ * The reference's vectors of one embedding: the dataset's reference_embeddings, or a range of
+ * predictions; of the registered `dimension` when there is one.
+ */
+export function referenceEmbeddings(
+  ref: Reference,
+  scope: Scope,
+  name: string,
+  dimension?: number,
+): RowSet {
   if (ref.source === 'dataset') {
     return {
       sql: `SELECT vector, vector.size0 AS dims FROM ${Tables.referenceEmbeddings}
-            WHERE model = {ref_model:String} AND reference_id = {ref_id:String} AND name = {ref_name:String}`,
-      params: { ref_model: scope.model, ref_id: ref.detail.reference_id!, ref_name: name },
+            WHERE model = {ref_model:String} AND reference_id = {ref_id:String} AND name = {ref_name:String}
+              ${dimension === undefined ? '' : 'AND vector.size0 = {ref_dim:UInt32}'}`,
+      params: {
+        ref_model: scope.model,
+        ref_id: ref.detail.reference_id!,
+        ref_name: name,
+        ref_dim: dimension ?? 0,
+      },
     };
   }
   const from = Date.parse(ref.detail.from!);
   const to = Date.parse(ref.detail.to!);
-  return predictionEmbeddings('ref', scope, name, from, to);
+  return predictionEmbeddings('ref', scope, name, from, to, dimension);
 }
 
 function predictionEmbeddings(
@@ -41,6 +64,7 @@ function predictionEmbeddings(
   name: string,
   from: number,
   to: number,
+  dimension: number | undefined,
 ): RowSet {
   const p = (n: string) => `${prefix}_${n}`;
   const where = [
@@ -58,6 +82,10 @@ function predictionEmbeddings(
   if (scope.version !== undefined) {
     where.push(`version = {${p('version')}:String}`);
     params[p('version')] = scope.version;
+  }
+  if (dimension !== undefined) {
+    where.push(`vector.size0 = {${p('dim')}:UInt32}`);
+    params[p('dim')] = dimension;
   }
   return {
     sql: `SELECT vector, vector.size0 AS dims FROM ${Tables.predictionEmbeddings} WHERE ${where.join(' AND ')}`,

@@ -306,6 +306,27 @@ describe('embedding drift in a window’s detection', () => {
     );
   });
 
+  it('reads only vectors of the registered dimension when the model has one', async () => {
+    const model = 'emb-claimed';
+    await store.insert(Tables.embeddingDimensions, [{ model, name: 'query', dimension: 16 }]);
+    await logReference(model, vectors.reference!);
+    await logWindow(model, vectors.mean_shift_window!);
+    // A batch of another length, as a replica that lost the race for the first claim stores it.
+    await logWindow(model, { count: 3, dim: 8, data: new Float64Array(24).fill(0.5) });
+    const { document } = await detect(model);
+    expect(document.embeddings[0]).toMatchObject({
+      name: 'query',
+      dimension: 16,
+      reference_size: 800,
+      current_size: 600,
+      drift: true,
+    });
+    expect(document.embeddings[0]!.methods!.distance_euclidean.value!).toBeCloseTo(
+      scenarios.mean_shift!.evidently.euclidean.value,
+      9,
+    );
+  });
+
   it('compares with the previous window when there is no dataset, without storing that fit', async () => {
     const model = 'emb-previous';
     await logWindow(model, vectors.reference!, 0);
