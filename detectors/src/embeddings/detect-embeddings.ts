@@ -1,4 +1,4 @@
-import type { Store } from '@osprey/db';
+import { embeddingDimension, type Store } from '@osprey/db';
 import { loadFit, saveFit } from '../reference/fit-store';
 import { resolveReference, type Reference, type Scope } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
@@ -58,8 +58,8 @@ export async function detectEmbeddingDrift(
   store: Store,
   settings: ModelSettings,
   scope: Scope,
-  method: EmbeddingMethod = DEFAULT_METHOD,
 ): Promise<{ document: EmbeddingDriftReport; rows: ResultRow[]; referenceKey: string }> {
+  const method = settings.embeddings?.method ?? DEFAULT_METHOD;
   const report: EmbeddingDriftReport = {
     window: isoWindow(scope.window),
     reference: null,
@@ -96,11 +96,12 @@ async function detectOne(
     verdict: { method, value: null, threshold: null },
     drift: null,
   };
-  const fit = await referenceFit(store, scope, ref, name);
+  const registered = await embeddingDimension(store, scope.model, name);
+  const fit = await referenceFit(store, scope, ref, name, registered);
   out.reference_size = fit.rows;
   if ('reason' in fit) return { ...out, reason: fit.reason };
   out.dimension = fit.dim;
-  const rows = windowEmbeddings('cur', scope, name);
+  const rows = windowEmbeddings('cur', scope, name, registered);
   const shape = await vectorShape(store, rows);
   out.current_size = shape.rows;
   if (shape.rows < 2) return { ...out, reason: 'the window has fewer than 2 vectors' };
@@ -132,34 +133,19 @@ async function referenceFit(
   scope: Scope,
   ref: Reference,
   name: string,
+  dimension: number | undefined,
 ): Promise<EmbeddingFitOutcome> {
-  const rows = referenceEmbeddings(ref, scope, name);
+  const rows = referenceEmbeddings(ref, scope, name, dimension);
   const key = `${ref.key}|embedding=${name}`;
   const kept = ref.source !== 'previous_window';
   const stored = kept
     ? await loadFit<EmbeddingFitOutcome>(store, scope.model, key, FAMILY)
     : undefined;
-  if (
-    stored &&
-    stored.format === FIT_FORMAT &&
-    stored.rows === (await countRows(store, rows.sql, rows.params))
-  )
+  if (stored?.format === FIT_FORMAT && stored.rows === (await vectorShape(store, rows)).rows)
     return stored;
   const fit = await fitEmbedding(store, rows);
   if (kept && fit.rows > 0) await saveFit(store, scope.model, key, FAMILY, fit);
   return fit;
-}
-
-async function countRows(
-  store: Store,
-  sql: string,
-  params: Record<string, unknown>,
-): Promise<number> {
-  const [r] = (await store.query<{ n: string }>(
-    `SELECT count() AS n FROM (${sql})`,
-    params as never,
-  )) as [{ n: string }];
-  return Number(r.n);
 }
 
 /** One detector_results row per embedding and method; the verdict method's carries is_verdict. */

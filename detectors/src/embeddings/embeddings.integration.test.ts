@@ -280,6 +280,53 @@ describe('embedding drift in a window’s detection', () => {
     ]);
   });
 
+  it('takes the verdict method from the model settings', async () => {
+    const { document, rows } = await detectEmbeddingDrift(
+      store,
+      modelSettings.parse({ ...settings, embeddings: { method: 'distance_euclidean' } }),
+      { model: 'emb-rotated', window: windowOf(0) },
+    );
+    expect(document.method).toBe('distance_euclidean');
+    // The rotation keeps the means: by their distance, no drift (the classifier says the same).
+    expect(document.embeddings[0]).toMatchObject({
+      drift: false,
+      verdict: { method: 'distance_euclidean' },
+    });
+    expect(rows.filter((r) => r.is_verdict).map((r) => r.statistic)).toEqual([
+      'distance_euclidean',
+    ]);
+    const ratio = await detectEmbeddingDrift(
+      store,
+      modelSettings.parse({ ...settings, embeddings: { method: 'ratio' } }),
+      { model: 'emb-rotated', window: windowOf(0) },
+    );
+    expect(ratio.document.embeddings[0]!.drift).toBe(true);
+    expect(() => modelSettings.parse({ embeddings: { method: 'pca' } })).toThrow(
+      /must be one of domain_classifier, distance_euclidean, distance_cosine, ratio, mmd/,
+    );
+  });
+
+  it('reads only vectors of the registered dimension when the model has one', async () => {
+    const model = 'emb-claimed';
+    await store.insert(Tables.embeddingDimensions, [{ model, name: 'query', dimension: 16 }]);
+    await logReference(model, vectors.reference!);
+    await logWindow(model, vectors.mean_shift_window!);
+    // A batch of another length, as a replica that lost the race for the first claim stores it.
+    await logWindow(model, { count: 3, dim: 8, data: new Float64Array(24).fill(0.5) });
+    const { document } = await detect(model);
+    expect(document.embeddings[0]).toMatchObject({
+      name: 'query',
+      dimension: 16,
+      reference_size: 800,
+      current_size: 600,
+      drift: true,
+    });
+    expect(document.embeddings[0]!.methods!.distance_euclidean.value!).toBeCloseTo(
+      scenarios.mean_shift!.evidently.euclidean.value,
+      9,
+    );
+  });
+
   it('compares with the previous window when there is no dataset, without storing that fit', async () => {
     const model = 'emb-previous';
     await logWindow(model, vectors.reference!, 0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../random';
 import { domainClassifier } from './domain-classifier';
-import { BINS } from './embedding-sql';
+import { BINS, slotGrid, slotOf } from './embedding-sql';
 import { loadEmbeddingFixtures } from './fixtures';
 import { meanDistanceThresholds } from './mean-distance';
 import { mmd } from './mmd';
@@ -16,22 +16,24 @@ import {
 
 const { vectors, scenarios } = loadEmbeddingFixtures();
 
-/** One component binned as the SQL bins it (embedding-sql.ts): the reference's range, BINS bins. */
+/** One component binned as the SQL bins it (embedding-sql.ts slotGrid): the reference's range, BINS bins. */
 function component(v: Vectors, j: number): number[] {
   return Array.from({ length: v.count }, (_, i) => v.data[i * v.dim + j]!);
 }
 function histogram(values: number[], lo: number, hi: number): ComponentHistogram {
+  const { scale, shift } = slotGrid({ lo: [lo], hi: [hi] });
   const counts = new Array<number>(BINS).fill(0);
   const below = { count: 0, excess: 0 };
   const above = { count: 0, excess: 0 };
   for (const x of values) {
-    if (x < lo) {
+    const slot = slotOf(x, scale[0]!, shift[0]!);
+    if (slot === 0) {
       below.count++;
       below.excess += lo - x;
-    } else if (x > hi) {
+    } else if (slot === BINS + 1) {
       above.count++;
       above.excess += x - hi;
-    } else counts[hi === lo ? 0 : Math.min(BINS - 1, Math.floor(((x - lo) * BINS) / (hi - lo)))]!++;
+    } else counts[slot - 1]!++;
   }
   return { counts, below, above };
 }
@@ -92,11 +94,49 @@ describe.each(Object.entries(scenarios))('against Evidently 0.7.23: %s', (name, 
   });
 });
 
+describe('degenerate samples', () => {
+  it('constant vectors: finite values, no drift, nothing thrown', () => {
+    const constant = (n: number) => ({
+      count: n,
+      dim: 4,
+      data: new Float64Array(n * 4).fill(0.25),
+    });
+    const r = mmd(constant(30), constant(20), mulberry32(1), 20);
+    expect(r).toMatchObject({ mmd2: 0, gamma: 1 });
+    expect(r.p_value).toBe(1);
+    const c = domainClassifier(constant(30), constant(20), 30, mulberry32(1));
+    expect(c.roc_auc).toBe(0.5);
+    expect(c.roc_auc! > c.threshold).toBe(false);
+    const t = meanDistanceThresholds(
+      constant(30),
+      columnMeans(constant(30)),
+      30,
+      20,
+      mulberry32(1),
+    );
+    expect(t.euclidean).toBe(0);
+  });
+});
+
 describe('roc auc', () => {
   it('counts ties half, as scikit-learn', () => {
     expect(rocAuc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).toBe(0.75);
     expect(rocAuc([1, 1, 1, 1], [0, 1, 0, 1])).toBe(0.5);
     expect(rocAuc([1, 2], [1, 1])).toBeNull();
+  });
+});
+
+describe('slots', () => {
+  it('put min in the first bin and max in the last, whatever the rounding; a constant component apart', () => {
+    const lo = [-0.2078254, 0.3, 1e6, -3];
+    const hi = [0.8123, 0.3, 1e6 + 1, 7];
+    const { scale, shift } = slotGrid({ lo, hi });
+    lo.forEach((l, j) => {
+      expect(slotOf(l, scale[j]!, shift[j]!)).toBe(1);
+      expect(slotOf(hi[j]!, scale[j]!, shift[j]!)).toBe(lo[j] === hi[j] ? 1 : BINS);
+      expect(slotOf(l - 0.01, scale[j]!, shift[j]!)).toBe(0);
+      expect(slotOf(hi[j]! + 0.01, scale[j]!, shift[j]!)).toBe(BINS + 1);
+    });
   });
 });
 

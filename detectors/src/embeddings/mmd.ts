@@ -52,7 +52,8 @@ export function mmd(
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) cross[i * n + j] = Math.sqrt(kernel[i * size + m + j]!);
   const median = medianOf(cross);
-  const gamma = 1 / (median * median);
+  // Every reference row equal to every window row (median 0): any bandwidth gives MMD² = 0.
+  const gamma = median > 0 ? 1 / (median * median) : 1;
   for (let i = 0; i < size; i++)
     for (let j = i + 1; j < size; j++)
       kernel[i * size + j] = Math.exp(-gamma * kernel[i * size + j]!);

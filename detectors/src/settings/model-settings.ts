@@ -1,5 +1,6 @@
 import { Tables, backfillSegmentRollups, segmentRolledUp, type Store } from '@osprey/db';
 import { z } from 'zod';
+import { EMBEDDING_METHODS } from '../embeddings/methods';
 
 export const DRIFT_METHODS = [
   'ks',
@@ -74,6 +75,14 @@ export const modelSettings = z.strictObject({
       ecdf: z.enum(['auto', 'exact', 'buckets']).default('auto'),
     })
     .default({ drift_share: 0.5, overrides: {}, calibrate: false, ecdf: 'auto' }),
+  /** Embedding drift's verdict method (absent: Evidently's default, the domain classifier). */
+  embeddings: z
+    .strictObject({
+      method: z.enum(EMBEDDING_METHODS, {
+        error: `must be one of ${EMBEDDING_METHODS.join(', ')}`,
+      }),
+    })
+    .optional(),
   /** Tag keys whose values are detected separately (e.g. "region"). */
   segments: z.array(z.string().min(1).max(256)).max(5).default([]),
   task: z.enum(['classification', 'regression']).optional(),
