@@ -6,7 +6,8 @@ import { api, postAll } from '../support/upload';
 // Embedding drift end to end through a real `osprey start`: Evidently's fixture vectors
 // (detectors/fixtures/embedding_drift.py) logged through the collector — the reference as a
 // reference upload, two hourly windows of predictions (the same distribution, then a mean shift)
-// — detected by POST …/detect, read back by GET …/drift, and a rule on drift.embedding previewed.
+// — detected by POST …/detect (a rule on drift.embedding firing in the same call), read back by
+// GET …/drift, and the rule previewed over both windows.
 // The vectors are float32 values, so JSON and the collector carry them exactly and the means'
 // distances equal Evidently's.
 const { vectors, scenarios } = loadEmbeddingFixtures();
@@ -55,6 +56,22 @@ describe('embedding drift through osprey start', () => {
     type Doc = {
       embeddings: { name: string; drift: boolean; methods: Record<string, { value: number }> }[];
     };
+    // A live rule: it fires on the window that drifted, in the same detect call.
+    const rule = await api<{ id: string }>(
+      osprey.url,
+      osprey.apiKey,
+      'POST',
+      '/api/v1/alert-rules',
+      {
+        name: 'query embedding drifts',
+        model,
+        metric: 'drift.embedding',
+        feature: 'query',
+        op: '==',
+        threshold: 1,
+      },
+    );
+    expect(rule.status).toBe(201);
     const detected = await api<{ windows: { embedding_drift: Doc }[] }>(
       osprey.url,
       osprey.apiKey,
@@ -86,6 +103,16 @@ describe('embedding drift through osprey start', () => {
     expect(drift.body.embedding_method).toBe('domain_classifier');
     expect(drift.body.embeddings).toEqual([
       expect.objectContaining({ name: 'query', drift: true }),
+    ]);
+
+    const firing = await api<{ rule_id: string; feature: string | null }[]>(
+      osprey.url,
+      osprey.apiKey,
+      'GET',
+      `/api/v1/alerts?state=firing&model=${model}`,
+    );
+    expect(firing.body).toEqual([
+      expect.objectContaining({ rule_id: rule.body.id, feature: 'query' }),
     ]);
 
     const preview = await api<{ windows: number; fired: number }>(
