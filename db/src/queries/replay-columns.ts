@@ -3,7 +3,7 @@ import { Tables } from '../tables';
 import {
   REPLAY_RANGE,
   featureValue,
-  rangeParams,
+  sliceParams,
   type ReplayRange,
   type ReplayRow,
 } from './shadow';
@@ -63,16 +63,7 @@ export async function replaySliceColumns(
      WHERE ${REPLAY_RANGE}
      ORDER BY timestamp, event_id
      LIMIT {limit:UInt64}`,
-    {
-      ...rangeParams({
-        ...range,
-        from: Math.max(range.from, slice.from),
-        to: Math.min(range.to, slice.to),
-      }),
-      ...Object.fromEntries(features.map((f, i) => [`f${i}`, f])),
-      limit: maxRows + 1,
-      sample: sample.toString(),
-    },
+    { ...sliceParams(range, features, slice, maxRows), sample: sample.toString() },
     'RowBinary',
   );
   const columns = decodeReplayRows(bytes, features.length, maxRows + 1);

@@ -23,6 +23,25 @@ export const rangeParams = (r: ReplayRange) => ({
   version: r.version ?? '',
 });
 
+/**
+ * The params of a slice query: the run's range cut to the slice, each feature name as f<i>, and a
+ * limit one past `maxRows` (a slice that reaches it is split).
+ */
+export const sliceParams = (
+  range: ReplayRange,
+  features: readonly string[],
+  slice: { from: number; to: number },
+  maxRows: number,
+) => ({
+  ...rangeParams({
+    ...range,
+    from: Math.max(range.from, slice.from),
+    to: Math.min(range.to, slice.to),
+  }),
+  ...Object.fromEntries(features.map((f, i) => [`f${i}`, f])),
+  limit: maxRows + 1,
+});
+
 /** Every feature name logged in the range (numeric, categorical, boolean or null), with its kinds. */
 export async function loggedFeatures(
   store: Store,
@@ -95,15 +114,7 @@ export async function replaySlice(
      WHERE ${REPLAY_RANGE}
      ORDER BY timestamp, event_id
      LIMIT {limit:UInt64}`,
-    {
-      ...rangeParams({
-        ...range,
-        from: Math.max(range.from, slice.from),
-        to: Math.min(range.to, slice.to),
-      }),
-      ...Object.fromEntries(features.map((f, i) => [`f${i}`, f])),
-      limit: maxRows + 1,
-    },
+    sliceParams(range, features, slice, maxRows),
   );
   if (rows.length > maxRows) return undefined;
   return rows.map((r) => ({
