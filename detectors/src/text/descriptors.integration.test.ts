@@ -22,16 +22,21 @@ afterAll(async () => {
 
 const model = 'text-model';
 const now = Date.now();
-const at = (i: number) => new Date(now - 3_600_000 + i * 1000).toISOString().replace('Z', '');
+const at = (base: number, i: number) =>
+  new Date(base + i * 1000).toISOString().replace('Z', '');
+// Reference texts get fixed times (their table has no TTL): the halves a reference is split in
+// hash the time, so a time taken from the clock would leave both texts' halves to chance.
+const REFERENCE_BASE = Date.parse('2026-01-01T00:00:00Z');
 
 async function insertTexts(
   table: string,
   rows: { name: string; text: string }[],
   extra: Record<string, string> = {},
+  base = now - 3_600_000,
 ) {
   await store.insert(
     table,
-    rows.map((r, i) => ({ model, version: 'v1', timestamp: at(i), ...r, ...extra })),
+    rows.map((r, i) => ({ model, version: 'v1', timestamp: at(base, i), ...r, ...extra })),
   );
 }
 
@@ -56,6 +61,7 @@ describe('text descriptors', () => {
         { name: 'answer', text: 'yes' },
       ],
       { reference_id: 'r1' },
+      REFERENCE_BASE,
     );
     await insertTexts(
       Tables.predictionTexts,
