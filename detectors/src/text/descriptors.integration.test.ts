@@ -22,8 +22,7 @@ afterAll(async () => {
 
 const model = 'text-model';
 const now = Date.now();
-const at = (base: number, i: number) =>
-  new Date(base + i * 1000).toISOString().replace('Z', '');
+const at = (base: number, i: number) => new Date(base + i * 1000).toISOString().replace('Z', '');
 // Reference texts get fixed times (their table has no TTL): the halves a reference is split in
 // hash the time, so a time taken from the clock would leave both texts' halves to chance.
 const REFERENCE_BASE = Date.parse('2026-01-01T00:00:00Z');
