@@ -5,7 +5,7 @@ import { isoWindow } from '../window';
 import { cellTest } from './cell-test';
 import { HIGH, LOW, mapFit, SHOWN_POINTS, widened, type Extent } from './map-fit';
 import { cellSql, gridParams, insideSql, projectionParams, projectionSql } from './projection-sql';
-import { loggedVectors, referenceVectors } from './vector-rows';
+import { referenceEmbeddings, windowEmbeddings } from '../embeddings/embedding-sql';
 
 /** Cells per axis of the density grid: at most MAX_GRID, at least MIN_GRID… */
 export const MAX_GRID = 24;
@@ -90,10 +90,10 @@ export async function embeddingMap(
   const ref = await resolveReference(store, settings, { ...scope, segment: undefined });
   if (!ref)
     return { ...base, reason: 'the reference dataset chosen for this model does not exist' };
-  const fit = await mapFit(store, scope.model, ref, name, referenceVectors(ref, scope, name));
+  const fit = await mapFit(store, scope.model, ref, name, referenceEmbeddings(ref, scope, name));
   if ('reason' in fit) return { ...base, reason: fit.reason };
-  const rows = loggedVectors(scope, name, scope.window.from, scope.window.to);
-  const refRows = referenceVectors(ref, scope, name);
+  const rows = windowEmbeddings('em', scope, name);
+  const refRows = referenceEmbeddings(ref, scope, name);
   const plane = { ...projectionParams(fit.plane), pp_dim: fit.dimension };
   // The collector fixes each name's dimension; a vector of another length is left out.
   const projected = (r: { sql: string }, id: string) =>

@@ -2,7 +2,7 @@ import type { Store } from '@osprey/db';
 import { loadFit, saveFit } from '../reference/fit-store';
 import type { Reference } from '../reference/resolve';
 import { principalPlane, type PrincipalPlane } from './principal-plane';
-import type { VectorRows } from './vector-rows';
+import type { RowSet } from '../sql/rows';
 
 /** The family's name in reference_fits; fits are keyed by reference and embedding name. */
 export const FAMILY = 'embedding_map';
@@ -44,7 +44,7 @@ export async function mapFit(
   model: string,
   ref: Reference,
   name: string,
-  rows: VectorRows,
+  rows: RowSet,
 ): Promise<MapFit | { reason: string }> {
   const [counted] = (await store.query<{ n: string; dims: string; dim: string }>(
     `SELECT count() AS n, uniqExact(length(vector)) AS dims, any(length(vector)) AS dim

@@ -1,7 +1,7 @@
 import { Tables, type Store } from '@osprey/db';
 import { resolveReference, type Scope } from '../reference/resolve';
 import type { ModelSettings } from '../settings/model-settings';
-import { loggedVectors, referenceVectors } from './vector-rows';
+import { referenceEmbeddings, windowEmbeddings } from '../embeddings/embedding-sql';
 
 /** Neighbours listed for a point. */
 export const NEIGHBOURS = 8;
@@ -42,7 +42,7 @@ export async function nearestExamples(
   eventId: string,
 ): Promise<NearestExamples> {
   const empty = { name, point: null, neighbours: [], nearest_reference_distance: null };
-  const rows = loggedVectors(scope, name, scope.window.from, scope.window.to);
+  const rows = windowEmbeddings('em', scope, name);
   const [found] = await store.query<{ vector: number[] }>(
     `SELECT vector FROM (${rows.sql}) WHERE event_id = {em_event:UUID} LIMIT 1`,
     { ...rows.params, em_event: eventId },
@@ -51,14 +51,14 @@ export async function nearestExamples(
   const q = found.vector;
   const near = await store.query<{ id: string; distance: number }>(
     `SELECT toString(event_id) AS id, cosineDistance(vector, {em_q:Array(Float32)}) AS distance
-     FROM (${rows.sql}) WHERE length(vector) = {em_dim:UInt32}
+     FROM (${rows.sql}) WHERE length(vector) = {q_dim:UInt32}
      ORDER BY distance, id LIMIT ${NEIGHBOURS + 1}`,
-    { ...rows.params, em_q: q, em_dim: q.length },
+    { ...rows.params, em_q: q, q_dim: q.length },
   );
   const ref = await resolveReference(store, settings, { ...scope, segment: undefined });
   let nearestReference: number | null = null;
   if (ref) {
-    const refRows = referenceVectors(ref, scope, name);
+    const refRows = referenceEmbeddings(ref, scope, name);
     const [r] = await store.query<{ d: number | null }>(
       `SELECT if(count() = 0, NULL, min(cosineDistance(vector, {rq:Array(Float32)}))) AS d
        FROM (${refRows.sql}) WHERE length(vector) = {rdim:UInt32}`,

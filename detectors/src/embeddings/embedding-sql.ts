@@ -17,7 +17,8 @@ export const SAMPLE_ROWS = 2_000;
 const SAMPLE_SEED = 18;
 
 /**
- * One embedding's vectors in the window: prediction_embeddings of the model, name and range;
+ * One embedding's vectors in the window (with their event_id and timestamp, for the embedding
+ * map): prediction_embeddings of the model, name and range;
  * with `dimension` (the registered one, db embeddingDimension) only vectors of that length — a
  * replica can store a batch of another length in the rare race for the first claim.
  */
@@ -42,7 +43,7 @@ export function referenceEmbeddings(
 ): RowSet {
   if (ref.source === 'dataset') {
     return {
-      sql: `SELECT vector, vector.size0 AS dims FROM ${Tables.referenceEmbeddings}
+      sql: `SELECT timestamp, vector, vector.size0 AS dims FROM ${Tables.referenceEmbeddings}
             WHERE model = {ref_model:String} AND reference_id = {ref_id:String} AND name = {ref_name:String}
               ${dimension === undefined ? '' : 'AND vector.size0 = {ref_dim:UInt32}'}`,
       params: {
@@ -88,7 +89,7 @@ function predictionEmbeddings(
     params[p('dim')] = dimension;
   }
   return {
-    sql: `SELECT vector, vector.size0 AS dims FROM ${Tables.predictionEmbeddings} WHERE ${where.join(' AND ')}`,
+    sql: `SELECT event_id, timestamp, vector, vector.size0 AS dims FROM ${Tables.predictionEmbeddings} WHERE ${where.join(' AND ')}`,
     params,
   };
 }
