@@ -9,7 +9,7 @@ import {
   type StandinProcess,
 } from '../support/clickhouse-standin-process';
 import { mulberry32 } from '../support/events';
-import { eventually, stats } from '../support/http';
+import { eventually, progressesTo, stats } from '../support/http';
 import { ensureKafka, modelsOnePerPartition, uniquePrefix } from '../support/kafka';
 import { startOsprey, type OspreyProcess } from '../support/osprey-process';
 
@@ -178,11 +178,13 @@ it('stores every event once and detects every window once, across a killed detec
         )
       )[0]!.n,
     );
-  await eventually(
-    async () => (await detectedWindows()) === models.length * HOURS,
-    240_000,
-    'every window of every model to be detected',
+  await progressesTo(
+    detectedWindows,
+    models.length * HOURS,
+    120_000,
+    'windows detected, of every model',
   );
+  expect(await detectedWindows()).toBe(models.length * HOURS);
   const takenOver = modelsDetected(detectorsB!.logs().slice(survivorLogsAtKill));
   expect(
     [...ownedByA].filter((m) => takenOver.has(m)),

@@ -48,6 +48,30 @@ export async function eventually(
   }
 }
 
+/**
+ * Polls `count` until it reaches `target`, failing only when it stalls: no increase for `stallMs`
+ * (how long work of this kind may take on a loaded machine is not what such a test checks, that
+ * it keeps going and ends is).
+ */
+export async function progressesTo(
+  count: () => Promise<number>,
+  target: number,
+  stallMs: number,
+  what: string,
+): Promise<void> {
+  let last = -1;
+  let movedAt = Date.now();
+  for (;;) {
+    const now = await count();
+    if (now >= target) return;
+    if (now > last) [last, movedAt] = [now, Date.now()];
+    else if (Date.now() - movedAt > stallMs) {
+      throw new Error(`${what}: stalled at ${now} of ${target} for ${stallMs / 1000} s`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /** ClickHouse's quantileExactLow: the low median at 0.5, else the element at floor(level × n). */
 export function quantileExactLow(values: number[], level: number): number {
   const sorted = [...values].sort((a, b) => a - b);

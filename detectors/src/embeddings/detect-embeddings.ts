@@ -1,5 +1,5 @@
 import { embeddingDimension, type Store } from '@osprey/db';
-import { loadFit, saveFit } from '../reference/fit-store';
+import { fitOfReference } from '../reference/fit-store';
 import { resolveReference, type Reference, type Scope } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
@@ -125,8 +125,7 @@ async function detectOne(
 }
 
 /**
- * The reference's fit for one embedding, stored or computed (and stored). A previous window's fit
- * is not stored, as multivariate drift's (that reference serves one window and its recomputes).
+ * The reference's fit for one embedding, stored or computed (and stored; fitOfReference).
  */
 async function referenceFit(
   store: Store,
@@ -137,15 +136,11 @@ async function referenceFit(
 ): Promise<EmbeddingFitOutcome> {
   const rows = referenceEmbeddings(ref, scope, name, dimension);
   const key = `${ref.key}|embedding=${name}`;
-  const kept = ref.source !== 'previous_window';
-  const stored = kept
-    ? await loadFit<EmbeddingFitOutcome>(store, scope.model, key, FAMILY)
-    : undefined;
-  if (stored?.format === FIT_FORMAT && stored.rows === (await vectorShape(store, rows)).rows)
-    return stored;
-  const fit = await fitEmbedding(store, rows);
-  if (kept && fit.rows > 0) await saveFit(store, scope.model, key, FAMILY, fit);
-  return fit;
+  return fitOfReference<EmbeddingFitOutcome>(store, scope.model, { ...ref, key }, FAMILY, {
+    fresh: async (stored) =>
+      stored.format === FIT_FORMAT && stored.rows === (await vectorShape(store, rows)).rows,
+    fit: () => fitEmbedding(store, rows),
+  });
 }
 
 /** One detector_results row per embedding and method; the verdict method's carries is_verdict. */

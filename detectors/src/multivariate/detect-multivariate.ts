@@ -5,7 +5,7 @@ import type { ModelSettings } from '../settings/model-settings';
 import { predictionRows } from '../sql/rows';
 import { isoWindow } from '../window';
 import { FIT_FORMAT, fitReconstruction, referenceThresholds, type FitOutcome } from './fit';
-import { loadFit, saveFit } from '../reference/fit-store';
+import { fitOfReference } from '../reference/fit-store';
 import { basisParams, preprocessingParams, rowErrors } from './row-sql';
 import { breaches, STANDARD_DEVIATION_3, type Bounds } from './thresholds';
 
@@ -135,9 +135,8 @@ function result(document: MultivariateDriftReport, referenceKey: string) {
 }
 
 /**
- * The reference's fit, stored or computed (and stored) when none matches its rows. A previous
- * window's fit is not stored: that reference serves one window (and its recomputes), and every
- * window of every model and segment would add one.
+ * The reference's fit, stored or computed (and stored) when none matches its rows
+ * (fitOfReference).
  */
 async function referenceFit(store: Store, model: string, ref: Reference): Promise<FitOutcome> {
   const [{ n }] = (await store.query<{ n: string }>(
@@ -145,10 +144,8 @@ async function referenceFit(store: Store, model: string, ref: Reference): Promis
     ref.rows.params,
   )) as [{ n: string }];
   const rows = Number(n);
-  const kept = ref.source !== 'previous_window';
-  const stored = kept ? await loadFit<FitOutcome>(store, model, ref.key, FAMILY) : undefined;
-  if (stored && stored.format === FIT_FORMAT && stored.rows === rows) return stored;
-  const fit = await fitReconstruction(store, ref.rows, rows);
-  if (kept && rows > 0) await saveFit(store, model, ref.key, FAMILY, fit);
-  return fit;
+  return fitOfReference<FitOutcome>(store, model, ref, FAMILY, {
+    fresh: (stored) => stored.format === FIT_FORMAT && stored.rows === rows,
+    fit: () => fitReconstruction(store, ref.rows, rows),
+  });
 }

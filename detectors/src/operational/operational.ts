@@ -65,15 +65,17 @@ export async function detectErrors(store: Store, settings: ModelSettings, scope:
           to: new Date(settings.reference.to!).getTime(),
         }
       : { from: window.from - (window.to - window.from), to: window.from };
-  const counts = async (rows: RowSet) => {
-    const [r] = (await store.query<{ e: string; n: string }>(
-      `SELECT countIf(is_error) AS e, count() AS n FROM (${rows.sql})`,
-      rows.params,
-    )) as [{ e: string; n: string }];
-    return { errors: Number(r.e), count: Number(r.n) };
-  };
-  const cur = await counts(predictionRows('cur', { ...scope, ...window }));
-  const ref = await counts(predictionRows('ref', { ...scope, ...range }));
+  const curRows = predictionRows('cur', { ...scope, ...window });
+  const refRows = predictionRows('ref', { ...scope, ...range });
+  const counted = (rows: RowSet) =>
+    `(SELECT countIf(is_error) AS e, count() AS n FROM (${rows.sql}))`;
+  const [r] = (await store.query<Record<'ce' | 'cn' | 're' | 'rn', string>>(
+    `SELECT c.e AS ce, c.n AS cn, r.e AS re, r.n AS rn
+     FROM ${counted(curRows)} AS c CROSS JOIN ${counted(refRows)} AS r`,
+    { ...curRows.params, ...refRows.params },
+  )) as [Record<'ce' | 'cn' | 're' | 'rn', string>];
+  const cur = { errors: Number(r.ce), count: Number(r.cn) };
+  const ref = { errors: Number(r.re), count: Number(r.rn) };
   const rate = (c: { errors: number; count: number }) =>
     c.count === 0 ? null : c.errors / c.count;
   const judged = cur.count > 0 && ref.count > 0;
@@ -112,27 +114,24 @@ const HISTORY_DAYS = 7;
  */
 export async function detectThroughput(store: Store, scope: Scope) {
   const { window } = scope;
-  const minutes = (from: number, to: number) => {
-    const rows = predictionRows('tp', { ...scope, from, to });
-    return store.query<{ c: string }>(
-      `SELECT count() AS c FROM (${rows.sql}) GROUP BY toStartOfMinute(timestamp) AS m
-       ORDER BY m WITH FILL
-         FROM toStartOfMinute(fromUnixTimestamp64Milli({fill_from:Int64}, 'UTC'))
-         TO toStartOfMinute(fromUnixTimestamp64Milli({fill_to:Int64}, 'UTC')) STEP 60`,
-      { ...rows.params, fill_from: from, fill_to: to },
-    );
-  };
   const historyFrom = window.from - HISTORY_DAYS * 86_400_000;
-  const [first] = await store.query<{ t: string | null }>(
-    `SELECT toUnixTimestamp64Milli(min(timestamp)) AS t FROM ${Tables.predictions}
-     WHERE model = {model:String} AND timestamp >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
-       AND timestamp < fromUnixTimestamp64Milli({to:Int64}, 'UTC') HAVING count() > 0`,
-    { model: scope.model, from: historyFrom, to: window.from },
+  const tp = predictionRows('tp', { ...scope, from: historyFrom, to: window.to });
+  // Every minute from the model's first event of the history period (else the window's start)
+  // to the window's end, in one statement; the window's own minutes are split off after.
+  const counted = await store.query<{ m: string; c: string }>(
+    `SELECT toUnixTimestamp(toStartOfMinute(timestamp)) AS m, count() AS c FROM (${tp.sql})
+     GROUP BY m ORDER BY m WITH FILL
+       FROM toUnixTimestamp(toStartOfMinute(ifNull(
+         (SELECT min(timestamp) FROM ${Tables.predictions}
+          WHERE model = {tp_model:String} AND timestamp >= fromUnixTimestamp64Milli({tp_from:Int64}, 'UTC')
+            AND timestamp < fromUnixTimestamp64Milli({window_from:Int64}, 'UTC') HAVING count() > 0),
+         fromUnixTimestamp64Milli({window_from:Int64}, 'UTC'))))
+       TO toUnixTimestamp(toStartOfMinute(fromUnixTimestamp64Milli({tp_to:Int64}, 'UTC'))) STEP 60`,
+    { ...tp.params, window_from: window.from },
   );
-  const current = (await minutes(window.from, window.to)).map((r) => Number(r.c));
-  const history = first?.t
-    ? (await minutes(Number(first.t), window.from)).map((r) => Number(r.c))
-    : [];
+  const split = Math.floor(window.from / 1000);
+  const current = counted.filter((r) => Number(r.m) >= split).map((r) => Number(r.c));
+  const history = counted.filter((r) => Number(r.m) < split).map((r) => Number(r.c));
   const total = current.reduce((a, b) => a + b, 0);
   const mean = current.length === 0 ? 0 : total / current.length;
   const usual = history.length === 0 ? null : percentiles(history, [0.05, 0.5, 0.95]);

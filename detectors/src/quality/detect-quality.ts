@@ -1,5 +1,5 @@
 import type { Store } from '@osprey/db';
-import { loadFit, saveFit } from '../reference/fit-store';
+import { fitOfReference } from '../reference/fit-store';
 import { resolveReference, type Reference, type Scope } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
@@ -101,10 +101,9 @@ export async function qualityFit(
     ref.rows.params,
   )) as [{ n: string }];
   const count = Number(n);
-  const stored = await loadFit<QualityFit>(store, model, ref.key, FAMILY);
-  if (stored && stored.rows === count && stored.format === QUALITY_FIT_FORMAT) return stored;
   if (count === 0) return undefined;
-  const fit = await fitQuality(store, ref.rows, count);
-  await saveFit(store, model, ref.key, FAMILY, fit);
-  return fit;
+  return fitOfReference<QualityFit>(store, model, ref, FAMILY, {
+    fresh: (stored) => stored.rows === count && stored.format === QUALITY_FIT_FORMAT,
+    fit: () => fitQuality(store, ref.rows, count),
+  });
 }

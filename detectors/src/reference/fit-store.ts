@@ -44,3 +44,28 @@ export async function saveFit<T extends object>(
     { model, reference_key: referenceKey, family, fit: codec.stringify(fit) },
   ]);
 }
+
+/**
+ * A family's fit of a reference: the stored one while `fresh` says it still describes the
+ * reference's rows, else `fit()` computed now and stored (when it saw any rows). A previous
+ * window's fit is neither read nor stored: that reference serves one window (and its
+ * recomputes), and every window of every model and segment would add one.
+ */
+export async function fitOfReference<T extends { rows: number }>(
+  store: Store,
+  model: string,
+  ref: { key: string; source: string },
+  family: string,
+  opts: {
+    fresh: (stored: T) => boolean | Promise<boolean>;
+    fit: () => Promise<T>;
+    codec?: FitCodec<T>;
+  },
+): Promise<T> {
+  const kept = ref.source !== 'previous_window';
+  const stored = kept ? await loadFit<T>(store, model, ref.key, family, opts.codec) : undefined;
+  if (stored && (await opts.fresh(stored))) return stored;
+  const fit = await opts.fit();
+  if (kept && fit.rows > 0) await saveFit(store, model, ref.key, family, fit, opts.codec);
+  return fit;
+}

@@ -62,6 +62,26 @@ export async function resolveReference(
 }
 
 /**
+ * The settings with the default reference made explicit: the model's latest dataset, else the
+ * previous window. A window's detectors each resolve the reference; with this they look the
+ * dataset up once between them.
+ */
+export async function withDefaultReference(
+  store: Store,
+  model: string,
+  settings: ModelSettings,
+): Promise<ModelSettings> {
+  if (settings.reference) return settings;
+  const referenceId = await latestDataset(store, model);
+  return {
+    ...settings,
+    reference: referenceId
+      ? { source: 'dataset', reference_id: referenceId }
+      : { source: 'previous_window' },
+  };
+}
+
+/**
  * The reference a window was compared with, from what its stored detection says: the rows it
  * was compared with then, whatever the model's reference is now.
  */

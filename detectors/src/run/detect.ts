@@ -9,7 +9,7 @@ import { detectPerformance } from '../performance/performance';
 import { detectMultivariateDrift } from '../multivariate/detect-multivariate';
 import { detectEmbeddingDrift } from '../embeddings/detect-embeddings';
 import { detectQuality } from '../quality/detect-quality';
-import type { Scope } from '../reference/resolve';
+import { withDefaultReference, type Scope } from '../reference/resolve';
 import { saveRun, saveRuns, type DetectorName, type ResultRow } from '../results/runs';
 import { loadSettings, type ModelSettings } from '../settings/model-settings';
 import { predictionRows, segmentLabel } from '../sql/rows';
@@ -53,7 +53,11 @@ export async function detectWindow(
   store: Store,
   opts: WindowOptions & { segments?: boolean },
 ): Promise<Detection & { segments: Detection[]; alerts?: AlertTransition[] }> {
-  const settings = await loadSettings(store, opts.model);
+  const settings = await withDefaultReference(
+    store,
+    opts.model,
+    await loadSettings(store, opts.model),
+  );
   const overall = await detectScope(store, settings, opts);
   const segments = opts.segments === false ? [] : await detectSegments(store, settings, opts);
   const detection = { ...overall, segments };
@@ -70,7 +74,11 @@ export async function detectSegmentWindow(
   store: Store,
   opts: WindowOptions,
 ): Promise<{ segments: Detection[]; alerts?: AlertTransition[] }> {
-  const settings = await loadSettings(store, opts.model);
+  const settings = await withDefaultReference(
+    store,
+    opts.model,
+    await loadSettings(store, opts.model),
+  );
   const segments = await detectSegments(store, settings, opts);
   if (!opts.alerts || opts.version !== undefined || segments.length === 0) return { segments };
   // Only the segments are read when rules on the whole model are left out.

@@ -1,5 +1,5 @@
 import type { Store } from '@osprey/db';
-import { loadFit, saveFit } from '../../reference/fit-store';
+import { fitOfReference } from '../../reference/fit-store';
 import type { Reference } from '../../reference/resolve';
 import type { RowSet } from '../../sql/rows';
 import { DLE_FORMAT, fitDle, type DleState } from './fit-dle';
@@ -24,17 +24,15 @@ export async function dleState(
      FROM (${rows.sql})`,
     rows.params,
   )) as [{ n: string; labelled: string }];
-  const stored = await loadFit(store, model, ref.key, FAMILY, CODEC);
-  if (
-    stored?.format === DLE_FORMAT &&
-    stored.rows === Number(now.n) &&
-    stored.labelled === Number(now.labelled) &&
-    (stored.nannies !== undefined || !opts.regression || stored.labelled === 0)
-  )
-    return stored;
-  const state = await fitDle(store, rows, opts);
-  if (state.rows > 0) await saveFit(store, model, ref.key, FAMILY, state, CODEC);
-  return state;
+  return fitOfReference(store, model, ref, FAMILY, {
+    fresh: (stored) =>
+      stored.format === DLE_FORMAT &&
+      stored.rows === Number(now.n) &&
+      stored.labelled === Number(now.labelled) &&
+      (stored.nannies !== undefined || !opts.regression || stored.labelled === 0),
+    fit: () => fitDle(store, rows, opts),
+    codec: CODEC,
+  });
 }
 
 /** JSON has no −∞ (a cut that only NaN stays left of): it is written as null. */
