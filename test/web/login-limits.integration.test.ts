@@ -100,6 +100,34 @@ describe('login limits', () => {
     );
   });
 
+  it('counts every address of one IPv6 /64 as one client: the setup attempts of rotating addresses run out', async () => {
+    // A fresh install (no admin): the one-time setup is limited per client network.
+    const osprey = await startOsprey({
+      env: { OSPREY_DETECTORS: 'off', OSPREY_TRUSTED_PROXIES: '127.0.0.1, ::1' },
+    });
+    running.push(osprey);
+    const setup = async (address: string) =>
+      (
+        await fetch(`${osprey.url}/api/v1/auth/setup`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            origin: osprey.url,
+            'x-forwarded-for': address,
+          },
+          // Refused after the attempt is taken (no password): nobody is created.
+          body: JSON.stringify({ email: ADMIN.email }),
+        })
+      ).status;
+    const statuses = [];
+    for (let i = 1; i <= 6; i++) statuses.push(await setup(`2001:db8:1:2::${i.toString(16)}`));
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+    expect(await setup('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe(429);
+    // The next /64, and an IPv4 client, are other clients.
+    expect(await setup('2001:db8:1:3::1')).toBe(400);
+    expect(await setup('198.51.100.200')).toBe(400);
+  });
+
   it("believes X-Forwarded-Proto/-Host only from a trusted proxy: a direct client's https claim gets no Secure cookie", async () => {
     const secureCookie = async (osprey: OspreyProcess) => {
       const res = await fetch(`${osprey.url}/api/v1/auth/login`, {

@@ -7,6 +7,12 @@ import ipaddr from 'ipaddr.js';
  */
 export const CLIENT_ADDRESS_HEADER = 'x-osprey-client-address';
 
+/**
+ * The header with the network the client's address is rate-limited as (clientNetwork), set beside
+ * CLIENT_ADDRESS_HEADER and replaced the same way.
+ */
+export const CLIENT_NETWORK_HEADER = 'x-osprey-client-network';
+
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 /** The proxies whose X-Forwarded-For is believed: OSPREY_TRUSTED_PROXIES, addresses or CIDRs. */
@@ -77,21 +83,31 @@ export function clientAddress(
   return current.toString();
 }
 
+/**
+ * The network an address counts as for rate limits: an IPv4 address alone; an IPv6 address's /64,
+ * the smallest allocation a subscriber or host gets, so that walking through its 2⁶⁴ addresses buys
+ * no fresh attempts. Anything else (an unparsed hop, `unknown`) is itself.
+ */
+export function clientNetwork(address: string): string {
+  const parsed = parse(address);
+  if (!(parsed instanceof ipaddr.IPv6)) return parsed?.toString() ?? address;
+  return `${new ipaddr.IPv6(parsed.parts.map((part, i) => (i < 4 ? part : 0))).toString()}/64`;
+}
+
 /** What a proxy says about the original request: believed only from a trusted proxy. */
 const PROXY_HEADERS = ['x-forwarded-host', 'x-forwarded-proto', 'forwarded'] as const;
 
 /**
- * Sets CLIENT_ADDRESS_HEADER on the request, replacing any value the client sent. A peer that is
+ * Sets CLIENT_ADDRESS_HEADER and CLIENT_NETWORK_HEADER on the request, replacing any values the
+ * client sent. A peer that is
  * not a trusted proxy cannot speak for a proxy either: its X-Forwarded-Host / -Proto (read by the
  * CSRF origin check and the cookie's Secure flag) are dropped, and the web app sees the request
  * as it arrived.
  */
 export function stampClientAddress(req: IncomingMessage, trusted = NO_PROXIES): void {
-  req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(
-    req.socket.remoteAddress,
-    req.headers['x-forwarded-for'],
-    trusted,
-  );
+  const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted);
+  req.headers[CLIENT_ADDRESS_HEADER] = address;
+  req.headers[CLIENT_NETWORK_HEADER] = clientNetwork(address);
   const peer = req.socket.remoteAddress === undefined ? undefined : parse(req.socket.remoteAddress);
   if (!peer || !trusted.trusts(peer)) for (const name of PROXY_HEADERS) delete req.headers[name];
 }

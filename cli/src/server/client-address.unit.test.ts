@@ -2,8 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import {
   CLIENT_ADDRESS_HEADER,
+  CLIENT_NETWORK_HEADER,
   TrustedProxies,
   clientAddress,
+  clientNetwork,
   stampClientAddress,
 } from './client-address';
 
@@ -69,16 +71,41 @@ describe('clientAddress', () => {
   });
 });
 
+describe('clientNetwork', () => {
+  it('is an IPv4 address itself (an IPv4-mapped one written as IPv4)', () => {
+    expect(clientNetwork('203.0.113.7')).toBe('203.0.113.7');
+    expect(clientNetwork('::ffff:203.0.113.7')).toBe('203.0.113.7');
+  });
+
+  it("is an IPv6 address's /64, whichever of its addresses and spellings", () => {
+    expect(clientNetwork('2001:db8:1:2::1')).toBe('2001:db8:1:2::/64');
+    expect(clientNetwork('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(clientNetwork('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(clientNetwork('::1')).toBe('::/64');
+  });
+
+  it('is anything that is not an address unchanged', () => {
+    expect(clientNetwork('unknown')).toBe('unknown');
+    expect(clientNetwork('proxy.internal')).toBe('proxy.internal');
+  });
+});
+
 describe('stampClientAddress', () => {
-  it('replaces whatever the client sent in the header with the address it computed', () => {
+  it('replaces whatever the client sent in the headers with the address and network it computed', () => {
     const req = {
       socket: { remoteAddress: '::ffff:203.0.113.7' },
-      headers: { [CLIENT_ADDRESS_HEADER]: '1.2.3.4', 'x-forwarded-for': '5.6.7.8' },
+      headers: {
+        [CLIENT_ADDRESS_HEADER]: '1.2.3.4',
+        [CLIENT_NETWORK_HEADER]: '1.2.3.4',
+        'x-forwarded-for': '2001:db8:1:2::77',
+      },
     } as unknown as IncomingMessage;
     stampClientAddress(req);
     expect(req.headers[CLIENT_ADDRESS_HEADER]).toBe('203.0.113.7');
+    expect(req.headers[CLIENT_NETWORK_HEADER]).toBe('203.0.113.7');
     stampClientAddress(req, new TrustedProxies(['203.0.113.0/24']));
-    expect(req.headers[CLIENT_ADDRESS_HEADER]).toBe('5.6.7.8');
+    expect(req.headers[CLIENT_ADDRESS_HEADER]).toBe('2001:db8:1:2::77');
+    expect(req.headers[CLIENT_NETWORK_HEADER]).toBe('2001:db8:1:2::/64');
   });
 
   it("drops X-Forwarded-Host/-Proto from a peer that is not a trusted proxy, keeps a proxy's", () => {
@@ -97,6 +124,7 @@ describe('stampClientAddress', () => {
     expect(direct.headers).toEqual({
       host: 'osprey.internal:3000',
       [CLIENT_ADDRESS_HEADER]: '203.0.113.7',
+      [CLIENT_NETWORK_HEADER]: '203.0.113.7',
     });
     const proxied = forged();
     stampClientAddress(proxied, new TrustedProxies(['203.0.113.7']));

@@ -16,12 +16,19 @@ const accounts = new AccountBackoff();
 const DEFAULT_TTL_MS = 12 * 3600 * 1000;
 
 /**
- * The client address, as the launcher's HTTP server computed it from the socket (and from
- * X-Forwarded-For only behind OSPREY_TRUSTED_PROXIES): cli/src/server/client-address.ts sets this
- * header on every request, replacing whatever a client sent under the name.
+ * Who sent a request: its address (audited), as the launcher's HTTP server computed it from the
+ * socket (and from X-Forwarded-For only behind OSPREY_TRUSTED_PROXIES), and the network that
+ * address is rate-limited as (an IPv6 address's /64). cli/src/server/client-address.ts sets both
+ * headers on every request, replacing whatever a client sent under the names.
  */
-export function clientIp(req: Request): string {
-  return req.headers.get('x-osprey-client-address') || 'unknown';
+export interface Client {
+  address: string;
+  network: string;
+}
+
+export function requestClient(req: Request): Client {
+  const address = req.headers.get('x-osprey-client-address') || 'unknown';
+  return { address, network: req.headers.get('x-osprey-client-network') || address };
 }
 
 export type LoginResult =
@@ -31,11 +38,11 @@ export type LoginResult =
 /** Checks the password (as slowly for an unknown email) and starts a session. */
 export async function login(
   input: { email: string; password: string },
-  ip: string,
+  client: Client,
 ): Promise<LoginResult> {
   const { store } = runtime();
   const email = normalizeEmail(input.email);
-  const key = `${email}|${ip}`;
+  const key = `${email}|${client.network}`;
   // Per address and email first, then per account whatever the address (the back-off).
   const byAddress = limiter.take(key);
   const allowed = byAddress.ok ? accounts.attempt(email) : byAddress;
@@ -57,14 +64,18 @@ export async function login(
       actor: `email:${email}`,
       action: 'auth.login_failed',
       target: email,
-      details: { ip },
+      details: { ip: client.address },
     });
     return { ok: false, status: 401, error: 'wrong email or password' };
   }
   limiter.reset(key);
   accounts.succeed(email);
   const { password_hash: _hash, ...publicUser } = user;
-  return { ok: true, user: publicUser, ...(await startSession(publicUser, 'auth.login', ip)) };
+  return {
+    ok: true,
+    user: publicUser,
+    ...(await startSession(publicUser, 'auth.login', client.address)),
+  };
 }
 
 /** A new session for `user`, recorded in the audit log as `action` (a login, or the setup). */
@@ -79,7 +90,7 @@ export async function startSession(
   return session;
 }
 
-/** Setup attempts share login's limiter, keyed by client address. */
-export function takeSetupAttempt(ip: string) {
-  return limiter.take(`setup|${ip}`);
+/** Setup attempts share login's limiter, keyed by the client's network. */
+export function takeSetupAttempt(client: Client) {
+  return limiter.take(`setup|${client.network}`);
 }

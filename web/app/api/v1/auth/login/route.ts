@@ -1,7 +1,7 @@
 import { badRequest, jsonBody } from '@/lib/api/request';
 import { loginBody } from '@/lib/api/users';
 import { csrfRefusal } from '@/lib/auth/csrf';
-import { clientIp, login } from '@/lib/auth/login';
+import { login, requestClient } from '@/lib/auth/login';
 import { sessionCookie } from '@/lib/auth/session-cookie';
 
 export const dynamic = 'force-dynamic';
@@ -15,7 +15,7 @@ export async function POST(req: Request): Promise<Response> {
   }
   const parsed = loginBody.safeParse(await jsonBody(req));
   if (!parsed.success) return badRequest(parsed.error.issues);
-  const result = await login(parsed.data, clientIp(req));
+  const result = await login(parsed.data, requestClient(req));
   if (!result.ok) {
     const headers = result.retryAfterS ? { 'retry-after': String(result.retryAfterS) } : undefined;
     return Response.json({ error: result.error }, { status: result.status, headers });
