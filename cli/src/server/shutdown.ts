@@ -8,7 +8,11 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>, server?: H
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // No new requests from here. A connection whose response ends after this (its client had not
+    // read the body yet) would otherwise hold the server open for seconds: close each as soon as
+    // it is idle.
     server?.closeIdleConnections();
+    setInterval(() => server?.closeIdleConnections(), 100).unref();
     const force = setTimeout(() => {
       logger.error('shutdown took longer than 15 s; exiting');
       process.exit(1);
