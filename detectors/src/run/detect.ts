@@ -53,11 +53,7 @@ export async function detectWindow(
   store: Store,
   opts: WindowOptions & { segments?: boolean },
 ): Promise<Detection & { segments: Detection[]; alerts?: AlertTransition[] }> {
-  const settings = await withDefaultReference(
-    store,
-    opts.model,
-    await loadSettings(store, opts.model),
-  );
+  const settings = await windowSettings(store, opts.model);
   const overall = await detectScope(store, settings, opts);
   const segments = opts.segments === false ? [] : await detectSegments(store, settings, opts);
   const detection = { ...overall, segments };
@@ -74,16 +70,17 @@ export async function detectSegmentWindow(
   store: Store,
   opts: WindowOptions,
 ): Promise<{ segments: Detection[]; alerts?: AlertTransition[] }> {
-  const settings = await withDefaultReference(
-    store,
-    opts.model,
-    await loadSettings(store, opts.model),
-  );
+  const settings = await windowSettings(store, opts.model);
   const segments = await detectSegments(store, settings, opts);
   if (!opts.alerts || opts.version !== undefined || segments.length === 0) return { segments };
   // Only the segments are read when rules on the whole model are left out.
   const detection = { ...segments[0]!, segment: null, segments };
   return { segments, alerts: await opts.alerts.evaluate(detection, { segmentsOnly: true }) };
+}
+
+/** The model's settings with its default reference resolved once for the window's detectors. */
+async function windowSettings(store: Store, model: string): Promise<ModelSettings> {
+  return withDefaultReference(store, model, await loadSettings(store, model));
 }
 
 async function detectSegments(
