@@ -1,10 +1,13 @@
 import { HttpError } from './http';
-import { makeWellFormed, mayHoldLoneSurrogates } from '../events/well-formed';
+import { mayHoldLoneSurrogates, repairEvent } from '../events/well-formed';
 
 export interface ParsedBody {
   /** One entry per event, in order; `undefined` where an NDJSON line was not JSON. */
   items: unknown[];
-  /** NDJSON lines that did not parse, by index. */
+  /**
+   * Events refused before validation, with the reason, by index: NDJSON lines that did not parse,
+   * and events in which two names became one when their lone surrogates were replaced.
+   */
   unparsable: Map<number, string>;
   /** Events in which a lone UTF-16 surrogate was replaced with U+FFFD (well-formed.ts). */
   repaired: number;
@@ -19,7 +22,11 @@ export function parseEvents(contentType: string | undefined, body: Buffer): Pars
   const parsed = ndjson ? parseNdjson(text) : { items: parseJson(text), unparsable: new Map() };
   let repaired = 0;
   if (mayHoldLoneSurrogates(text))
-    for (const item of parsed.items) if (makeWellFormed(item)) repaired++;
+    parsed.items.forEach((item, index) => {
+      const { changed, collision } = repairEvent(item);
+      if (changed) repaired++;
+      if (collision) parsed.unparsable.set(index, collision);
+    });
   return { ...parsed, repaired };
 }
 

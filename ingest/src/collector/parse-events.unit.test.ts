@@ -27,4 +27,13 @@ describe('parseEvents', () => {
       'body is not valid NDJSON: no line parsed as JSON',
     );
   });
+
+  it('refuses, by index and with the reason, an event in which two names become one', () => {
+    const text = '[{"features":{"\\ud800":"","\\ud801":0}},{"features":{"x\\ud800":1}}]';
+    const parsed = parseEvents('application/json', body(text));
+    expect([...parsed.unparsable.keys()]).toEqual([0]);
+    expect(parsed.unparsable.get(0)).toMatch(/^features: the names "\\ud800" and "\\ud801"/);
+    expect(parsed.items[1]).toEqual({ features: { 'x\ufffd': 1 } });
+    expect(parsed.repaired).toBe(2);
+  });
 });

@@ -19,34 +19,58 @@ export function mayHoldLoneSurrogates(jsonText: string): boolean {
 // hostile body nested 100,000 deep must not exhaust the stack (validation refuses it anyway).
 const MAX_DEPTH = 8;
 
-/** Replaces lone surrogates in every string and key, in place; answers whether it changed any. */
-export function makeWellFormed(value: unknown, depth = 0): boolean {
-  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return false;
-  let changed = false;
+/** What making one event well-formed did. */
+export interface Repair {
+  /** Whether any string or key held a lone surrogate. */
+  changed: boolean;
+  /**
+   * Set when two keys of one map become the same key (`"f\ud800"` and `"f\udc00"` are both
+   * `"f\ufffd"`): one of the two values would be lost, so the event is refused with this reason.
+   */
+  collision?: string;
+}
+
+/** Replaces lone surrogates in every string and key of `event`, in place. */
+export function repairEvent(event: unknown): Repair {
+  const repair: Repair = { changed: false };
+  walk(event, '', 0, repair);
+  return repair;
+}
+
+function walk(value: unknown, path: string, depth: number, repair: Repair): void {
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       if (typeof item === 'string') {
         if (!item.isWellFormed()) {
           value[i] = item.toWellFormed();
-          changed = true;
+          repair.changed = true;
         }
-      } else if (makeWellFormed(item, depth + 1)) changed = true;
+      } else walk(item, `${path}[${i}]`, depth + 1, repair);
     }
-    return changed;
+    return;
   }
   const object = value as Record<string, unknown>;
-  for (const key of Object.keys(object)) {
+  const keys = Object.keys(object);
+  for (const key of keys) {
     const item = object[key];
     if (typeof item === 'string' && !item.isWellFormed()) {
       object[key] = item.toWellFormed();
-      changed = true;
-    } else if (makeWellFormed(item, depth + 1)) changed = true;
-    if (!key.isWellFormed()) {
-      object[key.toWellFormed()] = object[key];
-      delete object[key];
-      changed = true;
+      repair.changed = true;
+    } else
+      walk(item, path ? `${path}.${key.toWellFormed()}` : key.toWellFormed(), depth + 1, repair);
+    if (key.isWellFormed()) continue;
+    repair.changed = true;
+    const wellFormed = key.toWellFormed();
+    if (Object.hasOwn(object, wellFormed) && repair.collision === undefined) {
+      const other = keys.find((k) => k !== key && k.toWellFormed() === wellFormed);
+      repair.collision =
+        `${path || 'event'}: the names ${JSON.stringify(other)} and ${JSON.stringify(key)} are both ` +
+        `${JSON.stringify(wellFormed)} once lone UTF-16 surrogates are replaced with U+FFFD, and one ` +
+        'value would be lost; rename one';
     }
+    object[wellFormed] = object[key];
+    delete object[key];
   }
-  return changed;
 }

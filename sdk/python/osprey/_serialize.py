@@ -52,12 +52,42 @@ def _encode(event: dict[str, Any]) -> str:
 
 
 def encode_event(event: dict[str, Any]) -> bytes:
-    """One event as UTF-8 JSON (lone surrogates as U+FFFD). Raises ValueError (NaN) or TypeError."""
+    """One event as UTF-8 JSON (lone surrogates as U+FFFD). Raises ValueError (NaN, or two names
+    that become one, _refuse_merged_names) or TypeError."""
     text = _encode(event)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
+        _refuse_merged_names(event)
         return _well_formed(text).encode("utf-8")
+
+
+def _refuse_merged_names(event: dict[str, Any]) -> None:
+    """Two names of one map that are one name once repaired ("f\\ud800" and "f\\udc00") would
+    lose a value: refused with the collector's reason (ingest/src/events/well-formed.ts)."""
+    from ._normalize import InvalidEvent  # not at the top: _normalize imports _embeddings, which imports this module
+
+    for field, value in event.items():
+        if not isinstance(value, dict):
+            continue
+        seen: dict[str, str] = {}
+        for name in value:
+            repaired = _well_formed(name)
+            if repaired in seen:
+                raise InvalidEvent(
+                    f"{field}: the names {_quoted(seen[repaired])} and {_quoted(name)} are both "
+                    f"{_quoted(repaired)} once lone UTF-16 surrogates are replaced with U+FFFD, and "
+                    "one value would be lost; rename one"
+                )
+            seen[repaired] = name
+
+
+def _quoted(name: str) -> str:
+    """A name as JSON, as JavaScript's JSON.stringify writes it: a lone surrogate as its escape."""
+    return _SURROGATES.sub(
+        lambda m: _pair_or_replacement(m) if len(m.group()) == 2 else f"\\u{ord(m.group()):04x}",
+        _encoder.encode(name),
+    )
 
 
 def json_array(chunks: Sequence[bytes]) -> bytes:

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { rowLine, type EventKind } from '../../events/event-kinds';
-import { makeWellFormed, mayHoldLoneSurrogates } from '../../events/well-formed';
+import { mayHoldLoneSurrogates, repairEvent } from '../../events/well-formed';
 import { RECORD_HEADERS, ROWS_FORMAT } from '../topics';
 
 export interface DeadRecord {
@@ -51,14 +51,18 @@ function decodeEvents(kind: EventKind, value: Buffer): DecodedRecord {
   } catch (err) {
     return { rows: 0, dead: [{ value, error: `value is not JSON: ${(err as Error).message}` }] };
   }
-  if (mayHoldLoneSurrogates(text)) makeWellFormed(parsed);
+  const repair = mayHoldLoneSurrogates(text);
   if (!Array.isArray(parsed)) {
-    const error = decodeEvent(kind, parsed, lines);
+    const error = decodeEvent(kind, parsed, lines, repair);
     if (error) dead.push({ value, error });
   } else {
     parsed.forEach((item, index) => {
-      const error = decodeEvent(kind, item, lines);
-      if (error) dead.push({ value: Buffer.from(JSON.stringify(item) ?? 'null'), error, index });
+      // A dead letter holds the event as it came, not as the repair left it.
+      const asSent = repair ? JSON.stringify(item) : undefined;
+      const error = decodeEvent(kind, item, lines, repair);
+      if (error) {
+        dead.push({ value: Buffer.from(asSent ?? JSON.stringify(item) ?? 'null'), error, index });
+      }
     });
   }
   return {
@@ -69,7 +73,14 @@ function decodeEvents(kind: EventKind, value: Buffer): DecodedRecord {
 }
 
 /** Appends the event's row line, or returns why it cannot be stored. */
-function decodeEvent(kind: EventKind, input: unknown, lines: string[]): string | undefined {
+function decodeEvent(
+  kind: EventKind,
+  input: unknown,
+  lines: string[],
+  repair: boolean,
+): string | undefined {
+  const collision = repair ? repairEvent(input).collision : undefined;
+  if (collision) return collision;
   const result = kind.validate(input);
   if (!result.ok) return result.error;
   const event = result.value as { timestamp?: number; event_id?: string };

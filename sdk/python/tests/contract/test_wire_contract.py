@@ -263,3 +263,15 @@ def test_lone_surrogates_are_sent_as_u_fffd_like_the_collector_stores_them() -> 
     assert sent["tags"] == {"t": "😀 pair"}  # a pair side by side is the character, as in JS
     assert sent["request_id"] == "r\ufffd"
     PREDICTION.validate(sent)
+
+
+def test_two_names_that_become_one_once_repaired_are_refused_like_the_collector_refuses_them() -> None:
+    # "f\ud800" and "f\udbff" are both "f\ufffd" once repaired: one value would be lost.
+    raw = prediction(features={"f\ud800": 1, "f\udbff": 2, "g\udc00": 3}, prediction=1)
+    with pytest.raises(_normalize.InvalidEvent) as refused:
+        wire(raw)
+    assert str(refused.value) == (
+        'features: the names "f\\ud800" and "f\\udbff" are both "f\ufffd" once lone UTF-16 '
+        "surrogates are replaced with U+FFFD, and one value would be lost; rename one"
+    )
+    assert wire(prediction(features={"f\ud800": 1, "g\ud800": 2}, prediction=1))["features"] == {"f\ufffd": 1, "g\ufffd": 2}
