@@ -1,8 +1,7 @@
-import { Tables, type Store } from '@osprey/db';
+import type { Store } from '@osprey/db';
 import { twoProportionZ } from '../drift/statistics';
-import type { ModelSettings } from '../settings/model-settings';
-import { predictionRows, type RowSet } from '../sql/rows';
-import type { Scope } from '../reference/resolve';
+import { predictionRowsOf, type RowSet } from '../sql/rows';
+import type { Target } from '../reference/resolve';
 import { isoWindow } from '../window';
 import type { ResultRow } from '../results/runs';
 
@@ -25,138 +24,186 @@ const model = (
   ...extra,
 });
 
-/** Latency percentiles of the window (ClickHouse's exact quantiles, as the stats API). */
-export async function detectLatency(store: Store, scope: Scope) {
-  const cur = predictionRows('cur', { ...scope, ...scope.window });
-  const [r] = (await store.query<{ n: string; q: (number | null)[]; mx: number | null }>(
-    `SELECT countIf(latency_ms IS NOT NULL) AS n,
-            quantilesExactLow(0.5, 0.9, 0.95, 0.99)(latency_ms) AS q, max(latency_ms) AS mx
-     FROM (${cur.sql})`,
-    cur.params,
-  )) as [{ n: string; q: (number | null)[]; mx: number | null }];
-  const n = Number(r.n);
-  const at = (i: number) => (n === 0 ? null : (r.q[i] ?? null));
-  const document = {
-    window: isoWindow(scope.window),
-    count: n,
-    p50: at(0),
-    p90: at(1),
-    p95: at(2),
-    p99: at(3),
-    max: n === 0 ? null : r.mx,
-  };
-  const rows = (['p50', 'p90', 'p95', 'p99', 'max'] as const).map((s) =>
-    model(s, document[s], { current_size: n }),
+/** Latency percentiles of each target's window (ClickHouse's exact quantiles, as the stats API). */
+export async function detectLatency(store: Store, targets: readonly Target[]) {
+  const cur = predictionRowsOf(
+    'cur',
+    targets.map(({ scope }) => ({ scope, ...scope.window })),
   );
-  return { document, rows, referenceKey: '' };
+  type Row = { model: string; n: string; q: (number | null)[]; mx: number | null };
+  const byModel = keyed(
+    await store.query<Row>(
+      `SELECT model, countIf(latency_ms IS NOT NULL) AS n,
+              quantilesExactLow(0.5, 0.9, 0.95, 0.99)(latency_ms) AS q, max(latency_ms) AS mx
+       FROM (${cur.sql}) GROUP BY model`,
+      cur.params,
+    ),
+  );
+  return targets.map(({ scope }) => {
+    const r = byModel.get(scope.model);
+    const n = r ? Number(r.n) : 0;
+    const at = (i: number) => (n === 0 ? null : (r!.q[i] ?? null));
+    const document = {
+      window: isoWindow(scope.window),
+      count: n,
+      p50: at(0),
+      p90: at(1),
+      p95: at(2),
+      p99: at(3),
+      max: n === 0 ? null : r!.mx,
+    };
+    const rows = (['p50', 'p90', 'p95', 'p99', 'max'] as const).map((s) =>
+      model(s, document[s], { current_size: n }),
+    );
+    return { document, rows, referenceKey: '' };
+  });
 }
 
 /**
- * The window's error rate against the reference period's (the chosen range, else the previous
+ * Each target's error rate against its reference period's (the chosen range, else the previous
  * window — a reference dataset has no errors), with a two-proportion z-test: "alert" when the rate
  * rose significantly (p < 0.05).
  */
-export async function detectErrors(store: Store, settings: ModelSettings, scope: Scope) {
-  const { window } = scope;
-  const range =
+export async function detectErrors(store: Store, targets: readonly Target[]) {
+  const ranges = targets.map(({ settings, scope: { window } }) =>
     settings.reference?.source === 'range'
       ? {
           from: new Date(settings.reference.from!).getTime(),
           to: new Date(settings.reference.to!).getTime(),
         }
-      : { from: window.from - (window.to - window.from), to: window.from };
-  const curRows = predictionRows('cur', { ...scope, ...window });
-  const refRows = predictionRows('ref', { ...scope, ...range });
-  const counted = (rows: RowSet) =>
-    `(SELECT countIf(is_error) AS e, count() AS n FROM (${rows.sql}))`;
-  const [r] = (await store.query<Record<'ce' | 'cn' | 're' | 'rn', string>>(
-    `SELECT c.e AS ce, c.n AS cn, r.e AS re, r.n AS rn
-     FROM ${counted(curRows)} AS c CROSS JOIN ${counted(refRows)} AS r`,
-    { ...curRows.params, ...refRows.params },
-  )) as [Record<'ce' | 'cn' | 're' | 'rn', string>];
-  const cur = { errors: Number(r.ce), count: Number(r.cn) };
-  const ref = { errors: Number(r.re), count: Number(r.rn) };
-  const rate = (c: { errors: number; count: number }) =>
-    c.count === 0 ? null : c.errors / c.count;
-  const judged = cur.count > 0 && ref.count > 0;
-  const pValue = judged ? twoProportionZ(ref.errors, ref.count, cur.errors, cur.count) : null;
-  const rose = judged && rate(cur)! > rate(ref)!;
-  const status = !judged ? 'unknown' : pValue! < 0.05 && rose ? 'alert' : 'ok';
-  const document = {
-    window: isoWindow(window),
-    errors: cur.errors,
-    count: cur.count,
-    error_rate: rate(cur),
-    reference: { ...isoWindow(range), errors: ref.errors, count: ref.count, error_rate: rate(ref) },
-    p_value: pValue,
-    status,
-  };
-  const rows = [
-    model('error_rate', rate(cur), {
+      : { from: window.from - (window.to - window.from), to: window.from },
+  );
+  const curRows = predictionRowsOf(
+    'cur',
+    targets.map(({ scope }) => ({ scope, ...scope.window })),
+  );
+  const refRows = predictionRowsOf(
+    'ref',
+    targets.map(({ scope }, i) => ({ scope, ...ranges[i]! })),
+  );
+  const counted = (source: number, rows: RowSet) =>
+    `SELECT ${source} AS s, model, countIf(is_error) AS e, count() AS n FROM (${rows.sql}) GROUP BY model`;
+  type Row = Record<'ce' | 'cn' | 're' | 'rn', string> & { model: string };
+  const byModel = keyed(
+    await store.query<Row>(
+      `SELECT model, sumIf(e, s = 0) AS ce, sumIf(n, s = 0) AS cn, sumIf(e, s = 1) AS re,
+              sumIf(n, s = 1) AS rn
+       FROM (${counted(0, curRows)} UNION ALL ${counted(1, refRows)}) GROUP BY model`,
+      { ...curRows.params, ...refRows.params },
+    ),
+  );
+  return targets.map(({ scope }, i) => {
+    const { window } = scope;
+    const range = ranges[i]!;
+    const r = byModel.get(scope.model);
+    const cur = { errors: Number(r?.ce ?? 0), count: Number(r?.cn ?? 0) };
+    const ref = { errors: Number(r?.re ?? 0), count: Number(r?.rn ?? 0) };
+    const rate = (c: { errors: number; count: number }) =>
+      c.count === 0 ? null : c.errors / c.count;
+    const judged = cur.count > 0 && ref.count > 0;
+    const pValue = judged ? twoProportionZ(ref.errors, ref.count, cur.errors, cur.count) : null;
+    const rose = judged && rate(cur)! > rate(ref)!;
+    const status = !judged ? 'unknown' : pValue! < 0.05 && rose ? 'alert' : 'ok';
+    const document = {
+      window: isoWindow(window),
+      errors: cur.errors,
+      count: cur.count,
+      error_rate: rate(cur),
+      reference: {
+        ...isoWindow(range),
+        errors: ref.errors,
+        count: ref.count,
+        error_rate: rate(ref),
+      },
       p_value: pValue,
-      threshold: 0.05,
-      is_verdict: true,
       status,
-      reference_size: ref.count,
-      current_size: cur.count,
-    }),
-    model('errors', cur.errors, { current_size: cur.count }),
-  ];
-  return { document, rows, referenceKey: `window:${range.from}/${range.to}` };
+    };
+    const rows = [
+      model('error_rate', rate(cur), {
+        p_value: pValue,
+        threshold: 0.05,
+        is_verdict: true,
+        status,
+        reference_size: ref.count,
+        current_size: cur.count,
+      }),
+      model('errors', cur.errors, { current_size: cur.count }),
+    ];
+    return { document, rows, referenceKey: `window:${range.from}/${range.to}` };
+  });
 }
 
 const HISTORY_DAYS = 7;
+const MINUTE = 60_000;
 
 /**
- * Predictions per minute in the window against the model's usual range: the 5th to 95th
- * percentile of its per-minute counts over the previous 7 days (minutes without traffic count as
- * 0, from its first event in that period).
+ * Predictions per minute in each target's window against the model's usual range: the 5th to
+ * 95th percentile of its per-minute counts over the previous 7 days (minutes without traffic count
+ * as 0, from its first event in that period). Only minutes with traffic leave the store; the
+ * silent ones are counted, not listed.
  */
-export async function detectThroughput(store: Store, scope: Scope) {
-  const { window } = scope;
+export async function detectThroughput(store: Store, targets: readonly Target[]) {
+  const window = targets[0]!.scope.window;
   const historyFrom = window.from - HISTORY_DAYS * 86_400_000;
-  const tp = predictionRows('tp', { ...scope, from: historyFrom, to: window.to });
-  // Every minute from the model's first event of the history period (else the window's start)
-  // to the window's end, in one statement; the window's own minutes are split off after.
-  const counted = await store.query<{ m: string; c: string }>(
-    `SELECT toUnixTimestamp(toStartOfMinute(timestamp)) AS m, count() AS c FROM (${tp.sql})
-     GROUP BY m ORDER BY m WITH FILL
-       FROM toUnixTimestamp(toStartOfMinute(ifNull(
-         (SELECT min(timestamp) FROM ${Tables.predictions}
-          WHERE model = {tp_model:String} AND timestamp >= fromUnixTimestamp64Milli({tp_from:Int64}, 'UTC')
-            AND timestamp < fromUnixTimestamp64Milli({window_from:Int64}, 'UTC') HAVING count() > 0),
-         fromUnixTimestamp64Milli({window_from:Int64}, 'UTC'))))
-       TO toUnixTimestamp(toStartOfMinute(fromUnixTimestamp64Milli({tp_to:Int64}, 'UTC'))) STEP 60`,
-    { ...tp.params, window_from: window.from },
+  const tp = predictionRowsOf(
+    'tp',
+    targets.map(({ scope }) => ({ scope, from: historyFrom, to: window.to })),
   );
-  const split = Math.floor(window.from / 1000);
-  const current = counted.filter((r) => Number(r.m) >= split).map((r) => Number(r.c));
-  const history = counted.filter((r) => Number(r.m) < split).map((r) => Number(r.c));
-  const total = current.reduce((a, b) => a + b, 0);
-  const mean = current.length === 0 ? 0 : total / current.length;
-  const usual = history.length === 0 ? null : percentiles(history, [0.05, 0.5, 0.95]);
-  const status = !usual ? 'unknown' : mean < usual[0]! ? 'low' : mean > usual[2]! ? 'high' : 'ok';
-  const document = {
-    window: isoWindow(window),
-    count: total,
-    per_minute: {
-      mean,
-      min: current.length > 0 ? Math.min(...current) : 0,
-      max: current.length > 0 ? Math.max(...current) : 0,
-    },
-    usual: usual && { p5: usual[0], p50: usual[1], p95: usual[2], minutes: history.length },
-    status,
-  };
-  const rows = [
-    model('per_minute', mean, {
-      is_verdict: true,
+  type Row = { model: string; first: string; current: string[]; history: string[] };
+  const byModel = keyed(
+    await store.query<Row>(
+      `SELECT model, min(m) AS first,
+              arraySort(groupArrayIf(c, m >= {window_from:Int64})) AS current,
+              arraySort(groupArrayIf(c, m < {window_from:Int64})) AS history
+       FROM (SELECT model, intDiv(toUnixTimestamp64Milli(timestamp), ${MINUTE}) * ${MINUTE} AS m,
+                    count() AS c
+             FROM (${tp.sql}) GROUP BY model, m)
+       GROUP BY model`,
+      { ...tp.params, window_from: window.from },
+    ),
+  );
+  return targets.map(({ scope }) => {
+    const r = byModel.get(scope.model);
+    // Every minute of the window counts; the history's from its first event to the window's start.
+    const first = r ? Math.min(Number(r.first), window.from) : window.from;
+    const current = withSilentMinutes(r?.current ?? [], (window.to - window.from) / MINUTE);
+    const history = withSilentMinutes(r?.history ?? [], (window.from - first) / MINUTE);
+    const total = current.reduce((a, b) => a + b, 0);
+    const mean = current.length === 0 ? 0 : total / current.length;
+    const usual = history.length === 0 ? null : percentiles(history, [0.05, 0.5, 0.95]);
+    const status = !usual ? 'unknown' : mean < usual[0]! ? 'low' : mean > usual[2]! ? 'high' : 'ok';
+    const document = {
+      window: isoWindow(window),
+      count: total,
+      per_minute: {
+        mean,
+        min: current.length > 0 ? current[0]! : 0,
+        max: current.length > 0 ? current[current.length - 1]! : 0,
+      },
+      usual: usual && { p5: usual[0], p50: usual[1], p95: usual[2], minutes: history.length },
       status,
-      threshold: null,
-      reference_size: history.length,
-      current_size: total,
-    }),
-  ];
-  return { document, rows, referenceKey: `history:${historyFrom}/${window.from}` };
+    };
+    const rows = [
+      model('per_minute', mean, {
+        is_verdict: true,
+        status,
+        threshold: null,
+        reference_size: history.length,
+        current_size: total,
+      }),
+    ];
+    return { document, rows, referenceKey: `history:${historyFrom}/${window.from}` };
+  });
+}
+
+/** Ascending per-minute counts of `minutes` minutes, given those of the minutes with traffic. */
+function withSilentMinutes(busy: readonly string[], minutes: number): number[] {
+  const silent = Math.max(0, minutes - busy.length);
+  return [...new Array<number>(silent).fill(0), ...busy.map(Number)];
+}
+
+function keyed<R extends { model: string }>(rows: R[]): Map<string, R> {
+  return new Map(rows.map((r) => [r.model, r]));
 }
 
 /** Percentiles by numpy's "linear" method. */

@@ -28,6 +28,16 @@ export interface Scope {
   segment?: Segment;
 }
 
+/**
+ * A scope with its model's settings: what a detector family detects. A family detects a list of
+ * targets of one window together (a scheduler pass's whole models, sharing statements grouped by
+ * model), or a single target of any scope.
+ */
+export interface Target {
+  scope: Scope;
+  settings: ModelSettings;
+}
+
 /** What a stored detection says it was compared with (its drift document's `reference`). */
 export interface ComparedWith {
   source: ReferenceSource;
@@ -71,14 +81,31 @@ export async function withDefaultReference(
   model: string,
   settings: ModelSettings,
 ): Promise<ModelSettings> {
-  if (settings.reference) return settings;
-  const referenceId = await latestDataset(store, model);
-  return {
-    ...settings,
-    reference: referenceId
-      ? { source: 'dataset', reference_id: referenceId }
-      : { source: 'previous_window' },
-  };
+  return (await withDefaultReferenceOf(store, new Map([[model, settings]]))).get(model)!;
+}
+
+/** withDefaultReference for several models, their datasets looked up in one statement. */
+export async function withDefaultReferenceOf(
+  store: Store,
+  settingsOf: ReadonlyMap<string, ModelSettings>,
+): Promise<Map<string, ModelSettings>> {
+  const defaulted = [...settingsOf].filter(([, s]) => !s.reference).map(([model]) => model);
+  const datasets = defaulted.length > 0 ? await latestDatasets(store, defaulted) : new Map();
+  return new Map(
+    [...settingsOf].map(([model, settings]) => {
+      if (settings.reference) return [model, settings];
+      const referenceId = datasets.get(model);
+      return [
+        model,
+        {
+          ...settings,
+          reference: referenceId
+            ? { source: 'dataset', reference_id: referenceId }
+            : { source: 'previous_window' },
+        },
+      ];
+    }),
+  );
 }
 
 /**
@@ -137,10 +164,20 @@ function previousWindowReference(scope: Scope, from: number, to = scope.window.f
 
 /** The model's most recently logged reference dataset. */
 export async function latestDataset(store: Store, model: string): Promise<string | undefined> {
-  const rows = await store.query<{ reference_id: string }>(
-    `SELECT reference_id FROM ${Tables.referenceRows} WHERE model = {model:String}
-     GROUP BY reference_id ORDER BY max(timestamp) DESC LIMIT 1`,
-    { model },
+  return (await latestDatasets(store, [model])).get(model);
+}
+
+/** Each model's most recently logged reference dataset, for the models that have one. */
+async function latestDatasets(
+  store: Store,
+  models: readonly string[],
+): Promise<Map<string, string>> {
+  const rows = await store.query<{ model: string; reference_id: string }>(
+    `SELECT model, argMax(reference_id, last) AS reference_id
+     FROM (SELECT model, reference_id, max(timestamp) AS last FROM ${Tables.referenceRows}
+           WHERE model IN {models:Array(String)} GROUP BY model, reference_id)
+     GROUP BY model`,
+    { models },
   );
-  return rows[0]?.reference_id;
+  return new Map(rows.map((r) => [r.model, r.reference_id]));
 }

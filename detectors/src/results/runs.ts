@@ -65,45 +65,53 @@ export function saveRun(
  * a run are never read: readers go through detector_runs). Detection resumes from the runs, so a
  * window is then detected again in full, never in part.
  */
-export async function saveRuns(
+export function saveRuns(store: Store, scope: RunScope, runs: readonly RunToSave[]): Promise<void> {
+  return saveRunsOf(store, [{ scope, runs }]);
+}
+
+/** saveRuns for the windows of several scopes at once (a batch of models): two inserts in all. */
+export async function saveRunsOf(
   store: Store,
-  scope: RunScope,
-  runs: readonly RunToSave[],
+  scopes: readonly { scope: RunScope; runs: readonly RunToSave[] }[],
 ): Promise<void> {
-  const common = {
-    model: scope.model,
-    window_start: scope.window.from,
-    window_end: scope.window.to,
-    version: scope.version ?? '',
-    segment: segmentLabel(scope.segment),
-  };
-  const withIds = runs.map((run) => ({ ...run, run_id: randomUUID() }));
-  const results = withIds.flatMap(({ run_id, detector, rows }) =>
-    rows.map((r) => ({
-      ...common,
-      run_id,
-      detector,
-      ...r,
-      value: finiteOrNull(r.value),
-      p_value: finiteOrNull(r.p_value),
-      threshold: r.threshold ?? null,
-      is_verdict: r.is_verdict ?? false,
-      status: r.status ?? 'info',
-      reference_size: r.reference_size ?? 0,
-      current_size: r.current_size ?? 0,
-    })),
-  );
+  const results: object[] = [];
+  const stored: object[] = [];
+  for (const { scope, runs } of scopes) {
+    const common = {
+      model: scope.model,
+      window_start: scope.window.from,
+      window_end: scope.window.to,
+      version: scope.version ?? '',
+      segment: segmentLabel(scope.segment),
+    };
+    for (const { detector, referenceKey, document, rows } of runs) {
+      const run_id = randomUUID();
+      for (const r of rows) {
+        results.push({
+          ...common,
+          run_id,
+          detector,
+          ...r,
+          value: finiteOrNull(r.value),
+          p_value: finiteOrNull(r.p_value),
+          threshold: r.threshold ?? null,
+          is_verdict: r.is_verdict ?? false,
+          status: r.status ?? 'info',
+          reference_size: r.reference_size ?? 0,
+          current_size: r.current_size ?? 0,
+        });
+      }
+      stored.push({
+        ...common,
+        run_id,
+        detector,
+        reference_key: referenceKey,
+        document: JSON.stringify(document),
+      });
+    }
+  }
   if (results.length > 0) await store.insert(Tables.detectorResults, results);
-  await store.insert(
-    Tables.detectorRuns,
-    withIds.map(({ run_id, detector, referenceKey, document }) => ({
-      ...common,
-      run_id,
-      detector,
-      reference_key: referenceKey,
-      document: JSON.stringify(document),
-    })),
-  );
+  if (stored.length > 0) await store.insert(Tables.detectorRuns, stored);
 }
 
 function finiteOrNull(v: number | null | undefined): number | null {
@@ -163,13 +171,23 @@ export async function lastWindowEnd(
   detector: DetectorName,
   opts: { segments?: boolean } = {},
 ): Promise<number | undefined> {
-  const rows = await store.query<{ end: string | null }>(
-    `SELECT toUnixTimestamp64Milli(max(window_end)) AS end FROM ${Tables.detectorRuns}
-     WHERE model = {model:String} AND detector = {detector:String} AND version = ''
+  return (await lastWindowEnds(store, [model], detector, opts)).get(model);
+}
+
+/** lastWindowEnd of several models in one statement, for the models that have a run. */
+export async function lastWindowEnds(
+  store: Store,
+  models: readonly string[],
+  detector: DetectorName,
+  opts: { segments?: boolean } = {},
+): Promise<Map<string, number>> {
+  const rows = await store.query<{ model: string; end: string }>(
+    `SELECT model, toUnixTimestamp64Milli(max(window_end)) AS end FROM ${Tables.detectorRuns}
+     WHERE model IN {models:Array(String)} AND detector = {detector:String} AND version = ''
        AND segment ${opts.segments ? "!= ''" : "= ''"}
        AND computed_at >= window_end
-     HAVING count() > 0`,
-    { model, detector },
+     GROUP BY model`,
+    { models, detector },
   );
-  return rows[0]?.end ? Number(rows[0].end) : undefined;
+  return new Map(rows.map((r) => [r.model, Number(r.end)]));
 }

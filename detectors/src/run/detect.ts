@@ -9,8 +9,19 @@ import { detectPerformance } from '../performance/performance';
 import { detectMultivariateDrift } from '../multivariate/detect-multivariate';
 import { detectEmbeddingDrift } from '../embeddings/detect-embeddings';
 import { detectQuality } from '../quality/detect-quality';
-import { withDefaultReference, type Scope } from '../reference/resolve';
-import { saveRun, saveRuns, type DetectorName, type ResultRow } from '../results/runs';
+import {
+  withDefaultReference,
+  withDefaultReferenceOf,
+  type Scope,
+  type Target,
+} from '../reference/resolve';
+import {
+  saveRun,
+  saveRunsOf,
+  type DetectorName,
+  type ResultRow,
+  type RunToSave,
+} from '../results/runs';
 import { loadSettings, type ModelSettings } from '../settings/model-settings';
 import { predictionRows, segmentLabel } from '../sql/rows';
 import { isoWindow, type Window } from '../window';
@@ -78,6 +89,32 @@ export async function detectSegmentWindow(
   return { segments, alerts: await opts.alerts.evaluate(detection, { segmentsOnly: true }) };
 }
 
+/**
+ * detectWindow with `segments: false` for several models' windows [from, to) at once — a scheduler
+ * pass's models due for the same window — with the statements of families that group by model
+ * shared between them, and every model's runs stored in one insert. Alert rules are evaluated per
+ * model once all are stored. `settings`: each model's, as loadSettings gives them.
+ */
+export async function detectModelsWindow(
+  store: Store,
+  opts: {
+    settings: ReadonlyMap<string, ModelSettings>;
+    window: Window;
+    alerts?: AlertEvaluator;
+  },
+): Promise<Detection[]> {
+  const resolved = await withDefaultReferenceOf(store, opts.settings);
+  const targets = [...resolved].map(([model, settings]) => ({
+    scope: { model, window: opts.window },
+    settings,
+  }));
+  const detections = await detectTargets(store, targets);
+  if (opts.alerts) {
+    for (const detection of detections) await opts.alerts.evaluate({ ...detection, segments: [] });
+  }
+  return detections;
+}
+
 /** The model's settings with its default reference resolved once for the window's detectors. */
 async function windowSettings(store: Store, model: string): Promise<ModelSettings> {
   return withDefaultReference(store, model, await loadSettings(store, model));
@@ -126,52 +163,74 @@ async function detectScope(
   settings: ModelSettings,
   scope: Scope,
 ): Promise<Detection> {
-  const drift = await detectDrift(store, settings, scope);
-  const detected: Record<
-    Exclude<DetectorName, 'drift'>,
-    { document: object; rows: ResultRow[]; referenceKey: string }
-  > = {
-    latency: await detectLatency(store, scope),
-    errors: await detectErrors(store, settings, scope),
-    throughput: await detectThroughput(store, scope),
-    performance: await detectPerformance(store, settings, scope),
-    estimated_performance: await detectEstimatedPerformance(store, settings, scope),
-    multivariate_drift: await detectMultivariateDrift(store, settings, scope),
-    quality: await detectQuality(store, settings, scope),
-    embedding_drift: await detectEmbeddingDrift(store, settings, scope),
-  };
-  // One window's runs are stored together: a replica killed mid-window leaves none of them, and
-  // the replica that takes the model over detects the window again in full.
-  await saveRuns(store, scope, [
-    {
-      detector: 'drift',
-      referenceKey: drift.reference?.key ?? '',
-      document: drift,
-      rows: driftRows(drift),
-    },
-    ...Object.entries(detected).map(([name, d]) => ({
-      detector: name as DetectorName,
-      referenceKey: d.referenceKey,
-      document: d.document,
-      rows: d.rows,
-    })),
-  ]);
-  return {
-    window: isoWindow(scope.window),
-    model: scope.model,
-    version: scope.version ?? null,
-    segment: scope.segment ? segmentLabel(scope.segment) : null,
-    drift,
-    latency: detected.latency.document,
-    errors: detected.errors.document,
-    throughput: detected.throughput.document,
-    performance: detected.performance.document,
-    estimated_performance: detected.estimated_performance.document,
-    multivariate_drift: detected.multivariate_drift.document,
-    quality: detected.quality.document,
-    embedding_drift: detected.embedding_drift.document,
-  };
+  return (await detectTargets(store, [{ scope, settings }]))[0]!;
 }
+
+/**
+ * Every detector on targets of one window — one scope of any kind, or whole models of a batch —
+ * and their runs stored together: a replica killed mid-window leaves none of them, and the replica
+ * that takes the model over detects the window again in full. Families that group by model run one
+ * statement for all the targets; the others run per target.
+ */
+export async function detectTargets(
+  store: Store,
+  targets: readonly Target[],
+): Promise<Detection[]> {
+  const latency = await detectLatency(store, targets);
+  const errors = await detectErrors(store, targets);
+  const throughput = await detectThroughput(store, targets);
+  const detections: Detection[] = [];
+  const runs: { scope: Scope; runs: RunToSave[] }[] = [];
+  for (const [i, { scope, settings }] of targets.entries()) {
+    const drift = await detectDrift(store, settings, scope);
+    const detected: Record<Exclude<DetectorName, 'drift'>, Detected> = {
+      latency: latency[i]!,
+      errors: errors[i]!,
+      throughput: throughput[i]!,
+      performance: await detectPerformance(store, settings, scope),
+      estimated_performance: await detectEstimatedPerformance(store, settings, scope),
+      multivariate_drift: await detectMultivariateDrift(store, settings, scope),
+      quality: await detectQuality(store, settings, scope),
+      embedding_drift: await detectEmbeddingDrift(store, settings, scope),
+    };
+    runs.push({
+      scope,
+      runs: [
+        {
+          detector: 'drift',
+          referenceKey: drift.reference?.key ?? '',
+          document: drift,
+          rows: driftRows(drift),
+        },
+        ...Object.entries(detected).map(([name, d]) => ({
+          detector: name as DetectorName,
+          referenceKey: d.referenceKey,
+          document: d.document,
+          rows: d.rows,
+        })),
+      ],
+    });
+    detections.push({
+      window: isoWindow(scope.window),
+      model: scope.model,
+      version: scope.version ?? null,
+      segment: scope.segment ? segmentLabel(scope.segment) : null,
+      drift,
+      latency: detected.latency.document,
+      errors: detected.errors.document,
+      throughput: detected.throughput.document,
+      performance: detected.performance.document,
+      estimated_performance: detected.estimated_performance.document,
+      multivariate_drift: detected.multivariate_drift.document,
+      quality: detected.quality.document,
+      embedding_drift: detected.embedding_drift.document,
+    });
+  }
+  await saveRunsOf(store, runs);
+  return detections;
+}
+
+type Detected = { document: object; rows: ResultRow[]; referenceKey: string };
 
 function driftRows(report: DriftReport): ResultRow[] {
   const rows: ResultRow[] = [];

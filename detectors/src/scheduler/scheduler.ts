@@ -1,14 +1,16 @@
 import { Tables, type Store } from '@osprey/db';
 import type { Logger } from 'pino';
 import { detectPerformance } from '../performance/performance';
-import { lastWindowEnd, saveRun } from '../results/runs';
+import { lastWindowEnds, saveRun } from '../results/runs';
 import {
+  detectModelsWindow,
   detectSegmentWindow,
   detectWindow,
   redetectSegmentPerformance,
   type AlertEvaluator,
 } from '../run/detect';
-import { loadSettings, monitoredModels } from '../settings/model-settings';
+import { loadSettingsOf, monitoredModels } from '../settings/model-settings';
+import type { ModelSettings } from '../settings/model-settings';
 import { closedWindows, isoWindow, type Window } from '../window';
 import { ProgressTracker, type DetectionProgress } from './progress';
 
@@ -26,12 +28,18 @@ export interface SchedulerOptions {
   share?: { announce(models: string[]): Promise<void> };
 }
 
+/**
+ * Most models one batch of a pass detects together: each statement of a batch reads every model's
+ * rows of the window, so this bounds what one statement holds.
+ */
+const BATCH_MODELS = 200;
+
 /** Called between windows; throws once the model is no longer this replica's, to abandon it. */
 export type Checkpoint = () => Promise<void>;
 
 interface ModelPlan {
   model: string;
-  settings: Awaited<ReturnType<typeof loadSettings>>;
+  settings: ModelSettings;
   /** When the pass began. */
   now: number;
   /** Windows that close before this (the grace period for late events) are due. */
@@ -90,32 +98,105 @@ export class DetectorScheduler {
     return this.tracker.get();
   }
 
-  /** One pass over every model; exported for tests and `osprey detect --due`. */
+  /**
+   * One pass over every model; exported for tests and `osprey detect --due`. The models' windows
+   * are detected window by window, the models due for the same window in batches that share their
+   * statements (detectModelsWindow); then each model's segments and label re-evaluations.
+   */
   async pass(): Promise<void> {
     const now = this.now();
     const labelsSince = this.labelsSince;
     this.labelsSince = now;
     const since = now - this.options.backfillDays * 86_400_000;
+    const models = await monitoredModels(this.store, since);
+    if (this.stopped) return;
     // Plan every model's windows first, so the progress counts the whole pass.
-    const plans: ModelPlan[] = [];
-    for (const model of await monitoredModels(this.store, since)) {
-      if (this.stopped) return;
-      // One model's failure (logged) must not hold the others back; it is retried next pass.
-      const plan = await this.plan(model, now).catch((err: unknown) => {
-        this.logger.error({ err, model }, 'detection failed for the model');
-      });
-      if (plan) plans.push(plan);
-    }
+    const plans = await this.plan(models, now);
     this.tracker.planned(plans.map((p) => p.windows.length));
     try {
+      const failed = await this.detectWholeModels(plans);
       for (const plan of plans) {
         if (this.stopped) return;
-        await this.passModel(plan, labelsSince).catch((err: unknown) =>
+        if (failed.has(plan.model)) continue;
+        await this.passModel({ ...plan, windows: [] }, labelsSince).catch((err: unknown) =>
           this.logger.error({ err, model: plan.model }, 'detection failed for the model'),
         );
       }
     } finally {
       this.tracker.finished();
+    }
+  }
+
+  /**
+   * The plans' whole-model windows, oldest first, each window's models in batches. Answers the
+   * models that failed: their later windows wait for the next pass, which resumes after the last
+   * window stored, so none is skipped.
+   */
+  private async detectWholeModels(plans: readonly ModelPlan[]): Promise<Set<string>> {
+    const byWindow = new Map<string, { window: Window; plans: ModelPlan[] }>();
+    for (const plan of plans) {
+      for (const window of plan.windows) {
+        const key = `${window.from}/${window.to}`;
+        const group = byWindow.get(key) ?? { window, plans: [] };
+        group.plans.push(plan);
+        byWindow.set(key, group);
+      }
+    }
+    const ordered = [...byWindow.values()].sort(
+      (a, b) => a.window.from - b.window.from || a.window.to - b.window.to,
+    );
+    const failed = new Set<string>();
+    for (const [i, { window, plans: due }] of ordered.entries()) {
+      const todo = due.filter((p) => !failed.has(p.model));
+      for (let start = 0; start < todo.length; start += BATCH_MODELS) {
+        if (this.stopped) return failed;
+        await this.detectBatch(window, todo.slice(start, start + BATCH_MODELS), failed);
+      }
+      const progress = {
+        window: isoWindow(window),
+        models: todo.length,
+        done: i + 1,
+        of: ordered.length,
+      };
+      if (plans.some((p) => p.windows.length > 1))
+        this.logger.info(progress, 'backfilling detector windows');
+      else this.logger.debug(progress, 'window detected');
+    }
+    return failed;
+  }
+
+  /**
+   * One batch of models' window. A batch that fails is detected again model by model, so one
+   * model's failure (logged) holds back no other; its runs are stored together or not at all.
+   */
+  private async detectBatch(
+    window: Window,
+    plans: readonly ModelPlan[],
+    failed: Set<string>,
+  ): Promise<void> {
+    const settings = new Map(plans.map((p) => [p.model, p.settings]));
+    let detections;
+    try {
+      detections = await detectModelsWindow(this.store, { settings, window });
+    } catch (err) {
+      if (plans.length > 1) {
+        for (const plan of plans) await this.detectBatch(window, [plan], failed);
+        return;
+      }
+      failed.add(plans[0]!.model);
+      this.logger.error({ err, model: plans[0]!.model }, 'detection failed for the model');
+      return;
+    }
+    for (const detection of detections) {
+      this.tracker.detected();
+      await this.options.alerts
+        ?.evaluate({ ...detection, segments: [] })
+        .catch((err: unknown) =>
+          this.logger.error(
+            { err, model: detection.model },
+            'alert evaluation failed for the model',
+          ),
+        );
     }
   }
 
@@ -143,7 +224,7 @@ export class DetectorScheduler {
         throw err;
       });
     try {
-      const plan = await this.plan(model, now);
+      const [plan] = (await this.plan([model], now)) as [ModelPlan];
       this.tracker.planned([plan.windows.length]);
       await this.passModel(plan, labelsSince, check);
       this.labelsSinceOf.set(model, now);
@@ -155,13 +236,22 @@ export class DetectorScheduler {
     }
   }
 
-  private async plan(model: string, now: number): Promise<ModelPlan> {
-    const settings = await loadSettings(this.store, model);
-    const due = now - settings.grace_minutes * 60_000;
-    const start =
-      (await lastWindowEnd(this.store, model, 'drift')) ?? (await this.firstEvent(model, now));
-    const windows = start === undefined ? [] : closedWindows(start, due, settings.window_minutes);
-    return { model, settings, now, due, windows };
+  /** Each model's settings and the windows due, planned with a few statements for all models. */
+  private async plan(models: readonly string[], now: number): Promise<ModelPlan[]> {
+    if (models.length === 0) return [];
+    const settingsOf = await loadSettingsOf(this.store, models);
+    const ends = await lastWindowEnds(this.store, models, 'drift');
+    const firsts = await this.firstEvents(
+      models.filter((m) => !ends.has(m)),
+      now,
+    );
+    return models.map((model) => {
+      const settings = settingsOf.get(model)!;
+      const due = now - settings.grace_minutes * 60_000;
+      const start = ends.get(model) ?? firsts.get(model);
+      const windows = start === undefined ? [] : closedWindows(start, due, settings.window_minutes);
+      return { model, settings, now, due, windows };
+    });
   }
 
   private async passModel(
@@ -221,8 +311,8 @@ export class DetectorScheduler {
   ) {
     const since = now - this.options.backfillDays * 86_400_000;
     const last =
-      (await lastWindowEnd(this.store, model, 'drift', { segments: true })) ??
-      (await this.firstEvent(model, now));
+      (await lastWindowEnds(this.store, [model], 'drift', { segments: true })).get(model) ??
+      (await this.firstEvents([model], now)).get(model);
     if (last === undefined) return;
     const windows = closedWindows(Math.max(last, since - 1), due, minutes);
     for (const [i, window] of windows.entries()) {
@@ -235,16 +325,18 @@ export class DetectorScheduler {
     }
   }
 
-  /** Where a model's first detection starts: its first event within the backfill period. */
-  private async firstEvent(model: string, now: number): Promise<number | undefined> {
-    const rows = await this.store.query<{ t: string }>(
-      `SELECT toUnixTimestamp64Milli(min(timestamp)) AS t FROM ${Tables.predictions}
-       WHERE model = {model:String} AND timestamp >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
-       HAVING count() > 0`,
-      { model, from: now - this.options.backfillDays * 86_400_000 },
+  /** Where each model's first detection starts: its first event within the backfill period. */
+  private async firstEvents(models: readonly string[], now: number): Promise<Map<string, number>> {
+    if (models.length === 0) return new Map();
+    const rows = await this.store.query<{ model: string; t: string }>(
+      `SELECT model, toUnixTimestamp64Milli(min(timestamp)) AS t FROM ${Tables.predictions}
+       WHERE model IN {models:Array(String)}
+         AND timestamp >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+       GROUP BY model`,
+      { models, from: now - this.options.backfillDays * 86_400_000 },
     );
     // closedWindows starts after `start`: step back one ms so the first event's window is included.
-    return rows[0] ? Number(rows[0].t) - 1 : undefined;
+    return new Map(rows.map((r) => [r.model, Number(r.t) - 1]));
   }
 
   /** Windows holding predictions that received labels since `since`. */

@@ -91,12 +91,26 @@ export type ModelSettings = z.infer<typeof modelSettings>;
 export type ModelSettingsInput = z.input<typeof modelSettings>;
 
 export async function loadSettings(store: Store, model: string): Promise<ModelSettings> {
-  const rows = await store.query<{ settings: string }>(
-    `SELECT argMax(settings, updated_at) AS settings FROM ${Tables.modelSettings}
-     WHERE model = {model:String} GROUP BY model`,
-    { model },
+  return (await loadSettingsOf(store, [model])).get(model)!;
+}
+
+/** Each model's settings (the defaults where it has none), in one statement. */
+export async function loadSettingsOf(
+  store: Store,
+  models: readonly string[],
+): Promise<Map<string, ModelSettings>> {
+  const rows = await store.query<{ model: string; settings: string }>(
+    `SELECT model, argMax(settings, updated_at) AS settings FROM ${Tables.modelSettings}
+     WHERE model IN {models:Array(String)} GROUP BY model`,
+    { models },
   );
-  return modelSettings.parse(rows[0] ? JSON.parse(rows[0].settings) : {});
+  const stored = new Map(rows.map((r) => [r.model, r.settings]));
+  return new Map(
+    models.map((model) => {
+      const json = stored.get(model);
+      return [model, modelSettings.parse(json === undefined ? {} : JSON.parse(json))];
+    }),
+  );
 }
 
 export async function saveSettings(

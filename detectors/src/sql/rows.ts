@@ -47,6 +47,55 @@ export function predictionRows(
   };
 }
 
+/**
+ * The predictions of several scopes, each in its own [from, to), as one row set whose statements
+ * group by `model`: a batch of whole-model scopes of distinct models (one statement serves every
+ * model of a scheduler pass), or a single scope of any kind. A statement's fixed cost is what a
+ * small model pays, so a batch costs each model a fraction of its own statement.
+ */
+export function predictionRowsOf(
+  prefix: string,
+  ranges: readonly { scope: RowScope; from: number; to: number }[],
+): RowSet {
+  if (ranges.length === 1) {
+    const [{ scope, from, to }] = ranges as [(typeof ranges)[number]];
+    return predictionRows(prefix, { ...scope, from, to });
+  }
+  const p = (name: string) => `${prefix}_${name}`;
+  const models = ranges.map((r) => r.scope.model);
+  if (ranges.some((r) => r.scope.version !== undefined || r.scope.segment !== undefined))
+    throw new Error('a batch of scopes holds whole models only');
+  if (new Set(models).size !== models.length) throw new Error('a batch holds each model once');
+  const from = Math.min(...ranges.map((r) => r.from));
+  const to = Math.max(...ranges.map((r) => r.to));
+  const where = [
+    `model IN {${p('models')}:Array(String)}`,
+    `timestamp >= fromUnixTimestamp64Milli({${p('from')}:Int64}, 'UTC')`,
+    `timestamp < fromUnixTimestamp64Milli({${p('to')}:Int64}, 'UTC')`,
+  ];
+  const params: QueryParams = { [p('models')]: models, [p('from')]: from, [p('to')]: to };
+  // Each model's own range, where they differ: looked up by model per row.
+  if (ranges.some((r) => r.from !== from || r.to !== to)) {
+    const of = (name: string) =>
+      `transform(CAST(model, 'String'), {${p('models')}:Array(String)}, {${p(name)}:Array(Int64)}, toInt64(0))`;
+    where.push(`toUnixTimestamp64Milli(timestamp) >= ${of('froms')}`);
+    where.push(`toUnixTimestamp64Milli(timestamp) < ${of('tos')}`);
+    params[p('froms')] = ranges.map((r) => r.from);
+    params[p('tos')] = ranges.map((r) => r.to);
+  }
+  return {
+    sql: `SELECT *, is_error FROM ${Tables.predictions} WHERE ${where.join(' AND ')}`,
+    params,
+  };
+}
+
+/** What predictionRows narrows by besides the time range. */
+export interface RowScope {
+  model: string;
+  version?: string;
+  segment?: Segment;
+}
+
 /** The rows of one uploaded reference dataset, optionally of one segment. */
 export function referenceDatasetRows(
   prefix: string,

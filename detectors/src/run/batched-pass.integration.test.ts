@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { storeEnv, Tables, type QueryParams, type Store } from '@osprey/db';
+import { migrate } from '@osprey/db/migrate';
+import { createStore } from '@osprey/db/store';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DetectorScheduler } from '../scheduler/scheduler';
+import { loadSettingsOf, saveSettings } from '../settings/model-settings';
+import { detectModelsWindow, detectWindow, type Detection } from './detect';
+
+// A scheduler pass detects the models due for a window together, the families that group by model
+// in shared statements (detectModelsWindow). What it stores for each model must be what the model
+// detected alone stores, whatever the model's reference; and one model whose detection fails must
+// cost the others nothing.
+const HOUR = 3_600_000;
+const from = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
+const window = { from, to: from + HOUR };
+const dir = mkdtempSync(join(tmpdir(), 'osprey-batched-pass-'));
+let store: Store;
+
+/** Models, each with traffic unlike the others', and how its reference is chosen. */
+const models = {
+  // The default: no dataset, so the previous window.
+  quiet: { rows: 300, previous: 280, errorEvery: 0, shift: 0 },
+  // A dataset uploaded: drift against it; errors still against the previous window.
+  dataset: { rows: 500, previous: 100, errorEvery: 7, shift: 2 },
+  // A range reference two hours back (errors and drift against it).
+  ranged: { rows: 400, previous: 400, errorEvery: 3, shift: 1 },
+  // Traffic before the window only: an empty window.
+  gone: { rows: 0, previous: 200, errorEvery: 5, shift: 0 },
+};
+type Name = keyof typeof models;
+const names = Object.keys(models) as Name[];
+
+function predictions(model: Name, count: number, start: number, shift: number, errorEvery: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    event_id: randomUUID(),
+    timestamp: start + Math.floor((i * HOUR) / (count + 1)),
+    model,
+    version: 'v1',
+    num_features: { x: ((i * 37) % 101) / 10 + shift, y: (i % 13) * 1.5 },
+    cat_features: { colour: ['red', 'green', 'blue'][(i + shift) % 3]! },
+    prediction_num: ((i * 17) % 23) / 23,
+    latency_ms: 5 + ((i * 7) % 40) + shift * 3,
+    error: errorEvery > 0 && i % errorEvery === 0 ? 'timeout' : '',
+  }));
+}
+
+beforeAll(async () => {
+  store = await createStore(storeEnv.parse({ OSPREY_DATA_DIR: dir }));
+  await migrate(store, { retentionDays: 90 });
+  for (const name of names) {
+    const m = models[name];
+    await store.insert(Tables.predictions, [
+      ...predictions(name, m.previous, from - 2 * HOUR, 0, m.errorEvery + 1),
+      ...predictions(name, m.previous, from - HOUR, 0, m.errorEvery + 1),
+      ...predictions(name, m.rows, from, m.shift, m.errorEvery),
+    ]);
+  }
+  await store.insert(
+    Tables.referenceRows,
+    Array.from({ length: 300 }, (_, i) => ({
+      reference_id: 'ref-1',
+      timestamp: from - 5 * HOUR + i,
+      model: 'dataset',
+      version: 'v1',
+      num_features: { x: ((i * 31) % 97) / 10, y: (i % 11) * 1.5 },
+      cat_features: { colour: ['red', 'green', 'blue'][i % 3]! },
+      prediction_num: ((i * 13) % 19) / 19,
+    })),
+  );
+  await saveSettings(
+    store,
+    'ranged',
+    {
+      reference: {
+        source: 'range',
+        from: new Date(from - 2 * HOUR).toISOString(),
+        to: new Date(from - HOUR).toISOString(),
+      },
+    },
+    'test',
+  );
+}, 60_000);
+afterAll(async () => {
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The runs stored for a model's window, by detector (each window stored once). */
+async function storedRuns(model: string): Promise<Record<string, unknown>> {
+  const rows = await store.query<{ detector: string; document: string; n: string }>(
+    `SELECT detector, any(document) AS document, count() AS n FROM ${Tables.detectorRuns}
+     WHERE model = {model:String} AND window_start = fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+       AND segment = '' AND version = ''
+     GROUP BY detector ORDER BY detector`,
+    { model, from },
+  );
+  return Object.fromEntries(
+    rows.map((r) => [r.detector, { runs: Number(r.n), ...JSON.parse(r.document) }]),
+  );
+}
+
+async function clearRuns(): Promise<void> {
+  await store.command(`TRUNCATE TABLE ${Tables.detectorRuns}`);
+  await store.command(`TRUNCATE TABLE ${Tables.detectorResults}`);
+}
+
+/**
+ * Equal documents, numbers to 1e-12 relative: ClickHouse sums in parallel, so a float sum's last
+ * bits depend on how the rows were split between threads, alone or not.
+ */
+function expectSame(actual: unknown, expected: unknown, path = '$'): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    const tolerance = 1e-12 * Math.max(1, Math.abs(expected));
+    if (!(Math.abs(actual - expected) <= tolerance || actual === expected))
+      expect.fail(`${path}: ${actual} is not ${expected}`);
+    return;
+  }
+  if (expected === null || typeof expected !== 'object') {
+    expect(actual, path).toEqual(expected);
+    return;
+  }
+  expect(typeof actual, path).toBe('object');
+  expect(Object.keys(actual as object).sort(), path).toEqual(Object.keys(expected).sort());
+  for (const [key, value] of Object.entries(expected))
+    expectSame((actual as Record<string, unknown>)[key], value, `${path}.${key}`);
+}
+
+describe('the batched pass', () => {
+  it('stores for every model of a batch what the model detected alone stores', async () => {
+    const alone: Record<string, Detection> = {};
+    const storedAlone: Record<string, unknown> = {};
+    for (const name of names) {
+      alone[name] = await detectWindow(store, { model: name, window, segments: false });
+      storedAlone[name] = await storedRuns(name);
+    }
+    await clearRuns();
+    const settings = await loadSettingsOf(store, names);
+    const together = await detectModelsWindow(store, { settings, window });
+
+    expect(together.map((d) => d.model)).toEqual(names);
+    for (const [i, name] of names.entries()) {
+      const { segments: _, ...single } = alone[name] as Detection & { segments: unknown };
+      expectSame(together[i], single);
+      expectSame(await storedRuns(name), storedAlone[name]);
+    }
+    // The models differ where their traffic and references do, so equal answers are no accident.
+    const errors = (name: Name) => together[names.indexOf(name)]!.errors as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(errors('quiet')).toMatchObject({ count: 300, errors: 0 });
+    expect(errors('dataset')).toMatchObject({ count: 500, errors: 72, reference: { count: 100 } });
+    expect(errors('ranged').reference.from).toBe(new Date(from - 2 * HOUR).toISOString());
+    expect(errors('gone')).toMatchObject({
+      count: 0,
+      status: 'unknown',
+      reference: { count: 200 },
+    });
+    expect(together[names.indexOf('dataset')]!.drift.reference).toMatchObject({
+      source: 'dataset',
+    });
+    expect(together[names.indexOf('gone')]!.latency).toMatchObject({ count: 0, p50: null });
+    expect(together[names.indexOf('quiet')]!.throughput).toMatchObject({
+      count: 300,
+      usual: { minutes: 120 },
+    });
+  }, 120_000);
+
+  it('keeps a failing model from costing the others their window, and stores each once', async () => {
+    await clearRuns();
+    // The store fails every detector statement that reads model 'ranged''s predictions (alone or
+    // in a batch; a detector's row set is `SELECT *, is_error FROM predictions …`).
+    const reads = (params: QueryParams | undefined) =>
+      JSON.stringify(params ?? {}).includes('"ranged"');
+    const query: Store['query'] = (sql, params, ...rest) =>
+      sql.includes('is_error FROM predictions') && reads(params)
+        ? Promise.reject(new Error('injected failure'))
+        : store.query(sql, params, ...rest);
+    const failing = new Proxy(store, {
+      get: (target, prop) => {
+        if (prop === 'query') return query;
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const logged: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => void logged.push(line) });
+    const scheduler = new DetectorScheduler(failing, logger, {
+      intervalMs: HOUR,
+      backfillDays: 1,
+      now: () => window.to + HOUR,
+    });
+    await scheduler.pass();
+
+    for (const name of ['quiet', 'dataset', 'gone'] as const) {
+      const runs = await store.query<{ n: number; windows: number }>(
+        `SELECT count() AS n, uniqExact(window_start) AS windows FROM ${Tables.detectorRuns}
+         WHERE model = {model:String} AND detector = 'drift' AND segment = ''`,
+        { model: name },
+      );
+      // The four windows closed since the first event (two hours before `window`), each once.
+      expect(runs[0]).toEqual({ n: 4, windows: 4 });
+    }
+    const [ranged] = await store.query<{ n: number }>(
+      `SELECT count() AS n FROM ${Tables.detectorRuns} WHERE model = 'ranged'`,
+    );
+    expect(ranged!.n).toBe(0);
+    const failures = logged.map((l) => JSON.parse(l) as { msg: string; model?: string });
+    expect(failures.filter((f) => f.msg === 'detection failed for the model')).toEqual([
+      expect.objectContaining({ model: 'ranged' }),
+    ]);
+  }, 120_000);
+});
