@@ -70,9 +70,11 @@ export async function generateDriftData(
   );
   if (models === 1) return;
   await store.command(
-    `INSERT INTO ${Tables.labels} (model, event_id, request_id, label_num, timestamp)
-     SELECT ${model}, NULL, toString(number), round(randNormal(104, 15), 2), now64(3)
+    // Labels received as the window closed: a pass after it finds none new to re-evaluate.
+    `INSERT INTO ${Tables.labels} (model, event_id, request_id, label_num, timestamp, received_at)
+     SELECT ${model}, NULL, toString(number), round(randNormal(104, 15), 2),
+            fromUnixTimestamp64Milli({from:Int64} + 3600000, 'UTC') AS closed, closed
      FROM numbers({total:UInt64})`,
-    { total: opts.rows * models },
+    { total: opts.rows * models, from: opts.from },
   );
 }

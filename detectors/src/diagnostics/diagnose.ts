@@ -53,7 +53,13 @@ export async function diagnose(
 ): Promise<Diagnostics> {
   const cur = predictionRows('cur', { ...scope, ...scope.window });
   const labelled = labelledPredictions(cur);
-  const { task, n, params, vectors } = await labelledTask(store, settings, labelled, cur.params);
+  const { task, n, params, vectors } = await labelledTask(
+    store,
+    settings,
+    scope.model,
+    labelled,
+    cur.params,
+  );
   const base = {
     window: isoWindow(scope.window),
     model: scope.model,

@@ -124,7 +124,7 @@ export async function cbpeState(
         'CBPE learns from a labelled reference: log a reference dataset with labels, or choose a labelled time range',
     };
   }
-  const rows = labelledReference(ref, model);
+  const rows = labelledReference(ref);
   const [counted] = await store.query<{ n: string }>(
     `SELECT count() AS n FROM (${rows.sql})`,
     rows.params,

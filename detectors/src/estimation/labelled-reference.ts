@@ -10,7 +10,7 @@ const SCORED = '(prediction_num IS NOT NULL OR length(prediction_vec) > 0)';
  * (reference rows may carry one), or for a reference of logged predictions (a time range, the
  * previous window) the labels logged for them, joined as the performance detector joins them.
  */
-export function labelledReference(ref: Reference, model: string): RowSet {
+export function labelledReference(ref: Reference): RowSet {
   const columns = 'timestamp AS ts, prediction_num AS pn, prediction_vec AS pv';
   if (ref.source === 'dataset') {
     return {
@@ -23,10 +23,10 @@ export function labelledReference(ref: Reference, model: string): RowSet {
     sql: `
       SELECT ${columns}, coalesce(le.ln, lr.ln) AS lnum, coalesce(le.ls, lr.ls) AS lstr
       FROM (${ref.rows.sql}) AS p
-      ${latestLabelJoins('est_model', ref.rows.sql)}
+      ${latestLabelJoins(ref.rows.sql)}
       WHERE (lnum IS NOT NULL OR lstr IS NOT NULL) AND ${SCORED}
       SETTINGS join_use_nulls = 1`,
-    params: { ...ref.rows.params, est_model: model },
+    params: ref.rows.params,
   };
 }
 

@@ -149,25 +149,45 @@ export async function detectThroughput(store: Store, targets: readonly Target[])
     'tp',
     targets.map(({ scope }) => ({ scope, from: historyFrom, to: window.to })),
   );
-  type Row = { model: string; first: string; current: string[]; history: string[] };
+  // The minutes of the old WITH FILL: every minute start from the first event's minute (of the
+  // history, else the window's start) up to the window end's minute, exclusive; those at or after
+  // `split` (the window's start, to the second) are the window's. A minute with traffic at the
+  // window end's minute itself (an end off the minute) counts as well.
+  const split = Math.floor(window.from / 1000) * 1000;
+  const gridEnd = Math.floor(window.to / MINUTE) * MINUTE;
+  type Row = {
+    model: string;
+    first: number | null;
+    current: string[];
+    history: string[];
+    at_end: number;
+  };
   const byModel = keyed(
     await store.query<Row>(
-      `SELECT model, min(m) AS first,
-              arraySort(groupArrayIf(c, m >= {window_from:Int64})) AS current,
-              arraySort(groupArrayIf(c, m < {window_from:Int64})) AS history
+      `SELECT model,
+              if(countIf(t0 < {window_from:Int64}) = 0, NULL, minIf(t0, t0 < {window_from:Int64})) AS first,
+              arraySort(groupArrayIf(c, m >= {split:Int64})) AS current,
+              arraySort(groupArrayIf(c, m < {split:Int64})) AS history,
+              countIf(m = {grid_end:Int64}) AS at_end
        FROM (SELECT model, intDiv(toUnixTimestamp64Milli(timestamp), ${MINUTE}) * ${MINUTE} AS m,
-                    count() AS c
+                    count() AS c, min(toUnixTimestamp64Milli(timestamp)) AS t0
              FROM (${tp.sql}) GROUP BY model, m)
        GROUP BY model`,
-      { ...tp.params, window_from: window.from },
+      { ...tp.params, window_from: window.from, split, grid_end: gridEnd },
     ),
   );
   return targets.map(({ scope }) => {
     const r = byModel.get(scope.model);
-    // Every minute of the window counts; the history's from its first event to the window's start.
-    const first = r ? Math.min(Number(r.first), window.from) : window.from;
-    const current = withSilentMinutes(r?.current ?? [], (window.to - window.from) / MINUTE);
-    const history = withSilentMinutes(r?.history ?? [], (window.from - first) / MINUTE);
+    const firstMinute = Math.floor((r?.first ?? window.from) / MINUTE) * MINUTE;
+    const grid = Math.max(0, (gridEnd - firstMinute) / MINUTE);
+    const gridBefore = Math.min(grid, Math.max(0, Math.ceil((split - firstMinute) / MINUTE)));
+    const atEnd = r && r.at_end > 0 ? 1 : 0;
+    const endIsCurrent = gridEnd >= split;
+    const current = withSilentMinutes(
+      r?.current ?? [],
+      grid - gridBefore + (endIsCurrent ? atEnd : 0),
+    );
+    const history = withSilentMinutes(r?.history ?? [], gridBefore + (endIsCurrent ? 0 : atEnd));
     const total = current.reduce((a, b) => a + b, 0);
     const mean = current.length === 0 ? 0 : total / current.length;
     const usual = history.length === 0 ? null : percentiles(history, [0.05, 0.5, 0.95]);

@@ -1,10 +1,10 @@
 import { Tables, type QueryParams, type Store } from '@osprey/db';
 import { classOrder } from './class-order';
-import type { Scope } from '../reference/resolve';
+import type { Scope, Target } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
 import { latestLabelJoins } from '../sql/labels';
-import { predictionRows, type RowSet } from '../sql/rows';
+import { predictionRowsOf, type RowSet } from '../sql/rows';
 import { isoWindow } from '../window';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
@@ -20,105 +20,189 @@ const EPS = 2.220446049250313e-16;
  * predictions → multiclass; labels all 0/1 → binary (scores ≥ 0.5 are class 1); else regression.
  */
 export async function detectPerformance(store: Store, settings: ModelSettings, scope: Scope) {
-  const cur = predictionRows('cur', { ...scope, ...scope.window });
+  return (await detectPerformanceOf(store, [{ scope, settings }]))[0]!;
+}
+
+/**
+ * detectPerformance of targets of one window: the labelled rows' shape in one statement grouped by
+ * model, then the metrics of the binary models in one and of the regression models in one; a
+ * multiclass model's (its own class list) in one of its own.
+ */
+export async function detectPerformanceOf(store: Store, targets: readonly Target[]) {
+  const cur = predictionRowsOf(
+    'cur',
+    targets.map(({ scope }) => ({ scope, ...scope.window })),
+  );
   const labelled = labelledPredictions(cur);
-  const { task, n, params, vectors } = await labelledTask(store, settings, labelled, cur.params);
-  const metrics = n === 0 ? {} : await METRICS[task](store, labelled, params);
-  const document = {
-    window: isoWindow(scope.window),
-    task,
-    labelled: n,
-    ...(vectors ? { vectors } : {}),
-    metrics,
-  };
-  const rows: ResultRow[] = Object.entries(metrics).map(([statistic, value]) => ({
-    target: 'model',
-    feature: '',
-    kind: task,
-    statistic,
-    value,
-    current_size: n,
-  }));
-  return { document, rows, referenceKey: '' };
+  const tasks = await labelledTasks(
+    store,
+    targets.map(({ scope, settings }) => ({ model: scope.model, settings })),
+    labelled,
+    cur.params,
+  );
+  const metrics = new Map<string, Metrics>();
+  const measured = (m: string) => tasks.get(m)!.n > 0;
+  for (const task of ['binary', 'regression'] as const) {
+    const models = [...tasks].filter(([m, t]) => t.task === task && measured(m)).map(([m]) => m);
+    if (models.length === 0) continue;
+    const of = await METRICS[task](store, onlyModels(labelled), {
+      ...cur.params,
+      perf_models: models,
+    });
+    for (const [m, v] of of) metrics.set(m, v);
+  }
+  for (const [m, t] of tasks) {
+    if (t.task !== 'multiclass' || !measured(m)) continue;
+    const of = await METRICS.multiclass(store, onlyModels(labelled), {
+      ...t.params,
+      perf_models: [m],
+    });
+    metrics.set(m, of.get(m) ?? {});
+  }
+  return targets.map(({ scope }) => {
+    const { task, n, vectors } = tasks.get(scope.model)!;
+    const measuredMetrics = metrics.get(scope.model) ?? {};
+    const document = {
+      window: isoWindow(scope.window),
+      task,
+      labelled: n,
+      ...(vectors ? { vectors } : {}),
+      metrics: measuredMetrics,
+    };
+    const rows: ResultRow[] = Object.entries(measuredMetrics).map(([statistic, value]) => ({
+      target: 'model',
+      feature: '',
+      kind: task,
+      statistic,
+      value,
+      current_size: n,
+    }));
+    return { document, rows, referenceKey: '' };
+  });
+}
+
+/** The labelled rows of the models in {perf_models}. */
+function onlyModels(labelled: string): string {
+  return `SELECT * FROM (${labelled}) WHERE model IN {perf_models:Array(String)}`;
 }
 
 type Metrics = Record<string, number | null>;
-type Compute = (store: Store, labelled: string, params: QueryParams) => Promise<Metrics>;
+/** Each model's metrics, from the labelled rows of one or several models. */
+type Compute = (
+  store: Store,
+  labelled: string,
+  params: QueryParams,
+) => Promise<Map<string, Metrics>>;
 
 const METRICS: Record<Task, Compute> = {
   async binary(store, labelled, params) {
-    const [r] = (await store.query<Record<string, number | string>>(
-      `SELECT countIf(pc = 1 AND ln = 1) AS tp, countIf(pc = 1 AND ln = 0) AS fp,
+    const rows = await store.query<Record<string, number | string>>(
+      `SELECT model, countIf(pc = 1 AND ln = 1) AS tp, countIf(pc = 1 AND ln = 0) AS fp,
               countIf(pc = 0 AND ln = 1) AS fn, countIf(pc = 0 AND ln = 0) AS tn,
               arrayAUC(groupArray(score), groupArray(ln)) AS auc,
               avg(-(ln * log(greatest(least(score, 1 - ${EPS}), ${EPS}))
                   + (1 - ln) * log(1 - greatest(least(score, 1 - ${EPS}), ${EPS})))) AS log_loss,
               countIf(ln = 1) AS positives
-       FROM (SELECT toFloat64(ln) AS ln, assumeNotNull(pn) AS score, toUInt8(score >= 0.5) AS pc
-             FROM (${labelled}) WHERE pn IS NOT NULL)`,
+       FROM (SELECT model, toFloat64(ln) AS ln, assumeNotNull(pn) AS score,
+                    toUInt8(score >= 0.5) AS pc
+             FROM (${labelled}) WHERE pn IS NOT NULL)
+       GROUP BY model`,
       params,
-    )) as [Record<string, number | string>];
-    const [tp, fp, fn, tn] = ['tp', 'fp', 'fn', 'tn'].map((k) => Number(r[k]));
-    const one = classScores(tp!, fp!, fn!);
-    const zero = classScores(tn!, fn!, fp!);
-    const both = Number(r.positives) > 0 && Number(r.positives) < tp! + fp! + fn! + tn!;
-    return {
-      accuracy: (tp! + tn!) / (tp! + fp! + fn! + tn!),
-      precision: one.precision,
-      recall: one.recall,
-      f1: one.f1,
-      f1_macro: (one.f1 + zero.f1) / 2,
-      roc_auc: both ? Number(r.auc) : null,
-      log_loss: Number(r.log_loss),
-    };
+    );
+    return new Map(
+      rows.map((r) => {
+        const [tp, fp, fn, tn] = ['tp', 'fp', 'fn', 'tn'].map((k) => Number(r[k]));
+        const one = classScores(tp!, fp!, fn!);
+        const zero = classScores(tn!, fn!, fp!);
+        const both = Number(r.positives) > 0 && Number(r.positives) < tp! + fp! + fn! + tn!;
+        return [
+          String(r.model),
+          {
+            accuracy: (tp! + tn!) / (tp! + fp! + fn! + tn!),
+            precision: one.precision,
+            recall: one.recall,
+            f1: one.f1,
+            f1_macro: (one.f1 + zero.f1) / 2,
+            roc_auc: both ? Number(r.auc) : null,
+            log_loss: Number(r.log_loss),
+          },
+        ];
+      }),
+    );
   },
 
   async multiclass(store, labelled, params) {
-    const cells = await store.query<{ label: string; predicted: string; n: string }>(
-      `SELECT ${LABEL_CLASS} AS label, assumeNotNull(${PREDICTED_CLASS}) AS predicted, count() AS n
-       FROM (${labelled}) WHERE ${PREDICTED_CLASS} IS NOT NULL GROUP BY label, predicted`,
+    const cells = await store.query<{ model: string; label: string; predicted: string; n: string }>(
+      `SELECT model, ${LABEL_CLASS} AS label, assumeNotNull(${PREDICTED_CLASS}) AS predicted,
+              count() AS n
+       FROM (${labelled}) WHERE ${PREDICTED_CLASS} IS NOT NULL GROUP BY model, label, predicted`,
       params,
     );
-    const classes = [...new Set(cells.flatMap((c) => [c.label, c.predicted]))].sort();
-    let correct = 0;
-    let total = 0;
-    const per = classes.map((k) => {
-      let tp = 0;
-      let fp = 0;
-      let fn = 0;
-      for (const c of cells) {
-        const n = Number(c.n);
-        if (c.label === k && c.predicted === k) tp += n;
-        else if (c.predicted === k) fp += n;
-        else if (c.label === k) fn += n;
-      }
-      return classScores(tp, fp, fn);
-    });
+    const byModel = new Map<string, typeof cells>();
     for (const c of cells) {
-      total += Number(c.n);
-      if (c.label === c.predicted) correct += Number(c.n);
+      const of = byModel.get(c.model);
+      if (of) of.push(c);
+      else byModel.set(c.model, [c]);
     }
-    const mean = (f: (s: ClassScores) => number) => per.reduce((a, s) => a + f(s), 0) / per.length;
-    return {
-      accuracy: correct / total,
-      precision_macro: mean((s) => s.precision),
-      recall_macro: mean((s) => s.recall),
-      f1_macro: mean((s) => s.f1),
-    };
+    return new Map([...byModel].map(([model, of]) => [model, multiclassMetrics(of)]));
   },
 
   async regression(store, labelled, params) {
-    const [r] = (await store.query<{ mae: number; rmse: number; mape: number; r2: number }>(
-      `SELECT avg(abs(pn - ln)) AS mae, sqrt(avg(pow(pn - ln, 2))) AS rmse,
+    const rows = await store.query<{
+      model: string;
+      mae: number;
+      rmse: number;
+      mape: number;
+      r2: number;
+    }>(
+      `SELECT model, avg(abs(pn - ln)) AS mae, sqrt(avg(pow(pn - ln, 2))) AS rmse,
               avg(abs(pn - ln) / greatest(abs(ln), ${EPS})) AS mape,
               1 - sum(pow(pn - ln, 2)) / (count() * varPop(ln)) AS r2
-       FROM (SELECT assumeNotNull(pn) AS pn, assumeNotNull(ln) AS ln FROM (${labelled})
-             WHERE pn IS NOT NULL AND ln IS NOT NULL)`,
+       FROM (SELECT model, assumeNotNull(pn) AS pn, assumeNotNull(ln) AS ln FROM (${labelled})
+             WHERE pn IS NOT NULL AND ln IS NOT NULL)
+       GROUP BY model`,
       params,
-    )) as [{ mae: number; rmse: number; mape: number; r2: number }];
-    return { mae: r.mae, rmse: r.rmse, mape: r.mape, r2: Number.isFinite(r.r2) ? r.r2 : null };
+    );
+    return new Map(
+      rows.map((r) => [
+        r.model,
+        { mae: r.mae, rmse: r.rmse, mape: r.mape, r2: Number.isFinite(r.r2) ? r.r2 : null },
+      ]),
+    );
   },
 };
+
+/** Accuracy and macro precision, recall and F1 from one model's confusion cells. */
+function multiclassMetrics(
+  cells: readonly { label: string; predicted: string; n: string }[],
+): Metrics {
+  const classes = [...new Set(cells.flatMap((c) => [c.label, c.predicted]))].sort();
+  let correct = 0;
+  let total = 0;
+  const per = classes.map((k) => {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (const c of cells) {
+      const n = Number(c.n);
+      if (c.label === k && c.predicted === k) tp += n;
+      else if (c.predicted === k) fp += n;
+      else if (c.label === k) fn += n;
+    }
+    return classScores(tp, fp, fn);
+  });
+  for (const c of cells) {
+    total += Number(c.n);
+    if (c.label === c.predicted) correct += Number(c.n);
+  }
+  const mean = (f: (s: ClassScores) => number) => per.reduce((a, s) => a + f(s), 0) / per.length;
+  return {
+    accuracy: correct / total,
+    precision_macro: mean((s) => s.precision),
+    recall_macro: mean((s) => s.recall),
+    f1_macro: mean((s) => s.f1),
+  };
+}
 
 interface ClassScores {
   precision: number;
@@ -135,16 +219,17 @@ function classScores(tp: number, fp: number, fn: number): ClassScores {
 }
 
 /**
- * The rows of `cur` (a predictionRows set with prefix 'cur') that have a label: pn / pl / pv the
+ * The rows of `cur` (one model's or a batch's) that have a label: model, pn / pl / pv the
  * prediction (number, label or probability vector), ln / ls the label, tags. Labels join by
  * event_id, or by request_id (the latest label of each wins), whenever they arrived.
  */
 export function labelledPredictions(cur: RowSet): string {
   return `
-    SELECT p.prediction_num AS pn, p.prediction_label AS pl, p.prediction_vec AS pv, p.tags AS tags,
+    SELECT p.model AS model, p.prediction_num AS pn, p.prediction_label AS pl,
+           p.prediction_vec AS pv, p.tags AS tags,
            coalesce(le.ln, lr.ln) AS ln, coalesce(le.ls, lr.ls) AS ls
     FROM (${cur.sql}) AS p
-    ${latestLabelJoins('cur_model', cur.sql)}
+    ${latestLabelJoins(cur.sql)}
     WHERE (ln IS NOT NULL OR ls IS NOT NULL)
       AND (pn IS NOT NULL OR pl IS NOT NULL OR length(pv) > 0)
     SETTINGS join_use_nulls = 1`;
@@ -186,46 +271,66 @@ export interface LabelledTask {
 export async function labelledTask(
   store: Store,
   settings: ModelSettings,
+  model: string,
   labelled: string,
   params: QueryParams,
 ): Promise<LabelledTask> {
+  return (await labelledTasks(store, [{ model, settings }], labelled, params)).get(model)!;
+}
+
+/** labelledTask of each model whose rows `labelled` holds, in one statement grouped by model. */
+async function labelledTasks(
+  store: Store,
+  models: readonly { model: string; settings: ModelSettings }[],
+  labelled: string,
+  params: QueryParams,
+): Promise<Map<string, LabelledTask>> {
   type Shape = Record<'n' | 'text' | 'binary' | 'vectors' | 'lengths' | 'k', string> & {
+    model: string;
     classes: string[];
   };
-  const [shape] = (await store.query<Shape>(
-    `SELECT count() AS n, countIf(ls IS NOT NULL OR pl IS NOT NULL) AS text,
+  const shapes = await store.query<Shape>(
+    `SELECT model, count() AS n, countIf(ls IS NOT NULL OR pl IS NOT NULL) AS text,
             countIf(ln IN (0, 1)) AS binary, countIf(length(pv) > 0) AS vectors,
             uniqExactIf(length(pv), length(pv) > 0) AS lengths, maxIf(length(pv), length(pv) > 0) AS k,
             groupUniqArrayIf(${MAX_VECTOR_CLASSES + 1})(${LABEL_CLASS}, length(pv) > 0) AS classes
-     FROM (${labelled})`,
+     FROM (${labelled}) GROUP BY model`,
     params,
-  )) as [Shape];
-  const n = Number(shape.n);
-  const vectorRows = Number(shape.vectors);
-  const task: Task =
-    settings.task === 'regression'
-      ? 'regression'
-      : Number(shape.text) > 0 || vectorRows > 0
-        ? 'multiclass'
-        : Number(shape.binary) === n && n > 0
-          ? 'binary'
-          : settings.task === 'classification'
-            ? 'multiclass'
-            : 'regression';
-  if (vectorRows === 0 || task === 'regression')
-    return { task, n, params: { ...params, vec_classes: [] } };
-  const vectors = await vectorClasses(store, params, {
-    rows: vectorRows,
-    lengths: Number(shape.lengths),
-    k: Number(shape.k),
-    classes: shape.classes,
-  });
-  return { task, n, params: { ...params, vec_classes: vectors.classes }, vectors };
+  );
+  const byModel = new Map(shapes.map((s) => [s.model, s]));
+  const tasks = new Map<string, LabelledTask>();
+  for (const { model, settings } of models) {
+    const shape = byModel.get(model);
+    const n = Number(shape?.n ?? 0);
+    const vectorRows = Number(shape?.vectors ?? 0);
+    const task: Task =
+      settings.task === 'regression'
+        ? 'regression'
+        : Number(shape?.text ?? 0) > 0 || vectorRows > 0
+          ? 'multiclass'
+          : Number(shape?.binary ?? 0) === n && n > 0
+            ? 'binary'
+            : settings.task === 'classification'
+              ? 'multiclass'
+              : 'regression';
+    if (vectorRows === 0 || task === 'regression') {
+      tasks.set(model, { task, n, params: { ...params, vec_classes: [] } });
+      continue;
+    }
+    const vectors = await vectorClasses(store, model, {
+      rows: vectorRows,
+      lengths: Number(shape!.lengths),
+      k: Number(shape!.k),
+      classes: shape!.classes,
+    });
+    tasks.set(model, { task, n, params: { ...params, vec_classes: vectors.classes }, vectors });
+  }
+  return tasks;
 }
 
 async function vectorClasses(
   store: Store,
-  params: QueryParams,
+  model: string,
   shape: { rows: number; lengths: number; k: number; classes: string[] },
 ): Promise<NonNullable<LabelledTask['vectors']>> {
   const none = (reason: string) => ({ rows: shape.rows, classes: [], reason });
@@ -234,8 +339,8 @@ async function vectorClasses(
   if (classes.length < shape.k) {
     const [all] = (await store.query<{ classes: string[] }>(
       `SELECT groupUniqArray(${MAX_VECTOR_CLASSES + 1})(coalesce(label_str, toString(label_num))) AS classes
-       FROM ${Tables.labels} WHERE model = {cur_model:String}`,
-      params,
+       FROM ${Tables.labels} WHERE model = {model:String}`,
+      { model },
     )) as [{ classes: string[] }];
     classes = all.classes;
   }

@@ -43,9 +43,28 @@ function predictions(model: Name, count: number, start: number, shift: number, e
     version: 'v1',
     num_features: { x: ((i * 37) % 101) / 10 + shift, y: (i % 13) * 1.5 },
     cat_features: { colour: ['red', 'green', 'blue'][(i + shift) % 3]! },
-    prediction_num: ((i * 17) % 23) / 23,
+    // 'ranged' is a multiclass model; the others log scores.
+    prediction_num: model === 'ranged' ? null : ((i * 17) % 23) / 23,
+    prediction_label: model === 'ranged' ? ['a', 'b', 'c'][i % 3]! : null,
+    // The same request ids in every model: a label belongs to its own model's prediction only.
+    request_id: `req-${start}-${i}`,
     latency_ms: 5 + ((i * 7) % 40) + shift * 3,
     error: errorEvery > 0 && i % errorEvery === 0 ? 'timeout' : '',
+  }));
+}
+
+/**
+ * Labels for the first 200 predictions of the window, by request id: 'quiet' binary (0/1), 'dataset'
+ * a regression target, 'ranged' classes; 'gone' none.
+ */
+function labels(model: Name) {
+  if (model === 'gone') return [];
+  return Array.from({ length: 200 }, (_, i) => ({
+    model,
+    request_id: `req-${from}-${i}`,
+    label_num: model === 'quiet' ? i % 2 : model === 'dataset' ? (i % 17) / 10 : null,
+    label_str: model === 'ranged' ? ['a', 'b', 'c'][(i * 2) % 3]! : null,
+    timestamp: from + HOUR,
   }));
 }
 
@@ -59,6 +78,7 @@ beforeAll(async () => {
       ...predictions(name, m.previous, from - HOUR, 0, m.errorEvery + 1),
       ...predictions(name, m.rows, from, m.shift, m.errorEvery),
     ]);
+    if (name !== 'gone') await store.insert(Tables.labels, labels(name));
   }
   await store.insert(
     Tables.referenceRows,
@@ -162,6 +182,11 @@ describe('the batched pass', () => {
       source: 'dataset',
     });
     expect(together[names.indexOf('gone')]!.latency).toMatchObject({ count: 0, p50: null });
+    const performance = (name: Name) => together[names.indexOf(name)]!.performance;
+    expect(performance('quiet')).toMatchObject({ task: 'binary', labelled: 200 });
+    expect(performance('dataset')).toMatchObject({ task: 'regression', labelled: 200 });
+    expect(performance('ranged')).toMatchObject({ task: 'multiclass', labelled: 200 });
+    expect(performance('gone')).toMatchObject({ labelled: 0, metrics: {} });
     expect(together[names.indexOf('quiet')]!.throughput).toMatchObject({
       count: 300,
       usual: { minutes: 120 },

@@ -5,7 +5,7 @@ import { detectDrift, type DriftReport, type FeatureDrift } from '../drift/detec
 import { statisticOf } from '../drift/verdict';
 import { detectErrors, detectLatency, detectThroughput } from '../operational/operational';
 import { detectEstimatedPerformance } from '../estimation/detect-estimated';
-import { detectPerformance } from '../performance/performance';
+import { detectPerformance, detectPerformanceOf } from '../performance/performance';
 import { detectMultivariateDrift } from '../multivariate/detect-multivariate';
 import { detectEmbeddingDrift } from '../embeddings/detect-embeddings';
 import { detectQuality } from '../quality/detect-quality';
@@ -179,6 +179,7 @@ export async function detectTargets(
   const latency = await detectLatency(store, targets);
   const errors = await detectErrors(store, targets);
   const throughput = await detectThroughput(store, targets);
+  const performance = await detectPerformanceOf(store, targets);
   const detections: Detection[] = [];
   const runs: { scope: Scope; runs: RunToSave[] }[] = [];
   for (const [i, { scope, settings }] of targets.entries()) {
@@ -187,7 +188,7 @@ export async function detectTargets(
       latency: latency[i]!,
       errors: errors[i]!,
       throughput: throughput[i]!,
-      performance: await detectPerformance(store, settings, scope),
+      performance: performance[i]!,
       estimated_performance: await detectEstimatedPerformance(store, settings, scope),
       multivariate_drift: await detectMultivariateDrift(store, settings, scope),
       quality: await detectQuality(store, settings, scope),

@@ -67,7 +67,7 @@ export async function detectDle(
     return skip(
       'DLE learns from a fixed labelled reference: log a reference dataset with labels, or choose a time range whose predictions have labels',
     );
-  const refRows = ref.source === 'dataset' ? ref.rows : withLabelNum(ref.rows, scope.model);
+  const refRows = ref.source === 'dataset' ? ref.rows : withLabelNum(ref.rows);
   const state = await dleState(store, scope.model, ref, refRows, {
     regression: settings.task === 'regression',
   });
@@ -106,7 +106,7 @@ interface ScoredWindow {
 
 async function scoreWindow(store: Store, state: DleState, scope: Scope): Promise<ScoredWindow> {
   const nannies = state.nannies!;
-  const rows = withLabelNum(predictionRows('cur', { ...scope, ...scope.window }), scope.model);
+  const rows = withLabelNum(predictionRows('cur', { ...scope, ...scope.window }));
   const columns: string[] = [];
   const params: Record<string, string[]> = {};
   const xs = { mae: [] as string[], rmse: [] as string[] };

@@ -330,7 +330,7 @@ describe('when DLE does not estimate', () => {
 describe('the nanny scored in SQL', () => {
   it('gives what the fitted trees give in TypeScript, row for row on average', async () => {
     const ref = (await resolveReference(store, settings, { model: MODEL, window: reference }))!;
-    const state = await dleState(store, MODEL, ref, withLabelNum(ref.rows, MODEL));
+    const state = await dleState(store, MODEL, ref, withLabelNum(ref.rows));
     const chunk = fixture.chunks.find((c) => c.period === 'analysis' && c.index === 7)!;
     const window = windowOf(chunk);
     const rows = lines.filter((l) => {
