@@ -335,8 +335,9 @@ export class DetectorScheduler {
        GROUP BY model`,
       { models, from: now - this.options.backfillDays * 86_400_000 },
     );
-    // closedWindows starts after `start`: step back one ms so the first event's window is included.
-    return new Map(rows.map((r) => [r.model, Number(r.t) - 1]));
+    // closedWindows starts with the window that holds `start`: the first event's own (a first
+    // event on a window's edge opens that window, not the empty one before it).
+    return new Map(rows.map((r) => [r.model, Number(r.t)]));
   }
 
   /** Windows holding predictions that received labels since `since`. */
