@@ -191,3 +191,26 @@ export async function lastWindowEnds(
   );
   return new Map(rows.map((r) => [r.model, Number(r.end)]));
 }
+
+/**
+ * The windows of each model (whole model, all versions) that a detector has a run for since
+ * `since`, by start: what the scheduler need not detect again. A run computed before its window
+ * ended does not count, as in lastWindowEnd.
+ */
+export async function detectedWindowStarts(
+  store: Store,
+  models: readonly string[],
+  detector: DetectorName,
+  since: number,
+): Promise<Map<string, Set<number>>> {
+  const rows = await store.query<{ model: string; starts: (string | number)[] }>(
+    `SELECT model, groupUniqArray(toUnixTimestamp64Milli(window_start)) AS starts
+     FROM ${Tables.detectorRuns}
+     WHERE model IN {models:Array(String)} AND detector = {detector:String} AND version = ''
+       AND segment = '' AND computed_at >= window_end
+       AND window_start >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')
+     GROUP BY model`,
+    { models, detector, since },
+  );
+  return new Map(rows.map((r) => [r.model, new Set(r.starts.map(Number))]));
+}

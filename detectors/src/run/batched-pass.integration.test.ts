@@ -237,4 +237,40 @@ describe('the batched pass', () => {
       expect.objectContaining({ model: 'ranged' }),
     ]);
   }, 120_000);
+
+  it('takes up a window opened by events that landed after later windows were detected', async () => {
+    const model = 'late';
+    const event = (t: number) => ({
+      event_id: randomUUID(),
+      timestamp: t,
+      model,
+      version: 'v1',
+      num_features: { x: t % 7 },
+      prediction_num: 0.5,
+    });
+    const scheduler = new DetectorScheduler(store, pino({ level: 'silent' }), {
+      intervalMs: HOUR,
+      backfillDays: 1,
+      now: () => window.to + HOUR,
+    });
+    const detected = async () =>
+      (
+        await store.query<{ start: string }>(
+          `SELECT toString(toUnixTimestamp64Milli(window_start)) AS start FROM ${Tables.detectorRuns}
+           WHERE model = {model:String} AND detector = 'drift' AND segment = ''
+           ORDER BY window_start`,
+          { model },
+        )
+      ).map((r) => Number(r.start) - from);
+    // The window's events land first; the ones two hours earlier only after it was detected.
+    await store.insert(Tables.predictions, [event(from + 60_000), event(from + 120_000)]);
+    await scheduler.pass();
+    expect(await detected()).toEqual([0]);
+    await store.insert(Tables.predictions, [event(from - 2 * HOUR + 5_000)]);
+    await scheduler.pass();
+    // The late events' window and the empty one after it; each window once.
+    expect(await detected()).toEqual([-2 * HOUR, -HOUR, 0]);
+    await scheduler.pass();
+    expect(await detected()).toEqual([-2 * HOUR, -HOUR, 0]);
+  }, 120_000);
 });

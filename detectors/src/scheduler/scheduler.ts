@@ -1,7 +1,7 @@
 import { Tables, type Store } from '@osprey/db';
 import type { Logger } from 'pino';
 import { detectPerformance } from '../performance/performance';
-import { lastWindowEnds, saveRun } from '../results/runs';
+import { detectedWindowStarts, lastWindowEnds, saveRun } from '../results/runs';
 import {
   detectModelsWindow,
   detectSegmentWindow,
@@ -33,6 +33,9 @@ export interface SchedulerOptions {
  * rows of the window, so this bounds what one statement holds.
  */
 const BATCH_MODELS = 200;
+
+/** A bound past any event (within DateTime64(3)'s range): no bound. */
+const NO_END = Date.UTC(2200, 0, 1);
 
 /** Called between windows; throws once the model is no longer this replica's, to abandon it. */
 export type Checkpoint = () => Promise<void>;
@@ -236,20 +239,34 @@ export class DetectorScheduler {
     }
   }
 
-  /** Each model's settings and the windows due, planned with a few statements for all models. */
+  /**
+   * Each model's settings and the windows due, planned with a few statements for all models: every
+   * closed window from the model's first event in the backfill period that has no run yet. Not
+   * only those after the last run: events that land late and out of order (a backlog flushed, one
+   * Kafka partition behind another) can open a window before the first one detected, and a window
+   * skipped by a failure is taken up again.
+   */
   private async plan(models: readonly string[], now: number): Promise<ModelPlan[]> {
     if (models.length === 0) return [];
+    const since = now - this.options.backfillDays * 86_400_000;
     const settingsOf = await loadSettingsOf(this.store, models);
-    const ends = await lastWindowEnds(this.store, models, 'drift');
-    const firsts = await this.firstEvents(
-      models.filter((m) => !ends.has(m)),
-      now,
+    const done = await detectedWindowStarts(this.store, models, 'drift', since);
+    // Events before a model's first detected window (all of them for a model without runs).
+    const before = new Map(
+      [...done].map(([model, starts]) => [model, Math.min(...starts)] as const),
     );
+    const firsts = await this.firstEvents(models, since, before);
     return models.map((model) => {
       const settings = settingsOf.get(model)!;
       const due = now - settings.grace_minutes * 60_000;
-      const start = ends.get(model) ?? firsts.get(model);
-      const windows = start === undefined ? [] : closedWindows(start, due, settings.window_minutes);
+      const first = firsts.get(model) ?? before.get(model);
+      const detected = done.get(model);
+      const windows =
+        first === undefined
+          ? []
+          : closedWindows(first, due, settings.window_minutes).filter(
+              (w) => !detected?.has(w.from),
+            );
       return { model, settings, now, due, windows };
     });
   }
@@ -312,7 +329,7 @@ export class DetectorScheduler {
     const since = now - this.options.backfillDays * 86_400_000;
     const last =
       (await lastWindowEnds(this.store, [model], 'drift', { segments: true })).get(model) ??
-      (await this.firstEvents([model], now)).get(model);
+      (await this.firstEvents([model], since)).get(model);
     if (last === undefined) return;
     const windows = closedWindows(Math.max(last, since - 1), due, minutes);
     for (const [i, window] of windows.entries()) {
@@ -325,19 +342,38 @@ export class DetectorScheduler {
     }
   }
 
-  /** Where each model's first detection starts: its first event within the backfill period. */
-  private async firstEvents(models: readonly string[], now: number): Promise<Map<string, number>> {
-    if (models.length === 0) return new Map();
-    const rows = await this.store.query<{ model: string; t: string }>(
-      `SELECT model, toUnixTimestamp64Milli(min(timestamp)) AS t FROM ${Tables.predictions}
-       WHERE model IN {models:Array(String)}
-         AND timestamp >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
-       GROUP BY model`,
-      { models, from: now - this.options.backfillDays * 86_400_000 },
-    );
-    // closedWindows starts with the window that holds `start`: the first event's own (a first
-    // event on a window's edge opens that window, not the empty one before it).
-    return new Map(rows.map((r) => [r.model, Number(r.t)]));
+  /**
+   * Each model's first event since `since`, and before `before` where the model has an entry (its
+   * first detected window: only the events that could open an earlier one are read).
+   */
+  private async firstEvents(
+    models: readonly string[],
+    since: number,
+    before: ReadonlyMap<string, number> = new Map(),
+  ): Promise<Map<string, number>> {
+    // Two statements, so the primary index narrows each: models without runs read their whole
+    // backfill period; the others only up to their first detected window (usually a few rows).
+    const open = models.filter((m) => !before.has(m));
+    const bounded = models.filter((m) => before.has(m));
+    const firsts = new Map<string, number>();
+    for (const group of [open, bounded]) {
+      if (group.length === 0) continue;
+      const ends = group.map((m) => before.get(m) ?? NO_END);
+      const rows = await this.store.query<{ model: string; t: string }>(
+        `SELECT model, toUnixTimestamp64Milli(min(timestamp)) AS t FROM ${Tables.predictions}
+         WHERE model IN {models:Array(String)}
+           AND timestamp >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+           AND timestamp < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+           AND toUnixTimestamp64Milli(timestamp) <
+               transform(CAST(model, 'String'), {models:Array(String)}, {ends:Array(Int64)}, toInt64(0))
+         GROUP BY model`,
+        { models: group, from: since, to: Math.max(...ends), ends },
+      );
+      // closedWindows starts with the window that holds `start`: the first event's own (a first
+      // event on a window's edge opens that window, not the empty one before it).
+      for (const r of rows) firsts.set(r.model, Number(r.t));
+    }
+    return firsts;
   }
 
   /** Windows holding predictions that received labels since `since`. */
