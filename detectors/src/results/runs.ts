@@ -171,25 +171,15 @@ export async function lastWindowEnd(
   detector: DetectorName,
   opts: { segments?: boolean } = {},
 ): Promise<number | undefined> {
-  return (await lastWindowEnds(store, [model], detector, opts)).get(model);
-}
-
-/** lastWindowEnd of several models in one statement, for the models that have a run. */
-export async function lastWindowEnds(
-  store: Store,
-  models: readonly string[],
-  detector: DetectorName,
-  opts: { segments?: boolean } = {},
-): Promise<Map<string, number>> {
-  const rows = await store.query<{ model: string; end: string }>(
-    `SELECT model, toUnixTimestamp64Milli(max(window_end)) AS end FROM ${Tables.detectorRuns}
-     WHERE model IN {models:Array(String)} AND detector = {detector:String} AND version = ''
+  const rows = await store.query<{ end: string | null }>(
+    `SELECT toUnixTimestamp64Milli(max(window_end)) AS end FROM ${Tables.detectorRuns}
+     WHERE model = {model:String} AND detector = {detector:String} AND version = ''
        AND segment ${opts.segments ? "!= ''" : "= ''"}
        AND computed_at >= window_end
-     GROUP BY model`,
-    { models, detector },
+     HAVING count() > 0`,
+    { model, detector },
   );
-  return new Map(rows.map((r) => [r.model, Number(r.end)]));
+  return rows[0]?.end ? Number(rows[0].end) : undefined;
 }
 
 /**

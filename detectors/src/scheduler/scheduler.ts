@@ -1,7 +1,7 @@
 import { Tables, type Store } from '@osprey/db';
 import type { Logger } from 'pino';
 import { detectPerformance } from '../performance/performance';
-import { detectedWindowStarts, lastWindowEnds, saveRun } from '../results/runs';
+import { detectedWindowStarts, lastWindowEnd, saveRun } from '../results/runs';
 import {
   detectModelsWindow,
   detectSegmentWindow,
@@ -9,8 +9,7 @@ import {
   redetectSegmentPerformance,
   type AlertEvaluator,
 } from '../run/detect';
-import { loadSettingsOf, monitoredModels } from '../settings/model-settings';
-import type { ModelSettings } from '../settings/model-settings';
+import { loadSettingsOf, monitoredModels, type ModelSettings } from '../settings/model-settings';
 import { closedWindows, isoWindow, type Window } from '../window';
 import { ProgressTracker, type DetectionProgress } from './progress';
 
@@ -132,8 +131,8 @@ export class DetectorScheduler {
 
   /**
    * The plans' whole-model windows, oldest first, each window's models in batches. Answers the
-   * models that failed: their later windows wait for the next pass, which resumes after the last
-   * window stored, so none is skipped.
+   * models that failed: their later windows wait for the next pass, which plans every window
+   * without a run, so none is skipped.
    */
   private async detectWholeModels(plans: readonly ModelPlan[]): Promise<Set<string>> {
     const byWindow = new Map<string, { window: Window; plans: ModelPlan[] }>();
@@ -328,7 +327,7 @@ export class DetectorScheduler {
   ) {
     const since = now - this.options.backfillDays * 86_400_000;
     const last =
-      (await lastWindowEnds(this.store, [model], 'drift', { segments: true })).get(model) ??
+      (await lastWindowEnd(this.store, model, 'drift', { segments: true })) ??
       (await this.firstEvents([model], since)).get(model);
     if (last === undefined) return;
     const windows = closedWindows(Math.max(last, since - 1), due, minutes);
