@@ -9,6 +9,7 @@ import {
   type NumericProfile,
 } from '../reference/profile';
 import { FEW_VALUES, fewValueCounts } from '../reference/few-values';
+import type { KnownReference } from '../reference/known';
 import { resolveReference, type Reference, type Scope } from '../reference/resolve';
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
 import { isoWindow } from '../window';
@@ -72,6 +73,7 @@ export async function detectDrift(
   store: Store,
   settings: ModelSettings,
   scope: Scope,
+  known?: KnownReference,
 ): Promise<DriftReport> {
   const empty: DriftReport = {
     window: isoWindow(scope.window),
@@ -83,7 +85,7 @@ export async function detectDrift(
     features: [],
     prediction: null,
   };
-  const ref = await resolveReference(store, settings, scope);
+  const ref = await resolveReference(store, settings, scope, known);
   if (!ref) return empty;
   const current = predictionRows('cur', { ...scope, ...scope.window });
   const [data, text] = await Promise.all([

@@ -1,9 +1,10 @@
 import type { Store } from '@osprey/db';
+import { knownOf, type KnownReference } from '../reference/known';
 import { classOrder } from '../performance/class-order';
 import { resolveReference, type Reference, type Scope } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
-import { predictionRows } from '../sql/rows';
+import { predictionRows, type RowSet } from '../sql/rows';
 import { isoWindow } from '../window';
 import { binarySums, multiclassSums, type ClassSums } from './estimate-sql';
 import {
@@ -16,7 +17,7 @@ import {
 import { ESTIMATE_PARTS } from './history';
 import { CLASS_NAME, labelledReference, OUTCOME } from './labelled-reference';
 import { samplingError } from './sampling-error';
-import { loadState, saveState } from './state-store';
+import { loadState, saveState, type CbpeOutcome } from './state-store';
 import { confidenceBand, outside, UNIT_INTERVAL } from './thresholds';
 
 /** More classes than this are not estimated (a label that is really an id). */
@@ -61,6 +62,7 @@ export async function detectCbpe(
   store: Store,
   settings: ModelSettings,
   scope: Scope,
+  known?: KnownReference,
 ): Promise<{ document: EstimatedPerformance; rows: ResultRow[]; referenceKey: string }> {
   const window = isoWindow(scope.window);
   const none = (reason: string, referenceKey = '') => ({
@@ -69,7 +71,7 @@ export async function detectCbpe(
     referenceKey,
   });
   if (settings.task === 'regression') return none('a regression model: CBPE estimates classifiers');
-  const ref = await resolveReference(store, settings, scope);
+  const ref = await resolveReference(store, settings, scope, known);
   if (!ref) return none('the reference dataset chosen for this model does not exist');
   const fitted = await cbpeState(store, scope.model, ref);
   if ('reason' in fitted) return none(fitted.reason, ref.key);
@@ -125,14 +127,19 @@ export async function cbpeState(
     };
   }
   const rows = labelledReference(ref);
-  const [counted] = await store.query<{ n: string }>(
-    `SELECT count() AS n FROM (${rows.sql})`,
-    rows.params,
-  );
-  const n = Number(counted?.n ?? 0);
+  const n = knownOf(ref)?.scoredLabelled ?? (await countOf(store, rows));
   if (n === 0) return { reason: 'the reference has no labelled rows' };
-  const stored = await loadState(store, model, ref.key, n);
-  if (stored) return { state: stored };
+  const stored = await loadState(store, model, ref, n);
+  if (stored) return stored;
+  const outcome = await fitState(store, rows);
+  // Keyed by every labelled row, so a reference still being uploaded is fitted again.
+  if ('state' in outcome) outcome.state.rows = n;
+  await saveState(store, model, ref.key, outcome, n);
+  return outcome;
+}
+
+/** The labelled reference's state fitted, or why it cannot be. */
+async function fitState(store: Store, rows: RowSet): Promise<CbpeOutcome> {
   const [shape] = (await store.query<ReferenceShape>(
     `SELECT countIf(pn IS NOT NULL) AS scores, countIf(length(pv) > 0) AS vectors,
             countIf(pn IS NOT NULL AND ${OUTCOME} IN (0, 1)) AS binary,
@@ -141,7 +148,6 @@ export async function cbpeState(
      FROM (${rows.sql})`,
     rows.params,
   )) as [ReferenceShape];
-  let state: CbpeState;
   if (Number(shape.vectors) > 0) {
     const classes = classOrder(shape.classes);
     if (classes.length > MAX_CLASSES) return { reason: `more than ${MAX_CLASSES} classes` };
@@ -151,19 +157,23 @@ export async function cbpeState(
       };
     }
     if (classes.length < 2) return { reason: 'the reference labels have one class' };
-    state = await fitMulticlass(store, rows, Number(shape.vectors), classes);
-  } else if (Number(shape.scores) > 0) {
+    return { state: await fitMulticlass(store, rows, Number(shape.vectors), classes) };
+  }
+  if (Number(shape.scores) > 0) {
     if (Number(shape.binary) !== Number(shape.scores)) {
       return { reason: 'a scored reference must be labelled 0 or 1 (binary classification)' };
     }
-    state = await fitBinary(store, rows, Number(shape.scores));
-  } else {
-    return { reason: 'the labelled reference has neither scores nor probability vectors' };
+    return { state: await fitBinary(store, rows, Number(shape.scores)) };
   }
-  // Keyed by every labelled row, so a reference still being uploaded is fitted again.
-  state.rows = n;
-  await saveState(store, model, ref.key, state);
-  return { state };
+  return { reason: 'the labelled reference has neither scores nor probability vectors' };
+}
+
+async function countOf(store: Store, rows: RowSet): Promise<number> {
+  const [counted] = await store.query<{ n: string }>(
+    `SELECT count() AS n FROM (${rows.sql})`,
+    rows.params,
+  );
+  return Number(counted?.n ?? 0);
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);

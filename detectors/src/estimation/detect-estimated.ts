@@ -1,4 +1,5 @@
 import type { Store } from '@osprey/db';
+import type { KnownReference } from '../reference/known';
 import type { Scope } from '../reference/resolve';
 import type { ModelSettings } from '../settings/model-settings';
 import { detectCbpe } from './cbpe';
@@ -14,10 +15,11 @@ export async function detectEstimatedPerformance(
   store: Store,
   settings: ModelSettings,
   scope: Scope,
+  known?: KnownReference,
 ): Promise<Awaited<ReturnType<typeof detectCbpe>> | Awaited<ReturnType<typeof detectDle>>> {
-  if (settings.task === 'regression') return detectDle(store, settings, scope);
-  const cbpe = await detectCbpe(store, settings, scope);
+  if (settings.task === 'regression') return detectDle(store, settings, scope, known);
+  const cbpe = await detectCbpe(store, settings, scope, known);
   if (cbpe.document.reason === undefined || settings.task === 'classification') return cbpe;
-  const dle = await detectDle(store, settings, scope);
+  const dle = await detectDle(store, settings, scope, known);
   return dle.document.reason === undefined ? dle : cbpe;
 }

@@ -6,6 +6,8 @@ import { predictionRows } from '../sql/rows';
 import { isoWindow } from '../window';
 import { FIT_FORMAT, fitReconstruction, referenceThresholds, type FitOutcome } from './fit';
 import { fitOfReference } from '../reference/fit-store';
+import { knownOf, type KnownReference } from '../reference/known';
+import { referenceRowCount } from '../reference/profile';
 import { basisParams, preprocessingParams, rowErrors } from './row-sql';
 import { breaches, STANDARD_DEVIATION_3, type Bounds } from './thresholds';
 
@@ -52,8 +54,9 @@ export async function detectMultivariateDrift(
   store: Store,
   settings: ModelSettings,
   scope: Scope,
+  known?: KnownReference,
 ): Promise<{ document: MultivariateDriftReport; rows: ResultRow[]; referenceKey: string }> {
-  const ref = await resolveReference(store, settings, scope);
+  const ref = await resolveReference(store, settings, scope, known);
   const fit = ref ? await referenceFit(store, scope.model, ref) : undefined;
   const report: MultivariateDriftReport = {
     window: isoWindow(scope.window),
@@ -139,11 +142,7 @@ function result(document: MultivariateDriftReport, referenceKey: string) {
  * (fitOfReference).
  */
 async function referenceFit(store: Store, model: string, ref: Reference): Promise<FitOutcome> {
-  const [{ n }] = (await store.query<{ n: string }>(
-    `SELECT count() AS n FROM (${ref.rows.sql})`,
-    ref.rows.params,
-  )) as [{ n: string }];
-  const rows = Number(n);
+  const rows = knownOf(ref)?.rows ?? (await referenceRowCount(store, ref));
   return fitOfReference<FitOutcome>(store, model, ref, FAMILY, {
     fresh: (stored) => stored.format === FIT_FORMAT && stored.rows === rows,
     fit: () => fitReconstruction(store, ref.rows, rows),

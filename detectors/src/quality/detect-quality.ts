@@ -1,5 +1,7 @@
 import type { Store } from '@osprey/db';
 import { fitOfReference } from '../reference/fit-store';
+import { knownOf, type KnownReference } from '../reference/known';
+import { referenceRowCount } from '../reference/profile';
 import { resolveReference, type Reference, type Scope } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
@@ -24,9 +26,10 @@ export async function detectQuality(
   store: Store,
   settings: ModelSettings,
   scope: Scope,
+  known?: KnownReference,
 ): Promise<{ document: QualityReport; rows: ResultRow[]; referenceKey: string }> {
   const base = { window: isoWindow(scope.window), thresholds: QUALITY_THRESHOLDS };
-  const ref = await resolveReference(store, settings, scope);
+  const ref = await resolveReference(store, settings, scope, known);
   const fit = ref && (await qualityFit(store, scope.model, ref));
   if (!ref || !fit || fit.rows === 0)
     return { document: { ...base, reference: null }, rows: [], referenceKey: ref?.key ?? '' };
@@ -96,11 +99,7 @@ export async function qualityFit(
   model: string,
   ref: Reference,
 ): Promise<QualityFit | undefined> {
-  const [{ n }] = (await store.query<{ n: string }>(
-    `SELECT count() AS n FROM (${ref.rows.sql})`,
-    ref.rows.params,
-  )) as [{ n: string }];
-  const count = Number(n);
+  const count = knownOf(ref)?.rows ?? (await referenceRowCount(store, ref));
   if (count === 0) return undefined;
   return fitOfReference<QualityFit>(store, model, ref, FAMILY, {
     fresh: (stored) => stored.rows === count && stored.format === QUALITY_FIT_FORMAT,

@@ -1,4 +1,6 @@
 import { Tables, type Store } from '@osprey/db';
+import { knownOf } from './known';
+import type { Reference } from './resolve';
 
 /**
  * Every family's fitted state of a reference (CBPE, DLE, multivariate drift, data quality) lives
@@ -54,7 +56,7 @@ export async function saveFit<T extends object>(
 export async function fitOfReference<T extends { rows: number }>(
   store: Store,
   model: string,
-  ref: { key: string; source: string },
+  ref: Reference,
   family: string,
   opts: {
     fresh: (stored: T) => boolean | Promise<boolean>;
@@ -63,9 +65,23 @@ export async function fitOfReference<T extends { rows: number }>(
   },
 ): Promise<T> {
   const kept = ref.source !== 'previous_window';
-  const stored = kept ? await loadFit<T>(store, model, ref.key, family, opts.codec) : undefined;
+  const stored = kept ? await storedFit<T>(store, model, ref, family, opts.codec) : undefined;
   if (stored && (await opts.fresh(stored))) return stored;
   const fit = await opts.fit();
   if (kept && fit.rows > 0) await saveFit(store, model, ref.key, family, fit, opts.codec);
   return fit;
+}
+
+/** A family's stored fit, as a batched pass looked it up (known.ts) or read now. */
+export async function storedFit<T>(
+  store: Store,
+  model: string,
+  ref: Reference,
+  family: string,
+  codec: Pick<FitCodec<T>, 'parse'> = JSON_CODEC,
+): Promise<T | undefined> {
+  const known = knownOf(ref);
+  if (!known) return loadFit<T>(store, model, ref.key, family, codec);
+  const text = known.fits.get(family);
+  return text === undefined ? undefined : codec.parse(text);
 }

@@ -5,6 +5,7 @@ import { bucketCounts, gridOf } from './buckets-sql';
 import { autoBinEdges } from './auto-bins';
 import { FEW_VALUES, fewValueCounts } from './few-values';
 import { pointMasses, withPointMasses } from './point-masses';
+import { knownOf } from './known';
 import type { Reference } from './resolve';
 
 /**
@@ -97,15 +98,13 @@ export async function referenceProfile(
   ref: Reference,
   opts: { calibrate: boolean; feature?: string },
 ): Promise<ReferenceProfile> {
-  const [{ n }] = (await store.query<{ n: string }>(
-    `SELECT count() AS n FROM (${ref.rows.sql})`,
-    ref.rows.params,
-  )) as [{ n: string }];
-  const rows = Number(n);
-  const stored =
-    (opts.feature !== undefined
-      ? await loadProfile(store, model, ref.key, opts.feature)
-      : undefined) ?? (await loadProfile(store, model, ref.key));
+  const known = knownOf(ref);
+  const rows = known?.rows ?? (await referenceRowCount(store, ref));
+  const stored = known
+    ? profileOf([...known.profiles].map(([feature, profile]) => ({ feature, profile })))
+    : ((opts.feature !== undefined
+        ? await loadProfile(store, model, ref.key, opts.feature)
+        : undefined) ?? (await loadProfile(store, model, ref.key)));
   if (
     stored &&
     stored.rows === rows &&
@@ -273,6 +272,13 @@ async function loadProfile(
      GROUP BY target, feature`,
     { model, key, feature: feature ?? '' },
   );
+  return profileOf(rows);
+}
+
+/** A stored profile from its rows (one per feature); undefined when none is stored. */
+function profileOf(
+  rows: readonly { feature: string; profile: string }[],
+): ReferenceProfile | undefined {
   if (rows.length === 0) return undefined;
   const features = new Map<string, FeatureProfile>();
   let count = -1;
@@ -315,4 +321,13 @@ async function saveProfile(
       }),
     })),
   );
+}
+
+/** The number of rows of a reference, counted now. */
+export async function referenceRowCount(store: Store, ref: Reference): Promise<number> {
+  const [{ n }] = (await store.query<{ n: string }>(
+    `SELECT count() AS n FROM (${ref.rows.sql})`,
+    ref.rows.params,
+  )) as [{ n: string }];
+  return Number(n);
 }

@@ -8,6 +8,7 @@ import {
   type Segment,
 } from '../sql/rows';
 import type { Window } from '../window';
+import type { KnownReference } from './known';
 
 export type ReferenceSource = 'dataset' | 'range' | 'previous_window';
 
@@ -19,6 +20,8 @@ export interface Reference {
   rows: RowSet;
   /** For the API: the dataset's id or the time range. */
   detail: { reference_id?: string; from?: string; to?: string };
+  /** What a batched pass already looked up of these rows (known.ts; used where its key matches). */
+  known?: KnownReference;
 }
 
 export interface Scope {
@@ -52,8 +55,19 @@ export interface ComparedWith {
 /**
  * The model's chosen reference, or the default: its latest reference dataset when one was
  * logged, else the previous window. Undefined when the choice names a dataset that does not exist.
+ * `known`: what a batched pass looked up of the target's reference, carried along.
  */
 export async function resolveReference(
+  store: Store,
+  settings: ModelSettings,
+  scope: Scope,
+  known?: KnownReference,
+): Promise<Reference | undefined> {
+  const ref = await chosenReference(store, settings, scope);
+  return ref && known ? { ...ref, known } : ref;
+}
+
+async function chosenReference(
   store: Store,
   settings: ModelSettings,
   scope: Scope,

@@ -9,7 +9,9 @@ import { detectPerformance, detectPerformanceOf } from '../performance/performan
 import { detectMultivariateDrift } from '../multivariate/detect-multivariate';
 import { detectEmbeddingDrift } from '../embeddings/detect-embeddings';
 import { detectQuality } from '../quality/detect-quality';
+import { knownReferencesOf } from '../reference/known';
 import {
+  resolveReference,
   withDefaultReference,
   withDefaultReferenceOf,
   type Scope,
@@ -180,18 +182,21 @@ export async function detectTargets(
   const errors = await detectErrors(store, targets);
   const throughput = await detectThroughput(store, targets);
   const performance = await detectPerformanceOf(store, targets);
+  const refs = await Promise.all(targets.map((t) => resolveReference(store, t.settings, t.scope)));
+  const known = await knownReferencesOf(store, targets, refs);
   const detections: Detection[] = [];
   const runs: { scope: Scope; runs: RunToSave[] }[] = [];
   for (const [i, { scope, settings }] of targets.entries()) {
-    const drift = await detectDrift(store, settings, scope);
+    const k = known[i];
+    const drift = await detectDrift(store, settings, scope, k);
     const detected: Record<Exclude<DetectorName, 'drift'>, Detected> = {
       latency: latency[i]!,
       errors: errors[i]!,
       throughput: throughput[i]!,
       performance: performance[i]!,
-      estimated_performance: await detectEstimatedPerformance(store, settings, scope),
-      multivariate_drift: await detectMultivariateDrift(store, settings, scope),
-      quality: await detectQuality(store, settings, scope),
+      estimated_performance: await detectEstimatedPerformance(store, settings, scope, k),
+      multivariate_drift: await detectMultivariateDrift(store, settings, scope, k),
+      quality: await detectQuality(store, settings, scope, k),
       embedding_drift: await detectEmbeddingDrift(store, settings, scope),
     };
     runs.push({

@@ -1,4 +1,5 @@
 import type { Store } from '@osprey/db';
+import type { KnownReference } from '../../reference/known';
 import { resolveReference, type Scope } from '../../reference/resolve';
 import type { ResultRow } from '../../results/runs';
 import type { ModelSettings } from '../../settings/model-settings';
@@ -49,6 +50,7 @@ export async function detectDle(
   store: Store,
   settings: ModelSettings,
   scope: Scope,
+  known?: KnownReference,
 ): Promise<{ document: DleDocument; rows: ResultRow[]; referenceKey: string }> {
   const base = {
     window: isoWindow(scope.window),
@@ -61,7 +63,7 @@ export async function detectDle(
     referenceKey,
   });
   if (settings.task === 'classification') return skip('the model is a classifier (settings.task)');
-  const ref = await resolveReference(store, settings, { ...scope, segment: undefined });
+  const ref = await resolveReference(store, settings, { ...scope, segment: undefined }, known);
   if (!ref) return skip('the model settings name a reference dataset that does not exist');
   if (ref.source === 'previous_window')
     return skip(

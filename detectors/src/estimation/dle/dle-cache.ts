@@ -1,5 +1,6 @@
 import type { Store } from '@osprey/db';
 import { fitOfReference } from '../../reference/fit-store';
+import { knownOf } from '../../reference/known';
 import type { Reference } from '../../reference/resolve';
 import type { RowSet } from '../../sql/rows';
 import { DLE_FORMAT, fitDle, type DleState } from './fit-dle';
@@ -19,20 +20,30 @@ export async function dleState(
   rows: RowSet,
   opts: { regression?: boolean } = {},
 ): Promise<DleState> {
+  const known = knownOf(ref);
+  // A known count is of the reference's own rows; a time range's labels join on (other rows).
+  const now =
+    known?.labelled !== undefined && rows === ref.rows
+      ? { n: known.rows, labelled: known.labelled }
+      : await counted(store, rows);
+  return fitOfReference(store, model, ref, FAMILY, {
+    fresh: (stored) =>
+      stored.format === DLE_FORMAT &&
+      stored.rows === now.n &&
+      stored.labelled === now.labelled &&
+      (stored.nannies !== undefined || !opts.regression || stored.labelled === 0),
+    fit: () => fitDle(store, rows, opts),
+    codec: CODEC,
+  });
+}
+
+async function counted(store: Store, rows: RowSet): Promise<{ n: number; labelled: number }> {
   const [now] = (await store.query<{ n: string; labelled: string }>(
     `SELECT count() AS n, countIf(prediction_num IS NOT NULL AND label_num IS NOT NULL) AS labelled
      FROM (${rows.sql})`,
     rows.params,
   )) as [{ n: string; labelled: string }];
-  return fitOfReference(store, model, ref, FAMILY, {
-    fresh: (stored) =>
-      stored.format === DLE_FORMAT &&
-      stored.rows === Number(now.n) &&
-      stored.labelled === Number(now.labelled) &&
-      (stored.nannies !== undefined || !opts.regression || stored.labelled === 0),
-    fit: () => fitDle(store, rows, opts),
-    codec: CODEC,
-  });
+  return { n: Number(now.n), labelled: Number(now.labelled) };
 }
 
 /** JSON has no −∞ (a cut that only NaN stays left of): it is written as null. */

@@ -1,0 +1,181 @@
+import { Tables, type Store } from '@osprey/db';
+import { predictionRowsOf, type RowSet } from '../sql/rows';
+import type { Reference, Target } from './resolve';
+
+/**
+ * What a batched pass looked up once for a reference that each family would otherwise look up
+ * itself: its row count (and labelled rows, for a dataset), every family's stored fit and its
+ * stored drift profile. It describes the reference named `key` only: a family that derives a
+ * reference of its own (another key: text descriptors, one embedding) looks that one up itself.
+ */
+export interface KnownReference {
+  key: string;
+  rows: number;
+  /** Datasets only: rows with a numeric prediction and a numeric label (DLE's count). */
+  labelled?: number;
+  /** Datasets only: rows with a label and a score or probabilities (CBPE's count). */
+  scoredLabelled?: number;
+  /** Latest stored fit per family (as stored: text). */
+  fits: ReadonlyMap<string, string>;
+  /** The stored drift profile's rows per feature (as stored: text); empty when none is. */
+  profiles: ReadonlyMap<string, string>;
+}
+
+/** The known state of `ref`, when what was looked up is for these rows. */
+export function knownOf(ref: Reference): KnownReference | undefined {
+  return ref.known?.key === ref.key ? ref.known : undefined;
+}
+
+/**
+ * The known state of each target's reference (by index; undefined where it has none), looked up
+ * in a fixed number of statements whatever the number of targets: the row counts grouped by
+ * model (one statement for the dataset references, one for the time ranges), the stored fits and
+ * profiles of every reference at once. Worth it for a batch; a single target reads the same.
+ */
+export async function knownReferencesOf(
+  store: Store,
+  targets: readonly Target[],
+  refs: readonly (Reference | undefined)[],
+): Promise<(KnownReference | undefined)[]> {
+  const present = targets.flatMap((t, i) => {
+    const ref = refs[i];
+    return ref ? [{ model: t.scope.model, ref }] : [];
+  });
+  if (present.length === 0) return refs.map(() => undefined);
+  if (targets.length > 1 && targets.some((t) => t.scope.segment || t.scope.version !== undefined))
+    throw new Error('a batch of targets holds whole models only');
+  const [counts, fits, profiles] = await Promise.all([
+    rowCounts(store, present),
+    storedByReference(
+      store,
+      `SELECT model, reference_key AS key, family AS name, argMax(fit, computed_at) AS text
+       FROM ${Tables.referenceFits}`,
+      'model, reference_key, family',
+      present,
+    ),
+    storedByReference(
+      store,
+      `SELECT model, reference_key AS key, feature AS name, argMax(profile, computed_at) AS text
+       FROM ${Tables.referenceProfiles}`,
+      'model, reference_key, target, feature',
+      present,
+    ),
+  ]);
+  return targets.map((t, i) => {
+    const ref = refs[i];
+    if (!ref) return undefined;
+    const id = idOf(t.scope.model, ref.key);
+    const count = counts.get(id) ?? { rows: 0 };
+    return {
+      key: ref.key,
+      ...count,
+      fits: fits.get(id) ?? new Map(),
+      profiles: profiles.get(id) ?? new Map(),
+    };
+  });
+}
+
+const idOf = (model: string, key: string) => `${model}\u0000${key}`;
+
+type Present = { model: string; ref: Reference };
+type Counts = Pick<KnownReference, 'rows' | 'labelled' | 'scoredLabelled'>;
+type Row = { n: string; labelled?: string; scored_labelled?: string };
+
+async function storedByReference(
+  store: Store,
+  select: string,
+  groupBy: string,
+  present: readonly Present[],
+): Promise<Map<string, Map<string, string>>> {
+  const rows = await store.query<{ model: string; key: string; name: string; text: string }>(
+    `${select} WHERE model IN {models:Array(String)} AND reference_key IN {keys:Array(String)}
+     GROUP BY ${groupBy}`,
+    { models: present.map((p) => p.model), keys: present.map((p) => p.ref.key) },
+  );
+  const wanted = new Set(present.map((p) => idOf(p.model, p.ref.key)));
+  const out = new Map<string, Map<string, string>>();
+  for (const r of rows) {
+    const id = idOf(r.model, r.key);
+    if (!wanted.has(id)) continue;
+    const m = out.get(id) ?? new Map<string, string>();
+    m.set(r.name, r.text);
+    out.set(id, m);
+  }
+  return out;
+}
+
+/**
+ * Each reference's row count. A single reference is counted over its own rows; several, as whole
+ * models' references (one per model, no segment), grouped by model: dataset references in one
+ * statement, time ranges and previous windows in another.
+ */
+async function rowCounts(
+  store: Store,
+  present: readonly Present[],
+): Promise<Map<string, Counts>> {
+  const out = new Map<string, Counts>();
+  const labelledSql = `countIf(prediction_num IS NOT NULL AND label_num IS NOT NULL) AS labelled,
+    countIf((label_num IS NOT NULL OR label_str IS NOT NULL)
+            AND (prediction_num IS NOT NULL OR length(prediction_vec) > 0)) AS scored_labelled`;
+  const countsOf = (r: Row, labelled: boolean): Counts => ({
+    rows: Number(r.n),
+    ...(labelled && { labelled: Number(r.labelled), scoredLabelled: Number(r.scored_labelled) }),
+  });
+  if (present.length === 1) {
+    const [{ model, ref }] = present as [Present];
+    const dataset = ref.source === 'dataset';
+    const [r] = await store.query<Row>(
+      `SELECT count() AS n ${dataset ? `, ${labelledSql}` : ''} FROM (${ref.rows.sql})`,
+      ref.rows.params,
+    );
+    out.set(idOf(model, ref.key), countsOf(r!, dataset));
+    return out;
+  }
+  const datasets = present.filter((p) => p.ref.source === 'dataset');
+  const ranges = present.filter((p) => p.ref.source !== 'dataset');
+  const counted = async (rows: RowSet, labelled: boolean, of: readonly Present[]) => {
+    const keyOf = new Map(of.map((p) => [p.model, p.ref.key]));
+    const result = await store.query<Row & { model: string }>(
+      `SELECT model, count() AS n ${labelled ? `, ${labelledSql}` : ''}
+       FROM (${rows.sql}) GROUP BY model`,
+      rows.params,
+    );
+    for (const r of result) out.set(idOf(r.model, keyOf.get(r.model)!), countsOf(r, labelled));
+    // A reference without rows is counted too.
+    const none = { n: '0', labelled: '0', scored_labelled: '0' };
+    for (const p of of) {
+      const id = idOf(p.model, p.ref.key);
+      if (!out.has(id)) out.set(id, countsOf(none, labelled));
+    }
+  };
+  await Promise.all([
+    datasets.length > 0 && counted(datasetRowsOf(datasets), true, datasets),
+    ranges.length > 0 &&
+      counted(
+        predictionRowsOf(
+          'ref',
+          ranges.map((p) => ({ scope: { model: p.model }, ...rangeOf(p.ref) })),
+        ),
+        false,
+        ranges,
+      ),
+  ]);
+  return out;
+}
+
+function rangeOf(ref: Reference): { from: number; to: number } {
+  return { from: Date.parse(ref.detail.from!), to: Date.parse(ref.detail.to!) };
+}
+
+/** Several models' reference datasets (one each, whole), as one row set with a `model` column. */
+function datasetRowsOf(datasets: readonly Present[]): RowSet {
+  return {
+    sql: `SELECT * FROM ${Tables.referenceRows}
+          WHERE model IN {refs_models:Array(String)}
+            AND reference_id = transform(CAST(model, 'String'), {refs_models:Array(String)}, {refs_ids:Array(String)}, '')`,
+    params: {
+      refs_models: datasets.map((p) => p.model),
+      refs_ids: datasets.map((p) => p.ref.detail.reference_id!),
+    },
+  };
+}
