@@ -278,6 +278,50 @@ describe('without a labelled reference', () => {
   });
 });
 
+describe('a labelled reference CBPE cannot fit', () => {
+  it('is looked at once: why is stored with the reference, and looked at again when it grows', async () => {
+    // Scores labelled 0..4 (a regression model's numbers): not a binary classifier's labels.
+    const reference = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        model: 'graded',
+        version: 'v1',
+        reference_id: 'grades',
+        timestamp: T0 + from + i,
+        prediction_num: ((from + i) % 5) / 4,
+        label_num: (from + i) % 5,
+      }));
+    await store.insert(Tables.referenceRows, reference(0, 50));
+    const window = windowOf(0, peer.car_loan.chunk_size);
+    const why = 'a scored reference must be labelled 0 or 1 (binary classification)';
+    const stored = () =>
+      store.query<{ fit: string }>(
+        `SELECT fit FROM ${Tables.referenceFits} WHERE model = 'graded' AND family = 'cbpe'
+         ORDER BY computed_at`,
+      );
+    expect((await detectCbpe(store, settings, { model: 'graded', window })).document.reason).toBe(
+      why,
+    );
+    expect((await stored()).map((r) => JSON.parse(r.fit) as object)).toEqual([
+      { format: 1, reason: why, rows: 50 },
+    ]);
+    expect((await detectCbpe(store, settings, { model: 'graded', window })).document.reason).toBe(
+      why,
+    );
+    expect(await stored()).toHaveLength(1);
+    // Rows labelled 0/1 only are added: still not binary as a whole, and looked at again.
+    await store.insert(
+      Tables.referenceRows,
+      reference(50, 2).map((r) => ({ ...r, label_num: 1 })),
+    );
+    expect((await detectCbpe(store, settings, { model: 'graded', window })).document.reason).toBe(
+      why,
+    );
+    expect((await stored()).map((r) => (JSON.parse(r.fit) as { rows: number }).rows)).toEqual([
+      50, 52,
+    ]);
+  });
+});
+
 describe('estimated_performance is stored with the window', () => {
   it('beside the realized performance detector', async () => {
     const window = windowOf(9, peer.car_loan.chunk_size);
