@@ -2,6 +2,7 @@ import type { Store } from '@osprey/db';
 import { bucketCounts } from '../reference/buckets-sql';
 import {
   categoryCounts,
+  categoryCountsOf,
   decileBins,
   referenceProfile,
   type CategoricalProfile,
@@ -10,10 +11,10 @@ import {
 } from '../reference/profile';
 import { FEW_VALUES, fewValueCounts } from '../reference/few-values';
 import type { KnownReference } from '../reference/known';
-import { resolveReference, type Reference, type Scope } from '../reference/resolve';
+import { resolveReference, type Reference, type Scope, type Target } from '../reference/resolve';
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
 import { isoWindow } from '../window';
-import { predictionRows, PREDICTION_KEY, type RowSet } from '../sql/rows';
+import { predictionRows, predictionRowsOf, PREDICTION_KEY, type RowSet } from '../sql/rows';
 import { hasTexts, predictionShaped, textDescriptorRows } from '../text/descriptors';
 import { sketchDistances, type Buckets } from './ecdf-sketch';
 import { asymptoticKsP, ecdfStatistics, exactEcdf, type EcdfStatistics } from './numeric-sql';
@@ -75,7 +76,47 @@ export async function detectDrift(
   scope: Scope,
   known?: KnownReference,
 ): Promise<DriftReport> {
-  const empty: DriftReport = {
+  return (await detectDriftOf(store, [{ scope, settings }], [known]))[0]!;
+}
+
+/**
+ * detectDrift for targets of one window (a batch's whole models, or one scope of any kind): the
+ * window's category counts, which need nothing of the reference, are one statement for all.
+ * `known`: each target's reference as a batched pass looked it up (known.ts), by index.
+ */
+export async function detectDriftOf(
+  store: Store,
+  targets: readonly Target[],
+  known: readonly (KnownReference | undefined)[] = [],
+): Promise<DriftReport[]> {
+  const refs = await Promise.all(
+    targets.map((t, i) => resolveReference(store, t.settings, t.scope, known[i])),
+  );
+  const compared = targets.filter((_, i) => refs[i]);
+  const categories =
+    compared.length === 0
+      ? new Map<string, Map<string, CategoricalProfile>>()
+      : await categoryCountsOf(
+          store,
+          predictionRowsOf(
+            'cur',
+            compared.map(({ scope }) => ({ scope, ...scope.window })),
+          ),
+        );
+  const reports: DriftReport[] = [];
+  for (const [i, { scope, settings }] of targets.entries()) {
+    const ref = refs[i];
+    reports.push(
+      ref
+        ? await driftOf(store, settings, scope, ref, categories.get(scope.model) ?? new Map())
+        : emptyReport(scope),
+    );
+  }
+  return reports;
+}
+
+function emptyReport(scope: Scope): DriftReport {
+  return {
     window: isoWindow(scope.window),
     reference: null,
     dataset_drift: false,
@@ -85,11 +126,18 @@ export async function detectDrift(
     features: [],
     prediction: null,
   };
-  const ref = await resolveReference(store, settings, scope, known);
-  if (!ref) return empty;
+}
+
+async function driftOf(
+  store: Store,
+  settings: ModelSettings,
+  scope: Scope,
+  ref: Reference,
+  categories: Map<string, CategoricalProfile>,
+): Promise<DriftReport> {
   const current = predictionRows('cur', { ...scope, ...scope.window });
   const [data, text] = await Promise.all([
-    driftAgainst(store, settings, scope.model, ref, current),
+    driftAgainst(store, settings, scope.model, ref, current, categories),
     scope.segment ? undefined : textDrift(store, settings, scope, ref),
   ]);
   const inputs = [...data.features, ...(text?.features ?? [])];
@@ -118,7 +166,7 @@ interface Drifts {
 /**
  * Every feature's drift (and the prediction's) between the reference's rows and `current`, rows
  * shaped like predictions': the reference profile (stored under the reference's key), then the
- * window counted against it.
+ * window counted against it. `counted`: the window's category counts, when already counted.
  */
 async function driftAgainst(
   store: Store,
@@ -126,6 +174,7 @@ async function driftAgainst(
   model: string,
   ref: Reference,
   current: RowSet,
+  counted?: Map<string, CategoricalProfile>,
 ): Promise<Drifts> {
   const profile = await referenceProfile(store, model, ref, {
     calibrate: settings.drift.calibrate,
@@ -136,7 +185,7 @@ async function driftAgainst(
   // The numeric and the categorical pass read different columns; ClickHouse runs them side by side.
   const [buckets, categories, fewValues] = await Promise.all([
     bucketCounts(store, current, new Map([...numeric].map(([k, p]) => [k, p.grid]))),
-    categoryCounts(store, current),
+    counted ?? categoryCounts(store, current),
     fewValueCounts(
       store,
       current,

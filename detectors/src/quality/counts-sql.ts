@@ -51,7 +51,35 @@ export async function qualityCounts(
   basis: ReadonlyMap<string, CountsBasis>,
   chunk?: string,
 ): Promise<Map<number, Counts>> {
-  const { sql, params } = qualityCountsSql(rows, basis, chunk);
+  return countsOf(store, qualityCountsSql(rows, basis, chunk), () => basis);
+}
+
+/**
+ * qualityCounts of several models' windows (a row set of those models), each against its own
+ * reference's basis, in one query: per model (as keyed in `bases`), its counts.
+ */
+export async function qualityCountsOf(
+  store: Store,
+  rows: RowSet,
+  bases: ReadonlyMap<string, ReadonlyMap<string, CountsBasis>>,
+): Promise<Map<string, Counts>> {
+  const models = [...bases.keys()];
+  const list = [...bases.values()];
+  if (models.length === 0) return new Map();
+  const query = qualityCountsSql(
+    { sql: rows.sql, params: { ...rows.params, q_models: models } },
+    list,
+    `transform(CAST(model, 'String'), {q_models:Array(String)}, range(toUInt32(${models.length})), toUInt32(0))`,
+  );
+  const counted = await countsOf(store, query, (chunk) => list[chunk]!);
+  return new Map(models.flatMap((m, i) => (counted.has(i) ? [[m, counted.get(i)!]] : [])));
+}
+
+async function countsOf(
+  store: Store,
+  { sql, params }: { sql: string; params: QueryParams },
+  basisOf: (chunk: number) => ReadonlyMap<string, CountsBasis>,
+): Promise<Map<number, Counts>> {
   const result = await store.query<{
     chunk: number;
     t: number;
@@ -88,7 +116,7 @@ export async function qualityCounts(
     const type = CODE_TYPES[t]!;
     f.present[type] = Number(r.n);
     // Values of another type than the reference's are type changes, counted as nothing else.
-    if (basis.get(r.k)?.type !== type) continue;
+    if (basisOf(c).get(r.k)?.type !== type) continue;
     f.out_of_range = Number(r.out_of_range);
     f.unseen = Number(r.unseen);
     f.distinct = Number(r.distinct);
@@ -99,14 +127,23 @@ export async function qualityCounts(
 const NULLS = 0;
 const ROWS = 255;
 
+/**
+ * `basis`: one for every chunk, or one per chunk (`chunk` then numbers each row's basis, 0-based:
+ * several models' windows, each against its own reference), the features' names then looked up
+ * prefixed by the chunk's number.
+ */
 export function qualityCountsSql(
   rows: RowSet,
-  basis: ReadonlyMap<string, CountsBasis>,
+  basis: ReadonlyMap<string, CountsBasis> | readonly ReadonlyMap<string, CountsBasis>[],
   chunk?: string,
 ): { sql: string; params: QueryParams } {
+  const perChunk = Array.isArray(basis);
+  const bases: readonly ReadonlyMap<string, CountsBasis>[] = perChunk ? basis : [basis];
+  const prefix = (i: number) => (perChunk ? `${i}${SEP}` : '');
+  const named = (k: string) => (perChunk ? `concat(toString(chunk), '${SEP}', ${k})` : k);
   // A sentinel first entry: transform() refuses empty arrays.
-  const keys = ['\u0000', ...basis.keys()];
-  const fits = [{ type: 'numeric' as const }, ...basis.values()];
+  const keys = ['\u0000', ...bases.flatMap((b, i) => [...b.keys()].map((k) => prefix(i) + k))];
+  const fits = [{ type: 'numeric' as const }, ...bases.flatMap((b) => [...b.values()])];
   const seen = fits.flatMap((b, i) => (b.seen ?? []).map((v) => `${keys[i]}${SEP}${v}`));
   const params: QueryParams = {
     ...rows.params,
@@ -119,16 +156,19 @@ export function qualityCountsSql(
     q_has_seen: fits.map((b) => (b.seen ? 1 : 0)),
     q_seen: ['\u0000', ...seen],
     q_seen_ones: [0, ...seen.map(() => 1)],
-    q_features: basis.size,
+    q_features: bases.map((b) => b.size),
   };
   const typeOf = (k: string) =>
-    `transform(${k}, {q_keys:Array(String)}, {q_types:Array(UInt8)}, toUInt8(0))`;
+    `transform(${named(k)}, {q_keys:Array(String)}, {q_types:Array(UInt8)}, toUInt8(0))`;
   const outOfRange = (k: string, v: string) =>
-    `(${v} < transform(${k}, {q_keys:Array(String)}, arrayMap(x -> toFloat64(x), {q_lo:Array(String)}), -inf)
-      OR ${v} > transform(${k}, {q_keys:Array(String)}, arrayMap(x -> toFloat64(x), {q_hi:Array(String)}), inf))`;
+    `(${v} < transform(${named(k)}, {q_keys:Array(String)}, arrayMap(x -> toFloat64(x), {q_lo:Array(String)}), -inf)
+      OR ${v} > transform(${named(k)}, {q_keys:Array(String)}, arrayMap(x -> toFloat64(x), {q_hi:Array(String)}), inf))`;
   const unseen = (k: string, s: string) =>
-    `(transform(${k}, {q_keys:Array(String)}, {q_has_seen:Array(UInt8)}, toUInt8(0)) = 1
-      AND transform(concat(${k}, '${SEP}', ${s}), {q_seen:Array(String)}, {q_seen_ones:Array(UInt8)}, toUInt8(0)) = 0)`;
+    `(transform(${named(k)}, {q_keys:Array(String)}, {q_has_seen:Array(UInt8)}, toUInt8(0)) = 1
+      AND transform(concat(${named(k)}, '${SEP}', ${s}), {q_seen:Array(String)}, {q_seen_ones:Array(UInt8)}, toUInt8(0)) = 0)`;
+  const features = perChunk
+    ? `{q_features:Array(UInt32)}[chunk + 1]`
+    : `{q_features:Array(UInt32)}[1]`;
   const c = chunk === undefined ? '0' : 'chunk';
   const source =
     chunk === undefined ? `(${rows.sql})` : `(SELECT *, ${chunk} AS chunk FROM (${rows.sql}))`;
@@ -147,7 +187,7 @@ export function qualityCountsSql(
     // A reference feature neither logged with a value of any type: missing.
     `length(arrayDistinct(arrayFilter(k -> ${typeOf('k')} != 0, arrayConcat(
        CAST(mapKeys(num_features), 'Array(String)'), CAST(mapKeys(cat_features), 'Array(String)'),
-       CAST(mapKeys(bool_features), 'Array(String)'))))) < {q_features:UInt32}`,
+       CAST(mapKeys(bool_features), 'Array(String)'))))) < ${features}`,
   ].join(' OR ');
   const sql = `
     ${perFeature(1, 'num_features', (v) => `toString(${v})`, true)}

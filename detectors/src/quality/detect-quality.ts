@@ -2,12 +2,12 @@ import type { Store } from '@osprey/db';
 import { fitOfReference } from '../reference/fit-store';
 import { knownOf, type KnownReference } from '../reference/known';
 import { referenceRowCount } from '../reference/profile';
-import { resolveReference, type Reference, type Scope } from '../reference/resolve';
+import { resolveReference, type Reference, type Scope, type Target } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
-import { predictionRows } from '../sql/rows';
+import { predictionRowsOf } from '../sql/rows';
 import { isoWindow } from '../window';
-import { qualityCounts } from './counts-sql';
+import { qualityCountsOf, type Counts } from './counts-sql';
 import { finishQuality, type FeatureQuality, type JudgedRate, type QualityResult } from './finish';
 import { fitQuality, QUALITY_FIT_FORMAT, QUALITY_THRESHOLDS, type QualityFit } from './fit';
 
@@ -27,26 +27,72 @@ export async function detectQuality(
   settings: ModelSettings,
   scope: Scope,
   known?: KnownReference,
-): Promise<{ document: QualityReport; rows: ResultRow[]; referenceKey: string }> {
-  const base = { window: isoWindow(scope.window), thresholds: QUALITY_THRESHOLDS };
-  const ref = await resolveReference(store, settings, scope, known);
-  const fit = ref && (await qualityFit(store, scope.model, ref));
-  if (!ref || !fit || fit.rows === 0)
-    return { document: { ...base, reference: null }, rows: [], referenceKey: ref?.key ?? '' };
-  const current = predictionRows('cur', { ...scope, ...scope.window });
-  const counts = (await qualityCounts(store, current, new Map(Object.entries(fit.features)))).get(
-    0,
-  ) ?? { rows: 0, rows_with_problems: 0, features: new Map() };
-  const result = finishQuality(fit, counts);
-  return {
-    document: {
-      ...base,
-      reference: { source: ref.source, key: ref.key, size: fit.rows },
-      ...result,
-    },
-    rows: qualityRows(result, fit.rows),
-    referenceKey: ref.key,
-  };
+): Promise<Detected> {
+  return (await detectQualityOf(store, [{ scope, settings }], [known]))[0]!;
+}
+
+type Detected = { document: QualityReport; rows: ResultRow[]; referenceKey: string };
+
+/**
+ * detectQuality for targets of one window (a batch's whole models, or one scope of any kind):
+ * every target's window counted against its own reference's fit in one statement. `known`: each
+ * target's reference as a batched pass looked it up (known.ts), by index.
+ */
+export async function detectQualityOf(
+  store: Store,
+  targets: readonly Target[],
+  known: readonly (KnownReference | undefined)[] = [],
+): Promise<Detected[]> {
+  const fitted: { target: Target; ref: Reference; fit: QualityFit }[] = [];
+  const outcome: (Detected | number)[] = [];
+  for (const [i, target] of targets.entries()) {
+    const { scope, settings } = target;
+    const ref = await resolveReference(store, settings, scope, known[i]);
+    const fit = ref && (await qualityFit(store, scope.model, ref));
+    if (!ref || !fit || fit.rows === 0) {
+      const document = { ...baseOf(scope), reference: null };
+      outcome.push({ document, rows: [], referenceKey: ref?.key ?? '' });
+    } else {
+      outcome.push(fitted.length);
+      fitted.push({ target, ref, fit });
+    }
+  }
+  const counted =
+    fitted.length === 0
+      ? new Map<string, Counts>()
+      : await qualityCountsOf(
+          store,
+          predictionRowsOf(
+            'cur',
+            fitted.map(({ target: { scope } }) => ({ scope, ...scope.window })),
+          ),
+          new Map(
+            fitted.map((f) => [f.target.scope.model, new Map(Object.entries(f.fit.features))]),
+          ),
+        );
+  return outcome.map((o) => {
+    if (typeof o !== 'number') return o;
+    const { target, ref, fit } = fitted[o]!;
+    const counts = counted.get(target.scope.model) ?? {
+      rows: 0,
+      rows_with_problems: 0,
+      features: new Map(),
+    };
+    const result = finishQuality(fit, counts);
+    return {
+      document: {
+        ...baseOf(target.scope),
+        reference: { source: ref.source, key: ref.key, size: fit.rows },
+        ...result,
+      },
+      rows: qualityRows(result, fit.rows),
+      referenceKey: ref.key,
+    };
+  });
+}
+
+function baseOf(scope: Scope) {
+  return { window: isoWindow(scope.window), thresholds: QUALITY_THRESHOLDS };
 }
 
 /** The stored rows: one per feature and rate (plus `constant`), one for the rows with problems. */

@@ -109,10 +109,7 @@ async function storedByReference(
  * models' references (one per model, no segment), grouped by model: dataset references in one
  * statement, time ranges and previous windows in another.
  */
-async function rowCounts(
-  store: Store,
-  present: readonly Present[],
-): Promise<Map<string, Counts>> {
+async function rowCounts(store: Store, present: readonly Present[]): Promise<Map<string, Counts>> {
   const out = new Map<string, Counts>();
   const labelledSql = `countIf(prediction_num IS NOT NULL AND label_num IS NOT NULL) AS labelled,
     countIf((label_num IS NOT NULL OR label_str IS NOT NULL)

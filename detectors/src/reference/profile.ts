@@ -240,10 +240,34 @@ export async function categoryCounts(
   store: Store,
   rows: RowSet,
 ): Promise<Map<string, CategoricalProfile>> {
-  const counted = await store.query<{ t: 'c' | 'b'; k: string; v: string; n: string }>(
+  const counted = await store.query<CategoryRow>(
     `SELECT t, k, v, n FROM (${categoryCountsSql(rows)})`,
     rows.params,
   );
+  return categoryProfiles(counted);
+}
+
+/** categoryCounts per model of a row set of several models, in one statement. */
+export async function categoryCountsOf(
+  store: Store,
+  rows: RowSet,
+): Promise<Map<string, Map<string, CategoricalProfile>>> {
+  const counted = await store.query<CategoryRow & { m: string }>(
+    `SELECT m, t, k, v, n FROM (${categoryCountsSql(rows, { byModel: true })})`,
+    rows.params,
+  );
+  const byModel = new Map<string, CategoryRow[]>();
+  for (const r of counted) {
+    const list = byModel.get(r.m) ?? [];
+    list.push(r);
+    byModel.set(r.m, list);
+  }
+  return new Map([...byModel].map(([m, list]) => [m, categoryProfiles(list)]));
+}
+
+type CategoryRow = { t: 'c' | 'b'; k: string; v: string; n: string };
+
+function categoryProfiles(counted: readonly CategoryRow[]): Map<string, CategoricalProfile> {
   const out = new Map<string, CategoricalProfile>();
   for (const r of counted) {
     let c = out.get(r.k);

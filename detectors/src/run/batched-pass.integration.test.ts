@@ -181,6 +181,16 @@ describe('the batched pass', () => {
     expect(together[names.indexOf('dataset')]!.drift.reference).toMatchObject({
       source: 'dataset',
     });
+    // Each model's window counted against its own reference's ranges in the one quality statement.
+    const problems = (name: Name) =>
+      (together[names.indexOf(name)]!.quality as { rows_with_problems: { value: number | null } })
+        .rows_with_problems.value;
+    expect([problems('quiet'), problems('dataset'), problems('ranged'), problems('gone')]).toEqual([
+      0,
+      0.354,
+      0.0975,
+      null,
+    ]);
     expect(together[names.indexOf('gone')]!.latency).toMatchObject({ count: 0, p50: null });
     const performance = (name: Name) => together[names.indexOf(name)]!.performance;
     expect(performance('quiet')).toMatchObject({ task: 'binary', labelled: 200 });

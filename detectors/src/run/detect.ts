@@ -1,14 +1,14 @@
 import type { Store } from '@osprey/db';
 import type { Logger } from 'pino';
 import type { AlertTransition } from '../alerts/engine/engine';
-import { detectDrift, type DriftReport, type FeatureDrift } from '../drift/detect-drift';
+import { detectDriftOf, type DriftReport, type FeatureDrift } from '../drift/detect-drift';
 import { statisticOf } from '../drift/verdict';
 import { detectErrors, detectLatency, detectThroughput } from '../operational/operational';
 import { detectEstimatedPerformance } from '../estimation/detect-estimated';
 import { detectPerformance, detectPerformanceOf } from '../performance/performance';
 import { detectMultivariateDrift } from '../multivariate/detect-multivariate';
 import { detectEmbeddingDrift } from '../embeddings/detect-embeddings';
-import { detectQuality } from '../quality/detect-quality';
+import { detectQualityOf } from '../quality/detect-quality';
 import { knownReferencesOf } from '../reference/known';
 import {
   resolveReference,
@@ -184,11 +184,13 @@ export async function detectTargets(
   const performance = await detectPerformanceOf(store, targets);
   const refs = await Promise.all(targets.map((t) => resolveReference(store, t.settings, t.scope)));
   const known = await knownReferencesOf(store, targets, refs);
+  const drifts = await detectDriftOf(store, targets, known);
+  const quality = await detectQualityOf(store, targets, known);
   const detections: Detection[] = [];
   const runs: { scope: Scope; runs: RunToSave[] }[] = [];
   for (const [i, { scope, settings }] of targets.entries()) {
     const k = known[i];
-    const drift = await detectDrift(store, settings, scope, k);
+    const drift = drifts[i]!;
     const detected: Record<Exclude<DetectorName, 'drift'>, Detected> = {
       latency: latency[i]!,
       errors: errors[i]!,
@@ -196,7 +198,7 @@ export async function detectTargets(
       performance: performance[i]!,
       estimated_performance: await detectEstimatedPerformance(store, settings, scope, k),
       multivariate_drift: await detectMultivariateDrift(store, settings, scope, k),
-      quality: await detectQuality(store, settings, scope, k),
+      quality: quality[i]!,
       embedding_drift: await detectEmbeddingDrift(store, settings, scope),
     };
     runs.push({

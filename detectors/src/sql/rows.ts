@@ -139,17 +139,20 @@ export function numericPairs(rows: RowSet, extra = ''): string {
 /**
  * Counts per (t, k, v) of a row set's categorical features ('c', plus the label prediction) and
  * boolean features ('b', as 'true' / 'false'): one grouped pass per map, so each groups on its own
- * key and value types (one pass over all three as strings costs twice as much).
+ * key and value types (one pass over all three as strings costs twice as much). `byModel`: per
+ * model too (column `m`), for a row set of several models.
  */
-export function categoryCountsSql(rows: RowSet): string {
+export function categoryCountsSql(rows: RowSet, opts: { byModel?: boolean } = {}): string {
   const from = `FROM (${rows.sql})`;
+  const m = opts.byModel ? `CAST(model, 'String') AS m, ` : '';
+  const by = opts.byModel ? 'm, ' : '';
   return `
-    SELECT 'c' AS t, CAST(k, 'String') AS k, v, count() AS n ${from}
-      ARRAY JOIN mapKeys(cat_features) AS k, mapValues(cat_features) AS v GROUP BY k, v
+    SELECT ${m}'c' AS t, CAST(k, 'String') AS k, v, count() AS n ${from}
+      ARRAY JOIN mapKeys(cat_features) AS k, mapValues(cat_features) AS v GROUP BY ${by}k, v
     UNION ALL
-    SELECT 'b' AS t, CAST(k, 'String') AS k, if(b, 'true', 'false') AS v, count() AS n ${from}
-      ARRAY JOIN mapKeys(bool_features) AS k, mapValues(bool_features) AS b GROUP BY k, b
+    SELECT ${m}'b' AS t, CAST(k, 'String') AS k, if(b, 'true', 'false') AS v, count() AS n ${from}
+      ARRAY JOIN mapKeys(bool_features) AS k, mapValues(bool_features) AS b GROUP BY ${by}k, b
     UNION ALL
-    SELECT 'c' AS t, '${PREDICTION_KEY}' AS k, CAST(assumeNotNull(prediction_label), 'String') AS v, count() AS n
-      ${from} WHERE prediction_label IS NOT NULL GROUP BY v`;
+    SELECT ${m}'c' AS t, '${PREDICTION_KEY}' AS k, CAST(assumeNotNull(prediction_label), 'String') AS v, count() AS n
+      ${from} WHERE prediction_label IS NOT NULL GROUP BY ${by}v`;
 }
