@@ -8,6 +8,7 @@
 // again with the fits stored (the hourly steady state), per model, and what one model costs with
 // `region` as a segment (20 values) against the same model without.
 // Goal (issue #16): 1,000 models ≤ 20 s on 2 cores; 20 segment values ≤ 3× the model alone.
+// BENCH_PROFILE=1 also prints the steady-state pass's statements by shape, costliest first.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { detectWindow } from '../src/run/detect';
 import { DetectorScheduler } from '../src/scheduler/scheduler';
 import { saveSettings } from '../src/settings/model-settings';
 import { generateDriftData } from './generate';
+import { profileStatements } from './statement-profile';
 import { openBenchStore } from './store';
 
 const MODELS = Number(process.env.BENCH_MODELS ?? 1_000);
@@ -61,9 +63,12 @@ if (Number(stored!.models) !== MODELS) {
 // scratch (its runs removed), which is what each hourly pass costs in the steady state.
 await store.command(`TRUNCATE TABLE ${Tables.detectorRuns}`);
 await store.command(`TRUNCATE TABLE ${Tables.detectorResults}`);
+const profile = process.env.BENCH_PROFILE ? profileStatements(store) : undefined;
+profile?.start();
 t = performance.now();
 await scheduler.pass();
 const repeatPass = seconds(t);
+const profiled = profile?.report(MODELS);
 const [detected] = await store.query<{ windows: number }>(
   `SELECT count() AS windows FROM ${Tables.detectorRuns} WHERE detector = 'drift' AND segment = ''`,
 );
@@ -90,5 +95,7 @@ ${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadavg()
 pass over ${MODELS} models: ${pass.toFixed(1)} s, ${((pass / MODELS) * 1000).toFixed(0)} ms a model (first: fits the references)
 the pass again, fits stored: ${repeatPass.toFixed(1)} s, ${((repeatPass / MODELS) * 1000).toFixed(0)} ms a model (goal ≤ 20 s for 1,000); ${windows} windows, ${((repeatPass / windows) * 1000).toFixed(0)} ms a model's window
 one model, repeat: ${(alone * 1000).toFixed(0)} ms; with 20 segment values: ${(segmented * 1000).toFixed(0)} ms, ${(segmented / alone).toFixed(1)}× (goal ≤ 3×)`);
+if (profiled)
+  console.log(`\nthe pass again, fits stored — statements by shape (BENCH_PROFILE):\n${profiled}`);
 await store.close();
 rmSync(dir, { recursive: true, force: true });

@@ -66,6 +66,11 @@ export async function qualityCountsOf(
   const models = [...bases.keys()];
   const list = [...bases.values()];
   if (models.length === 0) return new Map();
+  if (models.length === 1) {
+    // One model: its names looked up as they are (no basis number to prefix them with).
+    const counted = (await qualityCounts(store, rows, list[0]!)).get(0);
+    return new Map(counted ? [[models[0]!, counted]] : []);
+  }
   const query = qualityCountsSql(
     { sql: rows.sql, params: { ...rows.params, q_models: models } },
     list,
