@@ -1,5 +1,5 @@
 import type { Store } from '@osprey/db';
-import { bucketCounts } from '../reference/buckets-sql';
+import { bucketCounts, bucketCountsOf } from '../reference/buckets-sql';
 import {
   categoryCounts,
   categoryCountsOf,
@@ -8,16 +8,29 @@ import {
   type CategoricalProfile,
   type FeatureProfile,
   type NumericProfile,
+  type ReferenceProfile,
 } from '../reference/profile';
-import { FEW_VALUES, fewValueCounts } from '../reference/few-values';
+import { FEW_VALUES, fewValueCounts, fewValueCountsOf } from '../reference/few-values';
 import type { KnownReference } from '../reference/known';
 import { resolveReference, type Reference, type Scope, type Target } from '../reference/resolve';
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
 import { isoWindow } from '../window';
-import { predictionRows, predictionRowsOf, PREDICTION_KEY, type RowSet } from '../sql/rows';
+import {
+  predictionRows,
+  predictionRowsOf,
+  PREDICTION_KEY,
+  referenceDatasetRowsOf,
+  type RowSet,
+} from '../sql/rows';
 import { hasTexts, predictionShaped, textDescriptorRows } from '../text/descriptors';
 import { sketchDistances, type Buckets } from './ecdf-sketch';
-import { asymptoticKsP, ecdfStatistics, exactEcdf, type EcdfStatistics } from './numeric-sql';
+import {
+  asymptoticKsP,
+  ecdfStatistics,
+  ecdfStatisticsOf,
+  exactEcdf,
+  type EcdfStatistics,
+} from './numeric-sql';
 import {
   chiSquare,
   hellinger,
@@ -92,27 +105,169 @@ export async function detectDriftOf(
   const refs = await Promise.all(
     targets.map((t, i) => resolveReference(store, t.settings, t.scope, known[i])),
   );
-  const compared = targets.filter((_, i) => refs[i]);
-  const categories =
-    compared.length === 0
-      ? new Map<string, Map<string, CategoricalProfile>>()
-      : await categoryCountsOf(
-          store,
-          predictionRowsOf(
-            'cur',
-            compared.map(({ scope }) => ({ scope, ...scope.window })),
-          ),
-        );
+  const compared = targets.flatMap((t, i) => (refs[i] ? [{ ...t, ref: refs[i] }] : []));
+  const profiles = new Map<string, ReferenceProfile>();
+  for (const { scope, settings, ref } of compared) {
+    profiles.set(
+      scope.model,
+      await referenceProfile(store, scope.model, ref, { calibrate: settings.drift.calibrate }),
+    );
+  }
+  const counted = await windowCountsOf(store, compared, profiles);
   const reports: DriftReport[] = [];
   for (const [i, { scope, settings }] of targets.entries()) {
     const ref = refs[i];
     reports.push(
       ref
-        ? await driftOf(store, settings, scope, ref, categories.get(scope.model) ?? new Map())
+        ? await driftOf(
+            store,
+            settings,
+            scope,
+            ref,
+            profiles.get(scope.model)!,
+            counted.get(scope.model)!,
+          )
         : emptyReport(scope),
     );
   }
   return reports;
+}
+
+/**
+ * What each target's window counts against its reference's profile — categories, fine buckets,
+ * few-valued features and, for a batch of several models, the exact KS and Wasserstein statistics
+ * where they are exact — in a few statements for all targets, each grouped by model.
+ */
+async function windowCountsOf(
+  store: Store,
+  compared: readonly (Target & { ref: Reference })[],
+  profiles: ReadonlyMap<string, ReferenceProfile>,
+): Promise<Map<string, WindowCounts>> {
+  const out = new Map<string, WindowCounts>();
+  if (compared.length === 0) return out;
+  const current = predictionRowsOf(
+    'cur',
+    compared.map(({ scope }) => ({ scope, ...scope.window })),
+  );
+  const numeric = new Map(
+    compared.map(({ scope }) => [scope.model, numericOf(profiles.get(scope.model)!)]),
+  );
+  // The numeric and the categorical pass read different columns; ClickHouse runs them side by side.
+  const [categories, buckets, fewValues] = await Promise.all([
+    categoryCountsOf(store, current),
+    bucketCountsOf(
+      store,
+      current,
+      new Map([...numeric].map(([m, n]) => [m, new Map([...n].map(([k, p]) => [k, p.grid]))])),
+    ),
+    fewValueCountsOf(
+      store,
+      current,
+      new Map(
+        [...numeric].map(([m, n]) => [m, [...n].filter(([, p]) => p.values).map(([k]) => k)]),
+      ),
+    ),
+  ]);
+  for (const { scope } of compared) {
+    out.set(scope.model, {
+      categories: categories.get(scope.model) ?? new Map(),
+      buckets: buckets.get(scope.model)!,
+      fewValues: fewValues.get(scope.model)!,
+    });
+  }
+  // One target computes its exact statistics on its own rows (driftAgainst); a batch, together.
+  if (compared.length === 1) return out;
+  const exact = compared.filter(({ scope, settings }) => {
+    const counts = out.get(scope.model)!;
+    return ecdfMode(settings, profiles.get(scope.model)!, numeric.get(scope.model)!, counts).exact;
+  });
+  if (exact.length === 0) return out;
+  const statistics = await ecdfStatisticsOf(
+    store,
+    referenceRowSets(exact),
+    current,
+    new Map(
+      exact.map(({ scope, settings }) => {
+        const counts = out.get(scope.model)!;
+        const mode = ecdfMode(
+          settings,
+          profiles.get(scope.model)!,
+          numeric.get(scope.model)!,
+          counts,
+        );
+        return [scope.model, mode.present];
+      }),
+    ),
+  );
+  for (const [model, ecdf] of statistics) out.get(model)!.ecdf = ecdf;
+  return out;
+}
+
+/** Whole models' references as row sets with a `model` column: datasets, time ranges apart. */
+function referenceRowSets(targets: readonly (Target & { ref: Reference })[]): RowSet[] {
+  const datasets = targets.filter((t) => t.ref.source === 'dataset');
+  const ranges = targets.filter((t) => t.ref.source !== 'dataset');
+  return [
+    ...(datasets.length > 0
+      ? [
+          referenceDatasetRowsOf(
+            'refs',
+            datasets.map((t) => ({
+              model: t.scope.model,
+              referenceId: t.ref.detail.reference_id!,
+            })),
+          ),
+        ]
+      : []),
+    ...(ranges.length > 0
+      ? [
+          predictionRowsOf(
+            'ref',
+            ranges.map((t) => ({
+              scope: { model: t.scope.model },
+              from: Date.parse(t.ref.detail.from!),
+              to: Date.parse(t.ref.detail.to!),
+            })),
+          ),
+        ]
+      : []),
+  ];
+}
+
+/** A window's counts against a reference profile (WindowCounts). */
+interface WindowCounts {
+  categories: Map<string, CategoricalProfile>;
+  buckets: Map<string, Buckets>;
+  fewValues: Map<string, Record<string, number>>;
+  /** Exact KS and Wasserstein, when a batch computed them. */
+  ecdf?: Map<string, EcdfStatistics>;
+}
+
+function numericOf(profile: ReferenceProfile): Map<string, NumericProfile> {
+  const numeric = new Map<string, NumericProfile>();
+  for (const [name, p] of profile.features) if (p.kind === 'numeric') numeric.set(name, p);
+  return numeric;
+}
+
+const sizeOf = (b: Buckets) => b.counts.reduce((a, n) => a + n, 0);
+
+/**
+ * The features compared by KS and Wasserstein — those with values on both sides (ClickHouse's KS
+ * test refuses an empty sample) — and whether exactly or from the buckets.
+ */
+function ecdfMode(
+  settings: ModelSettings,
+  profile: ReferenceProfile,
+  numeric: ReadonlyMap<string, NumericProfile>,
+  counts: WindowCounts,
+): { present: string[]; exact: boolean } {
+  const present = [...numeric.keys()].filter((k) => sizeOf(counts.buckets.get(k)!) > 0);
+  const currentRows = Math.max(0, ...[...counts.buckets.values()].map(sizeOf));
+  const method = settings.drift.ecdf;
+  const exact =
+    method === 'exact' ||
+    (method === 'auto' && exactEcdf(profile.rows, currentRows, present.length));
+  return { present, exact };
 }
 
 function emptyReport(scope: Scope): DriftReport {
@@ -133,11 +288,12 @@ async function driftOf(
   settings: ModelSettings,
   scope: Scope,
   ref: Reference,
-  categories: Map<string, CategoricalProfile>,
+  profile: ReferenceProfile,
+  counted: WindowCounts,
 ): Promise<DriftReport> {
   const current = predictionRows('cur', { ...scope, ...scope.window });
   const [data, text] = await Promise.all([
-    driftAgainst(store, settings, scope.model, ref, current, categories),
+    driftAgainst(store, settings, ref, current, profile, counted),
     scope.segment ? undefined : textDrift(store, settings, scope, ref),
   ]);
   const inputs = [...data.features, ...(text?.features ?? [])];
@@ -165,43 +321,27 @@ interface Drifts {
 
 /**
  * Every feature's drift (and the prediction's) between the reference's rows and `current`, rows
- * shaped like predictions': the reference profile (stored under the reference's key), then the
- * window counted against it. `counted`: the window's category counts, when already counted.
+ * shaped like predictions': the window counted against the reference's profile (stored under the
+ * reference's key), unless `counted` already.
  */
 async function driftAgainst(
   store: Store,
   settings: ModelSettings,
-  model: string,
   ref: Reference,
   current: RowSet,
-  counted?: Map<string, CategoricalProfile>,
+  profile: ReferenceProfile,
+  counted?: WindowCounts,
 ): Promise<Drifts> {
-  const profile = await referenceProfile(store, model, ref, {
-    calibrate: settings.drift.calibrate,
+  const numeric = numericOf(profile);
+  const { buckets, categories, fewValues, ...window } =
+    counted ?? (await countWindow(store, current, numeric));
+  const { present, exact } = ecdfMode(settings, profile, numeric, {
+    buckets,
+    categories,
+    fewValues,
   });
-  const numeric = new Map<string, NumericProfile>();
-  for (const [name, p] of profile.features) if (p.kind === 'numeric') numeric.set(name, p);
-
-  // The numeric and the categorical pass read different columns; ClickHouse runs them side by side.
-  const [buckets, categories, fewValues] = await Promise.all([
-    bucketCounts(store, current, new Map([...numeric].map(([k, p]) => [k, p.grid]))),
-    counted ?? categoryCounts(store, current),
-    fewValueCounts(
-      store,
-      current,
-      [...numeric].filter(([, p]) => p.values).map(([k]) => k),
-    ),
-  ]);
-  const size = (b: Buckets) => b.counts.reduce((a, n) => a + n, 0);
-  // Only features with values on both sides (ClickHouse's KS test refuses an empty sample).
-  const present = [...numeric.keys()].filter((k) => size(buckets.get(k)!) > 0);
-  const currentRows = Math.max(0, ...[...buckets.values()].map(size));
-  const method = settings.drift.ecdf;
-  const exact =
-    method === 'exact' ||
-    (method === 'auto' && exactEcdf(profile.rows, currentRows, present.length));
   const ecdf = exact
-    ? await ecdfStatistics(store, ref.rows, current, present)
+    ? (window.ecdf ?? (await ecdfStatistics(store, ref.rows, current, present)))
     : new Map(present.map((k) => [k, fromBuckets(numeric.get(k)!, buckets.get(k)!)]));
   if (!exact) {
     // Where the buckets' Wasserstein distance lies within its error bound of the threshold that
@@ -213,7 +353,7 @@ async function driftAgainst(
         k === PREDICTION_KEY ? 'prediction' : k,
         p,
         settings,
-        size(buckets.get(k)!),
+        sizeOf(buckets.get(k)!),
       );
       return (
         verdict.method === 'wasserstein' &&
@@ -297,7 +437,28 @@ async function textDrift(
     ),
   };
   const current = predictionShaped(textDescriptorRows('cur', window, vocabulary));
-  return driftAgainst(store, settings, scope.model, reference, current);
+  const profile = await referenceProfile(store, scope.model, reference, {
+    calibrate: settings.drift.calibrate,
+  });
+  return driftAgainst(store, settings, reference, current, profile);
+}
+
+/** One window counted against one profile (a derived reference's: text descriptors). */
+async function countWindow(
+  store: Store,
+  current: RowSet,
+  numeric: ReadonlyMap<string, NumericProfile>,
+): Promise<WindowCounts> {
+  const [buckets, categories, fewValues] = await Promise.all([
+    bucketCounts(store, current, new Map([...numeric].map(([k, p]) => [k, p.grid]))),
+    categoryCounts(store, current),
+    fewValueCounts(
+      store,
+      current,
+      [...numeric].filter(([, p]) => p.values).map(([k]) => k),
+    ),
+  ]);
+  return { buckets, categories, fewValues };
 }
 
 function fromBuckets(p: NumericProfile, current: Buckets): EcdfStatistics {

@@ -1,5 +1,5 @@
-import type { Store } from '@osprey/db';
-import { numericPairs, type RowSet } from '../sql/rows';
+import type { QueryParams, Store } from '@osprey/db';
+import { fromPairKey, numericPairs, PAIR_KEY_SQL, pairKey, type RowSet } from '../sql/rows';
 import { kolmogorovNSf } from './kolmogorov-n';
 
 /** Up to this many values per side the KS p-value is exact (scipy's and ClickHouse's 'auto' rule). */
@@ -31,12 +31,47 @@ export async function ecdfStatistics(
   current: RowSet,
   keys: string[],
 ): Promise<Map<string, EcdfStatistics>> {
-  const out = new Map<string, EcdfStatistics>();
-  if (keys.length === 0) return out;
+  if (keys.length === 0) return new Map();
   const both = `${numericPairs(reference, '0 AS src,')} UNION ALL ${numericPairs(current, '1 AS src,')}`;
+  return ecdfOf(store, both, { ...reference.params, ...current.params }, keys);
+}
+
+/**
+ * ecdfStatistics for several models in one statement (two with exact p-values): `references`, row
+ * sets of the models' references (with a `model` column; datasets and time ranges apart, as their
+ * columns differ), `current` their windows, `keys` per model the features to compare.
+ */
+export async function ecdfStatisticsOf(
+  store: Store,
+  references: readonly RowSet[],
+  current: RowSet,
+  keys: ReadonlyMap<string, string[]>,
+): Promise<Map<string, Map<string, EcdfStatistics>>> {
+  const out = new Map([...keys.keys()].map((m) => [m, new Map<string, EcdfStatistics>()]));
+  const pairs = [...keys].flatMap(([model, k]) => k.map((f) => pairKey(model, f)));
+  if (pairs.length === 0) return out;
+  const keyed = (rows: RowSet, src: number) =>
+    `SELECT src, pk AS k, v
+     FROM (SELECT ${src} AS src, ${PAIR_KEY_SQL} AS pk, v FROM (${numericPairs(rows, 'model,')}))`;
+  const both = [...references.map((r) => keyed(r, 0)), keyed(current, 1)].join(' UNION ALL ');
+  const params = Object.assign({}, ...references.map((r) => r.params), current.params);
+  for (const [key, statistics] of await ecdfOf(store, both, params, pairs)) {
+    const [model, feature] = fromPairKey(key);
+    out.get(model)!.set(feature, statistics);
+  }
+  return out;
+}
+
+/** The statistics of `both`, (src, k, v) rows: src 0 the reference's, 1 the window's. */
+async function ecdfOf(
+  store: Store,
+  both: string,
+  bothParams: QueryParams,
+  keys: string[],
+): Promise<Map<string, EcdfStatistics>> {
+  const out = new Map<string, EcdfStatistics>();
   const params = {
-    ...reference.params,
-    ...current.params,
+    ...bothParams,
     ecdf_keys: keys,
     ecdf_index: keys.map((_, i) => i + 1),
   };

@@ -1,6 +1,6 @@
 import type { Store } from '@osprey/db';
 import { emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
-import { numericPairs, type RowSet } from '../sql/rows';
+import { fromPairKey, numericPairs, PAIR_KEY_SQL, pairKey, type RowSet } from '../sql/rows';
 
 /**
  * Counting every numeric value of a window into its feature's fine reference buckets in one pass.
@@ -59,6 +59,67 @@ export async function bucketCounts(
   rows: RowSet,
   grids: Map<string, number[]>,
 ): Promise<Map<string, Buckets>> {
+  return countBuckets(store, rows, grids, false);
+}
+
+/**
+ * A statement counts at most this many boundaries (beyond, the binary search and the grouping
+ * outgrow the CPU caches) and feature grids (the top bits that number them).
+ */
+const BATCH_BOUNDARIES = 64_000;
+const BATCH_GRIDS = 1023;
+
+/**
+ * bucketCounts for several models of a row set, each feature against its own model's grid: as
+ * few statements as the boundaries allow (BATCH_BOUNDARIES), by model then feature.
+ */
+export async function bucketCountsOf(
+  store: Store,
+  rows: RowSet,
+  grids: ReadonlyMap<string, Map<string, number[]>>,
+): Promise<Map<string, Map<string, Buckets>>> {
+  if (grids.size === 1) {
+    const [[model, g]] = [...grids] as [[string, Map<string, number[]>]];
+    return new Map([[model, await bucketCounts(store, rows, g)]]);
+  }
+  const chunks: Map<string, number[]>[] = [];
+  let chunk = new Map<string, number[]>();
+  let boundaries = 0;
+  for (const [model, features] of grids) {
+    const size = [...features.values()].reduce((n, g) => n + g.length + 1, 0);
+    if (
+      chunk.size > 0 &&
+      (boundaries + size > BATCH_BOUNDARIES || chunk.size + features.size > BATCH_GRIDS)
+    ) {
+      chunks.push(chunk);
+      chunk = new Map();
+      boundaries = 0;
+    }
+    for (const [k, g] of features) chunk.set(pairKey(model, k), g);
+    boundaries += size;
+  }
+  if (chunk.size > 0) chunks.push(chunk);
+  const out = new Map([...grids.keys()].map((m) => [m, new Map<string, Buckets>()]));
+  const counted = await Promise.all(chunks.map((c) => countBuckets(store, rows, c, true)));
+  for (const buckets of counted) {
+    for (const [key, b] of buckets) {
+      const [model, feature] = fromPairKey(key);
+      out.get(model)!.set(feature, b);
+    }
+  }
+  return out;
+}
+
+/**
+ * Counts each (look-up key, value) into the key's grid. `byModel`: keys are pair keys of several
+ * models' features (pairKey), else feature names.
+ */
+async function countBuckets(
+  store: Store,
+  rows: RowSet,
+  grids: Map<string, number[]>,
+  byModel: boolean,
+): Promise<Map<string, Buckets>> {
   const keys = [...grids.keys()];
   const out = new Map(keys.map((k) => [k, emptyBuckets(grids.get(k)!.length + 1)]));
   if (keys.length === 0) return out;
@@ -90,8 +151,8 @@ export async function bucketCounts(
          arrayMap(x -> toUInt64(x), {bucket_bounds:Array(String)})) AS bound
        FROM (
          SELECT v, reinterpretAsUInt64(v + 0.) AS b,
-           transform(k, {bucket_keys:Array(String)}, {bucket_index:Array(UInt32)}, toUInt32(0)) AS idx
-         FROM (${numericPairs(rows)})
+           transform(${byModel ? PAIR_KEY_SQL : 'k'}, {bucket_keys:Array(String)}, {bucket_index:Array(UInt32)}, toUInt32(0)) AS idx
+         FROM (${numericPairs(rows, byModel ? 'model,' : '')})
        )
        WHERE idx > 0
      )

@@ -1,5 +1,5 @@
 import type { Store } from '@osprey/db';
-import { numericPairs, type RowSet } from '../sql/rows';
+import { fromPairKey, numericPairs, PAIR_KEY_SQL, pairKey, type RowSet } from '../sql/rows';
 
 /**
  * Evidently treats a numeric feature with at most this many distinct values (reference and
@@ -17,9 +17,45 @@ export async function fewValueCounts(
   rows: RowSet,
   keys: string[],
 ): Promise<Map<string, Record<string, number>>> {
+  return countFewValues(store, rows, keys, false);
+}
+
+/**
+ * fewValueCounts for several models of a row set in one statement: per model, its `keys`
+ * counted (those with few values in its own rows).
+ */
+export async function fewValueCountsOf(
+  store: Store,
+  rows: RowSet,
+  keys: ReadonlyMap<string, string[]>,
+): Promise<Map<string, Map<string, Record<string, number>>>> {
+  const out = new Map([...keys.keys()].map((m) => [m, new Map<string, Record<string, number>>()]));
+  if (keys.size === 1) {
+    const [[model, k]] = [...keys] as [[string, string[]]];
+    out.set(model, await fewValueCounts(store, rows, k));
+    return out;
+  }
+  const pairs = [...keys].flatMap(([model, k]) => k.map((f) => pairKey(model, f)));
+  for (const [key, counts] of await countFewValues(store, rows, pairs, true)) {
+    const [model, feature] = fromPairKey(key);
+    out.get(model)!.set(feature, counts);
+  }
+  return out;
+}
+
+/** `byModel`: keys are pair keys of several models' features (pairKey), else feature names. */
+async function countFewValues(
+  store: Store,
+  rows: RowSet,
+  keys: string[],
+  byModel: boolean,
+): Promise<Map<string, Record<string, number>>> {
   const out = new Map<string, Record<string, number>>();
   if (keys.length === 0) return out;
-  const pairs = `SELECT k, v FROM (${numericPairs(rows)}) WHERE has({few_keys:Array(String)}, k)`;
+  const pairs = byModel
+    ? `SELECT pk AS k, v FROM (SELECT ${PAIR_KEY_SQL} AS pk, v FROM (${numericPairs(rows, 'model,')}))
+       WHERE has({few_keys:Array(String)}, pk)`
+    : `SELECT k, v FROM (${numericPairs(rows)}) WHERE has({few_keys:Array(String)}, k)`;
   const counted = await store.query<{ k: string; v: number; n: string }>(
     `SELECT k, v, count() AS n FROM (${pairs})
      WHERE k IN (SELECT k FROM (${pairs}) GROUP BY k HAVING uniqUpTo(${FEW_VALUES})(v) <= ${FEW_VALUES})

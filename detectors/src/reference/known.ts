@@ -1,5 +1,5 @@
 import { Tables, type Store } from '@osprey/db';
-import { predictionRowsOf, type RowSet } from '../sql/rows';
+import { predictionRowsOf, referenceDatasetRowsOf, type RowSet } from '../sql/rows';
 import type { Reference, Target } from './resolve';
 
 /**
@@ -146,7 +146,15 @@ async function rowCounts(store: Store, present: readonly Present[]): Promise<Map
     }
   };
   await Promise.all([
-    datasets.length > 0 && counted(datasetRowsOf(datasets), true, datasets),
+    datasets.length > 0 &&
+      counted(
+        referenceDatasetRowsOf(
+          'refs',
+          datasets.map((p) => ({ model: p.model, referenceId: p.ref.detail.reference_id! })),
+        ),
+        true,
+        datasets,
+      ),
     ranges.length > 0 &&
       counted(
         predictionRowsOf(
@@ -162,17 +170,4 @@ async function rowCounts(store: Store, present: readonly Present[]): Promise<Map
 
 function rangeOf(ref: Reference): { from: number; to: number } {
   return { from: Date.parse(ref.detail.from!), to: Date.parse(ref.detail.to!) };
-}
-
-/** Several models' reference datasets (one each, whole), as one row set with a `model` column. */
-function datasetRowsOf(datasets: readonly Present[]): RowSet {
-  return {
-    sql: `SELECT * FROM ${Tables.referenceRows}
-          WHERE model IN {refs_models:Array(String)}
-            AND reference_id = transform(CAST(model, 'String'), {refs_models:Array(String)}, {refs_ids:Array(String)}, '')`,
-    params: {
-      refs_models: datasets.map((p) => p.model),
-      refs_ids: datasets.map((p) => p.ref.detail.reference_id!),
-    },
-  };
 }

@@ -108,6 +108,27 @@ export function referenceDatasetRows(
   return { sql: `SELECT * FROM ${Tables.referenceRows} WHERE ${where.join(' AND ')}`, params };
 }
 
+/**
+ * Several models' reference datasets (one each, whole: no segment), as one row set whose
+ * statements group by `model`; a single one is referenceDatasetRows.
+ */
+export function referenceDatasetRowsOf(
+  prefix: string,
+  datasets: readonly { model: string; referenceId: string }[],
+): RowSet {
+  if (datasets.length === 1) return referenceDatasetRows(prefix, datasets[0]!);
+  const p = (name: string) => `${prefix}_${name}`;
+  return {
+    sql: `SELECT * FROM ${Tables.referenceRows}
+          WHERE model IN {${p('models')}:Array(String)}
+            AND reference_id = transform(CAST(model, 'String'), {${p('models')}:Array(String)}, {${p('ids')}:Array(String)}, '')`,
+    params: {
+      [p('models')]: datasets.map((d) => d.model),
+      [p('ids')]: datasets.map((d) => d.referenceId),
+    },
+  };
+}
+
 function addSegment(
   where: string[],
   params: QueryParams,
@@ -125,6 +146,22 @@ function addSegment(
  * contract refuses empty feature names) — so one pass over the rows serves both.
  */
 export const PREDICTION_KEY = '';
+
+/**
+ * A (model, feature) pair's look-up key, split at its first '/': model names never hold one
+ * (the contract allows A-Z a-z 0-9 _ . -), feature names may.
+ */
+export function pairKey(model: string, feature: string): string {
+  return `${model}/${feature}`;
+}
+
+export function fromPairKey(key: string): [model: string, feature: string] {
+  const i = key.indexOf('/');
+  return [key.slice(0, i), key.slice(i + 1)];
+}
+
+/** SQL of a row's pair key (pairKey) from its `model` and feature `k`. */
+export const PAIR_KEY_SQL = `concat(CAST(model, 'String'), '/', k)`;
 
 /** (k, v) pairs of a row set's numeric features plus the numeric prediction. */
 export function numericPairs(rows: RowSet, extra = ''): string {
