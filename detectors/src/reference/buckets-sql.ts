@@ -77,6 +77,7 @@ export async function bucketCountsOf(
   store: Store,
   rows: RowSet,
   grids: ReadonlyMap<string, Map<string, number[]>>,
+  budget = BATCH_BOUNDARIES,
 ): Promise<Map<string, Map<string, Buckets>>> {
   if (grids.size === 1) {
     const [[model, g]] = [...grids] as [[string, Map<string, number[]>]];
@@ -89,7 +90,7 @@ export async function bucketCountsOf(
     const size = [...features.values()].reduce((n, g) => n + g.length + 1, 0);
     if (
       chunk.size > 0 &&
-      (boundaries + size > BATCH_BOUNDARIES || chunk.size + features.size > BATCH_GRIDS)
+      (boundaries + size > budget || chunk.size + features.size > BATCH_GRIDS)
     ) {
       chunks.push(chunk);
       chunk = new Map();

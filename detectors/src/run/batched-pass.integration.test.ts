@@ -41,7 +41,12 @@ function predictions(model: Name, count: number, start: number, shift: number, e
     timestamp: start + Math.floor((i * HOUR) / (count + 1)),
     model,
     version: 'v1',
-    num_features: { x: ((i * 37) % 101) / 10 + shift, y: (i % 13) * 1.5 },
+    // flag: few values, compared value by value.
+    num_features: {
+      x: ((i * 37) % 101) / 10 + shift,
+      y: (i % 13) * 1.5,
+      flag: (i * (shift + 1)) % 3,
+    },
     cat_features: { colour: ['red', 'green', 'blue'][(i + shift) % 3]! },
     // 'ranged' is a multiclass model; the others log scores.
     prediction_num: model === 'ranged' ? null : ((i * 17) % 23) / 23,
@@ -87,7 +92,7 @@ beforeAll(async () => {
       timestamp: from - 5 * HOUR + i,
       model: 'dataset',
       version: 'v1',
-      num_features: { x: ((i * 31) % 97) / 10, y: (i % 11) * 1.5 },
+      num_features: { x: ((i * 31) % 97) / 10, y: (i % 11) * 1.5, flag: i % 2 },
       cat_features: { colour: ['red', 'green', 'blue'][i % 3]! },
       prediction_num: ((i * 13) % 19) / 19,
     })),
@@ -181,6 +186,11 @@ describe('the batched pass', () => {
     expect(together[names.indexOf('dataset')]!.drift.reference).toMatchObject({
       source: 'dataset',
     });
+    // The few-valued flag compared value by value (its counts from the batch's one statement).
+    for (const name of ['quiet', 'dataset', 'ranged'] as const) {
+      const flag = together[names.indexOf(name)]!.drift.features.find((f) => f.feature === 'flag');
+      expect(flag?.statistics, name).toHaveProperty('chi2_p_value');
+    }
     // Each model's window counted against its own reference's ranges in the one quality statement.
     const problems = (name: Name) =>
       (together[names.indexOf(name)]!.quality as { rows_with_problems: { value: number | null } })
