@@ -1,14 +1,14 @@
 import type { Store } from '@osprey/db';
-import { resolveReference, type Reference, type Scope } from '../reference/resolve';
+import { resolveReference, type Reference, type Scope, type Target } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
-import { predictionRows } from '../sql/rows';
+import { predictionRows, predictionRowsOf } from '../sql/rows';
 import { isoWindow } from '../window';
 import { FIT_FORMAT, fitReconstruction, referenceThresholds, type FitOutcome } from './fit';
 import { fitOfReference } from '../reference/fit-store';
 import { knownOf, type KnownReference } from '../reference/known';
 import { referenceRowCount } from '../reference/profile';
-import { basisParams, preprocessingParams, rowErrors } from './row-sql';
+import { basisParams, batchedErrorStatisticsSql, preprocessingParams, rowErrors } from './row-sql';
 import { breaches, STANDARD_DEVIATION_3, type Bounds } from './thresholds';
 
 /** The family's name in reference_fits. */
@@ -55,7 +55,42 @@ export async function detectMultivariateDrift(
   settings: ModelSettings,
   scope: Scope,
   known?: KnownReference,
-): Promise<{ document: MultivariateDriftReport; rows: ResultRow[]; referenceKey: string }> {
+): Promise<Detected> {
+  return (await detectMultivariateDriftOf(store, [{ scope, settings }], [known]))[0]!;
+}
+
+type Detected = { document: MultivariateDriftReport; rows: ResultRow[]; referenceKey: string };
+type Fitted = Extract<FitOutcome, { basis: unknown }>;
+type Pending = { scope: Scope; report: MultivariateDriftReport; ref: Reference; fit: Fitted };
+type ErrorStatistics = { n: string; mean: number; std: number };
+
+/**
+ * detectMultivariateDrift for targets of one window (a batch's whole models, or one scope of any
+ * kind): the rows' reconstruction errors of every target in one statement, each model's rows
+ * against its own fit. `known`: each target's reference as a batched pass looked it up (known.ts).
+ */
+export async function detectMultivariateDriftOf(
+  store: Store,
+  targets: readonly Target[],
+  known: readonly (KnownReference | undefined)[] = [],
+): Promise<Detected[]> {
+  const prepared: (Detected | Pending)[] = [];
+  for (const [i, { scope, settings }] of targets.entries())
+    prepared.push(await prepare(store, settings, scope, known[i]));
+  const pending = prepared.filter((p): p is Pending => 'fit' in p);
+  const statistics = await errorStatistics(store, pending);
+  return prepared.map((p) =>
+    'fit' in p ? finish(p, statistics.get(p.scope.model) ?? { n: '0', mean: 0, std: 0 }) : p,
+  );
+}
+
+/** The reference's fit for the target, or the target's result when there is none to use. */
+async function prepare(
+  store: Store,
+  settings: ModelSettings,
+  scope: Scope,
+  known: KnownReference | undefined,
+): Promise<Detected | Pending> {
   const ref = await resolveReference(store, settings, scope, known);
   const fit = ref ? await referenceFit(store, scope.model, ref) : undefined;
   const report: MultivariateDriftReport = {
@@ -76,25 +111,55 @@ export async function detectMultivariateDrift(
   };
   if (!ref || !fit) return result({ ...report, reason: 'the model has no reference' }, '');
   if ('reason' in fit) return result({ ...report, reason: fit.reason }, ref.key);
+  return { scope, report, ref, fit };
+}
+
+/**
+ * Per model, its window's row count and the mean and sample standard deviation of its rows'
+ * reconstruction errors: one model's window through rowErrors, several in one batched statement.
+ */
+async function errorStatistics(
+  store: Store,
+  pending: readonly Pending[],
+): Promise<Map<string, ErrorStatistics>> {
+  if (pending.length === 0) return new Map();
+  if (pending.length === 1) {
+    const [{ scope, fit }] = pending as [Pending];
+    const cur = predictionRows('cur', { ...scope, ...scope.window });
+    const [agg] = (await store.query<ErrorStatistics>(
+      `SELECT count() AS n, avg(err) AS mean, stddevSampStable(err) AS std FROM (${rowErrors(fit, cur)})`,
+      { ...cur.params, ...preprocessingParams(fit.preprocessing), ...basisParams(fit.basis) },
+    )) as [ErrorStatistics];
+    return new Map([[scope.model, agg]]);
+  }
+  const cur = predictionRowsOf(
+    'cur',
+    pending.map(({ scope }) => ({ scope, ...scope.window })),
+  );
+  const { sql, params } = batchedErrorStatisticsSql(
+    new Map(pending.map((p) => [p.scope.model, p.fit])),
+    cur,
+  );
+  const rows = await store.query<ErrorStatistics & { model: string }>(sql, params);
+  return new Map(rows.map((r) => [r.model, r]));
+}
+
+function finish({ report: base, ref, fit }: Pending, agg: ErrorStatistics): Detected {
   const { preprocessing: p, basis } = fit;
   const k = basis.components.length;
-  report.features = {
-    numeric: p.numeric.map((f) => f.name),
-    categorical: [...p.categorical, ...p.boolean].map((f) => f.name).sort(),
-    left_out: p.left_out,
+  const report: MultivariateDriftReport = {
+    ...base,
+    features: {
+      numeric: p.numeric.map((f) => f.name),
+      categorical: [...p.categorical, ...p.boolean].map((f) => f.name).sort(),
+      left_out: p.left_out,
+    },
+    components: k,
+    explained_variance: basis.explained_variance_ratio.slice(0, k).reduce((a, b) => a + b, 0),
   };
-  report.components = k;
-  report.explained_variance = basis.explained_variance_ratio.slice(0, k).reduce((a, b) => a + b, 0);
-
-  const cur = predictionRows('cur', { ...scope, ...scope.window });
-  const [agg] = (await store.query<{ n: string; mean: number; std: number }>(
-    `SELECT count() AS n, avg(err) AS mean, stddevSampStable(err) AS std FROM (${rowErrors(fit, cur)})`,
-    { ...cur.params, ...preprocessingParams(p), ...basisParams(basis) },
-  )) as [{ n: string; mean: number; std: number }];
   const n = Number(agg.n);
   report.current_size = n;
   if (n === 0) return result({ ...report, reason: 'no predictions in the window' }, ref.key);
-
   const reference = referenceThresholds(fit, n);
   const thresholds = reference.bounds;
   // One row has no spread: NannyML's std(ddof=1) is NaN there, and so is its band.

@@ -100,3 +100,68 @@ export function rowErrors(
         SELECT ${carry} arrayMap((x, m) -> x - m, z, {mv_center:Array(Float64)}) AS c
         FROM (${standardizedRows(fit.preprocessing, rows, carry)})))`;
 }
+
+/**
+ * rowErrors for several models' windows in one statement (`rows` holds them, with `model`), each
+ * row against its own model's fit: the preprocessing and the basis travel as arrays indexed by the
+ * row's model (`mi`), the coordinates computed by lambdas over them. Per model (column `model`):
+ * the row count, the mean error and its sample standard deviation, as the single statement gives.
+ * A lambda reading a row's map copies the map per coordinate, which costs little on the small
+ * windows a batch holds (one model's large window keeps rowErrors).
+ */
+export function batchedErrorStatisticsSql(
+  fits: ReadonlyMap<string, { preprocessing: Preprocessing; basis: PcaBasis }>,
+  rows: RowSet,
+): { sql: string; params: QueryParams } {
+  const list = [...fits.values()];
+  const per = <T>(f: (fit: (typeof list)[number]) => T) => list.map(f);
+  const params: QueryParams = {
+    ...rows.params,
+    mvb_models: [...fits.keys()],
+    mvb_index: list.map((_, i) => i + 1),
+    mvb_nk: per((f) => f.preprocessing.numeric.map((e) => e.name)),
+    mvb_nm: per((f) => f.preprocessing.numeric.map((e) => e.mean)),
+    mvb_ns: per((f) => f.preprocessing.numeric.map((e) => e.scale)),
+    mvb_center: per((f) => f.basis.mean),
+    mvb_w: per((f) => f.basis.components),
+    mvb_wt: per((f) => f.basis.mean.map((_, i) => f.basis.components.map((w) => w[i]!))),
+  };
+  const encoded = (kind: 'categorical' | 'boolean', map: string, text: (v: string) => string) => {
+    // None in any model: no coordinates (and no all-empty nested arrays, which bind as the wrong
+    // number of dimensions).
+    if (list.every((f) => f.preprocessing[kind].length === 0)) return `CAST([], 'Array(Float64)')`;
+    params[`mvb_${kind[0]}k`] = per((f) => f.preprocessing[kind].map((c) => c.name));
+    params[`mvb_${kind[0]}f`] = per((f) => f.preprocessing[kind].map((c) => c.mode));
+    params[`mvb_${kind[0]}v`] = per((f) => f.preprocessing[kind].map((c) => c.values));
+    params[`mvb_${kind[0]}q`] = per((f) => f.preprocessing[kind].map((c) => c.frequencies));
+    params[`mvb_${kind[0]}m`] = per((f) => f.preprocessing[kind].map((c) => c.mean));
+    params[`mvb_${kind[0]}s`] = per((f) => f.preprocessing[kind].map((c) => c.scale));
+    const arg = (name: string, type: string) => `{mvb_${kind[0]}${name}:${type}}[mi]`;
+    // A category's reference share (0 for one the reference never had), as transform() gives it.
+    return `arrayMap((k, fill, vs, fs, m, s) ->
+        (arrayElement(fs, indexOf(vs, ifNull(${text(`arrayElementOrNull(${map}, k)`)}, fill))) - m) / s,
+      ${arg('k', 'Array(Array(String))')}, ${arg('f', 'Array(Array(String))')},
+      ${arg('v', 'Array(Array(Array(String)))')}, ${arg('q', 'Array(Array(Array(Float64)))')},
+      ${arg('m', 'Array(Array(Float64))')}, ${arg('s', 'Array(Array(Float64))')})`;
+  };
+  const categorical = encoded('categorical', 'cat_features', (v) => v);
+  const boolean = encoded('boolean', 'bool_features', (v) => `toString(${v})`);
+  const z = `arrayConcat(
+      arrayMap((k, m, s) -> (ifNull(arrayElementOrNull(num_features, k), m) - m) / s,
+        {mvb_nk:Array(Array(String))}[mi], {mvb_nm:Array(Array(Float64))}[mi], {mvb_ns:Array(Array(Float64))}[mi]),
+      ${categorical}, ${boolean})`;
+  const sql = `
+    SELECT model, count() AS n, avg(err) AS mean, stddevSampStable(err) AS std
+    FROM (
+      SELECT model, L2Distance(c, arrayMap(wt -> dotProduct(wt, p), {mvb_wt:Array(Array(Array(Float64)))}[mi])) AS err
+      FROM (
+        SELECT model, mi, c, arrayMap(w -> dotProduct(w, c), {mvb_w:Array(Array(Array(Float64)))}[mi]) AS p
+        FROM (
+          SELECT model, mi, arrayMap((x, m) -> x - m, ${z}, {mvb_center:Array(Array(Float64))}[mi]) AS c
+          FROM (
+            SELECT *, transform(CAST(model, 'String'), {mvb_models:Array(String)},
+                                {mvb_index:Array(UInt32)}, toUInt32(0)) AS mi
+            FROM (${rows.sql})))))
+    GROUP BY model`;
+  return { sql, params };
+}

@@ -48,6 +48,8 @@ function predictions(model: Name, count: number, start: number, shift: number, e
       flag: (i * (shift + 1)) % 3,
     },
     cat_features: { colour: ['red', 'green', 'blue'][(i + shift) % 3]! },
+    // Booleans in some models only (the batch's statements carry them for those alone).
+    bool_features: shift > 0 ? { vip: i % (shift + 2) === 0 } : {},
     // 'ranged' is a multiclass model; the others log scores.
     prediction_num: model === 'ranged' ? null : ((i * 17) % 23) / 23,
     prediction_label: model === 'ranged' ? ['a', 'b', 'c'][i % 3]! : null,
@@ -94,6 +96,7 @@ beforeAll(async () => {
       version: 'v1',
       num_features: { x: ((i * 31) % 97) / 10, y: (i % 11) * 1.5, flag: i % 2 },
       cat_features: { colour: ['red', 'green', 'blue'][i % 3]! },
+      bool_features: { vip: i % 3 === 0 },
       prediction_num: ((i * 13) % 19) / 19,
     })),
   );
@@ -191,6 +194,14 @@ describe('the batched pass', () => {
       const flag = together[names.indexOf(name)]!.drift.features.find((f) => f.feature === 'flag');
       expect(flag?.statistics, name).toHaveProperty('chi2_p_value');
     }
+    // Booleans are coordinates of the PCA of the model whose reference logged them ('dataset'; the
+    // other references have none), the others' statements carry none.
+    expect(
+      together.map(
+        (d) =>
+          (d.multivariate_drift as { features: { categorical: string[] } }).features.categorical,
+      ),
+    ).toEqual([['colour'], ['colour', 'vip'], ['colour'], ['colour']]);
     // Each model's window counted against its own reference's ranges in the one quality statement.
     const problems = (name: Name) =>
       (together[names.indexOf(name)]!.quality as { rows_with_problems: { value: number | null } })

@@ -6,7 +6,7 @@ import { statisticOf } from '../drift/verdict';
 import { detectErrors, detectLatency, detectThroughput } from '../operational/operational';
 import { detectEstimatedPerformance } from '../estimation/detect-estimated';
 import { detectPerformance, detectPerformanceOf } from '../performance/performance';
-import { detectMultivariateDrift } from '../multivariate/detect-multivariate';
+import { detectMultivariateDriftOf } from '../multivariate/detect-multivariate';
 import { detectEmbeddingDrift } from '../embeddings/detect-embeddings';
 import { detectQualityOf } from '../quality/detect-quality';
 import { knownReferencesOf } from '../reference/known';
@@ -186,6 +186,7 @@ export async function detectTargets(
   const known = await knownReferencesOf(store, targets, refs);
   const drifts = await detectDriftOf(store, targets, known);
   const quality = await detectQualityOf(store, targets, known);
+  const multivariate = await detectMultivariateDriftOf(store, targets, known);
   const detections: Detection[] = [];
   const runs: { scope: Scope; runs: RunToSave[] }[] = [];
   for (const [i, { scope, settings }] of targets.entries()) {
@@ -197,7 +198,7 @@ export async function detectTargets(
       throughput: throughput[i]!,
       performance: performance[i]!,
       estimated_performance: await detectEstimatedPerformance(store, settings, scope, k),
-      multivariate_drift: await detectMultivariateDrift(store, settings, scope, k),
+      multivariate_drift: multivariate[i]!,
       quality: quality[i]!,
       embedding_drift: await detectEmbeddingDrift(store, settings, scope),
     };
