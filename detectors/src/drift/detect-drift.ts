@@ -1,5 +1,5 @@
 import type { Store } from '@osprey/db';
-import { bucketCounts, bucketCountsOf } from '../reference/buckets-sql';
+import { bucketCounts, bucketCountsOf, gridOf } from '../reference/buckets-sql';
 import {
   categoryCounts,
   categoryCountsOf,
@@ -134,9 +134,16 @@ export async function detectDriftOf(
 }
 
 /**
- * What each target's window counts against its reference's profile — categories, fine buckets,
+ * What each target's window counts against its reference's profile — categories, buckets,
  * few-valued features and, for a batch of several models, the exact KS and Wasserstein statistics
  * where they are exact — in a few statements for all targets, each grouped by model.
+ *
+ * A batch's windows are first counted into their binned statistics' bins only (the deciles, and
+ * numpy's 'auto' bins when calibrated): a small window (the exact case, and the batch's usual one)
+ * needs nothing finer, and a statement's cost grows with the boundaries it carries — a model's
+ * fine grid (~5,000 boundaries) would cost it more than its window's values. The windows found
+ * too large for exact statistics are counted into their fine buckets afterwards. One target (an
+ * API call, a segment, a large window) is counted into its fine buckets at once.
  */
 async function windowCountsOf(
   store: Store,
@@ -145,21 +152,24 @@ async function windowCountsOf(
 ): Promise<Map<string, WindowCounts>> {
   const out = new Map<string, WindowCounts>();
   if (compared.length === 0) return out;
-  const current = predictionRowsOf(
-    'cur',
-    compared.map(({ scope }) => ({ scope, ...scope.window })),
-  );
+  const rowsOf = (targets: readonly Target[]) =>
+    predictionRowsOf(
+      'cur',
+      targets.map(({ scope }) => ({ scope, ...scope.window })),
+    );
+  const current = rowsOf(compared);
   const numeric = new Map(
     compared.map(({ scope }) => [scope.model, numericOf(profiles.get(scope.model)!)]),
   );
+  const gridsOf = (models: readonly string[], grid: (p: NumericProfile) => number[]) =>
+    new Map(models.map((m) => [m, new Map([...numeric.get(m)!].map(([k, p]) => [k, grid(p)]))]));
+  const models = compared.map((t) => t.scope.model);
+  const batch = compared.length > 1;
+  const first = batch ? gridsOf(models, binsGrid) : gridsOf(models, (p) => p.grid);
   // The numeric and the categorical pass read different columns; ClickHouse runs them side by side.
   const [categories, buckets, fewValues] = await Promise.all([
     categoryCountsOf(store, current),
-    bucketCountsOf(
-      store,
-      current,
-      new Map([...numeric].map(([m, n]) => [m, new Map([...n].map(([k, p]) => [k, p.grid]))])),
-    ),
+    bucketCountsOf(store, current, first),
     fewValueCountsOf(
       store,
       current,
@@ -172,35 +182,57 @@ async function windowCountsOf(
     out.set(scope.model, {
       categories: categories.get(scope.model) ?? new Map(),
       buckets: buckets.get(scope.model)!,
+      ...(batch && { grids: first.get(scope.model)! }),
       fewValues: fewValues.get(scope.model)!,
     });
   }
   // One target computes its exact statistics on its own rows (driftAgainst); a batch, together.
-  if (compared.length === 1) return out;
-  const exact = compared.filter(({ scope, settings }) => {
-    const counts = out.get(scope.model)!;
-    return ecdfMode(settings, profiles.get(scope.model)!, numeric.get(scope.model)!, counts).exact;
-  });
-  if (exact.length === 0) return out;
-  const statistics = await ecdfStatisticsOf(
-    store,
-    referenceRowSets(exact),
-    current,
-    new Map(
-      exact.map(({ scope, settings }) => {
-        const counts = out.get(scope.model)!;
-        const mode = ecdfMode(
-          settings,
-          profiles.get(scope.model)!,
-          numeric.get(scope.model)!,
-          counts,
-        );
-        return [scope.model, mode.present];
-      }),
-    ),
+  if (!batch) return out;
+  const modes = new Map(
+    compared.map(({ scope, settings }) => [
+      scope.model,
+      ecdfMode(
+        settings,
+        profiles.get(scope.model)!,
+        numeric.get(scope.model)!,
+        out.get(scope.model)!,
+      ),
+    ]),
   );
+  const exact = compared.filter(({ scope }) => modes.get(scope.model)!.exact);
+  const large = compared.filter(({ scope }) => !modes.get(scope.model)!.exact);
+  const [statistics, fine] = await Promise.all([
+    exact.length === 0
+      ? new Map<string, Map<string, EcdfStatistics>>()
+      : ecdfStatisticsOf(
+          store,
+          referenceRowSets(exact),
+          current,
+          new Map(exact.map(({ scope }) => [scope.model, modes.get(scope.model)!.present])),
+        ),
+    large.length === 0
+      ? new Map<string, Map<string, Buckets>>()
+      : bucketCountsOf(
+          store,
+          rowsOf(large),
+          gridsOf(
+            large.map((t) => t.scope.model),
+            (p) => p.grid,
+          ),
+        ),
+  ]);
   for (const [model, ecdf] of statistics) out.get(model)!.ecdf = ecdf;
+  for (const [model, b] of fine) {
+    const counts = out.get(model)!;
+    counts.buckets = b;
+    delete counts.grids;
+  }
   return out;
+}
+
+/** The boundaries of a numeric feature's binned statistics' bins: deciles, and 'auto' bins. */
+function binsGrid(p: NumericProfile): number[] {
+  return gridOf([...p.edges, ...(p.auto_edges ?? [])]);
 }
 
 /** Whole models' references as row sets with a `model` column: datasets, time ranges apart. */
@@ -237,7 +269,10 @@ function referenceRowSets(targets: readonly (Target & { ref: Reference })[]): Ro
 /** A window's counts against a reference profile (WindowCounts). */
 interface WindowCounts {
   categories: Map<string, CategoricalProfile>;
+  /** Per numeric feature, its values counted into the buckets of its profile's fine grid ... */
   buckets: Map<string, Buckets>;
+  /** ... or of these grids, its bins' boundaries only (binsGrid), when exact statistics need no finer. */
+  grids?: Map<string, number[]>;
   fewValues: Map<string, Record<string, number>>;
   /** Exact KS and Wasserstein, when a batch computed them. */
   ecdf?: Map<string, EcdfStatistics>;
@@ -372,7 +407,13 @@ async function driftAgainst(
         ? withFewValues(
             p,
             fewValues.get(name),
-            numericStatistics(p, buckets.get(name)!, ecdf.get(name), settings.drift.calibrate),
+            numericStatistics(
+              p,
+              window.grids?.get(name) ?? p.grid,
+              buckets.get(name)!,
+              ecdf.get(name),
+              settings.drift.calibrate,
+            ),
           )
         : categoricalStatistics(p, categories.get(name));
     const verdict = verdictFor(
@@ -481,8 +522,10 @@ interface Computed {
   referenceBins?: number[];
 }
 
+/** `current`: the window counted into the buckets of `grid` (the profile's, or its bins' only). */
 function numericStatistics(
   p: NumericProfile,
+  grid: number[],
   current: Buckets,
   ecdf: EcdfStatistics | undefined,
   calibrate: boolean,
@@ -491,7 +534,7 @@ function numericStatistics(
   // fine enough to see a tail), else on the reference's deciles (Evidently's).
   const auto = calibrate && p.auto_edges !== undefined;
   const edges = auto ? p.auto_edges! : p.edges;
-  const currentBins = decileBins(p.grid, edges, current);
+  const currentBins = decileBins(grid, edges, current);
   const currentSize = currentBins.reduce((a, b) => a + b, 0);
   if (currentSize === 0 || !ecdf) return { values: {}, currentSize };
   const referenceBins = auto ? decileBins(p.grid, edges, p.buckets) : p.bin_counts;

@@ -109,6 +109,8 @@ beforeAll(async () => {
         from: new Date(from - 2 * HOUR).toISOString(),
         to: new Date(from - HOUR).toISOString(),
       },
+      // KS and Wasserstein from the fine buckets, as a window too large for exact ones gets them.
+      drift: { ecdf: 'buckets' },
     },
     'test',
   );
@@ -189,6 +191,7 @@ describe('the batched pass', () => {
     expect(together[names.indexOf('dataset')]!.drift.reference).toMatchObject({
       source: 'dataset',
     });
+    expect(together.map((d) => d.drift.ecdf)).toEqual(['exact', 'exact', 'buckets', null]);
     // The few-valued flag compared value by value (its counts from the batch's one statement).
     for (const name of ['quiet', 'dataset', 'ranged'] as const) {
       const flag = together[names.indexOf(name)]!.drift.features.find((f) => f.feature === 'flag');
