@@ -307,4 +307,50 @@ describe('the batched pass', () => {
     await scheduler.pass();
     expect(await detected()).toEqual([-2 * HOUR, -HOUR, 0]);
   }, 120_000);
+  it('re-evaluates the windows whose predictions got labels, by event or request id, each model its own window size', async () => {
+    // Two models: 'hourly' (60-minute windows), 'halves' (30-minute windows).
+    const event = (model: string, t: number, i: number) => ({
+      event_id: randomUUID(),
+      request_id: `relabel-${model}-${i}`,
+      timestamp: t,
+      model,
+      version: 'v1',
+      num_features: { x: i % 5 },
+      prediction_num: (i % 3) / 2,
+    });
+    const hourly = Array.from({ length: 6 }, (_, i) => event('hourly', from + i * 10 * 60_000, i));
+    const halves = Array.from({ length: 6 }, (_, i) => event('halves', from + i * 10 * 60_000, i));
+    await store.insert(Tables.predictions, [...hourly, ...halves]);
+    await saveSettings(store, 'halves', { window_minutes: 30 }, 'test');
+    const logged: string[] = [];
+    const scheduler = new DetectorScheduler(
+      store,
+      pino({ level: 'info' }, { write: (line: string) => void logged.push(line) }),
+      { intervalMs: HOUR, backfillDays: 1, now: () => window.to + HOUR },
+    );
+    await scheduler.pass();
+    const relabelled = () =>
+      logged
+        .map((l) => JSON.parse(l) as { msg: string; model?: string; window?: { from: string } })
+        .filter((l) => l.msg === 'performance re-evaluated for new labels')
+        .filter((l) => l.model === 'hourly' || l.model === 'halves')
+        .map((l) => `${l.model} ${(Date.parse(l.window!.from) - from) / 60_000}`)
+        .sort();
+    expect(relabelled()).toEqual([]);
+    // 'hourly': a label by event id (minute 50); 'halves': one by request id (minute 40), one
+    // for a request id only 'hourly' logged (it must not reach 'halves').
+    await store.insert(Tables.labels, [
+      {
+        model: 'hourly',
+        event_id: hourly[5]!.event_id,
+        request_id: '',
+        label_num: 1,
+        timestamp: from,
+      },
+      { model: 'halves', request_id: halves[4]!.request_id, label_num: 0, timestamp: from },
+      { model: 'halves', request_id: hourly[1]!.request_id, label_num: 0, timestamp: from },
+    ]);
+    await scheduler.pass();
+    expect(relabelled()).toEqual(['halves 30', 'hourly 0']);
+  }, 120_000);
 });

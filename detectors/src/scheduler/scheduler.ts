@@ -117,10 +117,12 @@ export class DetectorScheduler {
     this.tracker.planned(plans.map((p) => p.windows.length));
     try {
       const failed = await this.detectWholeModels(plans);
+      const labelled = await this.windowsWithNewLabels(plans, labelsSince);
       for (const plan of plans) {
         if (this.stopped) return;
         if (failed.has(plan.model)) continue;
-        await this.passModel({ ...plan, windows: [] }, labelsSince).catch((err: unknown) =>
+        const relabelled = labelled.get(plan.model) ?? [];
+        await this.passModel({ ...plan, windows: [] }, relabelled).catch((err: unknown) =>
           this.logger.error({ err, model: plan.model }, 'detection failed for the model'),
         );
       }
@@ -228,7 +230,8 @@ export class DetectorScheduler {
     try {
       const [plan] = (await this.plan([model], now)) as [ModelPlan];
       this.tracker.planned([plan.windows.length]);
-      await this.passModel(plan, labelsSince, check);
+      const relabelled = (await this.windowsWithNewLabels([plan], labelsSince)).get(model) ?? [];
+      await this.passModel(plan, relabelled, check);
       this.labelsSinceOf.set(model, now);
     } catch (err) {
       if (abandoned) throw err;
@@ -270,9 +273,10 @@ export class DetectorScheduler {
     });
   }
 
+  /** `relabelled`: the model's windows holding predictions that received labels since the last pass. */
   private async passModel(
     { model, settings, now, due, windows }: ModelPlan,
-    labelsSince: number,
+    relabelled: readonly Window[],
     checkpoint: Checkpoint = async () => {},
   ): Promise<void> {
     // The whole model's windows first, then its segments' (each value of a configured tag is a
@@ -294,11 +298,7 @@ export class DetectorScheduler {
       else this.logger.debug(progress, 'window detected');
     }
     if (segmented) await this.passSegments(model, now, due, settings.window_minutes, checkpoint);
-    for (const window of await this.windowsWithNewLabels(
-      model,
-      labelsSince,
-      settings.window_minutes,
-    )) {
+    for (const window of relabelled) {
       if (this.stopped) return;
       if (window.to > due) continue;
       await checkpoint();
@@ -375,26 +375,40 @@ export class DetectorScheduler {
     return firsts;
   }
 
-  /** Windows holding predictions that received labels since `since`. */
+  /**
+   * Per model, its windows (of its own size) holding predictions that received labels since
+   * `since`, oldest first: one statement for every model of the pass.
+   */
   private async windowsWithNewLabels(
-    model: string,
+    plans: readonly ModelPlan[],
     since: number,
-    minutes: number,
-  ): Promise<Window[]> {
-    const size = minutes * 60_000;
-    const rows = await this.store.query<{ w: string }>(
-      `SELECT DISTINCT intDiv(toUnixTimestamp64Milli(timestamp), {size:Int64}) * {size:Int64} AS w
-       FROM ${Tables.predictions}
-       WHERE model = {model:String} AND (
-         event_id IN (SELECT assumeNotNull(event_id) FROM ${Tables.labels}
-                      WHERE model = {model:String} AND event_id IS NOT NULL
-                        AND received_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC'))
-         OR (request_id != '' AND request_id IN (SELECT request_id FROM ${Tables.labels}
-                      WHERE model = {model:String} AND request_id != ''
-                        AND received_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC'))))
-       ORDER BY w`,
-      { model, since, size },
+  ): Promise<Map<string, Window[]>> {
+    if (plans.length === 0) return new Map();
+    const models = plans.map((p) => p.model);
+    const sizes = plans.map((p) => p.settings.window_minutes * 60_000);
+    const rows = await this.store.query<{ model: string; w: string; size: string }>(
+      `SELECT model, size, intDiv(toUnixTimestamp64Milli(timestamp), size) * size AS w
+       FROM (SELECT model, timestamp, event_id, request_id,
+                    transform(CAST(model, 'String'), {models:Array(String)}, {sizes:Array(Int64)}, toInt64(0)) AS size
+             FROM ${Tables.predictions}
+             WHERE model IN {models:Array(String)} AND (
+               (model, event_id) IN (SELECT model, assumeNotNull(event_id) FROM ${Tables.labels}
+                            WHERE model IN {models:Array(String)} AND event_id IS NOT NULL
+                              AND received_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC'))
+               OR (request_id != '' AND (model, request_id) IN (SELECT model, request_id FROM ${Tables.labels}
+                            WHERE model IN {models:Array(String)} AND request_id != ''
+                              AND received_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC')))))
+       GROUP BY model, size, w
+       ORDER BY model, w`,
+      { models, sizes, since },
     );
-    return rows.map((r) => ({ from: Number(r.w), to: Number(r.w) + size }));
+    const out = new Map<string, Window[]>();
+    for (const r of rows) {
+      const windows = out.get(r.model) ?? [];
+      windows.push({ from: Number(r.w), to: Number(r.w) + Number(r.size) });
+      out.set(r.model, windows);
+    }
+    return out;
   }
+
 }
