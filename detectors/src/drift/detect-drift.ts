@@ -1,4 +1,4 @@
-import type { Store } from '@osprey/db';
+import { Tables, type Store } from '@osprey/db';
 import { bucketCounts, bucketCountsOf, gridOf } from '../reference/buckets-sql';
 import {
   categoryCounts,
@@ -22,7 +22,8 @@ import {
   referenceDatasetRowsOf,
   type RowSet,
 } from '../sql/rows';
-import { hasTexts, predictionShaped, textDescriptorRows } from '../text/descriptors';
+import { predictionShaped, textDescriptorRows } from '../text/descriptors';
+import { loggedNamesOf } from '../sql/logged-names';
 import { sketchDistances, type Buckets } from './ecdf-sketch';
 import {
   asymptoticKsP,
@@ -167,7 +168,7 @@ async function windowCountsOf(
   const batch = compared.length > 1;
   const first = batch ? gridsOf(models, binsGrid) : gridsOf(models, (p) => p.grid);
   // The numeric and the categorical pass read different columns; ClickHouse runs them side by side.
-  const [categories, buckets, fewValues] = await Promise.all([
+  const [categories, buckets, fewValues, texts] = await Promise.all([
     categoryCountsOf(store, current),
     bucketCountsOf(store, current, first),
     fewValueCountsOf(
@@ -177,9 +178,16 @@ async function windowCountsOf(
         [...numeric].map(([m, n]) => [m, [...n].filter(([, p]) => p.values).map(([k]) => k)]),
       ),
     ),
+    // Text fields are compared against a dataset's texts, for a whole model.
+    loggedNamesOf(
+      store,
+      Tables.predictionTexts,
+      compared.filter((t) => t.ref.source === 'dataset' && !t.scope.segment).map((t) => t.scope),
+    ),
   ]);
   for (const { scope } of compared) {
     out.set(scope.model, {
+      texts: (texts.get(scope.model)?.length ?? 0) > 0,
       categories: categories.get(scope.model) ?? new Map(),
       buckets: buckets.get(scope.model)!,
       ...(batch && { grids: first.get(scope.model)! }),
@@ -268,6 +276,8 @@ function referenceRowSets(targets: readonly (Target & { ref: Reference })[]): Ro
 
 /** A window's counts against a reference profile (WindowCounts). */
 interface WindowCounts {
+  /** Whether the window logged text fields (looked at for a whole model against a dataset). */
+  texts?: boolean;
   categories: Map<string, CategoricalProfile>;
   /** Per numeric feature, its values counted into the buckets of its profile's fine grid ... */
   buckets: Map<string, Buckets>;
@@ -329,7 +339,7 @@ async function driftOf(
   const current = predictionRows('cur', { ...scope, ...scope.window });
   const [data, text] = await Promise.all([
     driftAgainst(store, settings, ref, current, profile, counted),
-    scope.segment ? undefined : textDrift(store, settings, scope, ref),
+    scope.segment ? undefined : textDrift(store, settings, scope, ref, counted.texts ?? false),
   ]);
   const inputs = [...data.features, ...(text?.features ?? [])];
   const judged = inputs.filter((f) => f.drift !== null);
@@ -459,8 +469,9 @@ async function textDrift(
   settings: ModelSettings,
   scope: Scope,
   ref: Reference,
+  logged: boolean,
 ): Promise<Drifts | undefined> {
-  if (ref.source !== 'dataset') return undefined;
+  if (ref.source !== 'dataset' || !logged) return undefined;
   const referenceId = ref.detail.reference_id!;
   const window = {
     kind: 'window' as const,
@@ -468,7 +479,6 @@ async function textDrift(
     ...scope.window,
     version: scope.version,
   };
-  if (!(await hasTexts(store, window))) return undefined;
   const vocabulary = { referenceId };
   const reference: Reference = {
     ...ref,

@@ -1,6 +1,7 @@
-import { embeddingDimension, type Store } from '@osprey/db';
+import { embeddingDimension, Tables, type Store } from '@osprey/db';
+import { loggedNamesOf } from '../sql/logged-names';
 import { fitOfReference } from '../reference/fit-store';
-import { resolveReference, type Reference, type Scope } from '../reference/resolve';
+import { resolveReference, type Reference, type Scope, type Target } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
 import { isoWindow } from '../window';
@@ -9,7 +10,6 @@ import {
   referenceEmbeddings,
   sampleVectors,
   vectorShape,
-  windowEmbeddingNames,
   windowEmbeddings,
 } from './embedding-sql';
 import { FIT_FORMAT, fitEmbedding, fitSample, type EmbeddingFitOutcome } from './fit';
@@ -58,7 +58,38 @@ export async function detectEmbeddingDrift(
   store: Store,
   settings: ModelSettings,
   scope: Scope,
-): Promise<{ document: EmbeddingDriftReport; rows: ResultRow[]; referenceKey: string }> {
+): Promise<Detected> {
+  return (await detectEmbeddingDriftOf(store, [{ scope, settings }]))[0]!;
+}
+
+type Detected = { document: EmbeddingDriftReport; rows: ResultRow[]; referenceKey: string };
+
+/**
+ * detectEmbeddingDrift for targets of one window (a batch's whole models, or one scope): which
+ * embeddings each window logged is one statement for all; each embedding is then compared alone.
+ */
+export async function detectEmbeddingDriftOf(
+  store: Store,
+  targets: readonly Target[],
+): Promise<Detected[]> {
+  const logged = await loggedNamesOf(
+    store,
+    Tables.predictionEmbeddings,
+    targets.filter((t) => !t.scope.segment).map((t) => t.scope),
+  );
+  const out: Detected[] = [];
+  for (const { scope, settings } of targets)
+    out.push(await detectLogged(store, settings, scope, logged.get(scope.model) ?? []));
+  return out;
+}
+
+/** `names`: the embeddings the window logged. */
+async function detectLogged(
+  store: Store,
+  settings: ModelSettings,
+  scope: Scope,
+  names: readonly string[],
+): Promise<Detected> {
   const method = settings.embeddings?.method ?? DEFAULT_METHOD;
   const report: EmbeddingDriftReport = {
     window: isoWindow(scope.window),
@@ -69,7 +100,6 @@ export async function detectEmbeddingDrift(
   // prediction_embeddings carries no tags: a segment's vectors are not told apart.
   if (scope.segment)
     return result({ ...report, reason: 'embedding drift is per model, not per segment' }, '');
-  const names = await windowEmbeddingNames(store, scope);
   if (names.length === 0) return result({ ...report, reason: 'no embeddings in the window' }, '');
   const ref = await resolveReference(store, settings, scope);
   if (!ref) return result({ ...report, reason: 'the model has no reference' }, '');

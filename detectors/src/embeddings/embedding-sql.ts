@@ -94,25 +94,6 @@ function predictionEmbeddings(
   };
 }
 
-/** The embedding names logged in the window, in name order. */
-export async function windowEmbeddingNames(store: Store, scope: Scope): Promise<string[]> {
-  const rows = await store.query<{ name: string }>(
-    `SELECT DISTINCT name FROM ${Tables.predictionEmbeddings}
-     WHERE model = {model:String}
-       AND timestamp >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
-       AND timestamp < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-       ${scope.version !== undefined ? 'AND version = {version:String}' : ''}
-     ORDER BY name`,
-    {
-      model: scope.model,
-      from: scope.window.from,
-      to: scope.window.to,
-      version: scope.version ?? '',
-    },
-  );
-  return rows.map((r) => r.name);
-}
-
 /** Count, vector lengths and the per-component range of a row set. */
 export interface VectorRange {
   rows: number;

@@ -100,6 +100,41 @@ beforeAll(async () => {
       prediction_num: ((i * 13) % 19) / 19,
     })),
   );
+  // Texts for 'dataset' (against its dataset's texts), embeddings for 'quiet' (against its
+  // previous window's): each found for its own model in the batch's one look-up per side table.
+  const texts = (n: number, t0: number, word: (i: number) => string) =>
+    Array.from({ length: n }, (_, i) => ({
+      event_id: randomUUID(),
+      timestamp: t0 + i * 1000,
+      model: 'dataset',
+      version: 'v1',
+      name: 'prompt',
+      text: `please ${word(i)} the ${['report', 'invoice', 'order'][i % 3]!}`,
+    }));
+  await store.insert(
+    Tables.predictionTexts,
+    texts(60, from, (i) => (i % 2 ? 'cancel' : 'send')),
+  );
+  await store.insert(
+    Tables.referenceTexts,
+    texts(60, from - 5 * HOUR, () => 'send').map(({ event_id: _, ...r }) => ({
+      ...r,
+      reference_id: 'ref-1',
+    })),
+  );
+  const vectors = (t0: number, shift: number) =>
+    Array.from({ length: 40 }, (_, i) => ({
+      event_id: randomUUID(),
+      timestamp: t0 + i * 1000,
+      model: 'quiet',
+      version: 'v1',
+      name: 'vec',
+      vector: [Math.sin(i) + shift, Math.cos(i), (i % 7) / 7, shift],
+    }));
+  await store.insert(Tables.predictionEmbeddings, [
+    ...vectors(from - HOUR, 0),
+    ...vectors(from, 0.5),
+  ]);
   await saveSettings(
     store,
     'ranged',
@@ -192,6 +227,14 @@ describe('the batched pass', () => {
       source: 'dataset',
     });
     expect(together.map((d) => d.drift.ecdf)).toEqual(['exact', 'exact', 'buckets', null]);
+    const textFeatures = (name: Name) =>
+      together[names.indexOf(name)]!.drift.features.filter((f) => f.feature.startsWith('text:'));
+    expect(textFeatures('dataset').length).toBeGreaterThan(0);
+    expect(textFeatures('quiet')).toEqual([]);
+    const embedded = together.map((d) =>
+      (d.embedding_drift as { embeddings: { name: string }[] }).embeddings.map((e) => e.name),
+    );
+    expect(embedded).toEqual([['vec'], [], [], []]);
     // The few-valued flag compared value by value (its counts from the batch's one statement).
     for (const name of ['quiet', 'dataset', 'ranged'] as const) {
       const flag = together[names.indexOf(name)]!.drift.features.find((f) => f.feature === 'flag');

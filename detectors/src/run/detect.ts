@@ -7,7 +7,7 @@ import { detectErrors, detectLatency, detectThroughput } from '../operational/op
 import { detectEstimatedPerformance } from '../estimation/detect-estimated';
 import { detectPerformance, detectPerformanceOf } from '../performance/performance';
 import { detectMultivariateDriftOf } from '../multivariate/detect-multivariate';
-import { detectEmbeddingDrift } from '../embeddings/detect-embeddings';
+import { detectEmbeddingDriftOf } from '../embeddings/detect-embeddings';
 import { detectQualityOf } from '../quality/detect-quality';
 import { knownReferencesOf } from '../reference/known';
 import {
@@ -187,6 +187,7 @@ export async function detectTargets(
   const drifts = await detectDriftOf(store, targets, known);
   const quality = await detectQualityOf(store, targets, known);
   const multivariate = await detectMultivariateDriftOf(store, targets, known);
+  const embeddings = await detectEmbeddingDriftOf(store, targets);
   const detections: Detection[] = [];
   const runs: { scope: Scope; runs: RunToSave[] }[] = [];
   for (const [i, { scope, settings }] of targets.entries()) {
@@ -200,7 +201,7 @@ export async function detectTargets(
       estimated_performance: await detectEstimatedPerformance(store, settings, scope, k),
       multivariate_drift: multivariate[i]!,
       quality: quality[i]!,
-      embedding_drift: await detectEmbeddingDrift(store, settings, scope),
+      embedding_drift: embeddings[i]!,
     };
     runs.push({
       scope,

@@ -410,5 +410,4 @@ export class DetectorScheduler {
     }
     return out;
   }
-
 }

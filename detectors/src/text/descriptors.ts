@@ -1,4 +1,4 @@
-import { Tables, type QueryParams, type Store } from '@osprey/db';
+import { Tables, type QueryParams } from '@osprey/db';
 import type { RowSet } from '../sql/rows';
 
 /**
@@ -134,21 +134,4 @@ export function predictionShaped(rows: RowSet): RowSet {
           FROM (${rows.sql})`,
     params: rows.params,
   };
-}
-
-/** Whether any text was logged in the window (the scan stops at the first one). */
-export async function hasTexts(
-  store: Store,
-  window: Extract<TextSource, { kind: 'window' }>,
-): Promise<boolean> {
-  const rows = await store.query<{ one: number }>(
-    `SELECT 1 AS one FROM ${Tables.predictionTexts}
-     WHERE model = {model:String}
-       AND timestamp >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
-       AND timestamp < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-       ${window.version === undefined ? '' : 'AND version = {version:String}'}
-     LIMIT 1`,
-    { model: window.model, from: window.from, to: window.to, version: window.version ?? '' },
-  );
-  return rows.length > 0;
 }
