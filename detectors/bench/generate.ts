@@ -56,7 +56,7 @@ export async function generateDriftData(
   await store.command(
     `INSERT INTO ${Tables.referenceRows} (model, version, reference_id, timestamp, num_features, cat_features, prediction_num, label_num, tags)
      SELECT ${model}, 'v1', 'bench', now64(3), ${ref.num}, ${ref.cat}, ${prediction(0)}, ${label},
-            map('region', concat('r', toString(number % ${regions})))
+            map('region', concat('r', toString(${perModel} % ${regions})))
      FROM numbers({rows:UInt64})`,
     { rows: opts.rows * models },
   );
@@ -64,7 +64,7 @@ export async function generateDriftData(
     `INSERT INTO ${Tables.predictions} (event_id, timestamp, model, version, num_features, cat_features, prediction_num, latency_ms, tags, request_id)
      SELECT generateUUIDv4(), fromUnixTimestamp64Milli({from:Int64} + intDiv(${perModel} * 3600000, {rows:UInt64}), 'UTC'),
             ${model}, 'v1', ${cur.num}, ${cur.cat}, ${prediction(1)}, round(randExponential(0.1), 2),
-            map('region', concat('r', toString(number % ${regions}))), toString(number)
+            map('region', concat('r', toString(${perModel} % ${regions}))), toString(number)
      FROM numbers({total:UInt64})`,
     { rows: opts.rows, total: opts.rows * models, from: opts.from },
   );
