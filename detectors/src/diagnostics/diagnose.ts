@@ -56,7 +56,7 @@ export async function diagnose(
   const { task, n, params, vectors } = await labelledTask(
     store,
     settings,
-    scope.model,
+    scope,
     labelled,
     cur.params,
   );

@@ -11,7 +11,7 @@ import {
   type ReferenceProfile,
 } from '../reference/profile';
 import { FEW_VALUES, fewValueCounts, fewValueCountsOf } from '../reference/few-values';
-import type { KnownReference } from '../reference/known';
+import { referenceRowSetsOf, type KnownReference } from '../reference/known';
 import { resolveReference, type Reference, type Scope, type Target } from '../reference/resolve';
 import type { DriftMethod, ModelSettings } from '../settings/model-settings';
 import { isoWindow } from '../window';
@@ -19,7 +19,7 @@ import {
   predictionRows,
   predictionRowsOf,
   PREDICTION_KEY,
-  referenceDatasetRowsOf,
+  targetKey,
   type RowSet,
 } from '../sql/rows';
 import { predictionShaped, textDescriptorRows } from '../text/descriptors';
@@ -110,7 +110,7 @@ export async function detectDriftOf(
   const profiles = new Map<string, ReferenceProfile>();
   for (const { scope, settings, ref } of compared) {
     profiles.set(
-      scope.model,
+      targetKey(scope),
       await referenceProfile(store, scope.model, ref, { calibrate: settings.drift.calibrate }),
     );
   }
@@ -125,8 +125,8 @@ export async function detectDriftOf(
             settings,
             scope,
             ref,
-            profiles.get(scope.model)!,
-            counted.get(scope.model)!,
+            profiles.get(targetKey(scope))!,
+            counted.get(targetKey(scope))!,
           )
         : emptyReport(scope),
     );
@@ -160,11 +160,11 @@ async function windowCountsOf(
     );
   const current = rowsOf(compared);
   const numeric = new Map(
-    compared.map(({ scope }) => [scope.model, numericOf(profiles.get(scope.model)!)]),
+    compared.map(({ scope }) => [targetKey(scope), numericOf(profiles.get(targetKey(scope))!)]),
   );
   const gridsOf = (models: readonly string[], grid: (p: NumericProfile) => number[]) =>
     new Map(models.map((m) => [m, new Map([...numeric.get(m)!].map(([k, p]) => [k, grid(p)]))]));
-  const models = compared.map((t) => t.scope.model);
+  const models = compared.map((t) => targetKey(t.scope));
   const batch = compared.length > 1;
   const first = batch ? gridsOf(models, binsGrid) : gridsOf(models, (p) => p.grid);
   // The numeric and the categorical pass read different columns; ClickHouse runs them side by side.
@@ -186,37 +186,37 @@ async function windowCountsOf(
     ),
   ]);
   for (const { scope } of compared) {
-    out.set(scope.model, {
-      texts: (texts.get(scope.model)?.length ?? 0) > 0,
-      categories: categories.get(scope.model) ?? new Map(),
-      buckets: buckets.get(scope.model)!,
-      ...(batch && { grids: first.get(scope.model)! }),
-      fewValues: fewValues.get(scope.model)!,
+    out.set(targetKey(scope), {
+      texts: (texts.get(targetKey(scope))?.length ?? 0) > 0,
+      categories: categories.get(targetKey(scope)) ?? new Map(),
+      buckets: buckets.get(targetKey(scope))!,
+      ...(batch && { grids: first.get(targetKey(scope))! }),
+      fewValues: fewValues.get(targetKey(scope))!,
     });
   }
   // One target computes its exact statistics on its own rows (driftAgainst); a batch, together.
   if (!batch) return out;
   const modes = new Map(
     compared.map(({ scope, settings }) => [
-      scope.model,
+      targetKey(scope),
       ecdfMode(
         settings,
-        profiles.get(scope.model)!,
-        numeric.get(scope.model)!,
-        out.get(scope.model)!,
+        profiles.get(targetKey(scope))!,
+        numeric.get(targetKey(scope))!,
+        out.get(targetKey(scope))!,
       ),
     ]),
   );
-  const exact = compared.filter(({ scope }) => modes.get(scope.model)!.exact);
-  const large = compared.filter(({ scope }) => !modes.get(scope.model)!.exact);
+  const exact = compared.filter(({ scope }) => modes.get(targetKey(scope))!.exact);
+  const large = compared.filter(({ scope }) => !modes.get(targetKey(scope))!.exact);
   const [statistics, fine] = await Promise.all([
     exact.length === 0
       ? new Map<string, Map<string, EcdfStatistics>>()
       : ecdfStatisticsOf(
           store,
-          referenceRowSets(exact),
+          referenceRowSetsOf(exact).map((r) => r.rows),
           current,
-          new Map(exact.map(({ scope }) => [scope.model, modes.get(scope.model)!.present])),
+          new Map(exact.map(({ scope }) => [targetKey(scope), modes.get(targetKey(scope))!.present])),
         ),
     large.length === 0
       ? new Map<string, Map<string, Buckets>>()
@@ -224,7 +224,7 @@ async function windowCountsOf(
           store,
           rowsOf(large),
           gridsOf(
-            large.map((t) => t.scope.model),
+            large.map((t) => targetKey(t.scope)),
             (p) => p.grid,
           ),
         ),
@@ -241,37 +241,6 @@ async function windowCountsOf(
 /** The boundaries of a numeric feature's binned statistics' bins: deciles, and 'auto' bins. */
 function binsGrid(p: NumericProfile): number[] {
   return gridOf([...p.edges, ...(p.auto_edges ?? [])]);
-}
-
-/** Whole models' references as row sets with a `model` column: datasets, time ranges apart. */
-function referenceRowSets(targets: readonly (Target & { ref: Reference })[]): RowSet[] {
-  const datasets = targets.filter((t) => t.ref.source === 'dataset');
-  const ranges = targets.filter((t) => t.ref.source !== 'dataset');
-  return [
-    ...(datasets.length > 0
-      ? [
-          referenceDatasetRowsOf(
-            'refs',
-            datasets.map((t) => ({
-              model: t.scope.model,
-              referenceId: t.ref.detail.reference_id!,
-            })),
-          ),
-        ]
-      : []),
-    ...(ranges.length > 0
-      ? [
-          predictionRowsOf(
-            'ref',
-            ranges.map((t) => ({
-              scope: { model: t.scope.model },
-              from: Date.parse(t.ref.detail.from!),
-              to: Date.parse(t.ref.detail.to!),
-            })),
-          ),
-        ]
-      : []),
-  ];
 }
 
 /** A window's counts against a reference profile (WindowCounts). */

@@ -1,5 +1,5 @@
 import type { QueryParams, Store } from '@osprey/db';
-import { fromPairKey, numericPairs, PAIR_KEY_SQL, pairKey, type RowSet } from '../sql/rows';
+import { numericPairs, pairKeysOf, type RowSet } from '../sql/rows';
 import { kolmogorovNSf } from './kolmogorov-n';
 
 /** Up to this many values per side the KS p-value is exact (scipy's and ClickHouse's 'auto' rule). */
@@ -48,15 +48,21 @@ export async function ecdfStatisticsOf(
   keys: ReadonlyMap<string, string[]>,
 ): Promise<Map<string, Map<string, EcdfStatistics>>> {
   const out = new Map([...keys.keys()].map((m) => [m, new Map<string, EcdfStatistics>()]));
-  const pairs = [...keys].flatMap(([model, k]) => k.map((f) => pairKey(model, f)));
-  if (pairs.length === 0) return out;
+  const pairs = pairKeysOf('ecdf', [...keys.keys()]);
+  const wanted = [...keys].flatMap(([target, k]) => k.map((f) => pairs.key(target, f)));
+  if (wanted.length === 0) return out;
   const keyed = (rows: RowSet, src: number) =>
     `SELECT src, pk AS k, v
-     FROM (SELECT ${src} AS src, ${PAIR_KEY_SQL} AS pk, v FROM (${numericPairs(rows, 'model,')}))`;
+     FROM (SELECT ${src} AS src, ${pairs.sql} AS pk, v FROM (${numericPairs(rows, 'target,')}))`;
   const both = [...references.map((r) => keyed(r, 0)), keyed(current, 1)].join(' UNION ALL ');
-  const params = Object.assign({}, ...references.map((r) => r.params), current.params);
-  for (const [key, statistics] of await ecdfOf(store, both, params, pairs)) {
-    const [model, feature] = fromPairKey(key);
+  const params = Object.assign(
+    {},
+    ...references.map((r) => r.params),
+    current.params,
+    pairs.params,
+  ) as QueryParams;
+  for (const [key, statistics] of await ecdfOf(store, both, params, wanted)) {
+    const [model, feature] = pairs.split(key);
     out.get(model)!.set(feature, statistics);
   }
   return out;

@@ -2,7 +2,7 @@ import type { Store } from '@osprey/db';
 import { resolveReference, type Reference, type Scope, type Target } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
-import { predictionRows, predictionRowsOf } from '../sql/rows';
+import { predictionRows, predictionRowsOf, targetKey } from '../sql/rows';
 import { isoWindow } from '../window';
 import { FIT_FORMAT, fitReconstruction, referenceThresholds, type FitOutcome } from './fit';
 import { fitOfReference } from '../reference/fit-store';
@@ -80,7 +80,7 @@ export async function detectMultivariateDriftOf(
   const pending = prepared.filter((p): p is Pending => 'fit' in p);
   const statistics = await errorStatistics(store, pending);
   return prepared.map((p) =>
-    'fit' in p ? finish(p, statistics.get(p.scope.model) ?? { n: '0', mean: 0, std: 0 }) : p,
+    'fit' in p ? finish(p, statistics.get(targetKey(p.scope)) ?? { n: '0', mean: 0, std: 0 }) : p,
   );
 }
 
@@ -130,14 +130,14 @@ async function errorStatistics(
       `SELECT count() AS n, avg(err) AS mean, stddevSampStable(err) AS std FROM (${rowErrors(fit, cur)})`,
       { ...cur.params, ...preprocessingParams(fit.preprocessing), ...basisParams(fit.basis) },
     )) as [ErrorStatistics];
-    return new Map([[scope.model, agg]]);
+    return new Map([[targetKey(scope), agg]]);
   }
   const cur = predictionRowsOf(
     'cur',
     pending.map(({ scope }) => ({ scope, ...scope.window })),
   );
   const { sql, params } = batchedErrorStatisticsSql(
-    new Map(pending.map((p) => [p.scope.model, p.fit])),
+    new Map(pending.map((p) => [targetKey(p.scope), p.fit])),
     cur,
   );
   const rows = await store.query<ErrorStatistics & { model: string }>(sql, params);

@@ -151,17 +151,17 @@ export function batchedErrorStatisticsSql(
         {mvb_nk:Array(Array(String))}[mi], {mvb_nm:Array(Array(Float64))}[mi], {mvb_ns:Array(Array(Float64))}[mi]),
       ${categorical}, ${boolean})`;
   const sql = `
-    SELECT model, count() AS n, avg(err) AS mean, stddevSampStable(err) AS std
+    SELECT target AS model, count() AS n, avg(err) AS mean, stddevSampStable(err) AS std
     FROM (
-      SELECT model, L2Distance(c, arrayMap(wt -> dotProduct(wt, p), {mvb_wt:Array(Array(Array(Float64)))}[mi])) AS err
+      SELECT target, L2Distance(c, arrayMap(wt -> dotProduct(wt, p), {mvb_wt:Array(Array(Array(Float64)))}[mi])) AS err
       FROM (
-        SELECT model, mi, c, arrayMap(w -> dotProduct(w, c), {mvb_w:Array(Array(Array(Float64)))}[mi]) AS p
+        SELECT target, mi, c, arrayMap(w -> dotProduct(w, c), {mvb_w:Array(Array(Array(Float64)))}[mi]) AS p
         FROM (
-          SELECT model, mi, arrayMap((x, m) -> x - m, ${z}, {mvb_center:Array(Array(Float64))}[mi]) AS c
+          SELECT target, mi, arrayMap((x, m) -> x - m, ${z}, {mvb_center:Array(Array(Float64))}[mi]) AS c
           FROM (
-            SELECT *, transform(CAST(model, 'String'), {mvb_models:Array(String)},
+            SELECT *, transform(target, {mvb_models:Array(String)},
                                 {mvb_index:Array(UInt32)}, toUInt32(0)) AS mi
             FROM (${rows.sql})))))
-    GROUP BY model`;
+    GROUP BY target`;
   return { sql, params };
 }

@@ -1,6 +1,6 @@
 import type { Store } from '@osprey/db';
 import { twoProportionZ } from '../drift/statistics';
-import { predictionRowsOf, type RowSet } from '../sql/rows';
+import { predictionRowsOf, targetKey, type RowSet } from '../sql/rows';
 import type { Target } from '../reference/resolve';
 import { isoWindow } from '../window';
 import type { ResultRow } from '../results/runs';
@@ -30,17 +30,17 @@ export async function detectLatency(store: Store, targets: readonly Target[]) {
     'cur',
     targets.map(({ scope }) => ({ scope, ...scope.window })),
   );
-  type Row = { model: string; n: string; q: (number | null)[]; mx: number | null };
+  type Row = { target: string; n: string; q: (number | null)[]; mx: number | null };
   const byModel = keyed(
     await store.query<Row>(
-      `SELECT model, countIf(latency_ms IS NOT NULL) AS n,
+      `SELECT target, countIf(latency_ms IS NOT NULL) AS n,
               quantilesExactLow(0.5, 0.9, 0.95, 0.99)(latency_ms) AS q, max(latency_ms) AS mx
-       FROM (${cur.sql}) GROUP BY model`,
+       FROM (${cur.sql}) GROUP BY target`,
       cur.params,
     ),
   );
   return targets.map(({ scope }) => {
-    const r = byModel.get(scope.model);
+    const r = byModel.get(targetKey(scope));
     const n = r ? Number(r.n) : 0;
     const at = (i: number) => (n === 0 ? null : (r!.q[i] ?? null));
     const document = {
@@ -82,20 +82,20 @@ export async function detectErrors(store: Store, targets: readonly Target[]) {
     targets.map(({ scope }, i) => ({ scope, ...ranges[i]! })),
   );
   const counted = (source: number, rows: RowSet) =>
-    `SELECT ${source} AS s, model, countIf(is_error) AS e, count() AS n FROM (${rows.sql}) GROUP BY model`;
-  type Row = Record<'ce' | 'cn' | 're' | 'rn', string> & { model: string };
+    `SELECT ${source} AS s, target, countIf(is_error) AS e, count() AS n FROM (${rows.sql}) GROUP BY target`;
+  type Row = Record<'ce' | 'cn' | 're' | 'rn', string> & { target: string };
   const byModel = keyed(
     await store.query<Row>(
-      `SELECT model, sumIf(e, s = 0) AS ce, sumIf(n, s = 0) AS cn, sumIf(e, s = 1) AS re,
+      `SELECT target, sumIf(e, s = 0) AS ce, sumIf(n, s = 0) AS cn, sumIf(e, s = 1) AS re,
               sumIf(n, s = 1) AS rn
-       FROM (${counted(0, curRows)} UNION ALL ${counted(1, refRows)}) GROUP BY model`,
+       FROM (${counted(0, curRows)} UNION ALL ${counted(1, refRows)}) GROUP BY target`,
       { ...curRows.params, ...refRows.params },
     ),
   );
   return targets.map(({ scope }, i) => {
     const { window } = scope;
     const range = ranges[i]!;
-    const r = byModel.get(scope.model);
+    const r = byModel.get(targetKey(scope));
     const cur = { errors: Number(r?.ce ?? 0), count: Number(r?.cn ?? 0) };
     const ref = { errors: Number(r?.re ?? 0), count: Number(r?.rn ?? 0) };
     const rate = (c: { errors: number; count: number }) =>
@@ -156,7 +156,7 @@ export async function detectThroughput(store: Store, targets: readonly Target[])
   const split = Math.floor(window.from / 1000) * 1000;
   const gridEnd = Math.floor(window.to / MINUTE) * MINUTE;
   type Row = {
-    model: string;
+    target: string;
     first: number | null;
     current: string[];
     history: string[];
@@ -164,20 +164,20 @@ export async function detectThroughput(store: Store, targets: readonly Target[])
   };
   const byModel = keyed(
     await store.query<Row>(
-      `SELECT model,
+      `SELECT target,
               if(countIf(t0 < {window_from:Int64}) = 0, NULL, minIf(t0, t0 < {window_from:Int64})) AS first,
               arraySort(groupArrayIf(c, m >= {split:Int64})) AS current,
               arraySort(groupArrayIf(c, m < {split:Int64})) AS history,
               countIf(m = {grid_end:Int64}) AS at_end
-       FROM (SELECT model, intDiv(toUnixTimestamp64Milli(timestamp), ${MINUTE}) * ${MINUTE} AS m,
+       FROM (SELECT target, intDiv(toUnixTimestamp64Milli(timestamp), ${MINUTE}) * ${MINUTE} AS m,
                     count() AS c, min(toUnixTimestamp64Milli(timestamp)) AS t0
-             FROM (${tp.sql}) GROUP BY model, m)
-       GROUP BY model`,
+             FROM (${tp.sql}) GROUP BY target, m)
+       GROUP BY target`,
       { ...tp.params, window_from: window.from, split, grid_end: gridEnd },
     ),
   );
   return targets.map(({ scope }) => {
-    const r = byModel.get(scope.model);
+    const r = byModel.get(targetKey(scope));
     const firstMinute = Math.floor((r?.first ?? window.from) / MINUTE) * MINUTE;
     const grid = Math.max(0, (gridEnd - firstMinute) / MINUTE);
     const gridBefore = Math.min(grid, Math.max(0, Math.ceil((split - firstMinute) / MINUTE)));
@@ -222,8 +222,8 @@ function withSilentMinutes(busy: readonly string[], minutes: number): number[] {
   return [...new Array<number>(silent).fill(0), ...busy.map(Number)];
 }
 
-function keyed<R extends { model: string }>(rows: R[]): Map<string, R> {
-  return new Map(rows.map((r) => [r.model, r]));
+function keyed<R extends { target: string }>(rows: R[]): Map<string, R> {
+  return new Map(rows.map((r) => [r.target, r]));
 }
 
 /** Percentiles by numpy's "linear" method. */

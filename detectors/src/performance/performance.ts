@@ -4,7 +4,7 @@ import type { Scope, Target } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
 import { latestLabelJoins } from '../sql/labels';
-import { predictionRowsOf, type RowSet } from '../sql/rows';
+import { predictionRowsOf, targetKey, type RowScope, type RowSet } from '../sql/rows';
 import { isoWindow } from '../window';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
@@ -36,7 +36,7 @@ export async function detectPerformanceOf(store: Store, targets: readonly Target
   const labelled = labelledPredictions(cur);
   const tasks = await labelledTasks(
     store,
-    targets.map(({ scope, settings }) => ({ model: scope.model, settings })),
+    targets.map(({ scope, settings }) => ({ target: targetKey(scope), settings })),
     labelled,
     cur.params,
   );
@@ -60,8 +60,8 @@ export async function detectPerformanceOf(store: Store, targets: readonly Target
     metrics.set(m, of.get(m) ?? {});
   }
   return targets.map(({ scope }) => {
-    const { task, n, vectors } = tasks.get(scope.model)!;
-    const measuredMetrics = metrics.get(scope.model) ?? {};
+    const { task, n, vectors } = tasks.get(targetKey(scope))!;
+    const measuredMetrics = metrics.get(targetKey(scope)) ?? {};
     const document = {
       window: isoWindow(scope.window),
       task,
@@ -81,9 +81,9 @@ export async function detectPerformanceOf(store: Store, targets: readonly Target
   });
 }
 
-/** The labelled rows of the models in {perf_models}. */
+/** The labelled rows of the targets in {perf_models}. */
 function onlyModels(labelled: string): string {
-  return `SELECT * FROM (${labelled}) WHERE model IN {perf_models:Array(String)}`;
+  return `SELECT * FROM (${labelled}) WHERE target IN {perf_models:Array(String)}`;
 }
 
 type Metrics = Record<string, number | null>;
@@ -97,16 +97,16 @@ type Compute = (
 const METRICS: Record<Task, Compute> = {
   async binary(store, labelled, params) {
     const rows = await store.query<Record<string, number | string>>(
-      `SELECT model, countIf(pc = 1 AND ln = 1) AS tp, countIf(pc = 1 AND ln = 0) AS fp,
+      `SELECT target AS model, countIf(pc = 1 AND ln = 1) AS tp, countIf(pc = 1 AND ln = 0) AS fp,
               countIf(pc = 0 AND ln = 1) AS fn, countIf(pc = 0 AND ln = 0) AS tn,
               arrayAUC(groupArray(score), groupArray(ln)) AS auc,
               avg(-(ln * log(greatest(least(score, 1 - ${EPS}), ${EPS}))
                   + (1 - ln) * log(1 - greatest(least(score, 1 - ${EPS}), ${EPS})))) AS log_loss,
               countIf(ln = 1) AS positives
-       FROM (SELECT model, toFloat64(ln) AS ln, assumeNotNull(pn) AS score,
+       FROM (SELECT target, toFloat64(ln) AS ln, assumeNotNull(pn) AS score,
                     toUInt8(score >= 0.5) AS pc
              FROM (${labelled}) WHERE pn IS NOT NULL)
-       GROUP BY model`,
+       GROUP BY target`,
       params,
     );
     return new Map(
@@ -133,9 +133,9 @@ const METRICS: Record<Task, Compute> = {
 
   async multiclass(store, labelled, params) {
     const cells = await store.query<{ model: string; label: string; predicted: string; n: string }>(
-      `SELECT model, ${LABEL_CLASS} AS label, assumeNotNull(${PREDICTED_CLASS}) AS predicted,
+      `SELECT target AS model, ${LABEL_CLASS} AS label, assumeNotNull(${PREDICTED_CLASS}) AS predicted,
               count() AS n
-       FROM (${labelled}) WHERE ${PREDICTED_CLASS} IS NOT NULL GROUP BY model, label, predicted`,
+       FROM (${labelled}) WHERE ${PREDICTED_CLASS} IS NOT NULL GROUP BY target, label, predicted`,
       params,
     );
     const byModel = new Map<string, typeof cells>();
@@ -155,12 +155,12 @@ const METRICS: Record<Task, Compute> = {
       mape: number;
       r2: number;
     }>(
-      `SELECT model, avg(abs(pn - ln)) AS mae, sqrt(avg(pow(pn - ln, 2))) AS rmse,
+      `SELECT target AS model, avg(abs(pn - ln)) AS mae, sqrt(avg(pow(pn - ln, 2))) AS rmse,
               avg(abs(pn - ln) / greatest(abs(ln), ${EPS})) AS mape,
               1 - sum(pow(pn - ln, 2)) / (count() * varPop(ln)) AS r2
-       FROM (SELECT model, assumeNotNull(pn) AS pn, assumeNotNull(ln) AS ln FROM (${labelled})
+       FROM (SELECT target, assumeNotNull(pn) AS pn, assumeNotNull(ln) AS ln FROM (${labelled})
              WHERE pn IS NOT NULL AND ln IS NOT NULL)
-       GROUP BY model`,
+       GROUP BY target`,
       params,
     );
     return new Map(
@@ -219,13 +219,13 @@ function classScores(tp: number, fp: number, fn: number): ClassScores {
 }
 
 /**
- * The rows of `cur` (one model's or a batch's) that have a label: model, pn / pl / pv the
+ * The rows of `cur` (one target's or a batch's) that have a label: model, target, pn / pl / pv the
  * prediction (number, label or probability vector), ln / ls the label, tags. Labels join by
  * event_id, or by request_id (the latest label of each wins), whenever they arrived.
  */
 export function labelledPredictions(cur: RowSet): string {
   return `
-    SELECT p.model AS model, p.prediction_num AS pn, p.prediction_label AS pl,
+    SELECT p.model AS model, p.target AS target, p.prediction_num AS pn, p.prediction_label AS pl,
            p.prediction_vec AS pv, p.tags AS tags,
            coalesce(le.ln, lr.ln) AS ln, coalesce(le.ls, lr.ls) AS ls
     FROM (${cur.sql}) AS p
@@ -271,36 +271,38 @@ export interface LabelledTask {
 export async function labelledTask(
   store: Store,
   settings: ModelSettings,
-  model: string,
+  scope: RowScope,
   labelled: string,
   params: QueryParams,
 ): Promise<LabelledTask> {
-  return (await labelledTasks(store, [{ model, settings }], labelled, params)).get(model)!;
+  const target = targetKey(scope);
+  return (await labelledTasks(store, [{ target, settings }], labelled, params)).get(target)!;
 }
 
-/** labelledTask of each model whose rows `labelled` holds, in one statement grouped by model. */
+/** labelledTask of each target whose rows `labelled` holds, in one statement grouped by target. */
 async function labelledTasks(
   store: Store,
-  models: readonly { model: string; settings: ModelSettings }[],
+  models: readonly { target: string; settings: ModelSettings }[],
   labelled: string,
   params: QueryParams,
 ): Promise<Map<string, LabelledTask>> {
   type Shape = Record<'n' | 'text' | 'binary' | 'vectors' | 'lengths' | 'k', string> & {
+    target: string;
     model: string;
     classes: string[];
   };
   const shapes = await store.query<Shape>(
-    `SELECT model, count() AS n, countIf(ls IS NOT NULL OR pl IS NOT NULL) AS text,
+    `SELECT target, any(model) AS model, count() AS n, countIf(ls IS NOT NULL OR pl IS NOT NULL) AS text,
             countIf(ln IN (0, 1)) AS binary, countIf(length(pv) > 0) AS vectors,
             uniqExactIf(length(pv), length(pv) > 0) AS lengths, maxIf(length(pv), length(pv) > 0) AS k,
             groupUniqArrayIf(${MAX_VECTOR_CLASSES + 1})(${LABEL_CLASS}, length(pv) > 0) AS classes
-     FROM (${labelled}) GROUP BY model`,
+     FROM (${labelled}) GROUP BY target`,
     params,
   );
-  const byModel = new Map(shapes.map((s) => [s.model, s]));
+  const byTarget = new Map(shapes.map((s) => [s.target, s]));
   const tasks = new Map<string, LabelledTask>();
-  for (const { model, settings } of models) {
-    const shape = byModel.get(model);
+  for (const { target, settings } of models) {
+    const shape = byTarget.get(target);
     const n = Number(shape?.n ?? 0);
     const vectorRows = Number(shape?.vectors ?? 0);
     const task: Task =
@@ -314,16 +316,16 @@ async function labelledTasks(
               ? 'multiclass'
               : 'regression';
     if (vectorRows === 0 || task === 'regression') {
-      tasks.set(model, { task, n, params: { ...params, vec_classes: [] } });
+      tasks.set(target, { task, n, params: { ...params, vec_classes: [] } });
       continue;
     }
-    const vectors = await vectorClasses(store, model, {
+    const vectors = await vectorClasses(store, shape!.model, {
       rows: vectorRows,
       lengths: Number(shape!.lengths),
       k: Number(shape!.k),
       classes: shape!.classes,
     });
-    tasks.set(model, { task, n, params: { ...params, vec_classes: vectors.classes }, vectors });
+    tasks.set(target, { task, n, params: { ...params, vec_classes: vectors.classes }, vectors });
   }
   return tasks;
 }

@@ -55,8 +55,8 @@ export async function qualityCounts(
 }
 
 /**
- * qualityCounts of several models' windows (a row set of those models), each against its own
- * reference's basis, in one query: per model (as keyed in `bases`), its counts.
+ * qualityCounts of several targets' windows (a row set of them, with `target`), each against its
+ * own reference's basis, in one query: per target (as keyed in `bases`), its counts.
  */
 export async function qualityCountsOf(
   store: Store,
@@ -74,7 +74,7 @@ export async function qualityCountsOf(
   const query = qualityCountsSql(
     { sql: rows.sql, params: { ...rows.params, q_models: models } },
     list,
-    `transform(CAST(model, 'String'), {q_models:Array(String)}, range(toUInt32(${models.length})), toUInt32(0))`,
+    `transform(target, {q_models:Array(String)}, range(toUInt32(${models.length})), toUInt32(0))`,
   );
   const counted = await countsOf(store, query, (chunk) => list[chunk]!);
   return new Map(models.flatMap((m, i) => (counted.has(i) ? [[m, counted.get(i)!]] : [])));

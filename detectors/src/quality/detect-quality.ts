@@ -5,7 +5,7 @@ import { referenceRowCount } from '../reference/profile';
 import { resolveReference, type Reference, type Scope, type Target } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
-import { predictionRowsOf } from '../sql/rows';
+import { predictionRowsOf, targetKey } from '../sql/rows';
 import { isoWindow } from '../window';
 import { qualityCountsOf, type Counts } from './counts-sql';
 import { finishQuality, type FeatureQuality, type JudgedRate, type QualityResult } from './finish';
@@ -67,13 +67,13 @@ export async function detectQualityOf(
             fitted.map(({ target: { scope } }) => ({ scope, ...scope.window })),
           ),
           new Map(
-            fitted.map((f) => [f.target.scope.model, new Map(Object.entries(f.fit.features))]),
+            fitted.map((f) => [targetKey(f.target.scope), new Map(Object.entries(f.fit.features))]),
           ),
         );
   return outcome.map((o) => {
     if (typeof o !== 'number') return o;
     const { target, ref, fit } = fitted[o]!;
-    const counts = counted.get(target.scope.model) ?? {
+    const counts = counted.get(targetKey(target.scope)) ?? {
       rows: 0,
       rows_with_problems: 0,
       features: new Map(),

@@ -1,6 +1,6 @@
 import type { Store } from '@osprey/db';
 import { emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
-import { fromPairKey, numericPairs, PAIR_KEY_SQL, pairKey, type RowSet } from '../sql/rows';
+import { numericPairs, pairKeysOf, type RowSet } from '../sql/rows';
 
 /**
  * Counting every numeric value of a window into its feature's fine reference buckets in one pass.
@@ -59,7 +59,7 @@ export async function bucketCounts(
   rows: RowSet,
   grids: Map<string, number[]>,
 ): Promise<Map<string, Buckets>> {
-  return countBuckets(store, rows, grids, false);
+  return countBuckets(store, rows, grids);
 }
 
 /**
@@ -83,6 +83,7 @@ export async function bucketCountsOf(
     const [[model, g]] = [...grids] as [[string, Map<string, number[]>]];
     return new Map([[model, await bucketCounts(store, rows, g)]]);
   }
+  const pairs = pairKeysOf('bucket', [...grids.keys()]);
   const chunks: Map<string, number[]>[] = [];
   let chunk = new Map<string, number[]>();
   let boundaries = 0;
@@ -96,15 +97,15 @@ export async function bucketCountsOf(
       chunk = new Map();
       boundaries = 0;
     }
-    for (const [k, g] of features) chunk.set(pairKey(model, k), g);
+    for (const [k, g] of features) chunk.set(pairs.key(model, k), g);
     boundaries += size;
   }
   if (chunk.size > 0) chunks.push(chunk);
   const out = new Map([...grids.keys()].map((m) => [m, new Map<string, Buckets>()]));
-  const counted = await Promise.all(chunks.map((c) => countBuckets(store, rows, c, true)));
+  const counted = await Promise.all(chunks.map((c) => countBuckets(store, rows, c, pairs)));
   for (const buckets of counted) {
     for (const [key, b] of buckets) {
-      const [model, feature] = fromPairKey(key);
+      const [model, feature] = pairs.split(key);
       out.get(model)!.set(feature, b);
     }
   }
@@ -112,14 +113,14 @@ export async function bucketCountsOf(
 }
 
 /**
- * Counts each (look-up key, value) into the key's grid. `byModel`: keys are pair keys of several
- * models' features (pairKey), else feature names.
+ * Counts each (look-up key, value) into the key's grid: keys are feature names, or with `pairs`
+ * pair keys of several targets' features (pairKeysOf).
  */
 async function countBuckets(
   store: Store,
   rows: RowSet,
   grids: Map<string, number[]>,
-  byModel: boolean,
+  pairs?: ReturnType<typeof pairKeysOf>,
 ): Promise<Map<string, Buckets>> {
   const keys = [...grids.keys()];
   const out = new Map(keys.map((k) => [k, emptyBuckets(grids.get(k)!.length + 1)]));
@@ -152,14 +153,15 @@ async function countBuckets(
          arrayMap(x -> toUInt64(x), {bucket_bounds:Array(String)})) AS bound
        FROM (
          SELECT v, reinterpretAsUInt64(v + 0.) AS b,
-           transform(${byModel ? PAIR_KEY_SQL : 'k'}, {bucket_keys:Array(String)}, {bucket_index:Array(UInt32)}, toUInt32(0)) AS idx
-         FROM (${numericPairs(rows, byModel ? 'model,' : '')})
+           transform(${pairs ? pairs.sql : 'k'}, {bucket_keys:Array(String)}, {bucket_index:Array(UInt32)}, toUInt32(0)) AS idx
+         FROM (${numericPairs(rows, pairs ? 'target,' : '')})
        )
        WHERE idx > 0
      )
      GROUP BY bound`,
     {
       ...rows.params,
+      ...pairs?.params,
       bucket_keys: keys,
       bucket_index: keys.map((_, i) => i + 1),
       bucket_bounds: boundaries,

@@ -1,5 +1,5 @@
 import type { Store } from '@osprey/db';
-import { fromPairKey, numericPairs, PAIR_KEY_SQL, pairKey, type RowSet } from '../sql/rows';
+import { numericPairs, pairKeysOf, type RowSet } from '../sql/rows';
 
 /**
  * Evidently treats a numeric feature with at most this many distinct values (reference and
@@ -17,7 +17,7 @@ export async function fewValueCounts(
   rows: RowSet,
   keys: string[],
 ): Promise<Map<string, Record<string, number>>> {
-  return countFewValues(store, rows, keys, false);
+  return countFewValues(store, rows, keys);
 }
 
 /**
@@ -35,32 +35,33 @@ export async function fewValueCountsOf(
     out.set(model, await fewValueCounts(store, rows, k));
     return out;
   }
-  const pairs = [...keys].flatMap(([model, k]) => k.map((f) => pairKey(model, f)));
-  for (const [key, counts] of await countFewValues(store, rows, pairs, true)) {
-    const [model, feature] = fromPairKey(key);
+  const pairs = pairKeysOf('few', [...keys.keys()]);
+  const wanted = [...keys].flatMap(([model, k]) => k.map((f) => pairs.key(model, f)));
+  for (const [key, counts] of await countFewValues(store, rows, wanted, pairs)) {
+    const [model, feature] = pairs.split(key);
     out.get(model)!.set(feature, counts);
   }
   return out;
 }
 
-/** `byModel`: keys are pair keys of several models' features (pairKey), else feature names. */
+/** `keys`: feature names, or with `pairs` pair keys of several targets' features (pairKeysOf). */
 async function countFewValues(
   store: Store,
   rows: RowSet,
   keys: string[],
-  byModel: boolean,
+  pairs?: ReturnType<typeof pairKeysOf>,
 ): Promise<Map<string, Record<string, number>>> {
   const out = new Map<string, Record<string, number>>();
   if (keys.length === 0) return out;
-  const pairs = byModel
-    ? `SELECT pk AS k, v FROM (SELECT ${PAIR_KEY_SQL} AS pk, v FROM (${numericPairs(rows, 'model,')}))
+  const keyed = pairs
+    ? `SELECT pk AS k, v FROM (SELECT ${pairs.sql} AS pk, v FROM (${numericPairs(rows, 'target,')}))
        WHERE has({few_keys:Array(String)}, pk)`
     : `SELECT k, v FROM (${numericPairs(rows)}) WHERE has({few_keys:Array(String)}, k)`;
   const counted = await store.query<{ k: string; v: number; n: string }>(
-    `SELECT k, v, count() AS n FROM (${pairs})
-     WHERE k IN (SELECT k FROM (${pairs}) GROUP BY k HAVING uniqUpTo(${FEW_VALUES})(v) <= ${FEW_VALUES})
+    `SELECT k, v, count() AS n FROM (${keyed})
+     WHERE k IN (SELECT k FROM (${keyed}) GROUP BY k HAVING uniqUpTo(${FEW_VALUES})(v) <= ${FEW_VALUES})
      GROUP BY k, v`,
-    { ...rows.params, few_keys: keys },
+    { ...rows.params, ...pairs?.params, few_keys: keys },
   );
   for (const r of counted) {
     const counts = out.get(r.k) ?? {};

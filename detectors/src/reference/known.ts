@@ -1,6 +1,6 @@
 import { Tables, type Store } from '@osprey/db';
-import { predictionRowsOf, referenceDatasetRowsOf, type RowSet } from '../sql/rows';
-import type { Reference, Target } from './resolve';
+import { predictionRowsOf, referenceDatasetRowsOf, targetKey, type RowSet } from '../sql/rows';
+import type { Reference, Scope, Target } from './resolve';
 
 /**
  * What a batched pass looked up once for a reference that each family would otherwise look up
@@ -39,11 +39,9 @@ export async function knownReferencesOf(
 ): Promise<(KnownReference | undefined)[]> {
   const present = targets.flatMap((t, i) => {
     const ref = refs[i];
-    return ref ? [{ model: t.scope.model, ref }] : [];
+    return ref ? [{ scope: t.scope, ref }] : [];
   });
   if (present.length === 0) return refs.map(() => undefined);
-  if (targets.length > 1 && targets.some((t) => t.scope.segment || t.scope.version !== undefined))
-    throw new Error('a batch of targets holds whole models only');
   const [counts, fits, profiles] = await Promise.all([
     rowCounts(store, present),
     storedByReference(
@@ -77,7 +75,7 @@ export async function knownReferencesOf(
 
 const idOf = (model: string, key: string) => `${model}\u0000${key}`;
 
-type Present = { model: string; ref: Reference };
+type Present = { scope: Scope; ref: Reference };
 type Counts = Pick<KnownReference, 'rows' | 'labelled' | 'scoredLabelled'>;
 type Row = { n: string; labelled?: string; scored_labelled?: string };
 
@@ -90,9 +88,9 @@ async function storedByReference(
   const rows = await store.query<{ model: string; key: string; name: string; text: string }>(
     `${select} WHERE model IN {models:Array(String)} AND reference_key IN {keys:Array(String)}
      GROUP BY ${groupBy}`,
-    { models: present.map((p) => p.model), keys: present.map((p) => p.ref.key) },
+    { models: present.map((p) => p.scope.model), keys: present.map((p) => p.ref.key) },
   );
-  const wanted = new Set(present.map((p) => idOf(p.model, p.ref.key)));
+  const wanted = new Set(present.map((p) => idOf(p.scope.model, p.ref.key)));
   const out = new Map<string, Map<string, string>>();
   for (const r of rows) {
     const id = idOf(r.model, r.key);
@@ -105,9 +103,9 @@ async function storedByReference(
 }
 
 /**
- * Each reference's row count. A single reference is counted over its own rows; several, as whole
- * models' references (one per model, no segment), grouped by model: dataset references in one
- * statement, time ranges and previous windows in another.
+ * Each reference's row count. A single reference is counted over its own rows; a batch's, grouped
+ * by target (referenceRowSetsOf): dataset references in one statement, time ranges and previous
+ * windows in another.
  */
 async function rowCounts(store: Store, present: readonly Present[]): Promise<Map<string, Counts>> {
   const out = new Map<string, Counts>();
@@ -118,56 +116,67 @@ async function rowCounts(store: Store, present: readonly Present[]): Promise<Map
     rows: Number(r.n),
     ...(labelled && { labelled: Number(r.labelled), scoredLabelled: Number(r.scored_labelled) }),
   });
-  if (present.length === 1) {
-    const [{ model, ref }] = present as [Present];
-    const dataset = ref.source === 'dataset';
-    const [r] = await store.query<Row>(
-      `SELECT count() AS n ${dataset ? `, ${labelledSql}` : ''} FROM (${ref.rows.sql})`,
-      ref.rows.params,
-    );
-    out.set(idOf(model, ref.key), countsOf(r!, dataset));
-    return out;
-  }
-  const datasets = present.filter((p) => p.ref.source === 'dataset');
-  const ranges = present.filter((p) => p.ref.source !== 'dataset');
-  const counted = async (rows: RowSet, labelled: boolean, of: readonly Present[]) => {
-    const keyOf = new Map(of.map((p) => [p.model, p.ref.key]));
-    const result = await store.query<Row & { model: string }>(
-      `SELECT model, count() AS n ${labelled ? `, ${labelledSql}` : ''}
-       FROM (${rows.sql}) GROUP BY model`,
-      rows.params,
-    );
-    for (const r of result) out.set(idOf(r.model, keyOf.get(r.model)!), countsOf(r, labelled));
-    // A reference without rows is counted too.
-    const none = { n: '0', labelled: '0', scored_labelled: '0' };
-    for (const p of of) {
-      const id = idOf(p.model, p.ref.key);
-      if (!out.has(id)) out.set(id, countsOf(none, labelled));
-    }
-  };
-  await Promise.all([
-    datasets.length > 0 &&
-      counted(
-        referenceDatasetRowsOf(
-          'refs',
-          datasets.map((p) => ({ model: p.model, referenceId: p.ref.detail.reference_id! })),
-        ),
-        true,
-        datasets,
-      ),
-    ranges.length > 0 &&
-      counted(
-        predictionRowsOf(
-          'ref',
-          ranges.map((p) => ({ scope: { model: p.model }, ...rangeOf(p.ref) })),
-        ),
-        false,
-        ranges,
-      ),
-  ]);
+  const idOfTarget = new Map(present.map((p) => [targetKey(p.scope), idOf(p.scope.model, p.ref.key)]));
+  await Promise.all(
+    referenceRowSetsOf(present).map(async ({ rows, dataset, of }) => {
+      const result = await store.query<Row & { target: string }>(
+        `SELECT target, count() AS n ${dataset ? `, ${labelledSql}` : ''}
+         FROM (${rows.sql}) GROUP BY target`,
+        rows.params,
+      );
+      for (const r of result) out.set(idOfTarget.get(r.target)!, countsOf(r, dataset));
+      // A reference without rows is counted too.
+      const none = { n: '0', labelled: '0', scored_labelled: '0' };
+      for (const p of of) {
+        const id = idOf(p.scope.model, p.ref.key);
+        if (!out.has(id)) out.set(id, countsOf(none, dataset));
+      }
+    }),
+  );
   return out;
 }
 
-function rangeOf(ref: Reference): { from: number; to: number } {
-  return { from: Date.parse(ref.detail.from!), to: Date.parse(ref.detail.to!) };
+/**
+ * The references of targets of one window as row sets with a `target` column (targetKey): one
+ * reference's own rows, or for a batch (whole models, or one model's segments of one tag) the
+ * dataset references in one row set and the time ranges and previous windows in another (their
+ * tables differ).
+ */
+export function referenceRowSetsOf(
+  present: readonly { scope: Scope; ref: Reference }[],
+): { rows: RowSet; dataset: boolean; of: readonly { scope: Scope; ref: Reference }[] }[] {
+  if (present.length === 1)
+    return [{ rows: present[0]!.ref.rows, dataset: present[0]!.ref.source === 'dataset', of: present }];
+  const datasets = present.filter((p) => p.ref.source === 'dataset');
+  const ranges = present.filter((p) => p.ref.source !== 'dataset');
+  return [
+    ...(datasets.length > 0
+      ? [
+          {
+            rows: referenceDatasetRowsOf(
+              'refs',
+              datasets.map((p) => ({ scope: p.scope, referenceId: p.ref.detail.reference_id! })),
+            ),
+            dataset: true,
+            of: datasets,
+          },
+        ]
+      : []),
+    ...(ranges.length > 0
+      ? [
+          {
+            rows: predictionRowsOf(
+              'ref',
+              ranges.map((p) => ({
+                scope: p.scope,
+                from: Date.parse(p.ref.detail.from!),
+                to: Date.parse(p.ref.detail.to!),
+              })),
+            ),
+            dataset: false,
+            of: ranges,
+          },
+        ]
+      : []),
+  ];
 }

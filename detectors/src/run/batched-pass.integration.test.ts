@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DetectorScheduler } from '../scheduler/scheduler';
 import { loadSettingsOf, saveSettings } from '../settings/model-settings';
-import { detectModelsWindow, detectWindow, type Detection } from './detect';
+import { detectModelsWindow, detectTargets, detectWindow, type Detection } from './detect';
 
 // A scheduler pass detects the models due for a window together, the families that group by model
 // in shared statements (detectModelsWindow). What it stores for each model must be what the model
@@ -48,6 +48,7 @@ function predictions(model: Name, count: number, start: number, shift: number, e
       flag: (i * (shift + 1)) % 3,
     },
     cat_features: { colour: ['red', 'green', 'blue'][(i + shift) % 3]! },
+    tags: { region: ['north', 'south', 'east', 'north'][i % 4]! },
     // Booleans in some models only (the batch's statements carry them for those alone).
     bool_features: shift > 0 ? { vip: i % (shift + 2) === 0 } : {},
     // 'ranged' is a multiclass model; the others log scores.
@@ -97,6 +98,7 @@ beforeAll(async () => {
       num_features: { x: ((i * 31) % 97) / 10, y: (i % 11) * 1.5, flag: i % 2 },
       cat_features: { colour: ['red', 'green', 'blue'][i % 3]! },
       bool_features: { vip: i % 3 === 0 },
+      tags: { region: ['north', 'south', 'east'][i % 3]! },
       prediction_num: ((i * 13) % 19) / 19,
     })),
   );
@@ -270,14 +272,36 @@ describe('the batched pass', () => {
     });
   }, 120_000);
 
+  it("detects a model's segment values together as each alone", async () => {
+    for (const name of ['quiet', 'dataset', 'ranged'] as const) {
+      const [settings] = (await loadSettingsOf(store, [name])).values();
+      const targets = ['north', 'south', 'east'].map((value) => ({
+        scope: { model: name, window, segment: { key: 'region', value } },
+        settings: settings!,
+      }));
+      const alone: Detection[] = [];
+      for (const t of targets) alone.push(...(await detectTargets(store, [t])));
+      const together = await detectTargets(store, targets);
+      expect(together.map((d) => d.segment)).toEqual([
+        'region=north',
+        'region=south',
+        'region=east',
+      ]);
+      for (const [i, d] of together.entries()) expectSame(d, alone[i]);
+      // The segments differ, so equal answers are no accident.
+      const counts = together.map((d) => (d.latency as { count: number }).count);
+      expect(new Set(counts).size, name).toBeGreaterThan(1);
+    }
+  }, 120_000);
+
   it('keeps a failing model from costing the others their window, and stores each once', async () => {
     await clearRuns();
     // The store fails every detector statement that reads model 'ranged''s predictions (alone or
-    // in a batch; a detector's row set is `SELECT *, is_error FROM predictions …`).
+    // in a batch; a detector's row set is `SELECT *, is_error, … AS target FROM predictions …`).
     const reads = (params: QueryParams | undefined) =>
       JSON.stringify(params ?? {}).includes('"ranged"');
     const query: Store['query'] = (sql, params, ...rest) =>
-      sql.includes('is_error FROM predictions') && reads(params)
+      sql.includes('AS target FROM predictions') && reads(params)
         ? Promise.reject(new Error('injected failure'))
         : store.query(sql, params, ...rest);
     const failing = new Proxy(store, {

@@ -5,7 +5,7 @@ import { detectDriftOf, type DriftReport, type FeatureDrift } from '../drift/det
 import { statisticOf } from '../drift/verdict';
 import { detectErrors, detectLatency, detectThroughput } from '../operational/operational';
 import { detectEstimatedPerformance } from '../estimation/detect-estimated';
-import { detectPerformance, detectPerformanceOf } from '../performance/performance';
+import { detectPerformanceOf } from '../performance/performance';
 import { detectMultivariateDriftOf } from '../multivariate/detect-multivariate';
 import { detectEmbeddingDriftOf } from '../embeddings/detect-embeddings';
 import { detectQualityOf } from '../quality/detect-quality';
@@ -18,7 +18,6 @@ import {
   type Target,
 } from '../reference/resolve';
 import {
-  saveRun,
   saveRunsOf,
   type DetectorName,
   type ResultRow,
@@ -122,6 +121,11 @@ async function windowSettings(store: Store, model: string): Promise<ModelSetting
   return withDefaultReference(store, model, await loadSettings(store, model));
 }
 
+/**
+ * Every value of each configured segment tag detected as a target of its own: the values of one
+ * tag together, in the statements a batch of models shares (grouped by segment instead of model).
+ * A version's segments are detected one by one.
+ */
 async function detectSegments(
   store: Store,
   settings: ModelSettings,
@@ -129,11 +133,22 @@ async function detectSegments(
 ): Promise<Detection[]> {
   const segments: Detection[] = [];
   for (const key of settings.segments) {
-    for (const value of await segmentValues(store, opts, key)) {
-      segments.push(await detectScope(store, settings, { ...opts, segment: { key, value } }));
-    }
+    const targets = (await segmentValues(store, opts, key)).map((value) => ({
+      scope: { ...scopeOf(opts), segment: { key, value } },
+      settings,
+    }));
+    if (opts.version === undefined) segments.push(...(await detectTargets(store, targets)));
+    else for (const t of targets) segments.push(...(await detectTargets(store, [t])));
   }
   return segments;
+}
+
+function scopeOf(opts: WindowOptions): Scope {
+  return {
+    model: opts.model,
+    window: opts.window,
+    ...(opts.version !== undefined && { version: opts.version }),
+  };
 }
 
 /** Re-evaluates the performance of each segment of a window whose predictions got labels since. */
@@ -143,11 +158,26 @@ export async function redetectSegmentPerformance(
   scope: { model: string; window: Window },
 ): Promise<void> {
   for (const key of settings.segments) {
-    for (const value of await segmentValues(store, scope, key)) {
-      const segment = { ...scope, segment: { key, value } };
-      const d = await detectPerformance(store, settings, segment);
-      await saveRun(store, segment, 'performance', d.referenceKey, d.document, d.rows);
-    }
+    const targets = (await segmentValues(store, scope, key)).map((value) => ({
+      scope: { ...scope, segment: { key, value } },
+      settings,
+    }));
+    if (targets.length === 0) continue;
+    const detected = await detectPerformanceOf(store, targets);
+    await saveRunsOf(
+      store,
+      targets.map((t, i) => ({
+        scope: t.scope,
+        runs: [
+          {
+            detector: 'performance' as const,
+            referenceKey: detected[i]!.referenceKey,
+            document: detected[i]!.document,
+            rows: detected[i]!.rows,
+          },
+        ],
+      })),
+    );
   }
 }
 

@@ -20,6 +20,14 @@ export function segmentLabel(segment: Segment | undefined): string {
   return segment ? `${segment.key}=${segment.value}` : '';
 }
 
+/**
+ * The detection target a scope names, as batched statements group by it (the row sets' `target`
+ * column): the model, or the model and one segment. Model names hold no '|'.
+ */
+export function targetKey(scope: RowScope): string {
+  return scope.segment ? `${scope.model}|${segmentLabel(scope.segment)}` : scope.model;
+}
+
 /** Logged predictions of a model in [from, to), optionally of one version and one segment. */
 export function predictionRows(
   prefix: string,
@@ -41,17 +49,19 @@ export function predictionRows(
     params[p('version')] = opts.version;
   }
   addSegment(where, params, p, opts.segment);
+  params[p('target')] = targetKey(opts);
   return {
-    sql: `SELECT *, is_error FROM ${Tables.predictions} WHERE ${where.join(' AND ')}`,
+    sql: `SELECT *, is_error, {${p('target')}:String} AS target FROM ${Tables.predictions} WHERE ${where.join(' AND ')}`,
     params,
   };
 }
 
 /**
  * The predictions of several scopes, each in its own [from, to), as one row set whose statements
- * group by `model`: a batch of whole-model scopes of distinct models (one statement serves every
- * model of a scheduler pass), or a single scope of any kind. A statement's fixed cost is what a
- * small model pays, so a batch costs each model a fraction of its own statement.
+ * group by `target` (targetKey): a batch of whole models (one statement serves every model of a
+ * scheduler pass), a batch of one model's segments of one tag (every value of it), or a single
+ * scope of any kind. A statement's fixed cost is what a small target pays, so a batch costs each
+ * target a fraction of its own statement.
  */
 export function predictionRowsOf(
   prefix: string,
@@ -62,31 +72,65 @@ export function predictionRowsOf(
     return predictionRows(prefix, { ...scope, from, to });
   }
   const p = (name: string) => `${prefix}_${name}`;
-  const models = ranges.map((r) => r.scope.model);
-  if (ranges.some((r) => r.scope.version !== undefined || r.scope.segment !== undefined))
-    throw new Error('a batch of scopes holds whole models only');
-  if (new Set(models).size !== models.length) throw new Error('a batch holds each model once');
+  const batch = batchFilter(p, ranges.map((r) => r.scope));
   const from = Math.min(...ranges.map((r) => r.from));
   const to = Math.max(...ranges.map((r) => r.to));
   const where = [
-    `model IN {${p('models')}:Array(String)}`,
+    ...batch.where,
     `timestamp >= fromUnixTimestamp64Milli({${p('from')}:Int64}, 'UTC')`,
     `timestamp < fromUnixTimestamp64Milli({${p('to')}:Int64}, 'UTC')`,
   ];
-  const params: QueryParams = { [p('models')]: models, [p('from')]: from, [p('to')]: to };
-  // Each model's own range, where they differ: looked up by model per row.
+  const params: QueryParams = { ...batch.params, [p('from')]: from, [p('to')]: to };
+  // Each target's own range, where they differ: looked up by target per row.
   if (ranges.some((r) => r.from !== from || r.to !== to)) {
-    const of = (name: string) =>
-      `transform(CAST(model, 'String'), {${p('models')}:Array(String)}, {${p(name)}:Array(Int64)}, toInt64(0))`;
-    where.push(`toUnixTimestamp64Milli(timestamp) >= ${of('froms')}`);
-    where.push(`toUnixTimestamp64Milli(timestamp) < ${of('tos')}`);
+    where.push(`toUnixTimestamp64Milli(timestamp) >= ${batch.lookUp('froms', 'Int64', 'toInt64(0)')}`);
+    where.push(`toUnixTimestamp64Milli(timestamp) < ${batch.lookUp('tos', 'Int64', 'toInt64(0)')}`);
     params[p('froms')] = ranges.map((r) => r.from);
     params[p('tos')] = ranges.map((r) => r.to);
   }
   return {
-    sql: `SELECT *, is_error FROM ${Tables.predictions} WHERE ${where.join(' AND ')}`,
+    sql: `SELECT *, is_error, ${batch.target} AS target FROM ${Tables.predictions} WHERE ${where.join(' AND ')}`,
     params,
   };
+}
+
+/**
+ * What narrows a table of logged rows (predictions, reference rows) to a batch of targets: whole
+ * models, each once, or one model's segments of one tag key, each value once (no version). `target`
+ * is each row's targetKey in SQL; `lookUp(name, type, otherwise)` looks a per-target parameter
+ * array (`{prefix_name}`, in the scopes' order) up by it.
+ */
+function batchFilter(p: (name: string) => string, scopes: readonly RowScope[]) {
+  if (scopes.some((s) => s.version !== undefined))
+    throw new Error('a batch of scopes holds no version');
+  const targets = scopes.map(targetKey);
+  if (new Set(targets).size !== targets.length) throw new Error('a batch holds each target once');
+  const segments = scopes.filter((s) => s.segment);
+  const params: QueryParams = { [p('targets')]: targets };
+  let where: string[];
+  let target: string;
+  if (segments.length === 0) {
+    where = [`model IN {${p('targets')}:Array(String)}`];
+    target = `CAST(model, 'String')`;
+  } else {
+    const [first] = scopes as [RowScope];
+    if (
+      segments.length !== scopes.length ||
+      scopes.some((s) => s.model !== first.model || s.segment!.key !== first.segment!.key)
+    )
+      throw new Error("a batch of segments holds one model's values of one tag");
+    where = [
+      `model = {${p('model')}:String}`,
+      `tags[{${p('seg_key')}:String}] IN {${p('seg_values')}:Array(String)}`,
+    ];
+    target = `concat({${p('model')}:String}, '|', {${p('seg_key')}:String}, '=', tags[{${p('seg_key')}:String}])`;
+    params[p('model')] = first.model;
+    params[p('seg_key')] = first.segment!.key;
+    params[p('seg_values')] = scopes.map((s) => s.segment!.value);
+  }
+  const lookUp = (name: string, type: string, otherwise: string) =>
+    `transform(${target}, {${p('targets')}:Array(String)}, {${p(name)}:Array(${type})}, ${otherwise})`;
+  return { where, params, target, lookUp };
 }
 
 /** What predictionRows narrows by besides the time range. */
@@ -105,27 +149,32 @@ export function referenceDatasetRows(
   const where = [`model = {${p('model')}:String}`, `reference_id = {${p('ref')}:String}`];
   const params: QueryParams = { [p('model')]: opts.model, [p('ref')]: opts.referenceId };
   addSegment(where, params, p, opts.segment);
-  return { sql: `SELECT * FROM ${Tables.referenceRows} WHERE ${where.join(' AND ')}`, params };
+  params[p('target')] = targetKey(opts);
+  return {
+    sql: `SELECT *, {${p('target')}:String} AS target FROM ${Tables.referenceRows} WHERE ${where.join(' AND ')}`,
+    params,
+  };
 }
 
 /**
- * Several models' reference datasets (one each, whole: no segment), as one row set whose
- * statements group by `model`; a single one is referenceDatasetRows.
+ * Several targets' reference datasets (one each: whole models, or one model's segments of one tag;
+ * see predictionRowsOf), as one row set whose statements group by `target`; a single one is
+ * referenceDatasetRows.
  */
 export function referenceDatasetRowsOf(
   prefix: string,
-  datasets: readonly { model: string; referenceId: string }[],
+  datasets: readonly { scope: RowScope; referenceId: string }[],
 ): RowSet {
-  if (datasets.length === 1) return referenceDatasetRows(prefix, datasets[0]!);
+  if (datasets.length === 1) {
+    const [{ scope, referenceId }] = datasets as [(typeof datasets)[number]];
+    return referenceDatasetRows(prefix, { ...scope, referenceId });
+  }
   const p = (name: string) => `${prefix}_${name}`;
+  const batch = batchFilter(p, datasets.map((d) => d.scope));
   return {
-    sql: `SELECT * FROM ${Tables.referenceRows}
-          WHERE model IN {${p('models')}:Array(String)}
-            AND reference_id = transform(CAST(model, 'String'), {${p('models')}:Array(String)}, {${p('ids')}:Array(String)}, '')`,
-    params: {
-      [p('models')]: datasets.map((d) => d.model),
-      [p('ids')]: datasets.map((d) => d.referenceId),
-    },
+    sql: `SELECT *, ${batch.target} AS target FROM ${Tables.referenceRows}
+          WHERE ${batch.where.join(' AND ')} AND reference_id = ${batch.lookUp('ids', 'String', "''")}`,
+    params: { ...batch.params, [p('ids')]: datasets.map((d) => d.referenceId) },
   };
 }
 
@@ -148,20 +197,25 @@ function addSegment(
 export const PREDICTION_KEY = '';
 
 /**
- * A (model, feature) pair's look-up key, split at its first '/': model names never hold one
- * (the contract allows A-Z a-z 0-9 _ . -), feature names may.
+ * Look-up keys of (target, feature) pairs for statements over several targets' rows: the target's
+ * number in `targets` and the feature's name, `<n>/<name>` (the number holds no '/', so a key
+ * splits at its first). `sql`: a row's key from its `target` and feature `k`, with `params`.
  */
-export function pairKey(model: string, feature: string): string {
-  return `${model}/${feature}`;
+export function pairKeysOf(prefix: string, targets: readonly string[]) {
+  const index = new Map(targets.map((t, i) => [t, i + 1]));
+  return {
+    sql: `concat(toString(transform(target, {${prefix}_pair_targets:Array(String)}, {${prefix}_pair_index:Array(UInt32)}, toUInt32(0))), '/', k)`,
+    params: {
+      [`${prefix}_pair_targets`]: [...targets],
+      [`${prefix}_pair_index`]: targets.map((_, i) => i + 1),
+    } as QueryParams,
+    key: (target: string, feature: string) => `${index.get(target)}/${feature}`,
+    split: (key: string): [target: string, feature: string] => {
+      const i = key.indexOf('/');
+      return [targets[Number(key.slice(0, i)) - 1]!, key.slice(i + 1)];
+    },
+  };
 }
-
-export function fromPairKey(key: string): [model: string, feature: string] {
-  const i = key.indexOf('/');
-  return [key.slice(0, i), key.slice(i + 1)];
-}
-
-/** SQL of a row's pair key (pairKey) from its `model` and feature `k`. */
-export const PAIR_KEY_SQL = `concat(CAST(model, 'String'), '/', k)`;
 
 /** (k, v) pairs of a row set's numeric features plus the numeric prediction. */
 export function numericPairs(rows: RowSet, extra = ''): string {
@@ -181,7 +235,7 @@ export function numericPairs(rows: RowSet, extra = ''): string {
  */
 export function categoryCountsSql(rows: RowSet, opts: { byModel?: boolean } = {}): string {
   const from = `FROM (${rows.sql})`;
-  const m = opts.byModel ? `CAST(model, 'String') AS m, ` : '';
+  const m = opts.byModel ? `target AS m, ` : '';
   const by = opts.byModel ? 'm, ' : '';
   return `
     SELECT ${m}'c' AS t, CAST(k, 'String') AS k, v, count() AS n ${from}
