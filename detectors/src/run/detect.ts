@@ -137,6 +137,7 @@ async function detectSegments(
       scope: { ...scopeOf(opts), segment: { key, value } },
       settings,
     }));
+    if (targets.length === 0) continue;
     if (opts.version === undefined) segments.push(...(await detectTargets(store, targets)));
     else for (const t of targets) segments.push(...(await detectTargets(store, [t])));
   }
@@ -208,6 +209,7 @@ export async function detectTargets(
   store: Store,
   targets: readonly Target[],
 ): Promise<Detection[]> {
+  if (targets.length === 0) return [];
   const latency = await detectLatency(store, targets);
   const errors = await detectErrors(store, targets);
   const throughput = await detectThroughput(store, targets);

@@ -67,6 +67,7 @@ export function predictionRowsOf(
   prefix: string,
   ranges: readonly { scope: RowScope; from: number; to: number }[],
 ): RowSet {
+  if (ranges.length === 0) throw new Error('a batch holds at least one scope');
   if (ranges.length === 1) {
     const [{ scope, from, to }] = ranges as [(typeof ranges)[number]];
     return predictionRows(prefix, { ...scope, from, to });
