@@ -216,7 +216,9 @@ async function windowCountsOf(
           store,
           referenceRowSetsOf(exact).map((r) => r.rows),
           current,
-          new Map(exact.map(({ scope }) => [targetKey(scope), modes.get(targetKey(scope))!.present])),
+          new Map(
+            exact.map(({ scope }) => [targetKey(scope), modes.get(targetKey(scope))!.present]),
+          ),
         ),
     large.length === 0
       ? new Map<string, Map<string, Buckets>>()

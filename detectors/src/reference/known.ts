@@ -116,7 +116,9 @@ async function rowCounts(store: Store, present: readonly Present[]): Promise<Map
     rows: Number(r.n),
     ...(labelled && { labelled: Number(r.labelled), scoredLabelled: Number(r.scored_labelled) }),
   });
-  const idOfTarget = new Map(present.map((p) => [targetKey(p.scope), idOf(p.scope.model, p.ref.key)]));
+  const idOfTarget = new Map(
+    present.map((p) => [targetKey(p.scope), idOf(p.scope.model, p.ref.key)]),
+  );
   await Promise.all(
     referenceRowSetsOf(present).map(async ({ rows, dataset, of }) => {
       const result = await store.query<Row & { target: string }>(
@@ -146,7 +148,9 @@ export function referenceRowSetsOf(
   present: readonly { scope: Scope; ref: Reference }[],
 ): { rows: RowSet; dataset: boolean; of: readonly { scope: Scope; ref: Reference }[] }[] {
   if (present.length === 1)
-    return [{ rows: present[0]!.ref.rows, dataset: present[0]!.ref.source === 'dataset', of: present }];
+    return [
+      { rows: present[0]!.ref.rows, dataset: present[0]!.ref.source === 'dataset', of: present },
+    ];
   const datasets = present.filter((p) => p.ref.source === 'dataset');
   const ranges = present.filter((p) => p.ref.source !== 'dataset');
   return [

@@ -9,7 +9,7 @@ import { detectPerformanceOf } from '../performance/performance';
 import { detectMultivariateDriftOf } from '../multivariate/detect-multivariate';
 import { detectEmbeddingDriftOf } from '../embeddings/detect-embeddings';
 import { detectQualityOf } from '../quality/detect-quality';
-import { knownReferencesOf } from '../reference/known';
+import { knownReferencesOf, type KnownReference } from '../reference/known';
 import {
   resolveReference,
   withDefaultReference,
@@ -17,12 +17,7 @@ import {
   type Scope,
   type Target,
 } from '../reference/resolve';
-import {
-  saveRunsOf,
-  type DetectorName,
-  type ResultRow,
-  type RunToSave,
-} from '../results/runs';
+import { saveRunsOf, type DetectorName, type ResultRow, type RunToSave } from '../results/runs';
 import { loadSettings, type ModelSettings } from '../settings/model-settings';
 import { predictionRows, segmentLabel } from '../sql/rows';
 import { isoWindow, type Window } from '../window';
@@ -216,6 +211,7 @@ export async function detectTargets(
   const performance = await detectPerformanceOf(store, targets);
   const refs = await Promise.all(targets.map((t) => resolveReference(store, t.settings, t.scope)));
   const known = await knownReferencesOf(store, targets, refs);
+  const wholeKnown = await wholeModelsKnown(store, targets);
   const drifts = await detectDriftOf(store, targets, known);
   const quality = await detectQualityOf(store, targets, known);
   const multivariate = await detectMultivariateDriftOf(store, targets, known);
@@ -230,7 +226,13 @@ export async function detectTargets(
       errors: errors[i]!,
       throughput: throughput[i]!,
       performance: performance[i]!,
-      estimated_performance: await detectEstimatedPerformance(store, settings, scope, k),
+      estimated_performance: await detectEstimatedPerformance(
+        store,
+        settings,
+        scope,
+        k,
+        scope.segment ? wholeKnown.get(scope.model) : k,
+      ),
       multivariate_drift: multivariate[i]!,
       quality: quality[i]!,
       embedding_drift: embeddings[i]!,
@@ -273,6 +275,24 @@ export async function detectTargets(
 }
 
 type Detected = { document: object; rows: ResultRow[]; referenceKey: string };
+
+/**
+ * For segment targets, their whole model's reference as known.ts looks it up (DLE learns from the
+ * whole model's reference, also for a segment's window): once per model, not once per segment.
+ */
+async function wholeModelsKnown(
+  store: Store,
+  targets: readonly Target[],
+): Promise<Map<string, KnownReference | undefined>> {
+  const out = new Map<string, KnownReference | undefined>();
+  for (const { scope, settings } of targets) {
+    if (!scope.segment || out.has(scope.model)) continue;
+    const whole = { scope: { ...scope, segment: undefined }, settings };
+    const ref = await resolveReference(store, settings, whole.scope);
+    out.set(scope.model, (await knownReferencesOf(store, [whole], [ref]))[0]);
+  }
+  return out;
+}
 
 function driftRows(report: DriftReport): ResultRow[] {
   const rows: ResultRow[] = [];

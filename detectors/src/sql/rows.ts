@@ -73,7 +73,10 @@ export function predictionRowsOf(
     return predictionRows(prefix, { ...scope, from, to });
   }
   const p = (name: string) => `${prefix}_${name}`;
-  const batch = batchFilter(p, ranges.map((r) => r.scope));
+  const batch = batchFilter(
+    p,
+    ranges.map((r) => r.scope),
+  );
   const from = Math.min(...ranges.map((r) => r.from));
   const to = Math.max(...ranges.map((r) => r.to));
   const where = [
@@ -84,7 +87,9 @@ export function predictionRowsOf(
   const params: QueryParams = { ...batch.params, [p('from')]: from, [p('to')]: to };
   // Each target's own range, where they differ: looked up by target per row.
   if (ranges.some((r) => r.from !== from || r.to !== to)) {
-    where.push(`toUnixTimestamp64Milli(timestamp) >= ${batch.lookUp('froms', 'Int64', 'toInt64(0)')}`);
+    where.push(
+      `toUnixTimestamp64Milli(timestamp) >= ${batch.lookUp('froms', 'Int64', 'toInt64(0)')}`,
+    );
     where.push(`toUnixTimestamp64Milli(timestamp) < ${batch.lookUp('tos', 'Int64', 'toInt64(0)')}`);
     params[p('froms')] = ranges.map((r) => r.from);
     params[p('tos')] = ranges.map((r) => r.to);
@@ -171,7 +176,10 @@ export function referenceDatasetRowsOf(
     return referenceDatasetRows(prefix, { ...scope, referenceId });
   }
   const p = (name: string) => `${prefix}_${name}`;
-  const batch = batchFilter(p, datasets.map((d) => d.scope));
+  const batch = batchFilter(
+    p,
+    datasets.map((d) => d.scope),
+  );
   return {
     sql: `SELECT *, ${batch.target} AS target FROM ${Tables.referenceRows}
           WHERE ${batch.where.join(' AND ')} AND reference_id = ${batch.lookUp('ids', 'String', "''")}`,
