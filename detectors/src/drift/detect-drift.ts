@@ -169,7 +169,10 @@ async function windowCountsOf(
   const first = batch ? gridsOf(models, binsGrid) : gridsOf(models, (p) => p.grid);
   // The numeric and the categorical pass read different columns; ClickHouse runs them side by side.
   const [categories, buckets, fewValues, texts] = await Promise.all([
-    categoryCountsOf(store, current),
+    // One target's counts group by nothing more (a 1M-row window pays for every grouping key).
+    batch
+      ? categoryCountsOf(store, current)
+      : categoryCounts(store, current).then((c) => new Map([[models[0]!, c]])),
     bucketCountsOf(store, current, first),
     fewValueCountsOf(
       store,
