@@ -47,10 +47,9 @@ export async function ecdfStatisticsOf(
   current: RowSet,
   keys: ReadonlyMap<string, string[]>,
 ): Promise<Map<string, Map<string, EcdfStatistics>>> {
-  const out = new Map([...keys.keys()].map((m) => [m, new Map<string, EcdfStatistics>()]));
   const pairs = pairKeysOf('ecdf', [...keys.keys()]);
   const wanted = [...keys].flatMap(([target, k]) => k.map((f) => pairs.key(target, f)));
-  if (wanted.length === 0) return out;
+  if (wanted.length === 0) return pairs.regroup([]);
   const keyed = (rows: RowSet, src: number) =>
     `SELECT src, pk AS k, v
      FROM (SELECT ${src} AS src, ${pairs.sql} AS pk, v FROM (${numericPairs(rows, 'target,')}))`;
@@ -61,11 +60,7 @@ export async function ecdfStatisticsOf(
     current.params,
     pairs.params,
   ) as QueryParams;
-  for (const [key, statistics] of await ecdfOf(store, both, params, wanted)) {
-    const [model, feature] = pairs.split(key);
-    out.get(model)!.set(feature, statistics);
-  }
-  return out;
+  return pairs.regroup(await ecdfOf(store, both, params, wanted));
 }
 
 /** The statistics of `both`, (src, k, v) rows: src 0 the reference's, 1 the window's. */

@@ -101,15 +101,8 @@ export async function bucketCountsOf(
     boundaries += size;
   }
   if (chunk.size > 0) chunks.push(chunk);
-  const out = new Map([...grids.keys()].map((m) => [m, new Map<string, Buckets>()]));
   const counted = await Promise.all(chunks.map((c) => countBuckets(store, rows, c, pairs)));
-  for (const buckets of counted) {
-    for (const [key, b] of buckets) {
-      const [model, feature] = pairs.split(key);
-      out.get(model)!.set(feature, b);
-    }
-  }
-  return out;
+  return pairs.regroup(counted.flatMap((buckets) => [...buckets]));
 }
 
 /**

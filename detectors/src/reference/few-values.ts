@@ -29,19 +29,13 @@ export async function fewValueCountsOf(
   rows: RowSet,
   keys: ReadonlyMap<string, string[]>,
 ): Promise<Map<string, Map<string, Record<string, number>>>> {
-  const out = new Map([...keys.keys()].map((m) => [m, new Map<string, Record<string, number>>()]));
   if (keys.size === 1) {
     const [[model, k]] = [...keys] as [[string, string[]]];
-    out.set(model, await fewValueCounts(store, rows, k));
-    return out;
+    return new Map([[model, await fewValueCounts(store, rows, k)]]);
   }
   const pairs = pairKeysOf('few', [...keys.keys()]);
   const wanted = [...keys].flatMap(([model, k]) => k.map((f) => pairs.key(model, f)));
-  for (const [key, counts] of await countFewValues(store, rows, wanted, pairs)) {
-    const [model, feature] = pairs.split(key);
-    out.get(model)!.set(feature, counts);
-  }
-  return out;
+  return pairs.regroup(await countFewValues(store, rows, wanted, pairs));
 }
 
 /** `keys`: feature names, or with `pairs` pair keys of several targets' features (pairKeysOf). */

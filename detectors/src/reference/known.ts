@@ -44,20 +44,9 @@ export async function knownReferencesOf(
   if (present.length === 0) return refs.map(() => undefined);
   const [counts, fits, profiles] = await Promise.all([
     rowCounts(store, present),
-    storedByReference(
-      store,
-      `SELECT model, reference_key AS key, family AS name, argMax(fit, computed_at) AS text
-       FROM ${Tables.referenceFits}`,
-      'model, reference_key, family',
-      present,
-    ),
-    storedByReference(
-      store,
-      `SELECT model, reference_key AS key, feature AS name, argMax(profile, computed_at) AS text
-       FROM ${Tables.referenceProfiles}`,
-      'model, reference_key, target, feature',
-      present,
-    ),
+    // A fit per family; a profile row per (target, feature).
+    storedByReference(store, Tables.referenceFits, 'family', 'fit', present),
+    storedByReference(store, Tables.referenceProfiles, 'feature', 'profile', present, 'target'),
   ]);
   return targets.map((t, i) => {
     const ref = refs[i];
@@ -79,15 +68,20 @@ type Present = { scope: Scope; ref: Reference };
 type Counts = Pick<KnownReference, 'rows' | 'labelled' | 'scoredLabelled'>;
 type Row = { n: string; labelled?: string; scored_labelled?: string };
 
+/** The latest `text` column per `name` column of each present reference, from `table`. */
 async function storedByReference(
   store: Store,
-  select: string,
-  groupBy: string,
+  table: string,
+  name: string,
+  text: string,
   present: readonly Present[],
+  groupAlso = '',
 ): Promise<Map<string, Map<string, string>>> {
   const rows = await store.query<{ model: string; key: string; name: string; text: string }>(
-    `${select} WHERE model IN {models:Array(String)} AND reference_key IN {keys:Array(String)}
-     GROUP BY ${groupBy}`,
+    `SELECT model, reference_key AS key, ${name} AS name, argMax(${text}, computed_at) AS text
+     FROM ${table}
+     WHERE model IN {models:Array(String)} AND reference_key IN {keys:Array(String)}
+     GROUP BY model, reference_key, ${groupAlso ? `${groupAlso}, ` : ''}${name}`,
     { models: present.map((p) => p.scope.model), keys: present.map((p) => p.ref.key) },
   );
   const wanted = new Set(present.map((p) => idOf(p.scope.model, p.ref.key)));

@@ -219,9 +219,14 @@ export function pairKeysOf(prefix: string, targets: readonly string[]) {
       [`${prefix}_pair_index`]: targets.map((_, i) => i + 1),
     } as QueryParams,
     key: (target: string, feature: string) => `${index.get(target)}/${feature}`,
-    split: (key: string): [target: string, feature: string] => {
-      const i = key.indexOf('/');
-      return [targets[Number(key.slice(0, i)) - 1]!, key.slice(i + 1)];
+    /** Results by pair key, regrouped by target then feature (every target, if empty). */
+    regroup<T>(results: Iterable<[key: string, value: T]>): Map<string, Map<string, T>> {
+      const out = new Map(targets.map((t) => [t, new Map<string, T>()]));
+      for (const [key, value] of results) {
+        const i = key.indexOf('/');
+        out.get(targets[Number(key.slice(0, i)) - 1]!)!.set(key.slice(i + 1), value);
+      }
+      return out;
     },
   };
 }
