@@ -1,6 +1,7 @@
 import type { QueryParams, Store } from '@osprey/db';
 import { numericPairs, pairKeysOf, type RowSet } from '../sql/rows';
 import { kolmogorovNSf } from './kolmogorov-n';
+import { exactKsP } from './ks-exact';
 
 /** Up to this many values per side the KS p-value is exact (scipy's and ClickHouse's 'auto' rule). */
 const EXACT_KS_ROWS = 10_000;
@@ -9,8 +10,8 @@ export interface EcdfStatistics {
   /** Kolmogorov–Smirnov statistic: the largest gap between the two empirical CDFs. */
   ks: number;
   /**
-   * Two-sided p-value, as scipy's ks_2samp(method='auto'): exact (ClickHouse's
-   * kolmogorovSmirnovTest) up to 10,000 values per side, else kstwo.sf(D, round(nm/(n+m))).
+   * Two-sided p-value, as scipy's ks_2samp(method='auto'): exact (ks-exact.ts, from n, m and D)
+   * up to 10,000 values per side, else kstwo.sf(D, round(nm/(n+m))).
    */
   ksP: number;
   /** Wasserstein-1 distance: the area between the two empirical CDFs. */
@@ -94,24 +95,17 @@ async function ecdfOf(
      GROUP BY idx`,
     params,
   );
-  const distances = rows.map((r) => ({ ...r, k: keys[Number(r.idx) - 1]! }));
-  // The exact p-value needs every value again (ClickHouse's test, exact up to 10,000 per side);
-  // above that the asymptotic distribution needs only the statistic and the sizes.
-  const small = distances.filter((r) => Math.max(Number(r.nr), Number(r.nc)) <= EXACT_KS_ROWS);
-  const exact = new Map<string, number>();
-  if (small.length > 0) {
-    const tests = await store.query<{ k: string; t: { d_statistic: number; p_value: number } }>(
-      `SELECT k, kolmogorovSmirnovTest('two-sided', 'exact')(v, src) AS t
-       FROM (${both}) WHERE has({ks_keys:Array(String)}, k) GROUP BY k`,
-      { ...params, ks_keys: small.map((r) => r.k) },
-    );
-    for (const r of tests) exact.set(r.k, r.t.p_value);
-  }
-  for (const r of distances) {
+  for (const r of rows) {
     const n = Number(r.nr);
     const m = Number(r.nc);
-    const ksP = exact.get(r.k) ?? asymptoticKsP(r.d, n, m);
-    out.set(r.k, { ks: r.d, ksP, wasserstein: r.w1 });
+    // scipy's 'auto': the exact p-value up to 10,000 values a side (from n, m and D alone), else
+    // the asymptotic one — as where the exact recursion fails.
+    const exact = Math.max(n, m) <= EXACT_KS_ROWS ? exactKsP(n, m, r.d) : undefined;
+    out.set(keys[Number(r.idx) - 1]!, {
+      ks: r.d,
+      ksP: exact ?? asymptoticKsP(r.d, n, m),
+      wasserstein: r.w1,
+    });
   }
   return out;
 }
