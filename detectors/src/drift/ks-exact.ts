@@ -61,7 +61,7 @@ function gcd(a: number, b: number): number {
 }
 
 /** numpy's round: halves go to the even neighbour. */
-function roundHalfEven(x: number): number {
+export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

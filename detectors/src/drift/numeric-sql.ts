@@ -1,7 +1,7 @@
 import type { QueryParams, Store } from '@osprey/db';
 import { numericPairs, pairKeysOf, type RowSet } from '../sql/rows';
 import { kolmogorovNSf } from './kolmogorov-n';
-import { exactKsP } from './ks-exact';
+import { exactKsP, roundHalfEven } from './ks-exact';
 
 /** Up to this many values per side the KS p-value is exact (scipy's and ClickHouse's 'auto' rule). */
 const EXACT_KS_ROWS = 10_000;
@@ -117,12 +117,6 @@ async function ecdfOf(
  */
 export function asymptoticKsP(d: number, n: number, m: number): number {
   return kolmogorovNSf(Math.max(1, roundHalfEven((n * m) / (n + m))), d);
-}
-
-/** numpy's round: halves go to the even neighbour. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /**
