@@ -94,9 +94,9 @@ export async function detectDrift(
 }
 
 /**
- * detectDrift for targets of one window (a batch's whole models, or one scope of any kind): the
- * window's category counts, which need nothing of the reference, are one statement for all.
- * `known`: each target's reference as a batched pass looked it up (known.ts), by index.
+ * detectDrift for targets of one window (a batch of whole models or of one model's segments, or
+ * one scope of any kind): the windows are counted together (windowCountsOf). `known`: each
+ * target's reference as a batched pass looked it up (known.ts), by index.
  */
 export async function detectDriftOf(
   store: Store,
@@ -106,11 +106,13 @@ export async function detectDriftOf(
   const refs = await Promise.all(
     targets.map((t, i) => resolveReference(store, t.settings, t.scope, known[i])),
   );
-  const compared = targets.flatMap((t, i) => (refs[i] ? [{ ...t, ref: refs[i] }] : []));
+  const compared = targets.flatMap((t, i) =>
+    refs[i] ? [{ ...t, ref: refs[i], key: targetKey(t.scope) }] : [],
+  );
   const profiles = new Map<string, ReferenceProfile>();
-  for (const { scope, settings, ref } of compared) {
+  for (const { scope, settings, ref, key } of compared) {
     profiles.set(
-      targetKey(scope),
+      key,
       await referenceProfile(store, scope.model, ref, { calibrate: settings.drift.calibrate }),
     );
   }
@@ -144,11 +146,11 @@ export async function detectDriftOf(
  * needs nothing finer, and a statement's cost grows with the boundaries it carries — a model's
  * fine grid (~5,000 boundaries) would cost it more than its window's values. The windows found
  * too large for exact statistics are counted into their fine buckets afterwards. One target (an
- * API call, a segment, a large window) is counted into its fine buckets at once.
+ * API call, a large window) is counted into its fine buckets at once.
  */
 async function windowCountsOf(
   store: Store,
-  compared: readonly (Target & { ref: Reference })[],
+  compared: readonly Compared[],
   profiles: ReadonlyMap<string, ReferenceProfile>,
 ): Promise<Map<string, WindowCounts>> {
   const out = new Map<string, WindowCounts>();
@@ -159,20 +161,19 @@ async function windowCountsOf(
       targets.map(({ scope }) => ({ scope, ...scope.window })),
     );
   const current = rowsOf(compared);
-  const numeric = new Map(
-    compared.map(({ scope }) => [targetKey(scope), numericOf(profiles.get(targetKey(scope))!)]),
-  );
-  const gridsOf = (models: readonly string[], grid: (p: NumericProfile) => number[]) =>
-    new Map(models.map((m) => [m, new Map([...numeric.get(m)!].map(([k, p]) => [k, grid(p)]))]));
-  const models = compared.map((t) => targetKey(t.scope));
+  const numeric = new Map(compared.map(({ key }) => [key, numericOf(profiles.get(key)!)]));
+  const gridsOf = (of: readonly Compared[], grid: (p: NumericProfile) => number[]) =>
+    new Map(
+      of.map(({ key }) => [key, new Map([...numeric.get(key)!].map(([k, p]) => [k, grid(p)]))]),
+    );
   const batch = compared.length > 1;
-  const first = batch ? gridsOf(models, binsGrid) : gridsOf(models, (p) => p.grid);
+  const first = gridsOf(compared, batch ? binsGrid : (p) => p.grid);
   // The numeric and the categorical pass read different columns; ClickHouse runs them side by side.
   const [categories, buckets, fewValues, texts] = await Promise.all([
     // One target's counts group by nothing more (a 1M-row window pays for every grouping key).
     batch
       ? categoryCountsOf(store, current)
-      : categoryCounts(store, current).then((c) => new Map([[models[0]!, c]])),
+      : categoryCounts(store, current).then((c) => new Map([[compared[0]!.key, c]])),
     bucketCountsOf(store, current, first),
     fewValueCountsOf(
       store,
@@ -188,30 +189,25 @@ async function windowCountsOf(
       compared.filter((t) => t.ref.source === 'dataset' && !t.scope.segment).map((t) => t.scope),
     ),
   ]);
-  for (const { scope } of compared) {
-    out.set(targetKey(scope), {
-      texts: (texts.get(targetKey(scope))?.length ?? 0) > 0,
-      categories: categories.get(targetKey(scope)) ?? new Map(),
-      buckets: buckets.get(targetKey(scope))!,
-      ...(batch && { grids: first.get(targetKey(scope))! }),
-      fewValues: fewValues.get(targetKey(scope))!,
+  for (const { key } of compared) {
+    out.set(key, {
+      texts: (texts.get(key)?.length ?? 0) > 0,
+      categories: categories.get(key) ?? new Map(),
+      buckets: buckets.get(key)!,
+      ...(batch && { grids: first.get(key)! }),
+      fewValues: fewValues.get(key)!,
     });
   }
   // One target computes its exact statistics on its own rows (driftAgainst); a batch, together.
   if (!batch) return out;
   const modes = new Map(
-    compared.map(({ scope, settings }) => [
-      targetKey(scope),
-      ecdfMode(
-        settings,
-        profiles.get(targetKey(scope))!,
-        numeric.get(targetKey(scope))!,
-        out.get(targetKey(scope))!,
-      ),
+    compared.map(({ key, settings }) => [
+      key,
+      ecdfMode(settings, profiles.get(key)!, numeric.get(key)!, out.get(key)!.buckets),
     ]),
   );
-  const exact = compared.filter(({ scope }) => modes.get(targetKey(scope))!.exact);
-  const large = compared.filter(({ scope }) => !modes.get(targetKey(scope))!.exact);
+  const exact = compared.filter(({ key }) => modes.get(key)!.exact);
+  const large = compared.filter(({ key }) => !modes.get(key)!.exact);
   const [statistics, fine] = await Promise.all([
     exact.length === 0
       ? new Map<string, Map<string, EcdfStatistics>>()
@@ -219,29 +215,27 @@ async function windowCountsOf(
           store,
           referenceRowSetsOf(exact).map((r) => r.rows),
           current,
-          new Map(
-            exact.map(({ scope }) => [targetKey(scope), modes.get(targetKey(scope))!.present]),
-          ),
+          new Map(exact.map(({ key }) => [key, modes.get(key)!.present])),
         ),
     large.length === 0
       ? new Map<string, Map<string, Buckets>>()
       : bucketCountsOf(
           store,
           rowsOf(large),
-          gridsOf(
-            large.map((t) => targetKey(t.scope)),
-            (p) => p.grid,
-          ),
+          gridsOf(large, (p) => p.grid),
         ),
   ]);
-  for (const [model, ecdf] of statistics) out.get(model)!.ecdf = ecdf;
-  for (const [model, b] of fine) {
-    const counts = out.get(model)!;
+  for (const [key, ecdf] of statistics) out.get(key)!.ecdf = ecdf;
+  for (const [key, b] of fine) {
+    const counts = out.get(key)!;
     counts.buckets = b;
     delete counts.grids;
   }
   return out;
 }
+
+/** A target whose window is compared, with its reference and targetKey. */
+type Compared = Target & { ref: Reference; key: string };
 
 /** The boundaries of a numeric feature's binned statistics' bins: deciles, and 'auto' bins. */
 function binsGrid(p: NumericProfile): number[] {
@@ -271,17 +265,17 @@ function numericOf(profile: ReferenceProfile): Map<string, NumericProfile> {
 const sizeOf = (b: Buckets) => b.counts.reduce((a, n) => a + n, 0);
 
 /**
- * The features compared by KS and Wasserstein — those with values on both sides (ClickHouse's KS
- * test refuses an empty sample) — and whether exactly or from the buckets.
+ * The features compared by KS and Wasserstein — those with values on both sides (the ECDF
+ * statement compares two samples) — and whether exactly or from the buckets.
  */
 function ecdfMode(
   settings: ModelSettings,
   profile: ReferenceProfile,
   numeric: ReadonlyMap<string, NumericProfile>,
-  counts: WindowCounts,
+  buckets: ReadonlyMap<string, Buckets>,
 ): { present: string[]; exact: boolean } {
-  const present = [...numeric.keys()].filter((k) => sizeOf(counts.buckets.get(k)!) > 0);
-  const currentRows = Math.max(0, ...[...counts.buckets.values()].map(sizeOf));
+  const present = [...numeric.keys()].filter((k) => sizeOf(buckets.get(k)!) > 0);
+  const currentRows = Math.max(0, ...[...buckets.values()].map(sizeOf));
   const method = settings.drift.ecdf;
   const exact =
     method === 'exact' ||
@@ -354,11 +348,7 @@ async function driftAgainst(
   const numeric = numericOf(profile);
   const { buckets, categories, fewValues, ...window } =
     counted ?? (await countWindow(store, current, numeric));
-  const { present, exact } = ecdfMode(settings, profile, numeric, {
-    buckets,
-    categories,
-    fewValues,
-  });
+  const { present, exact } = ecdfMode(settings, profile, numeric, buckets);
   const ecdf = exact
     ? (window.ecdf ?? (await ecdfStatistics(store, ref.rows, current, present)))
     : new Map(present.map((k) => [k, fromBuckets(numeric.get(k)!, buckets.get(k)!)]));

@@ -38,9 +38,9 @@ export async function ecdfStatistics(
 }
 
 /**
- * ecdfStatistics for several models in one statement (two with exact p-values): `references`, row
- * sets of the models' references (with a `model` column; datasets and time ranges apart, as their
- * columns differ), `current` their windows, `keys` per model the features to compare.
+ * ecdfStatistics for several targets in one statement: `references`, row sets of their references
+ * (with a `target` column; datasets and time ranges apart, as their columns differ), `current`
+ * their windows, `keys` per target the features to compare.
  */
 export async function ecdfStatisticsOf(
   store: Store,

@@ -1,5 +1,5 @@
 import type { Store } from '@osprey/db';
-import { knownOf, type KnownReference } from '../reference/known';
+import { knownOf, rowCount, type KnownReference } from '../reference/known';
 import { classOrder } from '../performance/class-order';
 import { resolveReference, type Reference, type Scope } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
@@ -127,7 +127,7 @@ export async function cbpeState(
     };
   }
   const rows = labelledReference(ref);
-  const n = knownOf(ref)?.scoredLabelled ?? (await countOf(store, rows));
+  const n = knownOf(ref)?.scoredLabelled ?? (await rowCount(store, rows));
   if (n === 0) return { reason: 'the reference has no labelled rows' };
   const stored = await loadState(store, model, ref, n);
   if (stored) return stored;
@@ -166,14 +166,6 @@ async function fitState(store: Store, rows: RowSet): Promise<CbpeOutcome> {
     return { state: await fitBinary(store, rows, Number(shape.scores)) };
   }
   return { reason: 'the labelled reference has neither scores nor probability vectors' };
-}
-
-async function countOf(store: Store, rows: RowSet): Promise<number> {
-  const [counted] = await store.query<{ n: string }>(
-    `SELECT count() AS n FROM (${rows.sql})`,
-    rows.params,
-  );
-  return Number(counted?.n ?? 0);
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);

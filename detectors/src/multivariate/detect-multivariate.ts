@@ -6,8 +6,7 @@ import { predictionRows, predictionRowsOf, targetKey } from '../sql/rows';
 import { isoWindow } from '../window';
 import { FIT_FORMAT, fitReconstruction, referenceThresholds, type FitOutcome } from './fit';
 import { fitOfReference } from '../reference/fit-store';
-import { knownOf, type KnownReference } from '../reference/known';
-import { referenceRowCount } from '../reference/profile';
+import { referenceRowCount, type KnownReference } from '../reference/known';
 import { basisParams, batchedErrorStatisticsSql, preprocessingParams, rowErrors } from './row-sql';
 import { breaches, STANDARD_DEVIATION_3, type Bounds } from './thresholds';
 
@@ -207,7 +206,7 @@ function result(document: MultivariateDriftReport, referenceKey: string) {
  * (fitOfReference).
  */
 async function referenceFit(store: Store, model: string, ref: Reference): Promise<FitOutcome> {
-  const rows = knownOf(ref)?.rows ?? (await referenceRowCount(store, ref));
+  const rows = await referenceRowCount(store, ref);
   return fitOfReference<FitOutcome>(store, model, ref, FAMILY, {
     fresh: (stored) => stored.format === FIT_FORMAT && stored.rows === rows,
     fit: () => fitReconstruction(store, ref.rows, rows),

@@ -102,12 +102,12 @@ export function rowErrors(
 }
 
 /**
- * rowErrors for several models' windows in one statement (`rows` holds them, with `model`), each
- * row against its own model's fit: the preprocessing and the basis travel as arrays indexed by the
- * row's model (`mi`), the coordinates computed by lambdas over them. Per model (column `model`):
+ * rowErrors for several targets' windows in one statement (`rows` holds them, with `target`), each
+ * row against its own target's fit: the preprocessing and the basis travel as arrays indexed by the
+ * row's target (`mi`), the coordinates computed by lambdas over them. Per target (column `model`):
  * the row count, the mean error and its sample standard deviation, as the single statement gives.
  * A lambda reading a row's map copies the map per coordinate, which costs little on the small
- * windows a batch holds (one model's large window keeps rowErrors).
+ * windows a batch holds (one target's large window keeps rowErrors).
  */
 export function batchedErrorStatisticsSql(
   fits: ReadonlyMap<string, { preprocessing: Preprocessing; basis: PcaBasis }>,

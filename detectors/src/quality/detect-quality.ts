@@ -1,7 +1,6 @@
 import type { Store } from '@osprey/db';
 import { fitOfReference } from '../reference/fit-store';
-import { knownOf, type KnownReference } from '../reference/known';
-import { referenceRowCount } from '../reference/profile';
+import { referenceRowCount, type KnownReference } from '../reference/known';
 import { resolveReference, type Reference, type Scope, type Target } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
@@ -145,7 +144,7 @@ export async function qualityFit(
   model: string,
   ref: Reference,
 ): Promise<QualityFit | undefined> {
-  const count = knownOf(ref)?.rows ?? (await referenceRowCount(store, ref));
+  const count = await referenceRowCount(store, ref);
   if (count === 0) return undefined;
   return fitOfReference<QualityFit>(store, model, ref, FAMILY, {
     fresh: (stored) => stored.rows === count && stored.format === QUALITY_FIT_FORMAT,

@@ -26,6 +26,20 @@ export function knownOf(ref: Reference): KnownReference | undefined {
   return ref.known?.key === ref.key ? ref.known : undefined;
 }
 
+/** A reference's row count: as a batched pass looked it up, else counted now. */
+export async function referenceRowCount(store: Store, ref: Reference): Promise<number> {
+  return knownOf(ref)?.rows ?? rowCount(store, ref.rows);
+}
+
+/** The number of rows of a row set, counted now. */
+export async function rowCount(store: Store, rows: RowSet): Promise<number> {
+  const [counted] = await store.query<{ n: string }>(
+    `SELECT count() AS n FROM (${rows.sql})`,
+    rows.params,
+  );
+  return Number(counted?.n ?? 0);
+}
+
 /**
  * The known state of each target's reference (by index; undefined where it has none), looked up
  * in a fixed number of statements whatever the number of targets: the row counts grouped by

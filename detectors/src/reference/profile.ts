@@ -5,7 +5,7 @@ import { bucketCounts, gridOf } from './buckets-sql';
 import { autoBinEdges } from './auto-bins';
 import { FEW_VALUES, fewValueCounts } from './few-values';
 import { pointMasses, withPointMasses } from './point-masses';
-import { knownOf } from './known';
+import { knownOf, referenceRowCount } from './known';
 import type { Reference } from './resolve';
 
 /**
@@ -99,7 +99,7 @@ export async function referenceProfile(
   opts: { calibrate: boolean; feature?: string },
 ): Promise<ReferenceProfile> {
   const known = knownOf(ref);
-  const rows = known?.rows ?? (await referenceRowCount(store, ref));
+  const rows = await referenceRowCount(store, ref);
   const stored = known
     ? profileOf([...known.profiles].map(([feature, profile]) => ({ feature, profile })))
     : ((opts.feature !== undefined
@@ -345,13 +345,4 @@ async function saveProfile(
       }),
     })),
   );
-}
-
-/** The number of rows of a reference, counted now. */
-export async function referenceRowCount(store: Store, ref: Reference): Promise<number> {
-  const [{ n }] = (await store.query<{ n: string }>(
-    `SELECT count() AS n FROM (${ref.rows.sql})`,
-    ref.rows.params,
-  )) as [{ n: string }];
-  return Number(n);
 }
