@@ -77,22 +77,27 @@ async function ecdfOf(
     ecdf_keys: keys,
     ecdf_index: keys.map((_, i) => i + 1),
   };
-  // Features are numbered (idx) so grouping and partitioning hash integers, not names.
+  // Features are numbered (idx) so grouping hashes integers, not names. Per feature, every value
+  // sorted with its side beside it (sorted by value too): running counts give the two CDFs after
+  // each value, and a value's CDFs count only once its ties are all in (the gap to the next value
+  // is > 0), where KS reads them; Wasserstein weighs each by its gap (0 inside ties). Arrays sorted
+  // per group cost a third of ranking (idx, v) groups with window functions (measured: 166 against
+  // 563 ms for 100 models' windows of 1,000 rows × 9 features).
   const rows = await store.query<{ idx: number; d: number; w1: number; nr: string; nc: string }>(
-    `SELECT idx, max(abs(fr - fc)) AS d, sum(abs(fr - fc) * gap) AS w1, any(nr) AS nr, any(nc) AS nc
+    `SELECT idx,
+       arrayMax(arrayMap((a, b, g) -> if(g > 0, abs(a / nr - b / nc), 0.), cr, cc, gaps)) AS d,
+       arraySum(arrayMap((a, b, g) -> abs(a / nr - b / nc) * g, cr, cc, gaps)) AS w1, nr, nc
      FROM (
-       SELECT idx, sum(r) OVER whole AS nr, sum(c) OVER whole AS nc,
-         sum(r) OVER upto / sum(r) OVER whole AS fr,
-         sum(c) OVER upto / sum(c) OVER whole AS fc,
-         leadInFrame(v, 1, v) OVER (PARTITION BY idx ORDER BY v ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) - v AS gap
+       SELECT idx, arraySort(groupArray(v)) AS vs,
+         arraySort((s, x) -> x, groupArray(src), groupArray(v)) AS sides,
+         arrayCumSum(arrayMap(s -> 1 - s, sides)) AS cr, arrayCumSum(sides) AS cc,
+         cr[-1] AS nr, cc[-1] AS nc,
+         arrayPushBack(arrayPopFront(arrayDifference(vs)), 0.) AS gaps
        FROM (
          SELECT transform(k, {ecdf_keys:Array(String)}, {ecdf_index:Array(UInt32)}, toUInt32(0)) AS idx,
-                v, countIf(src = 0) AS r, countIf(src = 1) AS c
-         FROM (${both}) WHERE idx > 0 GROUP BY idx, v
-       )
-       WINDOW upto AS (PARTITION BY idx ORDER BY v ROWS UNBOUNDED PRECEDING), whole AS (PARTITION BY idx)
-     )
-     GROUP BY idx`,
+                v, toUInt64(src) AS src
+         FROM (${both}) WHERE idx > 0)
+       GROUP BY idx)`,
     params,
   );
   for (const r of rows) {

@@ -106,8 +106,11 @@ export function rowErrors(
  * row against its own target's fit: the preprocessing and the basis travel as arrays indexed by the
  * row's target (`mi`), the coordinates computed by lambdas over them. Per target (column `model`):
  * the row count, the mean error and its sample standard deviation, as the single statement gives.
- * A lambda reading a row's map copies the map per coordinate, which costs little on the small
- * windows a batch holds (one target's large window keeps rowErrors).
+ * The lambdas read each map as two plain arrays (its keys, its values): a lambda that captures a
+ * map column copies it, LowCardinality keys and all, once per coordinate of every row (measured on
+ * 100 models × 1,000 rows: 600 ms for the numeric coordinates, 76 ms through the arrays). A
+ * category's reference share is one hash look-up (`transform`) of "target, coordinate, value" in a
+ * table of the whole batch's categories, rather than each row carrying its target's value lists.
  */
 export function batchedErrorStatisticsSql(
   fits: ReadonlyMap<string, { preprocessing: Preprocessing; basis: PcaBasis }>,
@@ -126,30 +129,50 @@ export function batchedErrorStatisticsSql(
     mvb_w: per((f) => f.basis.components),
     mvb_wt: per((f) => f.basis.mean.map((_, i) => f.basis.components.map((w) => w[i]!))),
   };
+  const arrays: string[] = [];
   const encoded = (kind: 'categorical' | 'boolean', map: string, text: (v: string) => string) => {
     // None in any model: no coordinates (and no all-empty nested arrays, which bind as the wrong
     // number of dimensions).
     if (list.every((f) => f.preprocessing[kind].length === 0)) return `CAST([], 'Array(Float64)')`;
-    params[`mvb_${kind[0]}k`] = per((f) => f.preprocessing[kind].map((c) => c.name));
-    params[`mvb_${kind[0]}f`] = per((f) => f.preprocessing[kind].map((c) => c.mode));
-    params[`mvb_${kind[0]}v`] = per((f) => f.preprocessing[kind].map((c) => c.values));
-    params[`mvb_${kind[0]}q`] = per((f) => f.preprocessing[kind].map((c) => c.frequencies));
-    params[`mvb_${kind[0]}m`] = per((f) => f.preprocessing[kind].map((c) => c.mean));
-    params[`mvb_${kind[0]}s`] = per((f) => f.preprocessing[kind].map((c) => c.scale));
-    const arg = (name: string, type: string) => `{mvb_${kind[0]}${name}:${type}}[mi]`;
-    // A category's reference share (0 for one the reference never had), as transform() gives it.
-    return `arrayMap((k, fill, vs, fs, m, s) ->
-        (arrayElement(fs, indexOf(vs, ifNull(${text(`arrayElementOrNull(${map}, k)`)}, fill))) - m) / s,
-      ${arg('k', 'Array(Array(String))')}, ${arg('f', 'Array(Array(String))')},
-      ${arg('v', 'Array(Array(Array(String)))')}, ${arg('q', 'Array(Array(Array(Float64)))')},
-      ${arg('m', 'Array(Array(Float64))')}, ${arg('s', 'Array(Array(Float64))')})`;
+    const p = `mvb_${kind[0]}`;
+    params[`${p}k`] = per((f) => f.preprocessing[kind].map((c) => c.name));
+    params[`${p}f`] = per((f) => f.preprocessing[kind].map((c) => c.mode));
+    params[`${p}m`] = per((f) => f.preprocessing[kind].map((c) => c.mean));
+    params[`${p}s`] = per((f) => f.preprocessing[kind].map((c) => c.scale));
+    const shares = { keys: [] as string[], values: [] as number[] };
+    list.forEach((f, t) =>
+      f.preprocessing[kind].forEach((c, j) =>
+        c.values.forEach((value, x) => {
+          shares.keys.push(shareKey(t + 1, j + 1, value));
+          shares.values.push(c.frequencies[x]!);
+        }),
+      ),
+    );
+    params[`${p}sk`] = shares.keys;
+    params[`${p}sv`] = shares.values;
+    arrays.push(
+      `CAST(mapKeys(${map}), 'Array(String)') AS ${p}_keys`,
+      `${text(`mapValues(${map})`)} AS ${p}_values`,
+    );
+    const arg = (name: string, type: string) => `{${p}${name}:${type}}[mi]`;
+    const value = `if(indexOf(${p}_keys, k) = 0, fill, ${p}_values[indexOf(${p}_keys, k)])`;
+    return `arrayMap((j, k, fill, m, s) ->
+        (transform(concat(toString(mi), ':', toString(j), ':', ${value}),
+                   {${p}sk:Array(String)}, {${p}sv:Array(Float64)}, 0.) - m) / s,
+      arrayEnumerate(${arg('k', 'Array(Array(String))')}), ${arg('k', 'Array(Array(String))')},
+      ${arg('f', 'Array(Array(String))')}, ${arg('m', 'Array(Array(Float64))')},
+      ${arg('s', 'Array(Array(Float64))')})`;
   };
-  const categorical = encoded('categorical', 'cat_features', (v) => v);
-  const boolean = encoded('boolean', 'bool_features', (v) => `toString(${v})`);
+  const categorical = encoded('categorical', 'cat_features', (v) => `CAST(${v}, 'Array(String)')`);
+  const boolean = encoded('boolean', 'bool_features', (v) => `arrayMap(b -> toString(b), ${v})`);
   const z = `arrayConcat(
-      arrayMap((k, m, s) -> (ifNull(arrayElementOrNull(num_features, k), m) - m) / s,
+      arrayMap((k, m, s) -> (if(indexOf(mvb_n_keys, k) = 0, m, mvb_n_values[indexOf(mvb_n_keys, k)]) - m) / s,
         {mvb_nk:Array(Array(String))}[mi], {mvb_nm:Array(Array(Float64))}[mi], {mvb_ns:Array(Array(Float64))}[mi]),
       ${categorical}, ${boolean})`;
+  arrays.push(
+    `CAST(mapKeys(num_features), 'Array(String)') AS mvb_n_keys`,
+    `mapValues(num_features) AS mvb_n_values`,
+  );
   const sql = `
     SELECT target AS model, count() AS n, avg(err) AS mean, stddevSampStable(err) AS std
     FROM (
@@ -159,9 +182,17 @@ export function batchedErrorStatisticsSql(
         FROM (
           SELECT target, mi, arrayMap((x, m) -> x - m, ${z}, {mvb_center:Array(Array(Float64))}[mi]) AS c
           FROM (
-            SELECT *, transform(target, {mvb_models:Array(String)},
-                                {mvb_index:Array(UInt32)}, toUInt32(0)) AS mi
+            SELECT target, ${arrays.join(', ')},
+                   transform(target, {mvb_models:Array(String)}, {mvb_index:Array(UInt32)}, toUInt32(0)) AS mi
             FROM (${rows.sql})))))
     GROUP BY target`;
   return { sql, params };
+}
+
+/**
+ * The batch's category-share key: target and coordinate numbers, then the value. The numbers are
+ * digits only, so the first two separators delimit them whatever the value holds.
+ */
+function shareKey(target: number, coordinate: number, value: string): string {
+  return `${target}:${coordinate}:${value}`;
 }

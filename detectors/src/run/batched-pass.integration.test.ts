@@ -47,7 +47,8 @@ function predictions(model: Name, count: number, start: number, shift: number, e
       y: (i % 13) * 1.5,
       flag: (i * (shift + 1)) % 3,
     },
-    cat_features: { colour: ['red', 'green', 'blue'][(i + shift) % 3]! },
+    // A value holding ':' (the separator of the batched PCA's category keys).
+    cat_features: { colour: ['red', 'green', 'sky:blue'][(i + shift) % 3]! },
     tags: { region: ['north', 'south', 'east', 'north'][i % 4]! },
     // Booleans in some models only (the batch's statements carry them for those alone).
     bool_features: shift > 0 ? { vip: i % (shift + 2) === 0 } : {},
@@ -96,7 +97,7 @@ beforeAll(async () => {
       model: 'dataset',
       version: 'v1',
       num_features: { x: ((i * 31) % 97) / 10, y: (i % 11) * 1.5, flag: i % 2 },
-      cat_features: { colour: ['red', 'green', 'blue'][i % 3]! },
+      cat_features: { colour: ['red', 'green', 'sky:blue'][i % 3]! },
       bool_features: { vip: i % 3 === 0 },
       tags: { region: ['north', 'south', 'east'][i % 3]! },
       prediction_num: ((i * 13) % 19) / 19,
