@@ -134,7 +134,7 @@ export async function cbpeState(
   const outcome = await fitState(store, rows);
   // Keyed by every labelled row, so a reference still being uploaded is fitted again.
   if ('state' in outcome) outcome.state.rows = n;
-  await saveState(store, model, ref.key, outcome, n);
+  await saveState(store, model, ref, outcome, n);
   return outcome;
 }
 

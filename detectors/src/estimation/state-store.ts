@@ -35,7 +35,7 @@ export async function loadState(
 export async function saveState(
   store: Store,
   model: string,
-  referenceKey: string,
+  ref: Reference,
   outcome: CbpeOutcome,
   rows: number,
 ): Promise<void> {
@@ -43,5 +43,5 @@ export async function saveState(
     'state' in outcome
       ? { format: STATE_FORMAT, state: outcome.state }
       : { format: STATE_FORMAT, reason: outcome.reason, rows };
-  await saveFit(store, model, referenceKey, FAMILY, stored);
+  await saveFit(store, model, ref, FAMILY, stored);
 }

@@ -34,17 +34,23 @@ export async function loadFit<T>(
   return rows[0] ? codec.parse(rows[0].fit) : undefined;
 }
 
+/**
+ * Stores a family's fit of a reference. Given the Reference itself, what a batched pass looked up
+ * of it (known.ts) is brought up to date too, so a later target of the same pass that reads the
+ * reference through it (a segment reading its whole model's) finds the fit instead of fitting again.
+ */
 export async function saveFit<T extends object>(
   store: Store,
   model: string,
-  referenceKey: string,
+  ref: Reference | string,
   family: string,
   fit: T,
   codec: Pick<FitCodec<T>, 'stringify'> = JSON_CODEC,
 ): Promise<void> {
-  await store.insert(Tables.referenceFits, [
-    { model, reference_key: referenceKey, family, fit: codec.stringify(fit) },
-  ]);
+  const text = codec.stringify(fit);
+  const key = typeof ref === 'string' ? ref : ref.key;
+  await store.insert(Tables.referenceFits, [{ model, reference_key: key, family, fit: text }]);
+  if (typeof ref !== 'string') knownOf(ref)?.fits.set(family, text);
 }
 
 /**
@@ -68,7 +74,7 @@ export async function fitOfReference<T extends { rows: number }>(
   const stored = kept ? await storedFit<T>(store, model, ref, family, opts.codec) : undefined;
   if (stored && (await opts.fresh(stored))) return stored;
   const fit = await opts.fit();
-  if (kept && fit.rows > 0) await saveFit(store, model, ref.key, family, fit, opts.codec);
+  if (kept && fit.rows > 0) await saveFit(store, model, ref, family, fit, opts.codec);
   return fit;
 }
 

@@ -15,8 +15,8 @@ export interface KnownReference {
   labelled?: number;
   /** Datasets only: rows with a label and a score or probabilities (CBPE's count). */
   scoredLabelled?: number;
-  /** Latest stored fit per family (as stored: text). */
-  fits: ReadonlyMap<string, string>;
+  /** Latest stored fit per family (as stored: text); saveFit adds those it stores. */
+  fits: Map<string, string>;
   /** The stored drift profile's rows per feature (as stored: text); empty when none is. */
   profiles: ReadonlyMap<string, string>;
 }

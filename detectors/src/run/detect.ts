@@ -61,8 +61,12 @@ export async function detectWindow(
   opts: WindowOptions & { segments?: boolean },
 ): Promise<Detection & { segments: Detection[]; alerts?: AlertTransition[] }> {
   const settings = await windowSettings(store, opts.model);
-  const overall = await detectScope(store, settings, opts);
-  const segments = opts.segments === false ? [] : await detectSegments(store, settings, opts);
+  const whole = await detectTargetsKnown(store, [{ scope: scopeOf(opts), settings }]);
+  const overall = whole.detections[0]!;
+  const segments =
+    opts.segments === false
+      ? []
+      : await detectSegments(store, settings, opts, new Map([[opts.model, whole.known[0]]]));
   const detection = { ...overall, segments };
   if (!opts.alerts || opts.version !== undefined) return detection;
   return { ...detection, alerts: await opts.alerts.evaluate(detection) };
@@ -119,22 +123,26 @@ async function windowSettings(store: Store, model: string): Promise<ModelSetting
 /**
  * Every value of each configured segment tag detected as a target of its own: the values of one
  * tag together, in the statements a batch of models shares (grouped by segment instead of model).
- * A version's segments are detected one by one.
+ * A version's segments are detected one by one. `wholeKnown`: the whole model's reference, when the
+ * caller has just looked it up.
  */
 async function detectSegments(
   store: Store,
   settings: ModelSettings,
   opts: WindowOptions,
+  wholeKnown?: WholeKnown,
 ): Promise<Detection[]> {
   const segments: Detection[] = [];
+  const detect = async (targets: readonly Target[]) =>
+    (await detectTargetsKnown(store, targets, wholeKnown)).detections;
   for (const key of settings.segments) {
     const targets = (await segmentValues(store, opts, key)).map((value) => ({
       scope: { ...scopeOf(opts), segment: { key, value } },
       settings,
     }));
     if (targets.length === 0) continue;
-    if (opts.version === undefined) segments.push(...(await detectTargets(store, targets)));
-    else for (const t of targets) segments.push(...(await detectTargets(store, [t])));
+    if (opts.version === undefined) segments.push(...(await detect(targets)));
+    else for (const t of targets) segments.push(...(await detect([t])));
   }
   return segments;
 }
@@ -186,14 +194,6 @@ export interface AlertEvaluator {
   ): Promise<AlertTransition[]>;
 }
 
-async function detectScope(
-  store: Store,
-  settings: ModelSettings,
-  scope: Scope,
-): Promise<Detection> {
-  return (await detectTargets(store, [{ scope, settings }]))[0]!;
-}
-
 /**
  * Every detector on targets of one window — one scope of any kind, or whole models of a batch —
  * and their runs stored together: a replica killed mid-window leaves none of them, and the replica
@@ -204,14 +204,30 @@ export async function detectTargets(
   store: Store,
   targets: readonly Target[],
 ): Promise<Detection[]> {
-  if (targets.length === 0) return [];
+  return (await detectTargetsKnown(store, targets)).detections;
+}
+
+/** Per whole model (by name), its reference as known.ts looks it up. */
+type WholeKnown = ReadonlyMap<string, KnownReference | undefined>;
+
+/**
+ * detectTargets, answering also each target's reference as looked up (`known`, in the targets'
+ * order). `wholeKnown`: the whole models' references where the caller has them already (segment
+ * targets need their whole model's).
+ */
+async function detectTargetsKnown(
+  store: Store,
+  targets: readonly Target[],
+  wholeKnown?: WholeKnown,
+): Promise<{ detections: Detection[]; known: (KnownReference | undefined)[] }> {
+  if (targets.length === 0) return { detections: [], known: [] };
   const latency = await detectLatency(store, targets);
   const errors = await detectErrors(store, targets);
   const throughput = await detectThroughput(store, targets);
   const performance = await detectPerformanceOf(store, targets);
   const refs = await Promise.all(targets.map((t) => resolveReference(store, t.settings, t.scope)));
   const known = await knownReferencesOf(store, targets, refs);
-  const wholeKnown = await wholeModelsKnown(store, targets);
+  const whole = await wholeModelsKnown(store, targets, wholeKnown);
   const drifts = await detectDriftOf(store, targets, known);
   const quality = await detectQualityOf(store, targets, known);
   const multivariate = await detectMultivariateDriftOf(store, targets, known);
@@ -231,7 +247,7 @@ export async function detectTargets(
         settings,
         scope,
         k,
-        scope.segment ? wholeKnown.get(scope.model) : k,
+        scope.segment ? whole.get(scope.model) : k,
       ),
       multivariate_drift: multivariate[i]!,
       quality: quality[i]!,
@@ -271,7 +287,7 @@ export async function detectTargets(
     });
   }
   await saveRunsOf(store, runs);
-  return detections;
+  return { detections, known };
 }
 
 type Detected = { document: object; rows: ResultRow[]; referenceKey: string };
@@ -283,8 +299,9 @@ type Detected = { document: object; rows: ResultRow[]; referenceKey: string };
 async function wholeModelsKnown(
   store: Store,
   targets: readonly Target[],
-): Promise<Map<string, KnownReference | undefined>> {
-  const out = new Map<string, KnownReference | undefined>();
+  given: WholeKnown = new Map(),
+): Promise<WholeKnown> {
+  const out = new Map(given);
   for (const { scope, settings } of targets) {
     if (!scope.segment || out.has(scope.model)) continue;
     const whole = { scope: { ...scope, segment: undefined }, settings };

@@ -6,7 +6,8 @@ import { Tables } from '@osprey/db';
  * each giving `ln` (label_num) and, unless `numericOnly`, `ls` (label_str); pick with
  * coalesce(le.ln, lr.ln). The query must end with SETTINGS join_use_nulls = 1. The rows may be of
  * one model or of a batch of models; only the labels of those rows are aggregated, not the models'
- * whole label history. One join, so the performance detector, CBPE and DLE see the same labels.
+ * whole label history: the (model, id) pairs of the rows, one read of them per join (a read of a
+ * small window costs a few ms however few its rows, so a statement pays per read). One join, so the performance detector, CBPE and DLE see the same labels.
  */
 export function latestLabelJoins(rowsSql: string, numericOnly = false): string {
   const columns = numericOnly
@@ -15,14 +16,13 @@ export function latestLabelJoins(rowsSql: string, numericOnly = false): string {
   return `
     LEFT JOIN (
       SELECT model, event_id, ${columns} FROM ${Tables.labels}
-      WHERE model IN (SELECT model FROM (${rowsSql})) AND event_id IS NOT NULL
-        AND event_id IN (SELECT event_id FROM (${rowsSql}))
+      WHERE event_id IS NOT NULL AND (model, event_id) IN (SELECT model, event_id FROM (${rowsSql}))
       GROUP BY model, event_id
     ) AS le ON p.model = le.model AND p.event_id = le.event_id
     LEFT JOIN (
       SELECT model, request_id, ${columns} FROM ${Tables.labels}
-      WHERE model IN (SELECT model FROM (${rowsSql})) AND request_id != ''
-        AND request_id IN (SELECT request_id FROM (${rowsSql}) WHERE request_id != '')
+      WHERE request_id != ''
+        AND (model, request_id) IN (SELECT model, request_id FROM (${rowsSql}) WHERE request_id != '')
       GROUP BY model, request_id
     ) AS lr ON p.model = lr.model AND p.request_id = lr.request_id`;
 }
