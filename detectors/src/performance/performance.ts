@@ -3,7 +3,7 @@ import { classOrder } from './class-order';
 import type { Scope, Target } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
-import { latestLabelJoins } from '../sql/labels';
+import { anyLabels, latestLabelJoins } from '../sql/labels';
 import { predictionRowsOf, targetKey, type RowScope, type RowSet } from '../sql/rows';
 import { isoWindow } from '../window';
 
@@ -39,6 +39,10 @@ export async function detectPerformanceOf(store: Store, targets: readonly Target
     targets.map(({ scope, settings }) => ({ target: targetKey(scope), settings })),
     labelled,
     cur.params,
+    await anyLabels(
+      store,
+      targets.map((t) => t.scope.model),
+    ),
   );
   const metrics = new Map<string, Metrics>();
   const measured = (m: string) => tasks.get(m)!.n > 0;
@@ -285,20 +289,24 @@ async function labelledTasks(
   models: readonly { target: string; settings: ModelSettings }[],
   labelled: string,
   params: QueryParams,
+  labels = true,
 ): Promise<Map<string, LabelledTask>> {
   type Shape = Record<'n' | 'text' | 'binary' | 'vectors' | 'lengths' | 'k', string> & {
     target: string;
     model: string;
     classes: string[];
   };
-  const shapes = await store.query<Shape>(
-    `SELECT target, any(model) AS model, count() AS n, countIf(ls IS NOT NULL OR pl IS NOT NULL) AS text,
+  // `labels` false: none of the models has a label, so no row is labelled.
+  const shapes = !labels
+    ? []
+    : await store.query<Shape>(
+        `SELECT target, any(model) AS model, count() AS n, countIf(ls IS NOT NULL OR pl IS NOT NULL) AS text,
             countIf(ln IN (0, 1)) AS binary, countIf(length(pv) > 0) AS vectors,
             uniqExactIf(length(pv), length(pv) > 0) AS lengths, maxIf(length(pv), length(pv) > 0) AS k,
             groupUniqArrayIf(${MAX_VECTOR_CLASSES + 1})(${LABEL_CLASS}, length(pv) > 0) AS classes
      FROM (${labelled}) GROUP BY target`,
-    params,
-  );
+        params,
+      );
   const byTarget = new Map(shapes.map((s) => [s.target, s]));
   const tasks = new Map<string, LabelledTask>();
   for (const { target, settings } of models) {

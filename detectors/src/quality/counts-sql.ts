@@ -189,10 +189,13 @@ export function qualityCountsSql(
        mapKeys(cat_features), mapValues(cat_features))`,
     `arrayExists((k, v) -> ${typeOf('k')} NOT IN (0, 3) OR ${unseen('k', "if(v, 'true', 'false')")},
        mapKeys(bool_features), mapValues(bool_features))`,
-    // A reference feature neither logged with a value of any type: missing.
-    `length(arrayDistinct(arrayFilter(k -> ${typeOf('k')} != 0, arrayConcat(
-       CAST(mapKeys(num_features), 'Array(String)'), CAST(mapKeys(cat_features), 'Array(String)'),
-       CAST(mapKeys(bool_features), 'Array(String)'))))) < ${features}`,
+    // A reference feature neither logged with a value of any type: missing. The reference's
+    // features among the row's keys, counted map by map: ingest writes each feature of a row into
+    // one map only (by its value's type), so no name is counted twice. (Counting the distinct
+    // names of the three maps' keys concatenated cost 1.6× as much on 1M rows × 21 features.)
+    `${['num_features', 'cat_features', 'bool_features']
+      .map((m) => `arrayCount(k -> ${typeOf('k')} != 0, mapKeys(${m}))`)
+      .join(' + ')} < ${features}`,
   ].join(' OR ');
   const sql = `
     ${perFeature(1, 'num_features', (v) => `toString(${v})`, true)}

@@ -1,4 +1,4 @@
-import { Tables } from '@osprey/db';
+import { Tables, type Store } from '@osprey/db';
 
 /**
  * The latest label of each logged row, whenever it arrived: two LEFT JOINs onto rows aliased `p`
@@ -25,4 +25,17 @@ export function latestLabelJoins(rowsSql: string, numericOnly = false): string {
         AND (model, request_id) IN (SELECT model, request_id FROM (${rowsSql}) WHERE request_id != '')
       GROUP BY model, request_id
     ) AS lr ON p.model = lr.model AND p.request_id = lr.request_id`;
+}
+
+/**
+ * Whether any of `models` has ever received a label: a primary-key look-up. Where none has, the
+ * joins of latestLabelJoins can only come back empty, and building them costs reading the window
+ * twice more into sets of every event and request id (~0.5 s on a 1M-row window).
+ */
+export async function anyLabels(store: Store, models: readonly string[]): Promise<boolean> {
+  const [found] = await store.query<{ n: string }>(
+    `SELECT count() AS n FROM (SELECT 1 FROM ${Tables.labels} WHERE model IN {models:Array(String)} LIMIT 1)`,
+    { models: [...new Set(models)] },
+  );
+  return Number(found?.n ?? 0) > 0;
 }
