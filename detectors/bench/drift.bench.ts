@@ -19,6 +19,7 @@ import { detectDrift } from '../src/drift/detect-drift';
 import { modelSettings } from '../src/settings/model-settings';
 import { generateDriftData } from './generate';
 import { startOsprey } from '../../test/support/osprey-process';
+import { assertFreshDashboardBuild } from './fresh-build';
 import { openBenchStore } from './store';
 
 const run = promisify(execFile);
@@ -33,6 +34,7 @@ const window = { from, to: from + HOUR };
 const settings = modelSettings.parse({});
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
+assertFreshDashboardBuild(ROOT);
 
 // Part 1: Osprey against Evidently.
 const dir = mkdtempSync(join(tmpdir(), 'osprey-bench-drift-'));

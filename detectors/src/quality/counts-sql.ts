@@ -175,13 +175,19 @@ export function qualityCountsSql(
     ? `{q_features:Array(UInt32)}[chunk + 1]`
     : `{q_features:Array(UInt32)}[1]`;
   const c = chunk === undefined ? '0' : 'chunk';
-  const source =
-    chunk === undefined ? `(${rows.sql})` : `(SELECT *, ${chunk} AS chunk FROM (${rows.sql}))`;
+  // The rows, with their chunk; `having`: only those whose column is not empty, filtered before
+  // the chunk is computed (a hash of the whole row: ~0.3 s per part on 1M reference rows).
+  const source = (having?: string) => {
+    const where = having ? ` WHERE notEmpty(${having})` : '';
+    return chunk === undefined
+      ? `(SELECT * FROM (${rows.sql})${where})`
+      : `(SELECT *, ${chunk} AS chunk FROM (${rows.sql})${where})`;
+  };
   const perFeature = (t: number, map: string, value: (v: string) => string, range: boolean) => `
     SELECT ${c} AS chunk, ${t} AS t, CAST(k, 'String') AS k, count() AS n,
            ${range ? `countIf(${outOfRange('k', 'v')})` : '0'} AS out_of_range,
            countIf(${unseen('k', value('v'))}) AS unseen, uniqUpTo(2)(v) AS distinct, 0 AS problems
-    FROM ${source} ARRAY JOIN mapKeys(${map}) AS k, mapValues(${map}) AS v GROUP BY chunk, k`;
+    FROM ${source(map)} ARRAY JOIN mapKeys(${map}) AS k, mapValues(${map}) AS v GROUP BY chunk, k`;
   const rowProblem = [
     `arrayExists((k, v) -> ${typeOf('k')} NOT IN (0, 1) OR ${outOfRange('k', 'v')} OR ${unseen('k', 'toString(v)')},
        mapKeys(num_features), mapValues(num_features))`,
@@ -206,10 +212,10 @@ export function qualityCountsSql(
     UNION ALL
     SELECT ${c} AS chunk, ${NULLS} AS t, CAST(k, 'String') AS k, count() AS n, 0 AS out_of_range,
            0 AS unseen, 0 AS distinct, 0 AS problems
-    FROM ${source} ARRAY JOIN null_features AS k GROUP BY chunk, k
+    FROM ${source('null_features')} ARRAY JOIN null_features AS k GROUP BY chunk, k
     UNION ALL
     SELECT ${c} AS chunk, ${ROWS} AS t, '' AS k, count() AS n, 0 AS out_of_range, 0 AS unseen,
            0 AS distinct, countIf(${rowProblem}) AS problems
-    FROM ${source} GROUP BY chunk`;
+    FROM ${source()} GROUP BY chunk`;
   return { sql, params };
 }
