@@ -150,14 +150,11 @@ export function batchedErrorStatisticsSql(
     );
     params[`${p}sk`] = shares.keys;
     params[`${p}sv`] = shares.values;
-    arrays.push(
-      `CAST(mapKeys(${map}), 'Array(String)') AS ${p}_keys`,
-      `${text(`mapValues(${map})`)} AS ${p}_values`,
-    );
+    const read = mapAsArrays(map, p, text);
+    arrays.push(...read.columns);
     const arg = (name: string, type: string) => `{${p}${name}:${type}}[mi]`;
-    const value = `if(indexOf(${p}_keys, k) = 0, fill, ${p}_values[indexOf(${p}_keys, k)])`;
     return `arrayMap((j, k, fill, m, s) ->
-        (transform(concat(toString(mi), ':', toString(j), ':', ${value}),
+        (transform(concat(toString(mi), ':', toString(j), ':', ${read.valueOf('k', 'fill')}),
                    {${p}sk:Array(String)}, {${p}sv:Array(Float64)}, 0.) - m) / s,
       arrayEnumerate(${arg('k', 'Array(Array(String))')}), ${arg('k', 'Array(Array(String))')},
       ${arg('f', 'Array(Array(String))')}, ${arg('m', 'Array(Array(Float64))')},
@@ -165,14 +162,12 @@ export function batchedErrorStatisticsSql(
   };
   const categorical = encoded('categorical', 'cat_features', (v) => `CAST(${v}, 'Array(String)')`);
   const boolean = encoded('boolean', 'bool_features', (v) => `arrayMap(b -> toString(b), ${v})`);
+  const numeric = mapAsArrays('num_features', 'mvb_n');
+  arrays.push(...numeric.columns);
   const z = `arrayConcat(
-      arrayMap((k, m, s) -> (if(indexOf(mvb_n_keys, k) = 0, m, mvb_n_values[indexOf(mvb_n_keys, k)]) - m) / s,
+      arrayMap((k, m, s) -> (${numeric.valueOf('k', 'm')} - m) / s,
         {mvb_nk:Array(Array(String))}[mi], {mvb_nm:Array(Array(Float64))}[mi], {mvb_ns:Array(Array(Float64))}[mi]),
       ${categorical}, ${boolean})`;
-  arrays.push(
-    `CAST(mapKeys(num_features), 'Array(String)') AS mvb_n_keys`,
-    `mapValues(num_features) AS mvb_n_values`,
-  );
   const sql = `
     SELECT target AS model, count() AS n, avg(err) AS mean, stddevSampStable(err) AS std
     FROM (
@@ -187,6 +182,22 @@ export function batchedErrorStatisticsSql(
             FROM (${rows.sql})))))
     GROUP BY target`;
   return { sql, params };
+}
+
+/**
+ * A map column read as two plain arrays, `{name}_keys` and `{name}_values` (`values` converts the
+ * latter), for lambdas to look keys up in without capturing the map; `valueOf(k, fallback)`: the
+ * value of key `k`, else `fallback`.
+ */
+function mapAsArrays(map: string, name: string, values = (v: string) => v) {
+  return {
+    columns: [
+      `CAST(mapKeys(${map}), 'Array(String)') AS ${name}_keys`,
+      `${values(`mapValues(${map})`)} AS ${name}_values`,
+    ],
+    valueOf: (k: string, fallback: string) =>
+      `if(indexOf(${name}_keys, ${k}) = 0, ${fallback}, ${name}_values[indexOf(${name}_keys, ${k})])`,
+  };
 }
 
 /**
