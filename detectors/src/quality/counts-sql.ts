@@ -133,17 +133,58 @@ const NULLS = 0;
 const ROWS = 255;
 
 /**
- * `basis`: one for every chunk, or one per chunk (`chunk` then numbers each row's basis, 0-based:
- * several models' windows, each against its own reference), the features' names then looked up
+ * The counts of a reference's own rows per chunk (`chunk`, an expression numbering each row's
+ * chunk), for its fit: presence per type, and rows with a problem. A reference cannot be out of
+ * its own range or outside its own seen sets (both are taken from these rows), so only types and
+ * missing features are checked, from the maps' keys alone; and the rows are read once, each row's
+ * chunk computed once, where qualityCounts reads them once per map (the chunk, a hash of the
+ * whole row when the reference's rows share a timestamp, is what costs). Out-of-range, unseen
+ * and distinct counts are left at 0 and explicit nulls counted.
+ */
+export async function referenceChunkCounts(
+  store: Store,
+  rows: RowSet,
+  basis: ReadonlyMap<string, CountsBasis>,
+  chunk: string,
+): Promise<Map<number, Counts>> {
+  const lookups = basisLookups(rows, [basis], false);
+  const keys = (m: string) => `mapKeys(${m})`;
+  const types = (m: string, t: number) => `arrayWithConstant(length(${m}), toUInt8(${t}))`;
+  const sql = `
+    SELECT chunk, t, CAST(k, 'String') AS k, count() AS n, 0 AS out_of_range, 0 AS unseen,
+           0 AS distinct, countIf(t = ${ROWS} AND problem) AS problems
+    FROM (
+      SELECT ${chunk} AS chunk, ${rowProblemSql(lookups, false)} AS problem,
+             arrayConcat(${keys('num_features')}, ${keys('cat_features')}, ${keys('bool_features')},
+                         null_features, CAST([''], 'Array(LowCardinality(String))')) AS ks,
+             arrayConcat(${types('num_features', 1)}, ${types('cat_features', 2)},
+                         ${types('bool_features', 3)}, ${types('null_features', NULLS)},
+                         [toUInt8(${ROWS})]) AS ts
+      FROM (${rows.sql}))
+    ARRAY JOIN ks AS k, ts AS t
+    GROUP BY chunk, t, k`;
+  return countsOf(store, { sql, params: lookups.params }, () => basis);
+}
+
+/** The reference's basis as array parameters, and the SQL that looks a feature up in them. */
+interface Lookups {
+  params: QueryParams;
+  typeOf: (k: string) => string;
+  outOfRange: (k: string, v: string) => string;
+  unseen: (k: string, s: string) => string;
+  /** The number of reference features. */
+  features: string;
+}
+
+/**
+ * `perChunk`: one basis per chunk (`chunk` numbers each row's), the features' names looked up
  * prefixed by the chunk's number.
  */
-export function qualityCountsSql(
+function basisLookups(
   rows: RowSet,
-  basis: ReadonlyMap<string, CountsBasis> | readonly ReadonlyMap<string, CountsBasis>[],
-  chunk?: string,
-): { sql: string; params: QueryParams } {
-  const perChunk = Array.isArray(basis);
-  const bases: readonly ReadonlyMap<string, CountsBasis>[] = perChunk ? basis : [basis];
+  bases: readonly ReadonlyMap<string, CountsBasis>[],
+  perChunk: boolean,
+): Lookups {
   const prefix = (i: number) => (perChunk ? `${i}${SEP}` : '');
   const named = (k: string) => (perChunk ? `concat(toString(chunk), '${SEP}', ${k})` : k);
   // A sentinel first entry: transform() refuses empty arrays.
@@ -163,20 +204,59 @@ export function qualityCountsSql(
     q_seen_ones: [0, ...seen.map(() => 1)],
     q_features: bases.map((b) => b.size),
   };
-  const typeOf = (k: string) =>
-    `transform(${named(k)}, {q_keys:Array(String)}, {q_types:Array(UInt8)}, toUInt8(0))`;
-  const outOfRange = (k: string, v: string) =>
-    `(${v} < transform(${named(k)}, {q_keys:Array(String)}, arrayMap(x -> toFloat64(x), {q_lo:Array(String)}), -inf)
-      OR ${v} > transform(${named(k)}, {q_keys:Array(String)}, arrayMap(x -> toFloat64(x), {q_hi:Array(String)}), inf))`;
-  const unseen = (k: string, s: string) =>
-    `(transform(${named(k)}, {q_keys:Array(String)}, {q_has_seen:Array(UInt8)}, toUInt8(0)) = 1
-      AND transform(concat(${named(k)}, '${SEP}', ${s}), {q_seen:Array(String)}, {q_seen_ones:Array(UInt8)}, toUInt8(0)) = 0)`;
-  const features = perChunk
-    ? `{q_features:Array(UInt32)}[chunk + 1]`
-    : `{q_features:Array(UInt32)}[1]`;
+  return {
+    params,
+    typeOf: (k) =>
+      `transform(${named(k)}, {q_keys:Array(String)}, {q_types:Array(UInt8)}, toUInt8(0))`,
+    outOfRange: (k, v) =>
+      `(${v} < transform(${named(k)}, {q_keys:Array(String)}, arrayMap(x -> toFloat64(x), {q_lo:Array(String)}), -inf)
+      OR ${v} > transform(${named(k)}, {q_keys:Array(String)}, arrayMap(x -> toFloat64(x), {q_hi:Array(String)}), inf))`,
+    unseen: (k, s) =>
+      `(transform(${named(k)}, {q_keys:Array(String)}, {q_has_seen:Array(UInt8)}, toUInt8(0)) = 1
+      AND transform(concat(${named(k)}, '${SEP}', ${s}), {q_seen:Array(String)}, {q_seen_ones:Array(UInt8)}, toUInt8(0)) = 0)`,
+    features: perChunk ? `{q_features:Array(UInt32)}[chunk + 1]` : `{q_features:Array(UInt32)}[1]`,
+  };
+}
+
+/**
+ * Whether a row has a problem: a reference feature logged with another type or missing; with
+ * `values`, also one out of range or unseen.
+ */
+function rowProblemSql({ typeOf, outOfRange, unseen, features }: Lookups, values: boolean): string {
+  const check = (map: string, type: number, value?: (k: string, v: string) => string) =>
+    values && value
+      ? `arrayExists((k, v) -> ${typeOf('k')} NOT IN (0, ${type}) OR ${value('k', 'v')},
+       mapKeys(${map}), mapValues(${map}))`
+      : `arrayExists(k -> ${typeOf('k')} NOT IN (0, ${type}), mapKeys(${map}))`;
+  return [
+    check('num_features', 1, (k, v) => `${outOfRange(k, v)} OR ${unseen(k, `toString(${v})`)}`),
+    check('cat_features', 2, (k, v) => unseen(k, v)),
+    check('bool_features', 3, (k, v) => unseen(k, `if(${v}, 'true', 'false')`)),
+    // A reference feature neither logged with a value of any type: missing. The reference's
+    // features among the row's keys, counted map by map: ingest writes each feature of a row into
+    // one map only (by its value's type), so no name is counted twice. (Counting the distinct
+    // names of the three maps' keys concatenated cost 1.4–1.6× as much on 1M rows × 21 features.)
+    `${['num_features', 'cat_features', 'bool_features']
+      .map((m) => `arrayCount(k -> ${typeOf('k')} != 0, mapKeys(${m}))`)
+      .join(' + ')} < ${features}`,
+  ].join(' OR ');
+}
+
+/**
+ * `basis`: one for every chunk, or one per chunk (`chunk` then numbers each row's basis, 0-based:
+ * several models' windows, each against its own reference), the features' names then looked up
+ * prefixed by the chunk's number.
+ */
+export function qualityCountsSql(
+  rows: RowSet,
+  basis: ReadonlyMap<string, CountsBasis> | readonly ReadonlyMap<string, CountsBasis>[],
+  chunk?: string,
+): { sql: string; params: QueryParams } {
+  const perChunk = Array.isArray(basis);
+  const lookups = basisLookups(rows, perChunk ? basis : [basis], perChunk);
+  const { params, outOfRange, unseen } = lookups;
   const c = chunk === undefined ? '0' : 'chunk';
-  // The rows, with their chunk; `nonEmpty`: only those where that column is not empty, filtered
-  // before the chunk is computed (a hash of the whole row: ~0.3 s per part on 1M reference rows).
+  // The rows, with their chunk; `nonEmpty`: only those where that column is not empty.
   const source = (nonEmpty?: string) => {
     const where = nonEmpty ? ` WHERE notEmpty(${nonEmpty})` : '';
     return chunk === undefined
@@ -188,21 +268,6 @@ export function qualityCountsSql(
            ${range ? `countIf(${outOfRange('k', 'v')})` : '0'} AS out_of_range,
            countIf(${unseen('k', value('v'))}) AS unseen, uniqUpTo(2)(v) AS distinct, 0 AS problems
     FROM ${source(map)} ARRAY JOIN mapKeys(${map}) AS k, mapValues(${map}) AS v GROUP BY chunk, k`;
-  const rowProblem = [
-    `arrayExists((k, v) -> ${typeOf('k')} NOT IN (0, 1) OR ${outOfRange('k', 'v')} OR ${unseen('k', 'toString(v)')},
-       mapKeys(num_features), mapValues(num_features))`,
-    `arrayExists((k, v) -> ${typeOf('k')} NOT IN (0, 2) OR ${unseen('k', 'v')},
-       mapKeys(cat_features), mapValues(cat_features))`,
-    `arrayExists((k, v) -> ${typeOf('k')} NOT IN (0, 3) OR ${unseen('k', "if(v, 'true', 'false')")},
-       mapKeys(bool_features), mapValues(bool_features))`,
-    // A reference feature neither logged with a value of any type: missing. The reference's
-    // features among the row's keys, counted map by map: ingest writes each feature of a row into
-    // one map only (by its value's type), so no name is counted twice. (Counting the distinct
-    // names of the three maps' keys concatenated cost 1.4–1.6× as much on 1M rows × 21 features.)
-    `${['num_features', 'cat_features', 'bool_features']
-      .map((m) => `arrayCount(k -> ${typeOf('k')} != 0, mapKeys(${m}))`)
-      .join(' + ')} < ${features}`,
-  ].join(' OR ');
   const sql = `
     ${perFeature(1, 'num_features', (v) => `toString(${v})`, true)}
     UNION ALL
@@ -215,7 +280,7 @@ export function qualityCountsSql(
     FROM ${source('null_features')} ARRAY JOIN null_features AS k GROUP BY chunk, k
     UNION ALL
     SELECT ${c} AS chunk, ${ROWS} AS t, '' AS k, count() AS n, 0 AS out_of_range, 0 AS unseen,
-           0 AS distinct, countIf(${rowProblem}) AS problems
+           0 AS distinct, countIf(${rowProblemSql(lookups, true)}) AS problems
     FROM ${source()} GROUP BY chunk`;
   return { sql, params };
 }

@@ -1,6 +1,6 @@
 import type { Store } from '@osprey/db';
 import type { RowSet } from '../sql/rows';
-import { qualityCounts, type Counts, type CountsBasis, type ValueType } from './counts-sql';
+import { referenceChunkCounts, type Counts, type CountsBasis, type ValueType } from './counts-sql';
 import {
   resolveBounds,
   standardDeviation,
@@ -77,8 +77,8 @@ interface Described {
 }
 
 /**
- * Fits data quality on a reference: each feature's type, range and seen set, then the same count
- * pass the windows get, per chunk of the reference in time order, for the reference's missing,
+ * Fits data quality on a reference: each feature's type, range and seen set, then the counts per
+ * chunk of the reference in time order (referenceChunkCounts), for the reference's missing,
  * type-change and problem-row rates and the thresholds they give.
  */
 export async function fitQuality(store: Store, rows: RowSet, count: number): Promise<QualityFit> {
@@ -105,7 +105,7 @@ export async function fitQuality(store: Store, rows: RowSet, count: number): Pro
     });
   }
   const chunkSize = Math.max(1, Math.floor(count / REFERENCE_CHUNKS));
-  const chunked = await qualityCounts(
+  const chunked = await referenceChunkCounts(
     store,
     rows,
     basis,
@@ -234,7 +234,7 @@ async function valueCounts(
  * An SQL expression numbering each row's chunk: rows in time order (ties broken by a hash of the
  * row), `size` to a chunk. The chunks' first rows are found once (one sort of two numbers per
  * row) and each row's chunk is the number of those at or before it, so the count pass that uses
- * it, which reads the rows once per map, does not sort them again each time.
+ * it does not sort them again.
  */
 async function chunkNumbers(store: Store, rows: RowSet, size: number): Promise<string> {
   const key = `(toUnixTimestamp64Milli(timestamp), xxHash32(tuple(*)))`;
