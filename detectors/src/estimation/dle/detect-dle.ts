@@ -3,6 +3,7 @@ import type { KnownReference } from '../../reference/known';
 import { resolveReference, type Scope } from '../../reference/resolve';
 import type { ResultRow } from '../../results/runs';
 import type { ModelSettings } from '../../settings/model-settings';
+import { anyLabels } from '../../sql/labels';
 import { predictionRows } from '../../sql/rows';
 import { isoWindow } from '../../window';
 import { ESTIMATE_PARTS } from '../history';
@@ -69,7 +70,9 @@ export async function detectDle(
     return skip(
       'DLE learns from a fixed labelled reference: log a reference dataset with labels, or choose a time range whose predictions have labels',
     );
-  const refRows = ref.source === 'dataset' ? ref.rows : withLabelNum(ref.rows);
+  // Labels join on for a time range's rows and the window's, unless the model never had one.
+  const labelled = await anyLabels(store, [scope.model]);
+  const refRows = ref.source === 'dataset' ? ref.rows : withLabelNum(ref.rows, labelled);
   const state = await dleState(store, scope.model, ref, refRows, {
     regression: settings.task === 'regression',
   });
@@ -80,7 +83,7 @@ export async function detectDle(
     );
   if (!state.nannies)
     return skip('the reference has no rows with both a numeric prediction and a label', ref.key);
-  const window = await scoreWindow(store, state, scope);
+  const window = await scoreWindow(store, state, scope, labelled);
   const document: DleDocument = {
     ...base,
     rows: window.n,
@@ -106,9 +109,14 @@ interface ScoredWindow {
   realized_rmse: number | null;
 }
 
-async function scoreWindow(store: Store, state: DleState, scope: Scope): Promise<ScoredWindow> {
+async function scoreWindow(
+  store: Store,
+  state: DleState,
+  scope: Scope,
+  labelled: boolean,
+): Promise<ScoredWindow> {
   const nannies = state.nannies!;
-  const rows = withLabelNum(predictionRows('cur', { ...scope, ...scope.window }));
+  const rows = withLabelNum(predictionRows('cur', { ...scope, ...scope.window }), labelled);
   const columns: string[] = [];
   const params: Record<string, string[]> = {};
   const xs = { mae: [] as string[], rmse: [] as string[] };
