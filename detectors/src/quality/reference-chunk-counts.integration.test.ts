@@ -17,6 +17,8 @@ let store: Store;
 const ROWS = 900;
 const T0 = Date.UTC(2026, 0, 1);
 
+const SAME = { model: 'chunks', version: 'v1', reference_id: 'ref', prediction_vec: [], tags: {} };
+
 function row(i: number) {
   const num: Record<string, number> = { code: i % 4, amount: (i * 37) % 101 };
   const cat: Record<string, string> = { colour: ['red', 'green', 'blue'][i % 3]! };
@@ -36,18 +38,15 @@ function row(i: number) {
     delete bool.flag;
     num.flag = 1;
   }
+  // a third of the rows share one timestamp: ties, as in a reference uploaded at once
+  const timestamp = i % 3 === 0 ? T0 : T0 + i;
   return {
-    model: 'chunks',
-    version: 'v1',
-    reference_id: 'ref',
-    // a third of the rows share one timestamp: ties, as in a reference uploaded at once
-    timestamp: i % 3 === 0 ? T0 : T0 + i,
+    ...SAME,
+    timestamp,
     num_features: num,
     cat_features: cat,
     bool_features: bool,
     null_features: nulls,
-    prediction_vec: [],
-    tags: {},
   };
 }
 
