@@ -132,38 +132,48 @@ async function countsOf(
 const NULLS = 0;
 const ROWS = 255;
 
+/** A batch's chunks are numbered basis × CHUNK_STRIDE + chunk (a reference has ~11 chunks). */
+export const CHUNK_STRIDE = 65_536;
+
 /**
- * The counts of a reference's own rows per chunk (`chunk`, an expression numbering each row's
- * chunk), for its fit: presence per type, and rows with a problem. A reference cannot be out of
+ * The counts of references' own rows per chunk (`chunk`, an expression numbering each row's
+ * chunk), for their fits: presence per type, and rows with a problem. A reference cannot be out of
  * its own range or outside its own seen sets (both are taken from these rows), so only types and
  * missing features are checked, from the maps' keys alone; and the rows are read once, each row's
  * chunk computed once, where qualityCounts reads them once per map (the chunk, a hash of the
  * whole row when the reference's rows share a timestamp, is what costs). Out-of-range, unseen
- * and distinct counts are left at 0 and explicit nulls counted.
+ * and distinct counts are left at 0 and explicit nulls counted. Several references (`index`
+ * numbers each row's, 0-based, one basis each; `chunk` may read it as `bi`): their chunks come
+ * numbered basis × CHUNK_STRIDE + chunk. `chunk` is evaluated over `rows` themselves.
  */
 export async function referenceChunkCounts(
   store: Store,
   rows: RowSet,
-  basis: ReadonlyMap<string, CountsBasis>,
+  bases: readonly ReadonlyMap<string, CountsBasis>[],
   chunk: string,
+  index?: string,
 ): Promise<Map<number, Counts>> {
-  const lookups = basisLookups(rows, [basis], false);
+  const lookups = basisLookups(rows, bases, index === undefined ? undefined : 'bi');
   const keys = (m: string) => `mapKeys(${m})`;
   const types = (m: string, t: number) => `arrayWithConstant(length(${m}), toUInt8(${t}))`;
   const sql = `
     SELECT chunk, t, CAST(k, 'String') AS k, count() AS n, 0 AS out_of_range, 0 AS unseen,
            0 AS distinct, countIf(t = ${ROWS} AND problem) AS problems
     FROM (
-      SELECT ${chunk} AS chunk, ${rowProblemSql(lookups, false)} AS problem,
+      SELECT bi * ${CHUNK_STRIDE} + ch AS chunk, ${rowProblemSql(lookups, false)} AS problem,
              arrayConcat(${keys('num_features')}, ${keys('cat_features')}, ${keys('bool_features')},
                          null_features, CAST([''], 'Array(LowCardinality(String))')) AS ks,
              arrayConcat(${types('num_features', 1)}, ${types('cat_features', 2)},
                          ${types('bool_features', 3)}, ${types('null_features', NULLS)},
                          [toUInt8(${ROWS})]) AS ts
-      FROM (${rows.sql}))
+      FROM (SELECT *, ${index ?? '0'} AS bi, ${chunk} AS ch FROM (${rows.sql})))
     ARRAY JOIN ks AS k, ts AS t
     GROUP BY chunk, t, k`;
-  return countsOf(store, { sql, params: lookups.params }, () => basis);
+  return countsOf(
+    store,
+    { sql, params: lookups.params },
+    (c) => bases[Math.floor(c / CHUNK_STRIDE)]!,
+  );
 }
 
 /** The reference's basis as array parameters, and the SQL that looks a feature up in them. */
@@ -177,16 +187,17 @@ interface Lookups {
 }
 
 /**
- * `perChunk`: one basis per chunk (`chunk` numbers each row's), the features' names looked up
- * prefixed by the chunk's number.
+ * `index`: an expression numbering each row's basis (0-based) when there are several, the
+ * features' names then looked up prefixed by it.
  */
 function basisLookups(
   rows: RowSet,
   bases: readonly ReadonlyMap<string, CountsBasis>[],
-  perChunk: boolean,
+  index?: string,
 ): Lookups {
+  const perChunk = index !== undefined;
   const prefix = (i: number) => (perChunk ? `${i}${SEP}` : '');
-  const named = (k: string) => (perChunk ? `concat(toString(chunk), '${SEP}', ${k})` : k);
+  const named = (k: string) => (perChunk ? `concat(toString(${index}), '${SEP}', ${k})` : k);
   // A sentinel first entry: transform() refuses empty arrays.
   const keys = ['\u0000', ...bases.flatMap((b, i) => [...b.keys()].map((k) => prefix(i) + k))];
   const fits = [{ type: 'numeric' as const }, ...bases.flatMap((b) => [...b.values()])];
@@ -214,7 +225,7 @@ function basisLookups(
     unseen: (k, s) =>
       `(transform(${named(k)}, {q_keys:Array(String)}, {q_has_seen:Array(UInt8)}, toUInt8(0)) = 1
       AND transform(concat(${named(k)}, '${SEP}', ${s}), {q_seen:Array(String)}, {q_seen_ones:Array(UInt8)}, toUInt8(0)) = 0)`,
-    features: perChunk ? `{q_features:Array(UInt32)}[chunk + 1]` : `{q_features:Array(UInt32)}[1]`,
+    features: `{q_features:Array(UInt32)}[${perChunk ? `${index} + 1` : '1'}]`,
   };
 }
 
@@ -253,7 +264,7 @@ export function qualityCountsSql(
   chunk?: string,
 ): { sql: string; params: QueryParams } {
   const perChunk = Array.isArray(basis);
-  const lookups = basisLookups(rows, perChunk ? basis : [basis], perChunk);
+  const lookups = basisLookups(rows, perChunk ? basis : [basis], perChunk ? 'chunk' : undefined);
   const { params, outOfRange, unseen } = lookups;
   const c = chunk === undefined ? '0' : 'chunk';
   // The rows, with their chunk; `nonEmpty`: only those where that column is not empty.

@@ -1,6 +1,6 @@
 import type { Store } from '@osprey/db';
-import { fitOfReference } from '../reference/fit-store';
-import { referenceRowCount, type KnownReference } from '../reference/known';
+import { fitsOfReferences } from '../reference/fit-store';
+import { referenceRowCount, referenceRowSetsOf, type KnownReference } from '../reference/known';
 import { resolveReference, type Reference, type Scope, type Target } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
@@ -8,7 +8,14 @@ import { predictionRowsOf, targetKey } from '../sql/rows';
 import { isoWindow } from '../window';
 import { qualityCountsOf, type Counts } from './counts-sql';
 import { finishQuality, type FeatureQuality, type JudgedRate, type QualityResult } from './finish';
-import { fitQuality, QUALITY_FIT_FORMAT, QUALITY_THRESHOLDS, type QualityFit } from './fit';
+import {
+  BATCH_FIT_ROWS,
+  fitQuality,
+  fitQualityOf,
+  QUALITY_FIT_FORMAT,
+  QUALITY_THRESHOLDS,
+  type QualityFit,
+} from './fit';
 
 export interface QualityReport extends Partial<QualityResult> {
   window: { from: string; to: string };
@@ -42,14 +49,21 @@ export async function detectQualityOf(
   targets: readonly Target[],
   known: readonly (KnownReference | undefined)[] = [],
 ): Promise<Detected[]> {
+  const refs: (Reference | undefined)[] = [];
+  for (const [i, { scope, settings }] of targets.entries())
+    refs.push(await resolveReference(store, settings, scope, known[i]));
+  const present = targets.flatMap((target, i) => {
+    const ref = refs[i];
+    return ref ? [{ target, scope: target.scope, ref }] : [];
+  });
+  const fits = await qualityFitsOf(store, present);
   const fitted: { target: Target; ref: Reference; fit: QualityFit }[] = [];
   const outcome: (Detected | number)[] = [];
   for (const [i, target] of targets.entries()) {
-    const { scope, settings } = target;
-    const ref = await resolveReference(store, settings, scope, known[i]);
-    const fit = ref && (await qualityFit(store, scope.model, ref));
+    const ref = refs[i];
+    const fit = ref && fits[present.findIndex((p) => p.target === target)];
     if (!ref || !fit || fit.rows === 0) {
-      const document = { ...baseOf(scope), reference: null };
+      const document = { ...baseOf(target.scope), reference: null };
       outcome.push({ document, rows: [], referenceKey: ref?.key ?? '' });
     } else {
       outcome.push(fitted.length);
@@ -138,16 +152,58 @@ function constantRate(f: FeatureQuality): JudgedRate {
 
 const FAMILY = 'quality';
 
-/** The reference's fit, stored or fitted now; refitted when the reference's row count changes. */
+/**
+ * The reference's fit (`ref`, resolved for `scope`), stored or fitted now; refitted when the
+ * reference's row count changes.
+ */
 export async function qualityFit(
   store: Store,
-  model: string,
+  scope: Scope,
   ref: Reference,
 ): Promise<QualityFit | undefined> {
-  const count = await referenceRowCount(store, ref);
-  if (count === 0) return undefined;
-  return fitOfReference<QualityFit>(store, model, ref, FAMILY, {
-    fresh: (stored) => stored.rows === count && stored.format === QUALITY_FIT_FORMAT,
-    fit: () => fitQuality(store, ref.rows, count),
-  });
+  return (await qualityFitsOf(store, [{ scope, ref }]))[0];
+}
+
+/**
+ * Each reference's fit (by index; undefined for one without rows), stored or fitted now: those to
+ * fit, up to BATCH_FIT_ROWS rows each, in shared statements per kind of reference (datasets, time
+ * ranges); larger ones one by one, where a statement's own cost is small beside the rows'.
+ */
+async function qualityFitsOf(
+  store: Store,
+  present: readonly { scope: Scope; ref: Reference }[],
+): Promise<(QualityFit | undefined)[]> {
+  const items = await Promise.all(
+    present.map(async (p) => ({
+      ...p,
+      model: p.scope.model,
+      count: await referenceRowCount(store, p.ref),
+    })),
+  );
+  const counted = items.filter((item) => item.count > 0);
+  const fits = await fitsOfReferences<QualityFit, (typeof counted)[number]>(
+    store,
+    counted,
+    FAMILY,
+    {
+      fresh: (stored, item) => stored.rows === item.count && stored.format === QUALITY_FIT_FORMAT,
+      fitAll: async (toFit) => {
+        const out = new Map<(typeof toFit)[number], QualityFit>();
+        const small = toFit.filter((item) => item.count <= BATCH_FIT_ROWS);
+        for (const item of toFit.filter((item) => item.count > BATCH_FIT_ROWS))
+          out.set(item, await fitQuality(store, item.ref.rows, item.count));
+        for (const group of referenceRowSetsOf(small)) {
+          const of = group.of as typeof small;
+          const byTarget = await fitQualityOf(
+            store,
+            group.rows,
+            new Map(of.map((item) => [targetKey(item.scope), item.count])),
+          );
+          for (const item of of) out.set(item, byTarget.get(targetKey(item.scope))!);
+        }
+        return toFit.map((item) => out.get(item)!);
+      },
+    },
+  );
+  return items.map((item) => (item.count > 0 ? fits[counted.indexOf(item)] : undefined));
 }

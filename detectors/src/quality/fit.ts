@@ -1,6 +1,12 @@
 import type { Store } from '@osprey/db';
 import type { RowSet } from '../sql/rows';
-import { referenceChunkCounts, type Counts, type CountsBasis, type ValueType } from './counts-sql';
+import {
+  CHUNK_STRIDE,
+  referenceChunkCounts,
+  type Counts,
+  type CountsBasis,
+  type ValueType,
+} from './counts-sql';
 import {
   resolveBounds,
   standardDeviation,
@@ -24,6 +30,11 @@ export const MAX_CATEGORIES = 1_000;
  * also counted as a category (unseen values), as NannyML does with int columns.
  */
 export const MAX_INTEGER_CATEGORIES = 50;
+/**
+ * References up to this many rows are fitted together with the other targets' of a batch (a
+ * statement's own ~10–15 ms is most of a small reference's cost); larger ones alone.
+ */
+export const BATCH_FIT_ROWS = 100_000;
 /** The reference is scored in this many chunks of equal size (NannyML's DefaultChunker). */
 export const REFERENCE_CHUNKS = 10;
 
@@ -82,36 +93,90 @@ interface Described {
  * type-change and problem-row rates and the thresholds they give.
  */
 export async function fitQuality(store: Store, rows: RowSet, count: number): Promise<QualityFit> {
-  const described = await store.query<Described>(describeSql(rows), rows.params);
-  const byName = new Map<string, Described>();
-  for (const d of described) {
-    const seen = byName.get(d.k);
-    // A name logged with values of two types has the type most of its values have.
-    if (!seen || Number(seen.n) < Number(d.n)) byName.set(d.k, d);
-  }
-  const categorical = [...byName.values()].filter(
-    (d) =>
-      Number(d.distinct) <= (d.t === 'numeric' ? MAX_INTEGER_CATEGORIES : MAX_CATEGORIES) &&
-      (d.t !== 'numeric' || Number(d.integral) === 1),
+  return (await fitQualityOf(store, rows, new Map([['', count]]))).get('')!;
+}
+
+/**
+ * fitQuality of several references in the same few statements (`rows` holds them, with
+ * `target`), each by its target in `counts` (its row count); one reference's key is not read.
+ * A statement costs ~10–15 ms however few rows it reads, and a previous window's fit is made again
+ * every pass, so a batch's small references are fitted together.
+ */
+export async function fitQualityOf(
+  store: Store,
+  rows: RowSet,
+  counts: ReadonlyMap<string, number>,
+): Promise<Map<string, QualityFit>> {
+  const targets = [...counts.keys()];
+  const batch = targets.length > 1;
+  // Each row's reference (0-based), and the SQL of a target column where there are several.
+  const index = batch
+    ? `transform(target, {qf_targets:Array(String)}, range(toUInt32(${targets.length})), toUInt32(0))`
+    : undefined;
+  const params = { ...rows.params, qf_targets: targets };
+  const described = await store.query<Described & { target: string }>(
+    describeSql(rows, batch),
+    params,
   );
-  const values = await valueCounts(store, rows, categorical);
-  const basis = new Map<string, CountsBasis>();
-  for (const [k, d] of [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const seen = values.get(k);
-    basis.set(k, {
-      type: d.t,
-      ...(d.t === 'numeric' && { min: d.min, max: d.max }),
-      ...(seen && { seen: [...seen.keys()].sort() }),
-    });
+  const byName = targets.map(() => new Map<string, Described>());
+  for (const d of described) {
+    const names = byName[batch ? targets.indexOf(d.target) : 0];
+    const seen = names?.get(d.k);
+    // A name logged with values of two types has the type most of its values have.
+    if (names && (!seen || Number(seen.n) < Number(d.n))) names.set(d.k, d);
   }
-  const chunkSize = Math.max(1, Math.floor(count / REFERENCE_CHUNKS));
+  const categorical = byName.map((names) =>
+    [...names.values()].filter(
+      (d) =>
+        Number(d.distinct) <= (d.t === 'numeric' ? MAX_INTEGER_CATEGORIES : MAX_CATEGORIES) &&
+        (d.t !== 'numeric' || Number(d.integral) === 1),
+    ),
+  );
+  const values = await valueCounts(store, rows, categorical, batch ? targets : undefined);
+  const bases = byName.map((names, i) => {
+    const basis = new Map<string, CountsBasis>();
+    for (const [k, d] of [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const seen = values[i]!.get(k);
+      basis.set(k, {
+        type: d.t,
+        ...(d.t === 'numeric' && { min: d.min, max: d.max }),
+        ...(seen && { seen: [...seen.keys()].sort() }),
+      });
+    }
+    return basis;
+  });
+  const sizes = targets.map((t) => Math.max(1, Math.floor(counts.get(t)! / REFERENCE_CHUNKS)));
+  const withTargets = { sql: rows.sql, params };
   const chunked = await referenceChunkCounts(
     store,
-    rows,
-    basis,
-    await chunkNumbers(store, rows, chunkSize),
+    withTargets,
+    bases,
+    await chunkNumbers(store, withTargets, sizes, index),
+    index,
   );
-  const chunks = [...chunked.keys()].sort((a, b) => a - b).map((c) => chunked.get(c)!);
+  return new Map(
+    targets.map((target, i) => {
+      const chunks = [...chunked.keys()]
+        .filter((c) => Math.floor(c / CHUNK_STRIDE) === i)
+        .sort((a, b) => a - b)
+        .map((c) => chunked.get(c)!);
+      return [
+        target,
+        fitOf(counts.get(target)!, sizes[i]!, byName[i]!, values[i]!, bases[i]!, chunks),
+      ];
+    }),
+  );
+}
+
+/** One reference's fit from its description, value counts, basis and chunks' counts. */
+function fitOf(
+  count: number,
+  chunkSize: number,
+  byName: ReadonlyMap<string, Described>,
+  values: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  basis: ReadonlyMap<string, CountsBasis>,
+  chunks: Counts[],
+): QualityFit {
   const total = sumCounts(chunks);
   const rate = (f: (c: Counts) => number, c: Counts) => (c.rows === 0 ? NaN : f(c) / c.rows);
   const referenceRate = (f: (c: Counts) => number, spec: ThresholdSpec): ReferenceRate => {
@@ -182,13 +247,15 @@ function sumCounts(chunks: Counts[]): Counts {
   return total;
 }
 
-function describeSql(rows: RowSet): string {
+/** Per (feature, type): counts, range and distinct values; with `byTarget`, per target too. */
+function describeSql(rows: RowSet, byTarget: boolean): string {
+  const target = byTarget ? 'target, ' : '';
   const branch = (t: ValueType, map: string, v: string) => `
-    SELECT '${t}' AS t, CAST(k, 'String') AS k, count() AS n,
+    SELECT ${target}'${t}' AS t, CAST(k, 'String') AS k, count() AS n,
            ${t === 'numeric' ? 'min(v)' : '0'} AS min, ${t === 'numeric' ? 'max(v)' : '0'} AS max,
            ${t === 'numeric' ? 'min(v = round(v))' : '1'} AS integral,
            length(groupUniqArray(${MAX_CATEGORIES + 1})(${v})) AS distinct
-    FROM (${rows.sql}) ARRAY JOIN mapKeys(${map}) AS k, mapValues(${map}) AS v GROUP BY k`;
+    FROM (${rows.sql}) ARRAY JOIN mapKeys(${map}) AS k, mapValues(${map}) AS v GROUP BY ${target}k`;
   return [
     branch('numeric', 'num_features', 'v'),
     branch('categorical', 'cat_features', 'v'),
@@ -196,20 +263,31 @@ function describeSql(rows: RowSet): string {
   ].join(' UNION ALL ');
 }
 
-/** Counts per value of the features kept as categories, as strings (toString for numbers). */
+// Between a target and a feature's name in the value counts' filter.
+const SEP = '\u0001';
+
+/**
+ * Counts per value of the features kept as categories, as strings (toString for numbers), per
+ * reference (`features` by index; `targets`: theirs, where there are several).
+ */
 async function valueCounts(
   store: Store,
   rows: RowSet,
-  features: Described[],
-): Promise<Map<string, Map<string, number>>> {
-  const out = new Map<string, Map<string, number>>();
-  if (features.length === 0) return out;
-  const names = (t: ValueType) => features.filter((d) => d.t === t).map((d) => d.k);
+  features: Described[][],
+  targets?: readonly string[],
+): Promise<Map<string, Map<string, number>>[]> {
+  const out = features.map(() => new Map<string, Map<string, number>>());
+  if (features.every((f) => f.length === 0)) return out;
+  const named = (i: number, k: string) => (targets ? `${targets[i]}${SEP}${k}` : k);
+  const names = (t: ValueType) =>
+    features.flatMap((list, i) => list.filter((d) => d.t === t).map((d) => named(i, d.k)));
+  const name = targets ? `concat(target, '${SEP}', CAST(k, 'String'))` : `CAST(k, 'String')`;
+  const target = targets ? 'target, ' : '';
   const branch = (t: ValueType, map: string, v: string) => `
-    SELECT CAST(k, 'String') AS k, ${v} AS v, count() AS n
+    SELECT ${targets ? 'target' : "''"} AS target, CAST(k, 'String') AS k, ${v} AS v, count() AS n
     FROM (${rows.sql}) ARRAY JOIN mapKeys(${map}) AS k, mapValues(${map}) AS x
-    WHERE CAST(k, 'String') IN {qv_${t}:Array(String)} GROUP BY k, v`;
-  const counted = await store.query<{ k: string; v: string; n: string }>(
+    WHERE ${name} IN {qv_${t}:Array(String)} GROUP BY ${target}k, v`;
+  const counted = await store.query<{ target: string; k: string; v: string; n: string }>(
     [
       branch('numeric', 'num_features', 'toString(x)'),
       branch('categorical', 'cat_features', 'x'),
@@ -223,29 +301,44 @@ async function valueCounts(
     },
   );
   for (const r of counted) {
-    let m = out.get(r.k);
-    if (!m) out.set(r.k, (m = new Map()));
+    const of = out[targets ? targets.indexOf(r.target) : 0];
+    if (!of) continue;
+    let m = of.get(r.k);
+    if (!m) of.set(r.k, (m = new Map()));
     m.set(r.v, Number(r.n));
   }
   return out;
 }
 
 /**
- * An SQL expression numbering each row's chunk: rows in time order (ties broken by a hash of the
- * row), `size` to a chunk. The chunks' first rows are found once (one sort of two numbers per
+ * An SQL expression numbering each row's chunk within its reference: rows in time order (ties
+ * broken by a hash of the row), `sizes[i]` to a chunk of reference i (`index` numbers each row's,
+ * where there are several). The chunks' first rows are found once (one sort of two numbers per
  * row) and each row's chunk is the number of those at or before it, so the count pass that uses
- * it does not sort them again.
+ * it does not sort them again. It hashes the row set's own columns: it must be evaluated over
+ * `rows`, not over a query that adds columns to them.
  */
-async function chunkNumbers(store: Store, rows: RowSet, size: number): Promise<string> {
+async function chunkNumbers(
+  store: Store,
+  rows: RowSet,
+  sizes: readonly number[],
+  index?: string,
+): Promise<string> {
   const key = `(toUnixTimestamp64Milli(timestamp), xxHash32(tuple(*)))`;
-  const [found] = await store.query<{ firsts: [string, number][] }>(
-    `SELECT arrayMap(i -> sorted[i * ${size} + 1], range(1, toUInt64(ceil(length(sorted) / ${size})))) AS firsts
-     FROM (SELECT arraySort(groupArray(${key})) AS sorted FROM (${rows.sql}))`,
-    rows.params,
+  const found = await store.query<{ bi: number; firsts: [string, number][] }>(
+    `SELECT bi, arrayMap(i -> sorted[i * size + 1], range(1, toUInt64(ceil(length(sorted) / size)))) AS firsts
+     FROM (SELECT bi, sorted, {qf_sizes:Array(UInt64)}[bi + 1] AS size
+           FROM (SELECT ${index ?? '0'} AS bi, arraySort(groupArray(${key})) AS sorted
+                 FROM (${rows.sql}) GROUP BY bi))`,
+    { ...rows.params, qf_sizes: sizes },
   );
-  const firsts = found?.firsts ?? [];
-  if (firsts.length === 0) return '0';
+  const firsts = sizes.map(() => [] as [string, number][]);
+  for (const f of found) firsts[Number(f.bi)] = f.firsts;
+  if (firsts.every((f) => f.length === 0)) return '0';
   // Computed numbers (a millisecond time and a 32-bit hash), not input: written into the SQL.
-  const literal = firsts.map(([t, h]) => `(${BigInt(t)}, ${Number(h)})`).join(', ');
-  return `toUInt32(arrayCount(first -> first <= ${key}, [${literal}]))`;
+  const literal = (list: [string, number][]) =>
+    `[${list.map(([t, h]) => `(${BigInt(t)}, ${Number(h)})`).join(', ')}]`;
+  const bounds =
+    index === undefined ? literal(firsts[0]!) : `[${firsts.map(literal).join(', ')}][bi + 1]`;
+  return `toUInt32(arrayCount(first -> first <= ${key}, ${bounds}))`;
 }

@@ -185,7 +185,7 @@ describe('against NannyML 0.13.1 on car-loan with injected problems', () => {
     const settings = modelSettings.parse({});
     const scope = { model: MODEL, window: { from: T0, to: T0 + HOUR } };
     const ref = await resolveReference(store, settings, scope);
-    const fit = (await qualityFit(store, MODEL, ref!))!;
+    const fit = (await qualityFit(store, scope, ref!))!;
     expect(fit.chunk_size).toBe(nannyml.chunk_size);
     nannyml.missing.reference.forEach((chunk, c) => {
       for (const name of [...NUMERIC, ...CATEGORICAL, ...BOOLEAN]) {

@@ -5,9 +5,9 @@ import { storeEnv, Tables, type Store } from '@osprey/db';
 import { migrate } from '@osprey/db/migrate';
 import { createStore } from '@osprey/db/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referenceDatasetRows } from '../sql/rows';
+import { referenceDatasetRows, referenceDatasetRowsOf, targetKey } from '../sql/rows';
 import { qualityCounts, referenceChunkCounts, type Counts } from './counts-sql';
-import { fitQuality } from './fit';
+import { fitQuality, fitQualityOf } from './fit';
 
 // The fit counts a reference's chunks from the maps' keys alone (referenceChunkCounts), leaning on
 // a reference never being out of its own range or outside its own seen sets. Checked here against
@@ -50,13 +50,20 @@ function row(i: number) {
   };
 }
 
+/** A second model's reference, of other features, every row at one timestamp. */
+const OTHER_ROWS = 333;
+function other(i: number) {
+  const r = row(i * 5 + 1);
+  return { ...r, model: 'chunks-b', timestamp: T0, num_features: { size: i % 13, weight: i / 3 } };
+}
+
 beforeAll(async () => {
   store = await createStore(storeEnv.parse({ OSPREY_DATA_DIR: join(dir, 'data') }));
   await migrate(store, { retentionDays: 30 });
-  await store.insert(
-    Tables.referenceRows,
-    Array.from({ length: ROWS }, (_, i) => row(i)),
-  );
+  await store.insert(Tables.referenceRows, [
+    ...Array.from({ length: ROWS }, (_, i) => row(i)),
+    ...Array.from({ length: OTHER_ROWS }, (_, i) => other(i)),
+  ]);
 }, 60_000);
 
 afterAll(async () => {
@@ -85,7 +92,7 @@ describe("a reference's chunk counts", () => {
     const fit = await fitQuality(store, rows, ROWS);
     const basis = new Map(Object.entries(fit.features));
     const chunk = `toUInt32(toUnixTimestamp64Milli(timestamp) % 5)`;
-    const keysOnly = fitted(await referenceChunkCounts(store, rows, basis, chunk));
+    const keysOnly = fitted(await referenceChunkCounts(store, rows, [basis], chunk));
     const full = await qualityCounts(store, rows, basis, chunk);
     expect(keysOnly).toEqual(fitted(full));
     // The premise: the full pass finds nothing out of range or unseen in the reference itself.
@@ -99,5 +106,30 @@ describe("a reference's chunk counts", () => {
     expect(total).toBeLessThan(ROWS / 2);
     expect(keysOnly.some((c) => (c.features.amount?.present.categorical ?? 0) > 0)).toBe(true);
     expect(keysOnly.some((c) => (c.features.amount?.nulls ?? 0) > 0)).toBe(true);
+  });
+
+  it("fitted together with another reference's, equal each fitted alone", async () => {
+    const refs = [
+      { scope: { model: 'chunks' }, referenceId: 'ref', rows: ROWS },
+      { scope: { model: 'chunks-b' }, referenceId: 'ref', rows: OTHER_ROWS },
+    ];
+    const together = await fitQualityOf(
+      store,
+      referenceDatasetRowsOf('refs', refs),
+      new Map(refs.map((r) => [targetKey(r.scope), r.rows])),
+    );
+    expect(together.size).toBe(2);
+    for (const r of refs) {
+      const rows = referenceDatasetRows('ref', {
+        model: r.scope.model,
+        referenceId: r.referenceId,
+      });
+      const alone = await fitQuality(store, rows, r.rows);
+      expect(together.get(targetKey(r.scope))).toEqual(alone);
+    }
+    const [a, b] = refs.map((r) => together.get(targetKey(r.scope))!);
+    expect(Object.keys(a!.features).sort()).not.toEqual(Object.keys(b!.features).sort());
+    expect(b!.chunk_size).toBe(Math.floor(OTHER_ROWS / 10));
+    expect(b!.rows_with_problems.chunks).toHaveLength(11);
   });
 });

@@ -70,12 +70,53 @@ export async function fitOfReference<T extends { rows: number }>(
     codec?: FitCodec<T>;
   },
 ): Promise<T> {
-  const kept = ref.source !== 'previous_window';
-  const stored = kept ? await storedFit<T>(store, model, ref, family, opts.codec) : undefined;
-  if (stored && (await opts.fresh(stored))) return stored;
-  const fit = await opts.fit();
-  if (kept && fit.rows > 0) await saveFit(store, model, ref, family, fit, opts.codec);
-  return fit;
+  const [fit] = await fitsOfReferences<T, { model: string; ref: Reference }>(
+    store,
+    [{ model, ref }],
+    family,
+    { fresh: opts.fresh, fitAll: async () => [await opts.fit()], codec: opts.codec },
+  );
+  return fit!;
+}
+
+/**
+ * fitOfReference for several references at once: those without a fresh stored fit are fitted
+ * together by `fitAll` (given them, answering their fits in the same order), so a family can fit
+ * a batch's references in shared statements.
+ */
+export async function fitsOfReferences<
+  T extends { rows: number },
+  I extends { model: string; ref: Reference },
+>(
+  store: Store,
+  items: readonly I[],
+  family: string,
+  opts: {
+    fresh: (stored: T, item: I) => boolean | Promise<boolean>;
+    fitAll: (items: readonly I[]) => Promise<T[]>;
+    codec?: FitCodec<T>;
+  },
+): Promise<T[]> {
+  const fits: T[] = [];
+  const missing: number[] = [];
+  const kept = (item: I) => item.ref.source !== 'previous_window';
+  for (const [i, item] of items.entries()) {
+    const stored = kept(item)
+      ? await storedFit<T>(store, item.model, item.ref, family, opts.codec)
+      : undefined;
+    if (stored && (await opts.fresh(stored, item))) fits[i] = stored;
+    else missing.push(i);
+  }
+  if (missing.length === 0) return fits;
+  const fitted = await opts.fitAll(missing.map((i) => items[i]!));
+  for (const [j, i] of missing.entries()) {
+    const item = items[i]!;
+    const fit = fitted[j]!;
+    fits[i] = fit;
+    if (kept(item) && fit.rows > 0)
+      await saveFit(store, item.model, item.ref, family, fit, opts.codec);
+  }
+  return fits;
 }
 
 /** A family's stored fit, as a batched pass looked it up (known.ts) or read now. */
