@@ -4,9 +4,15 @@ import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
 import { predictionRows, predictionRowsOf, targetKey } from '../sql/rows';
 import { isoWindow } from '../window';
-import { FIT_FORMAT, fitReconstruction, referenceThresholds, type FitOutcome } from './fit';
-import { fitOfReference } from '../reference/fit-store';
-import { referenceRowCount, type KnownReference } from '../reference/known';
+import {
+  FIT_FORMAT,
+  fitReconstruction,
+  fitReconstructionOf,
+  referenceThresholds,
+  type FitOutcome,
+} from './fit';
+import { referenceFitsOf } from '../reference/fit-store';
+import type { KnownReference } from '../reference/known';
 import { basisParams, batchedErrorStatisticsSql, preprocessingParams, rowErrors } from './row-sql';
 import { breaches, STANDARD_DEVIATION_3, type Bounds } from './thresholds';
 
@@ -73,9 +79,23 @@ export async function detectMultivariateDriftOf(
   targets: readonly Target[],
   known: readonly (KnownReference | undefined)[] = [],
 ): Promise<Detected[]> {
-  const prepared: (Detected | Pending)[] = [];
+  const refs: (Reference | undefined)[] = [];
   for (const [i, { scope, settings }] of targets.entries())
-    prepared.push(await prepare(store, settings, scope, known[i]));
+    refs.push(await resolveReference(store, settings, scope, known[i]));
+  const present = targets.flatMap(({ scope }, i) => {
+    const ref = refs[i];
+    return ref ? [{ scope, ref }] : [];
+  });
+  const fits = await referenceFitsOf<FitOutcome>(store, present, FAMILY, {
+    fresh: (stored, count) => stored.format === FIT_FORMAT && stored.rows === count,
+    fitOne: (rows, count) => fitReconstruction(store, rows, count),
+    fitMany: (rows, counts) => fitReconstructionOf(store, rows, counts),
+  });
+  const prepared = targets.map(({ scope }, i) => {
+    const ref = refs[i];
+    const fit = ref && (fits[present.findIndex((p) => p.ref === ref)] ?? unfitted);
+    return prepare(scope, ref, fit);
+  });
   const pending = prepared.filter((p): p is Pending => 'fit' in p);
   const statistics = await errorStatistics(store, pending);
   return prepared.map((p) =>
@@ -83,15 +103,19 @@ export async function detectMultivariateDriftOf(
   );
 }
 
-/** The reference's fit for the target, or the target's result when there is none to use. */
-async function prepare(
-  store: Store,
-  settings: ModelSettings,
+/** A reference without rows. */
+const unfitted: FitOutcome = {
+  format: FIT_FORMAT,
+  rows: 0,
+  reason: 'the reference has fewer than 2 rows',
+};
+
+/** The target's pending detection with its reference's fit, or its result when there is none. */
+function prepare(
   scope: Scope,
-  known: KnownReference | undefined,
-): Promise<Detected | Pending> {
-  const ref = await resolveReference(store, settings, scope, known);
-  const fit = ref ? await referenceFit(store, scope.model, ref) : undefined;
+  ref: Reference | undefined,
+  fit: FitOutcome | undefined,
+): Detected | Pending {
   const report: MultivariateDriftReport = {
     window: isoWindow(scope.window),
     method: 'pca_reconstruction_error',
@@ -199,16 +223,4 @@ function result(document: MultivariateDriftReport, referenceKey: string) {
     },
   ];
   return { document, rows, referenceKey };
-}
-
-/**
- * The reference's fit, stored or computed (and stored) when none matches its rows
- * (fitOfReference).
- */
-async function referenceFit(store: Store, model: string, ref: Reference): Promise<FitOutcome> {
-  const rows = await referenceRowCount(store, ref);
-  return fitOfReference<FitOutcome>(store, model, ref, FAMILY, {
-    fresh: (stored) => stored.format === FIT_FORMAT && stored.rows === rows,
-    fit: () => fitReconstruction(store, ref.rows, rows),
-  });
 }

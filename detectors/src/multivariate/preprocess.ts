@@ -52,6 +52,9 @@ const scaleOf = (variance: number) => {
   return scale < 10 * Number.EPSILON ? 1 : scale;
 };
 
+type NumericRow = { k: string; n: string; mean: number; var: number };
+type CategoryRow = { t: 'c' | 'b'; k: string; v: string; n: string };
+
 /**
  * The imputers, frequency encoders and scaler fitted on the reference, from one grouped pass
  * over the numeric features and one over the categories (the rows stay in ClickHouse).
@@ -61,18 +64,61 @@ export async function fitPreprocessing(
   rows: RowSet,
   count: number,
 ): Promise<Preprocessing> {
+  return (await fitPreprocessingOf(store, rows, new Map([['', count]]))).get('')!;
+}
+
+/**
+ * fitPreprocessing of several references in the same two statements (`rows` holds them, with
+ * `target`), each by its target in `counts` (its row count); one reference's key is not read.
+ */
+export async function fitPreprocessingOf(
+  store: Store,
+  rows: RowSet,
+  counts: ReadonlyMap<string, number>,
+): Promise<Map<string, Preprocessing>> {
+  const batch = counts.size > 1;
+  const target = batch ? 'target AS m, ' : "'' AS m, ";
   const [numeric, categories] = await Promise.all([
-    store.query<{ k: string; n: string; mean: number; var: number }>(
-      `SELECT CAST(k, 'String') AS k, count() AS n, avg(v) AS mean, varPopStable(v) AS var
+    store.query<NumericRow & { m: string }>(
+      `SELECT ${target}CAST(k, 'String') AS k, count() AS n, avg(v) AS mean, varPopStable(v) AS var
        FROM (${rows.sql}) ARRAY JOIN mapKeys(num_features) AS k, mapValues(num_features) AS v
-       GROUP BY k`,
+       GROUP BY ${batch ? 'm, ' : ''}k`,
       rows.params,
     ),
-    store.query<{ t: 'c' | 'b'; k: string; v: string; n: string }>(
-      `SELECT t, k, v, n FROM (${categoryCountsSql(rows)}) WHERE k != '${PREDICTION_KEY}'`,
+    store.query<CategoryRow & { m: string }>(
+      batch
+        ? `SELECT m, t, k, v, n FROM (${categoryCountsSql(rows, { byModel: true })}) WHERE k != '${PREDICTION_KEY}'`
+        : `SELECT '' AS m, t, k, v, n FROM (${categoryCountsSql(rows)}) WHERE k != '${PREDICTION_KEY}'`,
       rows.params,
     ),
   ]);
+  const only = [...counts.keys()][0]!;
+  const grouped = <R extends { m: string }>(list: readonly R[]) => {
+    const by = new Map<string, R[]>();
+    for (const r of list) {
+      const key = batch ? r.m : only;
+      const list = by.get(key);
+      if (list) list.push(r);
+      else by.set(key, [r]);
+    }
+    return by;
+  };
+  const numericOf = grouped(numeric);
+  const categoriesOf = grouped(categories);
+  return new Map(
+    [...counts].map(([key, count]) => [
+      key,
+      preprocessingOf(numericOf.get(key) ?? [], categoriesOf.get(key) ?? [], count),
+    ]),
+  );
+}
+
+/** One reference's preprocessing from its numeric summary and category counts. */
+function preprocessingOf(
+  numeric: readonly NumericRow[],
+  categories: readonly CategoryRow[],
+  count: number,
+): Preprocessing {
   const present = new Map<string, { kind: 'numeric' | 'c' | 'b'; n: number }>();
   const keep = (name: string, kind: 'numeric' | 'c' | 'b', n: number) => {
     // A name logged with values of two types keeps the type most of its values have.

@@ -102,46 +102,44 @@ export function rowErrors(
 }
 
 /**
- * rowErrors for several targets' windows in one statement (`rows` holds them, with `target`), each
- * row against its own target's fit: the preprocessing and the basis travel as arrays indexed by the
- * row's target (`mi`), the coordinates computed by lambdas over them. Per target (column `model`):
- * the row count, the mean error and its sample standard deviation, as the single statement gives.
- * The lambdas read each map as two plain arrays (its keys, its values): a lambda that captures a
- * map column copies it, LowCardinality keys and all, once per coordinate of every row (measured on
- * 100 models × 1,000 rows: 600 ms for the numeric coordinates, 76 ms through the arrays). A
- * category's reference share is one hash look-up (`transform`) of "target, coordinate, value" in a
- * table of the whole batch's categories, rather than each row carrying its target's value lists.
+ * Several targets' rows standardized in one statement (`rows` holds them, with `target`), each
+ * against its own target's preprocessing: columns `target`, `mi` (the target's number, from 1),
+ * `z` and `carry`. The preprocessing travels as arrays indexed by `mi`, the coordinates computed
+ * by lambdas over them. The lambdas read each map as two plain arrays (its keys, its values): a
+ * lambda that captures a map column copies it, LowCardinality keys and all, once per coordinate
+ * of every row (measured on 100 models × 1,000 rows: 600 ms for the numeric coordinates, 76 ms
+ * through the arrays). A category's reference share is one hash look-up (`transform`) of
+ * "target, coordinate, value" in a table of the whole batch's categories, rather than each row
+ * carrying its target's value lists.
  */
-export function batchedErrorStatisticsSql(
-  fits: ReadonlyMap<string, { preprocessing: Preprocessing; basis: PcaBasis }>,
+function batchedStandardizedRows(
+  preprocessings: ReadonlyMap<string, Preprocessing>,
   rows: RowSet,
+  carry = '',
 ): { sql: string; params: QueryParams } {
-  const list = [...fits.values()];
-  const per = <T>(f: (fit: (typeof list)[number]) => T) => list.map(f);
+  const list = [...preprocessings.values()];
+  const per = <T>(f: (p: Preprocessing) => T) => list.map(f);
   const params: QueryParams = {
     ...rows.params,
-    mvb_models: [...fits.keys()],
+    mvb_models: [...preprocessings.keys()],
     mvb_index: list.map((_, i) => i + 1),
-    mvb_nk: per((f) => f.preprocessing.numeric.map((e) => e.name)),
-    mvb_nm: per((f) => f.preprocessing.numeric.map((e) => e.mean)),
-    mvb_ns: per((f) => f.preprocessing.numeric.map((e) => e.scale)),
-    mvb_center: per((f) => f.basis.mean),
-    mvb_w: per((f) => f.basis.components),
-    mvb_wt: per((f) => f.basis.mean.map((_, i) => f.basis.components.map((w) => w[i]!))),
+    mvb_nk: per((p) => p.numeric.map((e) => e.name)),
+    mvb_nm: per((p) => p.numeric.map((e) => e.mean)),
+    mvb_ns: per((p) => p.numeric.map((e) => e.scale)),
   };
   const arrays: string[] = [];
   const encoded = (kind: 'categorical' | 'boolean', map: string, text: (v: string) => string) => {
     // None in any model: no coordinates (and no all-empty nested arrays, which bind as the wrong
     // number of dimensions).
-    if (list.every((f) => f.preprocessing[kind].length === 0)) return `CAST([], 'Array(Float64)')`;
+    if (list.every((p) => p[kind].length === 0)) return `CAST([], 'Array(Float64)')`;
     const p = `mvb_${kind[0]}`;
-    params[`${p}k`] = per((f) => f.preprocessing[kind].map((c) => c.name));
-    params[`${p}f`] = per((f) => f.preprocessing[kind].map((c) => c.mode));
-    params[`${p}m`] = per((f) => f.preprocessing[kind].map((c) => c.mean));
-    params[`${p}s`] = per((f) => f.preprocessing[kind].map((c) => c.scale));
+    params[`${p}k`] = per((q) => q[kind].map((c) => c.name));
+    params[`${p}f`] = per((q) => q[kind].map((c) => c.mode));
+    params[`${p}m`] = per((q) => q[kind].map((c) => c.mean));
+    params[`${p}s`] = per((q) => q[kind].map((c) => c.scale));
     const shares = { keys: [] as string[], values: [] as number[] };
-    list.forEach((f, t) =>
-      f.preprocessing[kind].forEach((c, j) =>
+    list.forEach((q, t) =>
+      q[kind].forEach((c, j) =>
         c.values.forEach((value, x) => {
           shares.keys.push(shareKey(t + 1, j + 1, value));
           shares.values.push(c.frequencies[x]!);
@@ -169,19 +167,104 @@ export function batchedErrorStatisticsSql(
         {mvb_nk:Array(Array(String))}[mi], {mvb_nm:Array(Array(Float64))}[mi], {mvb_ns:Array(Array(Float64))}[mi]),
       ${categorical}, ${boolean})`;
   const sql = `
-    SELECT target AS model, count() AS n, avg(err) AS mean, stddevSampStable(err) AS std
+    SELECT target, mi, ${carry} ${z} AS z
     FROM (
-      SELECT target, L2Distance(c, arrayMap(wt -> dotProduct(wt, p), {mvb_wt:Array(Array(Array(Float64)))}[mi])) AS err
-      FROM (
-        SELECT target, mi, c, arrayMap(w -> dotProduct(w, c), {mvb_w:Array(Array(Array(Float64)))}[mi]) AS p
-        FROM (
-          SELECT target, mi, arrayMap((x, m) -> x - m, ${z}, {mvb_center:Array(Array(Float64))}[mi]) AS c
-          FROM (
-            SELECT target, ${arrays.join(', ')},
-                   transform(target, {mvb_models:Array(String)}, {mvb_index:Array(UInt32)}, toUInt32(0)) AS mi
-            FROM (${rows.sql})))))
-    GROUP BY target`;
+      SELECT target, ${carry} ${arrays.join(', ')},
+             transform(target, {mvb_models:Array(String)}, {mvb_index:Array(UInt32)}, toUInt32(0)) AS mi
+      FROM (${rows.sql}))`;
   return { sql, params };
+}
+
+/**
+ * Each row's reconstruction error (column `err`) for several targets' rows in one statement, each
+ * against its own fit (batchedStandardizedRows, then rowErrors' projection with the basis as
+ * arrays indexed by `mi`); columns `target`, `err` and `carry`.
+ */
+function batchedRowErrors(
+  fits: ReadonlyMap<string, { preprocessing: Preprocessing; basis: PcaBasis }>,
+  rows: RowSet,
+  carry = '',
+): { sql: string; params: QueryParams } {
+  const list = [...fits.values()];
+  const standardized = batchedStandardizedRows(
+    new Map([...fits].map(([k, f]) => [k, f.preprocessing])),
+    rows,
+    carry,
+  );
+  const params: QueryParams = {
+    ...standardized.params,
+    mvb_center: list.map((f) => f.basis.mean),
+    mvb_w: list.map((f) => f.basis.components),
+    mvb_wt: list.map((f) => f.basis.mean.map((_, i) => f.basis.components.map((w) => w[i]!))),
+  };
+  const sql = `
+    SELECT target, ${carry} L2Distance(c, arrayMap(wt -> dotProduct(wt, p), {mvb_wt:Array(Array(Array(Float64)))}[mi])) AS err
+    FROM (
+      SELECT target, mi, ${carry} c, arrayMap(w -> dotProduct(w, c), {mvb_w:Array(Array(Array(Float64)))}[mi]) AS p
+      FROM (
+        SELECT target, mi, ${carry} arrayMap((x, m) -> x - m, z, {mvb_center:Array(Array(Float64))}[mi]) AS c
+        FROM (${standardized.sql})))`;
+  return { sql, params };
+}
+
+/**
+ * rowErrors for several targets' windows in one statement (`rows` holds them, with `target`), each
+ * row against its own target's fit (batchedRowErrors). Per target (column `model`): the row count,
+ * the mean error and its sample standard deviation, as the single statement gives.
+ */
+export function batchedErrorStatisticsSql(
+  fits: ReadonlyMap<string, { preprocessing: Preprocessing; basis: PcaBasis }>,
+  rows: RowSet,
+): { sql: string; params: QueryParams } {
+  const errors = batchedRowErrors(fits, rows);
+  return {
+    sql: `SELECT target AS model, count() AS n, avg(err) AS mean, stddevSampStable(err) AS std
+          FROM (${errors.sql}) GROUP BY target`,
+    params: errors.params,
+  };
+}
+
+/**
+ * The PCA fit's moments of several references' standardized rows in one statement (`rows` holds
+ * them, with `target`), each with its own preprocessing: per target, n, Σz and Σzzᵀ (d × d,
+ * row-major). As arrays summed per element: for a batch of small references, where the single
+ * statement's scalar sums would need a statement per reference.
+ */
+export function batchedMomentsSql(
+  preprocessings: ReadonlyMap<string, Preprocessing>,
+  rows: RowSet,
+): { sql: string; params: QueryParams } {
+  const standardized = batchedStandardizedRows(preprocessings, rows);
+  return {
+    sql: `SELECT target, count() AS n, sumForEach(z) AS sum,
+                 sumForEach(arrayFlatten(arrayMap(a -> arrayMap(b -> a * b, z), z))) AS products
+          FROM (${standardized.sql}) GROUP BY target`,
+    params: standardized.params,
+  };
+}
+
+/**
+ * The PCA fit's blocks of several references in one statement, each against its own fit: the
+ * reference's rows in time order (ties by error, as fitReconstruction), `blocks[i]` blocks of
+ * reference i (`rows[i]` rows); per (target, block), the rows, Σ error and Σ error².
+ */
+export function batchedBlocksSql(
+  fits: ReadonlyMap<string, { preprocessing: Preprocessing; basis: PcaBasis }>,
+  rows: RowSet,
+  sizes: { blocks: number[]; rows: number[] },
+): { sql: string; params: QueryParams } {
+  const timed = { sql: `SELECT *, timestamp AS ts FROM (${rows.sql})`, params: rows.params };
+  const errors = batchedRowErrors(fits, timed, 'ts,');
+  const of = (name: string) =>
+    `transform(target, {mvb_models:Array(String)}, {${name}:Array(UInt64)}, toUInt64(1))`;
+  return {
+    sql: `SELECT target, block, count() AS n, sum(err) AS sum, sum(err * err) AS squares
+          FROM (
+            SELECT target, err, intDiv((row_number() OVER (PARTITION BY target ORDER BY ts, err) - 1) * ${of('mvb_blocks')}, ${of('mvb_rows')}) AS block
+            FROM (${errors.sql}))
+          GROUP BY target, block ORDER BY target, block`,
+    params: { ...errors.params, mvb_blocks: sizes.blocks, mvb_rows: sizes.rows },
+  };
 }
 
 /**

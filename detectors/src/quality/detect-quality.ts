@@ -1,6 +1,6 @@
 import type { Store } from '@osprey/db';
-import { fitsOfReferences } from '../reference/fit-store';
-import { referenceRowCount, referenceRowSetsOf, type KnownReference } from '../reference/known';
+import { referenceFitsOf } from '../reference/fit-store';
+import type { KnownReference } from '../reference/known';
 import { resolveReference, type Reference, type Scope, type Target } from '../reference/resolve';
 import type { ResultRow } from '../results/runs';
 import type { ModelSettings } from '../settings/model-settings';
@@ -9,7 +9,6 @@ import { isoWindow } from '../window';
 import { qualityCountsOf, type Counts } from './counts-sql';
 import { finishQuality, type FeatureQuality, type JudgedRate, type QualityResult } from './finish';
 import {
-  BATCH_FIT_ROWS,
   fitQuality,
   fitQualityOf,
   QUALITY_FIT_FORMAT,
@@ -164,46 +163,14 @@ export async function qualityFit(
   return (await qualityFitsOf(store, [{ scope, ref }]))[0];
 }
 
-/**
- * Each reference's fit (by index; undefined for one without rows), stored or fitted now: those to
- * fit, up to BATCH_FIT_ROWS rows each, in shared statements per kind of reference (datasets, time
- * ranges); larger ones one by one, where a statement's own cost is small beside the rows'.
- */
-async function qualityFitsOf(
+/** Each reference's fit (by index; undefined for one without rows), stored or fitted now. */
+function qualityFitsOf(
   store: Store,
   present: readonly { scope: Scope; ref: Reference }[],
 ): Promise<(QualityFit | undefined)[]> {
-  const items = await Promise.all(
-    present.map(async (p) => ({
-      ...p,
-      model: p.scope.model,
-      count: await referenceRowCount(store, p.ref),
-    })),
-  );
-  const counted = items.filter((item) => item.count > 0);
-  const fits = await fitsOfReferences<QualityFit, (typeof counted)[number]>(
-    store,
-    counted,
-    FAMILY,
-    {
-      fresh: (stored, item) => stored.rows === item.count && stored.format === QUALITY_FIT_FORMAT,
-      fitAll: async (toFit) => {
-        const out = new Map<(typeof toFit)[number], QualityFit>();
-        const small = toFit.filter((item) => item.count <= BATCH_FIT_ROWS);
-        for (const item of toFit.filter((item) => item.count > BATCH_FIT_ROWS))
-          out.set(item, await fitQuality(store, item.ref.rows, item.count));
-        for (const group of referenceRowSetsOf(small)) {
-          const of = group.of as typeof small;
-          const byTarget = await fitQualityOf(
-            store,
-            group.rows,
-            new Map(of.map((item) => [targetKey(item.scope), item.count])),
-          );
-          for (const item of of) out.set(item, byTarget.get(targetKey(item.scope))!);
-        }
-        return toFit.map((item) => out.get(item)!);
-      },
-    },
-  );
-  return items.map((item) => (item.count > 0 ? fits[counted.indexOf(item)] : undefined));
+  return referenceFitsOf<QualityFit>(store, present, FAMILY, {
+    fresh: (stored, count) => stored.rows === count && stored.format === QUALITY_FIT_FORMAT,
+    fitOne: (rows, count) => fitQuality(store, rows, count),
+    fitMany: (rows, counts) => fitQualityOf(store, rows, counts),
+  });
 }

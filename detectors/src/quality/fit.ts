@@ -30,11 +30,6 @@ export const MAX_CATEGORIES = 1_000;
  * also counted as a category (unseen values), as NannyML does with int columns.
  */
 export const MAX_INTEGER_CATEGORIES = 50;
-/**
- * References up to this many rows are fitted together with the other targets' of a batch (a
- * statement's own ~10–15 ms is most of a small reference's cost); larger ones alone.
- */
-export const BATCH_FIT_ROWS = 100_000;
 /** The reference is scored in this many chunks of equal size (NannyML's DefaultChunker). */
 export const REFERENCE_CHUNKS = 10;
 

@@ -1,6 +1,7 @@
 import { Tables, type Store } from '@osprey/db';
-import { knownOf } from './known';
-import type { Reference } from './resolve';
+import { targetKey, type RowSet } from '../sql/rows';
+import { knownOf, referenceRowCount, referenceRowSetsOf } from './known';
+import type { Reference, Scope } from './resolve';
 
 /**
  * Every family's fitted state of a reference (CBPE, DLE, multivariate drift, data quality) lives
@@ -117,6 +118,61 @@ export async function fitsOfReferences<
       await saveFit(store, item.model, item.ref, family, fit, opts.codec);
   }
   return fits;
+}
+
+/**
+ * References up to this many rows are fitted together with the other targets' of a batch (a
+ * statement's own ~10–15 ms is most of a small reference's cost); larger ones alone.
+ */
+export const BATCH_FIT_ROWS = 100_000;
+
+/**
+ * A family's fit of each target's reference (by index; undefined where the reference has no
+ * rows), stored or fitted now: the references to fit of up to BATCH_FIT_ROWS rows in shared
+ * statements per kind of reference (datasets, time ranges: `fitMany`, given a row set of them
+ * and each one's row count by target), larger ones one by one (`fitOne`), where a statement's own
+ * cost is small beside the rows'. `fresh`: whether a stored fit still describes `count` rows.
+ */
+export async function referenceFitsOf<T extends { rows: number }>(
+  store: Store,
+  present: readonly { scope: Scope; ref: Reference }[],
+  family: string,
+  opts: {
+    fresh: (stored: T, count: number) => boolean;
+    fitOne: (rows: RowSet, count: number) => Promise<T>;
+    fitMany: (rows: RowSet, counts: ReadonlyMap<string, number>) => Promise<Map<string, T>>;
+    codec?: FitCodec<T>;
+  },
+): Promise<(T | undefined)[]> {
+  const items = await Promise.all(
+    present.map(async (p) => ({
+      ...p,
+      model: p.scope.model,
+      count: await referenceRowCount(store, p.ref),
+    })),
+  );
+  type Item = (typeof items)[number];
+  const counted = items.filter((item) => item.count > 0);
+  const fits = await fitsOfReferences<T, Item>(store, counted, family, {
+    fresh: (stored, item) => opts.fresh(stored, item.count),
+    codec: opts.codec,
+    fitAll: async (toFit) => {
+      const out = new Map<Item, T>();
+      for (const item of toFit.filter((item) => item.count > BATCH_FIT_ROWS))
+        out.set(item, await opts.fitOne(item.ref.rows, item.count));
+      const small = toFit.filter((item) => item.count <= BATCH_FIT_ROWS);
+      for (const group of referenceRowSetsOf(small)) {
+        const of = group.of as readonly Item[];
+        const byTarget = await opts.fitMany(
+          group.rows,
+          new Map(of.map((item) => [targetKey(item.scope), item.count])),
+        );
+        for (const item of of) out.set(item, byTarget.get(targetKey(item.scope))!);
+      }
+      return toFit.map((item) => out.get(item)!);
+    },
+  });
+  return items.map((item) => (item.count > 0 ? fits[counted.indexOf(item)] : undefined));
 }
 
 /** A family's stored fit, as a batched pass looked it up (known.ts) or read now. */
