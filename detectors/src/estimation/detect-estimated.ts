@@ -18,10 +18,13 @@ export async function detectEstimatedPerformance(
   scope: Scope,
   known?: KnownReference,
   wholeKnown: KnownReference | undefined = known,
+  /** Whether the model has ever received a label, when the caller knows (DLE's joins). */
+  labelled?: boolean,
 ): Promise<Awaited<ReturnType<typeof detectCbpe>> | Awaited<ReturnType<typeof detectDle>>> {
-  if (settings.task === 'regression') return detectDle(store, settings, scope, wholeKnown);
+  if (settings.task === 'regression')
+    return detectDle(store, settings, scope, wholeKnown, labelled);
   const cbpe = await detectCbpe(store, settings, scope, known);
   if (cbpe.document.reason === undefined || settings.task === 'classification') return cbpe;
-  const dle = await detectDle(store, settings, scope, wholeKnown);
+  const dle = await detectDle(store, settings, scope, wholeKnown, labelled);
   return dle.document.reason === undefined ? dle : cbpe;
 }

@@ -28,7 +28,12 @@ export async function detectPerformance(store: Store, settings: ModelSettings, s
  * model, then the metrics of the binary models in one and of the regression models in one; a
  * multiclass model's (its own class list) in one of its own.
  */
-export async function detectPerformanceOf(store: Store, targets: readonly Target[]) {
+export async function detectPerformanceOf(
+  store: Store,
+  targets: readonly Target[],
+  /** Whether any of the targets' models has ever received a label, when the caller knows. */
+  anyLabelled?: boolean,
+) {
   const cur = predictionRowsOf(
     'cur',
     targets.map(({ scope }) => ({ scope, ...scope.window })),
@@ -39,10 +44,11 @@ export async function detectPerformanceOf(store: Store, targets: readonly Target
     targets.map(({ scope, settings }) => ({ target: targetKey(scope), settings })),
     labelled,
     cur.params,
-    await anyLabels(
-      store,
-      targets.map((t) => t.scope.model),
-    ),
+    anyLabelled ??
+      (await anyLabels(
+        store,
+        targets.map((t) => t.scope.model),
+      )),
   );
   const metrics = new Map<string, Metrics>();
   const measured = (m: string) => tasks.get(m)!.n > 0;

@@ -19,6 +19,7 @@ import {
 } from '../reference/resolve';
 import { saveRunsOf, type DetectorName, type ResultRow, type RunToSave } from '../results/runs';
 import { loadSettings, type ModelSettings } from '../settings/model-settings';
+import { anyLabels } from '../sql/labels';
 import { predictionRows, segmentLabel } from '../sql/rows';
 import { isoWindow, type Window } from '../window';
 
@@ -224,7 +225,12 @@ async function detectTargetsKnown(
   const latency = await detectLatency(store, targets);
   const errors = await detectErrors(store, targets);
   const throughput = await detectThroughput(store, targets);
-  const performance = await detectPerformanceOf(store, targets);
+  // One look-up for the batch: any of its models labelled means every label join is built.
+  const labelled = await anyLabels(
+    store,
+    targets.map((t) => t.scope.model),
+  );
+  const performance = await detectPerformanceOf(store, targets, labelled);
   const refs = await Promise.all(targets.map((t) => resolveReference(store, t.settings, t.scope)));
   const known = await knownReferencesOf(store, targets, refs);
   const whole = await wholeModelsKnown(store, targets, wholeKnown);
@@ -248,6 +254,7 @@ async function detectTargetsKnown(
         scope,
         k,
         scope.segment ? whole.get(scope.model) : k,
+        labelled,
       ),
       multivariate_drift: multivariate[i]!,
       quality: quality[i]!,

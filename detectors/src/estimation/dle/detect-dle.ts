@@ -52,6 +52,8 @@ export async function detectDle(
   settings: ModelSettings,
   scope: Scope,
   known?: KnownReference,
+  /** Whether the model has ever received a label, when the caller knows. */
+  labelled?: boolean,
 ): Promise<{ document: DleDocument; rows: ResultRow[]; referenceKey: string }> {
   const base = {
     window: isoWindow(scope.window),
@@ -71,8 +73,8 @@ export async function detectDle(
       'DLE learns from a fixed labelled reference: log a reference dataset with labels, or choose a time range whose predictions have labels',
     );
   // Labels join on for a time range's rows and the window's, unless the model never had one.
-  const labelled = await anyLabels(store, [scope.model]);
-  const refRows = ref.source === 'dataset' ? ref.rows : withLabelNum(ref.rows, labelled);
+  const withLabels = labelled ?? (await anyLabels(store, [scope.model]));
+  const refRows = ref.source === 'dataset' ? ref.rows : withLabelNum(ref.rows, withLabels);
   const state = await dleState(store, scope.model, ref, refRows, {
     regression: settings.task === 'regression',
   });
@@ -83,7 +85,7 @@ export async function detectDle(
     );
   if (!state.nannies)
     return skip('the reference has no rows with both a numeric prediction and a label', ref.key);
-  const window = await scoreWindow(store, state, scope, labelled);
+  const window = await scoreWindow(store, state, scope, withLabels);
   const document: DleDocument = {
     ...base,
     rows: window.n,
