@@ -122,9 +122,11 @@ export async function fitsOfReferences<
 
 /**
  * References up to this many rows are fitted together with the other targets' of a batch (a
- * statement's own ~10–15 ms is most of a small reference's cost); larger ones alone.
+ * statement's own ~10–15 ms is most of a small reference's cost); larger ones alone. It also
+ * bounds a batched fit statement: 200 targets (a pass's batch) read at most 4M rows, sorted in
+ * one window function for the PCA blocks.
  */
-export const BATCH_FIT_ROWS = 100_000;
+export const BATCH_FIT_ROWS = 20_000;
 
 /**
  * A family's fit of each target's reference (by index; undefined where the reference has no
