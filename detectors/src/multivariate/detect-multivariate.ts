@@ -82,20 +82,15 @@ export async function detectMultivariateDriftOf(
   const refs: (Reference | undefined)[] = [];
   for (const [i, { scope, settings }] of targets.entries())
     refs.push(await resolveReference(store, settings, scope, known[i]));
-  const present = targets.flatMap(({ scope }, i) => {
-    const ref = refs[i];
-    return ref ? [{ scope, ref }] : [];
-  });
-  const fits = await referenceFitsOf<FitOutcome>(store, present, FAMILY, {
+  const withRefs = targets.map(({ scope }, i) => refs[i] && { scope, ref: refs[i] });
+  const fits = await referenceFitsOf<FitOutcome>(store, withRefs, FAMILY, {
     fresh: (stored, count) => stored.format === FIT_FORMAT && stored.rows === count,
     fitOne: (rows, count) => fitReconstruction(store, rows, count),
     fitMany: (rows, counts) => fitReconstructionOf(store, rows, counts),
   });
-  const prepared = targets.map(({ scope }, i) => {
-    const ref = refs[i];
-    const fit = ref && (fits[present.findIndex((p) => p.ref === ref)] ?? unfitted);
-    return prepare(scope, ref, fit);
-  });
+  const prepared = targets.map(({ scope }, i) =>
+    prepare(scope, refs[i], refs[i] && (fits[i] ?? unfitted)),
+  );
   const pending = prepared.filter((p): p is Pending => 'fit' in p);
   const statistics = await errorStatistics(store, pending);
   return prepared.map((p) =>

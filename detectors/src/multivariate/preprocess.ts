@@ -97,8 +97,8 @@ export async function fitPreprocessingOf(
     const by = new Map<string, R[]>();
     for (const r of list) {
       const key = batch ? r.m : only;
-      const list = by.get(key);
-      if (list) list.push(r);
+      const of = by.get(key);
+      if (of) of.push(r);
       else by.set(key, [r]);
     }
     return by;

@@ -51,16 +51,15 @@ export async function detectQualityOf(
   const refs: (Reference | undefined)[] = [];
   for (const [i, { scope, settings }] of targets.entries())
     refs.push(await resolveReference(store, settings, scope, known[i]));
-  const present = targets.flatMap((target, i) => {
-    const ref = refs[i];
-    return ref ? [{ target, scope: target.scope, ref }] : [];
-  });
-  const fits = await qualityFitsOf(store, present);
+  const fits = await qualityFitsOf(
+    store,
+    targets.map(({ scope }, i) => refs[i] && { scope, ref: refs[i] }),
+  );
   const fitted: { target: Target; ref: Reference; fit: QualityFit }[] = [];
   const outcome: (Detected | number)[] = [];
   for (const [i, target] of targets.entries()) {
     const ref = refs[i];
-    const fit = ref && fits[present.findIndex((p) => p.target === target)];
+    const fit = fits[i];
     if (!ref || !fit || fit.rows === 0) {
       const document = { ...baseOf(target.scope), reference: null };
       outcome.push({ document, rows: [], referenceKey: ref?.key ?? '' });
@@ -163,12 +162,15 @@ export async function qualityFit(
   return (await qualityFitsOf(store, [{ scope, ref }]))[0];
 }
 
-/** Each reference's fit (by index; undefined for one without rows), stored or fitted now. */
+/**
+ * Each target's reference's fit (by index; undefined without a reference or rows), stored or
+ * fitted now.
+ */
 function qualityFitsOf(
   store: Store,
-  present: readonly { scope: Scope; ref: Reference }[],
+  targets: readonly ({ scope: Scope; ref: Reference } | undefined)[],
 ): Promise<(QualityFit | undefined)[]> {
-  return referenceFitsOf<QualityFit>(store, present, FAMILY, {
+  return referenceFitsOf<QualityFit>(store, targets, FAMILY, {
     fresh: (stored, count) => stored.rows === count && stored.format === QUALITY_FIT_FORMAT,
     fitOne: (rows, count) => fitQuality(store, rows, count),
     fitMany: (rows, counts) => fitQualityOf(store, rows, counts),

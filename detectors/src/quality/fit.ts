@@ -113,9 +113,10 @@ export async function fitQualityOf(
     describeSql(rows, batch),
     params,
   );
+  const position = new Map(targets.map((t, i) => [t, i]));
   const byName = targets.map(() => new Map<string, Described>());
   for (const d of described) {
-    const names = byName[batch ? targets.indexOf(d.target) : 0];
+    const names = byName[batch ? position.get(d.target)! : 0];
     const seen = names?.get(d.k);
     // A name logged with values of two types has the type most of its values have.
     if (names && (!seen || Number(seen.n) < Number(d.n))) names.set(d.k, d);
@@ -127,7 +128,7 @@ export async function fitQualityOf(
         (d.t !== 'numeric' || Number(d.integral) === 1),
     ),
   );
-  const values = await valueCounts(store, rows, categorical, batch ? targets : undefined);
+  const values = await valueCounts(store, rows, categorical, batch ? position : undefined);
   const bases = byName.map((names, i) => {
     const basis = new Map<string, CountsBasis>();
     for (const [k, d] of [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -149,17 +150,14 @@ export async function fitQualityOf(
     await chunkNumbers(store, withTargets, sizes, index),
     index,
   );
+  const chunks = targets.map(() => [] as Counts[]);
+  for (const c of [...chunked.keys()].sort((a, b) => a - b))
+    chunks[Math.floor(c / CHUNK_STRIDE)]!.push(chunked.get(c)!);
   return new Map(
-    targets.map((target, i) => {
-      const chunks = [...chunked.keys()]
-        .filter((c) => Math.floor(c / CHUNK_STRIDE) === i)
-        .sort((a, b) => a - b)
-        .map((c) => chunked.get(c)!);
-      return [
-        target,
-        fitOf(counts.get(target)!, sizes[i]!, byName[i]!, values[i]!, bases[i]!, chunks),
-      ];
-    }),
+    targets.map((target, i) => [
+      target,
+      fitOf(counts.get(target)!, sizes[i]!, byName[i]!, values[i]!, bases[i]!, chunks[i]!),
+    ]),
   );
 }
 
@@ -263,17 +261,18 @@ const SEP = '\u0001';
 
 /**
  * Counts per value of the features kept as categories, as strings (toString for numbers), per
- * reference (`features` by index; `targets`: theirs, where there are several).
+ * reference (`features` by index; `targets`: each one's index by target, where there are several).
  */
 async function valueCounts(
   store: Store,
   rows: RowSet,
   features: Described[][],
-  targets?: readonly string[],
+  targets?: ReadonlyMap<string, number>,
 ): Promise<Map<string, Map<string, number>>[]> {
   const out = features.map(() => new Map<string, Map<string, number>>());
   if (features.every((f) => f.length === 0)) return out;
-  const named = (i: number, k: string) => (targets ? `${targets[i]}${SEP}${k}` : k);
+  const keys = targets && [...targets.keys()];
+  const named = (i: number, k: string) => (keys ? `${keys[i]}${SEP}${k}` : k);
   const names = (t: ValueType) =>
     features.flatMap((list, i) => list.filter((d) => d.t === t).map((d) => named(i, d.k)));
   const name = targets ? `concat(target, '${SEP}', CAST(k, 'String'))` : `CAST(k, 'String')`;
@@ -296,7 +295,7 @@ async function valueCounts(
     },
   );
   for (const r of counted) {
-    const of = out[targets ? targets.indexOf(r.target) : 0];
+    const of = out[targets ? targets.get(r.target)! : 0];
     if (!of) continue;
     let m = of.get(r.k);
     if (!m) of.set(r.k, (m = new Map()));

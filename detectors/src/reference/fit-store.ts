@@ -48,10 +48,30 @@ export async function saveFit<T extends object>(
   fit: T,
   codec: Pick<FitCodec<T>, 'stringify'> = JSON_CODEC,
 ): Promise<void> {
-  const text = codec.stringify(fit);
-  const key = typeof ref === 'string' ? ref : ref.key;
-  await store.insert(Tables.referenceFits, [{ model, reference_key: key, family, fit: text }]);
-  if (typeof ref !== 'string') knownOf(ref)?.fits.set(family, text);
+  await saveFits(store, family, [{ model, ref, fit }], codec);
+}
+
+/** saveFit of several fits of one family, in one insert. */
+async function saveFits<T extends object>(
+  store: Store,
+  family: string,
+  fits: readonly { model: string; ref: Reference | string; fit: T }[],
+  codec: Pick<FitCodec<T>, 'stringify'> = JSON_CODEC,
+): Promise<void> {
+  if (fits.length === 0) return;
+  const texts = fits.map(({ fit }) => codec.stringify(fit));
+  await store.insert(
+    Tables.referenceFits,
+    fits.map(({ model, ref }, i) => ({
+      model,
+      reference_key: typeof ref === 'string' ? ref : ref.key,
+      family,
+      fit: texts[i],
+    })),
+  );
+  fits.forEach(({ ref }, i) => {
+    if (typeof ref !== 'string') knownOf(ref)?.fits.set(family, texts[i]!);
+  });
 }
 
 /**
@@ -110,13 +130,14 @@ export async function fitsOfReferences<
   }
   if (missing.length === 0) return fits;
   const fitted = await opts.fitAll(missing.map((i) => items[i]!));
-  for (const [j, i] of missing.entries()) {
-    const item = items[i]!;
-    const fit = fitted[j]!;
-    fits[i] = fit;
-    if (kept(item) && fit.rows > 0)
-      await saveFit(store, item.model, item.ref, family, fit, opts.codec);
-  }
+  missing.forEach((i, j) => (fits[i] = fitted[j]!));
+  const toSave = missing.map((i) => ({ ...items[i]!, fit: fits[i]! }));
+  await saveFits(
+    store,
+    family,
+    toSave.filter((s) => kept(s) && s.fit.rows > 0),
+    opts.codec,
+  );
   return fits;
 }
 
@@ -129,15 +150,16 @@ export async function fitsOfReferences<
 export const BATCH_FIT_ROWS = 20_000;
 
 /**
- * A family's fit of each target's reference (by index; undefined where the reference has no
- * rows), stored or fitted now: the references to fit of up to BATCH_FIT_ROWS rows in shared
- * statements per kind of reference (datasets, time ranges: `fitMany`, given a row set of them
- * and each one's row count by target), larger ones one by one (`fitOne`), where a statement's own
- * cost is small beside the rows'. `fresh`: whether a stored fit still describes `count` rows.
+ * A family's fit of each target's reference (by index; undefined where the target has no
+ * reference or it has no rows), stored or fitted now: the references to fit of up to
+ * BATCH_FIT_ROWS rows in shared statements per kind of reference (datasets, time ranges:
+ * `fitMany`, given a row set of them and each one's row count by target), larger ones one by one
+ * (`fitOne`), where a statement's own cost is small beside the rows'. `fresh`: whether a stored
+ * fit still describes `count` rows.
  */
 export async function referenceFitsOf<T extends { rows: number }>(
   store: Store,
-  present: readonly { scope: Scope; ref: Reference }[],
+  targets: readonly ({ scope: Scope; ref: Reference } | undefined)[],
   family: string,
   opts: {
     fresh: (stored: T, count: number) => boolean;
@@ -147,14 +169,13 @@ export async function referenceFitsOf<T extends { rows: number }>(
   },
 ): Promise<(T | undefined)[]> {
   const items = await Promise.all(
-    present.map(async (p) => ({
-      ...p,
-      model: p.scope.model,
-      count: await referenceRowCount(store, p.ref),
-    })),
+    targets.map(
+      async (t) =>
+        t && { ...t, model: t.scope.model, count: await referenceRowCount(store, t.ref) },
+    ),
   );
-  type Item = (typeof items)[number];
-  const counted = items.filter((item) => item.count > 0);
+  type Item = NonNullable<(typeof items)[number]>;
+  const counted = items.filter((item): item is Item => item !== undefined && item.count > 0);
   const fits = await fitsOfReferences<T, Item>(store, counted, family, {
     fresh: (stored, item) => opts.fresh(stored, item.count),
     codec: opts.codec,
@@ -174,7 +195,8 @@ export async function referenceFitsOf<T extends { rows: number }>(
       return toFit.map((item) => out.get(item)!);
     },
   });
-  return items.map((item) => (item.count > 0 ? fits[counted.indexOf(item)] : undefined));
+  const fitOf = new Map(counted.map((item, i) => [item, fits[i]!]));
+  return items.map((item) => item && fitOf.get(item));
 }
 
 /** A family's stored fit, as a batched pass looked it up (known.ts) or read now. */
