@@ -5,6 +5,7 @@ import {
   categoryCountsOf,
   decileBins,
   referenceProfile,
+  referenceProfilesOf,
   type CategoricalProfile,
   type FeatureProfile,
   type NumericProfile,
@@ -109,13 +110,15 @@ export async function detectDriftOf(
   const compared = targets.flatMap((t, i) =>
     refs[i] ? [{ ...t, ref: refs[i], key: targetKey(t.scope) }] : [],
   );
-  const profiles = new Map<string, ReferenceProfile>();
-  for (const { scope, settings, ref, key } of compared) {
-    profiles.set(
-      key,
-      await referenceProfile(store, scope.model, ref, { calibrate: settings.drift.calibrate }),
-    );
-  }
+  const profiled = await referenceProfilesOf(
+    store,
+    compared.map(({ scope, settings, ref }) => ({
+      scope,
+      ref,
+      calibrate: settings.drift.calibrate,
+    })),
+  );
+  const profiles = new Map(compared.map(({ key }, i) => [key, profiled[i]!]));
   const counted = await windowCountsOf(store, compared, profiles);
   const reports: DriftReport[] = [];
   for (const [i, { scope, settings }] of targets.entries()) {

@@ -45,6 +45,21 @@ function keyOf(feature: number, x: number, bits: number): bigint {
   return (BigInt(feature) << BigInt(64 - bits)) | (orderedBits(x) >> BigInt(bits));
 }
 
+/** keyOf as its high and low 32 bits, without BigInt (a batch computes millions). */
+function keyHalves(feature: number, x: number, bits: number): [high: number, low: number] {
+  view.setFloat64(0, x + 0);
+  let h = view.getUint32(0);
+  let l = view.getUint32(4);
+  if (h & 0x80000000) {
+    h = ~h >>> 0;
+    l = ~l >>> 0;
+  } else h = (h | 0x80000000) >>> 0;
+  return [
+    ((feature << (32 - bits)) | (h >>> bits)) >>> 0,
+    ((l >>> bits) | (h << (32 - bits))) >>> 0,
+  ];
+}
+
 /** A feature's bucket boundaries: sorted, distinct, and distinct as keys too. */
 export function gridOf(quantiles: readonly number[]): number[] {
   const sorted = [...new Set(quantiles.map((q) => q + 0))].sort((a, b) => a - b);
@@ -84,24 +99,42 @@ export async function bucketCountsOf(
     return new Map([[model, await bucketCounts(store, rows, g)]]);
   }
   const pairs = pairKeysOf('bucket', [...grids.keys()]);
-  const chunks: Map<string, number[]>[] = [];
-  let chunk = new Map<string, number[]>();
+  type Chunk = { grids: Map<string, number[]>; targets: string[] };
+  const chunks: Chunk[] = [];
+  let chunk: Chunk = { grids: new Map(), targets: [] };
   let boundaries = 0;
   for (const [model, features] of grids) {
+    if (features.size === 0) continue;
     const size = [...features.values()].reduce((n, g) => n + g.length + 1, 0);
     if (
-      chunk.size > 0 &&
-      (boundaries + size > budget || chunk.size + features.size > BATCH_GRIDS)
+      chunk.grids.size > 0 &&
+      (boundaries + size > budget || chunk.grids.size + features.size > BATCH_GRIDS)
     ) {
       chunks.push(chunk);
-      chunk = new Map();
+      chunk = { grids: new Map(), targets: [] };
       boundaries = 0;
     }
-    for (const [k, g] of features) chunk.set(pairs.key(model, k), g);
+    for (const [k, g] of features) chunk.grids.set(pairs.key(model, k), g);
+    chunk.targets.push(model);
     boundaries += size;
   }
-  if (chunk.size > 0) chunks.push(chunk);
-  const counted = await Promise.all(chunks.map((c) => countBuckets(store, rows, c, pairs)));
+  if (chunk.grids.size > 0) chunks.push(chunk);
+  // A statement of several reads only its own targets' rows (when the grids need several).
+  const counted = await Promise.all(
+    chunks.map((c) =>
+      countBuckets(
+        store,
+        chunks.length === 1
+          ? rows
+          : {
+              sql: `SELECT * FROM (${rows.sql}) WHERE target IN {bucket_targets:Array(String)}`,
+              params: { ...rows.params, bucket_targets: c.targets },
+            },
+        c.grids,
+        pairs,
+      ),
+    ),
+  );
   return pairs.regroup(counted.flatMap((buckets) => [...buckets]));
 }
 
@@ -119,54 +152,72 @@ async function countBuckets(
   const out = new Map(keys.map((k) => [k, emptyBuckets(grids.get(k)!.length + 1)]));
   if (keys.length === 0) return out;
   const bits = featureBits(keys.length);
-  // Boundary key → (feature, bucket). Each feature's floor (value bits all zero) lies below every
-  // value of the feature and opens its bucket 0.
-  const bucketOf = new Map<string, [feature: string, bucket: number]>();
+  // Every boundary's key as two 32-bit halves, in key order without sorting: feature by feature
+  // (numbered in order), each opened by its floor (value bits all zero: below every value of the
+  // feature, opening its bucket 0), then its grid (sorted, and distinct as keys: gridOf).
+  const high: number[] = [];
+  const low: number[] = [];
+  const bucketOf: [feature: string, bucket: number][] = [];
   keys.forEach((k, i) => {
-    bucketOf.set((BigInt(i + 1) << BigInt(64 - bits)).toString(), [k, 0]);
-    grids.get(k)!.forEach((x, j) => bucketOf.set(keyOf(i + 1, x, bits).toString(), [k, j + 1]));
+    high.push(((i + 1) << (32 - bits)) >>> 0);
+    low.push(0);
+    bucketOf.push([k, 0]);
+    grids.get(k)!.forEach((x, j) => {
+      const [h, l] = keyHalves(i + 1, x, bits);
+      const [ph, pl] = [high.at(-1)!, low.at(-1)!];
+      if (h < ph || (h === ph && l <= pl)) throw new Error(`the grid of ${k} is not sorted`);
+      high.push(h);
+      low.push(l);
+      bucketOf.push([k, j + 1]);
+    });
   });
-  const boundaries = [...bucketOf.keys()]
-    .map(BigInt)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(String);
-  const counted = await store.query<{
-    bucket: string;
-    n: string;
-    total: number;
-    lo: number;
-    hi: number;
+  const bounds = `arrayMap((h, l) -> bitOr(bitShiftLeft(toUInt64(h), 32), toUInt64(l)),
+                           {bucket_high:Array(UInt32)}, {bucket_low:Array(UInt32)})`;
+  // One row of arrays (per bucket met: its boundary's position, count, Σ, min, max), not a row
+  // per bucket: a batch's fine grids meet millions.
+  const [counted] = await store.query<{
+    at: number[];
+    n: string[];
+    total: number[];
+    lo: number[];
+    hi: number[];
   }>(
-    `SELECT toString(bound) AS bucket,
-            count() AS n, sum(v) AS total, min(v) AS lo, max(v) AS hi
+    `SELECT groupArray(at) AS at, groupArray(n) AS n, groupArray(total) AS total,
+            groupArray(lo) AS lo, groupArray(hi) AS hi
      FROM (
-       SELECT v, roundDown(
-         bitOr(bitShiftLeft(toUInt64(idx), ${64 - bits}),
-               bitShiftRight(if(bitTest(b, 63), bitNot(b), bitOr(b, toUInt64(9223372036854775808))), ${bits})),
-         arrayMap(x -> toUInt64(x), {bucket_bounds:Array(String)})) AS bound
+       SELECT transform(bound, ${bounds}, range(toUInt32(${high.length})), toUInt32(0)) AS at,
+              count() AS n, sum(v) AS total, min(v) AS lo, max(v) AS hi
        FROM (
-         SELECT v, reinterpretAsUInt64(v + 0.) AS b,
-           transform(${pairs ? pairs.sql : 'k'}, {bucket_keys:Array(String)}, {bucket_index:Array(UInt32)}, toUInt32(0)) AS idx
-         FROM (${numericPairs(rows, pairs ? 'target,' : '')})
+         SELECT v, roundDown(
+           bitOr(bitShiftLeft(toUInt64(idx), ${64 - bits}),
+                 bitShiftRight(if(bitTest(b, 63), bitNot(b), bitOr(b, toUInt64(9223372036854775808))), ${bits})),
+           ${bounds}) AS bound
+         FROM (
+           SELECT v, reinterpretAsUInt64(v + 0.) AS b,
+             transform(${pairs ? pairs.sql : 'k'}, {bucket_keys:Array(String)}, {bucket_index:Array(UInt32)}, toUInt32(0)) AS idx
+           FROM (${numericPairs(rows, pairs ? 'target,' : '')})
+         )
+         WHERE idx > 0
        )
-       WHERE idx > 0
-     )
-     GROUP BY bound`,
+       GROUP BY bound
+     )`,
     {
       ...rows.params,
       ...pairs?.params,
       bucket_keys: keys,
       bucket_index: keys.map((_, i) => i + 1),
-      bucket_bounds: boundaries,
+      bucket_high: high,
+      bucket_low: low,
     },
   );
-  for (const r of counted) {
-    const [feature, bucket] = bucketOf.get(r.bucket)!;
+  if (!counted) return out;
+  counted.at.forEach((at, i) => {
+    const [feature, bucket] = bucketOf[at]!;
     const b = out.get(feature)!;
-    b.counts[bucket] = Number(r.n);
-    b.sum[bucket] = r.total;
-    b.lo[bucket] = r.lo;
-    b.hi[bucket] = r.hi;
-  }
+    b.counts[bucket] = Number(counted.n[i]);
+    b.sum[bucket] = counted.total[i]!;
+    b.lo[bucket] = counted.lo[i]!;
+    b.hi[bucket] = counted.hi[i]!;
+  });
   return out;
 }

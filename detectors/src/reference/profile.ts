@@ -1,12 +1,20 @@
 import { Tables, type Store } from '@osprey/db';
-import { categoryCountsSql, numericPairs, PREDICTION_KEY, type RowSet } from '../sql/rows';
+import {
+  categoryCountsSql,
+  numericPairs,
+  PREDICTION_KEY,
+  targetKey,
+  type RowSet,
+} from '../sql/rows';
 import type { Buckets } from '../drift/ecdf-sketch';
 import { bucketCounts, gridOf } from './buckets-sql';
 import { autoBinEdges } from './auto-bins';
+import { BATCH_FIT_ROWS } from './fit-store';
 import { FEW_VALUES, fewValueCounts } from './few-values';
-import { pointMasses, withPointMasses } from './point-masses';
-import { knownOf, referenceRowCount } from './known';
-import type { Reference } from './resolve';
+import { pointMasses, pointMassesOfValues, withPointMasses } from './point-masses';
+import { bucketsOfValues, valueCountsOf } from './value-counts';
+import { knownOf, referenceRowCount, referenceRowSetsOf } from './known';
+import type { Reference, Scope } from './resolve';
 
 /**
  * Each numeric feature's reference is cut at up to this many quantiles: the fine buckets that KS
@@ -98,56 +106,126 @@ export async function referenceProfile(
   ref: Reference,
   opts: { calibrate: boolean; feature?: string },
 ): Promise<ReferenceProfile> {
-  const known = knownOf(ref);
   const rows = await referenceRowCount(store, ref);
-  const stored = known
-    ? profileOf([...known.profiles].map(([feature, profile]) => ({ feature, profile })))
-    : ((opts.feature !== undefined
-        ? await loadProfile(store, model, ref.key, opts.feature)
-        : undefined) ?? (await loadProfile(store, model, ref.key)));
-  if (
-    stored &&
-    stored.rows === rows &&
-    stored.format === PROFILE_FORMAT &&
-    (stored.calibrated || !opts.calibrate)
-  )
-    return stored;
-  const profile = {
-    format: PROFILE_FORMAT,
-    ...(await computeProfile(store, ref.rows, rows, opts.calibrate)),
-  };
-  if (rows > 0) await saveProfile(store, model, ref.key, profile);
+  const stored =
+    (opts.feature !== undefined
+      ? await storedProfile(store, model, ref, opts.feature)
+      : undefined) ?? (await storedProfile(store, model, ref));
+  if (fresh(stored, rows, opts.calibrate)) return stored;
+  const profile = (await computeProfiles(store, ref.rows, new Map([['', { rows, ...opts }]]))).get(
+    '',
+  )!;
+  await saveProfiles(store, [{ model, key: ref.key, profile }]);
   return profile;
 }
 
-async function computeProfile(
+/**
+ * referenceProfile (whole) of several targets' references (by index), the stored ones read as a
+ * batched pass looked them up: those to compute of up to BATCH_FIT_ROWS rows together, in shared
+ * statements grouped by target per kind of reference (a small reference's cost is mostly the
+ * statements' own: a previous window, profiled anew every hour), larger ones one by one; the new
+ * profiles stored in one insert.
+ */
+export async function referenceProfilesOf(
+  store: Store,
+  items: readonly { scope: Scope; ref: Reference; calibrate: boolean }[],
+): Promise<ReferenceProfile[]> {
+  const counted = await Promise.all(
+    items.map(async (item) => {
+      const [rows, stored] = await Promise.all([
+        referenceRowCount(store, item.ref),
+        storedProfile(store, item.scope.model, item.ref),
+      ]);
+      return { ...item, rows, stored };
+    }),
+  );
+  const out = counted.map((c) => (fresh(c.stored, c.rows, c.calibrate) ? c.stored : undefined));
+  const missing = counted.filter((_, i) => out[i] === undefined);
+  const computed = new Map<(typeof missing)[number], ReferenceProfile>();
+  for (const item of missing.filter((item) => item.rows > BATCH_FIT_ROWS)) {
+    const one = await computeProfiles(store, item.ref.rows, new Map([['', item]]));
+    computed.set(item, one.get('')!);
+  }
+  for (const group of referenceRowSetsOf(missing.filter((item) => item.rows <= BATCH_FIT_ROWS))) {
+    const of = group.of as readonly (typeof missing)[number][];
+    const byTarget = await computeProfiles(
+      store,
+      group.rows,
+      new Map(of.map((item) => [targetKey(item.scope), item])),
+    );
+    for (const item of of) computed.set(item, byTarget.get(targetKey(item.scope))!);
+  }
+  await saveProfiles(
+    store,
+    [...computed].map(([item, profile]) => ({
+      model: item.scope.model,
+      key: item.ref.key,
+      profile,
+    })),
+  );
+  return counted.map((c, i) => out[i] ?? computed.get(c)!);
+}
+
+/** A stored profile still describes a reference of `rows` rows (and carries what is asked). */
+function fresh(
+  stored: ReferenceProfile | undefined,
+  rows: number,
+  calibrate: boolean,
+): stored is ReferenceProfile {
+  return (
+    stored !== undefined &&
+    stored.rows === rows &&
+    stored.format === PROFILE_FORMAT &&
+    (stored.calibrated || !calibrate)
+  );
+}
+
+/** The stored profile (or its `feature` alone), as a batched pass looked it up or read now. */
+async function storedProfile(
+  store: Store,
+  model: string,
+  ref: Reference,
+  feature?: string,
+): Promise<ReferenceProfile | undefined> {
+  const known = knownOf(ref);
+  return known
+    ? profileOf([...known.profiles].map(([name, profile]) => ({ feature: name, profile })))
+    : loadProfile(store, model, ref.key, feature);
+}
+
+type NumericSummary = {
+  target: string;
+  k: string;
+  n: string;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  edges: number[];
+  quartiles: number[];
+  quantiles: number[];
+  distinct: string;
+};
+
+/**
+ * The profiles of the targets of `rows` (keys of `targets`, with each one's row count and whether
+ * it calibrates). One target is counted over `rows` alone (any row set); several, grouped by the
+ * row set's `target` column.
+ */
+async function computeProfiles(
   store: Store,
   rows: RowSet,
-  count: number,
-  calibrate: boolean,
-): Promise<ReferenceProfile> {
-  const features = new Map<string, FeatureProfile>();
-  const keep = (name: string, p: FeatureProfile) => {
-    // A name logged with values of two types keeps the type most of its values have.
-    const seen = features.get(name);
-    if (!seen || seen.n < p.n) features.set(name, p);
-  };
-  const numeric = await store.query<{
-    k: string;
-    n: string;
-    mean: number;
-    std: number;
-    min: number;
-    max: number;
-    edges: number[];
-    quartiles: number[];
-    quantiles: number[];
-    distinct: string;
-  }>(
+  targets: ReadonlyMap<string, { rows: number; calibrate: boolean }>,
+): Promise<Map<string, ReferenceProfile>> {
+  const keys = [...targets.keys()];
+  const single = keys.length === 1;
+  const largest = Math.max(1, ...[...targets.values()].map((t) => t.rows));
+  const summaries = await store.query<NumericSummary>(
     // Deciles exact (numpy's "linear") on the edge sample; the fine grid from a t-digest of the
     // same sample, since exact quantiles at a thousand levels partition the values once per
     // level. The grid needs only to be fine and to hold the deciles: counts against it are exact.
-    `SELECT k, count() AS n, avg(v) AS mean, stddevPop(v) AS std, min(v) AS min, max(v) AS max,
+    // (A batch's references are each smaller than the edge sample: every row is in it.)
+    `SELECT target, k, count() AS n, avg(v) AS mean, stddevPop(v) AS std, min(v) AS min, max(v) AS max,
             uniqUpTo(${FEW_VALUES})(v) AS distinct,
             quantilesExactInclusiveIf(${[...DECILES, 0.25, 0.75].join(', ')})(v, edge_sample) AS exact_quantiles,
             arraySlice(exact_quantiles, 1, ${DECILES.length}) AS edges,
@@ -158,67 +236,159 @@ async function computeProfile(
          sql: `SELECT *, randCanonical() < {edge_fraction:Float64} AS edge_sample FROM (${rows.sql})`,
          params: rows.params,
        },
-       'edge_sample,',
+       `${single ? `'' AS target` : 'target'}, edge_sample,`,
      )})
-     GROUP BY k`,
-    { ...rows.params, edge_fraction: Math.min(1, EDGE_SAMPLE_ROWS / Math.max(1, count)) },
+     GROUP BY target, k`,
+    { ...rows.params, edge_fraction: Math.min(1, EDGE_SAMPLE_ROWS / largest) },
   );
-  const step = Math.min(5, Math.ceil((numeric.length * FINE_QUANTILES) / GRID_BUDGET));
-  const thinned = (q: number[]) => q.filter((_, i) => i % step === 0 || i >= FINE_QUANTILES);
-  const autoEdges = new Map(
-    numeric.map((r) => [
-      r.k,
-      calibrate ? autoBinEdges(Number(r.n), r.min, r.max, r.quartiles[0]!, r.quartiles[1]!) : [],
-    ]),
+  const numeric = new Map(keys.map((t) => [t, [] as NumericSummary[]]));
+  for (const r of summaries) numeric.get(single ? keys[0]! : r.target)?.push(r);
+  const autoEdges = new Map<string, Map<string, number[]>>();
+  const grids = new Map<string, Map<string, number[]>>();
+  for (const [target, list] of numeric) {
+    const calibrate = targets.get(target)!.calibrate;
+    const step = Math.min(5, Math.ceil((list.length * FINE_QUANTILES) / GRID_BUDGET));
+    const thinned = (q: number[]) => q.filter((_, i) => i % step === 0 || i >= FINE_QUANTILES);
+    const auto = new Map(
+      list.map((r) => [
+        r.k,
+        calibrate ? autoBinEdges(Number(r.n), r.min, r.max, r.quartiles[0]!, r.quartiles[1]!) : [],
+      ]),
+    );
+    autoEdges.set(target, auto);
+    grids.set(
+      target,
+      new Map(
+        list.map((r) => [r.k, gridOf([...r.edges, ...auto.get(r.k)!, ...thinned(r.quantiles)])]),
+      ),
+    );
+  }
+  const { counted, few } =
+    largest <= BATCH_FIT_ROWS
+      ? await countedByValue(store, rows, targets, numeric, grids)
+      : await countedInBuckets(store, rows, keys[0]!, numeric, grids);
+  const categories = single
+    ? new Map([[keys[0]!, await categoryCounts(store, rows)]])
+    : await categoryCountsOf(store, rows);
+  const out = new Map<string, ReferenceProfile>();
+  for (const [target, { rows: count, calibrate }] of targets) {
+    const features = new Map<string, FeatureProfile>();
+    const keep = (name: string, p: FeatureProfile) => {
+      // A name logged with values of two types keeps the type most of its values have.
+      const seen = features.get(name);
+      if (!seen || seen.n < p.n) features.set(name, p);
+    };
+    for (const r of numeric.get(target)!) {
+      const grid = grids.get(target)!.get(r.k)!;
+      const buckets = counted.get(target)!.get(r.k)!;
+      const values = few.get(target)?.get(r.k);
+      keep(r.k, {
+        kind: 'numeric',
+        n: Number(r.n),
+        mean: r.mean,
+        std: r.std,
+        min: r.min,
+        max: r.max,
+        edges: r.edges,
+        bin_counts: decileBins(grid, r.edges, buckets),
+        grid,
+        buckets,
+        ...(values && { values }),
+        ...(calibrate && { auto_edges: autoEdges.get(target)!.get(r.k)! }),
+      });
+    }
+    for (const [name, c] of categories.get(target) ?? []) keep(name, c);
+    out.set(target, { format: PROFILE_FORMAT, rows: count, calibrated: calibrate, features });
+  }
+  return out;
+}
+
+type Counted = {
+  counted: Map<string, Map<string, Buckets>>;
+  few: Map<string, Map<string, Record<string, number>>>;
+};
+
+/**
+ * A small reference's numeric features (each target's, up to BATCH_FIT_ROWS rows) counted value by
+ * value in one statement, and everything else worked out from those counts: the buckets of each
+ * grid, the point masses (`grids` refined in place), the few-valued features' values.
+ */
+async function countedByValue(
+  store: Store,
+  rows: RowSet,
+  targets: ReadonlyMap<string, { rows: number }>,
+  numeric: ReadonlyMap<string, NumericSummary[]>,
+  grids: Map<string, Map<string, number[]>>,
+): Promise<Counted> {
+  const values = await valueCountsOf(
+    store,
+    rows,
+    new Map(
+      [...numeric].map(([t, list]) => [
+        t,
+        { keys: list.map((r) => r.k), rows: targets.get(t)!.rows },
+      ]),
+    ),
   );
-  const grids = new Map(
-    numeric.map((r) => [
-      r.k,
-      gridOf([...r.edges, ...autoEdges.get(r.k)!, ...thinned(r.quantiles)]),
-    ]),
-  );
+  const counted = new Map<string, Map<string, Buckets>>();
+  const few = new Map<string, Map<string, Record<string, number>>>();
+  for (const [target, list] of numeric) {
+    const g = grids.get(target)!;
+    const buckets = new Map<string, Buckets>();
+    const fewValues = new Map<string, Record<string, number>>();
+    for (const r of list) {
+      const c = values.get(target)!.get(r.k) ?? { values: [], counts: [] };
+      let b = bucketsOfValues(c, g.get(r.k)!);
+      const masses = pointMassesOfValues(g.get(r.k)!, b, c);
+      if (masses.length > 0) {
+        g.set(r.k, withPointMasses(g.get(r.k)!, masses));
+        b = bucketsOfValues(c, g.get(r.k)!);
+      }
+      buckets.set(r.k, b);
+      if (Number(r.distinct) <= FEW_VALUES)
+        fewValues.set(r.k, Object.fromEntries(c.values.map((v, i) => [String(v), c.counts[i]!])));
+    }
+    counted.set(target, buckets);
+    few.set(target, fewValues);
+  }
+  return { counted, few };
+}
+
+/**
+ * A large reference's (one target's) numeric features counted into their grids' buckets in
+ * ClickHouse, the point masses searched for in the crowded buckets, and the features that have
+ * some counted again on their refined grids (`grids` refined in place).
+ */
+async function countedInBuckets(
+  store: Store,
+  rows: RowSet,
+  target: string,
+  numeric: ReadonlyMap<string, NumericSummary[]>,
+  grids: Map<string, Map<string, number[]>>,
+): Promise<Counted> {
+  const g = grids.get(target)!;
   const [counted, few] = await Promise.all([
-    bucketCounts(store, rows, grids),
+    bucketCounts(store, rows, g),
     fewValueCounts(
       store,
       rows,
-      numeric.filter((r) => Number(r.distinct) <= FEW_VALUES).map((r) => r.k),
+      numeric
+        .get(target)!
+        .filter((r) => Number(r.distinct) <= FEW_VALUES)
+        .map((r) => r.k),
     ),
   ]);
-  // Point masses get buckets of their own: found in the crowded buckets, then those features
-  // counted again on the finer grid.
-  const masses = await pointMasses(store, rows, grids, counted);
+  const masses = await pointMasses(store, rows, g, counted);
   if (masses.size > 0) {
-    for (const [k, values] of masses) grids.set(k, withPointMasses(grids.get(k)!, values));
+    for (const [k, values] of masses) g.set(k, withPointMasses(g.get(k)!, values));
     const finer = await bucketCounts(
       store,
       rows,
-      new Map([...masses.keys()].map((k) => [k, grids.get(k)!])),
+      new Map([...masses.keys()].map((k) => [k, g.get(k)!])),
     );
     for (const [k, buckets] of finer) counted.set(k, buckets);
   }
-  for (const r of numeric) {
-    const grid = grids.get(r.k)!;
-    const edges = r.edges;
-    const buckets = counted.get(r.k)!;
-    const total = decileBins(grid, edges, buckets);
-    keep(r.k, {
-      kind: 'numeric',
-      n: Number(r.n),
-      mean: r.mean,
-      std: r.std,
-      min: r.min,
-      max: r.max,
-      edges,
-      bin_counts: total,
-      grid,
-      buckets,
-      ...(few.has(r.k) && { values: few.get(r.k)! }),
-      ...(calibrate && { auto_edges: autoEdges.get(r.k)! }),
-    });
-  }
-  for (const [name, c] of await categoryCounts(store, rows)) keep(name, c);
-  return { rows: count, calibrated: calibrate, features };
+  return { counted: new Map([[target, counted]]), few: new Map([[target, few]]) };
 }
 
 /**
@@ -323,26 +493,27 @@ function profileOf(
   return { format, rows: count, calibrated, features };
 }
 
-async function saveProfile(
+/** New profiles, in one insert (those of references without rows are not kept). */
+async function saveProfiles(
   store: Store,
-  model: string,
-  key: string,
-  profile: ReferenceProfile,
+  profiles: readonly { model: string; key: string; profile: ReferenceProfile }[],
 ): Promise<void> {
-  await store.insert(
-    Tables.referenceProfiles,
-    [...profile.features].map(([feature, p]) => ({
-      model,
-      reference_key: key,
-      target: feature === PREDICTION_KEY ? 'prediction' : 'feature',
-      feature,
-      kind: p.kind,
-      profile: JSON.stringify({
-        ...p,
-        rows: profile.rows,
-        format: PROFILE_FORMAT,
-        calibrated: profile.calibrated,
-      }),
-    })),
-  );
+  const rows = profiles
+    .filter(({ profile }) => profile.rows > 0)
+    .flatMap(({ model, key, profile }) =>
+      [...profile.features].map(([feature, p]) => ({
+        model,
+        reference_key: key,
+        target: feature === PREDICTION_KEY ? 'prediction' : 'feature',
+        feature,
+        kind: p.kind,
+        profile: JSON.stringify({
+          ...p,
+          rows: profile.rows,
+          format: PROFILE_FORMAT,
+          calibrated: profile.calibrated,
+        }),
+      })),
+    );
+  if (rows.length > 0) await store.insert(Tables.referenceProfiles, rows);
 }

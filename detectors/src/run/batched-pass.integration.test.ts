@@ -172,6 +172,12 @@ async function storedRuns(model: string): Promise<Record<string, unknown>> {
   );
 }
 
+/** Every stored reference profile and fit: what comes next computes its own. */
+async function clearReferences(): Promise<void> {
+  await store.command(`TRUNCATE TABLE ${Tables.referenceProfiles}`);
+  await store.command(`TRUNCATE TABLE ${Tables.referenceFits}`);
+}
+
 async function clearRuns(): Promise<void> {
   await store.command(`TRUNCATE TABLE ${Tables.detectorRuns}`);
   await store.command(`TRUNCATE TABLE ${Tables.detectorResults}`);
@@ -207,6 +213,8 @@ describe('the batched pass', () => {
       storedAlone[name] = await storedRuns(name);
     }
     await clearRuns();
+    // The batch profiles and fits every reference itself, together.
+    await clearReferences();
     const settings = await loadSettingsOf(store, names);
     const together = await detectModelsWindow(store, { settings, window });
 
@@ -282,6 +290,7 @@ describe('the batched pass', () => {
       }));
       const alone: Detection[] = [];
       for (const t of targets) alone.push(...(await detectTargets(store, [t])));
+      await clearReferences();
       const together = await detectTargets(store, targets);
       expect(together.map((d) => d.segment)).toEqual([
         'region=north',
