@@ -24,6 +24,7 @@ export function profileStatements(store: Store, width = 110) {
       }
     };
   store.query = wrap(store.query.bind(store)) as Store['query'];
+  store.queryBinary = wrap(store.queryBinary.bind(store));
   store.insert = wrap(store.insert.bind(store));
   store.command = wrap(store.command.bind(store));
   return {

@@ -156,8 +156,16 @@ export async function fitReconstructionOf(
     rows: keys.map((k) => counts.get(k)!),
   });
   const sums = new Map<string, BlockSums[]>(keys.map((k) => [k, []]));
-  for (const b of await store.query<BlockSums & { target: string }>(blocks.sql, blocks.params))
-    sums.get(b.target)?.push(b);
+  for (const b of await store.query<{
+    target: string;
+    n: string[];
+    sum: number[];
+    squares: number[];
+  }>(blocks.sql, blocks.params))
+    sums.set(
+      b.target,
+      b.n.map((n, i) => ({ n, sum: b.sum[i]!, squares: b.squares[i]! })),
+    );
   for (const [key, { preprocessing, basis }] of fits)
     out.set(key, fitted(counts.get(key)!, preprocessing, basis, sums.get(key)!));
   return out;

@@ -246,7 +246,9 @@ export function batchedMomentsSql(
 /**
  * The PCA fit's blocks of several references in one statement, each against its own fit: the
  * reference's rows in time order (ties by error, as fitReconstruction), `blocks[i]` blocks of
- * reference i (`rows[i]` rows); per (target, block), the rows, Σ error and Σ error².
+ * reference i (`rows[i]` rows); per target, one row of arrays by block: the rows, Σ error and
+ * Σ error². Each reference's (time, error) pairs are sorted as an array and cut into blocks there
+ * (a window function numbering every row of the batch, and a row per block answered, cost 1.6×).
  */
 export function batchedBlocksSql(
   fits: ReadonlyMap<string, { preprocessing: Preprocessing; basis: PcaBasis }>,
@@ -258,11 +260,13 @@ export function batchedBlocksSql(
   const of = (name: string) =>
     `transform(target, {mvb_models:Array(String)}, {${name}:Array(UInt64)}, toUInt64(1))`;
   return {
-    sql: `SELECT target, block, count() AS n, sum(err) AS sum, sum(err * err) AS squares
+    sql: `SELECT target, arrayMap(p -> length(p), parts) AS n, arrayMap(p -> arraySum(p), parts) AS sum,
+                 arrayMap(p -> arraySum(x -> x * x, p), parts) AS squares
           FROM (
-            SELECT target, err, intDiv((row_number() OVER (PARTITION BY target ORDER BY ts, err) - 1) * ${of('mvb_blocks')}, ${of('mvb_rows')}) AS block
-            FROM (${errors.sql}))
-          GROUP BY target, block ORDER BY target, block`,
+            SELECT target, arrayMap(p -> p.2, arraySort(groupArray((ts, err)))) AS errors,
+                   arrayMap(i -> intDiv((i - 1) * ${of('mvb_blocks')}, ${of('mvb_rows')}), arrayEnumerate(errors)) AS blocks,
+                   arraySplit((x, step) -> step != 0, errors, arrayDifference(blocks)) AS parts
+            FROM (${errors.sql}) GROUP BY target)`,
     params: { ...errors.params, mvb_blocks: sizes.blocks, mvb_rows: sizes.rows },
   };
 }

@@ -75,10 +75,17 @@ async function saveFits<T extends object>(
 }
 
 /**
+ * Whether what is fitted or profiled on a reference is stored for later windows. A previous
+ * window's is neither read nor stored: that reference serves one window (and its recomputes), and
+ * every window of every model and segment would add one.
+ */
+export function keptForLater(ref: Reference): boolean {
+  return ref.source !== 'previous_window';
+}
+
+/**
  * A family's fit of a reference: the stored one while `fresh` says it still describes the
- * reference's rows, else `fit()` computed now and stored (when it saw any rows). A previous
- * window's fit is neither read nor stored: that reference serves one window (and its
- * recomputes), and every window of every model and segment would add one.
+ * reference's rows, else `fit()` computed now and stored (when it saw any rows and keptForLater).
  */
 export async function fitOfReference<T extends { rows: number }>(
   store: Store,
@@ -120,7 +127,7 @@ export async function fitsOfReferences<
 ): Promise<T[]> {
   const fits: T[] = [];
   const missing: number[] = [];
-  const kept = (item: I) => item.ref.source !== 'previous_window';
+  const kept = (item: I) => keptForLater(item.ref);
   for (const [i, item] of items.entries()) {
     const stored = kept(item)
       ? await storedFit<T>(store, item.model, item.ref, family, opts.codec)

@@ -9,10 +9,15 @@ import {
 import type { Buckets } from '../drift/ecdf-sketch';
 import { bucketCounts, gridOf } from './buckets-sql';
 import { autoBinEdges } from './auto-bins';
-import { BATCH_FIT_ROWS } from './fit-store';
+import { BATCH_FIT_ROWS, keptForLater } from './fit-store';
 import { FEW_VALUES, fewValueCounts } from './few-values';
 import { pointMasses, pointMassesOfValues, withPointMasses } from './point-masses';
-import { bucketsOfValues, valueCountsOf } from './value-counts';
+import {
+  bucketsOfValues,
+  quantilesOfValues,
+  valueCountsOf,
+  type ValueCounts,
+} from './value-counts';
 import { knownOf, referenceRowCount, referenceRowSetsOf } from './known';
 import type { Reference, Scope } from './resolve';
 
@@ -85,7 +90,8 @@ export type FeatureProfile = NumericProfile | CategoricalProfile;
 /**
  * A reference summarised once: per feature (key '' is the prediction), what every window's
  * binned and categorical statistics need. Stored in reference_profiles and reused until the
- * reference's row count changes (a dataset still being uploaded).
+ * reference's row count changes (a dataset still being uploaded); a previous window's is not
+ * (keptForLater).
  */
 export interface ReferenceProfile {
   format?: number;
@@ -115,7 +121,7 @@ export async function referenceProfile(
   const profile = (await computeProfiles(store, ref.rows, new Map([['', { rows, ...opts }]]))).get(
     '',
   )!;
-  await saveProfiles(store, [{ model, key: ref.key, profile }]);
+  await saveProfiles(store, [{ model, ref, profile }]);
   return profile;
 }
 
@@ -159,7 +165,7 @@ export async function referenceProfilesOf(
     store,
     [...computed].map(([item, profile]) => ({
       model: item.scope.model,
-      key: item.ref.key,
+      ref: item.ref,
       profile,
     })),
   );
@@ -187,6 +193,7 @@ async function storedProfile(
   ref: Reference,
   feature?: string,
 ): Promise<ReferenceProfile | undefined> {
+  if (!keptForLater(ref)) return undefined;
   const known = knownOf(ref);
   return known
     ? profileOf([...known.profiles].map(([name, profile]) => ({ feature: name, profile })))
@@ -203,7 +210,8 @@ type NumericSummary = {
   max: number;
   edges: number[];
   quartiles: number[];
-  quantiles: number[];
+  /** A large reference's fine quantiles (a t-digest's); a small one's come from its values. */
+  quantiles?: number[];
   distinct: string;
 };
 
@@ -220,29 +228,39 @@ async function computeProfiles(
   const keys = [...targets.keys()];
   const single = keys.length === 1;
   const largest = Math.max(1, ...[...targets.values()].map((t) => t.rows));
-  const summaries = await store.query<NumericSummary>(
-    // Deciles exact (numpy's "linear") on the edge sample; the fine grid from a t-digest of the
-    // same sample, since exact quantiles at a thousand levels partition the values once per
-    // level. The grid needs only to be fine and to hold the deciles: counts against it are exact.
-    // (A batch's references are each smaller than the edge sample: every row is in it.)
-    `SELECT target, k, count() AS n, avg(v) AS mean, stddevPop(v) AS std, min(v) AS min, max(v) AS max,
-            uniqUpTo(${FEW_VALUES})(v) AS distinct,
-            quantilesExactInclusiveIf(${[...DECILES, 0.25, 0.75].join(', ')})(v, edge_sample) AS exact_quantiles,
-            arraySlice(exact_quantiles, 1, ${DECILES.length}) AS edges,
-            arraySlice(exact_quantiles, ${DECILES.length + 1}, 2) AS quartiles,
-            quantilesTDigestIf(${LEVELS.join(', ')})(v, edge_sample) AS quantiles
-     FROM (${numericPairs(
-       {
-         sql: `SELECT *, randCanonical() < {edge_fraction:Float64} AS edge_sample FROM (${rows.sql})`,
-         params: rows.params,
-       },
-       `${single ? `'' AS target` : 'target'}, edge_sample,`,
-     )})
-     GROUP BY target, k`,
-    { ...rows.params, edge_fraction: Math.min(1, EDGE_SAMPLE_ROWS / largest) },
-  );
+  // A small reference (all of a batch's) is counted value by value, and its fine quantiles read
+  // off those counts; a large one's come from a t-digest.
+  const small = largest <= BATCH_FIT_ROWS;
+  const [summaries, values] = await Promise.all([
+    store.query<NumericSummary>(
+      // Deciles exact (numpy's "linear") on the edge sample; a large reference's fine grid from a
+      // t-digest of the same sample, since exact quantiles at a thousand levels partition the
+      // values once per level. The grid needs only to be fine and to hold the deciles: counts
+      // against it are exact. (A small reference is smaller than the edge sample: all rows.)
+      `SELECT target, k, count() AS n, avg(v) AS mean, stddevPop(v) AS std, min(v) AS min, max(v) AS max,
+              uniqUpTo(${FEW_VALUES})(v) AS distinct,
+              quantilesExactInclusiveIf(${[...DECILES, 0.25, 0.75].join(', ')})(v, edge_sample) AS exact_quantiles,
+              arraySlice(exact_quantiles, 1, ${DECILES.length}) AS edges,
+              arraySlice(exact_quantiles, ${DECILES.length + 1}, 2) AS quartiles
+              ${small ? '' : `, quantilesTDigestIf(${LEVELS.join(', ')})(v, edge_sample) AS quantiles`}
+       FROM (${numericPairs(
+         {
+           sql: `SELECT *, randCanonical() < {edge_fraction:Float64} AS edge_sample FROM (${rows.sql})`,
+           params: rows.params,
+         },
+         `${single ? `'' AS target` : 'target'}, edge_sample,`,
+       )})
+       GROUP BY target, k`,
+      { ...rows.params, edge_fraction: Math.min(1, EDGE_SAMPLE_ROWS / largest) },
+    ),
+    small
+      ? valueCountsOf(store, rows, new Map([...targets].map(([t, { rows: n }]) => [t, n])))
+      : undefined,
+  ]);
   const numeric = new Map(keys.map((t) => [t, [] as NumericSummary[]]));
   for (const r of summaries) numeric.get(single ? keys[0]! : r.target)?.push(r);
+  const valuesOf = (target: string, k: string) =>
+    values?.get(target)?.get(k) ?? { values: [], counts: [] };
   const autoEdges = new Map<string, Map<string, number[]>>();
   const grids = new Map<string, Map<string, number[]>>();
   for (const [target, list] of numeric) {
@@ -256,17 +274,18 @@ async function computeProfiles(
       ]),
     );
     autoEdges.set(target, auto);
+    const quantiles = (r: NumericSummary) =>
+      r.quantiles ?? quantilesOfValues(valuesOf(target, r.k), LEVELS);
     grids.set(
       target,
       new Map(
-        list.map((r) => [r.k, gridOf([...r.edges, ...auto.get(r.k)!, ...thinned(r.quantiles)])]),
+        list.map((r) => [r.k, gridOf([...r.edges, ...auto.get(r.k)!, ...thinned(quantiles(r))])]),
       ),
     );
   }
-  const { counted, few } =
-    largest <= BATCH_FIT_ROWS
-      ? await countedByValue(store, rows, targets, numeric, grids)
-      : await countedInBuckets(store, rows, keys[0]!, numeric, grids);
+  const { counted, few } = small
+    ? countedByValue(numeric, grids, valuesOf)
+    : await countedInBuckets(store, rows, keys[0]!, numeric, grids);
   const categories = single
     ? new Map([[keys[0]!, await categoryCounts(store, rows)]])
     : await categoryCountsOf(store, rows);
@@ -309,27 +328,15 @@ type Counted = {
 };
 
 /**
- * A small reference's numeric features (each target's, up to BATCH_FIT_ROWS rows) counted value by
- * value in one statement, and everything else worked out from those counts: the buckets of each
- * grid, the point masses (`grids` refined in place), the few-valued features' values.
+ * A small reference's numeric features worked out from their value counts (valueCountsOf): the
+ * buckets of each grid, the point masses (`grids` refined in place), the few-valued features'
+ * values.
  */
-async function countedByValue(
-  store: Store,
-  rows: RowSet,
-  targets: ReadonlyMap<string, { rows: number }>,
+function countedByValue(
   numeric: ReadonlyMap<string, NumericSummary[]>,
   grids: Map<string, Map<string, number[]>>,
-): Promise<Counted> {
-  const values = await valueCountsOf(
-    store,
-    rows,
-    new Map(
-      [...numeric].map(([t, list]) => [
-        t,
-        { keys: list.map((r) => r.k), rows: targets.get(t)!.rows },
-      ]),
-    ),
-  );
+  valuesOf: (target: string, k: string) => ValueCounts,
+): Counted {
   const counted = new Map<string, Map<string, Buckets>>();
   const few = new Map<string, Map<string, Record<string, number>>>();
   for (const [target, list] of numeric) {
@@ -337,7 +344,7 @@ async function countedByValue(
     const buckets = new Map<string, Buckets>();
     const fewValues = new Map<string, Record<string, number>>();
     for (const r of list) {
-      const c = values.get(target)!.get(r.k) ?? { values: [], counts: [] };
+      const c = valuesOf(target, r.k);
       let b = bucketsOfValues(c, g.get(r.k)!);
       const masses = pointMassesOfValues(g.get(r.k)!, b, c);
       if (masses.length > 0) {
@@ -493,17 +500,17 @@ function profileOf(
   return { format, rows: count, calibrated, features };
 }
 
-/** New profiles, in one insert (those of references without rows are not kept). */
+/** New profiles, in one insert (those kept for later, of references with rows). */
 async function saveProfiles(
   store: Store,
-  profiles: readonly { model: string; key: string; profile: ReferenceProfile }[],
+  profiles: readonly { model: string; ref: Reference; profile: ReferenceProfile }[],
 ): Promise<void> {
   const rows = profiles
-    .filter(({ profile }) => profile.rows > 0)
-    .flatMap(({ model, key, profile }) =>
+    .filter(({ ref, profile }) => keptForLater(ref) && profile.rows > 0)
+    .flatMap(({ model, ref, profile }) =>
       [...profile.features].map(([feature, p]) => ({
         model,
-        reference_key: key,
+        reference_key: ref.key,
         target: feature === PREDICTION_KEY ? 'prediction' : 'feature',
         feature,
         kind: p.kind,

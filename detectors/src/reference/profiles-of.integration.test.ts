@@ -79,9 +79,9 @@ type Name = keyof typeof models;
 const names = Object.keys(models) as Name[];
 
 const scopeOf = (model: string): Scope => ({ model, window: { from: T0, to: T0 + HOUR } });
-const referenceOf = (model: string): Reference => ({
-  source: 'previous_window',
-  key: `window:${T0 - HOUR}/${T0}`,
+const referenceOf = (model: string, source: 'range' | 'previous_window' = 'range'): Reference => ({
+  source,
+  key: `${source === 'range' ? 'range' : 'window'}:${T0 - HOUR}/${T0}`,
   rows: predictionRows('ref', { model, from: T0 - HOUR, to: T0 }),
   detail: { from: new Date(T0 - HOUR).toISOString(), to: new Date(T0).toISOString() },
 });
@@ -208,6 +208,10 @@ describe('profiling a batch of references together', () => {
     expect(x.buckets.counts.filter((n) => n > 0)).toHaveLength(150);
     expect(together[1]!.features.has('')).toBe(false);
     expect([...together[2]!.features.keys()].sort()).toEqual(['', 'shop', 'z']);
+    // A fine grid from the values' quantiles, holding the deciles.
+    const z = together[2]!.features.get('z') as NumericProfile;
+    expect(z.grid.length).toBeGreaterThan(400);
+    for (const e of z.edges) expect(z.grid).toContain(e);
 
     // Counted from value counts, as the bucket pass counts the rows on the same grids.
     for (const [i, name] of names.entries()) {
@@ -248,6 +252,23 @@ describe('profiling a batch of references together', () => {
       `SELECT uniqExact(model, feature) AS n FROM ${Tables.referenceProfiles}`,
     );
     expect(Number(counted!.n)).toBe(6 + 2 + 3);
+
+    // A previous window's profile serves one window: computed the same, not stored.
+    await clearProfiles();
+    const previous = await referenceProfilesOf(
+      store,
+      names.map((name) => ({
+        scope: scopeOf(name),
+        ref: referenceOf(name, 'previous_window'),
+        calibrate: models[name].calibrate,
+      })),
+    );
+    for (const [i, name] of names.entries())
+      expect(plain(previous[i]!), name).toEqual(plain(together[i]!));
+    const [none] = await store.query<{ n: string }>(
+      `SELECT count() AS n FROM ${Tables.referenceProfiles}`,
+    );
+    expect(Number(none!.n)).toBe(0);
   }, 60_000);
 
   it('finds the same point masses from value counts as in ClickHouse: above a share, in a crowded bucket', async () => {
@@ -266,7 +287,6 @@ describe('profiling a batch of references together', () => {
       ).toEqual(new Map([['m', expected[model]]]));
     }
     // A small reference's: from its value counts, alone and in a batch.
-    const features = { keys: ['m'], rows: 89 };
     const batch = await valueCountsOf(
       store,
       predictionRowsOf(
@@ -274,12 +294,12 @@ describe('profiling a batch of references together', () => {
         ['mass-a', 'mass-b'].map((model) => ({ scope: scopeOf(model), from: T0 - HOUR, to: T0 })),
       ),
       new Map([
-        ['mass-a', features],
-        ['mass-b', features],
+        ['mass-a', 89],
+        ['mass-b', 89],
       ]),
     );
     for (const model of ['mass-a', 'mass-b'] as const) {
-      const alone = await valueCountsOf(store, rowsOf(model), new Map([[model, features]]));
+      const alone = await valueCountsOf(store, rowsOf(model), new Map([[model, 89]]));
       expect(alone.get(model)).toEqual(batch.get(model));
       const counted = batch.get(model)!.get('m')!;
       expect(counted.counts.reduce((a, b) => a + b, 0)).toBe(totals[model].reduce((a, b) => a + b));

@@ -8,43 +8,37 @@ export interface ValueCounts {
   counts: number[];
 }
 
-/** Distinct (feature, value) pairs a statement answers at most: 16 bytes each, as RowBinary. */
-const BATCH_VALUES = 4_000_000;
-const ROW_BYTES = 16;
+/** Reference rows a statement counts at most (their values answered as RowBinary). */
+const BATCH_ROWS = 400_000;
 
 /**
- * Each target's numeric features (`features`: the names and the target's rows, by target)
- * counted value by value, read as RowBinary. What a small reference's profile needs is then worked
- * out from them without another statement: its buckets on any grid (bucketsOfValues), its point
- * masses, its few values. One target's `rows` are read as they are (any row set); several, by
- * their `target` column, in statements of at most BATCH_VALUES pairs (the targets' rows × features
- * bound them).
+ * Each target's numeric features counted value by value (`targets`: each target's rows), read as
+ * RowBinary: per feature, its distinct values ascending and their counts. What a small
+ * reference's profile needs is then worked out from them without another statement: its fine
+ * quantiles, its buckets on any grid (bucketsOfValues), its point masses, its few values. One
+ * target's `rows` are read as they are (any row set); several, by their `target` column, in
+ * statements of at most BATCH_ROWS rows.
  */
 export async function valueCountsOf(
   store: Store,
   rows: RowSet,
-  features: ReadonlyMap<string, { keys: readonly string[]; rows: number }>,
+  targets: ReadonlyMap<string, number>,
 ): Promise<Map<string, Map<string, ValueCounts>>> {
-  const out = new Map([...features.keys()].map((t) => [t, new Map<string, ValueCounts>()]));
-  const targets = [...features].filter(([, f]) => f.keys.length > 0);
-  if (targets.length === 0) return out;
-  if (features.size === 1) {
-    const [target, f] = targets[0]!;
-    out.set(target, await countValues(store, rows, [...f.keys]));
-    return out;
+  if (targets.size === 1) {
+    const [target] = targets.keys();
+    return new Map([[target!, await countValues(store, rows)]]);
   }
   const chunks: string[][] = [[]];
   let size = 0;
-  for (const [target, f] of targets) {
-    const pairs = f.rows * f.keys.length;
-    if (chunks.at(-1)!.length > 0 && size + pairs > BATCH_VALUES) {
+  for (const [target, n] of targets) {
+    if (chunks.at(-1)!.length > 0 && size + n > BATCH_ROWS) {
       chunks.push([]);
       size = 0;
     }
     chunks.at(-1)!.push(target);
-    size += pairs;
+    size += n;
   }
-  const pairs = pairKeysOf('vc', [...features.keys()]);
+  const pairs = pairKeysOf('vc', [...targets.keys()]);
   const counted = await Promise.all(
     chunks.map((chunk) =>
       countValues(
@@ -55,47 +49,79 @@ export async function valueCountsOf(
               sql: `SELECT * FROM (${rows.sql}) WHERE target IN {vc_targets:Array(String)}`,
               params: { ...rows.params, vc_targets: chunk },
             },
-        chunk.flatMap((t) => features.get(t)!.keys.map((k) => pairs.key(t, k))),
         pairs,
       ),
     ),
   );
-  for (const [target, byFeature] of pairs.regroup(counted.flatMap((c) => [...c])))
-    out.set(target, byFeature);
-  return out;
+  return pairs.regroup(counted.flatMap((c) => [...c]));
 }
 
-/** `keys`: feature names, or with `pairs` pair keys of several targets' features (pairKeysOf). */
+/** Keys are feature names, or with `pairs` pair keys of several targets' features (pairKeysOf). */
 async function countValues(
   store: Store,
   rows: RowSet,
-  keys: string[],
   pairs?: ReturnType<typeof pairKeysOf>,
 ): Promise<Map<string, ValueCounts>> {
-  const keyed = pairs
-    ? `SELECT ${pairs.sql} AS key, v FROM (${numericPairs(rows, 'target,')})`
-    : `SELECT k AS key, v FROM (${numericPairs(rows)})`;
   const bytes = await store.queryBinary(
-    // v + 0. counts -0 as 0.
-    `SELECT i, v, toUInt32(count()) AS n
-     FROM (SELECT transform(key, {vc_keys:Array(String)}, {vc_index:Array(UInt32)}, toUInt32(0)) AS i,
-                  v + 0. AS v
-           FROM (${keyed}))
-     WHERE i > 0
-     GROUP BY i, v ORDER BY i, v`,
-    { ...rows.params, ...pairs?.params, vc_keys: keys, vc_index: keys.map((_, i) => i + 1) },
+    // Each feature's values sorted as one array (grouping by value as well costs 3×); v + 0.
+    // counts -0 as 0.
+    `SELECT ${pairs ? pairs.sql : 'k'} AS key, arraySort(groupArray(v + 0.)) AS sorted
+     FROM (${numericPairs(rows, pairs ? 'target,' : '')})
+     GROUP BY ${pairs ? 'target, ' : ''}k`,
+    { ...rows.params, ...pairs?.params },
     'RowBinary',
   );
+  // Per row: key (String), sorted (Array(Float64)); lengths as LEB128.
   const out = new Map<string, ValueCounts>();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 0; at < bytes.byteLength; at += ROW_BYTES) {
-    const key = keys[view.getUint32(at, true) - 1]!;
-    let c = out.get(key);
-    if (!c) out.set(key, (c = { values: [], counts: [] }));
-    c.values.push(view.getFloat64(at + 4, true));
-    c.counts.push(view.getUint32(at + 12, true));
+  const decoder = new TextDecoder();
+  let at = 0;
+  const length = () => {
+    let n = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++]!;
+      n += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return n;
+    }
+  };
+  while (at < bytes.byteLength) {
+    const keyLength = length();
+    const key = decoder.decode(bytes.subarray(at, (at += keyLength)));
+    const counted: ValueCounts = { values: [], counts: [] };
+    const n = length();
+    for (let i = 0; i < n; i++, at += 8) {
+      const v = view.getFloat64(at, true);
+      if (counted.values.at(-1) === v) counted.counts[counted.counts.length - 1]! += 1;
+      else {
+        counted.values.push(v);
+        counted.counts.push(1);
+      }
+    }
+    out.set(key, counted);
   }
   return out;
+}
+
+/**
+ * A feature's quantiles at `levels` from its value counts: the lower of the two values around
+ * each level (the sorted values' index ⌊p (n − 1)⌋).
+ */
+export function quantilesOfValues(counted: ValueCounts, levels: readonly number[]): number[] {
+  const cumulative: number[] = [];
+  let n = 0;
+  for (const c of counted.counts) cumulative.push((n += c));
+  return levels.map((p) => {
+    const index = Math.floor(p * (n - 1));
+    // the first value whose cumulative count passes the index
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! > index) hi = mid;
+      else lo = mid + 1;
+    }
+    return counted.values[lo]!;
+  });
 }
 
 /**
