@@ -1,6 +1,6 @@
 import { Tables, type Store } from '@osprey/db';
 import { targetKey, type RowSet } from '../sql/rows';
-import { knownOf, referenceRowCount, referenceRowSetsOf } from './known';
+import { keptForLater, knownOf, referenceRowCount, referenceRowSetsOf } from './known';
 import type { Reference, Scope } from './resolve';
 
 /**
@@ -72,15 +72,6 @@ async function saveFits<T extends object>(
   fits.forEach(({ ref }, i) => {
     if (typeof ref !== 'string') knownOf(ref)?.fits.set(family, texts[i]!);
   });
-}
-
-/**
- * Whether what is fitted or profiled on a reference is stored for later windows. A previous
- * window's is neither read nor stored: that reference serves one window (and its recomputes), and
- * every window of every model and segment would add one.
- */
-export function keptForLater(ref: Reference): boolean {
-  return ref.source !== 'previous_window';
 }
 
 /**

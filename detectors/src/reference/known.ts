@@ -21,6 +21,15 @@ export interface KnownReference {
   profiles: ReadonlyMap<string, string>;
 }
 
+/**
+ * Whether what is fitted or profiled on a reference is stored for later windows. A previous
+ * window's is neither read nor stored: that reference serves one window (and its recomputes), and
+ * every window of every model and segment would add one.
+ */
+export function keptForLater(ref: Reference): boolean {
+  return ref.source !== 'previous_window';
+}
+
 /** The known state of `ref`, when what was looked up is for these rows. */
 export function knownOf(ref: Reference): KnownReference | undefined {
   return ref.known?.key === ref.key ? ref.known : undefined;
@@ -56,11 +65,12 @@ export async function knownReferencesOf(
     return ref ? [{ scope: t.scope, ref }] : [];
   });
   if (present.length === 0) return refs.map(() => undefined);
+  const kept = present.filter((p) => keptForLater(p.ref));
   const [counts, fits, profiles] = await Promise.all([
     rowCounts(store, present),
     // A fit per family; a profile row per (target, feature).
-    storedByReference(store, Tables.referenceFits, 'family', 'fit', present),
-    storedByReference(store, Tables.referenceProfiles, 'feature', 'profile', present, 'target'),
+    storedByReference(store, Tables.referenceFits, 'family', 'fit', kept),
+    storedByReference(store, Tables.referenceProfiles, 'feature', 'profile', kept, 'target'),
   ]);
   return targets.map((t, i) => {
     const ref = refs[i];
@@ -91,6 +101,7 @@ async function storedByReference(
   present: readonly Present[],
   groupAlso = '',
 ): Promise<Map<string, Map<string, string>>> {
+  if (present.length === 0) return new Map();
   const rows = await store.query<{ model: string; key: string; name: string; text: string }>(
     `SELECT model, reference_key AS key, ${name} AS name, argMax(${text}, computed_at) AS text
      FROM ${table}

@@ -9,7 +9,7 @@ import {
 import type { Buckets } from '../drift/ecdf-sketch';
 import { bucketCounts, gridOf } from './buckets-sql';
 import { autoBinEdges } from './auto-bins';
-import { BATCH_FIT_ROWS, keptForLater } from './fit-store';
+import { BATCH_FIT_ROWS } from './fit-store';
 import { FEW_VALUES, fewValueCounts } from './few-values';
 import { pointMasses, pointMassesOfValues, withPointMasses } from './point-masses';
 import {
@@ -18,7 +18,7 @@ import {
   valueCountsOf,
   type ValueCounts,
 } from './value-counts';
-import { knownOf, referenceRowCount, referenceRowSetsOf } from './known';
+import { keptForLater, knownOf, referenceRowCount, referenceRowSetsOf } from './known';
 import type { Reference, Scope } from './resolve';
 
 /**
