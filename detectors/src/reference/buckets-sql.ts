@@ -1,6 +1,6 @@
 import type { Store } from '@osprey/db';
 import { emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
-import { numericPairs, pairKeysOf, type RowSet } from '../sql/rows';
+import { numericPairs, pairKeysOf, rowsOfTargets, type RowSet } from '../sql/rows';
 
 /**
  * Counting every numeric value of a window into its feature's fine reference buckets in one pass.
@@ -124,12 +124,7 @@ export async function bucketCountsOf(
     chunks.map((c) =>
       countBuckets(
         store,
-        chunks.length === 1
-          ? rows
-          : {
-              sql: `SELECT * FROM (${rows.sql}) WHERE target IN {bucket_targets:Array(String)}`,
-              params: { ...rows.params, bucket_targets: c.targets },
-            },
+        chunks.length === 1 ? rows : rowsOfTargets(rows, 'bucket', c.targets),
         c.grids,
         pairs,
       ),

@@ -86,24 +86,27 @@ const referenceOf = (model: string, source: 'range' | 'previous_window' = 'range
   detail: { from: new Date(T0 - HOUR).toISOString(), to: new Date(T0).toISOString() },
 });
 
+/** A prediction of `model` logged in the reference's hour (its i-th millisecond). */
+const logged = (model: string, i: number, features: object) => ({
+  event_id: randomUUID(),
+  model,
+  version: 'v1',
+  timestamp: T0 - HOUR + i,
+  latency_ms: 1,
+  error: '',
+  request_id: '',
+  null_features: [],
+  tags: {},
+  ...features,
+});
+
 beforeAll(async () => {
   store = await createStore(storeEnv.parse({ OSPREY_DATA_DIR: join(dir, 'data') }));
   await migrate(store, { retentionDays: 30 });
   await store.insert(
     Tables.predictions,
     names.flatMap((model) =>
-      Array.from({ length: models[model].rows }, (_, i) => ({
-        event_id: randomUUID(),
-        model,
-        version: 'v1',
-        timestamp: T0 - HOUR + i,
-        latency_ms: 1,
-        error: '',
-        request_id: '',
-        null_features: [],
-        tags: {},
-        ...models[model].row(i),
-      })),
+      Array.from({ length: models[model].rows }, (_, i) => logged(model, i, models[model].row(i))),
     ),
   );
   // Point masses, each model's feature `m`: its values and how often each comes.
@@ -111,21 +114,14 @@ beforeAll(async () => {
     Tables.predictions,
     Object.entries(masses).flatMap(([model, values]) =>
       values.flatMap(([v, times]) =>
-        Array.from({ length: times }, (_, i) => ({
-          event_id: randomUUID(),
-          model,
-          version: 'v1',
-          timestamp: T0 - HOUR + i,
-          latency_ms: 1,
-          error: '',
-          request_id: '',
-          null_features: [],
-          tags: {},
-          num_features: { m: v },
-          cat_features: {},
-          bool_features: {},
-          prediction_num: null,
-        })),
+        Array.from({ length: times }, (_, i) =>
+          logged(model, i, {
+            num_features: { m: v },
+            cat_features: {},
+            bool_features: {},
+            prediction_num: null,
+          }),
+        ),
       ),
     ),
   );

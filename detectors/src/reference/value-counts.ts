@@ -1,6 +1,6 @@
 import type { Store } from '@osprey/db';
 import { emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
-import { numericPairs, pairKeysOf, type RowSet } from '../sql/rows';
+import { numericPairs, pairKeysOf, rowsOfTargets, type RowSet } from '../sql/rows';
 
 /** A numeric feature's distinct values, ascending, and how many rows hold each. */
 export interface ValueCounts {
@@ -41,16 +41,7 @@ export async function valueCountsOf(
   const pairs = pairKeysOf('vc', [...targets.keys()]);
   const counted = await Promise.all(
     chunks.map((chunk) =>
-      countValues(
-        store,
-        chunks.length === 1
-          ? rows
-          : {
-              sql: `SELECT * FROM (${rows.sql}) WHERE target IN {vc_targets:Array(String)}`,
-              params: { ...rows.params, vc_targets: chunk },
-            },
-        pairs,
-      ),
+      countValues(store, chunks.length === 1 ? rows : rowsOfTargets(rows, 'vc', chunk), pairs),
     ),
   );
   return pairs.regroup(counted.flatMap((c) => [...c]));

@@ -231,6 +231,17 @@ export function pairKeysOf(prefix: string, targets: readonly string[]) {
   };
 }
 
+/**
+ * The rows of a batch's row set (grouped by `target`) that belong to some of its targets: for a
+ * statement that serves part of the batch, so that it reads no other target's rows.
+ */
+export function rowsOfTargets(rows: RowSet, prefix: string, targets: readonly string[]): RowSet {
+  return {
+    sql: `SELECT * FROM (${rows.sql}) WHERE target IN {${prefix}_targets:Array(String)}`,
+    params: { ...rows.params, [`${prefix}_targets`]: [...targets] },
+  };
+}
+
 /** (k, v) pairs of a row set's numeric features plus the numeric prediction. */
 export function numericPairs(rows: RowSet, extra = ''): string {
   return `SELECT ${extra} k, v FROM (${rows.sql})
