@@ -10,6 +10,7 @@ import { emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
 import { predictionRows, predictionRowsOf } from '../sql/rows';
 import { bucketCounts, justAbove } from './buckets-sql';
 import { fewValueCounts } from './few-values';
+import { BATCH_FIT_ROWS } from './fit-store';
 import { pointMasses, pointMassesOfValues } from './point-masses';
 import { valueCountsOf } from './value-counts';
 import {
@@ -72,6 +73,18 @@ const models = {
       cat_features: { shop: `s${i % 7}` },
       bool_features: {},
       prediction_num: noise(i, 10) * 2,
+    }),
+  },
+  // larger than a batch profiles together (BATCH_FIT_ROWS): profiled alone, in ClickHouse's
+  // bucket and point-mass passes, beside the others
+  large: {
+    rows: BATCH_FIT_ROWS + 500,
+    calibrate: false,
+    row: (i: number) => ({
+      num_features: { w: i % 10 === 0 ? 7 : noise(i, 11) * 10 },
+      cat_features: {},
+      bool_features: {},
+      prediction_num: null,
     }),
   },
 };
@@ -199,6 +212,9 @@ describe('profiling a batch of references together', () => {
     expect(income.auto_edges?.length).toBeGreaterThan(0);
     expect(capped.get('colour')).toMatchObject({ kind: 'categorical', n: 3_000 });
     expect(capped.get('vip')).toMatchObject({ kind: 'binary', n: 3_000 });
+    // The large reference's point mass found by the search in ClickHouse.
+    const w = together[3]!.features.get('w') as NumericProfile;
+    expect(w.buckets.counts[w.grid.indexOf(7) + 1]).toBe((BATCH_FIT_ROWS + 500) / 10);
     // Fewer rows than buckets: every distinct value a bucket of its own.
     const x = together[1]!.features.get('x') as NumericProfile;
     expect(x.buckets.counts.filter((n) => n > 0)).toHaveLength(150);
@@ -247,7 +263,7 @@ describe('profiling a batch of references together', () => {
     const [counted] = await store.query<{ n: string }>(
       `SELECT uniqExact(model, feature) AS n FROM ${Tables.referenceProfiles}`,
     );
-    expect(Number(counted!.n)).toBe(6 + 2 + 3);
+    expect(Number(counted!.n)).toBe(6 + 2 + 3 + 1);
 
     // A previous window's profile serves one window: computed the same, not stored.
     await clearProfiles();
