@@ -9,7 +9,6 @@ import {
 import type { Buckets } from '../drift/ecdf-sketch';
 import { bucketCounts, gridOf } from './buckets-sql';
 import { autoBinEdges } from './auto-bins';
-import { BATCH_FIT_ROWS } from './fit-store';
 import { FEW_VALUES, fewValueCounts } from './few-values';
 import { pointMasses, pointMassesOfValues, withPointMasses } from './point-masses';
 import {
@@ -102,6 +101,14 @@ export interface ReferenceProfile {
 }
 
 /**
+ * References of up to this many rows are profiled from their values (valueCountsOf), a batch's
+ * together: a feature's values are then about as many as its fine grid's boundaries (5,000 rows
+ * of a 2,000-feature model are 10M values, 80 MB, to read back). Larger ones are profiled one by
+ * one in ClickHouse's bucket and point-mass passes, whose answers the grid bounds.
+ */
+export const PROFILE_BY_VALUE_ROWS = 5_000;
+
+/**
  * The reference's profile, stored or computed. `feature` asks for that one feature only (a
  * model may have thousands, each stored profile holding a fine grid): the stored profile is then
  * read for it alone, and the whole one is computed only when none is stored.
@@ -127,10 +134,10 @@ export async function referenceProfile(
 
 /**
  * referenceProfile (whole) of several targets' references (by index), the stored ones read as a
- * batched pass looked them up: those to compute of up to BATCH_FIT_ROWS rows together, in shared
- * statements grouped by target per kind of reference (a small reference's cost is mostly the
- * statements' own: a previous window, profiled anew every hour), larger ones one by one; the new
- * profiles stored in one insert.
+ * batched pass looked them up: those to compute of up to PROFILE_BY_VALUE_ROWS rows together, in
+ * shared statements grouped by target per kind of reference (a small reference's cost is mostly
+ * the statements' own: a previous window, profiled anew every hour), larger ones one by one; the
+ * new profiles stored in one insert.
  */
 export async function referenceProfilesOf(
   store: Store,
@@ -148,11 +155,12 @@ export async function referenceProfilesOf(
   const out = counted.map((c) => (fresh(c.stored, c.rows, c.calibrate) ? c.stored : undefined));
   const missing = counted.filter((_, i) => out[i] === undefined);
   const computed = new Map<(typeof missing)[number], ReferenceProfile>();
-  for (const item of missing.filter((item) => item.rows > BATCH_FIT_ROWS)) {
+  for (const item of missing.filter((item) => item.rows > PROFILE_BY_VALUE_ROWS)) {
     const one = await computeProfiles(store, item.ref.rows, new Map([['', item]]));
     computed.set(item, one.get('')!);
   }
-  for (const group of referenceRowSetsOf(missing.filter((item) => item.rows <= BATCH_FIT_ROWS))) {
+  const small = missing.filter((item) => item.rows <= PROFILE_BY_VALUE_ROWS);
+  for (const group of referenceRowSetsOf(small)) {
     const of = group.of as readonly (typeof missing)[number][];
     const byTarget = await computeProfiles(
       store,
@@ -230,7 +238,7 @@ async function computeProfiles(
   const largest = Math.max(1, ...[...targets.values()].map((t) => t.rows));
   // A small reference (all of a batch's) is counted value by value, and its fine quantiles read
   // off those counts; a large one's come from a t-digest.
-  const small = largest <= BATCH_FIT_ROWS;
+  const small = largest <= PROFILE_BY_VALUE_ROWS;
   const [summaries, values] = await Promise.all([
     store.query<NumericSummary>(
       // Deciles exact (numpy's "linear") on the edge sample; a large reference's fine grid from a

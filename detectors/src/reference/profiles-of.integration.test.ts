@@ -10,10 +10,10 @@ import { emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
 import { predictionRows, predictionRowsOf } from '../sql/rows';
 import { bucketCounts, justAbove } from './buckets-sql';
 import { fewValueCounts } from './few-values';
-import { BATCH_FIT_ROWS } from './fit-store';
 import { pointMasses, pointMassesOfValues } from './point-masses';
 import { valueCountsOf } from './value-counts';
 import {
+  PROFILE_BY_VALUE_ROWS,
   referenceProfile,
   referenceProfilesOf,
   type NumericProfile,
@@ -75,10 +75,10 @@ const models = {
       prediction_num: noise(i, 10) * 2,
     }),
   },
-  // larger than a batch profiles together (BATCH_FIT_ROWS): profiled alone, in ClickHouse's
+  // larger than a batch profiles together (PROFILE_BY_VALUE_ROWS): profiled alone, in ClickHouse's
   // bucket and point-mass passes, beside the others
   large: {
-    rows: BATCH_FIT_ROWS + 500,
+    rows: PROFILE_BY_VALUE_ROWS + 500,
     calibrate: false,
     row: (i: number) => ({
       num_features: { w: i % 10 === 0 ? 7 : noise(i, 11) * 10 },
@@ -214,7 +214,7 @@ describe('profiling a batch of references together', () => {
     expect(capped.get('vip')).toMatchObject({ kind: 'binary', n: 3_000 });
     // The large reference's point mass found by the search in ClickHouse.
     const w = together[3]!.features.get('w') as NumericProfile;
-    expect(w.buckets.counts[w.grid.indexOf(7) + 1]).toBe((BATCH_FIT_ROWS + 500) / 10);
+    expect(w.buckets.counts[w.grid.indexOf(7) + 1]).toBe((PROFILE_BY_VALUE_ROWS + 500) / 10);
     // Fewer rows than buckets: every distinct value a bucket of its own.
     const x = together[1]!.features.get('x') as NumericProfile;
     expect(x.buckets.counts.filter((n) => n > 0)).toHaveLength(150);
