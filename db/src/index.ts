@@ -1,5 +1,6 @@
 export type { BinaryFormat, InsertOptions, QueryParams, Store } from './store/store';
 export { StoreError } from './store/store';
+export { RowBinaryReader } from './store/row-binary-reader';
 export { storeEnv, parseEnv, ConfigError, type StoreEnv } from './config';
 export { readPemFile } from './pem';
 export { Tables } from './tables';

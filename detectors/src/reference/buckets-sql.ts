@@ -166,8 +166,6 @@ async function countBuckets(
       bucketOf.push([k, j + 1]);
     });
   });
-  const bounds = `arrayMap((h, l) -> bitOr(bitShiftLeft(toUInt64(h), 32), toUInt64(l)),
-                           {bucket_high:Array(UInt32)}, {bucket_low:Array(UInt32)})`;
   // One row of arrays (per bucket met: its boundary's position, count, Σ, min, max), not a row
   // per bucket: a batch's fine grids meet millions.
   const [counted] = await store.query<{
@@ -177,16 +175,19 @@ async function countBuckets(
     lo: number[];
     hi: number[];
   }>(
-    `SELECT groupArray(at) AS at, groupArray(n) AS n, groupArray(total) AS total,
+    // The boundaries named once: each mention of a parameter parses its array again.
+    `WITH arrayMap((h, l) -> bitOr(bitShiftLeft(toUInt64(h), 32), toUInt64(l)),
+                   {bucket_high:Array(UInt32)}, {bucket_low:Array(UInt32)}) AS bounds
+     SELECT groupArray(at) AS at, groupArray(n) AS n, groupArray(total) AS total,
             groupArray(lo) AS lo, groupArray(hi) AS hi
      FROM (
-       SELECT transform(bound, ${bounds}, range(toUInt32(${high.length})), toUInt32(0)) AS at,
+       SELECT transform(bound, bounds, range(toUInt32(${high.length})), toUInt32(0)) AS at,
               count() AS n, sum(v) AS total, min(v) AS lo, max(v) AS hi
        FROM (
          SELECT v, roundDown(
            bitOr(bitShiftLeft(toUInt64(idx), ${64 - bits}),
                  bitShiftRight(if(bitTest(b, 63), bitNot(b), bitOr(b, toUInt64(9223372036854775808))), ${bits})),
-           ${bounds}) AS bound
+           bounds) AS bound
          FROM (
            SELECT v, reinterpretAsUInt64(v + 0.) AS b,
              transform(${pairs ? pairs.sql : 'k'}, {bucket_keys:Array(String)}, {bucket_index:Array(UInt32)}, toUInt32(0)) AS idx

@@ -1,4 +1,4 @@
-import type { Store } from '@osprey/db';
+import { RowBinaryReader, type Store } from '@osprey/db';
 import { emptyBuckets, type Buckets } from '../drift/ecdf-sketch';
 import { numericPairs, pairKeysOf, rowsOfTargets, type RowSet } from '../sql/rows';
 
@@ -65,26 +65,14 @@ async function countValues(
     { ...rows.params, ...pairs?.params },
     'RowBinary',
   );
-  // Per row: key (String), sorted (Array(Float64)); lengths as LEB128.
+  // Per row: key (String), sorted (Array(Float64)).
   const out = new Map<string, ValueCounts>();
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const decoder = new TextDecoder();
-  let at = 0;
-  const length = () => {
-    let n = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = bytes[at++]!;
-      n += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return n;
-    }
-  };
-  while (at < bytes.byteLength) {
-    const keyLength = length();
-    const key = decoder.decode(bytes.subarray(at, (at += keyLength)));
+  const r = new RowBinaryReader(bytes);
+  while (!r.done) {
+    const key = r.string();
     const counted: ValueCounts = { values: [], counts: [] };
-    const n = length();
-    for (let i = 0; i < n; i++, at += 8) {
-      const v = view.getFloat64(at, true);
+    for (let i = r.varint(); i > 0; i--) {
+      const v = r.float64();
       if (counted.values.at(-1) === v) counted.counts[counted.counts.length - 1]! += 1;
       else {
         counted.values.push(v);
