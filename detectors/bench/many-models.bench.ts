@@ -13,8 +13,8 @@
 // has none is its previous window): the reference rows are logged as predictions of the hour
 // before instead, and "the pass again" detects the hour after the window (its rows a copy of the
 // window's, shifted), whose reference — the window — no pass has profiled or fitted: what every
-// hourly pass meets for such models. The segment comparison likewise profiles each scope's
-// previous window anew on every call.
+// hourly pass meets for such models (a previous window's profile and fits are never stored, so
+// the segment comparison profiles each scope's previous window anew on every call too).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,11 +121,6 @@ const windows = Number(detected!.windows);
 const median = async (f: () => Promise<unknown>) => {
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
-    // An hourly pass meets a previous window no call has profiled.
-    if (PREVIOUS_WINDOW)
-      await store.command(
-        `DELETE FROM ${Tables.referenceProfiles} WHERE startsWith(reference_key, 'window:')`,
-      );
     const start = performance.now();
     await f();
     times.push(seconds(start));
